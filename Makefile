@@ -1,0 +1,142 @@
+# vouch: one build for everything.
+#
+#   make            build ./vouch (release variant)
+#   make demo       load the example organisation and check it
+#   make test       every test: unit, golden, docs, reference; plain and ASan+UBSan
+#   make bench      benchmark against the SQL reference (scale M)
+#
+# Variants live in build/<variant>/: release (-O2), debug (-O0 -g),
+# asan (-O1 with AddressSanitizer and UndefinedBehaviorSanitizer).
+# Generated C (re2c, Lemon, embedded stdlib) goes to build/gen/, never into
+# the source tree.
+
+CC      ?= cc
+RE2C    ?= re2c
+LEMON   ?= lemon
+VARIANT ?= release
+
+# Debian packages the build and the tests need, and the commands or headers
+# that show each one is there.
+DEBIAN_PACKAGES = re2c lemon libsqlite3-dev libcmocka-dev sqlite3 python3
+DEPS_STAMP = build/.deps-ok
+
+WARN    = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+CSTD    = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+CFLAGS_release = -O2 -g
+CFLAGS_debug   = -O0 -g
+CFLAGS_asan    = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+LDFLAGS_asan   = -fsanitize=address,undefined
+INCLUDES = -Ibuild/gen -Icompiler -Iruntime -Istdlib
+
+GEN = build/gen
+BD  = build/$(VARIANT)
+
+LIB_SRC = $(sort $(wildcard compiler/*.c runtime/*.c stdlib/*.c))
+GEN_SRC = $(GEN)/lexer.c $(GEN)/parser.c $(GEN)/stdlib_embed.c
+LIB_OBJ = $(patsubst %.c,$(BD)/%.o,$(LIB_SRC)) $(patsubst $(GEN)/%.c,$(BD)/gen/%.o,$(GEN_SRC))
+CLI_OBJ = $(patsubst %.c,$(BD)/%.o,$(sort $(wildcard cli/*.c)))
+UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN = $(patsubst tests/unit/%.c,$(BD)/tests/%,$(UNIT_SRC))
+STDLIB_VOUCH = $(sort $(wildcard stdlib/*.vouch))
+
+CFLAGS_ALL = $(CSTD) $(WARN) $(CFLAGS_$(VARIANT)) $(INCLUDES) -MMD -MP $(CFLAGS)
+LDLIBS_ALL = -lsqlite3 -lm $(LDLIBS)
+
+.PHONY: all vouch demo test test-one bench deps clean lint unit
+
+all: vouch
+
+vouch: $(DEPS_STAMP)
+	@$(MAKE) --no-print-directory VARIANT=release build/release/vouch
+	@cp build/release/vouch vouch
+
+# ---- dependencies -----------------------------------------------------------
+# Installs missing Debian packages when run as root; otherwise says exactly
+# what to install. The stamp keeps this to one check per build folder.
+$(DEPS_STAMP):
+	@missing=""; \
+	command -v $(RE2C) >/dev/null 2>&1 || missing="$$missing re2c"; \
+	command -v $(LEMON) >/dev/null 2>&1 || missing="$$missing lemon"; \
+	[ -f /usr/share/lemon/lempar.c ] || missing="$$missing lemon"; \
+	[ -f /usr/include/sqlite3.h ] || missing="$$missing libsqlite3-dev"; \
+	[ -f /usr/include/cmocka.h ] || missing="$$missing libcmocka-dev"; \
+	command -v sqlite3 >/dev/null 2>&1 || missing="$$missing sqlite3"; \
+	[ -x /usr/bin/python3 ] || missing="$$missing python3"; \
+	if [ -n "$$missing" ]; then \
+	  missing=$$(echo $$missing | tr ' ' '\n' | sort -u | tr '\n' ' '); \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "vouch: installing missing Debian packages: $$missing"; \
+	    (apt-get install -y --no-install-recommends $$missing || \
+	     (apt-get update && apt-get install -y --no-install-recommends $$missing)) >/dev/null || exit 1; \
+	  else \
+	    echo "vouch: missing build dependencies. Install them with:"; \
+	    echo "  sudo apt-get install -y $$missing"; \
+	    exit 2; \
+	  fi; \
+	fi
+	@mkdir -p build && touch $@
+
+# ---- generated sources ------------------------------------------------------
+$(GEN)/parser.c $(GEN)/parser.h: $(GEN)/parser.stamp ;
+$(GEN)/parser.stamp: grammar/parser.y | $(DEPS_STAMP)
+	@mkdir -p $(GEN)
+	cp grammar/parser.y $(GEN)/parser.y
+	$(LEMON) -q -T/usr/share/lemon/lempar.c -d$(GEN) $(GEN)/parser.y
+	@touch $@
+
+$(GEN)/lexer.c: grammar/lexer.re $(GEN)/parser.stamp | $(DEPS_STAMP)
+	@mkdir -p $(GEN)
+	$(RE2C) -W -Werror --no-generation-date -o $@ grammar/lexer.re
+
+# The standard library's .vouch sources, built into the binary as strings.
+$(GEN)/stdlib_embed.c: $(STDLIB_VOUCH) stdlib/embed.sh
+	@mkdir -p $(GEN)
+	sh stdlib/embed.sh $(STDLIB_VOUCH) > $@.tmp && mv $@.tmp $@
+
+# ---- objects ----------------------------------------------------------------
+$(BD)/%.o: %.c | $(GEN)/parser.stamp $(GEN)/lexer.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+# Lemon's output declares no prototypes and has unused locals: relax warnings
+# for the generated files only.
+$(BD)/gen/%.o: $(GEN)/%.c $(GEN)/parser.stamp
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes -Wno-unused-variable -Wno-sign-compare -Wno-implicit-fallthrough -c $< -o $@
+
+$(BD)/libvouch.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BD)/vouch: $(CLI_OBJ) $(BD)/libvouch.a
+	$(CC) $(CFLAGS_$(VARIANT)) $(LDFLAGS_$(VARIANT)) -o $@ $^ $(LDLIBS_ALL)
+
+$(BD)/tests/%: tests/unit/%.c $(BD)/libvouch.a | $(GEN)/parser.stamp
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS_$(VARIANT)) -o $@ $< $(BD)/libvouch.a $(LDLIBS_ALL) -lcmocka
+
+unit: $(BD)/vouch $(UNIT_BIN)
+
+# ---- the two commands -------------------------------------------------------
+demo: vouch
+	@sh examples/demo.sh
+
+# Everything CI runs. The runner ends with its own summary line.
+test: $(DEPS_STAMP)
+	@sh tests/run.sh
+
+# One variant's tests (tests/run.sh calls this per variant).
+test-one: unit
+
+bench: vouch
+	@sh bench/bench.sh
+
+# Keeps the one-way dependencies the design fixes.
+lint:
+	@! grep -l 'compiler/' runtime/*.c runtime/*.h || { echo "runtime/ must not include compiler/"; exit 1; }
+	@! grep -l 'sqlite3.h' compiler/*.c compiler/*.h stdlib/*.c cli/*.c runtime/vm.c runtime/verify.c || { echo "only the facts store includes sqlite3.h"; exit 1; }
+
+clean:
+	rm -rf build vouch
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,24 @@
+/*
+ * compile.h: the compiler's public entry point. Takes sources, returns a
+ * verified-ready program. Knows the declared facts, nothing of SQLite.
+ */
+#ifndef VOUCH_COMPILE_H
+#define VOUCH_COMPILE_H
+
+#include "../runtime/program.h"
+#include "diag.h"
+
+typedef struct vouch_compile_input {
+    const char *name;        /* file name for messages */
+    const char *text;        /* contents */
+    size_t len;
+} vouch_compile_input;
+
+/* Compiles the built-in standard library plus the given files (in order)
+ * into one program. Diagnostics go to fn(ctx, ...). Returns NULL if there
+ * were errors (or no memory); otherwise a program the caller frees with
+ * vouch_program_free. */
+vouch_program *vouch_compile(const vouch_compile_input *files, size_t nfiles,
+                             vouch_diag_fn fn, void *ctx);
+
+#endif

@@ -1,0 +1,29 @@
+/*
+ * error.h: how runtime functions report failure. Functions that can fail
+ * return a vouch_status and, when it is not VOUCH_OK, fill a vouch_error the
+ * caller passed in. Nothing in runtime/ prints.
+ */
+#ifndef VOUCH_ERROR_H
+#define VOUCH_ERROR_H
+
+#include <stddef.h>
+
+typedef enum vouch_status {
+    VOUCH_OK = 0,
+    VOUCH_EINPUT,    /* bad input: facts, store, file, program (exit 2) */
+    VOUCH_ERUNTIME,  /* a rule failed to evaluate (overflow, budget, ...) */
+    VOUCH_ENOMEM,
+    VOUCH_EIO
+} vouch_status;
+
+typedef struct vouch_error {
+    vouch_status status;
+    char msg[1024];
+} vouch_error;
+
+/* Sets err (if not NULL) and returns status, so callers can write
+ * `return vouch_error_set(err, VOUCH_EINPUT, "...", ...);` */
+vouch_status vouch_error_set(vouch_error *err, vouch_status status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif

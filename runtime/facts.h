@@ -1,0 +1,85 @@
+/*
+ * facts.h: the facts store. The only module that knows SQLite (only
+ * runtime/facts*.c and runtime/load.c include <sqlite3.h>).
+ *
+ * The VM reads facts through plans (program.h): for each plan the store
+ * keeps one cursor. vouch_facts_bind() decides per plan how to answer it:
+ *   - a prepared statement (made once per run, reset and rebound per seek),
+ *     whose WHERE applies the plan's terms; SQLite's indexes turn equality
+ *     and range terms into index seeks, LIMIT 1 makes `exists` stop early,
+ *     and count/min/max are answered by SQLite's aggregates;
+ *   - or, for a repeated plan whose bound equality terms no index serves,
+ *     an in-memory hash index on those columns, built by one filtered scan on
+ *     the plan's first seek (constant terms are applied during the build,
+ *     since they cannot change within a run) and probed on every later seek.
+ *
+ * The store is opened read-only; one read transaction covers the whole run
+ * so every rule sees the same snapshot.
+ */
+#ifndef VOUCH_FACTS_H
+#define VOUCH_FACTS_H
+
+#include <stdint.h>
+#include "program.h"
+#include "error.h"
+
+typedef struct vouch_facts vouch_facts;
+
+typedef struct vouch_facts_stats {
+    uint32_t sql_plans;      /* plans answered by prepared statements */
+    uint32_t hash_plans;     /* plans answered by in-memory hash indexes */
+    uint64_t seeks;          /* OP_SEEK calls */
+    uint64_t rows;           /* rows returned to the VM */
+} vouch_facts_stats;
+
+/* Opens the store at path read-only. A missing, unreadable or non-SQLite
+ * file is VOUCH_EINPUT with a message naming the path. */
+vouch_status vouch_facts_open(const char *path, vouch_facts **out, vouch_error *err);
+void vouch_facts_close(vouch_facts *f);
+
+/* Prepares f to run program p: checks that every table and column the
+ * program reads exists (an error names the table or column), chooses each
+ * plan's access path and prepares its statement, and begins the read
+ * transaction. p must outlive f's use of it. Bind once per run. */
+vouch_status vouch_facts_bind(vouch_facts *f, const vouch_program *p, vouch_error *err);
+
+/* Starts plan's cursor with params (plan->nparams values, in term order of
+ * the param indices). Any previous result of that cursor is released. */
+vouch_status vouch_facts_seek(vouch_facts *f, uint32_t plan, const vouch_value *params,
+                              vouch_error *err);
+/* Moves to the next row: *has_row is 1 if there is one, 0 at the end. */
+vouch_status vouch_facts_next(vouch_facts *f, uint32_t plan, int *has_row, vouch_error *err);
+/* Column i (0..plan->ncolumns-1, or 0 for count/min/max) of the current row.
+ * Text stays valid until the cursor moves. A stored value that does not fit
+ * the declared type (a date that is not YYYY-MM-DD, text in an int column)
+ * is an error naming table, column and row. */
+vouch_status vouch_facts_column(vouch_facts *f, uint32_t plan, uint32_t i, vouch_value *out,
+                                vouch_error *err);
+/* Releases the current result of plan's cursor. */
+void vouch_facts_reset(vouch_facts *f, uint32_t plan);
+
+/* How the bound plans are answered (for --stats and tests). */
+void vouch_facts_get_stats(const vouch_facts *f, vouch_facts_stats *out);
+/* A one-line description of how plan is answered ("sql: SELECT ...",
+ * "hash: evidence(framework, control)"), for disasm and tests. */
+const char *vouch_facts_describe(const vouch_facts *f, uint32_t plan);
+
+/* ---- Loading (runtime/load.c) ------------------------------------------ */
+
+typedef struct vouch_load_options {
+    int replace;             /* 1: empty each loaded table first (in the same transaction) */
+} vouch_load_options;
+
+/* Loads CSV files into the store at db_path, creating it if missing. Each
+ * file's base name without .csv names the table (evidence.csv -> evidence);
+ * its header row names the columns. Every cell is checked against the
+ * declared type; the first bad cell (or up to a limit of them) is reported
+ * as "file:row:column: ..." and nothing is written: one transaction for all
+ * files, and a store that did not exist before is not left behind.
+ * Tables are created from the declarations if missing, and the indexes the
+ * declared keys and p's repeated plans need are created. */
+vouch_status vouch_facts_load(const char *db_path, const vouch_program *p,
+                              const char *const *csv_paths, uint32_t ncsv,
+                              const vouch_load_options *opt, vouch_error *err);
+
+#endif

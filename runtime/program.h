@@ -1,0 +1,153 @@
+/*
+ * program.h: the compiled program, the one contract between compiler/ and
+ * runtime/.
+ *
+ * A program is immutable once built: the VM keeps all run state (stack,
+ * locals, cursors, findings) elsewhere, so one program can run against many
+ * fact stores. The runtime never trusts a program: vouch_verify() checks
+ * every index, jump and stack depth before the VM sees it.
+ *
+ * Encoding: code[] is a sequence of 32-bit words. Each instruction is one
+ * opcode word followed by its operand words, as opcodes.def lists them.
+ * Jump targets are absolute word offsets of an instruction start.
+ *
+ * Ownership: every pointer inside a program points into memory the program
+ * owns (its arena); vouch_program_free releases all of it.
+ *
+ * Files that depend on this layout: compiler/codegen.c, compiler/compile.c,
+ * runtime/program.c, runtime/verify.c, runtime/vm.c, runtime/disasm.c,
+ * runtime/facts.c, runtime/load.c. Changing it means bumping
+ * VOUCH_PROGRAM_VERSION.
+ */
+#ifndef VOUCH_PROGRAM_H
+#define VOUCH_PROGRAM_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include "value.h"
+
+#define VOUCH_PROGRAM_VERSION 1
+
+typedef enum vouch_opcode {
+#define OP(name, operands, pops, pushes, meaning) OP_##name,
+#include "opcodes.def"
+#undef OP
+    OP__COUNT
+} vouch_opcode;
+
+/* Run values pushed by OP_ENV. */
+enum { VOUCH_ENV_TODAY = 0, VOUCH_ENV_PERIOD_START, VOUCH_ENV_PERIOD_END, VOUCH_ENV__COUNT };
+
+typedef enum vouch_severity {
+    SEV_INFO = 0, SEV_LOW, SEV_MEDIUM, SEV_HIGH, SEV_CRITICAL, SEV__COUNT
+} vouch_severity;
+
+/* ---- Declared facts: what the compiler type-checked against ---------- */
+
+typedef struct vouch_enum_decl {
+    const char *name;        /* "table.column", for messages */
+    uint32_t nvalues;
+    const char **values;     /* member spellings, in declaration order */
+} vouch_enum_decl;
+
+typedef struct vouch_column_decl {
+    const char *name;
+    uint8_t type;            /* vouch_vtype; enums are VT_TEXT with enum_id set */
+    uint8_t optional;        /* 1: may be none (NULL) */
+    int32_t enum_id;         /* index into enums, or -1 */
+} vouch_column_decl;
+
+typedef struct vouch_table_decl {
+    const char *name;
+    uint32_t ncolumns;
+    vouch_column_decl *columns;
+    uint32_t nkey;           /* declared key: the subject of rows of this table */
+    uint32_t *key;           /* column indices */
+    uint32_t first_used;     /* 1 if some plan reads it (only those are checked at open) */
+} vouch_table_decl;
+
+/* ---- Access plans: how a loop or quantifier reads a table -------------
+ *
+ * The compiler splits a `where` into terms the store can apply (column OP
+ * value) and a residual the VM evaluates per row. Every term's value is a
+ * parameter the VM computes and passes to OP_SEEK, so constants and
+ * outer-loop bindings travel the same way. A term is `bound` when its value
+ * depends on an enclosing loop variable (it changes between seeks of one run)
+ * and constant otherwise (the same for every seek of a run: literals, today,
+ * the period). The facts store uses this to choose between an index seek, a
+ * filtered scan, and an in-memory hash index built once per run.
+ */
+typedef enum vouch_plan_mode {
+    PLAN_ROWS = 0, /* every matching row, with the plan's output columns */
+    PLAN_EXISTS,   /* at most one row: whether any row matches */
+    PLAN_COUNT,    /* one row, column 0: the number of matching rows (int) */
+    PLAN_MIN,      /* one row, column 0: the least agg_column of matching rows, or none */
+    PLAN_MAX       /* one row, column 0: the greatest, or none */
+} vouch_plan_mode;
+
+typedef enum vouch_cmp {
+    CMP_EQ = 0, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE
+} vouch_cmp;
+
+typedef struct vouch_plan_term {
+    uint32_t column;         /* column of the plan's table */
+    uint8_t cmp;             /* vouch_cmp: column CMP param */
+    uint8_t bound;           /* 1: depends on an outer loop variable */
+    uint32_t param;          /* parameter index (0..nparams-1) */
+} vouch_plan_term;
+
+typedef struct vouch_plan {
+    uint32_t table;          /* index into tables */
+    uint8_t mode;            /* vouch_plan_mode */
+    uint8_t repeated;        /* 1: runs inside another loop, once per outer row */
+    uint32_t agg_column;     /* PLAN_MIN / PLAN_MAX: column aggregated */
+    uint32_t nterms;
+    vouch_plan_term *terms;
+    uint32_t nparams;        /* values OP_SEEK pops */
+    uint32_t ncolumns;       /* PLAN_ROWS: columns OP_COLUMN may read */
+    uint32_t *columns;       /* table column indices; OP_COLUMN's b indexes this */
+    uint32_t rule;           /* rule the plan belongs to (for messages) */
+} vouch_plan;
+
+/* ---- Rules --------------------------------------------------------------- */
+
+typedef struct vouch_rule_info {
+    const char *id;          /* R1_access_review_fresh */
+    const char *title;
+    uint8_t severity;        /* vouch_severity */
+    const char *file;        /* source file of the rule, for findings */
+    uint32_t line, col;      /* position of the `rule` keyword */
+    uint32_t entry;          /* pc of the rule's first instruction */
+    uint32_t nlocals;        /* local slots the rule uses */
+    const char *pack;        /* pack name the rule belongs to */
+} vouch_rule_info;
+
+typedef struct vouch_program {
+    uint32_t version;        /* VOUCH_PROGRAM_VERSION */
+    uint32_t ncode;
+    uint32_t *code;
+    uint32_t nconsts;
+    vouch_value *consts;     /* text constants point into the program's memory */
+    uint32_t ntables;
+    vouch_table_decl *tables;
+    uint32_t nenums;
+    vouch_enum_decl *enums;
+    uint32_t nplans;
+    vouch_plan *plans;
+    uint32_t nrules;
+    vouch_rule_info *rules;
+    const char *pack;        /* name of the main pack */
+    const char *pack_version;
+    void *mem;               /* owner of everything above (opaque) */
+} vouch_program;
+
+/* Frees a program and everything it points to. NULL is fine. */
+void vouch_program_free(vouch_program *p);
+
+/* Opcode metadata, generated from opcodes.def. */
+const char *vouch_opcode_name(uint32_t op);
+const char *vouch_opcode_operands(uint32_t op);   /* NULL if op is out of range */
+const char *vouch_severity_name(uint32_t sev);    /* "info" ... "critical" */
+int vouch_severity_parse(const char *s, size_t n); /* -1 if unknown */
+
+#endif

@@ -1,0 +1,70 @@
+/*
+ * value.h: the one value type of the VM, the facts store and the builtins.
+ *
+ * Values are small (16 bytes) and passed by copy. Text values borrow their
+ * bytes: from the program's string pool, from a facts-store row (valid until
+ * that cursor moves), or from the VM's scratch space (valid until the running
+ * subject ends). Whoever needs a text value to live longer copies it.
+ *
+ * Dates are day numbers (days since 1970-01-01, proleptic Gregorian);
+ * durations are whole days. Enums are carried as their member's text, so the
+ * store, the VM and the output all see the same spelling.
+ *
+ * Depends on nothing; included by compiler/ (through program.h) and runtime/.
+ */
+#ifndef VOUCH_VALUE_H
+#define VOUCH_VALUE_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+typedef enum vouch_vtype {
+    VT_NONE = 0, /* an optional value that is absent (NULL in the store) */
+    VT_BOOL,     /* u.i is 0 or 1 */
+    VT_INT,      /* u.i */
+    VT_DATE,     /* u.i: days since 1970-01-01 */
+    VT_DUR,      /* u.i: days */
+    VT_TEXT,     /* u.s, len bytes, not NUL-terminated in general */
+    VT__COUNT
+} vouch_vtype;
+
+typedef struct vouch_value {
+    uint8_t type;  /* vouch_vtype */
+    uint32_t len;  /* text length in bytes (VT_TEXT only) */
+    union {
+        int64_t i;
+        const char *s;
+    } u;
+} vouch_value;
+
+static inline vouch_value vouch_none(void) { vouch_value v = {VT_NONE, 0, {0}}; return v; }
+static inline vouch_value vouch_bool(int b) { vouch_value v = {VT_BOOL, 0, {0}}; v.u.i = b != 0; return v; }
+static inline vouch_value vouch_int(int64_t i) { vouch_value v = {VT_INT, 0, {0}}; v.u.i = i; return v; }
+static inline vouch_value vouch_date(int64_t d) { vouch_value v = {VT_DATE, 0, {0}}; v.u.i = d; return v; }
+static inline vouch_value vouch_dur(int64_t d) { vouch_value v = {VT_DUR, 0, {0}}; v.u.i = d; return v; }
+static inline vouch_value vouch_text(const char *s, size_t n)
+{
+    vouch_value v = {VT_TEXT, 0, {0}};
+    v.u.s = s;
+    v.len = (uint32_t)n;
+    return v;
+}
+
+/* Equality as the language defines `==`: none equals only none; otherwise
+ * same type and same value (text compared bytewise). */
+int vouch_value_equal(const vouch_value *a, const vouch_value *b);
+
+/* Ordering for two present values of the same type: <0, 0, >0. Text compares
+ * bytewise (memcmp, then length), as SQLite's BINARY collation does. */
+int vouch_value_compare(const vouch_value *a, const vouch_value *b);
+
+/* Hash of a present value, consistent with vouch_value_equal. */
+uint64_t vouch_value_hash(const vouch_value *v);
+
+/* Writes the canonical text form of v (int as decimal, date as YYYY-MM-DD,
+ * duration as "<n>d", bool as true/false, none as "none", text verbatim) into
+ * buf (at most cap bytes, NUL-terminated when cap > 0). Returns the full
+ * length the text needs, like snprintf. */
+size_t vouch_value_format(const vouch_value *v, char *buf, size_t cap);
+
+#endif

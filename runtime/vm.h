@@ -1,0 +1,64 @@
+/*
+ * vm.h: the virtual machine that runs a verified program's rules against a
+ * facts store and collects their outcomes.
+ */
+#ifndef VOUCH_VM_H
+#define VOUCH_VM_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include "program.h"
+#include "facts.h"
+#include "error.h"
+
+typedef struct vouch_run_env {
+    int64_t today;           /* day number of --as-of */
+    int64_t period_start;    /* audit period, inclusive */
+    int64_t period_end;
+    uint64_t step_budget;    /* instructions a rule may execute; 0 = default */
+} vouch_run_env;
+
+#define VOUCH_DEFAULT_STEP_BUDGET 2000000000ull
+
+typedef struct vouch_finding {
+    uint32_t rule;           /* index into program->rules */
+    char *subject;           /* owned, NUL-terminated */
+    char *message;           /* owned, NUL-terminated */
+} vouch_finding;
+
+typedef struct vouch_rule_outcome {
+    uint64_t passed;
+    uint64_t failed;
+    int errored;             /* 1 if the rule stopped with a runtime error */
+    char *error;             /* owned: the runtime error's message */
+} vouch_rule_outcome;
+
+typedef struct vouch_results {
+    uint32_t nfindings, cap;
+    vouch_finding *findings; /* sorted by rule index, then subject, then message */
+    uint32_t nrules;
+    vouch_rule_outcome *rules; /* one per program rule */
+} vouch_results;
+
+/* Runs every rule of p (which must have passed vouch_verify) against f
+ * (already bound to p). A rule that fails at run time (overflow, step
+ * budget, bad stored value) is recorded in its outcome and the run goes on
+ * with the next rule; only out-of-memory or a store failure stops the run.
+ * On success the findings are sorted. */
+vouch_status vouch_vm_run(const vouch_program *p, vouch_facts *f, const vouch_run_env *env,
+                          vouch_results *out, vouch_error *err);
+void vouch_results_free(vouch_results *r);
+
+/* verify.c: checks every instruction of p: opcodes, operand ranges
+ * (constants, locals, plans, columns, builtins, run values), jump targets on
+ * instruction starts, a consistent stack depth at every instruction along
+ * every path, each rule ending in HALT, and the tables, plans and rules
+ * being internally consistent. Returns VOUCH_EINPUT with the pc and what is
+ * wrong. */
+vouch_status vouch_verify(const vouch_program *p, vouch_error *err);
+
+/* disasm.c: writes a readable listing of p (rules, plans, code) to out. */
+
+void vouch_disasm(const vouch_program *p, FILE *out);
+
+#endif
