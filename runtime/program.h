@@ -141,6 +141,14 @@ typedef struct vouch_program {
     void *mem;               /* owner of everything above (opaque) */
 } vouch_program;
 
+/* Makes an empty program (version set, everything else zero) that owns its
+ * memory: everything the builder allocates with vouch_program_alloc is freed
+ * by vouch_program_free. NULL if out of memory. */
+vouch_program *vouch_program_new(void);
+/* Zeroed memory owned by p, aligned for any type; NULL if out of memory. */
+void *vouch_program_alloc(vouch_program *p, size_t n);
+/* A NUL-terminated copy of s[0..n) owned by p; NULL if out of memory. */
+char *vouch_program_strdup(vouch_program *p, const char *s, size_t n);
 /* Frees a program and everything it points to. NULL is fine. */
 void vouch_program_free(vouch_program *p);
 

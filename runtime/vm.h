@@ -20,6 +20,14 @@ typedef struct vouch_run_env {
 
 #define VOUCH_DEFAULT_STEP_BUDGET 2000000000ull
 
+/* Limits vouch_verify enforces and the VM relies on: the value stack never
+ * holds more than VOUCH_STACK_MAX values, a rule uses at most
+ * VOUCH_MAX_LOCALS local slots, and INTERP joins at most VOUCH_MAX_INTERP
+ * values. */
+#define VOUCH_STACK_MAX 256
+#define VOUCH_MAX_LOCALS 4096
+#define VOUCH_MAX_INTERP 64
+
 typedef struct vouch_finding {
     uint32_t rule;           /* index into program->rules */
     char *subject;           /* owned, NUL-terminated */

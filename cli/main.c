@@ -1,0 +1,465 @@
+/*
+ * main.c: the vouch command line. The only part of vouch that prints,
+ * reads arguments, or decides an exit status:
+ *   0  no findings at or above --fail-on
+ *   1  findings at or above --fail-on
+ *   2  usage or input error (bad source, bad facts, missing file, ...)
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "compile.h"
+#include "diag.h"
+#include "../runtime/date.h"
+#include "../runtime/facts.h"
+#include "../runtime/report.h"
+#include "../runtime/vm.h"
+
+#define EXIT_CLEAN 0
+#define EXIT_FINDINGS 1
+#define EXIT_USAGE 2
+
+static const char USAGE[] =
+    "usage: vouch <command> [options] [files]\n"
+    "\n"
+    "Commands:\n"
+    "  check   evaluate packs against a facts store and report findings\n"
+    "          vouch check --facts FILE.db [--as-of DATE] [--period A..B]\n"
+    "                      [--format text|json|tsv] [--fail-on SEVERITY]\n"
+    "                      [--output FILE] [--stats] PACK.vouch...\n"
+    "  load    import CSV files into a facts store, checked against the declared facts\n"
+    "          vouch load --facts FILE.db [--pack PACK.vouch]... [--replace] TABLE.csv...\n"
+    "  disasm  compile packs and print their bytecode and access plans\n"
+    "          vouch disasm PACK.vouch...\n"
+    "\n"
+    "Options:\n"
+    "  --facts FILE      the facts store (SQLite)\n"
+    "  --as-of DATE      the evaluation date, YYYY-MM-DD: `today` in rules (default: the current date)\n"
+    "  --period A..B     the audit period (default: the four calendar quarters before the as-of quarter)\n"
+    "  --format F        text (default), json, or tsv (RULE<TAB>SUBJECT lines, sorted)\n"
+    "  --fail-on S       exit 1 if a finding has severity S or higher: info (default), low,\n"
+    "                    medium, high, critical\n"
+    "  --output FILE     write the report to FILE (written whole or not at all) instead of stdout\n"
+    "  --stats           print how each access plan was answered, to stderr\n"
+    "  --help, -h        this help\n"
+    "  --version         the version\n"
+    "\n"
+    "Exit status: 0 no findings at or above --fail-on; 1 findings at or above it;\n"
+    "2 usage or input error (bad source, bad facts, missing or unreadable file).\n";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "vouch: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nRun `vouch --help` for usage.\n");
+    return EXIT_USAGE;
+}
+
+/* ---- files ---------------------------------------------------------- */
+
+static char *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap + 1);
+    while (buf) {
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (n < cap) {
+            if (ferror(f)) {
+                free(buf);
+                buf = NULL;
+            }
+            break;
+        }
+        char *nb = realloc(buf, cap * 2 + 1);
+        if (!nb) {
+            free(buf);
+            buf = NULL;
+            errno = ENOMEM;
+            break;
+        }
+        buf = nb;
+        cap *= 2;
+    }
+    int saved = errno;
+    fclose(f);
+    errno = saved;
+    if (buf) {
+        buf[n] = 0;
+        *len = n;
+    }
+    return buf;
+}
+
+/* ---- compiling ------------------------------------------------------ */
+
+typedef struct diag_count {
+    unsigned errors;
+} diag_count;
+
+static void print_diag(void *ctx, const vouch_diag *d)
+{
+    diag_count *dc = ctx;
+    if (d->severity == DIAG_ERROR)
+        dc->errors++;
+    diag_render(d, stderr);
+}
+
+/* Compiles the given pack files (plus the standard packs they import).
+ * With no files, compiles the standard fact model alone. Prints
+ * diagnostics; returns NULL on any error. */
+static vouch_program *compile_packs(char **paths, int n)
+{
+    vouch_compile_input *in = calloc((size_t)n + 1, sizeof *in);
+    char **texts = calloc((size_t)n + 1, sizeof *texts);
+    vouch_program *p = NULL;
+    int ok = in && texts;
+    for (int i = 0; ok && i < n; i++) {
+        size_t len = 0;
+        texts[i] = read_file(paths[i], &len);
+        if (!texts[i]) {
+            fprintf(stderr, "vouch: error: cannot read %s: %s\n", paths[i], strerror(errno));
+            ok = 0;
+            break;
+        }
+        in[i].name = paths[i];
+        in[i].text = texts[i];
+        in[i].len = len;
+    }
+    static const char std_only[] = "import \"isms\"\n";
+    if (ok && n == 0) {
+        in[0].name = "<command line>";
+        in[0].text = std_only;
+        in[0].len = sizeof std_only - 1;
+        n = 1;
+    }
+    if (ok) {
+        diag_count dc = {0};
+        p = vouch_compile(in, (size_t)n, print_diag, &dc);
+        if (!p && dc.errors == 0)
+            fprintf(stderr, "vouch: error: compilation failed\n");
+        else if (!p)
+            fprintf(stderr, "vouch: %u error%s\n", dc.errors, dc.errors == 1 ? "" : "s");
+    }
+    if (p) {
+        vouch_error err;
+        if (vouch_verify(p, &err) != VOUCH_OK) {
+            fprintf(stderr, "vouch: internal error: the compiled program does not verify: %s\n", err.msg);
+            vouch_program_free(p);
+            p = NULL;
+        }
+    }
+    for (int i = 0; texts && i < n; i++)
+        free(texts[i]);
+    free(texts);
+    free(in);
+    return p;
+}
+
+/* ---- argument helpers ---------------------------------------------- */
+
+typedef struct args {
+    const char *facts, *as_of, *period, *format, *fail_on, *output;
+    int replace, stats;
+    char **files;
+    int nfiles;
+    char **packs;            /* load --pack */
+    int npacks;
+} args;
+
+/* Parses options shared by the commands; unknown options are an error.
+ * allowed is a string of the option names the command takes. */
+static int parse_args(int argc, char **argv, const char *allowed, args *a)
+{
+    memset(a, 0, sizeof *a);
+    a->files = calloc((size_t)argc + 1, sizeof *a->files);
+    a->packs = calloc((size_t)argc + 1, sizeof *a->packs);
+    if (!a->files || !a->packs)
+        return usage_error("%s", "out of memory");
+    int only_files = 0;
+    for (int i = 0; i < argc; i++) {
+        char *s = argv[i];
+        if (only_files || s[0] != '-' || strcmp(s, "-") == 0) {
+            a->files[a->nfiles++] = s;
+            continue;
+        }
+        if (strcmp(s, "--") == 0) {
+            only_files = 1;
+            continue;
+        }
+        char *val = NULL;
+        char name[64];
+        const char *eq = strchr(s, '=');
+        size_t nl = eq ? (size_t)(eq - s) : strlen(s);
+        if (nl >= sizeof name)
+            return usage_error("unknown option %s", s);
+        memcpy(name, s, nl);
+        name[nl] = 0;
+        int flag = strcmp(name, "--replace") == 0 || strcmp(name, "--stats") == 0;
+        char pattern[80];
+        snprintf(pattern, sizeof pattern, " %s ", name);
+        if (!strstr(allowed, pattern))
+            return usage_error("unknown option %s for this command", name);
+        if (flag) {
+            if (eq)
+                return usage_error("option %s takes no value", name);
+            if (strcmp(name, "--replace") == 0)
+                a->replace = 1;
+            else
+                a->stats = 1;
+            continue;
+        }
+        if (eq)
+            val = (char *)eq + 1;
+        else if (i + 1 < argc)
+            val = argv[++i];
+        else
+            return usage_error("option %s needs a value", name);
+        if (strcmp(name, "--facts") == 0) a->facts = val;
+        else if (strcmp(name, "--as-of") == 0) a->as_of = val;
+        else if (strcmp(name, "--period") == 0) a->period = val;
+        else if (strcmp(name, "--format") == 0) a->format = val;
+        else if (strcmp(name, "--fail-on") == 0) a->fail_on = val;
+        else if (strcmp(name, "--output") == 0 || strcmp(name, "-o") == 0) a->output = val;
+        else if (strcmp(name, "--pack") == 0) a->packs[a->npacks++] = val;
+    }
+    return 0;
+}
+
+static void free_args(args *a)
+{
+    free(a->files);
+    free(a->packs);
+}
+
+static int64_t today_utc(void)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    return date_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+/* ---- check ---------------------------------------------------------- */
+
+/* Writes the report to path through a temporary file renamed into place,
+ * so a failed or killed run never leaves a half-written report. */
+static int write_report(const vouch_report *rep, const char *format, const char *path)
+{
+    int (*writer)(const vouch_report *, FILE *) =
+        strcmp(format, "json") == 0 ? vouch_report_json
+        : strcmp(format, "tsv") == 0 ? vouch_report_tsv
+                                      : vouch_report_text;
+    if (!path)
+        return writer(rep, stdout) == 0 && fflush(stdout) == 0 ? 0 : -1;
+    size_t n = strlen(path) + 32;
+    char *tmp = malloc(n);
+    if (!tmp)
+        return -1;
+    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "wb");
+    int rc = -1;
+    if (f) {
+        rc = writer(rep, f);
+        if (fclose(f) != 0)
+            rc = -1;
+        if (rc == 0 && rename(tmp, path) != 0)
+            rc = -1;
+        if (rc != 0)
+            unlink(tmp);
+    }
+    if (rc != 0)
+        fprintf(stderr, "vouch: error: cannot write %s: %s\n", path, strerror(errno));
+    free(tmp);
+    return rc;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+    args a;
+    int rc = parse_args(argc, argv, " --facts --as-of --period --format --fail-on --output -o --stats ", &a);
+    if (rc) {
+        free_args(&a);
+        return rc;
+    }
+    rc = EXIT_USAGE;
+    vouch_program *p = NULL;
+    vouch_facts *f = NULL;
+    vouch_results res;
+    memset(&res, 0, sizeof res);
+    vouch_error err;
+    vouch_run_env env;
+    memset(&env, 0, sizeof env);
+    const char *format = a.format ? a.format : "text";
+    int fail_on = SEV_INFO;
+
+    if (strcmp(format, "text") && strcmp(format, "json") && strcmp(format, "tsv")) {
+        usage_error("unknown format `%s` (text, json or tsv)", format);
+        goto out;
+    }
+    if (a.fail_on && (fail_on = vouch_severity_parse(a.fail_on, strlen(a.fail_on))) < 0) {
+        usage_error("unknown severity `%s` for --fail-on (info, low, medium, high, critical)", a.fail_on);
+        goto out;
+    }
+    if (!a.facts) {
+        usage_error("%s", "check needs --facts FILE.db");
+        goto out;
+    }
+    if (a.nfiles == 0) {
+        usage_error("%s", "check needs at least one pack file");
+        goto out;
+    }
+    env.today = today_utc();
+    if (a.as_of && date_parse(a.as_of, strlen(a.as_of), &env.today) != 0) {
+        usage_error("--as-of `%s` is not a date (YYYY-MM-DD)", a.as_of);
+        goto out;
+    }
+    if (a.period) {
+        const char *dots = strstr(a.period, "..");
+        if (!dots || date_parse(a.period, (size_t)(dots - a.period), &env.period_start) != 0 ||
+            date_parse(dots + 2, strlen(dots + 2), &env.period_end) != 0) {
+            usage_error("--period `%s` is not a range of dates (YYYY-MM-DD..YYYY-MM-DD)", a.period);
+            goto out;
+        }
+        if (env.period_end < env.period_start) {
+            usage_error("--period `%s` ends before it starts", a.period);
+            goto out;
+        }
+    } else {
+        int64_t q = date_quarter_start(env.today);
+        env.period_start = date_add_months(q, -12);
+        env.period_end = q - 1;
+    }
+
+    p = compile_packs(a.files, a.nfiles);
+    if (!p)
+        goto out;
+    if (vouch_facts_open(a.facts, &f, &err) != VOUCH_OK || vouch_facts_bind(f, p, &err) != VOUCH_OK) {
+        fprintf(stderr, "vouch: error: %s\n", err.msg);
+        goto out;
+    }
+    if (vouch_vm_run(p, f, &env, &res, &err) != VOUCH_OK) {
+        fprintf(stderr, "vouch: error: %s\n", err.msg);
+        goto out;
+    }
+    if (a.stats) {
+        vouch_facts_stats st;
+        vouch_facts_get_stats(f, &st);
+        fprintf(stderr, "vouch: %u plans by SQL, %u by hash index; %llu seeks, %llu rows\n", st.sql_plans,
+                st.hash_plans, (unsigned long long)st.seeks, (unsigned long long)st.rows);
+        for (uint32_t i = 0; i < p->nplans; i++)
+            fprintf(stderr, "  plan %u (%s): %s\n", i, p->rules[p->plans[i].rule].id, vouch_facts_describe(f, i));
+    }
+    vouch_report rep = {p, &res, env.today, env.period_start, env.period_end, a.facts, fail_on};
+    if (write_report(&rep, format, a.output) != 0)
+        goto out;
+    int errored = 0;
+    for (uint32_t i = 0; i < res.nrules; i++)
+        if (res.rules[i].errored) {
+            errored = 1;
+            fprintf(stderr, "vouch: error: %s\n", res.rules[i].error ? res.rules[i].error : p->rules[i].id);
+        }
+    rc = errored ? EXIT_USAGE : vouch_report_failing(&rep) ? EXIT_FINDINGS : EXIT_CLEAN;
+out:
+    vouch_results_free(&res);
+    vouch_facts_close(f);
+    vouch_program_free(p);
+    free_args(&a);
+    return rc;
+}
+
+/* ---- load ------------------------------------------------------------ */
+
+static int cmd_load(int argc, char **argv)
+{
+    args a;
+    int rc = parse_args(argc, argv, " --facts --pack --replace ", &a);
+    if (rc) {
+        free_args(&a);
+        return rc;
+    }
+    rc = EXIT_USAGE;
+    vouch_program *p = NULL;
+    if (!a.facts) {
+        usage_error("%s", "load needs --facts FILE.db");
+        goto out;
+    }
+    if (a.nfiles == 0) {
+        usage_error("%s", "load needs at least one CSV file");
+        goto out;
+    }
+    p = compile_packs(a.packs, a.npacks);
+    if (!p)
+        goto out;
+    vouch_load_options opt = {a.replace};
+    vouch_error err;
+    if (vouch_facts_load(a.facts, p, (const char *const *)a.files, (uint32_t)a.nfiles, &opt, &err) != VOUCH_OK) {
+        fprintf(stderr, "%s\n", err.msg);
+        goto out;
+    }
+    rc = EXIT_CLEAN;
+out:
+    vouch_program_free(p);
+    free_args(&a);
+    return rc;
+}
+
+/* ---- disasm ---------------------------------------------------------- */
+
+static int cmd_disasm(int argc, char **argv)
+{
+    args a;
+    int rc = parse_args(argc, argv, " ", &a);
+    if (rc) {
+        free_args(&a);
+        return rc;
+    }
+    rc = EXIT_USAGE;
+    if (a.nfiles == 0) {
+        usage_error("%s", "disasm needs at least one pack file");
+    } else {
+        vouch_program *p = compile_packs(a.files, a.nfiles);
+        if (p) {
+            vouch_disasm(p, stdout);
+            rc = fflush(stdout) == 0 ? EXIT_CLEAN : EXIT_USAGE;
+            vouch_program_free(p);
+        }
+    }
+    free_args(&a);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return usage_error("%s", "no command given");
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(USAGE, stdout);
+        return EXIT_CLEAN;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+        printf("vouch %s (program format %d, results format %d)\n", VOUCH_VERSION, VOUCH_PROGRAM_VERSION,
+               VOUCH_JSON_FORMAT);
+        return EXIT_CLEAN;
+    }
+    for (int i = 2; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(USAGE, stdout);
+            return EXIT_CLEAN;
+        }
+    if (strcmp(cmd, "check") == 0)
+        return cmd_check(argc - 2, argv + 2);
+    if (strcmp(cmd, "load") == 0)
+        return cmd_load(argc - 2, argv + 2);
+    if (strcmp(cmd, "disasm") == 0)
+        return cmd_disasm(argc - 2, argv + 2);
+    return usage_error("unknown command `%s` (check, load, disasm)", cmd);
+}

@@ -1,0 +1,885 @@
+/*
+ * check.c: declarations, name resolution and static types.
+ *
+ * Runs after every file has parsed. It first collects the fact
+ * declarations (they are global to the compilation, whichever file declares
+ * them), then checks each rule: every name must resolve (a loop variable, a
+ * fact type, a column of the variable's fact type, a builtin, or an enum
+ * member where an enum is expected), and every expression must have the
+ * type its context needs. All errors of all rules are reported, up to the
+ * sink's limit; a node whose check failed gets TY_ERROR so that one mistake
+ * is not reported again by every expression around it.
+ *
+ * What it leaves for codegen: node->type on every expression; node->slot on
+ * identifiers (binding id, or -2 for an enum member), members (column
+ * index), calls (builtin index), `for` and quantifiers (binding id); the
+ * fact tables and enums; the rules in order.
+ */
+#include <string.h>
+#include <stdlib.h>
+#include "compiler.h"
+#include "../stdlib/builtins.h"
+
+/* ---- small helpers ------------------------------------------------------ */
+
+int vec_grow(arena *a, void **v, uint32_t *cap, size_t elem, uint32_t n)
+{
+    uint32_t ncap = *cap ? *cap * 2 : 8;
+    void *nv = arena_alloc(a, (size_t)ncap * elem);
+    if (!nv)
+        return 0;
+    if (n)
+        memcpy(nv, *v, (size_t)n * elem);
+    *v = nv;
+    *cap = ncap;
+    return 1;
+}
+
+static int name_is(ast_name n, const char *s)
+{
+    size_t l = strlen(s);
+    return n.len == l && memcmp(n.p, s, l) == 0;
+}
+
+static int names_equal(ast_name a, ast_name b)
+{
+    return a.len == b.len && memcmp(a.p, b.p, a.len) == 0;
+}
+
+static const vouch_source *src_of(const ast_node *n) { return n->src; }
+
+#define ERR_AT(c, node, hint, ...) \
+    diag_error((c)->d, src_of(node), (node)->off, (node)->len, (hint), __VA_ARGS__)
+#define ERR_NAME(c, node, nm, hint, ...) \
+    diag_error((c)->d, src_of(node), (nm).off, (nm).len, (hint), __VA_ARGS__)
+
+static ast_type ty(ast_tkind k, int optional, int id)
+{
+    ast_type t;
+    t.kind = (uint8_t)k;
+    t.optional = (uint8_t)(optional != 0);
+    t.id = id;
+    return t;
+}
+
+static const ast_type TYPE_ERROR = {TY_ERROR, 0, 0};
+
+/* "did you mean `x`?" over a list of candidate names, or NULL. */
+static const char *hint_closest(compiler *c, ast_name n, const char *const *cand, size_t ncand)
+{
+    const char *best = diag_closest(n.p, n.len, cand, ncand);
+    return best ? arena_printf(c->a, "did you mean `%s`?", best) : NULL;
+}
+
+const char *check_type_name(const compiler *c, ast_type t)
+{
+    const char *base = "?";
+    switch (t.kind) {
+    case TY_ERROR: base = "<error>"; break;
+    case TY_NONE: return "none";
+    case TY_BOOL: base = "bool"; break;
+    case TY_INT: base = "int"; break;
+    case TY_DATE: base = "date"; break;
+    case TY_DUR: base = "duration"; break;
+    case TY_TEXT: base = "text"; break;
+    case TY_ENUM: base = arena_printf(c->a, "enum %s", c->enums.v[t.id].name); break;
+    case TY_PERIOD: return "period";
+    case TY_ROW: return arena_printf(c->a, "row of %s", c->tables.v[t.id].name);
+    case TY_SPAN: return "calendar span";
+    }
+    return t.optional ? arena_printf(c->a, "%s?", base) : base;
+}
+
+int check_find_table(const compiler *c, const char *name, size_t n)
+{
+    for (uint32_t i = 0; i < c->tables.n; i++)
+        if (strlen(c->tables.v[i].name) == n && memcmp(c->tables.v[i].name, name, n) == 0)
+            return (int)i;
+    return -1;
+}
+
+static const char **table_names(compiler *c)
+{
+    const char **v = arena_alloc(c->a, (c->tables.n + 1) * sizeof *v);
+    if (v)
+        for (uint32_t i = 0; i < c->tables.n; i++)
+            v[i] = c->tables.v[i].name;
+    return v;
+}
+
+static int find_column(const fact_table *t, ast_name n)
+{
+    for (uint32_t i = 0; i < t->ncols; i++)
+        if (names_equal(t->cols[i].name, n))
+            return (int)i;
+    return -1;
+}
+
+static const char **column_names(compiler *c, const fact_table *t)
+{
+    const char **v = arena_alloc(c->a, (t->ncols + 1) * sizeof *v);
+    if (v)
+        for (uint32_t i = 0; i < t->ncols; i++)
+            v[i] = t->cols[i].cname;
+    return v;
+}
+
+static int enum_member(const enum_info *e, const char *p, size_t n)
+{
+    for (uint32_t i = 0; i < e->n; i++)
+        if (strlen(e->members[i]) == n && memcmp(e->members[i], p, n) == 0)
+            return (int)i;
+    return -1;
+}
+
+static const char *enum_members_text(compiler *c, const enum_info *e)
+{
+    const char *s = "";
+    for (uint32_t i = 0; i < e->n; i++)
+        s = arena_printf(c->a, "%s%s%s", s, i ? ", " : "", e->members[i]);
+    return s;
+}
+
+/* ---- fact declarations ------------------------------------------------- */
+
+static const char *const TYPE_NAMES[] = {"text", "int", "bool", "date", "duration", "enum"};
+
+static int declare_column_type(compiler *c, fact_table *t, fact_column *col, ast_node *tn)
+{
+    ast_name n = tn->u.type.name;
+    int opt = tn->u.type.optional;
+    if (name_is(n, "text")) col->type = ty(TY_TEXT, opt, 0);
+    else if (name_is(n, "int")) col->type = ty(TY_INT, opt, 0);
+    else if (name_is(n, "bool")) col->type = ty(TY_BOOL, opt, 0);
+    else if (name_is(n, "date")) col->type = ty(TY_DATE, opt, 0);
+    else if (name_is(n, "duration")) col->type = ty(TY_DUR, opt, 0);
+    else if (name_is(n, "enum")) {
+        enum_info e;
+        e.name = arena_printf(c->a, "%s.%s", t->name, col->cname);
+        e.n = 0;
+        for (ast_node *m = tn->u.type.members; m; m = m->next)
+            e.n++;
+        e.members = arena_alloc(c->a, (e.n + 1) * sizeof *e.members);
+        if (!e.members)
+            return -1;
+        uint32_t i = 0;
+        for (ast_node *m = tn->u.type.members; m; m = m->next, i++) {
+            if (enum_member(&e, m->u.name.p, m->u.name.len) >= 0)
+                ERR_AT(c, m, NULL, "`%.*s` is listed twice in this enum", (int)m->u.name.len,
+                       m->u.name.p);
+            e.members[i] = arena_strndup(c->a, m->u.name.p, m->u.name.len);
+        }
+        if (e.n == 0) {
+            ERR_AT(c, tn, "list the values, e.g. enum(pass, fail)", "an enum needs at least one value");
+            return -1;
+        }
+        if (!VEC_PUSH(c->a, c->enums, e))
+            return -1;
+        col->type = ty(TY_ENUM, opt, (int)c->enums.n - 1);
+    } else {
+        const char *hint = hint_closest(c, n, TYPE_NAMES, 6);
+        ERR_NAME(c, tn, n, hint ? hint : "types are text, int, bool, date, duration and enum(a, b, ...)",
+                 "unknown type `%.*s`", (int)n.len, n.p);
+        col->type = TYPE_ERROR;
+        return -1;
+    }
+    return 0;
+}
+
+static void declare_fact(compiler *c, ast_node *f)
+{
+    ast_name n = f->u.fact.name;
+    int prev = check_find_table(c, n.p, n.len);
+    if (prev >= 0) {
+        uint32_t line, col;
+        const ast_node *d = c->tables.v[prev].decl;
+        source_position(d->src, d->off, &line, &col);
+        ERR_NAME(c, f, n, arena_printf(c->a, "the first declaration is at %s:%u:%u", d->src->name, line, col),
+                 "fact `%.*s` is declared twice", (int)n.len, n.p);
+        return;
+    }
+    fact_table t;
+    memset(&t, 0, sizeof t);
+    t.name = arena_strndup(c->a, n.p, n.len);
+    t.decl = f;
+    for (ast_node *fl = f->u.fact.fields; fl; fl = fl->next)
+        t.ncols++;
+    t.cols = arena_alloc(c->a, (t.ncols + 1) * sizeof *t.cols);
+    if (!t.cols || !t.name)
+        return;
+    uint32_t i = 0;
+    for (ast_node *fl = f->u.fact.fields; fl; fl = fl->next, i++) {
+        fact_column *col = &t.cols[i];
+        col->name = fl->u.field.name;
+        col->cname = arena_strndup(c->a, col->name.p, col->name.len);
+        for (uint32_t j = 0; j < i; j++)
+            if (names_equal(t.cols[j].name, col->name))
+                ERR_NAME(c, fl, col->name, NULL, "field `%s` is declared twice in fact `%s`",
+                         col->cname, t.name);
+        declare_column_type(c, &t, col, fl->u.field.type);
+    }
+    for (ast_node *k = f->u.fact.key; k; k = k->next)
+        t.nkey++;
+    t.key = arena_alloc(c->a, (t.nkey + 1) * sizeof *t.key);
+    if (!t.key)
+        return;
+    i = 0;
+    for (ast_node *k = f->u.fact.key; k; k = k->next, i++) {
+        int ci = find_column(&t, k->u.name);
+        if (ci < 0) {
+            const char *hint = hint_closest(c, k->u.name, column_names(c, &t), t.ncols);
+            ERR_AT(c, k, hint, "key column `%.*s` is not a field of `%s`", (int)k->u.name.len,
+                   k->u.name.p, t.name);
+            ci = 0;
+        }
+        t.key[i] = (uint32_t)ci;
+    }
+    VEC_PUSH(c->a, c->tables, t);
+}
+
+/* ---- scopes -------------------------------------------------------------- */
+
+static int lookup_binding(compiler *c, ast_name n)
+{
+    for (uint32_t i = c->scope.n; i-- > 0;) {
+        int id = c->scope.v[i];
+        if (names_equal(c->bindings.v[id].name, n))
+            return id;
+    }
+    return -1;
+}
+
+/* Introduces a variable; reports a clash with a visible one. Returns the
+ * binding id, or -1 when out of memory. */
+static int bind(compiler *c, ast_node *node, ast_name n, binding_kind kind, int table)
+{
+    int prev = lookup_binding(c, n);
+    if (prev >= 0) {
+        uint32_t line, col;
+        const ast_node *pn = c->bindings.v[prev].node;
+        source_position(pn->src, c->bindings.v[prev].name.off, &line, &col);
+        ERR_NAME(c, node, n, arena_printf(c->a, "pick another name; `%.*s` is bound at line %u",
+                                          (int)n.len, n.p, line),
+                 "`%.*s` is already a loop variable here", (int)n.len, n.p);
+    }
+    binding b;
+    memset(&b, 0, sizeof b);
+    b.name = n;
+    b.kind = kind;
+    b.table = table;
+    b.depth = (int)c->scope.n;
+    b.node = node;
+    b.plan = -1;
+    b.local = -1;
+    if (!VEC_PUSH(c->a, c->bindings, b))
+        return -1;
+    int id = (int)c->bindings.n - 1;
+    if (!VEC_PUSH(c->a, c->scope, id))
+        return -1;
+    return id;
+}
+
+static const char **visible_names(compiler *c, size_t *n)
+{
+    const char **v = arena_alloc(c->a, (c->scope.n + 3) * sizeof *v);
+    *n = 0;
+    if (!v)
+        return NULL;
+    for (uint32_t i = 0; i < c->scope.n; i++) {
+        binding *b = &c->bindings.v[c->scope.v[i]];
+        v[(*n)++] = arena_strndup(c->a, b->name.p, b->name.len);
+    }
+    v[(*n)++] = "today";
+    v[(*n)++] = "period";
+    return v;
+}
+
+/* ---- expressions -------------------------------------------------------- */
+
+static ast_type expr(compiler *c, ast_node *n);
+
+static int is_scalar(ast_type t)
+{
+    return t.kind != TY_ROW && t.kind != TY_SPAN && t.kind != TY_PERIOD;
+}
+
+static int is_texty(ast_type t) { return t.kind == TY_TEXT || t.kind == TY_ENUM; }
+
+/* An identifier that names no variable: a candidate enum member. */
+static int is_free_ident(compiler *c, const ast_node *n)
+{
+    return n->kind == AST_IDENT && lookup_binding(c, n->u.name) < 0;
+}
+
+static ast_type set(ast_node *n, ast_type t)
+{
+    n->type = t;
+    return t;
+}
+
+/* Checks that n, a bare identifier or a string literal, is a member of enum
+ * e; marks it as an enum literal. */
+static ast_type enum_literal(compiler *c, ast_node *n, ast_type et)
+{
+    const enum_info *e = &c->enums.v[et.id];
+    const char *p = n->kind == AST_IDENT ? n->u.name.p : n->u.s.text;
+    uint32_t len = n->kind == AST_IDENT ? n->u.name.len : n->u.s.n;
+    if (enum_member(e, p, len) < 0) {
+        ast_name nm = {p, len, n->off};
+        const char *best = diag_closest(p, len, e->members, e->n);
+        const char *hint = best ? arena_printf(c->a, "did you mean `%s`?", best)
+                                : arena_printf(c->a, "the values are: %s", enum_members_text(c, e));
+        (void)nm;
+        ERR_AT(c, n, hint, "`%.*s` is not a value of `%s`", (int)len, p, e->name);
+        return set(n, TYPE_ERROR);
+    }
+    if (n->kind == AST_IDENT)
+        n->slot = -2;
+    return set(n, ty(TY_ENUM, 0, et.id));
+}
+
+/* Types one operand of a comparison against the other operand's type, for
+ * the cases where the other side decides what this one means (enum
+ * members written bare or as strings). */
+static ast_type operand_against(compiler *c, ast_node *n, ast_type other)
+{
+    if (other.kind == TY_ENUM && (is_free_ident(c, n) || n->kind == AST_STRING))
+        return enum_literal(c, n, other);
+    return expr(c, n);
+}
+
+static int looks_like_date(const char *p, uint32_t n)
+{
+    if (n != 10 || p[4] != '-' || p[7] != '-')
+        return 0;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (p[i] < '0' || p[i] > '9'))
+            return 0;
+    return 1;
+}
+
+/* Whether values of types a and b can be compared with op; reports why not. */
+static int comparable(compiler *c, ast_node *at, ast_type a, ast_node *bt, ast_type b, int op, ast_node *whole)
+{
+    if (a.kind == TY_ERROR || b.kind == TY_ERROR)
+        return 0;
+    int ordering = op != OPR_EQ && op != OPR_NE;
+    if (a.kind == TY_NONE || b.kind == TY_NONE) {
+        ast_node *other = a.kind == TY_NONE ? bt : at;
+        ast_type ot = a.kind == TY_NONE ? b : a;
+        if (ordering) {
+            ERR_AT(c, whole, "test presence with `== none` or `!= none`", "none has no order");
+            return 0;
+        }
+        if (ot.kind != TY_NONE && !ot.optional) {
+            ERR_AT(c, other, "only optional values (declared with `?`) can be none",
+                   "this %s is never none, so the comparison is always %s",
+                   check_type_name(c, ot), op == OPR_EQ ? "false" : "true");
+            return 0;
+        }
+        return 1;
+    }
+    if (!is_scalar(a) || !is_scalar(b)) {
+        ast_node *bad = !is_scalar(a) ? at : bt;
+        ERR_AT(c, bad, "compare one of its fields, e.g. `x.id`", "cannot compare a %s",
+               check_type_name(c, !is_scalar(a) ? a : b));
+        return 0;
+    }
+    int same = a.kind == b.kind || (is_texty(a) && is_texty(b));
+    if (!same) {
+        const char *hint = NULL;
+        if ((a.kind == TY_DATE && bt->kind == AST_STRING && looks_like_date(bt->u.s.text, bt->u.s.n)) ||
+            (b.kind == TY_DATE && at->kind == AST_STRING && looks_like_date(at->u.s.text, at->u.s.n)))
+            hint = "write dates without quotes: 2026-11-21";
+        ERR_AT(c, whole, hint, "cannot compare %s with %s", check_type_name(c, a), check_type_name(c, b));
+        return 0;
+    }
+    if (ordering && (a.kind == TY_BOOL || a.kind == TY_ENUM || b.kind == TY_ENUM)) {
+        ERR_AT(c, whole, "use == or != (or `in [...]`)", "%s values have no order",
+               a.kind == TY_BOOL ? "bool" : "enum");
+        return 0;
+    }
+    return 1;
+}
+
+static ast_type check_compare(compiler *c, ast_node *n)
+{
+    ast_node *l = n->u.binary.lhs, *r = n->u.binary.rhs;
+    ast_type lt, rt;
+    if (is_free_ident(c, l) && !is_free_ident(c, r)) {
+        rt = expr(c, r);
+        lt = operand_against(c, l, rt);
+    } else {
+        lt = expr(c, l);
+        rt = operand_against(c, r, lt);
+        if (l->kind == AST_STRING && rt.kind == TY_ENUM)
+            lt = enum_literal(c, l, rt);
+    }
+    if (!comparable(c, l, lt, r, rt, n->op, n))
+        return set(n, lt.kind == TY_ERROR || rt.kind == TY_ERROR ? TYPE_ERROR : ty(TY_BOOL, 0, 0));
+    return set(n, ty(TY_BOOL, 0, 0));
+}
+
+static ast_type check_arith(compiler *c, ast_node *n)
+{
+    ast_type a = expr(c, n->u.binary.lhs), b = expr(c, n->u.binary.rhs);
+    if (a.kind == TY_ERROR || b.kind == TY_ERROR)
+        return set(n, TYPE_ERROR);
+    int opt = a.optional || b.optional;
+    ast_tkind k = TY_ERROR;
+    switch (n->op) {
+    case OPR_ADD:
+        if (a.kind == TY_INT && b.kind == TY_INT) k = TY_INT;
+        else if (a.kind == TY_DATE && b.kind == TY_DUR) k = TY_DATE;
+        else if (a.kind == TY_DUR && b.kind == TY_DATE) k = TY_DATE;
+        else if (a.kind == TY_DUR && b.kind == TY_DUR) k = TY_DUR;
+        break;
+    case OPR_SUB:
+        if (a.kind == TY_INT && b.kind == TY_INT) k = TY_INT;
+        else if (a.kind == TY_DATE && b.kind == TY_DUR) k = TY_DATE;
+        else if (a.kind == TY_DATE && b.kind == TY_DATE) k = TY_DUR;
+        else if (a.kind == TY_DUR && b.kind == TY_DUR) k = TY_DUR;
+        break;
+    default:
+        if (a.kind == TY_INT && b.kind == TY_INT) k = TY_INT;
+        break;
+    }
+    if (k == TY_ERROR) {
+        static const char *const verbs[] = {[OPR_ADD] = "add", [OPR_SUB] = "subtract",
+                                            [OPR_MUL] = "multiply", [OPR_DIV] = "divide",
+                                            [OPR_MOD] = "take the remainder of"};
+        const char *hint = NULL;
+        if (a.kind == TY_DATE && b.kind == TY_INT)
+            hint = "write a duration: `92d` or `2w`";
+        ERR_AT(c, n, hint, "cannot %s %s and %s", verbs[n->op], check_type_name(c, a),
+               check_type_name(c, b));
+        return set(n, TYPE_ERROR);
+    }
+    return set(n, ty(k, opt, 0));
+}
+
+static ast_type check_bool_operand(compiler *c, ast_node *n, const char *what)
+{
+    ast_type t = expr(c, n);
+    if (t.kind != TY_BOOL && t.kind != TY_ERROR) {
+        ERR_AT(c, n, NULL, "%s needs a bool, not %s", what, check_type_name(c, t));
+        return TYPE_ERROR;
+    }
+    return t;
+}
+
+static ast_type check_member(compiler *c, ast_node *n)
+{
+    ast_node *obj = n->u.member.obj;
+    ast_name f = n->u.member.field;
+    if (obj->kind == AST_PERIOD) {
+        set(obj, ty(TY_PERIOD, 0, 0));
+        if (name_is(f, "start")) { n->slot = 0; return set(n, ty(TY_DATE, 0, 0)); }
+        if (name_is(f, "end")) { n->slot = 1; return set(n, ty(TY_DATE, 0, 0)); }
+        static const char *const pf[] = {"start", "end"};
+        ERR_NAME(c, n, f, hint_closest(c, f, pf, 2), "`period` has no field `%.*s`", (int)f.len, f.p);
+        return set(n, TYPE_ERROR);
+    }
+    if (obj->kind != AST_IDENT) {
+        ERR_AT(c, obj, NULL, "a field can only be read from a loop variable or `period`");
+        return set(n, TYPE_ERROR);
+    }
+    int id = lookup_binding(c, obj->u.name);
+    if (id < 0) {
+        size_t nv;
+        const char **cand = visible_names(c, &nv);
+        const char *hint = hint_closest(c, obj->u.name, cand, nv);
+        if (!hint && check_find_table(c, obj->u.name.p, obj->u.name.len) >= 0)
+            hint = arena_printf(c->a, "`%.*s` is a fact type; loop over it first: `for x in %.*s`",
+                                (int)obj->u.name.len, obj->u.name.p, (int)obj->u.name.len, obj->u.name.p);
+        ERR_AT(c, obj, hint, "unknown name `%.*s`", (int)obj->u.name.len, obj->u.name.p);
+        return set(n, TYPE_ERROR);
+    }
+    obj->slot = id;
+    binding *b = &c->bindings.v[id];
+    if (b->kind == BIND_SPAN) {
+        set(obj, ty(TY_SPAN, 0, 0));
+        static const char *const sf[] = {"start", "end", "name"};
+        for (int i = 0; i < 3; i++)
+            if (name_is(f, sf[i])) {
+                n->slot = i;
+                return set(n, ty(i == 2 ? TY_TEXT : TY_DATE, 0, 0));
+            }
+        ERR_NAME(c, n, f, hint_closest(c, f, sf, 3), "`%.*s` has no field `%.*s` (it has start, end and name)",
+                 (int)b->name.len, b->name.p, (int)f.len, f.p);
+        return set(n, TYPE_ERROR);
+    }
+    set(obj, ty(TY_ROW, 0, b->table));
+    const fact_table *t = &c->tables.v[b->table];
+    int col = find_column(t, f);
+    if (col < 0) {
+        ERR_NAME(c, n, f, hint_closest(c, f, column_names(c, t), t->ncols),
+                 "fact `%s` has no field `%.*s`", t->name, (int)f.len, f.p);
+        return set(n, TYPE_ERROR);
+    }
+    n->slot = col;
+    return set(n, t->cols[col].type);
+}
+
+static int builtin_index(ast_name n)
+{
+    for (uint32_t i = 0; i < BI__COUNT; i++) {
+        const char *nm = vouch_builtin_name(i);
+        if (name_is(n, nm))
+            return (int)i;
+    }
+    return -1;
+}
+
+static ast_type sig_type(char ch)
+{
+    switch (ch) {
+    case 't': return ty(TY_TEXT, 0, 0);
+    case 'i': return ty(TY_INT, 0, 0);
+    case 'b': return ty(TY_BOOL, 0, 0);
+    case 'd': return ty(TY_DATE, 0, 0);
+    case 'u': return ty(TY_DUR, 0, 0);
+    }
+    return TYPE_ERROR;
+}
+
+static ast_type check_call(compiler *c, ast_node *n)
+{
+    ast_name fn = n->u.call.name;
+    if (name_is(fn, "quarters") || name_is(fn, "months")) {
+        ERR_AT(c, n, "write `for q in quarters(period)` and use q.start, q.end, q.name",
+               "`%.*s(...)` can only be looped over with `for`", (int)fn.len, fn.p);
+        return set(n, TYPE_ERROR);
+    }
+    int bi = builtin_index(fn);
+    if (bi < 0) {
+        const char *names[BI__COUNT + 2];
+        for (uint32_t i = 0; i < BI__COUNT; i++)
+            names[i] = vouch_builtin_name(i);
+        names[BI__COUNT] = "quarters";
+        names[BI__COUNT + 1] = "months";
+        ERR_NAME(c, n, fn, hint_closest(c, fn, names, BI__COUNT + 2), "unknown function `%.*s`",
+                 (int)fn.len, fn.p);
+        for (ast_node *a = n->u.call.args; a; a = a->next)
+            expr(c, a);
+        return set(n, TYPE_ERROR);
+    }
+    n->slot = bi;
+    const char *sig = vouch_builtin_signature((uint32_t)bi);
+    int want = vouch_builtin_arity((uint32_t)bi), got = 0;
+    for (ast_node *a = n->u.call.args; a; a = a->next)
+        got++;
+    if (got != want) {
+        ERR_AT(c, n, arena_printf(c->a, "%s(%s)", vouch_builtin_name((uint32_t)bi), vouch_builtin_doc((uint32_t)bi)),
+               "`%s` takes %d argument%s, not %d", vouch_builtin_name((uint32_t)bi), want,
+               want == 1 ? "" : "s", got);
+        return set(n, TYPE_ERROR);
+    }
+    int opt = 0, bad = 0, i = 0;
+    const char *p = sig + 2;
+    for (ast_node *a = n->u.call.args; a; a = a->next, i++) {
+        char ch = *p++;
+        int takes_none = *p == '?';
+        if (takes_none)
+            p++;
+        ast_type at = expr(c, a);
+        ast_type wt = sig_type(ch);
+        if (at.kind == TY_ERROR) {
+            bad = 1;
+            continue;
+        }
+        if (at.kind == TY_NONE && takes_none)
+            continue;
+        int ok = at.kind == wt.kind || (wt.kind == TY_TEXT && at.kind == TY_ENUM);
+        if (!ok) {
+            ERR_AT(c, a, NULL, "argument %d of `%s` must be %s, not %s", i + 1,
+                   vouch_builtin_name((uint32_t)bi), check_type_name(c, wt), check_type_name(c, at));
+            bad = 1;
+        } else if ((at.optional || at.kind == TY_NONE) && !takes_none) {
+            opt = 1;
+        }
+    }
+    if (bad)
+        return set(n, TYPE_ERROR);
+    ast_type rt = sig_type(sig[0]);
+    rt.optional = (uint8_t)opt;
+    return set(n, rt);
+}
+
+static ast_type check_in(compiler *c, ast_node *n)
+{
+    ast_type lt = expr(c, n->u.in.lhs);
+    int bad = lt.kind == TY_ERROR;
+    for (ast_node *it = n->u.in.items; it; it = it->next) {
+        ast_type t = operand_against(c, it, lt);
+        if (!bad && !comparable(c, n->u.in.lhs, lt, it, t, OPR_EQ, it))
+            bad = 1;
+    }
+    return set(n, bad ? TYPE_ERROR : ty(TY_BOOL, 0, 0));
+}
+
+static int lookup_table_or_report(compiler *c, ast_node *at, ast_name n)
+{
+    int t = check_find_table(c, n.p, n.len);
+    if (t < 0) {
+        const char *hint = hint_closest(c, n, table_names(c), c->tables.n);
+        if (!hint && c->tables.n == 0)
+            hint = "declare it with `fact`, or `import \"isms\"` for the standard fact model";
+        diag_error(c->d, at->src, n.off, n.len, hint, "unknown fact type `%.*s`", (int)n.len, n.p);
+    }
+    return t;
+}
+
+static ast_type check_quant(compiler *c, ast_node *n)
+{
+    int t = lookup_table_or_report(c, n, n->u.quant.table);
+    int id = bind(c, n, n->u.quant.var, BIND_ROW, t < 0 ? 0 : t);
+    if (id < 0)
+        return set(n, TYPE_ERROR);
+    n->slot = id;
+    int bad = t < 0;
+    if (t < 0) {
+        /* Unknown table: skip the body; every field access would fail. */
+        c->scope.n--;
+        return set(n, TYPE_ERROR);
+    }
+    if (n->u.quant.where && check_bool_operand(c, n->u.quant.where, "`where`").kind == TY_ERROR)
+        bad = 1;
+    ast_type result = ty(TY_BOOL, 0, 0);
+    switch (n->op) {
+    case Q_EXISTS:
+        break;
+    case Q_ALL:
+        if (check_bool_operand(c, n->u.quant.body, "`satisfies`").kind == TY_ERROR)
+            bad = 1;
+        break;
+    case Q_COUNT:
+        result = ty(TY_INT, 0, 0);
+        break;
+    case Q_NEWEST:
+    case Q_OLDEST: {
+        ast_type bt = expr(c, n->u.quant.body);
+        if (bt.kind == TY_ERROR) {
+            bad = 1;
+        } else if (bt.kind != TY_INT && bt.kind != TY_DATE && bt.kind != TY_DUR && bt.kind != TY_TEXT) {
+            ERR_AT(c, n->u.quant.body, NULL, "`%s` needs a value with an order (int, date, duration, text), not %s",
+                   n->op == Q_NEWEST ? "newest" : "oldest", check_type_name(c, bt));
+            bad = 1;
+        }
+        result = ty(bt.kind, 1, bt.id);
+        break;
+    }
+    }
+    c->scope.n--;
+    return set(n, bad ? TYPE_ERROR : result);
+}
+
+static ast_type check_interp(compiler *c, ast_node *n)
+{
+    int bad = 0;
+    for (ast_node *p = n->u.list.first; p; p = p->next) {
+        ast_type t = expr(c, p);
+        if (t.kind == TY_ERROR)
+            bad = 1;
+        else if (!is_scalar(t)) {
+            ERR_AT(c, p, "name one of its fields, e.g. `{x.id}`", "cannot put a %s into text",
+                   check_type_name(c, t));
+            bad = 1;
+        }
+    }
+    return set(n, bad ? TYPE_ERROR : ty(TY_TEXT, 0, 0));
+}
+
+static ast_type expr(compiler *c, ast_node *n)
+{
+    switch (n->kind) {
+    case AST_INT: return set(n, ty(TY_INT, 0, 0));
+    case AST_DATE: return set(n, ty(TY_DATE, 0, 0));
+    case AST_DUR: return set(n, ty(TY_DUR, 0, 0));
+    case AST_BOOL: return set(n, ty(TY_BOOL, 0, 0));
+    case AST_NONE: return set(n, ty(TY_NONE, 1, 0));
+    case AST_STRING: return set(n, ty(TY_TEXT, 0, 0));
+    case AST_INTERP: return check_interp(c, n);
+    case AST_TODAY: return set(n, ty(TY_DATE, 0, 0));
+    case AST_PERIOD: return set(n, ty(TY_PERIOD, 0, 0));
+    case AST_IDENT: {
+        int id = lookup_binding(c, n->u.name);
+        if (id < 0) {
+            size_t nv;
+            const char **cand = visible_names(c, &nv);
+            const char *hint = hint_closest(c, n->u.name, cand, nv);
+            ERR_AT(c, n, hint, "unknown name `%.*s`", (int)n->u.name.len, n->u.name.p);
+            return set(n, TYPE_ERROR);
+        }
+        n->slot = id;
+        binding *b = &c->bindings.v[id];
+        return set(n, b->kind == BIND_ROW ? ty(TY_ROW, 0, b->table) : ty(TY_SPAN, 0, 0));
+    }
+    case AST_MEMBER: return check_member(c, n);
+    case AST_CALL: return check_call(c, n);
+    case AST_UNARY:
+        if (n->op == OPR_NOT) {
+            ast_type t = check_bool_operand(c, n->u.unary.operand, "`not`");
+            return set(n, t.kind == TY_ERROR ? t : ty(TY_BOOL, 0, 0));
+        } else {
+            ast_type t = expr(c, n->u.unary.operand);
+            if (t.kind == TY_ERROR)
+                return set(n, t);
+            if (t.kind != TY_INT && t.kind != TY_DUR) {
+                ERR_AT(c, n, NULL, "cannot negate %s", check_type_name(c, t));
+                return set(n, TYPE_ERROR);
+            }
+            return set(n, t);
+        }
+    case AST_BINARY:
+        switch (n->op) {
+        case OPR_AND:
+        case OPR_OR: {
+            const char *w = n->op == OPR_AND ? "`and`" : "`or`";
+            ast_type a = check_bool_operand(c, n->u.binary.lhs, w);
+            ast_type b = check_bool_operand(c, n->u.binary.rhs, w);
+            return set(n, a.kind == TY_ERROR || b.kind == TY_ERROR ? TYPE_ERROR : ty(TY_BOOL, 0, 0));
+        }
+        case OPR_EQ: case OPR_NE: case OPR_LT: case OPR_LE: case OPR_GT: case OPR_GE:
+            return check_compare(c, n);
+        default:
+            return check_arith(c, n);
+        }
+    case AST_IN: return check_in(c, n);
+    case AST_RANGE: {
+        ast_type a = expr(c, n->u.binary.lhs), b = expr(c, n->u.binary.rhs);
+        if (a.kind == TY_ERROR || b.kind == TY_ERROR)
+            return set(n, TYPE_ERROR);
+        if (a.kind != TY_DATE || b.kind != TY_DATE || a.optional || b.optional) {
+            ERR_AT(c, n, "e.g. 2026-01-01..2026-12-31", "a range needs two dates, not %s and %s",
+                   check_type_name(c, a), check_type_name(c, b));
+            return set(n, TYPE_ERROR);
+        }
+        return set(n, ty(TY_PERIOD, 0, 0));
+    }
+    case AST_QUANT: return check_quant(c, n);
+    default:
+        ERR_AT(c, n, NULL, "this is not an expression");
+        return set(n, TYPE_ERROR);
+    }
+}
+
+/* ---- rules --------------------------------------------------------------- */
+
+static void check_for(compiler *c, ast_node *f)
+{
+    ast_node *s = f->u.loop.source;
+    int id;
+    if (s->kind == AST_IDENT) {
+        int t = lookup_table_or_report(c, s, s->u.name);
+        id = bind(c, f, f->u.loop.var, BIND_ROW, t < 0 ? 0 : t);
+        if (t < 0 && id >= 0)
+            c->bindings.v[id].table = -1;
+    } else if (s->kind == AST_CALL && (name_is(s->u.call.name, "quarters") || name_is(s->u.call.name, "months"))) {
+        ast_node *arg = s->u.call.args;
+        if (!arg || arg->next) {
+            ERR_AT(c, s, "e.g. quarters(period) or quarters(2026-01-01..2026-12-31)",
+                   "`%.*s` takes one period", (int)s->u.call.name.len, s->u.call.name.p);
+        } else {
+            ast_type t = expr(c, arg);
+            if (t.kind != TY_PERIOD && t.kind != TY_ERROR)
+                ERR_AT(c, arg, "e.g. quarters(period) or quarters(2026-01-01..2026-12-31)",
+                       "`%.*s` needs a period, not %s", (int)s->u.call.name.len, s->u.call.name.p,
+                       check_type_name(c, t));
+        }
+        id = bind(c, f, f->u.loop.var, BIND_SPAN, 0);
+        if (id >= 0)
+            c->bindings.v[id].span_months = name_is(s->u.call.name, "quarters") ? 3 : 1;
+    } else {
+        ERR_AT(c, s, "e.g. `for s in soa` or `for q in quarters(period)`",
+               "a `for` loops over a fact type, quarters(...) or months(...)");
+        id = bind(c, f, f->u.loop.var, BIND_SPAN, 0);
+        if (id >= 0)
+            c->bindings.v[id].span_months = 3;
+    }
+    f->slot = id;
+}
+
+static int rule_has_error_binding(compiler *c)
+{
+    for (uint32_t i = 0; i < c->scope.n; i++) {
+        binding *b = &c->bindings.v[c->scope.v[i]];
+        if (b->kind == BIND_ROW && b->table < 0)
+            return 1;
+    }
+    return 0;
+}
+
+static void check_rule(compiler *c, ast_node *r)
+{
+    c->scope.n = 0;
+    if (r->u.rule.title->kind != AST_STRING)
+        ERR_AT(c, r->u.rule.title, "write the title as plain text; use {...} in the `else` message",
+               "a rule title cannot interpolate values");
+    if (vouch_severity_parse(r->u.rule.severity.p, r->u.rule.severity.len) < 0) {
+        static const char *const sev[] = {"info", "low", "medium", "high", "critical"};
+        const char *hint = hint_closest(c, r->u.rule.severity, sev, 5);
+        diag_error(c->d, r->src, r->u.rule.severity.off, r->u.rule.severity.len,
+                   hint ? hint : "severities are info, low, medium, high and critical",
+                   "unknown severity `%.*s`", (int)r->u.rule.severity.len, r->u.rule.severity.p);
+    }
+    for (ast_node *f = r->u.rule.fors; f; f = f->next) {
+        check_for(c, f);
+        if (f->u.loop.where && !rule_has_error_binding(c))
+            check_bool_operand(c, f->u.loop.where, "`where`");
+    }
+    if (rule_has_error_binding(c)) {
+        c->scope.n = 0;
+        return;
+    }
+    check_bool_operand(c, r->u.rule.require, "`require`");
+    ast_node *subj = r->u.rule.subject;
+    if (subj) {
+        ast_type t = expr(c, subj);
+        if (t.kind != TY_ERROR && !is_scalar(t))
+            ERR_AT(c, subj, "name one of its fields, or write a template: \"{x.a}/{x.b}\"",
+                   "a subject must be a value, not a %s", check_type_name(c, t));
+    } else {
+        ast_node *first = r->u.rule.fors;
+        binding *b = first && first->slot >= 0 ? &c->bindings.v[first->slot] : NULL;
+        if (!b || b->kind != BIND_ROW || c->tables.v[b->table].nkey == 0)
+            diag_error(c->d, r->src, r->u.rule.id.off, r->u.rule.id.len,
+                       "add `subject <expression>` after `require`, e.g. subject \"{x.id}\"",
+                       "rule `%.*s` has no subject: its first `for` is not over a fact type with a key",
+                       (int)r->u.rule.id.len, r->u.rule.id.p);
+    }
+    if (r->u.rule.message) {
+        ast_type t = expr(c, r->u.rule.message);
+        if (t.kind != TY_ERROR && !is_scalar(t))
+            ERR_AT(c, r->u.rule.message, NULL, "a message must be text, not a %s", check_type_name(c, t));
+    }
+    c->scope.n = 0;
+}
+
+int check_program(compiler *c, ast_node *const *items, const vouch_source *const *srcs, size_t nfiles)
+{
+    (void)srcs;
+    for (size_t i = 0; i < nfiles; i++)
+        for (ast_node *it = items[i]; it; it = it->next)
+            if (it->kind == AST_FACT)
+                declare_fact(c, it);
+    for (size_t i = 0; i < nfiles; i++)
+        for (ast_node *it = items[i]; it; it = it->next) {
+            if (it->kind != AST_RULE)
+                continue;
+            for (uint32_t j = 0; j < c->rules.n; j++) {
+                ast_node *o = c->rules.v[j];
+                if (names_equal(o->u.rule.id, it->u.rule.id)) {
+                    uint32_t line, col;
+                    source_position(o->src, o->u.rule.id.off, &line, &col);
+                    diag_error(c->d, it->src, it->u.rule.id.off, it->u.rule.id.len,
+                               arena_printf(c->a, "the first is at %s:%u:%u", o->src->name, line, col),
+                               "rule `%.*s` is defined twice", (int)it->u.rule.id.len, it->u.rule.id.p);
+                    break;
+                }
+            }
+            VEC_PUSH(c->a, c->rules, it);
+            check_rule(c, it);
+        }
+    return c->d->nerrors == 0 && !c->a->failed;
+}

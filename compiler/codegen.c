@@ -1,0 +1,679 @@
+/*
+ * codegen.c: checked AST -> plans + bytecode (runtime/program.h).
+ *
+ * One pass over each rule. Loops and quantifiers become a plan (how the
+ * store reads the table, see plan.c) and a cursor loop over it:
+ *
+ *     <term values>  SEEK p            the store applies the terms
+ *   L: NEXT p, End                     next row or leave
+ *     <residual>     JUMP_FALSE L      what the store could not apply
+ *     <body>
+ *     JUMP L
+ *   End:
+ *
+ * `exists` leaves the loop at the first row that passes the residual (and
+ * with no residual the plan itself is PLAN_EXISTS: the store stops at one
+ * row); `count`, `newest` and `oldest` with no residual are answered by the
+ * store's aggregates. Each innermost iteration of a rule's `for` loops
+ * computes the subject, evaluates `require`, and records PASS or FINDING.
+ *
+ * The code is a stack machine's: every expression leaves exactly one value,
+ * every statement leaves the stack as it found it, which is what the
+ * verifier checks again before the VM runs anything.
+ */
+#include <string.h>
+#include "compiler.h"
+#include "../stdlib/builtins.h"
+
+typedef struct gen_plan {
+    vouch_plan p;
+    VEC(vouch_plan_term) terms;
+    VEC(uint32_t) cols;
+} gen_plan;
+
+typedef struct gen {
+    compiler *c;
+    VEC(uint32_t) code;
+    VEC(vouch_value) consts;
+    uint32_t *const_slots;   /* open-addressing table of const indices + 1 */
+    uint32_t const_cap;
+    VEC(gen_plan) plans;
+    uint32_t rule;           /* index of the rule being generated */
+    uint32_t nlocals, maxlocals;
+    int failed;
+} gen;
+
+/* ---- emission -------------------------------------------------------- */
+
+static uint32_t pc(gen *g) { return g->code.n; }
+
+static void word(gen *g, uint32_t w)
+{
+    if (!VEC_PUSH(g->c->a, g->code, w))
+        g->failed = 1;
+}
+
+static uint32_t emit(gen *g, vouch_opcode op)
+{
+    uint32_t at = pc(g);
+    word(g, (uint32_t)op);
+    return at;
+}
+
+static uint32_t emit1(gen *g, vouch_opcode op, uint32_t a)
+{
+    uint32_t at = emit(g, op);
+    word(g, a);
+    return at;
+}
+
+static uint32_t emit2(gen *g, vouch_opcode op, uint32_t a, uint32_t b)
+{
+    uint32_t at = emit(g, op);
+    word(g, a);
+    word(g, b);
+    return at;
+}
+
+/* Points the jump operand (the last operand word) of the instruction at
+ * `at` to `target`. */
+static void patch(gen *g, uint32_t at, uint32_t target)
+{
+    if (g->failed)
+        return;
+    const char *ops = vouch_opcode_operands(g->code.v[at]);
+    g->code.v[at + strlen(ops)] = target;
+}
+
+static uint32_t new_local(gen *g)
+{
+    uint32_t l = g->nlocals++;
+    if (g->nlocals > g->maxlocals)
+        g->maxlocals = g->nlocals;
+    return l;
+}
+
+static uint64_t hash_const(const vouch_value *v)
+{
+    uint64_t h = v->type == VT_NONE ? 0 : vouch_value_hash(v);
+    return h * 31 + v->type;
+}
+
+static int same_const(const vouch_value *a, const vouch_value *b)
+{
+    return a->type == b->type && vouch_value_equal(a, b);
+}
+
+static int grow_const_table(gen *g)
+{
+    uint32_t ncap = g->const_cap ? g->const_cap * 2 : 64;
+    uint32_t *slots = arena_alloc(g->c->a, ncap * sizeof *slots);
+    if (!slots)
+        return 0;
+    for (uint32_t i = 0; i < g->consts.n; i++) {
+        uint32_t h = (uint32_t)hash_const(&g->consts.v[i]) & (ncap - 1);
+        while (slots[h])
+            h = (h + 1) & (ncap - 1);
+        slots[h] = i + 1;
+    }
+    g->const_slots = slots;
+    g->const_cap = ncap;
+    return 1;
+}
+
+static uint32_t const_index(gen *g, vouch_value v)
+{
+    if ((g->consts.n + 1) * 2 > g->const_cap && !grow_const_table(g)) {
+        g->failed = 1;
+        return 0;
+    }
+    uint32_t h = (uint32_t)hash_const(&v) & (g->const_cap - 1);
+    while (g->const_slots[h]) {
+        uint32_t i = g->const_slots[h] - 1;
+        if (same_const(&g->consts.v[i], &v))
+            return i;
+        h = (h + 1) & (g->const_cap - 1);
+    }
+    if (!VEC_PUSH(g->c->a, g->consts, v)) {
+        g->failed = 1;
+        return 0;
+    }
+    g->const_slots[h] = g->consts.n;
+    return g->consts.n - 1;
+}
+
+static void emit_const(gen *g, vouch_value v) { emit1(g, OP_CONST, const_index(g, v)); }
+
+static void emit_text(gen *g, const char *s, size_t n) { emit_const(g, vouch_text(s, n)); }
+
+/* ---- plans -------------------------------------------------------------- */
+
+static int new_plan(gen *g, int table, vouch_plan_mode mode, int repeated)
+{
+    gen_plan gp;
+    memset(&gp, 0, sizeof gp);
+    gp.p.table = (uint32_t)table;
+    gp.p.mode = (uint8_t)mode;
+    gp.p.repeated = (uint8_t)repeated;
+    gp.p.rule = g->rule;
+    if (!VEC_PUSH(g->c->a, g->plans, gp)) {
+        g->failed = 1;
+        return 0;
+    }
+    return (int)g->plans.n - 1;
+}
+
+/* The index of table column `col` among the plan's output columns. */
+static uint32_t plan_column(gen *g, int plan, int col)
+{
+    gen_plan *gp = &g->plans.v[plan];
+    for (uint32_t i = 0; i < gp->cols.n; i++)
+        if (gp->cols.v[i] == (uint32_t)col)
+            return i;
+    if (!VEC_PUSH(g->c->a, gp->cols, (uint32_t)col))
+        g->failed = 1;
+    return gp->cols.n - 1;
+}
+
+static void gen_expr(gen *g, ast_node *n);
+
+/* Emits the term values in parameter order and the SEEK. */
+static void seek(gen *g, int plan, plan_split *s)
+{
+    for (uint32_t i = 0; i < s->terms.n; i++) {
+        plan_term *t = &s->terms.v[i];
+        vouch_plan_term pt;
+        pt.column = (uint32_t)t->column;
+        pt.cmp = (uint8_t)t->cmp;
+        pt.bound = (uint8_t)t->bound;
+        pt.param = i;
+        if (!VEC_PUSH(g->c->a, g->plans.v[plan].terms, pt))
+            g->failed = 1;
+        gen_expr(g, t->value);
+    }
+    g->plans.v[plan].p.nparams = s->terms.n;
+    emit1(g, OP_SEEK, (uint32_t)plan);
+}
+
+/* Each residual conjunct: if false, go back for the next row. */
+static void residual(gen *g, plan_split *s, uint32_t next_row)
+{
+    for (uint32_t i = 0; i < s->residual.n; i++) {
+        gen_expr(g, s->residual.v[i]);
+        emit1(g, OP_JUMP_FALSE, next_row);
+    }
+}
+
+/* ---- expressions ------------------------------------------------------ */
+
+static binding *bnd(gen *g, int id) { return &g->c->bindings.v[id]; }
+
+static void gen_period_bound(gen *g, ast_node *period, int end)
+{
+    if (period->kind == AST_RANGE)
+        gen_expr(g, end ? period->u.binary.rhs : period->u.binary.lhs);
+    else
+        emit1(g, OP_ENV, end ? VOUCH_ENV_PERIOD_END : VOUCH_ENV_PERIOD_START);
+}
+
+static void gen_member(gen *g, ast_node *n)
+{
+    ast_node *obj = n->u.member.obj;
+    if (obj->kind == AST_PERIOD) {
+        emit1(g, OP_ENV, n->slot == 0 ? VOUCH_ENV_PERIOD_START : VOUCH_ENV_PERIOD_END);
+        return;
+    }
+    binding *b = bnd(g, obj->slot);
+    if (b->kind == BIND_ROW) {
+        emit2(g, OP_COLUMN, (uint32_t)b->plan, plan_column(g, b->plan, n->slot));
+        return;
+    }
+    /* span locals: iterator, start, end */
+    if (n->slot == 2) {
+        emit1(g, OP_LOAD, (uint32_t)b->local + 1);
+        emit2(g, OP_CALL, b->span_months == 3 ? BI_quarter_name : BI_month_name, 1);
+    } else {
+        emit1(g, OP_LOAD, (uint32_t)b->local + 1 + (uint32_t)n->slot);
+    }
+}
+
+static void gen_arith(gen *g, ast_node *n)
+{
+    ast_node *l = n->u.binary.lhs, *r = n->u.binary.rhs;
+    int lk = l->type.kind, rk = r->type.kind;
+    if (lk == TY_INT) {
+        gen_expr(g, l);
+        gen_expr(g, r);
+        static const vouch_opcode ops[] = {[OPR_ADD] = OP_ADD, [OPR_SUB] = OP_SUB, [OPR_MUL] = OP_MUL,
+                                           [OPR_DIV] = OP_DIV, [OPR_MOD] = OP_MOD};
+        emit(g, ops[n->op]);
+    } else if (lk == TY_DUR && rk == TY_DATE) {
+        gen_expr(g, r); /* duration + date: the VM wants the date first */
+        gen_expr(g, l);
+        emit(g, OP_DATE_ADD);
+    } else if (lk == TY_DATE && rk == TY_DUR) {
+        gen_expr(g, l);
+        gen_expr(g, r);
+        emit(g, n->op == OPR_ADD ? OP_DATE_ADD : OP_DATE_SUB);
+    } else if (lk == TY_DATE) {
+        gen_expr(g, l);
+        gen_expr(g, r);
+        emit(g, OP_DATE_DIFF);
+    } else {
+        gen_expr(g, l);
+        gen_expr(g, r);
+        emit(g, n->op == OPR_ADD ? OP_DUR_ADD : OP_DUR_SUB);
+    }
+}
+
+static void gen_quant(gen *g, ast_node *n)
+{
+    binding *b = bnd(g, n->slot);
+    plan_split s;
+    plan_split_where(g->c, n->slot, n->u.quant.where, &s);
+    int repeated = b->depth > 0;
+    int plain = s.residual.n == 0;
+    int agg_col = -1;
+    if ((n->op == Q_NEWEST || n->op == Q_OLDEST) && plain) {
+        ast_node *body = n->u.quant.body;
+        if (body->kind == AST_MEMBER && body->u.member.obj->kind == AST_IDENT &&
+            body->u.member.obj->slot == n->slot)
+            agg_col = body->slot;
+    }
+    vouch_plan_mode mode = PLAN_ROWS;
+    if (n->op == Q_EXISTS && plain) mode = PLAN_EXISTS;
+    else if (n->op == Q_COUNT && plain) mode = PLAN_COUNT;
+    else if (agg_col >= 0) mode = n->op == Q_NEWEST ? PLAN_MAX : PLAN_MIN;
+    int plan = new_plan(g, b->table, mode, repeated);
+    b = bnd(g, n->slot);
+    b->plan = plan;
+    if (agg_col >= 0)
+        g->plans.v[plan].p.agg_column = (uint32_t)agg_col;
+
+    if (mode == PLAN_COUNT || mode == PLAN_MIN || mode == PLAN_MAX) {
+        seek(g, plan, &s);
+        uint32_t next = emit2(g, OP_NEXT, (uint32_t)plan, 0);
+        emit2(g, OP_COLUMN, (uint32_t)plan, 0);
+        emit1(g, OP_CLOSE, (uint32_t)plan);
+        uint32_t jend = emit1(g, OP_JUMP, 0);
+        patch(g, next, pc(g));
+        if (mode == PLAN_COUNT)
+            emit_const(g, vouch_int(0));
+        else
+            emit(g, OP_NONE);
+        patch(g, jend, pc(g));
+        return;
+    }
+    if (n->op == Q_COUNT || n->op == Q_NEWEST || n->op == Q_OLDEST) {
+        uint32_t acc = new_local(g);
+        if (n->op == Q_COUNT)
+            emit_const(g, vouch_int(0));
+        else
+            emit(g, OP_NONE);
+        emit1(g, OP_STORE, acc);
+        seek(g, plan, &s);
+        uint32_t loop = pc(g);
+        uint32_t next = emit2(g, OP_NEXT, (uint32_t)plan, 0);
+        residual(g, &s, loop);
+        emit1(g, OP_LOAD, acc);
+        if (n->op == Q_COUNT) {
+            emit_const(g, vouch_int(1));
+            emit(g, OP_ADD);
+        } else {
+            gen_expr(g, n->u.quant.body);
+            emit(g, n->op == Q_NEWEST ? OP_MAX : OP_MIN);
+        }
+        emit1(g, OP_STORE, acc);
+        emit1(g, OP_JUMP, loop);
+        patch(g, next, pc(g));
+        emit1(g, OP_LOAD, acc);
+        return;
+    }
+    /* exists / all: leave at the first row that decides it */
+    seek(g, plan, &s);
+    uint32_t loop = pc(g);
+    uint32_t next = emit2(g, OP_NEXT, (uint32_t)plan, 0);
+    residual(g, &s, loop);
+    if (n->op == Q_ALL) {
+        gen_expr(g, n->u.quant.body);
+        emit1(g, OP_JUMP_TRUE, loop);
+    }
+    emit1(g, OP_CLOSE, (uint32_t)plan);
+    emit(g, n->op == Q_ALL ? OP_FALSE : OP_TRUE);
+    uint32_t jend = emit1(g, OP_JUMP, 0);
+    patch(g, next, pc(g));
+    emit(g, n->op == Q_ALL ? OP_TRUE : OP_FALSE);
+    patch(g, jend, pc(g));
+}
+
+static void gen_in(gen *g, ast_node *n)
+{
+    uint32_t tmp = new_local(g);
+    gen_expr(g, n->u.in.lhs);
+    emit1(g, OP_STORE, tmp);
+    VEC(uint32_t) jumps = {0};
+    for (ast_node *it = n->u.in.items; it; it = it->next) {
+        emit1(g, OP_LOAD, tmp);
+        gen_expr(g, it);
+        emit(g, OP_EQ);
+        if (it->next && !VEC_PUSH(g->c->a, jumps, emit1(g, OP_OR_JUMP, 0)))
+            g->failed = 1;
+    }
+    for (uint32_t i = 0; i < jumps.n; i++)
+        patch(g, jumps.v[i], pc(g));
+}
+
+static void gen_expr(gen *g, ast_node *n)
+{
+    switch (n->kind) {
+    case AST_INT: emit_const(g, vouch_int(n->u.lit.i)); break;
+    case AST_DATE: emit_const(g, vouch_date(n->u.lit.i)); break;
+    case AST_DUR: emit_const(g, vouch_dur(n->u.lit.i)); break;
+    case AST_BOOL: emit(g, n->u.lit.i ? OP_TRUE : OP_FALSE); break;
+    case AST_NONE: emit(g, OP_NONE); break;
+    case AST_STRING: emit_text(g, n->u.s.text, n->u.s.n); break;
+    case AST_INTERP: {
+        uint32_t k = 0;
+        for (ast_node *p = n->u.list.first; p; p = p->next, k++)
+            gen_expr(g, p);
+        if (k == 0)
+            emit_text(g, "", 0);
+        else
+            emit1(g, OP_INTERP, k);
+        break;
+    }
+    case AST_TODAY: emit1(g, OP_ENV, VOUCH_ENV_TODAY); break;
+    case AST_IDENT: /* only enum members reach here as values */
+        emit_text(g, n->u.name.p, n->u.name.len);
+        break;
+    case AST_MEMBER: gen_member(g, n); break;
+    case AST_CALL: {
+        uint32_t k = 0;
+        for (ast_node *a = n->u.call.args; a; a = a->next, k++)
+            gen_expr(g, a);
+        emit2(g, OP_CALL, (uint32_t)n->slot, k);
+        break;
+    }
+    case AST_UNARY:
+        if (n->op == OPR_NOT) {
+            gen_expr(g, n->u.unary.operand);
+            emit(g, OP_NOT);
+        } else if (n->type.kind == TY_DUR) {
+            emit_const(g, vouch_dur(0));
+            gen_expr(g, n->u.unary.operand);
+            emit(g, OP_DUR_SUB);
+        } else {
+            gen_expr(g, n->u.unary.operand);
+            emit(g, OP_NEG);
+        }
+        break;
+    case AST_BINARY:
+        switch (n->op) {
+        case OPR_AND:
+        case OPR_OR: {
+            gen_expr(g, n->u.binary.lhs);
+            uint32_t j = emit1(g, n->op == OPR_AND ? OP_AND_JUMP : OP_OR_JUMP, 0);
+            gen_expr(g, n->u.binary.rhs);
+            patch(g, j, pc(g));
+            break;
+        }
+        case OPR_EQ: case OPR_NE: case OPR_LT: case OPR_LE: case OPR_GT: case OPR_GE: {
+            static const vouch_opcode ops[] = {[OPR_EQ] = OP_EQ, [OPR_NE] = OP_NE, [OPR_LT] = OP_LT,
+                                               [OPR_LE] = OP_LE, [OPR_GT] = OP_GT, [OPR_GE] = OP_GE};
+            gen_expr(g, n->u.binary.lhs);
+            gen_expr(g, n->u.binary.rhs);
+            emit(g, ops[n->op]);
+            break;
+        }
+        default:
+            gen_arith(g, n);
+        }
+        break;
+    case AST_IN: gen_in(g, n); break;
+    case AST_QUANT: gen_quant(g, n); break;
+    default:
+        /* check.c admits no other expression here */
+        g->failed = 1;
+    }
+}
+
+/* Leaves a text value: texts as they are, anything else formatted. */
+static void gen_text(gen *g, ast_node *n)
+{
+    gen_expr(g, n);
+    if (n->type.kind != TY_TEXT || n->type.optional)
+        emit1(g, OP_INTERP, 1);
+}
+
+/* ---- rules ---------------------------------------------------------- */
+
+static void gen_default_subject(gen *g, ast_node *rule)
+{
+    binding *b = bnd(g, rule->u.rule.fors->slot);
+    const fact_table *t = &g->c->tables.v[b->table];
+    for (uint32_t i = 0; i < t->nkey; i++) {
+        if (i)
+            emit_text(g, "/", 1);
+        emit2(g, OP_COLUMN, (uint32_t)b->plan, plan_column(g, b->plan, (int)t->key[i]));
+    }
+    emit1(g, OP_INTERP, t->nkey * 2 - 1);
+}
+
+/* The innermost iteration: subject, require, outcome. */
+static void gen_outcome(gen *g, ast_node *rule)
+{
+    if (rule->u.rule.subject)
+        gen_text(g, rule->u.rule.subject);
+    else
+        gen_default_subject(g, rule);
+    gen_expr(g, rule->u.rule.require);
+    uint32_t jfail = emit1(g, OP_JUMP_FALSE, 0);
+    emit(g, OP_PASS);
+    uint32_t jdone = emit1(g, OP_JUMP, 0);
+    patch(g, jfail, pc(g));
+    if (rule->u.rule.message)
+        gen_text(g, rule->u.rule.message);
+    else
+        emit_text(g, rule->u.rule.title->u.s.text, rule->u.rule.title->u.s.n);
+    emit(g, OP_FINDING);
+    patch(g, jdone, pc(g));
+}
+
+static void gen_fors(gen *g, ast_node *rule, ast_node *f)
+{
+    if (!f) {
+        gen_outcome(g, rule);
+        return;
+    }
+    binding *b = bnd(g, f->slot);
+    if (b->kind == BIND_ROW) {
+        plan_split s;
+        plan_split_where(g->c, f->slot, f->u.loop.where, &s);
+        int plan = new_plan(g, b->table, PLAN_ROWS, b->depth > 0);
+        bnd(g, f->slot)->plan = plan;
+        seek(g, plan, &s);
+        uint32_t loop = pc(g);
+        uint32_t next = emit2(g, OP_NEXT, (uint32_t)plan, 0);
+        residual(g, &s, loop);
+        gen_fors(g, rule, f->next);
+        emit1(g, OP_JUMP, loop);
+        patch(g, next, pc(g));
+        return;
+    }
+    /* quarters(P) / months(P): the calendar spans that meet P, each clipped
+     * to P. Locals: the span's unclipped start, its start, its end. */
+    ast_node *period = f->u.loop.source->u.call.args;
+    int months = b->span_months;
+    uint32_t it = new_local(g);
+    new_local(g);
+    new_local(g);
+    bnd(g, f->slot)->local = (int)it;
+    gen_period_bound(g, period, 0);
+    emit2(g, OP_CALL, months == 3 ? BI_quarter_start : BI_month_start, 1);
+    emit1(g, OP_STORE, it);
+    uint32_t loop = pc(g);
+    emit1(g, OP_LOAD, it);
+    gen_period_bound(g, period, 1);
+    emit(g, OP_GT);
+    uint32_t jend = emit1(g, OP_JUMP_TRUE, 0);
+    emit1(g, OP_LOAD, it);
+    gen_period_bound(g, period, 0);
+    emit(g, OP_MAX);
+    emit1(g, OP_STORE, it + 1);
+    emit1(g, OP_LOAD, it);
+    emit2(g, OP_CALL, months == 3 ? BI_quarter_end : BI_month_end, 1);
+    gen_period_bound(g, period, 1);
+    emit(g, OP_MIN);
+    emit1(g, OP_STORE, it + 2);
+    uint32_t jskip = 0;
+    if (f->u.loop.where) {
+        gen_expr(g, f->u.loop.where);
+        jskip = emit1(g, OP_JUMP_FALSE, 0);
+    }
+    gen_fors(g, rule, f->next);
+    if (f->u.loop.where)
+        patch(g, jskip, pc(g));
+    emit1(g, OP_LOAD, it);
+    emit_const(g, vouch_int(months));
+    emit2(g, OP_CALL, BI_add_months, 2);
+    emit1(g, OP_STORE, it);
+    emit1(g, OP_JUMP, loop);
+    patch(g, jend, pc(g));
+}
+
+/* ---- the program ---------------------------------------------------- */
+
+static uint8_t vtype_of(ast_type t)
+{
+    switch (t.kind) {
+    case TY_BOOL: return VT_BOOL;
+    case TY_INT: return VT_INT;
+    case TY_DATE: return VT_DATE;
+    case TY_DUR: return VT_DUR;
+    default: return VT_TEXT;
+    }
+}
+
+static const char *pstr(vouch_program *p, const char *s, size_t n)
+{
+    return vouch_program_strdup(p, s ? s : "", s ? n : 0);
+}
+
+static const char *pcstr(vouch_program *p, const char *s) { return pstr(p, s, s ? strlen(s) : 0); }
+
+#define PALLOC(p, n, T) ((T *)vouch_program_alloc((p), ((size_t)(n) + 1) * sizeof(T)))
+
+static vouch_program *finish(gen *g)
+{
+    compiler *c = g->c;
+    vouch_program *p = vouch_program_new();
+    if (!p)
+        return NULL;
+    p->ncode = g->code.n;
+    p->code = PALLOC(p, g->code.n, uint32_t);
+    if (p->code && g->code.n)
+        memcpy(p->code, g->code.v, g->code.n * sizeof(uint32_t));
+
+    p->nconsts = g->consts.n;
+    p->consts = PALLOC(p, g->consts.n, vouch_value);
+    for (uint32_t i = 0; p->consts && i < g->consts.n; i++) {
+        p->consts[i] = g->consts.v[i];
+        if (p->consts[i].type == VT_TEXT)
+            p->consts[i].u.s = pstr(p, g->consts.v[i].u.s, g->consts.v[i].len);
+    }
+
+    p->nenums = c->enums.n;
+    p->enums = PALLOC(p, c->enums.n, vouch_enum_decl);
+    for (uint32_t i = 0; p->enums && i < c->enums.n; i++) {
+        vouch_enum_decl *e = &p->enums[i];
+        e->name = pcstr(p, c->enums.v[i].name);
+        e->nvalues = c->enums.v[i].n;
+        e->values = PALLOC(p, e->nvalues, const char *);
+        for (uint32_t j = 0; e->values && j < e->nvalues; j++)
+            e->values[j] = pcstr(p, c->enums.v[i].members[j]);
+    }
+
+    p->ntables = c->tables.n;
+    p->tables = PALLOC(p, c->tables.n, vouch_table_decl);
+    for (uint32_t i = 0; p->tables && i < c->tables.n; i++) {
+        fact_table *ft = &c->tables.v[i];
+        vouch_table_decl *t = &p->tables[i];
+        t->name = pcstr(p, ft->name);
+        t->ncolumns = ft->ncols;
+        t->columns = PALLOC(p, ft->ncols, vouch_column_decl);
+        for (uint32_t j = 0; t->columns && j < ft->ncols; j++) {
+            t->columns[j].name = pcstr(p, ft->cols[j].cname);
+            t->columns[j].type = vtype_of(ft->cols[j].type);
+            t->columns[j].optional = ft->cols[j].type.optional;
+            t->columns[j].enum_id = ft->cols[j].type.kind == TY_ENUM ? ft->cols[j].type.id : -1;
+        }
+        t->nkey = ft->nkey;
+        t->key = PALLOC(p, ft->nkey, uint32_t);
+        if (t->key && ft->nkey)
+            memcpy(t->key, ft->key, ft->nkey * sizeof(uint32_t));
+    }
+
+    p->nplans = g->plans.n;
+    p->plans = PALLOC(p, g->plans.n, vouch_plan);
+    for (uint32_t i = 0; p->plans && i < g->plans.n; i++) {
+        gen_plan *gp = &g->plans.v[i];
+        vouch_plan *pl = &p->plans[i];
+        *pl = gp->p;
+        pl->nterms = gp->terms.n;
+        pl->terms = PALLOC(p, gp->terms.n, vouch_plan_term);
+        if (pl->terms && gp->terms.n)
+            memcpy(pl->terms, gp->terms.v, gp->terms.n * sizeof(vouch_plan_term));
+        pl->ncolumns = gp->cols.n;
+        pl->columns = PALLOC(p, gp->cols.n, uint32_t);
+        if (pl->columns && gp->cols.n)
+            memcpy(pl->columns, gp->cols.v, gp->cols.n * sizeof(uint32_t));
+        if (p->tables)
+            p->tables[pl->table].first_used = 1;
+    }
+    p->pack = pcstr(p, c->pack ? c->pack : "");
+    p->pack_version = pcstr(p, c->pack_version ? c->pack_version : "");
+    return p;
+}
+
+vouch_program *codegen_program(compiler *c)
+{
+    gen g;
+    memset(&g, 0, sizeof g);
+    g.c = c;
+    vouch_rule_info *infos = arena_alloc(c->a, (c->rules.n + 1) * sizeof *infos);
+    if (!infos)
+        return NULL;
+    for (uint32_t i = 0; i < c->rules.n; i++) {
+        ast_node *r = c->rules.v[i];
+        g.rule = i;
+        g.nlocals = g.maxlocals = 0;
+        vouch_rule_info *ri = &infos[i];
+        ri->entry = pc(&g);
+        gen_fors(&g, r, r->u.rule.fors);
+        emit(&g, OP_HALT);
+        ri->nlocals = g.maxlocals;
+        ri->severity = (uint8_t)vouch_severity_parse(r->u.rule.severity.p, r->u.rule.severity.len);
+        source_position(r->src, r->off, &ri->line, &ri->col);
+    }
+    if (g.failed || c->a->failed)
+        return NULL;
+    vouch_program *p = finish(&g);
+    if (!p)
+        return NULL;
+    p->nrules = c->rules.n;
+    p->rules = PALLOC(p, c->rules.n, vouch_rule_info);
+    if (!p->rules) {
+        vouch_program_free(p);
+        return NULL;
+    }
+    for (uint32_t i = 0; i < c->rules.n; i++) {
+        ast_node *r = c->rules.v[i];
+        vouch_rule_info *ri = &p->rules[i];
+        *ri = infos[i];
+        ri->id = pstr(p, r->u.rule.id.p, r->u.rule.id.len);
+        ri->title = pstr(p, r->u.rule.title->u.s.text, r->u.rule.title->u.s.n);
+        ri->file = pcstr(p, r->src->name);
+        ri->pack = pcstr(p, c->pack_of_src ? c->pack_of_src[r->src->index] : "");
+    }
+    return p;
+}

@@ -1,0 +1,159 @@
+/*
+ * compile.c: the compiler's entry point. Parses the given files and the
+ * standard-library packs they import, checks them together, and generates
+ * one program.
+ *
+ * Imports name packs: either a file of this compilation (by the name in its
+ * `pack` line) or a pack of the standard library built into the binary
+ * (the .vouch files of stdlib/). Imported standard packs are compiled first, so their
+ * fact declarations are known to everything after them.
+ */
+#include <string.h>
+#include "compile.h"
+#include "compiler.h"
+#include "parse.h"
+
+typedef struct vouch_embedded { const char *name; const char *text; size_t len; } vouch_embedded;
+extern const vouch_embedded vouch_stdlib_files[];
+
+typedef struct unit {
+    vouch_source *src;
+    ast_node *items;
+} unit;
+
+static const ast_node *pack_item(const ast_node *items)
+{
+    for (const ast_node *it = items; it; it = it->next)
+        if (it->kind == AST_PACK)
+            return it;
+    return NULL;
+}
+
+static int has_unit_named(const unit *u, size_t n, const char *name, size_t len)
+{
+    for (size_t i = 0; i < n; i++) {
+        const ast_node *p = pack_item(u[i].items);
+        if (p && p->u.s.n == len && memcmp(p->u.s.text, name, len) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+vouch_program *vouch_compile(const vouch_compile_input *files, size_t nfiles, vouch_diag_fn fn, void *ctx)
+{
+    arena a;
+    arena_init(&a);
+    diag_sink d;
+    memset(&d, 0, sizeof d);
+    d.fn = fn;
+    d.ctx = ctx;
+    d.a = &a;
+
+    size_t nstd = 0;
+    while (vouch_stdlib_files[nstd].name)
+        nstd++;
+    size_t cap = nfiles + nstd;
+    unit *units = arena_alloc(&a, (cap + 1) * sizeof *units);
+    int *std_loaded = arena_alloc(&a, (nstd + 1) * sizeof *std_loaded);
+    vouch_program *prog = NULL;
+    if (!units || !std_loaded)
+        goto out;
+
+    /* User files first, in order; imported standard packs are then put in
+     * front of them. */
+    unit *user = arena_alloc(&a, (nfiles + 1) * sizeof *user);
+    unit *std = arena_alloc(&a, (nstd + 1) * sizeof *std);
+    size_t nuser = 0, nstd_used = 0;
+    if (!user || !std)
+        goto out;
+    for (size_t i = 0; i < nfiles; i++) {
+        vouch_source *s = source_new(&a, files[i].name, files[i].text, files[i].len);
+        if (!s)
+            goto out;
+        user[nuser].src = s;
+        user[nuser].items = parse_source(&a, &d, s);
+        nuser++;
+    }
+    /* Resolve imports until no new standard pack is pulled in (standard
+     * packs may import each other). */
+    for (int changed = 1; changed;) {
+        changed = 0;
+        for (size_t k = 0; k < nuser + nstd_used; k++) {
+            unit *u = k < nuser ? &user[k] : &std[k - nuser];
+            for (ast_node *it = u->items; it; it = it->next) {
+                if (it->kind != AST_IMPORT || it->slot == 1)
+                    continue;
+                const char *nm = it->u.s.text;
+                size_t len = it->u.s.n;
+                it->slot = 1;
+                if (has_unit_named(user, nuser, nm, len))
+                    continue;
+                size_t j = 0;
+                for (; j < nstd; j++)
+                    if (strlen(vouch_stdlib_files[j].name) == len && memcmp(vouch_stdlib_files[j].name, nm, len) == 0)
+                        break;
+                if (j == nstd) {
+                    const char **cand = arena_alloc(&a, (nstd + nuser + 1) * sizeof *cand);
+                    size_t nc = 0;
+                    for (size_t q = 0; cand && q < nstd; q++)
+                        cand[nc++] = vouch_stdlib_files[q].name;
+                    const char *best = cand ? diag_closest(nm, len, cand, nc) : NULL;
+                    diag_error(&d, u->src, it->off, it->len,
+                               best ? arena_printf(&a, "did you mean `%s`?", best)
+                                    : "import a standard pack (\"isms\") or a pack given on the command line",
+                               "no pack named \"%.*s\"", (int)len, nm);
+                    continue;
+                }
+                if (std_loaded[j])
+                    continue;
+                std_loaded[j] = 1;
+                char *name = arena_printf(&a, "<stdlib>/%s.vouch", vouch_stdlib_files[j].name);
+                vouch_source *s = source_new(&a, name, vouch_stdlib_files[j].text, vouch_stdlib_files[j].len);
+                if (!s)
+                    goto out;
+                std[nstd_used].src = s;
+                std[nstd_used].items = parse_source(&a, &d, s);
+                nstd_used++;
+                changed = 1;
+            }
+        }
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < nstd_used; i++)
+        units[n++] = std[i];
+    for (size_t i = 0; i < nuser; i++)
+        units[n++] = user[i];
+
+    compiler c;
+    memset(&c, 0, sizeof c);
+    c.a = &a;
+    c.d = &d;
+    ast_node **items = arena_alloc(&a, (n + 1) * sizeof *items);
+    const vouch_source **srcs = arena_alloc(&a, (n + 1) * sizeof *srcs);
+    c.pack_of_src = arena_alloc(&a, (n + 1) * sizeof *c.pack_of_src);
+    if (!items || !srcs || !c.pack_of_src)
+        goto out;
+    for (size_t i = 0; i < n; i++) {
+        units[i].src->index = (uint32_t)i;
+        items[i] = units[i].items;
+        srcs[i] = units[i].src;
+        const ast_node *p = pack_item(units[i].items);
+        c.pack_of_src[i] = p ? arena_strndup(&a, p->u.s.text, p->u.s.n) : "";
+        if (p && i >= nstd_used) {
+            c.pack = c.pack_of_src[i];
+            c.pack_version = p->u.s.text2 ? arena_strndup(&a, p->u.s.text2, p->u.s.n2) : "";
+        }
+    }
+    if (d.nerrors)
+        goto out;
+    if (!check_program(&c, items, srcs, n))
+        goto out;
+    prog = codegen_program(&c);
+    if (!prog && !a.failed)
+        diag_error(&d, NULL, 0, 0, NULL, "internal error: code generation failed");
+out:
+    if (a.failed && !prog)
+        diag_error(&d, NULL, 0, 0, NULL, "out of memory while compiling");
+    arena_free(&a);
+    return prog;
+}

@@ -1,0 +1,108 @@
+/*
+ * compiler.h: state shared by the compiler's passes (check.c, plan.c,
+ * codegen.c, compile.c). Not a public header.
+ *
+ * The passes run in order over one arena:
+ *   parse (per file) -> check_program (declarations, names, types)
+ *   -> codegen_program (plans + bytecode, into a vouch_program).
+ * check.c leaves everything codegen needs on the AST (node->type,
+ * node->slot) and in the tables and bindings below; codegen never reports
+ * a user error except for limits.
+ */
+#ifndef VOUCH_COMPILER_H
+#define VOUCH_COMPILER_H
+
+#include "arena.h"
+#include "ast.h"
+#include "diag.h"
+#include "../runtime/program.h"
+
+/* A growable array in the arena: old storage is abandoned on growth, which
+ * the arena reclaims at the end with everything else. */
+#define VEC(T) struct { T *v; uint32_t n, cap; }
+#define VEC_PUSH(a, vec, item)                                                   \
+    (((vec).n < (vec).cap || vec_grow((a), (void **)&(vec).v, &(vec).cap,       \
+                                      sizeof *(vec).v, (vec).n))                 \
+         ? ((vec).v[(vec).n++] = (item), 1)                                      \
+         : 0)
+int vec_grow(arena *a, void **v, uint32_t *cap, size_t elem, uint32_t n);
+
+typedef struct fact_column {
+    ast_name name;
+    const char *cname;       /* NUL-terminated copy */
+    ast_type type;           /* TY_BOOL ... TY_ENUM, optional */
+} fact_column;
+
+typedef struct fact_table {
+    const char *name;        /* NUL-terminated */
+    ast_node *decl;
+    uint32_t ncols;
+    fact_column *cols;
+    uint32_t nkey;
+    uint32_t *key;
+} fact_table;
+
+typedef struct enum_info {
+    const char *name;        /* "table.column" */
+    uint32_t n;
+    const char **members;    /* NUL-terminated copies */
+} enum_info;
+
+typedef enum binding_kind { BIND_ROW = 0, BIND_SPAN } binding_kind;
+
+/* A variable introduced by `for` or a quantifier. Ids are per rule. */
+typedef struct binding {
+    ast_name name;
+    binding_kind kind;
+    int table;               /* BIND_ROW: fact table */
+    int span_months;         /* BIND_SPAN: 3 for quarters(), 1 for months() */
+    int depth;               /* enclosing loops and quantifiers when bound */
+    ast_node *node;          /* the AST_FOR or AST_QUANT */
+    /* set by codegen */
+    int plan;                /* BIND_ROW: the plan (cursor) reading it */
+    int local;               /* BIND_SPAN: first of its locals (iter, start, end) */
+} binding;
+
+typedef struct compiler {
+    arena *a;
+    diag_sink *d;
+    VEC(fact_table) tables;
+    VEC(enum_info) enums;
+    VEC(ast_node *) rules;   /* AST_RULE nodes in program order */
+    VEC(const vouch_source *) rule_src;
+    const char *pack, *pack_version;   /* main pack: the last file's */
+    const char **pack_of_src;          /* pack name declared by each source, by index */
+    /* per rule, while checking and generating it */
+    VEC(binding) bindings;
+    VEC(int) scope;          /* binding ids currently visible, innermost last */
+} compiler;
+
+/* check.c */
+int check_program(compiler *c, ast_node *const *items, const vouch_source *const *srcs,
+                  size_t nfiles);
+int check_find_table(const compiler *c, const char *name, size_t n);
+const char *check_type_name(const compiler *c, ast_type t);
+
+/* plan.c: splits a loop's `where` into store terms and a VM residual. */
+typedef struct plan_term {
+    int column;
+    vouch_cmp cmp;
+    ast_node *value;         /* expression evaluated before the seek */
+    int bound;               /* value reads an enclosing loop variable */
+} plan_term;
+
+typedef struct plan_split {
+    VEC(plan_term) terms;
+    VEC(ast_node *) residual; /* conjuncts the VM evaluates per row */
+} plan_split;
+
+void plan_split_where(compiler *c, int binding_id, ast_node *where, plan_split *out);
+/* 1 if expression e reads any loop variable (row or span). */
+int plan_reads_bindings(const ast_node *e);
+/* 1 if expression e reads binding id. */
+int plan_reads_binding(const ast_node *e, int id);
+
+/* codegen.c */
+vouch_program *codegen_program(compiler *c);
+
+#endif

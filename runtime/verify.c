@@ -1,0 +1,451 @@
+/*
+ * verify.c: checks a program before the VM runs it.
+ *
+ * The VM trusts what this file accepts: it indexes constants, locals, plans,
+ * plan columns and builtins without checking, keeps its value stack in a
+ * fixed array of VOUCH_STACK_MAX slots, and assumes every jump lands on an
+ * instruction of the same rule. So a program is accepted only if
+ *
+ *   - its tables, enums, plans, constants and rules are internally
+ *     consistent (every index in range, every string pointer set);
+ *   - each rule's code, the span from its entry to the next rule's entry
+ *     (the last rule's ends at ncode), decodes into whole instructions with
+ *     known opcodes and in-range operands;
+ *   - every jump targets an instruction start of the same rule;
+ *   - abstract interpretation over every path (a worklist, as a bytecode
+ *     verifier does) gives each instruction one stack depth, never below
+ *     what it pops and never above VOUCH_STACK_MAX, and every path ends in
+ *     HALT with an empty stack; falling off the end of a rule is an error.
+ *
+ * Unreachable instructions are still decoded and their operands checked,
+ * but they get no stack depth (the VM never runs them).
+ *
+ * Messages name the place: "program: rule R3 pc 42: jump target 99 is not
+ * an instruction", "program: plan 4: term 1 column 9 out of range".
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vm.h"
+#include "builtins.h"
+
+/* Stack effect of each opcode; -1 depends on an operand. */
+static const int op_pops[OP__COUNT] = {
+#define OP(name, operands, pops, pushes, meaning) pops,
+#include "opcodes.def"
+#undef OP
+};
+static const int op_pushes[OP__COUNT] = {
+#define OP(name, operands, pops, pushes, meaning) pushes,
+#include "opcodes.def"
+#undef OP
+};
+
+static vouch_status fail(vouch_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static vouch_status fail(vouch_error *err, const char *fmt, ...)
+{
+    char buf[900];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    return vouch_error_set(err, VOUCH_EINPUT, "program: %s", buf);
+}
+
+/* ---- pools and declarations ---------------------------------------------- */
+
+static vouch_status check_consts(const vouch_program *p, vouch_error *err)
+{
+    if (p->nconsts && !p->consts)
+        return fail(err, "%u constants but no constant pool", p->nconsts);
+    for (uint32_t i = 0; i < p->nconsts; i++) {
+        const vouch_value *v = &p->consts[i];
+        if (v->type >= VT__COUNT)
+            return fail(err, "constant %u has unknown type %u", i, v->type);
+        if (v->type == VT_TEXT && !v->u.s)
+            return fail(err, "constant %u is a text with no bytes", i);
+    }
+    return VOUCH_OK;
+}
+
+static vouch_status check_enums(const vouch_program *p, vouch_error *err)
+{
+    if (p->nenums && !p->enums)
+        return fail(err, "%u enums but no enum list", p->nenums);
+    for (uint32_t i = 0; i < p->nenums; i++) {
+        const vouch_enum_decl *e = &p->enums[i];
+        if (!e->name)
+            return fail(err, "enum %u has no name", i);
+        if (e->nvalues && !e->values)
+            return fail(err, "enum %s has no member list", e->name);
+        for (uint32_t k = 0; k < e->nvalues; k++)
+            if (!e->values[k])
+                return fail(err, "enum %s: member %u has no name", e->name, k);
+    }
+    return VOUCH_OK;
+}
+
+static vouch_status check_tables(const vouch_program *p, vouch_error *err)
+{
+    if (p->ntables && !p->tables)
+        return fail(err, "%u tables but no table list", p->ntables);
+    for (uint32_t i = 0; i < p->ntables; i++) {
+        const vouch_table_decl *t = &p->tables[i];
+        if (!t->name)
+            return fail(err, "table %u has no name", i);
+        if (t->ncolumns && !t->columns)
+            return fail(err, "table %s has no column list", t->name);
+        for (uint32_t c = 0; c < t->ncolumns; c++) {
+            const vouch_column_decl *col = &t->columns[c];
+            if (!col->name)
+                return fail(err, "table %s: column %u has no name", t->name, c);
+            if (col->type == VT_NONE || col->type >= VT__COUNT)
+                return fail(err, "table %s: column %s has unknown type %u", t->name, col->name,
+                            col->type);
+            if (col->enum_id < -1 || (col->enum_id >= 0 && (uint32_t)col->enum_id >= p->nenums))
+                return fail(err, "table %s: column %s: enum %d out of range (%u enums)", t->name,
+                            col->name, col->enum_id, p->nenums);
+            if (col->enum_id >= 0 && col->type != VT_TEXT)
+                return fail(err, "table %s: column %s: an enum column must be text", t->name,
+                            col->name);
+        }
+        if (t->nkey && !t->key)
+            return fail(err, "table %s has no key list", t->name);
+        for (uint32_t k = 0; k < t->nkey; k++)
+            if (t->key[k] >= t->ncolumns)
+                return fail(err, "table %s: key column %u out of range (%u columns)", t->name,
+                            t->key[k], t->ncolumns);
+    }
+    return VOUCH_OK;
+}
+
+static vouch_status check_plans(const vouch_program *p, vouch_error *err)
+{
+    if (p->nplans && !p->plans)
+        return fail(err, "%u plans but no plan list", p->nplans);
+    for (uint32_t i = 0; i < p->nplans; i++) {
+        const vouch_plan *pl = &p->plans[i];
+        if (pl->table >= p->ntables)
+            return fail(err, "plan %u: table %u out of range (%u tables)", i, pl->table,
+                        p->ntables);
+        const vouch_table_decl *t = &p->tables[pl->table];
+        if (pl->mode > PLAN_MAX)
+            return fail(err, "plan %u: unknown mode %u", i, pl->mode);
+        if (pl->nparams > VOUCH_STACK_MAX)
+            return fail(err, "plan %u: %u parameters (at most %d)", i, pl->nparams,
+                        VOUCH_STACK_MAX);
+        if (pl->nterms != pl->nparams)
+            return fail(err, "plan %u: %u terms for %u parameters (one term per parameter)", i,
+                        pl->nterms, pl->nparams);
+        if (pl->nterms && !pl->terms)
+            return fail(err, "plan %u has no term list", i);
+        unsigned char used[VOUCH_STACK_MAX];
+        memset(used, 0, sizeof used);
+        for (uint32_t k = 0; k < pl->nterms; k++) {
+            const vouch_plan_term *tm = &pl->terms[k];
+            if (tm->column >= t->ncolumns)
+                return fail(err, "plan %u: term %u: column %u out of range (table %s has %u)", i,
+                            k, tm->column, t->name, t->ncolumns);
+            if (tm->cmp > CMP_GE)
+                return fail(err, "plan %u: term %u: unknown comparison %u", i, k, tm->cmp);
+            if (tm->param >= pl->nparams)
+                return fail(err, "plan %u: term %u: parameter %u out of range (%u parameters)",
+                            i, k, tm->param, pl->nparams);
+            if (used[tm->param]++)
+                return fail(err, "plan %u: parameter %u is used by two terms", i, tm->param);
+        }
+        if (pl->ncolumns && !pl->columns)
+            return fail(err, "plan %u has no column list", i);
+        for (uint32_t c = 0; c < pl->ncolumns; c++)
+            if (pl->columns[c] >= t->ncolumns)
+                return fail(err, "plan %u: column %u is table column %u, out of range (table %s "
+                            "has %u)", i, c, pl->columns[c], t->name, t->ncolumns);
+        if ((pl->mode == PLAN_MIN || pl->mode == PLAN_MAX) && pl->agg_column >= t->ncolumns)
+            return fail(err, "plan %u: aggregated column %u out of range (table %s has %u)", i,
+                        pl->agg_column, t->name, t->ncolumns);
+    }
+    return VOUCH_OK;
+}
+
+static vouch_status check_rules(const vouch_program *p, vouch_error *err)
+{
+    if (p->nrules && !p->rules)
+        return fail(err, "%u rules but no rule list", p->nrules);
+    if (p->ncode && !p->code)
+        return fail(err, "%u code words but no code", p->ncode);
+    if (p->nrules == 0) {
+        if (p->ncode)
+            return fail(err, "pc 0: %u code words belong to no rule", p->ncode);
+        return VOUCH_OK;
+    }
+    for (uint32_t r = 0; r < p->nrules; r++) {
+        const vouch_rule_info *ri = &p->rules[r];
+        if (!ri->id)
+            return fail(err, "rule %u has no id", r);
+        if (ri->severity >= SEV__COUNT)
+            return fail(err, "rule %s: unknown severity %u", ri->id, ri->severity);
+        if (ri->nlocals > VOUCH_MAX_LOCALS)
+            return fail(err, "rule %s: %u locals (at most %d)", ri->id, ri->nlocals,
+                        VOUCH_MAX_LOCALS);
+        if (ri->entry >= p->ncode)
+            return fail(err, "rule %s: entry %u is past the end of the code (%u words)", ri->id,
+                        ri->entry, p->ncode);
+        if (r == 0 && ri->entry != 0)
+            return fail(err, "pc 0: code before rule %s's entry %u belongs to no rule", ri->id,
+                        ri->entry);
+        if (r > 0 && ri->entry <= p->rules[r - 1].entry)
+            return fail(err, "rule %s: entry %u is not after the previous rule's entry %u",
+                        ri->id, ri->entry, p->rules[r - 1].entry);
+    }
+    return VOUCH_OK;
+}
+
+/* ---- code ---------------------------------------------------------------- */
+
+typedef struct vstate {
+    const vouch_program *p;
+    vouch_error *err;
+    uint32_t r;              /* rule being checked */
+    uint32_t lo, hi;         /* its code range */
+    unsigned char *start;    /* start[pc]: 1 if an instruction begins at pc */
+    int32_t *depth;          /* stack depth on entry to pc, -1 if not reached yet */
+    uint32_t *work;          /* worklist of pcs whose depth is set */
+    uint32_t nwork;
+} vstate;
+
+static vouch_status at(vstate *v, uint32_t pc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static vouch_status at(vstate *v, uint32_t pc, const char *fmt, ...)
+{
+    char buf[800];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    return vouch_error_set(v->err, VOUCH_EINPUT, "program: rule %s pc %u: %s",
+                           v->p->rules[v->r].id, pc, buf);
+}
+
+/* Pass 1: decodes the rule's instructions in order, marking their starts and
+ * checking every operand except jump targets (which need all starts). */
+static vouch_status decode(vstate *v)
+{
+    const vouch_program *p = v->p;
+    const uint32_t *code = p->code;
+    uint32_t pc = v->lo;
+    while (pc < v->hi) {
+        uint32_t op = code[pc];
+        if (op >= OP__COUNT)
+            return at(v, pc, "unknown opcode %u", op);
+        const char *fmt = vouch_opcode_operands(op);
+        uint32_t len = 1 + (uint32_t)strlen(fmt);
+        if (len > v->hi - pc)
+            return at(v, pc, "%s needs %u operand words but the %s ends at %u",
+                      vouch_opcode_name(op), len - 1, v->hi == p->ncode ? "code" : "rule",
+                      v->hi);
+        v->start[pc] = 1;
+        uint32_t plan = UINT32_MAX, builtin = UINT32_MAX;
+        for (uint32_t k = 0; fmt[k]; k++) {
+            uint32_t a = code[pc + 1 + k];
+            switch (fmt[k]) {
+            case 'K':
+                if (a >= p->nconsts)
+                    return at(v, pc, "constant %u out of range (%u constants)", a, p->nconsts);
+                break;
+            case 'L':
+                if (a >= p->rules[v->r].nlocals)
+                    return at(v, pc, "local %u out of range (rule has %u locals)", a,
+                              p->rules[v->r].nlocals);
+                break;
+            case 'J':
+                break; /* checked once all instruction starts are known */
+            case 'P':
+                if (a >= p->nplans)
+                    return at(v, pc, "plan %u out of range (%u plans)", a, p->nplans);
+                plan = a;
+                break;
+            case 'C': {
+                if (plan == UINT32_MAX)
+                    return at(v, pc, "column operand without a plan");
+                const vouch_plan *pl = &p->plans[plan];
+                uint32_t ncol = pl->mode == PLAN_ROWS ? pl->ncolumns
+                              : pl->mode == PLAN_EXISTS ? 0 : 1;
+                if (a >= ncol)
+                    return at(v, pc, "column %u out of range (plan %u has %u columns)", a, plan,
+                              ncol);
+                break;
+            }
+            case 'B':
+                if (a >= BI__COUNT)
+                    return at(v, pc, "builtin %u out of range (%d builtins)", a, (int)BI__COUNT);
+                builtin = a;
+                break;
+            case 'N':
+                if (builtin != UINT32_MAX) {
+                    int arity = vouch_builtin_arity(builtin);
+                    if ((int64_t)a != arity)
+                        return at(v, pc, "%s takes %d arguments, not %u",
+                                  vouch_builtin_name(builtin), arity, a);
+                } else if (a < 1 || a > VOUCH_MAX_INTERP) {
+                    return at(v, pc, "%s count %u out of range (1..%d)", vouch_opcode_name(op),
+                              a, VOUCH_MAX_INTERP);
+                }
+                break;
+            case 'E':
+                if (a >= VOUCH_ENV__COUNT)
+                    return at(v, pc, "run value %u out of range (%d)", a, VOUCH_ENV__COUNT);
+                break;
+            default:
+                return at(v, pc, "opcode %s has unknown operand kind '%c'",
+                          vouch_opcode_name(op), fmt[k]);
+            }
+        }
+        pc += len;
+    }
+    return VOUCH_OK;
+}
+
+/* Pass 2: every jump operand names an instruction start of this rule. */
+static vouch_status check_jumps(vstate *v)
+{
+    const uint32_t *code = v->p->code;
+    for (uint32_t pc = v->lo; pc < v->hi; pc++) {
+        if (!v->start[pc])
+            continue;
+        const char *fmt = vouch_opcode_operands(code[pc]);
+        for (uint32_t k = 0; fmt[k]; k++) {
+            if (fmt[k] != 'J')
+                continue;
+            uint32_t t = code[pc + 1 + k];
+            if (t < v->lo || t >= v->hi)
+                return at(v, pc, "jump target %u is outside the rule (pc %u..%u)", t, v->lo,
+                          v->hi - 1);
+            if (!v->start[t])
+                return at(v, pc, "jump target %u is not an instruction", t);
+        }
+    }
+    return VOUCH_OK;
+}
+
+/* Records that control reaches pc `to` from `from` with stack depth d. */
+static vouch_status flow(vstate *v, uint32_t from, uint32_t to, int32_t d)
+{
+    if (to >= v->hi)
+        return at(v, from, "%s runs off the end of the %s without HALT",
+                  vouch_opcode_name(v->p->code[from]), v->hi == v->p->ncode ? "code" : "rule");
+    if (v->depth[to] < 0) {
+        v->depth[to] = d;
+        v->work[v->nwork++] = to;
+        return VOUCH_OK;
+    }
+    if (v->depth[to] != d)
+        return at(v, from, "stack depth %d on the way to pc %u, which another path reaches "
+                  "with depth %d", d, to, v->depth[to]);
+    return VOUCH_OK;
+}
+
+/* Pass 3: abstract interpretation of the stack depth over every path. */
+static vouch_status check_stack(vstate *v)
+{
+    const vouch_program *p = v->p;
+    const uint32_t *code = p->code;
+    vouch_status st;
+    v->nwork = 0;
+    v->depth[v->lo] = 0;
+    v->work[v->nwork++] = v->lo;
+    while (v->nwork) {
+        uint32_t pc = v->work[--v->nwork];
+        int32_t d = v->depth[pc];
+        uint32_t op = code[pc];
+        uint32_t len = 1 + (uint32_t)strlen(vouch_opcode_operands(op));
+        int32_t pops = op_pops[op], pushes = op_pushes[op];
+        if (pops < 0) {
+            switch (op) {
+            case OP_CALL: pops = (int32_t)code[pc + 2]; break;
+            case OP_INTERP: pops = (int32_t)code[pc + 1]; break;
+            case OP_SEEK: pops = (int32_t)p->plans[code[pc + 1]].nparams; break;
+            default: return at(v, pc, "%s has no known stack effect", vouch_opcode_name(op));
+            }
+        }
+        if (d < pops)
+            return at(v, pc, "stack underflow: %s pops %d with %d on the stack",
+                      vouch_opcode_name(op), pops, d);
+        int32_t nd = d - pops + pushes;
+        if (nd > VOUCH_STACK_MAX)
+            return at(v, pc, "stack overflow: depth %d exceeds %d", nd, VOUCH_STACK_MAX);
+        switch (op) {
+        case OP_HALT:
+            if (d != 0)
+                return at(v, pc, "HALT with %d values left on the stack", d);
+            break;
+        case OP_JUMP:
+            st = flow(v, pc, code[pc + 1], nd);
+            if (st) return st;
+            break;
+        case OP_JUMP_FALSE:
+        case OP_JUMP_TRUE:
+            if ((st = flow(v, pc, code[pc + 1], nd)) || (st = flow(v, pc, pc + len, nd)))
+                return st;
+            break;
+        case OP_AND_JUMP:
+        case OP_OR_JUMP:
+            /* The jump keeps the tested value; the fall-through pops it. */
+            if ((st = flow(v, pc, code[pc + 1], d)) || (st = flow(v, pc, pc + len, nd)))
+                return st;
+            break;
+        case OP_NEXT:
+            if ((st = flow(v, pc, code[pc + 2], nd)) || (st = flow(v, pc, pc + len, nd)))
+                return st;
+            break;
+        default:
+            if ((st = flow(v, pc, pc + len, nd)))
+                return st;
+            break;
+        }
+    }
+    return VOUCH_OK;
+}
+
+vouch_status vouch_verify(const vouch_program *p, vouch_error *err)
+{
+    vouch_status st;
+    if (!p)
+        return fail(err, "no program");
+    if (p->version != VOUCH_PROGRAM_VERSION)
+        return fail(err, "version %u, this runtime reads version %d", p->version,
+                    VOUCH_PROGRAM_VERSION);
+    if ((st = check_consts(p, err)) || (st = check_enums(p, err)) ||
+        (st = check_tables(p, err)) || (st = check_plans(p, err)) ||
+        (st = check_rules(p, err)))
+        return st;
+    if (p->ncode == 0)
+        return VOUCH_OK;
+
+    vstate v;
+    memset(&v, 0, sizeof v);
+    v.p = p;
+    v.err = err;
+    v.start = calloc(p->ncode, 1);
+    v.depth = malloc((size_t)p->ncode * sizeof *v.depth);
+    v.work = malloc((size_t)p->ncode * sizeof *v.work);
+    if (!v.start || !v.depth || !v.work) {
+        st = vouch_error_set(err, VOUCH_ENOMEM, "program: out of memory while verifying");
+        goto done;
+    }
+    for (uint32_t i = 0; i < p->ncode; i++)
+        v.depth[i] = -1;
+    for (uint32_t r = 0; r < p->nrules; r++) {
+        v.r = r;
+        v.lo = p->rules[r].entry;
+        v.hi = r + 1 < p->nrules ? p->rules[r + 1].entry : p->ncode;
+        if ((st = decode(&v)) || (st = check_jumps(&v)) || (st = check_stack(&v)))
+            goto done;
+    }
+    st = VOUCH_OK;
+done:
+    free(v.start);
+    free(v.depth);
+    free(v.work);
+    return st;
+}

@@ -1,0 +1,852 @@
+/*
+ * vm.c: the virtual machine. Runs each rule of a verified program against a
+ * bound facts store and collects passes, findings and runtime errors.
+ *
+ * Machine model (after Lua's lvm.c and Wren's interpreter loop): a value
+ * stack of VOUCH_STACK_MAX slots, nlocals local slots per rule, and a pc
+ * into the program's code. One rule runs at a time, from its entry to HALT.
+ * The verifier (verify.c) has proved every operand in range, every jump on
+ * an instruction start of the same rule and the stack depth at every pc, so
+ * the loop below checks none of that; it checks only what depends on the
+ * data: value types, overflow, none, dates out of range, the step budget.
+ *
+ * Dispatch is a switch; GCC and Clang get computed goto (one indirect jump
+ * per instruction, which predicts better), unless VOUCH_NO_COMPUTED_GOTO is
+ * defined. Both builds share the instruction bodies through the CASE/NEXT
+ * macros.
+ *
+ * Memory and the lifetime of texts. Text values borrow their bytes, so the
+ * VM keeps every text it hands out in memory it owns and never frees while
+ * a value could still point there:
+ *   - scratch: texts made by INTERP and CALL. A bump area, rewound (not
+ *     freed) when the running subject ends (PASS/FINDING) and at the end of
+ *     each rule.
+ *   - row areas, one per plan: COLUMN copies a cursor's text into its plan's
+ *     area, rewound when that cursor moves (SEEK, NEXT, CLOSE). So a text
+ *     read from a row stays readable (if stale) whatever a program does,
+ *     and the store may reuse its own buffers freely.
+ *   - local buffers: STORE copies a text into its slot's buffer. A buffer
+ *     too small is retired (kept until the rule ends), never freed in
+ *     place, since a LOAD may have copied its pointer to the stack.
+ * Only at the end of a rule, when the verifier guarantees an empty stack,
+ * is anything released. Chunks of the bump areas are kept for the run.
+ *
+ * Errors. A data error in a rule (overflow, division by zero, a date out of
+ * range, the step budget, a stored value of the wrong type) ends that rule:
+ * its outcome records the message, the cursors it opened are reset, the
+ * findings it made are kept, and the next rule runs. Out of memory and a
+ * failure of the store itself (seek or next) end the run.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vm.h"
+#include "date.h"
+#include "builtins.h"
+
+#if defined(__GNUC__) && !defined(VOUCH_NO_COMPUTED_GOTO)
+#define VM_COMPUTED_GOTO 1
+#endif
+
+#if defined(__GNUC__)
+#define UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define UNLIKELY(x) (x)
+#endif
+
+/* ---- bump areas ----------------------------------------------------------- */
+
+typedef struct chunk {
+    struct chunk *next;
+    size_t cap, used;
+    _Alignas(max_align_t) char data[];
+} chunk;
+
+typedef struct bump {
+    chunk *first, *cur;
+} bump;
+
+#define BUMP_MIN 4096u
+
+/* n bytes from b, or NULL if out of memory. Texts need no alignment. */
+static char *bump_alloc(bump *b, size_t n)
+{
+    chunk *c = b->cur;
+    if (c && c->cap - c->used >= n) {
+        char *r = c->data + c->used;
+        c->used += n;
+        return r;
+    }
+    /* Reuse the next chunk after a rewind if it is big enough. */
+    if (c && c->next && c->next->cap >= n) {
+        c = c->next;
+        c->used = n;
+        b->cur = c;
+        return c->data;
+    }
+    size_t cap = n > BUMP_MIN ? n : BUMP_MIN;
+    if (c && c->cap * 2 > cap && c->cap < (SIZE_MAX >> 2))
+        cap = c->cap * 2;
+    chunk *nc = malloc(sizeof *nc + cap);
+    if (!nc)
+        return NULL;
+    nc->cap = cap;
+    nc->used = n;
+    if (c) {
+        nc->next = c->next;
+        c->next = nc;
+    } else {
+        nc->next = b->first;
+        b->first = nc;
+    }
+    b->cur = nc;
+    return nc->data;
+}
+
+static void bump_rewind(bump *b)
+{
+    if (b->first) {
+        b->first->used = 0;
+        b->cur = b->first;
+    }
+}
+
+static void bump_free(bump *b)
+{
+    chunk *c = b->first;
+    while (c) {
+        chunk *n = c->next;
+        free(c);
+        c = n;
+    }
+    b->first = b->cur = NULL;
+}
+
+/* ---- run state -------------------------------------------------------------- */
+
+typedef struct lbuf {
+    char *buf;
+    size_t cap;
+} lbuf;
+
+typedef struct vm {
+    const vouch_program *p;
+    vouch_facts *f;
+    const vouch_run_env *env;
+    vouch_results *res;
+    uint64_t budget;
+
+    vouch_value stack[VOUCH_STACK_MAX];
+    vouch_value *locals;     /* max nlocals over all rules */
+    lbuf *lbufs;             /* one per local slot */
+    char **retired;          /* local buffers replaced during this rule */
+    size_t nretired, capretired;
+    uint32_t maxlocals;
+
+    bump scratch;
+    int oom;                 /* a scratch allocation failed */
+    bump *rows;              /* one per plan */
+    unsigned char *open;     /* open[plan]: the running rule sought it */
+    uint32_t *opened;        /* plans the running rule has sought */
+    uint32_t nopened;
+
+    char why[768];           /* what went wrong in the running rule */
+    char msg[1024];          /* the same, with the rule and pc */
+} vm;
+
+static void *scratch_fn(void *ctx, size_t n)
+{
+    vm *m = ctx;
+    char *r = bump_alloc(&m->scratch, n);
+    if (!r)
+        m->oom = 1;
+    return r;
+}
+
+static void rule_msg(vm *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void rule_msg(vm *m, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(m->why, sizeof m->why, fmt, ap);
+    va_end(ap);
+}
+
+/* Copies a text into the local's own buffer, retiring a buffer too small. */
+static int store_text(vm *m, uint32_t slot, vouch_value *v)
+{
+    lbuf *lb = &m->lbufs[slot];
+    if (v->len > lb->cap || !lb->buf) {
+        size_t cap = lb->cap * 2;
+        if (cap < v->len)
+            cap = v->len;
+        if (cap < 32)
+            cap = 32;
+        char *nb = malloc(cap);
+        if (!nb)
+            return -1;
+        if (lb->buf) {
+            if (m->nretired == m->capretired) {
+                size_t nc = m->capretired ? m->capretired * 2 : 16;
+                char **r = realloc(m->retired, nc * sizeof *r);
+                if (!r) {
+                    free(nb);
+                    return -1;
+                }
+                m->retired = r;
+                m->capretired = nc;
+            }
+            m->retired[m->nretired++] = lb->buf;
+        }
+        lb->buf = nb;
+        lb->cap = cap;
+    }
+    /* memmove: the text may be this very buffer's contents (L[a] := L[a]). */
+    if (v->len)
+        memmove(lb->buf, v->u.s, v->len);
+    v->u.s = lb->buf;
+    return 0;
+}
+
+static char *dup_value(const vouch_value *v)
+{
+    size_t n = vouch_value_format(v, NULL, 0);
+    char *s = malloc(n + 1);
+    if (!s)
+        return NULL;
+    if (v->type == VT_TEXT) {
+        if (n)
+            memcpy(s, v->u.s, n);
+        s[n] = '\0';
+    } else {
+        vouch_value_format(v, s, n + 1);
+    }
+    return s;
+}
+
+static int add_finding(vm *m, uint32_t rule, const vouch_value *subject, const vouch_value *msg)
+{
+    vouch_results *r = m->res;
+    if (r->nfindings == r->cap) {
+        uint32_t nc = r->cap ? r->cap * 2 : 64;
+        if (nc < r->cap)
+            return -1;
+        vouch_finding *nf = realloc(r->findings, (size_t)nc * sizeof *nf);
+        if (!nf)
+            return -1;
+        r->findings = nf;
+        r->cap = nc;
+    }
+    vouch_finding *fd = &r->findings[r->nfindings];
+    fd->rule = rule;
+    fd->subject = dup_value(subject);
+    fd->message = dup_value(msg);
+    if (!fd->subject || !fd->message) {
+        free(fd->subject);
+        free(fd->message);
+        return -1;
+    }
+    r->nfindings++;
+    return 0;
+}
+
+/* Ends the running rule: resets the cursors it opened and releases what
+ * only this rule could still point to. */
+static void end_rule(vm *m)
+{
+    for (uint32_t i = 0; i < m->nopened; i++) {
+        uint32_t pl = m->opened[i];
+        if (m->f)
+            vouch_facts_reset(m->f, pl);
+        bump_rewind(&m->rows[pl]);
+        m->open[pl] = 0;
+    }
+    m->nopened = 0;
+    for (size_t i = 0; i < m->nretired; i++)
+        free(m->retired[i]);
+    m->nretired = 0;
+    bump_rewind(&m->scratch);
+}
+
+static int is_true(const vouch_value *v) { return v->type == VT_BOOL && v->u.i != 0; }
+
+static int cmp_findings(const void *a, const void *b)
+{
+    const vouch_finding *x = a, *y = b;
+    if (x->rule != y->rule)
+        return x->rule < y->rule ? -1 : 1;
+    int c = strcmp(x->subject, y->subject);
+    if (c)
+        return c;
+    return strcmp(x->message, y->message);
+}
+
+/* Result of running one rule. */
+enum { RULE_OK = 0, RULE_ERROR, RUN_STOP };
+
+/* Runs rule r. RULE_ERROR leaves the message in m->msg; RUN_STOP sets err. */
+static int run_rule(vm *m, uint32_t r, vouch_error *err)
+{
+    const vouch_program *p = m->p;
+    const vouch_rule_info *ri = &p->rules[r];
+    const uint32_t *code = p->code;
+    vouch_rule_outcome *out = &m->res->rules[r];
+    vouch_value *stack = m->stack;
+    vouch_value *locals = m->locals;
+    uint32_t sp = 0;          /* stack[sp-1] is the top */
+    uint32_t pc = ri->entry;
+    uint32_t op_pc = pc;      /* start of the running instruction, for messages */
+    uint64_t left = m->budget;
+    vouch_scratch sc = {scratch_fn, m};
+    vouch_error ferr;
+
+    for (uint32_t i = 0; i < ri->nlocals; i++)
+        locals[i] = vouch_none();
+
+#define TOP (stack[sp - 1])
+#define SEC (stack[sp - 2])
+#define RERR(...) do { rule_msg(m, __VA_ARGS__); goto rule_error; } while (0)
+#define OOM() do { vouch_error_set(err, VOUCH_ENOMEM, "out of memory in rule %s", ri->id); \
+                   goto run_stop; } while (0)
+
+/* Binary integer-like operation on the two top values: none in, none out;
+ * both must have the types given. */
+#define BINARY_PRELUDE(ta, tb, opname)                                          \
+    vouch_value *a_ = &SEC, *b_ = &TOP;                                         \
+    sp--;                                                                       \
+    if (a_->type == VT_NONE || b_->type == VT_NONE) {                           \
+        *a_ = vouch_none();                                                     \
+        pc += 1;                                                                \
+        NEXT;                                                                   \
+    }                                                                           \
+    if (UNLIKELY(a_->type != (ta) || b_->type != (tb)))                         \
+        RERR("%s: operands of the wrong type", opname);
+
+#ifdef VM_COMPUTED_GOTO
+    static const void *const labels[OP__COUNT] = {
+#define OP(name, operands, pops, pushes, meaning) &&L_##name,
+#include "opcodes.def"
+#undef OP
+    };
+#define CASE(name) L_##name:
+#define NEXT                                        \
+    do {                                            \
+        if (UNLIKELY(--left == 0))                  \
+            goto budget_out;                        \
+        op_pc = pc;                                 \
+        goto *labels[code[pc]];                     \
+    } while (0)
+    left++;                   /* the first NEXT counts the first instruction */
+    NEXT;
+#else
+#define CASE(name) case OP_##name:
+#define NEXT continue
+    left++;
+    for (;;) {
+        if (UNLIKELY(--left == 0))
+            goto budget_out;
+        op_pc = pc;
+        switch ((vouch_opcode)code[pc]) {
+#endif
+
+    CASE(NOP)
+        pc += 1;
+        NEXT;
+    CASE(CONST)
+        stack[sp++] = p->consts[code[pc + 1]];
+        pc += 2;
+        NEXT;
+    CASE(NONE)
+        stack[sp++] = vouch_none();
+        pc += 1;
+        NEXT;
+    CASE(TRUE)
+        stack[sp++] = vouch_bool(1);
+        pc += 1;
+        NEXT;
+    CASE(FALSE)
+        stack[sp++] = vouch_bool(0);
+        pc += 1;
+        NEXT;
+    CASE(LOAD)
+        stack[sp++] = locals[code[pc + 1]];
+        pc += 2;
+        NEXT;
+    CASE(STORE) {
+        uint32_t slot = code[pc + 1];
+        vouch_value v = stack[--sp];
+        if (v.type == VT_TEXT && store_text(m, slot, &v) != 0)
+            OOM();
+        locals[slot] = v;
+        pc += 2;
+        NEXT;
+    }
+    CASE(POP)
+        sp--;
+        pc += 1;
+        NEXT;
+    CASE(ENV) {
+        uint32_t which = code[pc + 1];
+        int64_t d = which == VOUCH_ENV_TODAY ? m->env->today
+                  : which == VOUCH_ENV_PERIOD_START ? m->env->period_start
+                  : m->env->period_end;
+        stack[sp++] = vouch_date(d);
+        pc += 2;
+        NEXT;
+    }
+    CASE(COLUMN) {
+        uint32_t pl = code[pc + 1], col = code[pc + 2];
+        vouch_value v;
+        if (UNLIKELY(!m->f || !m->open[pl]))
+            RERR("plan %u read before it was sought", pl);
+        vouch_status st = vouch_facts_column(m->f, pl, col, &v, &ferr);
+        if (st == VOUCH_ENOMEM)
+            OOM();
+        if (st != VOUCH_OK)
+            RERR("%s", ferr.msg);
+        if (v.type == VT_TEXT) {
+            /* Copy into the plan's row area: see the note at the top. */
+            char *s = bump_alloc(&m->rows[pl], v.len ? v.len : 1);
+            if (!s)
+                OOM();
+            if (v.len)
+                memcpy(s, v.u.s, v.len);
+            v.u.s = s;
+        }
+        stack[sp++] = v;
+        pc += 3;
+        NEXT;
+    }
+    CASE(ADD) {
+        BINARY_PRELUDE(VT_INT, VT_INT, "+")
+        if (UNLIKELY(__builtin_add_overflow(a_->u.i, b_->u.i, &a_->u.i)))
+            RERR("integer overflow");
+        pc += 1;
+        NEXT;
+    }
+    CASE(SUB) {
+        BINARY_PRELUDE(VT_INT, VT_INT, "-")
+        if (UNLIKELY(__builtin_sub_overflow(a_->u.i, b_->u.i, &a_->u.i)))
+            RERR("integer overflow");
+        pc += 1;
+        NEXT;
+    }
+    CASE(MUL) {
+        BINARY_PRELUDE(VT_INT, VT_INT, "*")
+        if (UNLIKELY(__builtin_mul_overflow(a_->u.i, b_->u.i, &a_->u.i)))
+            RERR("integer overflow");
+        pc += 1;
+        NEXT;
+    }
+    CASE(DIV) {
+        BINARY_PRELUDE(VT_INT, VT_INT, "/")
+        if (UNLIKELY(b_->u.i == 0))
+            RERR("division by zero");
+        if (UNLIKELY(b_->u.i == -1 && a_->u.i == INT64_MIN))
+            RERR("integer overflow");
+        a_->u.i /= b_->u.i;
+        pc += 1;
+        NEXT;
+    }
+    CASE(MOD) {
+        BINARY_PRELUDE(VT_INT, VT_INT, "%")
+        if (UNLIKELY(b_->u.i == 0))
+            RERR("division by zero");
+        /* INT64_MIN % -1 traps on x86; the answer is 0 for any a. */
+        a_->u.i = b_->u.i == -1 ? 0 : a_->u.i % b_->u.i;
+        pc += 1;
+        NEXT;
+    }
+    CASE(NEG) {
+        vouch_value *a = &TOP;
+        if (a->type != VT_NONE) {
+            if (UNLIKELY(a->type != VT_INT))
+                RERR("-: operand of the wrong type");
+            if (UNLIKELY(a->u.i == INT64_MIN))
+                RERR("integer overflow");
+            a->u.i = -a->u.i;
+        }
+        pc += 1;
+        NEXT;
+    }
+    CASE(DATE_ADD) {
+        vouch_value *a_ = &SEC, *b_ = &TOP;
+        sp--;
+        if (a_->type == VT_NONE || b_->type == VT_NONE) {
+            *a_ = vouch_none();
+            pc += 1;
+            NEXT;
+        }
+        /* date + duration, in either order */
+        if (a_->type == VT_DUR && b_->type == VT_DATE) {
+            vouch_value t = *a_;
+            *a_ = *b_;
+            *b_ = t;
+        }
+        if (UNLIKELY(a_->type != VT_DATE || b_->type != VT_DUR))
+            RERR("date +: operands of the wrong type");
+        int64_t d;
+        if (UNLIKELY(__builtin_add_overflow(a_->u.i, b_->u.i, &d) || !date_in_range(d)))
+            RERR("date out of range (years %d..%d)", VOUCH_DATE_MIN_YEAR, VOUCH_DATE_MAX_YEAR);
+        a_->u.i = d;
+        pc += 1;
+        NEXT;
+    }
+    CASE(DATE_SUB) {
+        BINARY_PRELUDE(VT_DATE, VT_DUR, "date -")
+        int64_t d;
+        if (UNLIKELY(__builtin_sub_overflow(a_->u.i, b_->u.i, &d) || !date_in_range(d)))
+            RERR("date out of range (years %d..%d)", VOUCH_DATE_MIN_YEAR, VOUCH_DATE_MAX_YEAR);
+        a_->u.i = d;
+        pc += 1;
+        NEXT;
+    }
+    CASE(DATE_DIFF) {
+        BINARY_PRELUDE(VT_DATE, VT_DATE, "date - date")
+        int64_t d;
+        if (UNLIKELY(__builtin_sub_overflow(a_->u.i, b_->u.i, &d)))
+            RERR("integer overflow");
+        *a_ = vouch_dur(d);
+        pc += 1;
+        NEXT;
+    }
+    CASE(DUR_ADD) {
+        BINARY_PRELUDE(VT_DUR, VT_DUR, "duration +")
+        if (UNLIKELY(__builtin_add_overflow(a_->u.i, b_->u.i, &a_->u.i)))
+            RERR("integer overflow");
+        pc += 1;
+        NEXT;
+    }
+    CASE(DUR_SUB) {
+        BINARY_PRELUDE(VT_DUR, VT_DUR, "duration -")
+        if (UNLIKELY(__builtin_sub_overflow(a_->u.i, b_->u.i, &a_->u.i)))
+            RERR("integer overflow");
+        pc += 1;
+        NEXT;
+    }
+    CASE(EQ)
+        SEC = vouch_bool(vouch_value_equal(&SEC, &TOP));
+        sp--;
+        pc += 1;
+        NEXT;
+    CASE(NE)
+        SEC = vouch_bool(!vouch_value_equal(&SEC, &TOP));
+        sp--;
+        pc += 1;
+        NEXT;
+
+/* Ordering: false if either side is none; the two must have one type. */
+#define ORDER(cond)                                                             \
+    {                                                                           \
+        vouch_value *a_ = &SEC, *b_ = &TOP;                                     \
+        sp--;                                                                   \
+        if (a_->type == VT_NONE || b_->type == VT_NONE) {                       \
+            *a_ = vouch_bool(0);                                                \
+        } else {                                                                \
+            if (UNLIKELY(a_->type != b_->type))                                 \
+                RERR("comparison of values of different types");                \
+            int c_ = vouch_value_compare(a_, b_);                               \
+            *a_ = vouch_bool(cond);                                             \
+        }                                                                       \
+        pc += 1;                                                                \
+        NEXT;                                                                   \
+    }
+    CASE(LT) ORDER(c_ < 0)
+    CASE(LE) ORDER(c_ <= 0)
+    CASE(GT) ORDER(c_ > 0)
+    CASE(GE) ORDER(c_ >= 0)
+#undef ORDER
+
+    CASE(NOT)
+        /* The compiler emits NOT on bools only; none counts as false. */
+        TOP = vouch_bool(!is_true(&TOP));
+        pc += 1;
+        NEXT;
+
+#define EXTREME(keep_second)                                                    \
+    {                                                                           \
+        vouch_value *a_ = &SEC, *b_ = &TOP;                                     \
+        sp--;                                                                   \
+        if (a_->type == VT_NONE) {                                              \
+            *a_ = *b_;                                                          \
+        } else if (b_->type != VT_NONE) {                                       \
+            if (UNLIKELY(a_->type != b_->type))                                 \
+                RERR("comparison of values of different types");                \
+            int c_ = vouch_value_compare(a_, b_);                               \
+            if (keep_second)                                                    \
+                *a_ = *b_;                                                      \
+        }                                                                       \
+        pc += 1;                                                                \
+        NEXT;                                                                   \
+    }
+    CASE(MIN) EXTREME(c_ > 0)
+    CASE(MAX) EXTREME(c_ < 0)
+#undef EXTREME
+
+    CASE(JUMP) {
+        uint32_t t = code[pc + 1];
+        pc = t;
+        NEXT;
+    }
+    CASE(JUMP_FALSE)
+        sp--;
+        pc = !is_true(&stack[sp]) ? code[pc + 1] : pc + 2;
+        NEXT;
+    CASE(JUMP_TRUE)
+        sp--;
+        pc = is_true(&stack[sp]) ? code[pc + 1] : pc + 2;
+        NEXT;
+    CASE(AND_JUMP)
+        if (!is_true(&TOP)) {
+            pc = code[pc + 1];
+        } else {
+            sp--;
+            pc += 2;
+        }
+        NEXT;
+    CASE(OR_JUMP)
+        if (is_true(&TOP)) {
+            pc = code[pc + 1];
+        } else {
+            sp--;
+            pc += 2;
+        }
+        NEXT;
+    CASE(CALL) {
+        uint32_t id = code[pc + 1], n = code[pc + 2];
+        vouch_value *args = &stack[sp - n];
+        vouch_value res;
+        int none = 0;
+        for (uint32_t i = 0; i < n; i++)
+            if (args[i].type == VT_NONE && !vouch_builtin_takes_none(id, i))
+                none = 1;
+        if (none) {
+            res = vouch_none();
+        } else {
+            char msg[256];
+            m->oom = 0;
+            if (vouch_builtin_call(id, args, n, &sc, &res, msg, sizeof msg) != 0) {
+                if (m->oom)
+                    OOM();
+                RERR("%s", msg);
+            }
+        }
+        sp -= n;
+        stack[sp++] = res;
+        pc += 3;
+        NEXT;
+    }
+    CASE(INTERP) {
+        uint32_t n = code[pc + 1];
+        vouch_value *vals = &stack[sp - n];
+        size_t total = 0;
+        for (uint32_t i = 0; i < n; i++)
+            total += vals[i].type == VT_TEXT ? vals[i].len : vouch_value_format(&vals[i], NULL, 0);
+        if (UNLIKELY(total > UINT32_MAX))
+            RERR("text too long");
+        char *s = bump_alloc(&m->scratch, total ? total : 1);
+        if (!s)
+            OOM();
+        size_t at = 0;
+        for (uint32_t i = 0; i < n; i++) {
+            if (vals[i].type == VT_TEXT) {
+                if (vals[i].len)
+                    memcpy(s + at, vals[i].u.s, vals[i].len);
+                at += vals[i].len;
+            } else {
+                char tmp[64];
+                size_t k = vouch_value_format(&vals[i], tmp, sizeof tmp);
+                if (k >= sizeof tmp)
+                    k = sizeof tmp - 1;
+                memcpy(s + at, tmp, k);
+                at += k;
+            }
+        }
+        sp -= n;
+        stack[sp++] = vouch_text(s, at);
+        pc += 2;
+        NEXT;
+    }
+    CASE(SEEK) {
+        uint32_t pl = code[pc + 1];
+        uint32_t n = p->plans[pl].nparams;
+        if (UNLIKELY(!m->f)) {
+            vouch_error_set(err, VOUCH_EINPUT, "rule %s: no facts store to read plan %u", ri->id,
+                            pl);
+            goto run_stop;
+        }
+        vouch_status st = vouch_facts_seek(m->f, pl, &stack[sp - n], &ferr);
+        if (st != VOUCH_OK) {
+            vouch_error_set(err, st, "rule %s: %s", ri->id, ferr.msg);
+            goto run_stop;
+        }
+        /* The old row is gone: its texts may be overwritten (not freed). */
+        bump_rewind(&m->rows[pl]);
+        if (!m->open[pl]) {
+            m->open[pl] = 1;
+            m->opened[m->nopened++] = pl;
+        }
+        sp -= n;
+        pc += 2;
+        NEXT;
+    }
+    CASE(NEXT) {
+        uint32_t pl = code[pc + 1];
+        int has_row = 0;
+        if (UNLIKELY(!m->f || !m->open[pl]))
+            RERR("plan %u advanced before it was sought", pl);
+        vouch_status st = vouch_facts_next(m->f, pl, &has_row, &ferr);
+        if (st != VOUCH_OK) {
+            vouch_error_set(err, st, "rule %s: %s", ri->id, ferr.msg);
+            goto run_stop;
+        }
+        bump_rewind(&m->rows[pl]);
+        pc = has_row ? pc + 3 : code[pc + 2];
+        NEXT;
+    }
+    CASE(CLOSE) {
+        uint32_t pl = code[pc + 1];
+        if (m->f && m->open[pl])
+            vouch_facts_reset(m->f, pl);
+        bump_rewind(&m->rows[pl]);
+        pc += 2;
+        NEXT;
+    }
+    CASE(PASS)
+        sp--;
+        out->passed++;
+        bump_rewind(&m->scratch);
+        pc += 1;
+        NEXT;
+    CASE(FINDING)
+        if (add_finding(m, r, &SEC, &TOP) != 0)
+            OOM();
+        sp -= 2;
+        out->failed++;
+        bump_rewind(&m->scratch);
+        pc += 1;
+        NEXT;
+    CASE(HALT)
+        end_rule(m);
+        return RULE_OK;
+
+#ifndef VM_COMPUTED_GOTO
+        default:
+            RERR("unknown opcode %u", code[pc]);
+        }
+    }
+#endif
+
+budget_out:
+    rule_msg(m, "step budget of %llu instructions exhausted", (unsigned long long)m->budget);
+    goto rule_error;
+rule_error: {
+        snprintf(m->msg, sizeof m->msg, "rule %s pc %u: %s", ri->id, op_pc, m->why);
+        end_rule(m);
+        return RULE_ERROR;
+    }
+run_stop:
+    end_rule(m);
+    return RUN_STOP;
+
+#undef TOP
+#undef SEC
+#undef RERR
+#undef OOM
+#undef BINARY_PRELUDE
+#undef CASE
+#undef NEXT
+}
+
+void vouch_results_free(vouch_results *r)
+{
+    if (!r)
+        return;
+    for (uint32_t i = 0; i < r->nfindings; i++) {
+        free(r->findings[i].subject);
+        free(r->findings[i].message);
+    }
+    free(r->findings);
+    for (uint32_t i = 0; i < r->nrules; i++)
+        free(r->rules[i].error);
+    free(r->rules);
+    memset(r, 0, sizeof *r);
+}
+
+static void vm_fini(vm *m)
+{
+    for (uint32_t i = 0; i < m->maxlocals; i++)
+        free(m->lbufs ? m->lbufs[i].buf : NULL);
+    free(m->lbufs);
+    free(m->locals);
+    for (size_t i = 0; i < m->nretired; i++)
+        free(m->retired[i]);
+    free(m->retired);
+    bump_free(&m->scratch);
+    if (m->rows)
+        for (uint32_t i = 0; i < m->p->nplans; i++)
+            bump_free(&m->rows[i]);
+    free(m->rows);
+    free(m->open);
+    free(m->opened);
+}
+
+vouch_status vouch_vm_run(const vouch_program *p, vouch_facts *f, const vouch_run_env *env,
+                          vouch_results *out, vouch_error *err)
+{
+    vouch_status st = VOUCH_OK;
+    vm *m = calloc(1, sizeof *m);
+    memset(out, 0, sizeof *out);
+    if (!m)
+        return vouch_error_set(err, VOUCH_ENOMEM, "out of memory");
+    m->p = p;
+    m->f = f;
+    m->env = env;
+    m->res = out;
+    m->budget = env->step_budget ? env->step_budget : VOUCH_DEFAULT_STEP_BUDGET;
+    for (uint32_t r = 0; r < p->nrules; r++)
+        if (p->rules[r].nlocals > m->maxlocals)
+            m->maxlocals = p->rules[r].nlocals;
+    /* calloc(0) may return NULL: allocate at least one of each. */
+    m->locals = calloc(m->maxlocals + 1, sizeof *m->locals);
+    m->lbufs = calloc(m->maxlocals + 1, sizeof *m->lbufs);
+    m->rows = calloc(p->nplans + 1, sizeof *m->rows);
+    m->open = calloc(p->nplans + 1, 1);
+    m->opened = calloc(p->nplans + 1, sizeof *m->opened);
+    out->rules = calloc(p->nrules + 1, sizeof *out->rules);
+    if (!m->locals || !m->lbufs || !m->rows || !m->open || !m->opened || !out->rules) {
+        st = vouch_error_set(err, VOUCH_ENOMEM, "out of memory");
+        goto done;
+    }
+    out->nrules = p->nrules;
+
+    for (uint32_t r = 0; r < p->nrules; r++) {
+        int rc = run_rule(m, r, err);
+        if (rc == RUN_STOP) {
+            st = err ? err->status : VOUCH_EINPUT;
+            if (st == VOUCH_OK)
+                st = VOUCH_EINPUT;
+            goto done;
+        }
+        if (rc == RULE_ERROR) {
+            vouch_rule_outcome *o = &out->rules[r];
+            o->errored = 1;
+            o->error = strdup(m->msg);
+            if (!o->error) {
+                st = vouch_error_set(err, VOUCH_ENOMEM, "out of memory");
+                goto done;
+            }
+        }
+    }
+    if (out->nfindings > 1)
+        qsort(out->findings, out->nfindings, sizeof *out->findings, cmp_findings);
+
+done:
+    vm_fini(m);
+    free(m);
+    if (st != VOUCH_OK)
+        vouch_results_free(out);
+    return st;
+}
