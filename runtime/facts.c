@@ -47,6 +47,7 @@
 
 #define MMAP_SIZE "1073741824"
 #define BUSY_MS 3000
+#define MAX_KEY 16         /* bound equality terms a hash index keys on, at most */
 
 /* ---- small helpers: growable text, arena ---------------------------------- */
 
@@ -818,16 +819,16 @@ static int wants_hash(vouch_facts *f, const vouch_plan *pl)
     if (!pl->repeated)
         return 0;
     const tinfo *info = &f->tinfo[pl->table];
-    int any = 0;
+    uint32_t any = 0;
     for (uint32_t j = 0; j < pl->nterms; j++) {
         const vouch_plan_term *tm = &pl->terms[j];
         if (tm->bound && tm->cmp == CMP_EQ) {
-            any = 1;
+            any++;
             if (info->indexed[tm->column])
                 return 0;
         }
     }
-    return any;
+    return any > 0 && any <= MAX_KEY;  /* more key terms than that: leave it to SQL */
 }
 
 static int spec_add_col(hspec *s, uint32_t col)
@@ -1279,10 +1280,9 @@ static vouch_status build(vouch_facts *f, hspec *s, const vouch_value *cvals, hi
     uint32_t nc = s->ncols, cap = 0, capk = 0, n = 0;
     uint32_t *gid = NULL, *perm = NULL, *tmp = NULL, *next = NULL;
     vouch_value *rec = NULL;
-    const vouch_value *kv[64];
-    const vouch_value **keyv = s->nkey <= 64 ? kv : malloc(s->nkey * sizeof *keyv);
+    const vouch_value *keyv[MAX_KEY];
     int rowid_sc = f->tinfo[s->table].has_rowid ? (int)nc : -1;
-    if (!keyv || slots_grow(h) != 0)
+    if (slots_grow(h) != 0)
         goto nomem;
 
     int rc = sqlite3_prepare_v2(f->db, s->sql, -1, &st, NULL);
@@ -1406,8 +1406,6 @@ nomem:
     rs = oom(err);
 out:
     sqlite3_finalize(st);
-    if (keyv != kv)
-        free(keyv);
     free(gid);
     free(perm);
     free(tmp);
@@ -1505,17 +1503,12 @@ static vouch_status hash_seek(vouch_facts *f, cursor *c, vouch_error *err)
         return s;
     const hspec *sp = c->spec;
     const hinst *h = c->inst;
-    const vouch_value *kv[64];
-    const vouch_value **keyv = sp->nkey <= 64 ? kv : malloc(sp->nkey * sizeof *keyv);
-    if (!keyv)
-        return oom(err);
+    const vouch_value *keyv[MAX_KEY];
     for (uint32_t k = 0; k < sp->nkey; k++)
         keyv[k] = &c->pv[c->keyparam[k]];
     uint32_t slot;
     uint32_t k = h->nkeys ? key_find(h, sp, h->rows, row_key_hash(keyv, sp->nkey), keyv, &slot)
                           : UINT32_MAX;
-    if (keyv != kv)
-        free(keyv);
     c->pos = c->end = 0;
     if (k == UINT32_MAX)
         return VOUCH_OK;

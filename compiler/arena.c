@@ -1,0 +1,143 @@
+/*
+ * arena.c: bump allocation in a chain of blocks (see arena.h).
+ *
+ * Invariants: every pointer handed out is aligned for any type and zeroed;
+ * blocks are only freed all together by arena_free; once an allocation has
+ * failed, a->failed stays set so the caller can report it once at the end.
+ * Requests larger than a quarter of the standard block get a block of
+ * their own, so a big request never wastes the rest of a block.
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+
+#define ARENA_BLOCK 65536
+#define ARENA_ALIGN (sizeof(max_align_t))
+
+struct arena_block {
+    arena_block *next;
+    size_t size;             /* usable bytes in data */
+    size_t used;
+    max_align_t data[];      /* the flexible member keeps data aligned */
+};
+
+void arena_init(arena *a)
+{
+    a->head = NULL;
+    a->total = 0;
+    a->failed = 0;
+}
+
+void arena_free(arena *a)
+{
+    arena_block *b = a->head;
+    while (b) {
+        arena_block *next = b->next;
+        free(b);
+        b = next;
+    }
+    arena_init(a);
+}
+
+static arena_block *block_new(size_t size)
+{
+    arena_block *b;
+    if (size > SIZE_MAX - sizeof *b)
+        return NULL;
+    /* calloc: arena memory is zeroed by contract */
+    b = calloc(1, sizeof *b + size);
+    if (!b)
+        return NULL;
+    b->size = size;
+    b->used = 0;
+    return b;
+}
+
+void *arena_alloc(arena *a, size_t n)
+{
+    arena_block *b = a->head;
+    void *p;
+
+    if (n == 0)
+        n = 1;
+    if (n > SIZE_MAX - ARENA_ALIGN) {
+        a->failed = 1;
+        return NULL;
+    }
+    n = (n + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1);
+
+    if (!b || b->size - b->used < n) {
+        if (n > ARENA_BLOCK / 4) {
+            /* A dedicated block, linked behind the current head so the
+             * head keeps serving small requests. */
+            arena_block *big = block_new(n);
+            if (!big) {
+                a->failed = 1;
+                return NULL;
+            }
+            big->used = n;
+            if (b) {
+                big->next = b->next;
+                b->next = big;
+            } else {
+                big->next = NULL;
+                a->head = big;
+            }
+            a->total += n;
+            return big->data;
+        }
+        b = block_new(ARENA_BLOCK);
+        if (!b) {
+            a->failed = 1;
+            return NULL;
+        }
+        b->next = a->head;
+        a->head = b;
+    }
+    p = (char *)b->data + b->used;
+    b->used += n;
+    a->total += n;
+    return p;
+}
+
+char *arena_strndup(arena *a, const char *s, size_t n)
+{
+    char *p;
+    if (n == SIZE_MAX) {
+        a->failed = 1;
+        return NULL;
+    }
+    p = arena_alloc(a, n + 1);
+    if (!p)
+        return NULL;
+    if (n)
+        memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *arena_printf(arena *a, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    char *p;
+
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        a->failed = 1;
+        return NULL;
+    }
+    p = arena_alloc(a, (size_t)n + 1);
+    if (!p)
+        return NULL;
+    va_start(ap, fmt);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return p;
+}

@@ -1,0 +1,751 @@
+/*
+ * test_verify.c: the bytecode verifier. Hand-built programs: good ones are
+ * accepted; each kind of bad one is rejected with a message naming the rule
+ * and pc (or the plan/table/constant); and a program whose code has every
+ * byte flipped, one at a time and to every other value, is either rejected
+ * or accepted and then runs under a small step budget without crashing.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "vm.h"
+#include "builtins.h"
+
+/* ---- a small program builder -------------------------------------------- */
+
+typedef struct builder {
+    uint32_t code[2048];
+    uint32_t ncode;
+    vouch_value consts[32];
+    uint32_t nconsts;
+    vouch_rule_info rules[8];
+    uint32_t nrules;
+    vouch_table_decl *tables;  /* borrowed, copied shallowly into the program */
+    uint32_t ntables;
+    vouch_plan *plans;
+    uint32_t nplans;
+} builder;
+
+/* Starts a rule at the current end of the code. */
+static void b_rule(builder *b, const char *id, uint32_t nlocals)
+{
+    vouch_rule_info *r = &b->rules[b->nrules++];
+    memset(r, 0, sizeof *r);
+    r->id = id;
+    r->title = id;
+    r->severity = SEV_HIGH;
+    r->file = "test.vouch";
+    r->line = b->nrules;
+    r->col = 1;
+    r->entry = b->ncode;
+    r->nlocals = nlocals;
+}
+
+/* Appends op and as many operand words as opcodes.def gives it; returns
+ * the instruction's pc. */
+static uint32_t b_op(builder *b, uint32_t op, ...)
+{
+    uint32_t pc = b->ncode;
+    b->code[b->ncode++] = op;
+    const char *fmt = vouch_opcode_operands(op);
+    va_list ap;
+    va_start(ap, op);
+    for (size_t i = 0; fmt && fmt[i]; i++)
+        b->code[b->ncode++] = va_arg(ap, uint32_t);
+    va_end(ap);
+    return pc;
+}
+
+static uint32_t b_const(builder *b, vouch_value v)
+{
+    b->consts[b->nconsts] = v;
+    return b->nconsts++;
+}
+
+static vouch_program *b_build(const builder *b)
+{
+    vouch_program *p = vouch_program_new();
+    assert_non_null(p);
+    p->ncode = b->ncode;
+    p->code = vouch_program_alloc(p, b->ncode * sizeof *p->code + 1);
+    memcpy(p->code, b->code, b->ncode * sizeof *p->code);
+    p->nconsts = b->nconsts;
+    p->consts = vouch_program_alloc(p, b->nconsts * sizeof *p->consts + 1);
+    for (uint32_t i = 0; i < b->nconsts; i++) {
+        p->consts[i] = b->consts[i];
+        if (b->consts[i].type == VT_TEXT)
+            p->consts[i].u.s = vouch_program_strdup(p, b->consts[i].u.s, b->consts[i].len);
+    }
+    p->nrules = b->nrules;
+    p->rules = vouch_program_alloc(p, b->nrules * sizeof *p->rules + 1);
+    memcpy(p->rules, b->rules, b->nrules * sizeof *p->rules);
+    p->tables = b->tables;
+    p->ntables = b->ntables;
+    p->plans = b->plans;
+    p->nplans = b->nplans;
+    p->pack = "test";
+    return p;
+}
+
+/* ---- shared declarations: one table, a few plans -------------------------- */
+
+static vouch_column_decl ev_cols[] = {
+    {"id", VT_TEXT, 0, -1},
+    {"control", VT_TEXT, 0, -1},
+    {"collected_on", VT_DATE, 1, -1},
+    {"score", VT_INT, 1, -1},
+};
+static uint32_t ev_key[] = {0};
+static vouch_table_decl tables[] = {{"evidence", 4, ev_cols, 1, ev_key, 1}};
+static vouch_plan_term rows_terms[] = {{1, CMP_EQ, 1, 0}, {2, CMP_GE, 0, 1}};
+static uint32_t rows_cols[] = {0, 2};
+static vouch_plan plans[] = {
+    /* 0: rows of evidence where control = $0 and collected_on >= $1 */
+    {0, PLAN_ROWS, 1, 0, 2, rows_terms, 2, 2, rows_cols, 0},
+    /* 1: exists, no terms */
+    {0, PLAN_EXISTS, 0, 0, 0, NULL, 0, 0, NULL, 0},
+    /* 2: count */
+    {0, PLAN_COUNT, 0, 0, 0, NULL, 0, 0, NULL, 0},
+    /* 3: max(score) */
+    {0, PLAN_MAX, 0, 3, 0, NULL, 0, 0, NULL, 0},
+};
+
+static builder B;
+static vouch_error err;
+
+static int setup(void **state)
+{
+    (void)state;
+    memset(&B, 0, sizeof B);
+    memset(&err, 0, sizeof err);
+    B.tables = tables;
+    B.ntables = 1;
+    B.plans = plans;
+    B.nplans = 4;
+    return 0;
+}
+
+static vouch_status verify(void)
+{
+    vouch_program *p = b_build(&B);
+    memset(&err, 0, sizeof err);
+    vouch_status st = vouch_verify(p, &err);
+    vouch_program_free(p);
+    return st;
+}
+
+/* Asserts the program is rejected with a message containing both parts. */
+static void rejects(const char *where, const char *what)
+{
+    vouch_status st = verify();
+    if (st != VOUCH_EINPUT || !strstr(err.msg, where) || !strstr(err.msg, what))
+        fail_msg("expected a rejection with \"%s\" and \"%s\", got %d: %s", where, what, st,
+                 err.msg);
+}
+
+static void accepts(void)
+{
+    vouch_status st = verify();
+    if (st != VOUCH_OK)
+        fail_msg("expected acceptance, got %d: %s", st, err.msg);
+}
+
+/* A good rule that uses most opcodes: a loop over plan 0, a count, an
+ * exists, a builtin call, locals, and/or, interpolation, findings. */
+static void good_rules(builder *b)
+{
+    uint32_t k_ctl = b_const(b, vouch_text("A.5.15", 6));
+    uint32_t k_msg = b_const(b, vouch_text("missing ", 8));
+    uint32_t k_two = b_const(b, vouch_int(2));
+    uint32_t k_92 = b_const(b, vouch_dur(92));
+
+    b_rule(b, "R1_good", 2);
+    b_op(b, OP_CONST, k_ctl);
+    b_op(b, OP_ENV, VOUCH_ENV_TODAY);
+    b_op(b, OP_CONST, k_92);
+    b_op(b, OP_DATE_SUB);
+    b_op(b, OP_SEEK, 0);
+    uint32_t loop = b_op(b, OP_NEXT, 0, 0);      /* exit patched below */
+    b_op(b, OP_COLUMN, 0, 0);
+    b_op(b, OP_STORE, 0);
+    b_op(b, OP_COLUMN, 0, 1);
+    b_op(b, OP_STORE, 1);
+    /* if upper(L0) == K and (L1 > today or L1 == none) then finding */
+    b_op(b, OP_LOAD, 0);
+    b_op(b, OP_CALL, BI_upper, 1);
+    b_op(b, OP_CONST, k_ctl);
+    b_op(b, OP_EQ);
+    uint32_t and_j = b_op(b, OP_AND_JUMP, 0);
+    b_op(b, OP_LOAD, 1);
+    b_op(b, OP_ENV, VOUCH_ENV_TODAY);
+    b_op(b, OP_GT);
+    uint32_t or_j = b_op(b, OP_OR_JUMP, 0);
+    b_op(b, OP_LOAD, 1);
+    b_op(b, OP_NONE);
+    b_op(b, OP_EQ);
+    uint32_t join = b_op(b, OP_NOP);
+    b->code[and_j + 1] = join;
+    b->code[or_j + 1] = join;
+    uint32_t skip = b_op(b, OP_JUMP_FALSE, 0);
+    b_op(b, OP_LOAD, 0);
+    b_op(b, OP_CONST, k_msg);
+    b_op(b, OP_LOAD, 0);
+    b_op(b, OP_INTERP, 2);
+    b_op(b, OP_FINDING);
+    uint32_t pass = b_op(b, OP_JUMP, loop);
+    b->code[skip + 1] = pass + 2;
+    b_op(b, OP_LOAD, 0);
+    b_op(b, OP_PASS);
+    b_op(b, OP_JUMP, loop);
+    uint32_t out = b_op(b, OP_CLOSE, 0);
+    b->code[loop + 2] = out;
+    b_op(b, OP_HALT);
+
+    b_rule(b, "R2_counts", 1);
+    b_op(b, OP_SEEK, 2);
+    uint32_t n1 = b_op(b, OP_NEXT, 2, 0);
+    b_op(b, OP_COLUMN, 2, 0);
+    b_op(b, OP_CONST, k_two);
+    b_op(b, OP_MUL);
+    b_op(b, OP_STORE, 0);
+    uint32_t c1 = b_op(b, OP_CLOSE, 2);
+    b->code[n1 + 2] = c1;
+    b_op(b, OP_SEEK, 1);
+    uint32_t n2 = b_op(b, OP_NEXT, 1, 0);
+    uint32_t c2 = b_op(b, OP_CLOSE, 1);
+    b->code[n2 + 2] = c2;
+    b_op(b, OP_SEEK, 3);
+    uint32_t n3 = b_op(b, OP_NEXT, 3, 0);
+    b_op(b, OP_COLUMN, 3, 0);
+    b_op(b, OP_POP);
+    uint32_t c3 = b_op(b, OP_CLOSE, 3);
+    b->code[n3 + 2] = c3;
+    b_op(b, OP_HALT);
+}
+
+static void test_accepts_good(void **state)
+{
+    (void)state;
+    good_rules(&B);
+    accepts();
+}
+
+static void test_accepts_empty(void **state)
+{
+    (void)state;
+    accepts(); /* no rules, no code */
+    b_rule(&B, "R1", 0);
+    b_op(&B, OP_HALT);
+    accepts();
+}
+
+static void test_unreachable_code_is_still_decoded(void **state)
+{
+    (void)state;
+    b_rule(&B, "R1", 0);
+    b_op(&B, OP_HALT);
+    b_op(&B, OP_POP);          /* never runs: no stack depth, but fine */
+    b_op(&B, OP_HALT);
+    accepts();
+    B.code[1] = 77;            /* but an unknown opcode is rejected anywhere */
+    rejects("rule R1 pc 1:", "unknown opcode 77");
+}
+
+static void test_version(void **state)
+{
+    (void)state;
+    vouch_program *p = b_build(&B);
+    p->version = 99;
+    assert_int_equal(vouch_verify(p, &err), VOUCH_EINPUT);
+    assert_non_null(strstr(err.msg, "version 99"));
+    vouch_program_free(p);
+    assert_int_equal(vouch_verify(NULL, &err), VOUCH_EINPUT);
+}
+
+static void test_bad_opcode(void **state)
+{
+    (void)state;
+    b_rule(&B, "R1", 0);
+    b_op(&B, OP_NOP);
+    B.code[B.ncode++] = OP__COUNT;
+    b_op(&B, OP_HALT);
+    rejects("program: rule R1 pc 1:", "unknown opcode");
+}
+
+static void test_operand_ranges(void **state)
+{
+    (void)state;
+    /* constant */
+    b_rule(&B, "R1", 1);
+    b_const(&B, vouch_int(1));
+    b_op(&B, OP_CONST, 1);
+    b_op(&B, OP_POP);
+    b_op(&B, OP_HALT);
+    rejects("rule R1 pc 0:", "constant 1 out of range");
+
+    /* local */
+    setup(NULL);
+    b_rule(&B, "R1", 1);
+    b_op(&B, OP_TRUE);
+    b_op(&B, OP_STORE, 1);
+    b_op(&B, OP_HALT);
+    rejects("rule R1 pc 1:", "local 1 out of range");
+
+    /* plan */
+    setup(NULL);
+    b_rule(&B, "R1", 0);
+    b_op(&B, OP_CLOSE, 4);
+    b_op(&B, OP_HALT);
+    rejects("rule R1 pc 0:", "plan 4 out of range");
+
+    /* column of a rows plan: 2 columns */
+    setup(NULL);
+    b_rule(&B, "R1", 0);
+    b_op(&B, OP_COLUMN, 0, 2);
+    b_op(&B, OP_POP);
+    b_op(&B, OP_HALT);
+    rejects("rule R1 pc 0:", "column 2 out of range");
+
+    /* count: exactly column 0 */
+    setup(NULL);
+    b_rule(&B, "R1", 0);
+    b_op(&B, OP_COLUMN, 2, 1);
+    b_op(&B, OP_POP);
+    b_op(&B, OP_HALT);
+    rejects("rule R1 pc 0:", "column 1 out of range");
+    setup(NULL);
+    b_rule(&B, "R1", 0);
+    b_op(&B, OP_COLUMN, 3, 0);
+    b_op(&B, OP_POP);
+    b_op(&B, OP_HALT);
+    accepts();
+
+    /* exists: no columns at all */
+    setup(NULL);
+    b_rule(&B, "R1", 0);
+    b_op(&B, OP_COLUMN, 1, 0);
+    b_op(&B, OP_POP);
+    b_op(&B, OP_HALT);
+    rejects("rule R1 pc 0:", "column 0 out of range");
+
+    /* builtin */
+    setup(NULL);
+    b_rule(&B, "R1", 0);
+    b_op(&B, OP_TRUE);
+    b_op(&B, OP_CALL, BI__COUNT, 1);
+    b_op(&B, OP_POP);
+    b_op(&B, OP_HALT);
+    rejects("rule R1 pc 1:", "builtin");
+
+    /* builtin arity */
+    setup(NULL);
+    b_rule(&B, "R1", 0);
+    b_op(&B, OP_TRUE);
+    b_op(&B, OP_CALL, BI_lower, 2);
+    b_op(&B, OP_POP);
+    b_op(&B, OP_HALT);
+    rejects("rule R1 pc 1:", "lower takes 1 arguments, not 2");
+
+    /* run value */
+    setup(NULL);
+    b_rule(&B, "R1", 0);
+    b_op(&B, OP_ENV, VOUCH_ENV__COUNT);
+    b_op(&B, OP_POP);
+    b_op(&B, OP_HALT);
+    rejects("rule R1 pc 0:", "run value 3 out of range");
+
+    /* INTERP counts */
+    setup(NULL);
+    b_rule(&B, "R1", 0);
+    b_op(&B, OP_INTERP, 0);
+    b_op(&B, OP_POP);
+    b_op(&B, OP_HALT);
+    rejects("rule R1 pc 0:", "INTERP count 0");
+    setup(NULL);
+    b_rule(&B, "R1", 0);
+    b_op(&B, OP_INTERP, VOUCH_MAX_INTERP + 1);
+    b_op(&B, OP_POP);
+    b_op(&B, OP_HALT);
+    rejects("rule R1 pc 0:", "INTERP count");
+}
+
+static void test_jumps(void **state)
+{
+    (void)state;
+    /* into the middle of an instruction */
+    b_rule(&B, "R1", 0);
+    b_const(&B, vouch_int(1));
+    b_op(&B, OP_JUMP, 3);
+    b_op(&B, OP_CONST, 0); /* pc 2, its operand at 3 */
+    b_op(&B, OP_POP);
+    b_op(&B, OP_HALT);
+    rejects("program: rule R1 pc 0:", "jump target 3 is not an instruction");
+
+    /* past the end of the code */
+    setup(NULL);
+    b_rule(&B, "R1", 0);
+    b_op(&B, OP_TRUE);
+    b_op(&B, OP_JUMP_FALSE, 99);
+    b_op(&B, OP_HALT);
+    rejects("rule R1 pc 1:", "jump target 99");
+
+    /* into another rule */
+    setup(NULL);
+    b_rule(&B, "R1", 0);
+    b_op(&B, OP_HALT);
+    b_rule(&B, "R2", 0);
+    b_op(&B, OP_JUMP, 0);
+    b_op(&B, OP_HALT);
+    rejects("rule R2 pc 1:", "jump target 0 is outside the rule");
+
+    /* NEXT's exit target is checked too */
+    setup(NULL);
+    b_rule(&B, "R1", 0);
+    b_op(&B, OP_SEEK, 1);
+    b_op(&B, OP_NEXT, 1, 3);
+    b_op(&B, OP_HALT);
+    rejects("rule R1 pc 2:", "jump target 3 is not an instruction");
+
+    /* a backward loop is fine */
+    setup(NULL);
+    b_rule(&B, "R1", 0);
+    b_op(&B, OP_NOP);
+    b_op(&B, OP_FALSE);
+    b_op(&B, OP_JUMP_TRUE, 0);
+    b_op(&B, OP_HALT);
+    accepts();
+}
+
+static void test_stack(void **state)
+{
+    (void)state;
+    /* underflow */
+    b_rule(&B, "R1", 0);
+    b_op(&B, OP_TRUE);
+    b_op(&B, OP_ADD);
+    b_op(&B, OP_POP);
+    b_op(&B, OP_HALT);
+    rejects("rule R1 pc 1:", "stack underflow");
+
+    /* SEEK pops the plan's parameters */
+    setup(NULL);
+    b_rule(&B, "R1", 0);
+    b_op(&B, OP_TRUE);
+    b_op(&B, OP_SEEK, 0);
+    b_op(&B, OP_HALT);
+    rejects("rule R1 pc 1:", "SEEK pops 2 with 1");
+
+    /* FINDING pops two */
+    setup(NULL);
+    b_rule(&B, "R1", 0);
+    b_op(&B, OP_TRUE);
+    b_op(&B, OP_FINDING);
+    b_op(&B, OP_HALT);
+    rejects("rule R1 pc 1:", "stack underflow");
+
+    /* depth mismatch at a join: one path pushes, the other does not */
+    setup(NULL);
+    b_rule(&B, "R1", 0);
+    b_op(&B, OP_TRUE);
+    b_op(&B, OP_JUMP_FALSE, 5);
+    b_op(&B, OP_TRUE);          /* pc 3 */
+    b_op(&B, OP_NOP);           /* pc 4 */
+    b_op(&B, OP_HALT);          /* pc 5: reached with 0 and with 1 */
+    rejects("rule R1", "another path reaches with depth");
+
+    /* AND_JUMP keeps the value on the jump and pops it on the fall */
+    setup(NULL);
+    b_rule(&B, "R1", 0);
+    b_op(&B, OP_TRUE);
+    b_op(&B, OP_AND_JUMP, 4);
+    b_op(&B, OP_FALSE);          /* pc 3 */
+    b_op(&B, OP_POP);            /* pc 4: depth 1 on both edges */
+    b_op(&B, OP_HALT);
+    accepts();
+    B.code[3] = OP_NOP;          /* now the fall-through arrives with 0 */
+    rejects("rule R1", "another path reaches with depth");
+
+    /* overflow: more than VOUCH_STACK_MAX values */
+    setup(NULL);
+    b_rule(&B, "R1", 0);
+    for (int i = 0; i < VOUCH_STACK_MAX + 1; i++)
+        b_op(&B, OP_TRUE);
+    for (int i = 0; i < VOUCH_STACK_MAX + 1; i++)
+        b_op(&B, OP_POP);
+    b_op(&B, OP_HALT);
+    char where[64];
+    snprintf(where, sizeof where, "rule R1 pc %d:", VOUCH_STACK_MAX);
+    rejects(where, "stack overflow");
+
+    /* HALT with values left */
+    setup(NULL);
+    b_rule(&B, "R1", 0);
+    b_op(&B, OP_TRUE);
+    b_op(&B, OP_HALT);
+    rejects("rule R1 pc 1:", "HALT with 1 values left");
+
+    /* a loop that grows the stack at every turn never has one depth */
+    setup(NULL);
+    b_rule(&B, "R1", 0);
+    b_op(&B, OP_TRUE);          /* pc 0 */
+    b_op(&B, OP_JUMP, 0);
+    b_op(&B, OP_HALT);
+    rejects("rule R1 pc 1:", "another path reaches with depth");
+}
+
+static void test_ends(void **state)
+{
+    (void)state;
+    /* missing HALT: the last instruction falls off the code */
+    b_rule(&B, "R1", 0);
+    b_op(&B, OP_TRUE);
+    b_op(&B, OP_POP);
+    rejects("rule R1 pc 1:", "runs off the end of the code without HALT");
+
+    /* a rule falling into the next one */
+    setup(NULL);
+    b_rule(&B, "R1", 0);
+    b_op(&B, OP_NOP);
+    b_rule(&B, "R2", 0);
+    b_op(&B, OP_HALT);
+    rejects("rule R1 pc 0:", "runs off the end of the rule");
+
+    /* a conditional jump whose fall-through runs off */
+    setup(NULL);
+    b_rule(&B, "R1", 0);
+    b_op(&B, OP_TRUE);
+    b_op(&B, OP_JUMP_TRUE, 0);
+    rejects("rule R1 pc 1:", "JUMP_TRUE runs off the end");
+
+    /* an instruction cut short by the end of the code */
+    setup(NULL);
+    b_rule(&B, "R1", 0);
+    b_op(&B, OP_HALT);
+    B.code[B.ncode++] = OP_CONST;
+    rejects("rule R1 pc 1:", "needs 1 operand words but the code ends");
+
+    /* ... or by the next rule */
+    setup(NULL);
+    b_rule(&B, "R1", 0);
+    b_op(&B, OP_HALT);
+    B.code[B.ncode++] = OP_NEXT;
+    B.code[B.ncode++] = 0;
+    b_rule(&B, "R2", 0);
+    b_op(&B, OP_HALT);
+    rejects("rule R1 pc 1:", "the rule ends");
+}
+
+static void test_rules_table(void **state)
+{
+    (void)state;
+    b_rule(&B, "R1", 0);
+    b_op(&B, OP_HALT);
+    b_rule(&B, "R2", 0);
+    b_op(&B, OP_HALT);
+    B.rules[1].entry = 0;
+    rejects("rule R2", "not after the previous rule's entry");
+
+    setup(NULL);
+    b_op(&B, OP_NOP);
+    b_rule(&B, "R1", 0);
+    b_op(&B, OP_HALT);
+    rejects("pc 0:", "belongs to no rule");
+
+    setup(NULL);
+    b_op(&B, OP_HALT);
+    rejects("pc 0:", "belong to no rule");
+
+    setup(NULL);
+    b_rule(&B, "R1", 0);
+    b_op(&B, OP_HALT);
+    B.rules[0].entry = 5;
+    rejects("rule R1", "past the end");
+
+    setup(NULL);
+    b_rule(&B, "R1", VOUCH_MAX_LOCALS + 1);
+    b_op(&B, OP_HALT);
+    rejects("rule R1", "locals");
+
+    setup(NULL);
+    b_rule(&B, "R1", 0);
+    b_op(&B, OP_HALT);
+    B.rules[0].severity = SEV__COUNT;
+    rejects("rule R1", "severity");
+
+    setup(NULL);
+    b_rule(&B, NULL, 0);
+    b_op(&B, OP_HALT);
+    rejects("rule 0", "no id");
+}
+
+static void test_declarations(void **state)
+{
+    (void)state;
+    vouch_program *p;
+
+    /* text constant with no bytes */
+    b_rule(&B, "R1", 0);
+    b_op(&B, OP_HALT);
+    p = b_build(&B);
+    vouch_value *k = vouch_program_alloc(p, sizeof *k);
+    *k = vouch_text(NULL, 0);
+    p->consts = k;
+    p->nconsts = 1;
+    assert_int_equal(vouch_verify(p, &err), VOUCH_EINPUT);
+    assert_non_null(strstr(err.msg, "constant 0"));
+    k->type = 42;
+    assert_int_equal(vouch_verify(p, &err), VOUCH_EINPUT);
+    assert_non_null(strstr(err.msg, "unknown type"));
+    vouch_program_free(p);
+
+    /* plans */
+    vouch_plan bad;
+    vouch_plan_term terms[2];
+    uint32_t cols[1];
+    struct {
+        const char *what;
+        int field;
+    } cases[] = {
+        {"table 1 out of range", 0}, {"unknown mode", 1},       {"column 4 out of range", 2},
+        {"parameter 0 is used by two terms", 3}, {"parameter 2 out of range", 4},
+        {"is table column 9", 5},   {"aggregated column 7", 6}, {"unknown comparison", 7},
+        {"2 terms for 1 parameters", 8},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        setup(NULL);
+        b_rule(&B, "R1", 0);
+        b_op(&B, OP_HALT);
+        memcpy(terms, rows_terms, sizeof terms);
+        cols[0] = 1;
+        bad = (vouch_plan){0, PLAN_ROWS, 1, 0, 2, terms, 2, 1, cols, 0};
+        switch (cases[c].field) {
+        case 0: bad.table = 1; break;
+        case 1: bad.mode = 9; break;
+        case 2: terms[1].column = 4; break;
+        case 3: terms[1].param = 0; break;
+        case 4: terms[1].param = 2; break;
+        case 5: cols[0] = 9; break;
+        case 6: bad.mode = PLAN_MIN; bad.agg_column = 7; break;
+        case 7: terms[0].cmp = 6; break;
+        case 8: bad.nparams = 1; break;
+        }
+        B.plans = &bad;
+        B.nplans = 1;
+        rejects("plan 0", cases[c].what);
+    }
+
+    /* tables */
+    vouch_column_decl tcols[2] = {{"a", VT_TEXT, 0, -1}, {"b", VT_INT, 0, -1}};
+    uint32_t tkey[1] = {0};
+    vouch_table_decl t = {"t", 2, tcols, 1, tkey, 0};
+    setup(NULL);
+    B.tables = &t;
+    B.plans = NULL;
+    B.nplans = 0;
+    accepts();
+    tkey[0] = 2;
+    rejects("table t", "key column 2 out of range");
+    tkey[0] = 0;
+    tcols[0].enum_id = 0;
+    rejects("table t", "enum 0 out of range");
+    tcols[0].enum_id = -1;
+    tcols[1].type = VT__COUNT;
+    rejects("table t", "unknown type");
+    tcols[1].type = VT_INT;
+    t.name = NULL;
+    rejects("table 0", "no name");
+}
+
+/* ---- fuzz: every byte of a good program's code, flipped -------------------- */
+
+static void test_flip_every_byte(void **state)
+{
+    (void)state;
+    /* Plan-free rules (the VM runs accepted variants without a facts store)
+     * plus good_rules' plan-driven rule, which must stay verified-or-
+     * rejected; accepted variants that reach a SEEK stop the run cleanly. */
+    uint32_t k_t = b_const(&B, vouch_text("ab", 2));
+    uint32_t k_i = b_const(&B, vouch_int(INT64_MAX));
+    uint32_t k_d = b_const(&B, vouch_dur(3));
+    b_rule(&B, "R1_fuzz", 2);
+    b_op(&B, OP_CONST, k_i);
+    b_op(&B, OP_CONST, k_i);
+    b_op(&B, OP_LT);
+    b_op(&B, OP_STORE, 0);
+    b_op(&B, OP_CONST, k_t);
+    b_op(&B, OP_CALL, BI_upper, 1);
+    b_op(&B, OP_STORE, 1);
+    uint32_t top = b_op(&B, OP_LOAD, 0);
+    uint32_t j = b_op(&B, OP_JUMP_TRUE, 0);
+    b_op(&B, OP_ENV, VOUCH_ENV_TODAY);
+    b_op(&B, OP_CONST, k_d);
+    b_op(&B, OP_DATE_ADD);
+    b_op(&B, OP_LOAD, 1);
+    b_op(&B, OP_INTERP, 2);
+    b_op(&B, OP_LOAD, 1);
+    b_op(&B, OP_FINDING);
+    b_op(&B, OP_TRUE);
+    b_op(&B, OP_JUMP_FALSE, top);
+    uint32_t end = b_op(&B, OP_HALT);
+    B.code[j + 1] = end;
+    good_rules(&B);
+
+    vouch_program *p = b_build(&B);
+    assert_int_equal(vouch_verify(p, &err), VOUCH_OK);
+    vouch_run_env env = {20000, 19000, 20000, 500};
+    unsigned char *bytes = (unsigned char *)p->code;
+    size_t nbytes = (size_t)p->ncode * sizeof *p->code;
+    unsigned long accepted = 0, rejected = 0;
+    FILE *devnull = fopen("/dev/null", "w");
+    assert_non_null(devnull);
+    for (size_t i = 0; i < nbytes; i++) {
+        unsigned char orig = bytes[i];
+        for (unsigned x = 1; x < 256; x++) {
+            bytes[i] = (unsigned char)(orig ^ x);
+            vouch_status st = vouch_verify(p, &err);
+            if (st == VOUCH_OK) {
+                accepted++;
+                vouch_results res;
+                vouch_vm_run(p, NULL, &env, &res, &err);
+                vouch_results_free(&res);
+            } else {
+                assert_int_equal(st, VOUCH_EINPUT);
+                assert_non_null(strstr(err.msg, "program: "));
+                rejected++;
+            }
+            /* The disassembler must survive whatever it is shown. */
+            if (x == 0x80 || x == 0x01)
+                vouch_disasm(p, devnull);
+        }
+        bytes[i] = orig;
+    }
+    fclose(devnull);
+    assert_true(accepted > 0);
+    assert_true(rejected > accepted);
+    vouch_program_free(p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_accepts_good, setup),
+        cmocka_unit_test_setup(test_accepts_empty, setup),
+        cmocka_unit_test_setup(test_unreachable_code_is_still_decoded, setup),
+        cmocka_unit_test_setup(test_version, setup),
+        cmocka_unit_test_setup(test_bad_opcode, setup),
+        cmocka_unit_test_setup(test_operand_ranges, setup),
+        cmocka_unit_test_setup(test_jumps, setup),
+        cmocka_unit_test_setup(test_stack, setup),
+        cmocka_unit_test_setup(test_ends, setup),
+        cmocka_unit_test_setup(test_rules_table, setup),
+        cmocka_unit_test_setup(test_declarations, setup),
+        cmocka_unit_test_setup(test_flip_every_byte, setup),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
