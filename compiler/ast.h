@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "arena.h"
+#include "diag.h"
 #include "source.h"
 
 typedef enum ast_kind {
@@ -147,9 +148,71 @@ ast_node *ast_append(ast_node *list, ast_node *item);
 /* Sets node's span to cover from first to last (inclusive) and returns node. */
 ast_node *ast_span(ast_node *node, uint32_t first_off, uint32_t last_end);
 
+/* ---- Constructors for the grammar actions (grammar/parser.y) ------------
+ * b carries the arena, the file (spans are byte offsets into b->src->text,
+ * names are slices of it) and the sink for the errors found while building:
+ * a literal that is out of range or not a calendar date, a rule with no
+ * severity or two `require`s. Such an error leaves a usable node (a literal
+ * is then 0), so parsing goes on. NULL children are accepted; each returns
+ * NULL only when out of memory (b->a->failed is then set). */
+typedef struct ast_builder {
+    arena *a;
+    diag_sink *diag;
+    const vouch_source *src;
+} ast_builder;
+
+/* A token as a leaf: AST_INT, AST_DATE, AST_DUR, AST_STRING, AST_BOOL,
+ * AST_NONE, AST_TODAY, AST_PERIOD or AST_IDENT. Literals are converted
+ * (dates to day numbers, durations to days, strings unescaped). */
+ast_node *ast_leaf(ast_builder *b, ast_kind kind, uint32_t off, uint32_t len);
+ast_node *ast_ident(ast_builder *b, uint32_t off, uint32_t len);
+ast_node *ast_unary(ast_builder *b, ast_op op, uint32_t op_off, ast_node *operand);
+/* kind is AST_BINARY (with op) or AST_RANGE (op OPR_NONE). */
+ast_node *ast_binary(ast_builder *b, ast_kind kind, ast_op op, ast_node *lhs, ast_node *rhs);
+ast_node *ast_member(ast_builder *b, ast_node *obj, uint32_t name_off, uint32_t name_len);
+ast_node *ast_call(ast_builder *b, uint32_t name_off, uint32_t name_len, ast_node *args,
+                   uint32_t end);
+ast_node *ast_in(ast_builder *b, ast_node *lhs, ast_node *items, uint32_t end);
+/* Adds the string piece token at [off, off+len) (INTERP_START, _MID or
+ * _END, delimiters included) and then expr (may be NULL) to interp; a NULL
+ * interp starts a new AST_INTERP. Empty text pieces are left out. */
+ast_node *ast_interp_add(ast_builder *b, ast_node *interp, uint32_t off, uint32_t len,
+                         ast_node *expr);
+/* where and body may be NULL; see ast_quant_kind for what body means. */
+ast_node *ast_quant(ast_builder *b, ast_quant_kind q, uint32_t off, uint32_t var_off,
+                    uint32_t var_len, uint32_t table_off, uint32_t table_len, ast_node *where,
+                    ast_node *body);
+/* Items. Spans given are of the string tokens, quotes included. */
+ast_node *ast_pack(ast_builder *b, uint32_t off, uint32_t name_off, uint32_t name_len,
+                   uint32_t ver_off, uint32_t ver_len);
+ast_node *ast_import(ast_builder *b, uint32_t off, uint32_t name_off, uint32_t name_len);
+ast_node *ast_fact(ast_builder *b, uint32_t off, uint32_t name_off, uint32_t name_len,
+                   ast_node *key);
+ast_node *ast_fact_field(ast_node *fact, ast_node *field);
+ast_node *ast_field(ast_builder *b, uint32_t name_off, uint32_t name_len, ast_node *type);
+/* A type named by [off, off+len) (`enum` when members != NULL), ending at end. */
+ast_node *ast_type_decl(ast_builder *b, uint32_t off, uint32_t len, ast_node *members, uint32_t end);
+ast_node *ast_type_optional(ast_node *type, uint32_t end);
+ast_node *ast_rule(ast_builder *b, uint32_t off, uint32_t id_off, uint32_t id_len,
+                   uint32_t title_off, uint32_t title_len);
+ast_node *ast_rule_severity(ast_builder *b, ast_node *rule, uint32_t kw_off, uint32_t off,
+                            uint32_t len);
+ast_node *ast_rule_for(ast_builder *b, ast_node *rule, ast_node *loop);
+ast_node *ast_rule_require(ast_builder *b, ast_node *rule, uint32_t kw_off, ast_node *e);
+ast_node *ast_rule_subject(ast_builder *b, ast_node *rule, uint32_t kw_off, ast_node *e);
+ast_node *ast_rule_else(ast_builder *b, ast_node *rule, uint32_t kw_off, ast_node *e);
+/* Closes a rule at end (after its `}`): reports a missing severity or
+ * `require`. */
+ast_node *ast_rule_end(ast_builder *b, ast_node *rule, uint32_t end);
+ast_node *ast_for(ast_builder *b, uint32_t off, uint32_t var_off, uint32_t var_len,
+                  ast_node *source, ast_node *where);
+/* Extends node's span to end (if later) and returns node. */
+ast_node *ast_span_to(ast_node *node, uint32_t end);
+
 /* Human-readable kind, for debugging and tests. */
 const char *ast_kind_name(int kind);
-/* Prints an S-expression form of the tree (tests compare it). */
+/* Prints an S-expression form of the tree (tests compare it): one node and
+ * its subtree, not its siblings, and no newline. NULL prints as `nil`. */
 void ast_dump(const ast_node *n, FILE *out);
 
 #endif

@@ -162,13 +162,15 @@ static int declare_column_type(compiler *c, fact_table *t, fact_column *col, ast
         e.members = arena_alloc(c->a, (e.n + 1) * sizeof *e.members);
         if (!e.members)
             return -1;
-        uint32_t i = 0;
-        for (ast_node *m = tn->u.type.members; m; m = m->next, i++) {
+        uint32_t total = e.n;
+        e.n = 0;
+        for (ast_node *m = tn->u.type.members; m; m = m->next, e.n++) {
             if (enum_member(&e, m->u.name.p, m->u.name.len) >= 0)
                 ERR_AT(c, m, NULL, "`%.*s` is listed twice in this enum", (int)m->u.name.len,
                        m->u.name.p);
-            e.members[i] = arena_strndup(c->a, m->u.name.p, m->u.name.len);
+            e.members[e.n] = arena_strndup(c->a, m->u.name.p, m->u.name.len);
         }
+        (void)total;
         if (e.n == 0) {
             ERR_AT(c, tn, "list the values, e.g. enum(pass, fail)", "an enum needs at least one value");
             return -1;

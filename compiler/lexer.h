@@ -35,6 +35,9 @@ typedef struct lexer {
      * the expression so far; a `}` at depth 0 resumes the string. */
     int ninterp;
     int brace_depth[LEX_MAX_INTERP_DEPTH];
+    /* Offset of each open string's opening quote, for "unterminated
+     * string" messages; UINT32_MAX once that error has been reported. */
+    uint32_t interp_quote[LEX_MAX_INTERP_DEPTH];
 } lexer;
 
 void lex_init(lexer *lx, const vouch_source *src, diag_sink *diag);

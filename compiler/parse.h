@@ -16,4 +16,17 @@
  * and d->nerrors > 0. */
 ast_node *parse_source(arena *a, diag_sink *d, const vouch_source *src);
 
+/* ---- Internal: shared by parse.c and the grammar (%extra_argument) ------- */
+#define PARSE_MAX_TOKENS 128
+
+typedef struct parse_state {
+    ast_builder b;
+    ast_node *items, *last;  /* completed top-level items, in order */
+    int syntax_error;        /* set by the grammar's %syntax_error */
+    int overflow;            /* set by its %stack_overflow (nesting too deep) */
+    /* At a syntax error: expected[tk] is 1 for each TK_* code the parser
+     * could have accepted instead of the token met. */
+    unsigned char expected[PARSE_MAX_TOKENS];
+} parse_state;
+
 #endif

@@ -169,6 +169,10 @@ static uint32_t print_insn(const vouch_program *p, FILE *out, uint32_t pc, uint3
         fprintf(out, "  %04u  ?%u\n", pc, op);
         return 1;
     }
+    if (!*fmt) {
+        fprintf(out, "  %04u  %s\n", pc, vouch_opcode_name(op));
+        return 1;
+    }
     fprintf(out, "  %04u  %-11s", pc, vouch_opcode_name(op));
     uint32_t len = 1 + (uint32_t)strlen(fmt);
     if (len > end - pc) {

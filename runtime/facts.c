@@ -231,9 +231,10 @@ typedef struct hinst {     /* one built hash index */
     struct hinst *next;
     vouch_value *cvals;    /* the constant values it was built with (spec order) */
     uint32_t nrows;
-    vouch_value *rows;     /* nrows * spec->ncols, grouped by key, sorted in groups */
+    vouch_value *rows;     /* nrows * (ncols - nkey): the non-key columns, by bucket */
     uint32_t nkeys;
     struct hkey { uint64_t hash; uint32_t start, count; } *keys;
+    vouch_value *kvals;    /* nkeys * spec->nkey: each bucket's key values */
     uint32_t *slots;       /* open addressing: key index + 1, 0 empty */
     uint32_t mask;
     vouch_status failed;   /* build failed: every seek repeats this error */
@@ -244,7 +245,8 @@ typedef struct hspec {     /* what plans sharing hash indexes have in common */
     uint32_t table;
     uint32_t nkey;
     uint32_t *keycols;     /* sorted declared column indices; stored at 0..nkey-1 */
-    int32_t sortcol;       /* declared column, -1 if none */
+    int32_t bsort;         /* a member's bound range column, or -1 */
+    int32_t sortcol;       /* declared column the buckets are sorted by, or -1 */
     uint32_t nconst;
     uint32_t *ccol;        /* constant terms, sorted by (column, cmp) */
     uint8_t *ccmp;
@@ -269,13 +271,20 @@ typedef struct cursor {
     /* HASH */
     hspec *spec;
     hinst *inst;
-    uint32_t *keyparam;    /* per key column */
-    uint32_t *constparam;  /* per constant term, spec order */
+    uint32_t nkey;
+    uint32_t keycol[MAX_KEY];    /* the plan's key: sorted declared columns */
+    uint32_t keyparam[MAX_KEY];  /* and the parameter each is compared with */
+    int32_t bsort;         /* first bound range column that is not a key, or -1 */
+    uint32_t ncidx;
+    uint32_t *cidx;        /* constant terms, sorted by (column, cmp) */
+    uint8_t *tflag;        /* per term: 1 key, 2 a constant of the spec, 0 applied here */
+    uint32_t *constparam;  /* per constant of the spec, in spec order */
     uint32_t nrange, nfilt;
     pterm *range;          /* bound ranges on the sort column */
     pterm *filt;           /* other bound terms applied per row */
     uint32_t *outpos;      /* plan column i (or the aggregated one) -> stored position */
     uint32_t pos, end;
+    const vouch_value *key;  /* the current bucket's key values */
     const vouch_value *row;
     vouch_value agg;
 } cursor;
@@ -388,6 +397,8 @@ vouch_status vouch_facts_open(const char *path, vouch_facts **out, vouch_error *
     return VOUCH_OK;
 }
 
+static void hinst_clear(hinst *h);
+
 static void unbind(vouch_facts *f)
 {
     for (uint32_t i = 0; i < f->ncur; i++) {
@@ -396,7 +407,8 @@ static void unbind(vouch_facts *f)
         free(c->desc);
         free(c->pv);
         free(c->pbuf);
-        free(c->keyparam);
+        free(c->cidx);
+        free(c->tflag);
         free(c->constparam);
         free(c->range);
         free(c->filt);
@@ -409,9 +421,7 @@ static void unbind(vouch_facts *f)
         ns = s->next;
         for (hinst *h = s->insts, *nh; h; h = nh) {
             nh = h->next;
-            free(h->rows);
-            free(h->keys);
-            free(h->slots);
+            hinst_clear(h);
             free(h->errmsg);
             free(h);
         }
@@ -604,23 +614,55 @@ static int parse_int(const char *s, int n, int64_t *out)
 
 static const char *intern(vouch_facts *f, const char *s, uint32_t n);
 
+static const char *row_where(char buf[64], sqlite3_stmt *st, int rowid_sc)
+{
+    buf[0] = 0;
+    if (rowid_sc >= 0)
+        snprintf(buf, 64, " in the row with rowid %lld",
+                 (long long)sqlite3_column_int64(st, rowid_sc));
+    return buf;
+}
+
 /* Reads result column sc of st as declared column ci of table t into *out.
- * keep: text must outlive the statement (interned in the store's arena). */
+ * keep: text must outlive the statement (interned in the store's arena).
+ * rowid_sc: the result column with the rowid (for messages), or -1. */
 static vouch_status convert(vouch_facts *f, const vouch_table_decl *t, uint32_t ci,
                             sqlite3_stmt *st, int sc, int rowid_sc, int keep, vouch_value *out,
                             vouch_error *err)
 {
     const vouch_column_decl *c = &t->columns[ci];
-    int ty = sqlite3_column_type(st, sc);
-    char where[64] = "";
-    if (rowid_sc >= 0)
-        snprintf(where, sizeof where, " in the row with rowid %lld",
-                 (long long)sqlite3_column_int64(st, rowid_sc));
-    if (ty == SQLITE_NULL) {
+    char wb[64];
+    const char *s = NULL;
+    int n = 0;
+    if (c->type == VT_TEXT || c->type == VT_DATE) {
+        /* Text first: NULL comes back as a null pointer, which saves asking
+         * for the type on the hot path. */
+        s = (const char *)sqlite3_column_text(st, sc);
+        if (!s && sqlite3_column_type(st, sc) != SQLITE_NULL)
+            return oom(err);
+        n = sqlite3_column_bytes(st, sc);
+    } else if (sqlite3_column_type(st, sc) != SQLITE_NULL) {
+        if (sqlite3_column_type(st, sc) == SQLITE_INTEGER) {
+            int64_t v = sqlite3_column_int64(st, sc);
+            if (c->type == VT_BOOL && v != 0 && v != 1)
+                return vouch_error_set(err, VOUCH_ERUNTIME,
+                                       "facts store: %s.%s holds %lld%s, but a bool is 0 or 1",
+                                       t->name, c->name, (long long)v, row_where(wb, st, rowid_sc));
+            out->type = c->type;
+            out->len = 0;
+            out->u.i = v;
+            return VOUCH_OK;
+        }
+        s = (const char *)sqlite3_column_text(st, sc);
+        n = sqlite3_column_bytes(st, sc);
+        if (!s)
+            return oom(err);
+    }
+    if (!s) {
         if (!c->optional)
             return vouch_error_set(err, VOUCH_ERUNTIME,
                                    "facts store: %s.%s is empty%s but the column is not optional",
-                                   t->name, c->name, where);
+                                   t->name, c->name, row_where(wb, st, rowid_sc));
         *out = vouch_none();
         return VOUCH_OK;
     }
@@ -628,63 +670,50 @@ static vouch_status convert(vouch_facts *f, const vouch_table_decl *t, uint32_t 
     case VT_INT:
     case VT_BOOL:
     case VT_DUR: {
+        /* stored as text (or real): accepted only if it is an integer */
         int64_t v;
-        if (ty == SQLITE_INTEGER) {
-            v = sqlite3_column_int64(st, sc);
-        } else {
-            const char *s = (const char *)sqlite3_column_text(st, sc);
-            int n = sqlite3_column_bytes(st, sc);
-            if (ty != SQLITE_TEXT || !s || parse_int(s, n, &v) != 0)
-                return vouch_error_set(err, VOUCH_ERUNTIME,
-                                       "facts store: %s.%s holds `%.*s`%s, which is not an "
-                                       "integer", t->name, c->name, n > 40 ? 40 : n,
-                                       s ? s : "", where);
-        }
+        if (sqlite3_column_type(st, sc) != SQLITE_TEXT || parse_int(s, n, &v) != 0)
+            return vouch_error_set(err, VOUCH_ERUNTIME,
+                                   "facts store: %s.%s holds `%.*s`%s, which is not an integer",
+                                   t->name, c->name, n > 40 ? 40 : n, s,
+                                   row_where(wb, st, rowid_sc));
         if (c->type == VT_BOOL && v != 0 && v != 1)
             return vouch_error_set(err, VOUCH_ERUNTIME,
                                    "facts store: %s.%s holds %lld%s, but a bool is 0 or 1",
-                                   t->name, c->name, (long long)v, where);
+                                   t->name, c->name, (long long)v, row_where(wb, st, rowid_sc));
         out->type = c->type;
         out->len = 0;
         out->u.i = v;
         return VOUCH_OK;
     }
     case VT_DATE: {
-        const char *s = (const char *)sqlite3_column_text(st, sc);
-        int n = sqlite3_column_bytes(st, sc);
         int64_t d;
-        if (ty != SQLITE_TEXT || !s || date_parse(s, (size_t)n, &d) != 0)
+        if (date_parse(s, (size_t)n, &d) != 0)
             return vouch_error_set(err, VOUCH_ERUNTIME,
                                    "facts store: %s.%s holds `%.*s`%s, which is not a date "
-                                   "(YYYY-MM-DD)", t->name, c->name, n > 40 ? 40 : n,
-                                   s ? s : "", where);
+                                   "(YYYY-MM-DD)", t->name, c->name, n > 40 ? 40 : n, s,
+                                   row_where(wb, st, rowid_sc));
         *out = vouch_date(d);
         return VOUCH_OK;
     }
-    default: {
-        const char *s = (const char *)sqlite3_column_text(st, sc);
-        int n = sqlite3_column_bytes(st, sc);
-        if (!s)
-            return oom(err);
+    default:
         if (c->enum_id >= 0 && (uint32_t)c->enum_id < f->p->nenums) {
+            /* enum members come back as the program's own spellings */
             const vouch_enum_decl *e = &f->p->enums[c->enum_id];
             for (uint32_t k = 0; k < e->nvalues; k++)
-                if (strlen(e->values[k]) == (size_t)n && memcmp(e->values[k], s, (size_t)n) == 0) {
+                if (strncmp(e->values[k], s, (size_t)n) == 0 && e->values[k][n] == 0) {
                     *out = vouch_text(e->values[k], (size_t)n);
                     return VOUCH_OK;
                 }
             return vouch_error_set(err, VOUCH_ERUNTIME,
                                    "facts store: %s.%s holds `%.*s`%s, which is not a member of "
-                                   "the enum", t->name, c->name, n > 40 ? 40 : n, s, where);
+                                   "the enum", t->name, c->name, n > 40 ? 40 : n, s,
+                                   row_where(wb, st, rowid_sc));
         }
-        if (keep) {
-            s = intern(f, s, (uint32_t)n);
-            if (!s)
-                return oom(err);
-        }
+        if (keep && !(s = intern(f, s, (uint32_t)n)))
+            return oom(err);
         *out = vouch_text(s, (size_t)n);
         return VOUCH_OK;
-    }
     }
 }
 
@@ -848,6 +877,8 @@ static int spec_add_col(hspec *s, uint32_t col)
     return 0;
 }
 
+/* Position of a declared column among the spec's stored ones. Columns are
+ * only ever appended, so a position once known stays right. */
 static uint32_t spec_pos(const hspec *s, uint32_t col)
 {
     for (uint32_t i = 0; i < s->ncols; i++)
@@ -856,16 +887,17 @@ static uint32_t spec_pos(const hspec *s, uint32_t col)
     return 0; /* not reached: every column a plan needs was added */
 }
 
+static int term_before(const vouch_plan_term *a, const vouch_plan_term *b)
+{
+    return a->column < b->column || (a->column == b->column && a->cmp < b->cmp);
+}
+
 /* Sorts idx[0..n) by (column, cmp) of the plan's terms, stably. */
 static void sort_terms(const vouch_plan *pl, uint32_t *idx, uint32_t n)
 {
     for (uint32_t i = 1; i < n; i++) {
         uint32_t x = idx[i], j = i;
-        const vouch_plan_term *a = &pl->terms[x];
-        while (j > 0) {
-            const vouch_plan_term *b = &pl->terms[idx[j - 1]];
-            if (b->column < a->column || (b->column == a->column && b->cmp <= a->cmp))
-                break;
+        while (j > 0 && term_before(&pl->terms[x], &pl->terms[idx[j - 1]])) {
             idx[j] = idx[j - 1];
             j--;
         }
@@ -873,229 +905,290 @@ static void sort_terms(const vouch_plan *pl, uint32_t *idx, uint32_t n)
     }
 }
 
-/* First pass for a hash plan: classify its terms, find or make its spec and
- * add the columns it needs to it. */
+/* Hash planning, pass 1, per plan: the key (the distinct columns of the
+ * bound equality terms, sorted, with the parameter of the first term on
+ * each), the first bound range column that is not a key column, and the
+ * constant terms sorted by (column, cmp). */
 static vouch_status plan_hash(vouch_facts *f, uint32_t pi, vouch_error *err)
 {
     const vouch_plan *pl = &f->p->plans[pi];
     cursor *c = &f->cur[pi];
     uint32_t n = pl->nterms;
-    uint32_t *keycol = malloc((n + 1) * sizeof *keycol);
-    uint32_t *cidx = malloc((n + 1) * sizeof *cidx);
-    c->keyparam = malloc((n + 1) * sizeof *c->keyparam);
     c->constparam = malloc((n + 1) * sizeof *c->constparam);
+    c->cidx = malloc((n + 1) * sizeof *c->cidx);
     c->range = malloc((n + 1) * sizeof *c->range);
     c->filt = malloc((n + 1) * sizeof *c->filt);
-    if (!keycol || !cidx || !c->keyparam || !c->constparam || !c->range || !c->filt) {
-        free(keycol);
-        free(cidx);
+    if (!c->constparam || !c->cidx || !c->range || !c->filt)
         return oom(err);
-    }
     c->kind = CUR_HASH;
-    uint32_t nkey = 0, nconst = 0;
-    int32_t sortcol = -1;
+    c->nkey = c->ncidx = 0;
+    c->bsort = -1;
     for (uint32_t j = 0; j < n; j++) {
         const vouch_plan_term *tm = &pl->terms[j];
         if (!tm->bound) {
-            cidx[nconst++] = j;
-            continue;
-        }
-        if (tm->cmp == CMP_EQ) {
+            c->cidx[c->ncidx++] = j;
+        } else if (tm->cmp == CMP_EQ) {
             uint32_t k = 0;
-            while (k < nkey && keycol[k] != tm->column)
+            while (k < c->nkey && c->keycol[k] != tm->column)
                 k++;
-            if (k == nkey) {  /* insertion into the sorted key list */
-                uint32_t at = nkey++;
-                while (at > 0 && keycol[at - 1] > tm->column) {
-                    keycol[at] = keycol[at - 1];
+            if (k == c->nkey) {  /* insertion into the sorted key */
+                uint32_t at = c->nkey++;
+                while (at > 0 && c->keycol[at - 1] > tm->column) {
+                    c->keycol[at] = c->keycol[at - 1];
                     c->keyparam[at] = c->keyparam[at - 1];
                     at--;
                 }
-                keycol[at] = tm->column;
+                c->keycol[at] = tm->column;
                 c->keyparam[at] = tm->param;
-                continue;
             }
         }
-        if (is_range(tm->cmp) && sortcol < 0)
-            sortcol = (int32_t)tm->column;
     }
-    sort_terms(pl, cidx, nconst);
-
-    hspec *s;
-    for (s = f->specs; s; s = s->next) {
-        if (s->table != pl->table || s->nkey != nkey || s->sortcol != sortcol ||
-            s->nconst != nconst)
-            continue;
-        if (memcmp(s->keycols, keycol, nkey * sizeof *keycol) != 0)
-            continue;
+    for (uint32_t j = 0; j < n && c->bsort < 0; j++) {
+        const vouch_plan_term *tm = &pl->terms[j];
         uint32_t k = 0;
-        while (k < nconst && s->ccol[k] == pl->terms[cidx[k]].column &&
-               s->ccmp[k] == pl->terms[cidx[k]].cmp)
+        while (k < c->nkey && c->keycol[k] != tm->column)
             k++;
-        if (k == nconst)
-            break;
+        if (tm->bound && is_range(tm->cmp) && k == c->nkey)
+            c->bsort = (int32_t)tm->column;
     }
-    if (!s) {
-        s = calloc(1, sizeof *s);
-        if (!s) {
-            free(keycol);
-            free(cidx);
-            return oom(err);
-        }
-        s->next = f->specs;
-        f->specs = s;
-        s->table = pl->table;
-        s->nkey = nkey;
-        s->sortcol = sortcol;
-        s->nconst = nconst;
-        s->keycols = malloc((nkey + 1) * sizeof *s->keycols);
-        s->ccol = malloc((nconst + 1) * sizeof *s->ccol);
-        s->ccmp = malloc(nconst + 1);
-        if (!s->keycols || !s->ccol || !s->ccmp) {
-            free(keycol);
-            free(cidx);
-            return oom(err);
-        }
-        memcpy(s->keycols, keycol, nkey * sizeof *keycol);
-        for (uint32_t k = 0; k < nconst; k++) {
-            s->ccol[k] = pl->terms[cidx[k]].column;
-            s->ccmp[k] = pl->terms[cidx[k]].cmp;
-        }
-        int bad = 0;
-        for (uint32_t k = 0; k < nkey; k++)
-            bad |= spec_add_col(s, keycol[k]);
-        if (sortcol >= 0)
-            bad |= spec_add_col(s, (uint32_t)sortcol);
-        if (bad) {
-            free(keycol);
-            free(cidx);
-            return oom(err);
-        }
-    }
-    c->spec = s;
-    for (uint32_t k = 0; k < nconst; k++)
-        c->constparam[k] = pl->terms[cidx[k]].param;
-    free(keycol);
-    free(cidx);
-
-    int bad = 0;
-    for (uint32_t j = 0; j < n; j++)
-        if (pl->terms[j].bound)
-            bad |= spec_add_col(s, pl->terms[j].column);
-    if (pl->mode == PLAN_ROWS || pl->mode == PLAN_EXISTS)
-        for (uint32_t i = 0; i < pl->ncolumns; i++)
-            bad |= spec_add_col(s, pl->columns[i]);
-    if (pl->mode == PLAN_MIN || pl->mode == PLAN_MAX)
-        bad |= spec_add_col(s, pl->agg_column);
-    if (bad)
-        return oom(err);
+    sort_terms(pl, c->cidx, c->ncidx);
     f->stats.hash_plans++;
     return VOUCH_OK;
 }
 
-/* Second pass, once every spec has all its columns: positions. */
-static vouch_status plan_hash_finish(vouch_facts *f, uint32_t pi, vouch_error *err)
+/* Pass 2: find the plan a spec to share, or make one. Plans share when they
+ * read the same table by the same key and, if both have a bound range, on
+ * the same column. The spec's constant terms are those every member has
+ * (by column and comparison; the values are matched at run time); each
+ * member applies its other constant terms itself, per seek. So one scan of
+ * a table serves, for example, every evidence probe by (framework,
+ * control) that filters on result == pass. */
+static vouch_status plan_hash_group(vouch_facts *f, uint32_t pi, vouch_error *err)
 {
     const vouch_plan *pl = &f->p->plans[pi];
     cursor *c = &f->cur[pi];
-    hspec *s = c->spec;
-    uint32_t nout = pl->mode == PLAN_ROWS || pl->mode == PLAN_EXISTS ? pl->ncolumns : 1;
-    c->outpos = malloc((nout + 1) * sizeof *c->outpos);
-    if (!c->outpos)
-        return oom(err);
-    if (pl->mode == PLAN_ROWS || pl->mode == PLAN_EXISTS)
-        for (uint32_t i = 0; i < pl->ncolumns; i++)
-            c->outpos[i] = spec_pos(s, pl->columns[i]);
-    else if (pl->mode != PLAN_COUNT)
-        c->outpos[0] = spec_pos(s, pl->agg_column);
+    hspec *s = NULL;
+    for (int loose = 0; loose < 2 && !s; loose++)
+        for (s = f->specs; s; s = s->next) {
+            if (s->table != pl->table || s->nkey != c->nkey ||
+                memcmp(s->keycols, c->keycol, c->nkey * sizeof *c->keycol) != 0)
+                continue;
+            if (loose ? (c->bsort < 0 || s->bsort < 0) : s->bsort == c->bsort)
+                break;
+        }
+    if (s) {
+        /* intersect the two sorted (column, cmp) lists */
+        uint32_t i = 0, j = 0, k = 0;
+        while (i < s->nconst && j < c->ncidx) {
+            const vouch_plan_term *tm = &pl->terms[c->cidx[j]];
+            if (s->ccol[i] == tm->column && s->ccmp[i] == tm->cmp) {
+                s->ccol[k] = s->ccol[i];
+                s->ccmp[k++] = s->ccmp[i];
+                i++;
+                j++;
+            } else if (s->ccol[i] < tm->column ||
+                       (s->ccol[i] == tm->column && s->ccmp[i] < tm->cmp)) {
+                i++;
+            } else {
+                j++;
+            }
+        }
+        s->nconst = k;
+        if (s->bsort < 0)
+            s->bsort = c->bsort;
+    } else {
+        s = calloc(1, sizeof *s);
+        if (!s)
+            return oom(err);
+        s->next = f->specs;
+        f->specs = s;
+        s->table = pl->table;
+        s->nkey = c->nkey;
+        s->bsort = c->bsort;
+        s->sortcol = -1;
+        s->nconst = c->ncidx;
+        s->keycols = malloc((c->nkey + 1) * sizeof *s->keycols);
+        s->ccol = malloc((c->ncidx + 1) * sizeof *s->ccol);
+        s->ccmp = malloc(c->ncidx + 1);
+        if (!s->keycols || !s->ccol || !s->ccmp)
+            return oom(err);
+        memcpy(s->keycols, c->keycol, c->nkey * sizeof *c->keycol);
+        for (uint32_t k = 0; k < c->ncidx; k++) {
+            s->ccol[k] = pl->terms[c->cidx[k]].column;
+            s->ccmp[k] = pl->terms[c->cidx[k]].cmp;
+        }
+        for (uint32_t k = 0; k < c->nkey; k++)
+            if (spec_add_col(s, c->keycol[k]) != 0)
+                return oom(err);
+    }
+    c->spec = s;
+    return VOUCH_OK;
+}
 
-    /* Bound terms other than the key ones: ranges on the sort column are
-     * binary searches, the rest filters. The first bound EQ term of each key
-     * column is the key; a second one on the same column is a filter. */
-    uint8_t *used = calloc(s->nkey + 1, 1);
-    if (!used)
+static int is_key_col(const hspec *s, uint32_t col)
+{
+    for (uint32_t k = 0; k < s->nkey; k++)
+        if (s->keycols[k] == col)
+            return 1;
+    return 0;
+}
+
+/* Pass 3a, per member: which of its terms are the key and which the spec's
+ * constants (tflag 1 and 2), and the parameters of both. Both constant
+ * lists are sorted and the spec's is part of the member's, so one walk
+ * pairs them. */
+static vouch_status plan_hash_match(vouch_facts *f, cursor *c, vouch_error *err)
+{
+    const vouch_plan *pl = c->plan;
+    const hspec *s = c->spec;
+    c->tflag = calloc(pl->nterms + 1, 1);
+    if (!c->tflag)
         return oom(err);
+    uint8_t seen[MAX_KEY] = {0};
+    for (uint32_t j = 0; j < pl->nterms; j++) {
+        const vouch_plan_term *tm = &pl->terms[j];
+        if (!tm->bound || tm->cmp != CMP_EQ)
+            continue;
+        for (uint32_t k = 0; k < s->nkey; k++)
+            if (s->keycols[k] == tm->column && !seen[k]) {
+                seen[k] = 1;
+                c->tflag[j] = 1;
+            }
+    }
+    uint32_t j = 0;
+    for (uint32_t k = 0; k < s->nconst; k++) {
+        while (j < c->ncidx && (pl->terms[c->cidx[j]].column != s->ccol[k] ||
+                                pl->terms[c->cidx[j]].cmp != s->ccmp[k]))
+            j++;
+        if (j == c->ncidx)  /* not reached: the spec's constants are the members' */
+            return vouch_error_set(err, VOUCH_EINPUT, "facts store: hash plan mismatch");
+        c->tflag[c->cidx[j]] = 2;
+        c->constparam[k] = pl->terms[c->cidx[j]].param;
+        j++;
+    }
+    return VOUCH_OK;
+}
+
+/* Pass 3b, per spec: the column its buckets are sorted by: a bound range
+ * column of a member, else a constant range column a member applies
+ * itself, else none. */
+static vouch_status spec_choose_sort(vouch_facts *f, hspec *s, vouch_error *err)
+{
+    s->sortcol = s->bsort;
+    for (uint32_t i = 0; i < f->ncur && s->sortcol < 0; i++) {
+        const cursor *c = &f->cur[i];
+        if (c->kind != CUR_HASH || c->spec != s)
+            continue;
+        for (uint32_t j = 0; j < c->plan->nterms && s->sortcol < 0; j++) {
+            const vouch_plan_term *tm = &c->plan->terms[j];
+            if (!c->tflag[j] && is_range(tm->cmp) && !is_key_col(s, tm->column))
+                s->sortcol = (int32_t)tm->column;
+        }
+    }
+    if (s->sortcol >= 0 && spec_add_col(s, (uint32_t)s->sortcol) != 0)
+        return oom(err);
+    return VOUCH_OK;
+}
+
+/* Pass 3c, per member: the terms it applies itself (range terms on the
+ * sort column by binary search, the rest per row) and the stored positions
+ * of everything it reads. */
+static vouch_status plan_hash_finish(vouch_facts *f, cursor *c, vouch_error *err)
+{
+    const vouch_plan *pl = c->plan;
+    hspec *s = c->spec;
+    int bad = 0;
     c->nrange = c->nfilt = 0;
     for (uint32_t j = 0; j < pl->nterms; j++) {
         const vouch_plan_term *tm = &pl->terms[j];
-        if (!tm->bound)
+        if (c->tflag[j])
             continue;
-        if (tm->cmp == CMP_EQ) {
-            uint32_t k = 0;
-            while (k < s->nkey && s->keycols[k] != tm->column)
-                k++;
-            if (k < s->nkey && !used[k]) {
-                used[k] = 1;
-                continue;
-            }
-        }
+        bad |= spec_add_col(s, tm->column);
         pterm pt = {spec_pos(s, tm->column), tm->cmp, tm->param};
         if (is_range(tm->cmp) && s->sortcol >= 0 && tm->column == (uint32_t)s->sortcol)
             c->range[c->nrange++] = pt;
         else
             c->filt[c->nfilt++] = pt;
     }
-    free(used);
-
-    if (!s->sql) {
-        const vouch_table_decl *t = &f->p->tables[s->table];
-        sbuf b = {0};
-        sb_str(&b, "SELECT ");
-        for (uint32_t i = 0; i < s->ncols; i++) {
-            if (i)
-                sb_str(&b, ", ");
-            sb_ident(&b, t->columns[s->cols[i]].name);
+    uint32_t nout = pl->mode == PLAN_ROWS || pl->mode == PLAN_EXISTS ? pl->ncolumns : 1;
+    c->outpos = malloc((nout + 1) * sizeof *c->outpos);
+    if (!c->outpos)
+        return oom(err);
+    if (pl->mode == PLAN_ROWS || pl->mode == PLAN_EXISTS) {
+        for (uint32_t i = 0; i < pl->ncolumns; i++) {
+            bad |= spec_add_col(s, pl->columns[i]);
+            c->outpos[i] = spec_pos(s, pl->columns[i]);
         }
-        if (f->tinfo[s->table].has_rowid)
-            sb_str(&b, ", rowid");
-        sb_str(&b, " FROM ");
-        sb_ident(&b, t->name);
-        /* the constant terms in spec order, numbered ?1.. */
-        for (uint32_t k = 0; k < s->nconst; k++) {
-            const vouch_column_decl *cd = &t->columns[s->ccol[k]];
-            sb_str(&b, k ? " AND " : " WHERE ");
-            sb_ident(&b, cd->name);
-            sb_str(&b, cmp_sql(s->ccmp[k], cd->optional));
-            sb_fmt(&b, "?%u", k + 1);
-        }
-        if (b.oom) {
-            free(b.p);
-            return oom(err);
-        }
-        s->sql = b.p;
+    } else if (pl->mode != PLAN_COUNT) {
+        bad |= spec_add_col(s, pl->agg_column);
+        c->outpos[0] = spec_pos(s, pl->agg_column);
     }
+    return bad ? oom(err) : VOUCH_OK;
+}
 
-    /* "hash: evidence(framework, control) sorted by collected_on; built by SELECT ..." */
-    {
-        const vouch_table_decl *t = &f->p->tables[s->table];
-        sbuf b = {0};
-        sb_str(&b, "hash: ");
-        sb_str(&b, t->name);
-        sb_str(&b, "(");
-        for (uint32_t k = 0; k < s->nkey; k++) {
-            if (k)
-                sb_str(&b, ", ");
-            sb_str(&b, t->columns[s->keycols[k]].name);
-        }
-        sb_str(&b, ")");
-        if (s->sortcol >= 0) {
-            sb_str(&b, " sorted by ");
-            sb_str(&b, t->columns[s->sortcol].name);
-        }
-        for (uint32_t k = 0; k < c->nfilt; k++) {
-            sb_str(&b, k ? ", " : " filtering ");
-            sb_str(&b, t->columns[s->cols[c->filt[k].pos]].name);
-            sb_str(&b, " ");
-            sb_str(&b, cmp_text(c->filt[k].cmp));
-        }
-        sb_str(&b, "; built by ");
-        sb_str(&b, s->sql);
-        if (b.oom) {
-            free(b.p);
-            return oom(err);
-        }
-        c->desc = b.p;
+/* Pass 4, per spec: the scan that builds its instances. */
+static vouch_status spec_sql(vouch_facts *f, hspec *s, vouch_error *err)
+{
+    const vouch_table_decl *t = &f->p->tables[s->table];
+    sbuf b = {0};
+    sb_str(&b, "SELECT ");
+    for (uint32_t i = 0; i < s->ncols; i++) {
+        if (i)
+            sb_str(&b, ", ");
+        sb_ident(&b, t->columns[s->cols[i]].name);
     }
+    if (f->tinfo[s->table].has_rowid)
+        sb_str(&b, ", rowid");
+    sb_str(&b, " FROM ");
+    sb_ident(&b, t->name);
+    for (uint32_t k = 0; k < s->nconst; k++) {  /* numbered ?1.. in spec order */
+        const vouch_column_decl *cd = &t->columns[s->ccol[k]];
+        sb_str(&b, k ? " AND " : " WHERE ");
+        sb_ident(&b, cd->name);
+        sb_str(&b, cmp_sql(s->ccmp[k], cd->optional));
+        sb_fmt(&b, "?%u", k + 1);
+    }
+    if (b.oom) {
+        free(b.p);
+        return oom(err);
+    }
+    s->sql = b.p;
+    return VOUCH_OK;
+}
+
+/* "hash: evidence(framework, control) sorted by collected_on, filtering
+ * kind ==; built by SELECT ..." */
+static vouch_status plan_hash_describe(vouch_facts *f, cursor *c, vouch_error *err)
+{
+    const hspec *s = c->spec;
+    const vouch_table_decl *t = &f->p->tables[s->table];
+    sbuf b = {0};
+    sb_str(&b, "hash: ");
+    sb_str(&b, t->name);
+    sb_str(&b, "(");
+    for (uint32_t k = 0; k < s->nkey; k++) {
+        if (k)
+            sb_str(&b, ", ");
+        sb_str(&b, t->columns[s->keycols[k]].name);
+    }
+    sb_str(&b, ")");
+    if (s->sortcol >= 0) {
+        sb_str(&b, " sorted by ");
+        sb_str(&b, t->columns[s->sortcol].name);
+    }
+    for (uint32_t k = 0; k < c->nfilt; k++) {
+        sb_str(&b, k ? ", " : ", filtering ");
+        sb_str(&b, t->columns[s->cols[c->filt[k].pos]].name);
+        sb_str(&b, " ");
+        sb_str(&b, cmp_text(c->filt[k].cmp));
+    }
+    sb_str(&b, "; built by ");
+    sb_str(&b, s->sql);
+    if (b.oom) {
+        free(b.p);
+        return oom(err);
+    }
+    c->desc = b.p;
     return VOUCH_OK;
 }
 
@@ -1165,8 +1258,24 @@ vouch_status vouch_facts_bind(vouch_facts *f, const vouch_program *p, vouch_erro
         if (s != VOUCH_OK)
             goto fail;
     }
+    /* hash plans: share specs, then settle each spec's layout */
     for (uint32_t i = 0; i < p->nplans; i++)
-        if (f->cur[i].kind == CUR_HASH && (s = plan_hash_finish(f, i, err)) != VOUCH_OK)
+        if (f->cur[i].kind == CUR_HASH && (s = plan_hash_group(f, i, err)) != VOUCH_OK)
+            goto fail;
+    for (uint32_t i = 0; i < p->nplans; i++)
+        if (f->cur[i].kind == CUR_HASH && (s = plan_hash_match(f, &f->cur[i], err)) != VOUCH_OK)
+            goto fail;
+    for (hspec *sp = f->specs; sp; sp = sp->next)
+        if ((s = spec_choose_sort(f, sp, err)) != VOUCH_OK)
+            goto fail;
+    for (uint32_t i = 0; i < p->nplans; i++)
+        if (f->cur[i].kind == CUR_HASH && (s = plan_hash_finish(f, &f->cur[i], err)) != VOUCH_OK)
+            goto fail;
+    for (hspec *sp = f->specs; sp; sp = sp->next)
+        if ((s = spec_sql(f, sp, err)) != VOUCH_OK)
+            goto fail;
+    for (uint32_t i = 0; i < p->nplans; i++)
+        if (f->cur[i].kind == CUR_HASH && (s = plan_hash_describe(f, &f->cur[i], err)) != VOUCH_OK)
             goto fail;
     return VOUCH_OK;
 fail:
@@ -1174,11 +1283,35 @@ fail:
     return s;
 }
 
-/* ---- hash index build ----------------------------------------------------------- */
+/* ---- hash index build -----------------------------------------------------
+ *
+ * Layout of an instance: the key values of each bucket are stored once, in
+ * kvals (nkey values per key); the rows hold only the other stored columns
+ * (stride = ncols - nkey), bucket after bucket, each bucket sorted by the
+ * sort column. A stored position pos < nkey is a key column, read from the
+ * bucket's key; pos >= nkey is row[pos - nkey].
+ */
 
-/* Stable merge sort of idx[0..n) by stored column pos of rows (none first). */
+static uint32_t stride(const hspec *s) { return s->ncols - s->nkey; }
+
+/* The value at stored position pos of row (in the bucket whose key is key). */
+static const vouch_value *hval(const hspec *s, const vouch_value *key, const vouch_value *row,
+                               uint32_t pos)
+{
+    return pos < s->nkey ? &key[pos] : &row[pos - s->nkey];
+}
+
+/* A before B in a bucket: none first, then ascending. */
+static int sort_before(const vouch_value *a, const vouch_value *b)
+{
+    if (a->type == VT_NONE)
+        return b->type != VT_NONE;
+    return b->type != VT_NONE && key_cmp(a, b) < 0;
+}
+
+/* Stable sort of idx[0..n) by the value at offset off of each row. */
 static void sort_rows(uint32_t *idx, uint32_t *tmp, uint32_t n, const vouch_value *rows,
-                      uint32_t ncols, uint32_t pos)
+                      uint32_t rs, uint32_t off)
 {
     /* insertion sort on runs of 16, then bottom-up merges */
     const uint32_t RUN = 16;
@@ -1186,12 +1319,8 @@ static void sort_rows(uint32_t *idx, uint32_t *tmp, uint32_t n, const vouch_valu
         uint32_t hi = lo + RUN < n ? lo + RUN : n;
         for (uint32_t i = lo + 1; i < hi; i++) {
             uint32_t x = idx[i], j = i;
-            const vouch_value *vx = &rows[(size_t)x * ncols + pos];
-            while (j > lo) {
-                const vouch_value *vy = &rows[(size_t)idx[j - 1] * ncols + pos];
-                int gt = vy->type != VT_NONE && (vx->type == VT_NONE || key_cmp(vy, vx) > 0);
-                if (!gt)
-                    break;
+            const vouch_value *vx = &rows[(size_t)x * rs + off];
+            while (j > lo && sort_before(vx, &rows[(size_t)idx[j - 1] * rs + off])) {
                 idx[j] = idx[j - 1];
                 j--;
             }
@@ -1203,12 +1332,9 @@ static void sort_rows(uint32_t *idx, uint32_t *tmp, uint32_t n, const vouch_valu
         for (uint32_t lo = 0; lo < n; lo += 2 * w) {
             uint32_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
             uint32_t i = lo, j = mid, k = lo;
-            while (i < mid && j < hi) {
-                const vouch_value *vi = &rows[(size_t)a[i] * ncols + pos];
-                const vouch_value *vj = &rows[(size_t)a[j] * ncols + pos];
-                int take_j = vi->type != VT_NONE && (vj->type == VT_NONE || key_cmp(vj, vi) < 0);
-                b[k++] = take_j ? a[j++] : a[i++];
-            }
+            while (i < mid && j < hi)
+                b[k++] = sort_before(&rows[(size_t)a[j] * rs + off], &rows[(size_t)a[i] * rs + off])
+                             ? a[j++] : a[i++];
             while (i < mid)
                 b[k++] = a[i++];
             while (j < hi)
@@ -1222,11 +1348,11 @@ static void sort_rows(uint32_t *idx, uint32_t *tmp, uint32_t n, const vouch_valu
         memcpy(idx, a, n * sizeof *idx);
 }
 
-static uint64_t row_key_hash(const vouch_value *const *vals, uint32_t n)
+static uint64_t key_hash(const vouch_value *vals, uint32_t n)
 {
     uint64_t h = 0x84222325cbf29ce4ull;
     for (uint32_t k = 0; k < n; k++)
-        h = (h ^ key_hash1(vals[k])) * 0x100000001b3ull + (h >> 29);
+        h = (h ^ key_hash1(&vals[k])) * 0x100000001b3ull + (h >> 29);
     return h;
 }
 
@@ -1248,24 +1374,22 @@ static int slots_grow(hinst *h)
     return 0;
 }
 
-/* Finds the key index of the key values vals (nkey of them) by probing; with
- * rows set, a key whose representative row (keys[k].start during the build)
- * matches. Returns the key index or UINT32_MAX; *slot receives the empty
- * slot where it would go. */
-static uint32_t key_find(const hinst *h, const hspec *s, const vouch_value *rows,
-                         uint64_t hash, const vouch_value *const *vals, uint32_t *slot)
+/* The key index of the nkey values vals, or UINT32_MAX; *slot receives the
+ * empty slot where it would go. */
+static uint32_t key_find(const hinst *h, uint32_t nkey, uint64_t hash, const vouch_value *vals,
+                         uint32_t *slot)
 {
     uint32_t j = (uint32_t)hash & h->mask;
     for (; h->slots[j]; j = (j + 1) & h->mask) {
-        const struct hkey *k = &h->keys[h->slots[j] - 1];
-        if (k->hash != hash)
+        uint32_t k = h->slots[j] - 1;
+        if (h->keys[k].hash != hash)
             continue;
-        const vouch_value *r = &rows[(size_t)k->start * s->ncols];
+        const vouch_value *kv = &h->kvals[(size_t)k * nkey];
         uint32_t i = 0;
-        while (i < s->nkey && key_eq(&r[i], vals[i]))
+        while (i < nkey && key_eq(&kv[i], &vals[i]))
             i++;
-        if (i == s->nkey)
-            return h->slots[j] - 1;
+        if (i == nkey)
+            return k;
     }
     *slot = j;
     return UINT32_MAX;
@@ -1277,11 +1401,11 @@ static vouch_status build(vouch_facts *f, hspec *s, const vouch_value *cvals, hi
     const vouch_table_decl *t = &f->p->tables[s->table];
     sqlite3_stmt *st = NULL;
     vouch_status rs = VOUCH_OK;
-    uint32_t nc = s->ncols, cap = 0, capk = 0, n = 0;
+    uint32_t nkey = s->nkey, w = stride(s), cap = 0, capk = 0, n = 0;
     uint32_t *gid = NULL, *perm = NULL, *tmp = NULL, *next = NULL;
     vouch_value *rec = NULL;
-    const vouch_value *keyv[MAX_KEY];
-    int rowid_sc = f->tinfo[s->table].has_rowid ? (int)nc : -1;
+    vouch_value key[MAX_KEY];
+    int rowid_sc = f->tinfo[s->table].has_rowid ? (int)s->ncols : -1;
     if (slots_grow(h) != 0)
         goto nomem;
 
@@ -1294,13 +1418,19 @@ static vouch_status build(vouch_facts *f, hspec *s, const vouch_value *cvals, hi
         const vouch_value *v = &cvals[k];
         char d[11];
         switch (v->type) {
-        case VT_NONE: rc = sqlite3_bind_null(st, (int)k + 1); break;
-        case VT_TEXT: rc = sqlite3_bind_text(st, (int)k + 1, v->u.s, (int)v->len, SQLITE_STATIC); break;
+        case VT_NONE:
+            rc = sqlite3_bind_null(st, (int)k + 1);
+            break;
+        case VT_TEXT:
+            rc = sqlite3_bind_text(st, (int)k + 1, v->u.s, (int)v->len, SQLITE_STATIC);
+            break;
         case VT_DATE:
             date_format(v->u.i, d);
             rc = sqlite3_bind_text(st, (int)k + 1, d, -1, SQLITE_TRANSIENT);
             break;
-        default: rc = sqlite3_bind_int64(st, (int)k + 1, v->u.i); break;
+        default:
+            rc = sqlite3_bind_int64(st, (int)k + 1, v->u.i);
+            break;
         }
         if (rc != SQLITE_OK) {
             rs = db_error(f, rc, err, "building a hash index");
@@ -1308,14 +1438,15 @@ static vouch_status build(vouch_facts *f, hspec *s, const vouch_value *cvals, hi
         }
     }
 
-    /* One pass: convert each row, find or add its key. keys[k].start holds
-     * the representative row during the pass, the count its size. */
+    /* One pass: read the key (text still in SQLite's row), find or add its
+     * bucket (copying the key text only for a new bucket), convert the
+     * other columns into the row array. */
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (n == cap) {
             uint32_t ncap = cap ? cap * 2 : 1024;
             if (ncap < cap)
                 goto nomem;
-            vouch_value *r = realloc(h->rows, (size_t)ncap * nc * sizeof *r);
+            vouch_value *r = realloc(h->rows, ((size_t)ncap * w + 1) * sizeof *r);
             if (!r)
                 goto nomem;
             h->rows = r;
@@ -1325,32 +1456,47 @@ static vouch_status build(vouch_facts *f, hspec *s, const vouch_value *cvals, hi
             gid = g;
             cap = ncap;
         }
-        vouch_value *row = &h->rows[(size_t)n * nc];
-        for (uint32_t i = 0; i < nc; i++)
-            if ((rs = convert(f, t, s->cols[i], st, (int)i, rowid_sc, 1, &row[i], err)) != VOUCH_OK)
+        for (uint32_t i = 0; i < nkey; i++)
+            if ((rs = convert(f, t, s->cols[i], st, (int)i, rowid_sc, 0, &key[i], err)) != VOUCH_OK)
                 goto out;
-        for (uint32_t k = 0; k < s->nkey; k++)
-            keyv[k] = &row[k];
-        uint64_t hash = row_key_hash(keyv, s->nkey);
+        uint64_t hash = key_hash(key, nkey);
         uint32_t slot;
-        uint32_t k = key_find(h, s, h->rows, hash, keyv, &slot);
+        uint32_t k = key_find(h, nkey, hash, key, &slot);
         if (k == UINT32_MAX) {
             if (h->nkeys == capk) {
                 uint32_t ncap = capk ? capk * 2 : 256;
                 struct hkey *nk = realloc(h->keys, (size_t)ncap * sizeof *nk);
-                if (!nk)
+                vouch_value *nv = nk ? realloc(h->kvals, ((size_t)ncap * nkey + 1) * sizeof *nv)
+                                     : NULL;
+                if (nk)
+                    h->keys = nk;
+                if (!nv)
                     goto nomem;
-                h->keys = nk;
+                h->kvals = nv;
                 capk = ncap;
             }
             k = h->nkeys++;
+            vouch_value *kv = &h->kvals[(size_t)k * nkey];
+            for (uint32_t i = 0; i < nkey; i++) {
+                kv[i] = key[i];
+                if (key[i].type == VT_TEXT && (t->columns[s->cols[i]].enum_id < 0)) {
+                    kv[i].u.s = intern(f, key[i].u.s, key[i].len);
+                    if (!kv[i].u.s)
+                        goto nomem;
+                }
+            }
             h->keys[k].hash = hash;
-            h->keys[k].start = n;
+            h->keys[k].start = 0;
             h->keys[k].count = 0;
             h->slots[slot] = k + 1;
             if (h->nkeys * 2 > h->mask && slots_grow(h) != 0)
                 goto nomem;
         }
+        vouch_value *row = &h->rows[(size_t)n * w];
+        for (uint32_t i = 0; i < w; i++)
+            if ((rs = convert(f, t, s->cols[nkey + i], st, (int)(nkey + i), rowid_sc, 1, &row[i],
+                              err)) != VOUCH_OK)
+                goto out;
         h->keys[k].count++;
         gid[n++] = k;
     }
@@ -1361,13 +1507,15 @@ static vouch_status build(vouch_facts *f, hspec *s, const vouch_value *cvals, hi
     sqlite3_finalize(st);
     st = NULL;
     h->nrows = n;
+    if (!h->rows && !(h->rows = malloc(sizeof *h->rows)))
+        goto nomem;
 
-    /* Group: perm[d] = the row that goes to position d. */
+    /* Group: scatter the rows bucket by bucket into a second array (reading
+     * sequentially, writing one stream per bucket), then sort each bucket,
+     * now contiguous and small, by its sort column back into the first. */
     next = malloc((size_t)(h->nkeys + 1) * sizeof *next);
-    perm = malloc((size_t)(n + 1) * sizeof *perm);
-    tmp = s->sortcol >= 0 ? malloc((size_t)(n + 1) * sizeof *tmp) : NULL;
-    rec = malloc((size_t)nc * sizeof *rec + 1);
-    if (!next || !perm || (s->sortcol >= 0 && !tmp) || !rec)
+    rec = malloc(((size_t)n * w + 1) * sizeof *rec);
+    if (!next || !rec)
         goto nomem;
     uint32_t at = 0;
     for (uint32_t k = 0; k < h->nkeys; k++) {
@@ -1375,31 +1523,33 @@ static vouch_status build(vouch_facts *f, hspec *s, const vouch_value *cvals, hi
         next[k] = at;
         at += h->keys[k].count;
     }
-    for (uint32_t r = 0; r < n; r++)
-        perm[next[gid[r]]++] = r;
-    if (s->sortcol >= 0) {
-        uint32_t pos = spec_pos(s, (uint32_t)s->sortcol);
+    if (w > 0)
+        for (uint32_t r = 0; r < n; r++)
+            memcpy(&rec[(size_t)next[gid[r]]++ * w], &h->rows[(size_t)r * w],
+                   (size_t)w * sizeof *rec);
+    if (s->sortcol >= 0 && n > 0) {
+        uint32_t off = spec_pos(s, (uint32_t)s->sortcol) - nkey, most = 0;
         for (uint32_t k = 0; k < h->nkeys; k++)
-            if (h->keys[k].count > 1)
-                sort_rows(perm + h->keys[k].start, tmp, h->keys[k].count, h->rows, nc, pos);
-    }
-    /* Apply the permutation in place, cycle by cycle: no second copy. */
-    size_t rsz = (size_t)nc * sizeof *rec;
-    for (uint32_t d = 0; d < n; d++) {
-        if (perm[d] == d)
-            continue;
-        memcpy(rec, &h->rows[(size_t)d * nc], rsz);
-        uint32_t j = d;
-        for (;;) {
-            uint32_t src = perm[j];
-            perm[j] = j;
-            if (src == d) {
-                memcpy(&h->rows[(size_t)j * nc], rec, rsz);
-                break;
-            }
-            memcpy(&h->rows[(size_t)j * nc], &h->rows[(size_t)src * nc], rsz);
-            j = src;
+            if (h->keys[k].count > most)
+                most = h->keys[k].count;
+        perm = malloc((size_t)most * sizeof *perm);
+        tmp = malloc((size_t)most * sizeof *tmp);
+        if (!perm || !tmp)
+            goto nomem;
+        for (uint32_t k = 0; k < h->nkeys; k++) {
+            uint32_t start = h->keys[k].start, cnt = h->keys[k].count;
+            const vouch_value *src = &rec[(size_t)start * w];
+            for (uint32_t i = 0; i < cnt; i++)
+                perm[i] = i;
+            sort_rows(perm, tmp, cnt, src, w, off);
+            for (uint32_t i = 0; i < cnt; i++)
+                memcpy(&h->rows[(size_t)(start + i) * w], &src[(size_t)perm[i] * w],
+                       (size_t)w * sizeof *rec);
         }
+    } else {
+        vouch_value *x = h->rows;  /* the grouped copy is the result */
+        h->rows = rec;
+        rec = x;
     }
     goto out;
 nomem:
@@ -1412,6 +1562,19 @@ out:
     free(next);
     free(rec);
     return rs;
+}
+
+static void hinst_clear(hinst *h)
+{
+    free(h->rows);
+    free(h->keys);
+    free(h->kvals);
+    free(h->slots);
+    h->rows = NULL;
+    h->keys = NULL;
+    h->kvals = NULL;
+    h->slots = NULL;
+    h->nrows = h->nkeys = h->mask = 0;
 }
 
 /* The instance of c's spec for the constant values of c's last seek,
@@ -1462,13 +1625,7 @@ static vouch_status hash_instance(vouch_facts *f, cursor *c, vouch_error *err)
     vouch_status st = build(f, s, h->cvals, h, &e);
     if (st != VOUCH_OK) {
         /* Keep the failure: later seeks report it again without rescanning. */
-        free(h->rows);
-        free(h->keys);
-        free(h->slots);
-        h->rows = NULL;
-        h->keys = NULL;
-        h->slots = NULL;
-        h->nrows = h->nkeys = h->mask = 0;
+        hinst_clear(h);
         h->failed = st;
         h->errmsg = strdup(e.msg);
     }
@@ -1479,14 +1636,14 @@ found:
     return VOUCH_OK;
 }
 
-/* First position in [lo, hi) whose sort value is present and >= p (> p if
- * strict). Present values sort after none, so the predicate is monotone. */
-static uint32_t lower(const vouch_value *rows, uint32_t nc, uint32_t pos, uint32_t lo,
+/* First row in [lo, hi) whose value at offset off is present and >= p (> p
+ * if strict). None sorts first, so the predicate is monotone. */
+static uint32_t lower(const vouch_value *rows, uint32_t rs, uint32_t off, uint32_t lo,
                       uint32_t hi, const vouch_value *p, int strict)
 {
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
-        const vouch_value *v = &rows[(size_t)mid * nc + pos];
+        const vouch_value *v = &rows[(size_t)mid * rs + off];
         int ok = v->type != VT_NONE && (strict ? key_cmp(v, p) > 0 : key_cmp(v, p) >= 0);
         if (ok)
             hi = mid;
@@ -1503,21 +1660,21 @@ static vouch_status hash_seek(vouch_facts *f, cursor *c, vouch_error *err)
         return s;
     const hspec *sp = c->spec;
     const hinst *h = c->inst;
-    const vouch_value *keyv[MAX_KEY];
+    vouch_value key[MAX_KEY];
     for (uint32_t k = 0; k < sp->nkey; k++)
-        keyv[k] = &c->pv[c->keyparam[k]];
+        key[k] = c->pv[c->keyparam[k]];
     uint32_t slot;
-    uint32_t k = h->nkeys ? key_find(h, sp, h->rows, row_key_hash(keyv, sp->nkey), keyv, &slot)
+    uint32_t k = h->nkeys ? key_find(h, sp->nkey, key_hash(key, sp->nkey), key, &slot)
                           : UINT32_MAX;
     c->pos = c->end = 0;
     if (k == UINT32_MAX)
         return VOUCH_OK;
+    c->key = &h->kvals[(size_t)k * sp->nkey];
     uint32_t lo = h->keys[k].start, hi = lo + h->keys[k].count;
     if (c->nrange) {
-        uint32_t pos = spec_pos(sp, (uint32_t)sp->sortcol);
-        uint32_t nc = sp->ncols;
+        uint32_t w = stride(sp), off = spec_pos(sp, (uint32_t)sp->sortcol) - sp->nkey;
         /* present values only: skip the leading nones */
-        while (lo < hi && h->rows[(size_t)lo * nc + pos].type == VT_NONE)
+        while (lo < hi && h->rows[(size_t)lo * w + off].type == VT_NONE)
             lo++;
         for (uint32_t j = 0; j < c->nrange && lo < hi; j++) {
             const vouch_value *p = &c->pv[c->range[j].param];
@@ -1526,10 +1683,10 @@ static vouch_status hash_seek(vouch_facts *f, cursor *c, vouch_error *err)
                 break;
             }
             switch (c->range[j].cmp) {
-            case CMP_GE: lo = lower(h->rows, nc, pos, lo, hi, p, 0); break;
-            case CMP_GT: lo = lower(h->rows, nc, pos, lo, hi, p, 1); break;
-            case CMP_LE: hi = lower(h->rows, nc, pos, lo, hi, p, 1); break;
-            default:     hi = lower(h->rows, nc, pos, lo, hi, p, 0); break;
+            case CMP_GE: lo = lower(h->rows, w, off, lo, hi, p, 0); break;
+            case CMP_GT: lo = lower(h->rows, w, off, lo, hi, p, 1); break;
+            case CMP_LE: hi = lower(h->rows, w, off, lo, hi, p, 1); break;
+            default:     hi = lower(h->rows, w, off, lo, hi, p, 0); break;
             }
         }
         if (hi < lo)
@@ -1543,12 +1700,13 @@ static vouch_status hash_seek(vouch_facts *f, cursor *c, vouch_error *err)
 /* The next row of the cursor's range that passes its filters, or NULL. */
 static const vouch_value *hash_next_row(cursor *c)
 {
+    const hspec *sp = c->spec;
     const hinst *h = c->inst;
-    uint32_t nc = c->spec->ncols;
+    uint32_t w = stride(sp);
     while (c->pos < c->end) {
-        const vouch_value *row = &h->rows[(size_t)c->pos++ * nc];
+        const vouch_value *row = &h->rows[(size_t)c->pos++ * w];
         uint32_t j = 0;
-        while (j < c->nfilt && term_holds(&row[c->filt[j].pos], c->filt[j].cmp,
+        while (j < c->nfilt && term_holds(hval(sp, c->key, row, c->filt[j].pos), c->filt[j].cmp,
                                           &c->pv[c->filt[j].param]))
             j++;
         if (j == c->nfilt)
@@ -1557,13 +1715,14 @@ static const vouch_value *hash_next_row(cursor *c)
     return NULL;
 }
 
-/* The type an aggregate over the column answers in. */
+/* count, min or max over the cursor's rows, into c->agg. */
 static void hash_aggregate(cursor *c)
 {
     if (c->mode == PLAN_COUNT) {
         int64_t n = 0;
         if (c->nfilt == 0) {
             n = c->end - c->pos;
+            c->pos = c->end;
         } else {
             while (hash_next_row(c))
                 n++;
@@ -1575,7 +1734,7 @@ static void hash_aggregate(cursor *c)
     vouch_value best = vouch_none();
     const vouch_value *row;
     while ((row = hash_next_row(c)) != NULL) {
-        const vouch_value *v = &row[pos];
+        const vouch_value *v = hval(c->spec, c->key, row, pos);
         if (v->type == VT_NONE)
             continue;
         if (best.type == VT_NONE || (c->mode == PLAN_MIN ? key_cmp(v, &best) < 0
@@ -1760,7 +1919,7 @@ vouch_status vouch_facts_column(vouch_facts *f, uint32_t plan, uint32_t i, vouch
         return vouch_error_set(err, VOUCH_ERUNTIME, "facts store: plan %u has no column %u",
                                plan, i);
     if (c->kind == CUR_HASH) {
-        *out = c->mode == PLAN_COUNT ? c->agg : c->row[c->outpos[i]];
+        *out = agg ? c->agg : *hval(c->spec, c->key, c->row, c->outpos[i]);
         return VOUCH_OK;
     }
     if (c->mode == PLAN_COUNT) {

@@ -32,7 +32,8 @@
  * is anything released. Chunks of the bump areas are kept for the run.
  *
  * Errors. A data error in a rule (overflow, division by zero, a date out of
- * range, the step budget, a stored value of the wrong type) ends that rule:
+ * range, the step budget, a stored value of the wrong type: everything the
+ * store reports as VOUCH_ERUNTIME) ends that rule:
  * its outcome records the message, the cursors it opened are reset, the
  * findings it made are kept, and the next rule runs. Out of memory and a
  * failure of the store itself (seek or next) end the run.
@@ -462,7 +463,8 @@ static int run_rule(vm *m, uint32_t r, vouch_error *err)
     CASE(NEG) {
         vouch_value *a = &TOP;
         if (a->type != VT_NONE) {
-            if (UNLIKELY(a->type != VT_INT))
+            /* -int and -duration (the language allows both) */
+            if (UNLIKELY(a->type != VT_INT && a->type != VT_DUR))
                 RERR("-: operand of the wrong type");
             if (UNLIKELY(a->u.i == INT64_MIN))
                 RERR("integer overflow");
@@ -678,6 +680,8 @@ static int run_rule(vm *m, uint32_t r, vouch_error *err)
             goto run_stop;
         }
         vouch_status st = vouch_facts_seek(m->f, pl, &stack[sp - n], &ferr);
+        if (st == VOUCH_ERUNTIME) /* a bad parameter (a date out of range): this rule only */
+            RERR("%s", ferr.msg);
         if (st != VOUCH_OK) {
             vouch_error_set(err, st, "rule %s: %s", ri->id, ferr.msg);
             goto run_stop;
@@ -698,6 +702,8 @@ static int run_rule(vm *m, uint32_t r, vouch_error *err)
         if (UNLIKELY(!m->f || !m->open[pl]))
             RERR("plan %u advanced before it was sought", pl);
         vouch_status st = vouch_facts_next(m->f, pl, &has_row, &ferr);
+        if (st == VOUCH_ERUNTIME)
+            RERR("%s", ferr.msg);
         if (st != VOUCH_OK) {
             vouch_error_set(err, st, "rule %s: %s", ri->id, ferr.msg);
             goto run_stop;

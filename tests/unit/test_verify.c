@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "vm.h"
 #include "builtins.h"
@@ -664,12 +666,33 @@ static void test_declarations(void **state)
 
 /* ---- fuzz: every byte of a good program's code, flipped -------------------- */
 
+/* Verifies p; if accepted, runs it (which must not crash), else checks the
+ * rejection is a clean program error. */
+static void try_variant(vouch_program *p, vouch_facts *f, const vouch_run_env *env,
+                        FILE *devnull, int disasm, unsigned long *accepted,
+                        unsigned long *rejected)
+{
+    vouch_status st = vouch_verify(p, &err);
+    if (st == VOUCH_OK) {
+        ++*accepted;
+        vouch_results res;
+        vouch_vm_run(p, f, env, &res, &err);
+        vouch_results_free(&res);
+    } else {
+        assert_int_equal(st, VOUCH_EINPUT);
+        assert_non_null(strstr(err.msg, "program: "));
+        ++*rejected;
+    }
+    /* The disassembler must survive whatever it is shown. */
+    if (disasm)
+        vouch_disasm(p, devnull);
+}
+
 static void test_flip_every_byte(void **state)
 {
     (void)state;
-    /* Plan-free rules (the VM runs accepted variants without a facts store)
-     * plus good_rules' plan-driven rule, which must stay verified-or-
-     * rejected; accepted variants that reach a SEEK stop the run cleanly. */
+    /* A plan-free rule plus good_rules' plan-driven ones; accepted variants
+     * run against a real store under a step budget of 500. */
     uint32_t k_t = b_const(&B, vouch_text("ab", 2));
     uint32_t k_i = b_const(&B, vouch_int(INT64_MAX));
     uint32_t k_d = b_const(&B, vouch_dur(3));
@@ -698,7 +721,30 @@ static void test_flip_every_byte(void **state)
 
     vouch_program *p = b_build(&B);
     assert_int_equal(vouch_verify(p, &err), VOUCH_OK);
+
+    /* A real store, so accepted variants that seek read real rows. */
+    char dir[64], path[128];
+    snprintf(dir, sizeof dir, "/tmp/vouch_test_verify_XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/facts.db", dir);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db,
+        "CREATE TABLE evidence(id TEXT, control TEXT, collected_on TEXT, score INTEGER);"
+        "INSERT INTO evidence VALUES ('e1','A.5.15','2024-10-01',3),"
+        "  ('e2','A.5.15','2024-12-01',NULL),('e3','a.5.15','2025-01-01',9),"
+        "  ('e4','A.8.1','1999-01-01',1);", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    vouch_facts *f = NULL;
+    assert_int_equal(vouch_facts_open(path, &f, &err), VOUCH_OK);
+    assert_int_equal(vouch_facts_bind(f, p, &err), VOUCH_OK);
+
     vouch_run_env env = {20000, 19000, 20000, 500};
+    /* the unmutated program runs and reads the store */
+    vouch_results res0;
+    assert_int_equal(vouch_vm_run(p, f, &env, &res0, &err), VOUCH_OK);
+    assert_true(res0.nfindings > 0);
+    vouch_results_free(&res0);
     unsigned char *bytes = (unsigned char *)p->code;
     size_t nbytes = (size_t)p->ncode * sizeof *p->code;
     unsigned long accepted = 0, rejected = 0;
@@ -708,27 +754,32 @@ static void test_flip_every_byte(void **state)
         unsigned char orig = bytes[i];
         for (unsigned x = 1; x < 256; x++) {
             bytes[i] = (unsigned char)(orig ^ x);
-            vouch_status st = vouch_verify(p, &err);
-            if (st == VOUCH_OK) {
-                accepted++;
-                vouch_results res;
-                vouch_vm_run(p, NULL, &env, &res, &err);
-                vouch_results_free(&res);
-            } else {
-                assert_int_equal(st, VOUCH_EINPUT);
-                assert_non_null(strstr(err.msg, "program: "));
-                rejected++;
-            }
-            /* The disassembler must survive whatever it is shown. */
-            if (x == 0x80 || x == 0x01)
-                vouch_disasm(p, devnull);
+            try_variant(p, f, &env, devnull, x == 0x80 || x == 0x01, &accepted, &rejected);
         }
         bytes[i] = orig;
     }
+    /* Flipped bytes mostly make huge words; small words (other opcodes,
+     * near indices and jump targets) get far more variants past the
+     * verifier and into the VM. */
+    for (uint32_t w = 0; w < p->ncode; w++) {
+        uint32_t orig = p->code[w];
+        for (uint32_t x = 0; x < 64; x++) {
+            if (x == orig)
+                continue;
+            p->code[w] = x;
+            try_variant(p, f, &env, devnull, 0, &accepted, &rejected);
+        }
+        p->code[w] = orig;
+    }
     fclose(devnull);
+    print_message("mutated code: %lu variants accepted (and run), %lu rejected\n", accepted,
+                  rejected);
     assert_true(accepted > 0);
     assert_true(rejected > accepted);
+    vouch_facts_close(f);
     vouch_program_free(p);
+    unlink(path);
+    rmdir(dir);
 }
 
 int main(void)

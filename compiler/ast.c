@@ -1,0 +1,768 @@
+/*
+ * ast.c: syntax-tree nodes, the constructors the grammar actions call, and
+ * the S-expression dump the parser tests compare.
+ *
+ * Invariants: every node is in the arena and spans its whole source text
+ * (off, len into src->text); names are slices of the source, never copies;
+ * a string literal's text is an unescaped, NUL-terminated arena copy.
+ * Constructors accept NULL children (the result of an earlier allocation
+ * failure) and never dereference them, so the driver only has to report
+ * the failure once at the end.
+ *
+ * Literal conversion lives here because this is where the grammar hands
+ * over a token's text: integers are checked for overflow, dates must be
+ * real days of the proleptic Gregorian calendar in years 1..9999 and become
+ * day numbers since 1970-01-01, durations become days.
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "ast.h"
+#include "lexer.h"
+
+/* ---- basics ---------------------------------------------------------------- */
+
+ast_node *ast_new(arena *a, const vouch_source *src, ast_kind kind, uint32_t off, uint32_t len)
+{
+    ast_node *n = arena_alloc(a, sizeof *n);
+    if (!n)
+        return NULL;
+    n->kind = (uint16_t)kind;
+    n->op = 0;
+    n->off = off;
+    n->len = len;
+    n->src = src;
+    n->next = NULL;
+    n->slot = -1;
+    return n;
+}
+
+ast_node *ast_append(ast_node *list, ast_node *item)
+{
+    ast_node *p;
+    if (!list)
+        return item;
+    if (!item)
+        return list;
+    for (p = list; p->next; p = p->next)
+        ;
+    p->next = item;
+    return list;
+}
+
+ast_node *ast_span(ast_node *node, uint32_t first_off, uint32_t last_end)
+{
+    if (!node)
+        return NULL;
+    node->off = first_off;
+    node->len = last_end > first_off ? last_end - first_off : 0;
+    return node;
+}
+
+ast_node *ast_span_to(ast_node *node, uint32_t end)
+{
+    if (node && end > node->off + node->len)
+        node->len = end - node->off;
+    return node;
+}
+
+static uint32_t end_of(const ast_node *n)
+{
+    return n ? n->off + n->len : 0;
+}
+
+static uint32_t max_u32(uint32_t a, uint32_t b)
+{
+    return a > b ? a : b;
+}
+
+static ast_name name_at(const ast_builder *b, uint32_t off, uint32_t len)
+{
+    ast_name nm;
+    nm.p = b->src->text + off;
+    nm.len = len;
+    nm.off = off;
+    return nm;
+}
+
+static ast_node *node(ast_builder *b, ast_kind kind, uint32_t off, uint32_t end)
+{
+    return ast_new(b->a, b->src, kind, off, end > off ? end - off : 0);
+}
+
+/* ---- literals ---------------------------------------------------------------- */
+
+/* Day number of y-m-d since 1970-01-01 (H. Hinnant's days_from_civil). */
+static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
+{
+    int64_t era, yoe, doy, doe;
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static int days_in_month(int y, int m)
+{
+    static const int dm[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+        return 29;
+    return dm[m - 1];
+}
+
+static int digits(const char *p, uint32_t n)
+{
+    int v = 0;
+    uint32_t i;
+    for (i = 0; i < n; i++)
+        v = v * 10 + (p[i] - '0');
+    return v;
+}
+
+/* Parses leading decimal digits of p[0..n) into *out; 0 on overflow. */
+static int parse_decimal(const char *p, uint32_t n, int64_t *out)
+{
+    int64_t v = 0;
+    uint32_t i;
+    for (i = 0; i < n && p[i] >= '0' && p[i] <= '9'; i++) {
+        int dg = p[i] - '0';
+        if (v > (INT64_MAX - dg) / 10)
+            return 0;
+        v = v * 10 + dg;
+    }
+    *out = v;
+    return 1;
+}
+
+static int all_digits(const char *p, uint32_t n)
+{
+    uint32_t i;
+    for (i = 0; i < n; i++)
+        if (p[i] < '0' || p[i] > '9')
+            return 0;
+    return 1;
+}
+
+/* The body of a string piece at [off, off+len): without its opening
+ * delimiter (`"` or `}`) and its closing one (`"` or `{`) if it has one (an
+ * unterminated string has none; a piece made up by the lexer is empty). */
+static void string_body(const vouch_source *src, uint32_t off, uint32_t len, uint32_t *boff,
+                        uint32_t *blen)
+{
+    uint32_t start = off + 1, end = off + len;
+    if (len == 0) {
+        *boff = off;
+        *blen = 0;
+        return;
+    }
+    if (end > start && (src->text[end - 1] == '"' || src->text[end - 1] == '{')) {
+        /* An escaped quote is not a delimiter (only in an unterminated
+         * string can the text end with one). */
+        uint32_t bs = 0;
+        while (end - 1 - bs > start && src->text[end - 2 - bs] == '\\')
+            bs++;
+        if (bs % 2 == 0)
+            end--;
+    }
+    *boff = start;
+    *blen = end > start ? end - start : 0;
+}
+
+static ast_node *string_node(ast_builder *b, uint32_t off, uint32_t len, uint32_t node_off,
+                             uint32_t node_end)
+{
+    uint32_t boff, blen;
+    ast_node *n = node(b, AST_STRING, node_off, node_end);
+    if (!n)
+        return NULL;
+    string_body(b->src, off, len, &boff, &blen);
+    n->u.s.text = lex_unescape(b->a, b->src->text + boff, blen, &n->u.s.n);
+    return n;
+}
+
+static void literal_int(ast_builder *b, ast_node *n)
+{
+    const char *p = b->src->text + n->off;
+    if (!all_digits(p, n->len))
+        return;              /* a malformed number: the lexer reported it */
+    if (!parse_decimal(p, n->len, &n->u.lit.i)) {
+        n->u.lit.i = 0;
+        diag_error(b->diag, b->src, n->off, n->len, "the largest integer is 9223372036854775807",
+                   "integer `%.*s` is too large", (int)(n->len > 40 ? 40 : n->len), p);
+    }
+}
+
+static void literal_date(ast_builder *b, ast_node *n)
+{
+    const char *p = b->src->text + n->off;
+    int y, m, d;
+    if (n->len != 10)
+        return;
+    y = digits(p, 4);
+    m = digits(p + 5, 2);
+    d = digits(p + 8, 2);
+    if (y < 1 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m)) {
+        diag_error(b->diag, b->src, n->off, n->len,
+                   y < 1 ? "years run from 0001 to 9999"
+                         : "a date is YYYY-MM-DD with a real month and day",
+                   "`%.10s` is not a calendar date", p);
+        return;
+    }
+    n->u.lit.i = days_from_civil(y, m, d);
+}
+
+static void literal_dur(ast_builder *b, ast_node *n)
+{
+    const char *p = b->src->text + n->off;
+    int64_t v;
+    char unit = p[n->len - 1];
+    if (!parse_decimal(p, n->len - 1, &v) || (unit == 'w' && v > INT64_MAX / 7)) {
+        diag_error(b->diag, b->src, n->off, n->len, NULL, "duration `%.*s` is too large",
+                   (int)(n->len > 40 ? 40 : n->len), p);
+        return;
+    }
+    n->u.lit.i = unit == 'w' ? v * 7 : v;
+}
+
+ast_node *ast_leaf(ast_builder *b, ast_kind kind, uint32_t off, uint32_t len)
+{
+    ast_node *n;
+    if (kind == AST_STRING)
+        return string_node(b, off, len, off, off + len);
+    n = node(b, kind, off, off + len);
+    if (!n)
+        return NULL;
+    switch (kind) {
+    case AST_INT: literal_int(b, n); break;
+    case AST_DATE: literal_date(b, n); break;
+    case AST_DUR: if (len >= 2) literal_dur(b, n); break;
+    case AST_BOOL: n->u.lit.i = len == 4 && memcmp(b->src->text + off, "true", 4) == 0; break;
+    case AST_IDENT: n->u.name = name_at(b, off, len); break;
+    default: break;
+    }
+    return n;
+}
+
+ast_node *ast_ident(ast_builder *b, uint32_t off, uint32_t len)
+{
+    return ast_leaf(b, AST_IDENT, off, len);
+}
+
+/* ---- expressions ------------------------------------------------------------- */
+
+ast_node *ast_unary(ast_builder *b, ast_op op, uint32_t op_off, ast_node *operand)
+{
+    ast_node *n = node(b, AST_UNARY, op_off, max_u32(end_of(operand), op_off + 1));
+    if (!n)
+        return NULL;
+    n->op = (uint16_t)op;
+    n->u.unary.operand = operand;
+    return n;
+}
+
+ast_node *ast_binary(ast_builder *b, ast_kind kind, ast_op op, ast_node *lhs, ast_node *rhs)
+{
+    uint32_t off = lhs ? lhs->off : rhs ? rhs->off : 0;
+    ast_node *n = node(b, kind, off, max_u32(end_of(lhs), end_of(rhs)));
+    if (!n)
+        return NULL;
+    n->op = (uint16_t)op;
+    n->u.binary.lhs = lhs;
+    n->u.binary.rhs = rhs;
+    return n;
+}
+
+ast_node *ast_member(ast_builder *b, ast_node *obj, uint32_t name_off, uint32_t name_len)
+{
+    ast_node *n = node(b, AST_MEMBER, obj ? obj->off : name_off, name_off + name_len);
+    if (!n)
+        return NULL;
+    n->u.member.obj = obj;
+    n->u.member.field = name_at(b, name_off, name_len);
+    return n;
+}
+
+ast_node *ast_call(ast_builder *b, uint32_t name_off, uint32_t name_len, ast_node *args,
+                   uint32_t end)
+{
+    ast_node *n = node(b, AST_CALL, name_off, end);
+    if (!n)
+        return NULL;
+    n->u.call.name = name_at(b, name_off, name_len);
+    n->u.call.args = args;
+    return n;
+}
+
+ast_node *ast_in(ast_builder *b, ast_node *lhs, ast_node *items, uint32_t end)
+{
+    ast_node *n = node(b, AST_IN, lhs ? lhs->off : end, end);
+    if (!n)
+        return NULL;
+    n->u.in.lhs = lhs;
+    n->u.in.items = items;
+    return n;
+}
+
+ast_node *ast_interp_add(ast_builder *b, ast_node *interp, uint32_t off, uint32_t len,
+                         ast_node *expr)
+{
+    uint32_t boff, blen;
+    if (!interp) {
+        interp = node(b, AST_INTERP, off, off + len);
+        if (!interp)
+            return NULL;
+    }
+    string_body(b->src, off, len, &boff, &blen);
+    if (blen > 0) {
+        ast_node *s = string_node(b, off, len, boff, boff + blen);
+        interp->u.list.first = ast_append(interp->u.list.first, s);
+    }
+    if (expr)
+        interp->u.list.first = ast_append(interp->u.list.first, expr);
+    return ast_span_to(interp, max_u32(off + len, end_of(expr)));
+}
+
+ast_node *ast_quant(ast_builder *b, ast_quant_kind q, uint32_t off, uint32_t var_off,
+                    uint32_t var_len, uint32_t table_off, uint32_t table_len, ast_node *where,
+                    ast_node *body)
+{
+    uint32_t end = max_u32(table_off + table_len, max_u32(end_of(where), end_of(body)));
+    ast_node *n = node(b, AST_QUANT, off, end);
+    if (!n)
+        return NULL;
+    n->op = (uint16_t)q;
+    n->u.quant.var = name_at(b, var_off, var_len);
+    n->u.quant.table = name_at(b, table_off, table_len);
+    n->u.quant.where = where;
+    n->u.quant.body = body;
+    return n;
+}
+
+/* ---- items ---------------------------------------------------------------- */
+
+ast_node *ast_pack(ast_builder *b, uint32_t off, uint32_t name_off, uint32_t name_len,
+                   uint32_t ver_off, uint32_t ver_len)
+{
+    ast_node *n = node(b, AST_PACK, off, ver_off + ver_len);
+    ast_node *name = string_node(b, name_off, name_len, name_off, name_off + name_len);
+    ast_node *ver = string_node(b, ver_off, ver_len, ver_off, ver_off + ver_len);
+    if (!n || !name || !ver)
+        return n;
+    n->u.s.text = name->u.s.text;
+    n->u.s.n = name->u.s.n;
+    n->u.s.text2 = ver->u.s.text;
+    n->u.s.n2 = ver->u.s.n;
+    return n;
+}
+
+ast_node *ast_import(ast_builder *b, uint32_t off, uint32_t name_off, uint32_t name_len)
+{
+    ast_node *n = node(b, AST_IMPORT, off, name_off + name_len);
+    ast_node *name = string_node(b, name_off, name_len, name_off, name_off + name_len);
+    if (!n || !name)
+        return n;
+    n->u.s.text = name->u.s.text;
+    n->u.s.n = name->u.s.n;
+    return n;
+}
+
+ast_node *ast_fact(ast_builder *b, uint32_t off, uint32_t name_off, uint32_t name_len,
+                   ast_node *key)
+{
+    ast_node *n = node(b, AST_FACT, off, name_off + name_len);
+    if (!n)
+        return NULL;
+    n->u.fact.name = name_at(b, name_off, name_len);
+    n->u.fact.key = key;
+    return n;
+}
+
+ast_node *ast_fact_field(ast_node *fact, ast_node *field)
+{
+    if (!fact)
+        return NULL;
+    fact->u.fact.fields = ast_append(fact->u.fact.fields, field);
+    return fact;
+}
+
+ast_node *ast_field(ast_builder *b, uint32_t name_off, uint32_t name_len, ast_node *type)
+{
+    ast_node *n = node(b, AST_FIELD, name_off, max_u32(name_off + name_len, end_of(type)));
+    if (!n)
+        return NULL;
+    n->u.field.name = name_at(b, name_off, name_len);
+    n->u.field.type = type;
+    return n;
+}
+
+ast_node *ast_type_decl(ast_builder *b, uint32_t off, uint32_t len, ast_node *members, uint32_t end)
+{
+    ast_node *n = node(b, AST_TYPE, off, end);
+    if (!n)
+        return NULL;
+    n->u.type.name = name_at(b, off, len);
+    n->u.type.members = members;
+    n->u.type.optional = 0;
+    return n;
+}
+
+ast_node *ast_type_optional(ast_node *type, uint32_t end)
+{
+    if (!type)
+        return NULL;
+    type->u.type.optional = 1;
+    return ast_span_to(type, end);
+}
+
+ast_node *ast_rule(ast_builder *b, uint32_t off, uint32_t id_off, uint32_t id_len,
+                   uint32_t title_off, uint32_t title_len)
+{
+    ast_node *n = node(b, AST_RULE, off, title_off + title_len);
+    if (!n)
+        return NULL;
+    n->u.rule.id = name_at(b, id_off, id_len);
+    n->u.rule.title = string_node(b, title_off, title_len, title_off, title_off + title_len);
+    return n;
+}
+
+ast_node *ast_rule_severity(ast_builder *b, ast_node *rule, uint32_t kw_off, uint32_t off,
+                            uint32_t len)
+{
+    if (!rule)
+        return NULL;
+    if (rule->u.rule.severity.p) {
+        diag_error(b->diag, b->src, kw_off, off + len - kw_off, "give one severity per rule",
+                   "rule `%.*s` already has a severity", (int)rule->u.rule.id.len,
+                   rule->u.rule.id.p);
+        return rule;
+    }
+    rule->u.rule.severity = name_at(b, off, len);
+    return rule;
+}
+
+ast_node *ast_rule_for(ast_builder *b, ast_node *rule, ast_node *loop)
+{
+    if (!rule)
+        return NULL;
+    if (rule->u.rule.require || rule->u.rule.subject || rule->u.rule.message) {
+        if (loop)
+            diag_error(b->diag, b->src, loop->off, 3,
+                       "a rule's body is its `for` clauses, then `require`, then `subject` and `else`",
+                       "`for` after `require`");
+        return rule;
+    }
+    rule->u.rule.fors = ast_append(rule->u.rule.fors, loop);
+    return rule;
+}
+
+/* Sets one of a rule's single clauses, reporting a second one. */
+static ast_node *rule_clause(ast_builder *b, ast_node *rule, ast_node **slot, const char *kw,
+                             uint32_t kw_off, ast_node *e)
+{
+    if (!rule)
+        return NULL;
+    if (*slot) {
+        diag_error(b->diag, b->src, kw_off, (uint32_t)strlen(kw),
+                   strcmp(kw, "require") == 0 ? "combine the conditions with `and`" : NULL,
+                   "rule `%.*s` already has a `%s` clause", (int)rule->u.rule.id.len,
+                   rule->u.rule.id.p, kw);
+        return rule;
+    }
+    *slot = e;
+    return rule;
+}
+
+ast_node *ast_rule_require(ast_builder *b, ast_node *rule, uint32_t kw_off, ast_node *e)
+{
+    if (rule && !rule->u.rule.require && (rule->u.rule.subject || rule->u.rule.message))
+        diag_error(b->diag, b->src, kw_off, 7,
+                   "a rule's body is its `for` clauses, then `require`, then `subject` and `else`",
+                   "`require` after `%s`", rule->u.rule.subject ? "subject" : "else");
+    return rule_clause(b, rule, rule ? &rule->u.rule.require : NULL, "require", kw_off, e);
+}
+
+ast_node *ast_rule_subject(ast_builder *b, ast_node *rule, uint32_t kw_off, ast_node *e)
+{
+    return rule_clause(b, rule, rule ? &rule->u.rule.subject : NULL, "subject", kw_off, e);
+}
+
+ast_node *ast_rule_else(ast_builder *b, ast_node *rule, uint32_t kw_off, ast_node *e)
+{
+    return rule_clause(b, rule, rule ? &rule->u.rule.message : NULL, "else", kw_off, e);
+}
+
+ast_node *ast_rule_end(ast_builder *b, ast_node *rule, uint32_t end)
+{
+    if (!rule)
+        return NULL;
+    ast_span_to(rule, end);
+    if (!rule->u.rule.severity.p)
+        diag_error(b->diag, b->src, rule->u.rule.id.off, rule->u.rule.id.len,
+                   "add a clause such as `severity high` between the title and `{`",
+                   "rule `%.*s` has no severity", (int)rule->u.rule.id.len, rule->u.rule.id.p);
+    if (!rule->u.rule.require)
+        diag_error(b->diag, b->src, rule->u.rule.id.off, rule->u.rule.id.len,
+                   "say what must hold with `require CONDITION`",
+                   "rule `%.*s` has no `require` clause", (int)rule->u.rule.id.len,
+                   rule->u.rule.id.p);
+    return rule;
+}
+
+ast_node *ast_for(ast_builder *b, uint32_t off, uint32_t var_off, uint32_t var_len,
+                  ast_node *source, ast_node *where)
+{
+    ast_node *n = node(b, AST_FOR, off, max_u32(var_off + var_len,
+                                                 max_u32(end_of(source), end_of(where))));
+    if (!n)
+        return NULL;
+    n->u.loop.var = name_at(b, var_off, var_len);
+    n->u.loop.source = source;
+    n->u.loop.where = where;
+    return n;
+}
+
+/* ---- names and the dump -------------------------------------------------- */
+
+const char *ast_kind_name(int kind)
+{
+    static const char *const names[AST__COUNT] = {
+        [AST_PACK] = "pack",     [AST_IMPORT] = "import", [AST_FACT] = "fact",
+        [AST_FIELD] = "field",   [AST_TYPE] = "type",     [AST_RULE] = "rule",
+        [AST_FOR] = "for",       [AST_INT] = "int",       [AST_DATE] = "date",
+        [AST_DUR] = "dur",       [AST_BOOL] = "bool",     [AST_NONE] = "none",
+        [AST_STRING] = "string", [AST_INTERP] = "interp", [AST_TODAY] = "today",
+        [AST_PERIOD] = "period", [AST_IDENT] = "ident",   [AST_MEMBER] = "member",
+        [AST_CALL] = "call",     [AST_UNARY] = "unary",   [AST_BINARY] = "binary",
+        [AST_IN] = "in",         [AST_RANGE] = "range",   [AST_QUANT] = "quant",
+    };
+    if (kind < 0 || kind >= AST__COUNT || !names[kind])
+        return "?";
+    return names[kind];
+}
+
+static const char *op_name(int op)
+{
+    static const char *const names[] = {
+        [OPR_NONE] = "?", [OPR_OR] = "or",  [OPR_AND] = "and", [OPR_NOT] = "not",
+        [OPR_EQ] = "==",  [OPR_NE] = "!=",  [OPR_LT] = "<",    [OPR_LE] = "<=",
+        [OPR_GT] = ">",   [OPR_GE] = ">=",  [OPR_ADD] = "+",   [OPR_SUB] = "-",
+        [OPR_MUL] = "*",  [OPR_DIV] = "/",  [OPR_MOD] = "%",   [OPR_NEG] = "neg",
+    };
+    if (op < 0 || op > OPR_NEG)
+        return "?";
+    return names[op];
+}
+
+static const char *quant_name(int q)
+{
+    static const char *const names[] = {"exists", "all", "count", "newest", "oldest"};
+    return q >= 0 && q <= Q_OLDEST ? names[q] : "?";
+}
+
+static void dump_text(const char *p, uint32_t n, FILE *out)
+{
+    uint32_t i;
+    fputc('"', out);
+    for (i = 0; p && i < n; i++) {
+        unsigned char c = (unsigned char)p[i];
+        switch (c) {
+        case '"': fputs("\\\"", out); break;
+        case '\\': fputs("\\\\", out); break;
+        case '\n': fputs("\\n", out); break;
+        case '\t': fputs("\\t", out); break;
+        default:
+            if (c < 0x20 || c == 0x7F)
+                fprintf(out, "\\x%02x", c);
+            else
+                fputc(c, out);
+        }
+    }
+    fputc('"', out);
+}
+
+static void dump_name(ast_name nm, FILE *out)
+{
+    fprintf(out, "%.*s", (int)nm.len, nm.p ? nm.p : "");
+}
+
+static void dump_list(const ast_node *n, FILE *out)
+{
+    for (; n; n = n->next) {
+        fputc(' ', out);
+        ast_dump(n, out);
+    }
+}
+
+/* " (tag X)" when x is not NULL. */
+static void dump_opt(const char *tag, const ast_node *x, FILE *out)
+{
+    if (!x)
+        return;
+    fprintf(out, " (%s ", tag);
+    ast_dump(x, out);
+    fputc(')', out);
+}
+
+void ast_dump(const ast_node *n, FILE *out)
+{
+    const ast_node *p;
+    if (!n) {
+        fputs("nil", out);
+        return;
+    }
+    switch (n->kind) {
+    case AST_PACK:
+        fputs("(pack ", out);
+        dump_text(n->u.s.text, n->u.s.n, out);
+        fputc(' ', out);
+        dump_text(n->u.s.text2, n->u.s.n2, out);
+        fputc(')', out);
+        break;
+    case AST_IMPORT:
+        fputs("(import ", out);
+        dump_text(n->u.s.text, n->u.s.n, out);
+        fputc(')', out);
+        break;
+    case AST_FACT:
+        fputs("(fact ", out);
+        dump_name(n->u.fact.name, out);
+        if (n->u.fact.key) {
+            fputs(" (key", out);
+            dump_list(n->u.fact.key, out);
+            fputc(')', out);
+        }
+        dump_list(n->u.fact.fields, out);
+        fputc(')', out);
+        break;
+    case AST_FIELD:
+        fputc('(', out);
+        dump_name(n->u.field.name, out);
+        fputc(' ', out);
+        ast_dump(n->u.field.type, out);
+        fputc(')', out);
+        break;
+    case AST_TYPE:
+        if (n->u.type.members) {
+            fputs("(enum", out);
+            dump_list(n->u.type.members, out);
+            fputc(')', out);
+        } else {
+            dump_name(n->u.type.name, out);
+        }
+        if (n->u.type.optional)
+            fputc('?', out);
+        break;
+    case AST_RULE:
+        fputs("(rule ", out);
+        dump_name(n->u.rule.id, out);
+        fputc(' ', out);
+        ast_dump(n->u.rule.title, out);
+        if (n->u.rule.severity.p) {
+            fputs(" (severity ", out);
+            dump_name(n->u.rule.severity, out);
+            fputc(')', out);
+        }
+        dump_list(n->u.rule.fors, out);
+        dump_opt("require", n->u.rule.require, out);
+        dump_opt("subject", n->u.rule.subject, out);
+        dump_opt("else", n->u.rule.message, out);
+        fputc(')', out);
+        break;
+    case AST_FOR:
+        fputs("(for ", out);
+        dump_name(n->u.loop.var, out);
+        fputc(' ', out);
+        ast_dump(n->u.loop.source, out);
+        dump_opt("where", n->u.loop.where, out);
+        fputc(')', out);
+        break;
+    case AST_INT:
+        fprintf(out, "%" PRId64, n->u.lit.i);
+        break;
+    case AST_DATE:
+        fprintf(out, "(date %" PRId64 ")", n->u.lit.i);
+        break;
+    case AST_DUR:
+        fprintf(out, "(dur %" PRId64 ")", n->u.lit.i);
+        break;
+    case AST_BOOL:
+        fputs(n->u.lit.i ? "true" : "false", out);
+        break;
+    case AST_NONE:
+        fputs("none", out);
+        break;
+    case AST_STRING:
+        dump_text(n->u.s.text, n->u.s.n, out);
+        break;
+    case AST_INTERP:
+        fputs("(interp", out);
+        dump_list(n->u.list.first, out);
+        fputc(')', out);
+        break;
+    case AST_TODAY:
+        fputs("today", out);
+        break;
+    case AST_PERIOD:
+        fputs("period", out);
+        break;
+    case AST_IDENT:
+        dump_name(n->u.name, out);
+        break;
+    case AST_MEMBER:
+        fputs("(. ", out);
+        ast_dump(n->u.member.obj, out);
+        fputc(' ', out);
+        dump_name(n->u.member.field, out);
+        fputc(')', out);
+        break;
+    case AST_CALL:
+        fputs("(call ", out);
+        dump_name(n->u.call.name, out);
+        dump_list(n->u.call.args, out);
+        fputc(')', out);
+        break;
+    case AST_UNARY:
+        fprintf(out, "(%s ", op_name(n->op));
+        ast_dump(n->u.unary.operand, out);
+        fputc(')', out);
+        break;
+    case AST_BINARY:
+    case AST_RANGE:
+        fprintf(out, "(%s ", n->kind == AST_RANGE ? ".." : op_name(n->op));
+        ast_dump(n->u.binary.lhs, out);
+        fputc(' ', out);
+        ast_dump(n->u.binary.rhs, out);
+        fputc(')', out);
+        break;
+    case AST_IN:
+        fputs("(in ", out);
+        ast_dump(n->u.in.lhs, out);
+        fputs(" (", out);
+        for (p = n->u.in.items; p; p = p->next) {
+            ast_dump(p, out);
+            if (p->next)
+                fputc(' ', out);
+        }
+        fputs("))", out);
+        break;
+    case AST_QUANT:
+        fprintf(out, "(%s ", quant_name(n->op));
+        if (n->op == Q_NEWEST || n->op == Q_OLDEST) {
+            ast_dump(n->u.quant.body, out);
+            fputc(' ', out);
+        }
+        dump_name(n->u.quant.var, out);
+        fputc(' ', out);
+        dump_name(n->u.quant.table, out);
+        dump_opt("where", n->u.quant.where, out);
+        if (n->op == Q_ALL)
+            dump_opt("satisfies", n->u.quant.body, out);
+        fputc(')', out);
+        break;
+    default:
+        fprintf(out, "(%s)", ast_kind_name(n->kind));
+        break;
+    }
+}

@@ -1,0 +1,194 @@
+/*
+ * diag.c: the diagnostic sink and the rendering of one diagnostic (see
+ * diag.h for the format).
+ *
+ * Messages are formatted into the sink's arena so they outlive the call
+ * (the callback may keep them until the compilation's arena is freed).
+ * With no arena, or once the arena is out of memory, a message lives in a
+ * stack buffer for the duration of the callback only.
+ *
+ * The caret line copies the tabs of the source line's prefix so the caret
+ * lines up whatever the reader's tab width, and counts a UTF-8 character as
+ * one column (its continuation bytes take no space).
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+
+static void report(diag_sink *d, diag_severity sev, const vouch_source *src, uint32_t off,
+                   uint32_t len, const char *hint, const char *fmt, va_list ap)
+    __attribute__((format(printf, 7, 0)));
+
+static void report(diag_sink *d, diag_severity sev, const vouch_source *src, uint32_t off,
+                   uint32_t len, const char *hint, const char *fmt, va_list ap)
+{
+    char buf[512];
+    vouch_diag dg;
+    char *msg = NULL, *h = NULL;
+    va_list ap2;
+    int n;
+
+    va_copy(ap2, ap);
+    n = vsnprintf(buf, sizeof buf, fmt, ap);
+    if (n >= 0 && d->a) {
+        msg = arena_alloc(d->a, (size_t)n + 1);
+        if (msg)
+            vsnprintf(msg, (size_t)n + 1, fmt, ap2);
+    }
+    va_end(ap2);
+    if (hint && d->a)
+        h = arena_strndup(d->a, hint, strlen(hint));
+
+    dg.severity = sev;
+    dg.src = src;
+    dg.off = off;
+    dg.len = len;
+    dg.message = msg ? msg : buf;
+    dg.hint = h ? h : hint;
+    if (d->fn)
+        d->fn(d->ctx, &dg);
+}
+
+void diag_error(diag_sink *d, const vouch_source *src, uint32_t off, uint32_t len,
+                const char *hint, const char *fmt, ...)
+{
+    va_list ap;
+    if (d->nerrors >= DIAG_MAX_ERRORS) {
+        d->truncated = 1;
+        return;
+    }
+    d->nerrors++;
+    va_start(ap, fmt);
+    report(d, DIAG_ERROR, src, off, len, hint, fmt, ap);
+    va_end(ap);
+}
+
+void diag_warning(diag_sink *d, const vouch_source *src, uint32_t off, uint32_t len,
+                  const char *hint, const char *fmt, ...)
+{
+    va_list ap;
+    d->nwarnings++;
+    va_start(ap, fmt);
+    report(d, DIAG_WARNING, src, off, len, hint, fmt, ap);
+    va_end(ap);
+}
+
+static const char *severity_word(diag_severity s)
+{
+    switch (s) {
+    case DIAG_WARNING: return "warning";
+    case DIAG_NOTE: return "note";
+    default: return "error";
+    }
+}
+
+/* 1 for the bytes that start a character (not UTF-8 continuation bytes). */
+static int starts_char(unsigned char c)
+{
+    return (c & 0xC0) != 0x80;
+}
+
+void diag_render(const vouch_diag *d, FILE *out)
+{
+    const vouch_source *s = d->src;
+    uint32_t line, col, llen, start, i, end, width;
+    const char *text;
+    char num[16];
+
+    if (!s) {
+        fprintf(out, "vouch: %s: %s\n", severity_word(d->severity), d->message);
+        if (d->hint)
+            fprintf(out, "   = hint: %s\n", d->hint);
+        return;
+    }
+
+    source_position(s, d->off, &line, &col);
+    fprintf(out, "%s:%u:%u: %s: %s\n", s->name, line, col, severity_word(d->severity),
+            d->message);
+
+    text = source_line(s, d->off, &llen);
+    start = (uint32_t)(text - s->text);
+    snprintf(num, sizeof num, "%u", line);
+    width = (uint32_t)strlen(num) + 3;
+
+    /* The source line. */
+    if (llen)
+        fprintf(out, "%*s | %.*s\n", (int)width, num, (int)llen, text);
+    else
+        fprintf(out, "%*s |\n", (int)width, num);
+
+    /* The caret line: the prefix's tabs kept, then ^ and ~ to the span's
+     * end or the line's end, whichever comes first. */
+    fprintf(out, "%*s | ", (int)width, "");
+    col = d->off > start ? d->off - start : 0;
+    if (col > llen)
+        col = llen;
+    for (i = 0; i < col; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c == '\t')
+            fputc('\t', out);
+        else if (starts_char(c))
+            fputc(' ', out);
+    }
+    fputc('^', out);
+    end = d->len > llen - col ? llen : col + d->len;
+    for (i = col + 1; i < end; i++)
+        if (starts_char((unsigned char)text[i]))
+            fputc('~', out);
+    fputc('\n', out);
+
+    if (d->hint)
+        fprintf(out, "   = hint: %s\n", d->hint);
+}
+
+/* Levenshtein distance of a[0..n) and b[0..m), both at most 63 bytes. */
+static size_t edit_distance(const char *a, size_t n, const char *b, size_t m)
+{
+    size_t row[64], i, j;
+    for (j = 0; j <= m; j++)
+        row[j] = j;
+    for (i = 1; i <= n; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (j = 1; j <= m; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[m];
+}
+
+const char *diag_closest(const char *word, size_t n, const char *const *candidates, size_t ncand)
+{
+    size_t limit = n / 3 > 1 ? n / 3 : 1, best = (size_t)-1, i;
+    const char *found = NULL;
+
+    if (n >= 64)
+        return NULL;
+    for (i = 0; i < ncand; i++) {
+        const char *c = candidates[i];
+        size_t m, dist;
+        if (!c)
+            continue;
+        m = strlen(c);
+        if (m >= 64)
+            continue;
+        /* The length difference alone bounds the distance from below. */
+        if ((m > n ? m - n : n - m) > limit)
+            continue;
+        dist = edit_distance(word, n, c, m);
+        if (dist <= limit && dist < best) {
+            best = dist;
+            found = c;
+        }
+    }
+    return found;
+}

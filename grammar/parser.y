@@ -1,0 +1,288 @@
+/*
+ * parser.y: the grammar of vouch (Lemon). Driven by compiler/parse.c.
+ *
+ * Every action is one call into an ast_* constructor (compiler/ast.c); the
+ * tree lives in the compilation's arena, so no token or nonterminal has a
+ * destructor and error recovery frees nothing. Completed top-level items
+ * are appended to the parse state as soon as they reduce, so the driver
+ * can throw the parser away after a syntax error and resynchronise at the
+ * next top-level keyword without losing what already parsed.
+ *
+ * Keywords may be used as names: any keyword after `.`, as a field name
+ * and in key and enum lists (the `name` nonterminal); the soft ones
+ * (`version`, `key`, `period`, ...) anywhere a name goes, through
+ * %fallback (Lemon tries it only where the keyword itself cannot be
+ * shifted).
+ *
+ * Quantifiers: their `where`/`satisfies` expression (and the value of
+ * `newest`/`oldest`) extends as far right as possible. That is expressed by
+ * giving the quantifier rules the lowest precedence (QUANT), so a
+ * quantifier can stand as the last operand of `and`/`or`/`not`
+ * (`require a != none and exists p in person where ...`); anywhere else it
+ * needs parentheses. The grammar has no parsing conflicts; keep it so.
+ */
+
+%name vparse
+%token_prefix TK_
+%token_type {lex_token}
+%default_type {ast_node *}
+%extra_argument {parse_state *ps}
+%stack_size 200
+%start_symbol file
+
+%include {
+#include <assert.h>
+#include <stddef.h>
+#include <string.h>
+#include "lexer.h"
+#include "parse.h"
+
+/* The builder every constructor takes. */
+#define B (&ps->b)
+/* End offset of a token. */
+#define END(t) ((t).off + (t).len)
+
+static void ps_add(parse_state *ps, ast_node *item)
+{
+    if (!item)
+        return;
+    item->next = NULL;
+    if (ps->last)
+        ps->last->next = item;
+    else
+        ps->items = item;
+    ps->last = item;
+}
+
+static void ps_syntax_error(parse_state *ps, void *parser);
+}
+
+%syntax_error { ps_syntax_error(ps, yypParser); }
+%stack_overflow { ps->overflow = 1; }
+
+/* Token codes, in a fixed order (the lexer and parse.c use the names). */
+%token ID INT DATE DUR STRING INTERP_START INTERP_MID INTERP_END.
+%token PACK VERSION IMPORT FACT KEY ENUM RULE SEVERITY MAPS.
+%token FOR IN WHERE REQUIRE SUBJECT ELSE.
+%token EXISTS ALL COUNT NEWEST OLDEST SATISFIES.
+%token AND OR NOT TRUE FALSE NONE TODAY PERIOD.
+%token EQ NE LT LE GT GE PLUS MINUS STAR SLASH PERCENT DOT DOTDOT.
+%token COMMA COLON LPAREN RPAREN LBRACE RBRACE LBRACKET RBRACKET QUESTION.
+
+/* Soft keywords: a name wherever the keyword itself cannot stand. The
+ * others (item and clause keywords, `in`, `where`, `satisfies`, `and`,
+ * `or`, `not`) would turn a forgotten operand into a confusing error
+ * (`a and` + newline + `require` would read `require` as a name), so they
+ * are names only where the grammar asks for `name`: after `.`, as field
+ * names and in key and enum lists. */
+%fallback ID VERSION KEY ENUM SEVERITY MAPS
+             EXISTS ALL COUNT NEWEST OLDEST TRUE FALSE NONE TODAY PERIOD.
+
+/* Lowest to highest. QUANT and NEG are precedence names only. */
+%nonassoc QUANT.
+%left OR.
+%left AND.
+%right NOT.
+%nonassoc EQ NE LT LE GT GE IN.
+%nonassoc DOTDOT.
+%left PLUS MINUS.
+%left STAR SLASH PERCENT.
+%right NEG.
+%left DOT.
+
+/* ---- file and items ---------------------------------------------------- */
+
+file ::= items.
+items ::= .
+items ::= items item.
+
+item ::= PACK(P) STRING(N) VERSION STRING(V).  { ps_add(ps, ast_pack(B, P.off, N.off, N.len, V.off, V.len)); }
+item ::= IMPORT(I) STRING(N).                  { ps_add(ps, ast_import(B, I.off, N.off, N.len)); }
+item ::= fact(F).                              { ps_add(ps, F); }
+item ::= rule(R).                              { ps_add(ps, R); }
+
+/* ---- fact declarations -------------------------------------------------- */
+
+fhead(A) ::= FACT(F) ID(N).                                 { A = ast_fact(B, F.off, N.off, N.len, NULL); }
+fhead(A) ::= FACT(F) ID(N) KEY LPAREN idlist(K) RPAREN.     { A = ast_fact(B, F.off, N.off, N.len, K); }
+
+fbody(A) ::= fhead(H) LBRACE.                 { A = H; }
+fbody(A) ::= fbody(F) field(X).               { A = ast_fact_field(F, X); }
+fbody(A) ::= fbody(F) field(X) COMMA.         { A = ast_fact_field(F, X); }
+
+fact(A) ::= fbody(F) RBRACE(E).               { A = ast_span_to(F, END(E)); }
+
+field(A) ::= name(N) COLON type(T).           { A = ast_field(B, N.off, N.len, T); }
+
+type(A) ::= tbase(T).                         { A = T; }
+type(A) ::= tbase(T) QUESTION(Q).             { A = ast_type_optional(T, END(Q)); }
+tbase(A) ::= ID(N).                           { A = ast_type_decl(B, N.off, N.len, NULL, END(N)); }
+tbase(A) ::= ENUM(E) LPAREN idlist(L) RPAREN(R). { A = ast_type_decl(B, E.off, E.len, L, END(R)); }
+
+idlist(A) ::= name(N).                        { A = ast_ident(B, N.off, N.len); }
+idlist(A) ::= idlist(L) COMMA name(N).        { A = ast_append(L, ast_ident(B, N.off, N.len)); }
+
+/* Any identifier or keyword (soft keywords arrive here as ID). */
+%type name {lex_token}
+name(A) ::= ID(T).        { A = T; }
+name(A) ::= PACK(T).      { A = T; }
+name(A) ::= IMPORT(T).    { A = T; }
+name(A) ::= FACT(T).      { A = T; }
+name(A) ::= RULE(T).      { A = T; }
+name(A) ::= FOR(T).       { A = T; }
+name(A) ::= IN(T).        { A = T; }
+name(A) ::= WHERE(T).     { A = T; }
+name(A) ::= REQUIRE(T).   { A = T; }
+name(A) ::= SUBJECT(T).   { A = T; }
+name(A) ::= ELSE(T).      { A = T; }
+name(A) ::= SATISFIES(T). { A = T; }
+name(A) ::= AND(T).       { A = T; }
+name(A) ::= OR(T).        { A = T; }
+name(A) ::= NOT(T).       { A = T; }
+
+/* ---- rules -------------------------------------------------------------- */
+
+/* The header is a list of clauses, so new ones (`maps`, ...) slot in. */
+rhead(A) ::= RULE(R) ID(I) STRING(T).         { A = ast_rule(B, R.off, I.off, I.len, T.off, T.len); }
+rhead(A) ::= rhead(H) SEVERITY(S) ID(L).      { A = ast_rule_severity(B, H, S.off, L.off, L.len); }
+rhead(A) ::= rhead(H) MAPS ID STRING.         { A = H; }
+
+/* The body's clauses are collected in any order; ast_rule_end checks
+ * their order and number, with better messages than a syntax error. */
+rbody(A) ::= rhead(H) LBRACE.                 { A = H; }
+rbody(A) ::= rbody(R) forc(F).                { A = ast_rule_for(B, R, F); }
+rbody(A) ::= rbody(R) REQUIRE(K) expr(E).     { A = ast_rule_require(B, R, K.off, E); }
+rbody(A) ::= rbody(R) SUBJECT(K) expr(E).     { A = ast_rule_subject(B, R, K.off, E); }
+rbody(A) ::= rbody(R) ELSE(K) expr(E).        { A = ast_rule_else(B, R, K.off, E); }
+
+rule(A) ::= rbody(R) RBRACE(E).               { A = ast_rule_end(B, R, END(E)); }
+
+forc(A) ::= FOR(F) ID(V) IN source(S).                  { A = ast_for(B, F.off, V.off, V.len, S, NULL); }
+forc(A) ::= FOR(F) ID(V) IN source(S) WHERE expr(W).    { A = ast_for(B, F.off, V.off, V.len, S, W); }
+
+source(A) ::= ID(N).                                     { A = ast_ident(B, N.off, N.len); }
+source(A) ::= ID(N) LPAREN args(L) RPAREN(R).            { A = ast_call(B, N.off, N.len, L, END(R)); }
+
+/* ---- expressions -------------------------------------------------------- */
+
+expr(A) ::= expr(X) OR expr(Y).               { A = ast_binary(B, AST_BINARY, OPR_OR, X, Y); }
+expr(A) ::= expr(X) AND expr(Y).              { A = ast_binary(B, AST_BINARY, OPR_AND, X, Y); }
+expr(A) ::= NOT(N) expr(X).                   { A = ast_unary(B, OPR_NOT, N.off, X); }
+expr(A) ::= expr(X) EQ expr(Y).               { A = ast_binary(B, AST_BINARY, OPR_EQ, X, Y); }
+expr(A) ::= expr(X) NE expr(Y).               { A = ast_binary(B, AST_BINARY, OPR_NE, X, Y); }
+expr(A) ::= expr(X) LT expr(Y).               { A = ast_binary(B, AST_BINARY, OPR_LT, X, Y); }
+expr(A) ::= expr(X) LE expr(Y).               { A = ast_binary(B, AST_BINARY, OPR_LE, X, Y); }
+expr(A) ::= expr(X) GT expr(Y).               { A = ast_binary(B, AST_BINARY, OPR_GT, X, Y); }
+expr(A) ::= expr(X) GE expr(Y).               { A = ast_binary(B, AST_BINARY, OPR_GE, X, Y); }
+expr(A) ::= expr(X) IN LBRACKET elist(L) RBRACKET(R). { A = ast_in(B, X, L, END(R)); }
+expr(A) ::= expr(X) DOTDOT expr(Y).           { A = ast_binary(B, AST_RANGE, OPR_NONE, X, Y); }
+expr(A) ::= expr(X) PLUS expr(Y).             { A = ast_binary(B, AST_BINARY, OPR_ADD, X, Y); }
+expr(A) ::= expr(X) MINUS expr(Y).            { A = ast_binary(B, AST_BINARY, OPR_SUB, X, Y); }
+expr(A) ::= expr(X) STAR expr(Y).             { A = ast_binary(B, AST_BINARY, OPR_MUL, X, Y); }
+expr(A) ::= expr(X) SLASH expr(Y).            { A = ast_binary(B, AST_BINARY, OPR_DIV, X, Y); }
+expr(A) ::= expr(X) PERCENT expr(Y).          { A = ast_binary(B, AST_BINARY, OPR_MOD, X, Y); }
+expr(A) ::= MINUS(M) expr(X). [NEG]           { A = ast_unary(B, OPR_NEG, M.off, X); }
+expr(A) ::= expr(X) DOT name(N).              { A = ast_member(B, X, N.off, N.len); }
+expr(A) ::= ID(N) LPAREN args(L) RPAREN(R).   { A = ast_call(B, N.off, N.len, L, END(R)); }
+expr(A) ::= LPAREN(L) expr(X) RPAREN(R).      { A = ast_span(X, L.off, END(R)); }
+
+expr(A) ::= INT(T).                           { A = ast_leaf(B, AST_INT, T.off, T.len); }
+expr(A) ::= DATE(T).                          { A = ast_leaf(B, AST_DATE, T.off, T.len); }
+expr(A) ::= DUR(T).                           { A = ast_leaf(B, AST_DUR, T.off, T.len); }
+expr(A) ::= STRING(T).                        { A = ast_leaf(B, AST_STRING, T.off, T.len); }
+expr(A) ::= TRUE(T).                          { A = ast_leaf(B, AST_BOOL, T.off, T.len); }
+expr(A) ::= FALSE(T).                         { A = ast_leaf(B, AST_BOOL, T.off, T.len); }
+expr(A) ::= NONE(T).                          { A = ast_leaf(B, AST_NONE, T.off, T.len); }
+expr(A) ::= TODAY(T).                         { A = ast_leaf(B, AST_TODAY, T.off, T.len); }
+expr(A) ::= PERIOD(T).                        { A = ast_leaf(B, AST_PERIOD, T.off, T.len); }
+expr(A) ::= ID(T).                            { A = ast_leaf(B, AST_IDENT, T.off, T.len); }
+
+/* "a {x} b {y} c": INTERP_START expr (INTERP_MID expr)* INTERP_END */
+expr(A) ::= interp(I) INTERP_END(T).          { A = ast_interp_add(B, I, T.off, T.len, NULL); }
+interp(A) ::= INTERP_START(T) expr(X).        { A = ast_interp_add(B, NULL, T.off, T.len, X); }
+interp(A) ::= interp(I) INTERP_MID(T) expr(X). { A = ast_interp_add(B, I, T.off, T.len, X); }
+
+expr(A) ::= EXISTS(Q) ID(V) IN ID(T). [QUANT]
+    { A = ast_quant(B, Q_EXISTS, Q.off, V.off, V.len, T.off, T.len, NULL, NULL); }
+expr(A) ::= EXISTS(Q) ID(V) IN ID(T) WHERE expr(W). [QUANT]
+    { A = ast_quant(B, Q_EXISTS, Q.off, V.off, V.len, T.off, T.len, W, NULL); }
+expr(A) ::= ALL(Q) ID(V) IN ID(T) SATISFIES expr(P). [QUANT]
+    { A = ast_quant(B, Q_ALL, Q.off, V.off, V.len, T.off, T.len, NULL, P); }
+expr(A) ::= ALL(Q) ID(V) IN ID(T) WHERE expr(W) SATISFIES expr(P). [QUANT]
+    { A = ast_quant(B, Q_ALL, Q.off, V.off, V.len, T.off, T.len, W, P); }
+expr(A) ::= COUNT(Q) ID(V) IN ID(T). [QUANT]
+    { A = ast_quant(B, Q_COUNT, Q.off, V.off, V.len, T.off, T.len, NULL, NULL); }
+expr(A) ::= COUNT(Q) ID(V) IN ID(T) WHERE expr(W). [QUANT]
+    { A = ast_quant(B, Q_COUNT, Q.off, V.off, V.len, T.off, T.len, W, NULL); }
+expr(A) ::= NEWEST(Q) expr(E) FOR ID(V) IN ID(T). [QUANT]
+    { A = ast_quant(B, Q_NEWEST, Q.off, V.off, V.len, T.off, T.len, NULL, E); }
+expr(A) ::= NEWEST(Q) expr(E) FOR ID(V) IN ID(T) WHERE expr(W). [QUANT]
+    { A = ast_quant(B, Q_NEWEST, Q.off, V.off, V.len, T.off, T.len, W, E); }
+expr(A) ::= OLDEST(Q) expr(E) FOR ID(V) IN ID(T). [QUANT]
+    { A = ast_quant(B, Q_OLDEST, Q.off, V.off, V.len, T.off, T.len, NULL, E); }
+expr(A) ::= OLDEST(Q) expr(E) FOR ID(V) IN ID(T) WHERE expr(W). [QUANT]
+    { A = ast_quant(B, Q_OLDEST, Q.off, V.off, V.len, T.off, T.len, W, E); }
+
+args(A) ::= .                                 { A = NULL; }
+args(A) ::= elist(L).                         { A = L; }
+elist(A) ::= expr(X).                         { A = X; }
+elist(A) ::= elist(L) COMMA expr(X).          { A = ast_append(L, X); }
+
+%code {
+/* ---- what the parser could have accepted ---------------------------------
+ * Called from %syntax_error. For each terminal, simulates the LR automaton
+ * from the current stack (reductions included, fallbacks excluded) and
+ * records whether the terminal would be shifted, so the driver can say
+ * "expected `)`". Reads Lemon's tables (template lempar.c of 3.40). */
+
+typedef char ps_check_ntoken[YYNTOKEN <= PARSE_MAX_TOKENS ? 1 : -1];
+
+static int ps_action(int tok, int state)
+{
+    int i;
+    if (state > YY_MAX_SHIFT)
+        return state;                 /* a pending reduce */
+    i = yy_shift_ofst[state] + tok;
+    if (yy_lookahead[i] != tok)
+        return yy_default[state];
+    return yy_action[i];
+}
+
+static int ps_accepts(const yyParser *p, int tok)
+{
+    int st[YYSTACKDEPTH + 4];
+    int n = 0, steps;
+    const yyStackEntry *e;
+
+    for (e = p->yystack; e <= p->yytos && n < YYSTACKDEPTH + 2; e++)
+        st[n++] = e->stateno;
+    for (steps = 0; steps < 1000; steps++) {
+        int act = ps_action(tok, st[n - 1]);
+        if (act <= YY_MAX_SHIFTREDUCE || act == YY_ACCEPT_ACTION)
+            return 1;
+        if (act >= YY_MIN_REDUCE && act <= YY_MAX_REDUCE) {
+            int rule = act - YY_MIN_REDUCE;
+            int top = n - 1 + yyRuleInfoNRhs[rule];
+            if (top < 0 || top + 1 >= YYSTACKDEPTH + 4)
+                return 0;
+            st[top + 1] = yy_find_reduce_action((YYACTIONTYPE)st[top],
+                                                (YYCODETYPE)yyRuleInfoLhs[rule]);
+            n = top + 2;
+            continue;
+        }
+        return 0;
+    }
+    return 0;
+}
+
+static void ps_syntax_error(parse_state *ps, void *parser)
+{
+    const yyParser *p = parser;
+    int tok;
+    (void)sizeof(ps_check_ntoken);
+    ps->syntax_error = 1;
+    memset(ps->expected, 0, sizeof ps->expected);
+    for (tok = 0; tok < YYNTOKEN; tok++)
+        ps->expected[tok] = (unsigned char)ps_accepts(p, tok);
+}
+}

@@ -1,0 +1,213 @@
+#!/bin/sh
+# tests/run.sh: everything `make test` (and so CI) runs.
+#
+#   1. builds: ./vouch (release), the release unit tests, and the asan
+#      variant (AddressSanitizer + UBSan): build/asan/vouch and its unit tests;
+#   2. unit: every build/{release,asan}/tests/test_* (cmocka), counting the
+#      tests that passed and failed from cmocka's output;
+#   3. golden: tests/golden/*.test with the release binary, then with the asan
+#      binary (leak detection on if LeakSanitizer works on this machine);
+#   4. docs: every ```vouch block of docs/language.md compiles (both binaries);
+#   5. reference: the reference pack finds what the SQL reference finds.
+#
+# Prints a line per suite and, last, one summary line. Exits 1 if anything
+# failed or a suite could not run. POSIX sh; reads no stdin. Build logs and
+# suite outputs go to build/test-logs/.
+set -u
+
+cd "$(dirname "$0")/.." || exit 2
+exec </dev/null
+logs=build/test-logs
+rm -rf "$logs"
+mkdir -p "$logs" || exit 2
+
+jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
+case $jobs in ''|*[!0-9]*) jobs=2 ;; esac
+if command -v timeout >/dev/null 2>&1; then tmo="timeout 600"; else tmo=""; fi
+if [ "${CI:-}" = true ]; then context=120; else context=40; fi
+
+passed=0
+failed=0
+n_unit=0
+n_golden=0
+n_docs=0
+n_reference=0
+broken=""          # suites that could not run
+
+# ---- helpers ------------------------------------------------------------------
+# show FILE: the last lines of a log, indented.
+show() { tail -n "$context" "$1" | sed 's/^/    /'; }
+
+# cannot SUITE WHY: a suite that could not run counts as one failure.
+cannot() {
+    echo "$1: could not run: $2"
+    broken="$broken $1"
+    failed=$((failed + 1))
+}
+
+# counted SUITE P F: adds a suite's counts to the totals.
+counted() {
+    passed=$((passed + $2))
+    failed=$((failed + $3))
+    case $1 in
+    unit*) n_unit=$((n_unit + $2 + $3)) ;;
+    golden*) n_golden=$((n_golden + $2 + $3)) ;;
+    docs*) n_docs=$((n_docs + $2 + $3)) ;;
+    reference*) n_reference=$((n_reference + $2 + $3)) ;;
+    esac
+}
+
+# build NAME MAKE-ARGS...: one make run, its output in a log.
+build() {
+    name=$1
+    shift
+    if make --no-print-directory -j"$jobs" "$@" >"$logs/build-$name.log" 2>&1; then
+        echo "build ($name): ok"
+        return 0
+    fi
+    echo "build ($name): FAILED: make $*; the end of $logs/build-$name.log:"
+    show "$logs/build-$name.log"
+    broken="$broken build-$name"
+    failed=$((failed + 1))
+    return 1
+}
+
+# unit VARIANT: runs each unit test binary of the variant.
+unit() {
+    v=$1
+    up=0
+    uf=0
+    nbin=0
+    for src in tests/unit/test_*.c; do
+        [ -e "$src" ] || continue
+        t=build/$v/tests/$(basename "$src" .c)
+        nbin=$((nbin + 1))
+        if [ ! -x "$t" ]; then
+            echo "unit ($v): $t was not built"
+            uf=$((uf + 1))
+            continue
+        fi
+        log=$logs/unit-$v-$(basename "$t")
+        CMOCKA_MESSAGE_OUTPUT=stdout $tmo "$t" >"$log.out" 2>"$log.err"
+        st=$?
+        # cmocka prints one status line per test on stdout: [       OK ] name,
+        # [  FAILED  ] name, [  SKIPPED ] name; summaries and details on stderr.
+        p=$(grep -c '^\[       OK \]' "$log.out")
+        f=$(grep -c -e '^\[  FAILED  \]' -e '^\[  ERROR   \]' "$log.out")
+        if [ "$st" -ne 0 ] && [ "$f" -eq 0 ]; then
+            f=1     # crashed, leaked, or failed outside a test
+            echo "unit ($v): $t exited with status $st outside any test:"
+        elif [ "$f" -ne 0 ]; then
+            echo "unit ($v): $t: $f failed:"
+        fi
+        if [ "$f" -ne 0 ]; then
+            cat "$log.out" "$log.err" > "$log.all"
+            show "$log.all"
+        fi
+        up=$((up + p))
+        uf=$((uf + f))
+    done
+    if [ "$nbin" -eq 0 ]; then
+        echo "unit ($v): no tests/unit/test_*.c"
+    fi
+    echo "unit ($v): $up passed, $uf failed ($nbin programs)"
+    counted unit "$up" "$uf"
+}
+
+# suite NAME SUMMARY-PREFIX COMMAND...: runs a script that ends with
+# "PREFIX: N passed, M failed"; prints its output if it failed.
+suite() {
+    name=$1
+    prefix=$2
+    shift 2
+    log=$logs/$(echo "$name" | tr ' ()' '-__').log
+    "$@" >"$log" 2>&1
+    st=$?
+    counts=$(sed -n "s/^$prefix: \([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed\$/\1 \2/p" "$log" | tail -n 1)
+    if [ -z "$counts" ]; then
+        cannot "$name" "no summary line (exit $st); the end of $log:"
+        show "$log"
+        return
+    fi
+    set -- $counts
+    if [ "$2" -ne 0 ] || [ "$st" -ne 0 ]; then
+        grep -v "^$prefix: [0-9]* passed, [0-9]* failed\$" "$log" | head -n 400 | sed 's/^/    /'
+        if [ "$2" -eq 0 ]; then
+            echo "$name: exited $st"
+            failed=$((failed + 1))
+        fi
+    fi
+    echo "$name: $1 passed, $2 failed"
+    counted "$name" "$1" "$2"
+}
+
+# ---- 1. builds ------------------------------------------------------------------
+rel_ok=0
+asan_ok=0
+build release vouch && build release-unit VARIANT=release unit && rel_ok=1
+build asan VARIANT=asan unit && asan_ok=1
+[ -x build/release/vouch ] || rel_ok=0
+[ -x build/asan/vouch ] || asan_ok=0
+
+# Does LeakSanitizer work here (it does not under some ptrace/seccomp
+# sandboxes)? One probe program, built with the same compiler.
+leaks=0
+probe=build/asan/lsan-probe
+mkdir -p build/asan
+printf '#include <stdlib.h>\nint main(void) { void *volatile p = malloc(33); p = 0; return p != 0; }\n' > "$probe.c"
+if ${CC:-cc} -O0 -fsanitize=address "$probe.c" -o "$probe" >/dev/null 2>&1; then
+    ASAN_OPTIONS=detect_leaks=1 "$probe" >/dev/null 2>"$probe.out"
+    if grep -q 'detected memory leaks' "$probe.out"; then leaks=1; fi
+fi
+if [ "$leaks" = 1 ]; then
+    echo "lsan: works here: leaks fail the asan runs (detect_leaks=1)"
+else
+    echo "lsan: does not work here: asan runs with detect_leaks=0"
+fi
+ASAN_OPTIONS="detect_leaks=$leaks:abort_on_error=0:detect_stack_use_after_return=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+export ASAN_OPTIONS UBSAN_OPTIONS
+
+# ---- 2. unit ---------------------------------------------------------------------
+if [ "$rel_ok" = 1 ]; then unit release; else cannot "unit (release)" "the release build failed"; fi
+if [ "$asan_ok" = 1 ]; then unit asan; else cannot "unit (asan)" "the asan build failed"; fi
+
+# ---- 3. golden ------------------------------------------------------------------
+if [ "$rel_ok" = 1 ]; then
+    suite "golden (release)" golden sh tests/golden/run.sh build/release/vouch
+else
+    cannot "golden (release)" "no release binary"
+fi
+if [ "$asan_ok" = 1 ]; then
+    suite "golden (asan)" golden sh tests/golden/run.sh build/asan/vouch
+else
+    cannot "golden (asan)" "no asan binary"
+fi
+
+# ---- 4. docs --------------------------------------------------------------------
+if [ "$rel_ok" = 1 ]; then
+    suite "docs (release)" docs sh tests/docs.sh build/release/vouch
+else
+    cannot "docs (release)" "no release binary"
+fi
+if [ "$asan_ok" = 1 ]; then
+    suite "docs (asan)" docs sh tests/docs.sh build/asan/vouch
+else
+    cannot "docs (asan)" "no asan binary"
+fi
+
+# ---- 5. reference ---------------------------------------------------------------
+if [ "$rel_ok" = 1 ]; then
+    suite "reference (release)" reference sh tests/reference.sh build/release/vouch
+else
+    cannot "reference (release)" "no release binary"
+fi
+
+# ---- summary --------------------------------------------------------------------
+variants=""
+[ "$rel_ok" = 1 ] && variants=release
+[ "$asan_ok" = 1 ] && variants=${variants:+$variants+}asan
+extra=""
+[ -n "$broken" ] && extra="; could not run:$broken"
+echo "vouch tests: $passed passed, $failed failed (unit $n_unit, golden $n_golden, docs $n_docs, reference $n_reference; variants ${variants:-none}$extra)"
+[ "$failed" -eq 0 ] && [ -z "$broken" ]
