@@ -24,7 +24,8 @@ mkdir -p "$logs" || exit 2
 jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 case $jobs in ''|*[!0-9]*) jobs=2 ;; esac
 if command -v timeout >/dev/null 2>&1; then tmo="timeout 600"; else tmo=""; fi
-if [ "${CI:-}" = true ]; then context=120; else context=40; fi
+# How much of a failing log to show: more in CI, where nobody can look later.
+if [ "${CI:-}" = true ]; then context=120; detail=600; else context=40; detail=150; fi
 
 passed=0
 failed=0
@@ -131,7 +132,11 @@ suite() {
     fi
     set -- $counts
     if [ "$2" -ne 0 ] || [ "$st" -ne 0 ]; then
-        grep -v "^$prefix: [0-9]* passed, [0-9]* failed\$" "$log" | head -n 400 | sed 's/^/    /'
+        grep -v "^$prefix: [0-9]* passed, [0-9]* failed\$" "$log" > "$log.details"
+        head -n "$detail" "$log.details" | sed 's/^/    /'
+        if [ "$(wc -l < "$log.details")" -gt "$detail" ]; then
+            echo "    ... (the rest is in $log)"
+        fi
         if [ "$2" -eq 0 ]; then
             echo "$name: exited $st"
             failed=$((failed + 1))

@@ -127,7 +127,7 @@ static void reference_pack_compiles_and_verifies(void **state)
     int r1 = find_rule(p, "R1_access_review_fresh");
     assert_int_equal(r1, 0);
     assert_int_equal(p->rules[r1].severity, SEV_HIGH);
-    assert_int_equal(p->rules[r1].line, 7);
+    assert_int_equal(p->rules[r1].line, 8);
     assert_int_equal(p->rules[r1].col, 1);
 
     /* R1's evidence probe: framework and control bound to the outer soa
@@ -203,7 +203,7 @@ static void unknown_field_with_hint(void **state)
                  "  for s in soa where s.aplicable\n"
                  "  require true\n"
                  "}\n",
-                 "fact `soa` has no field `aplicable`", "did you mean `applicable`?", 3, 22);
+                 "fact `soa` has no field `aplicable`", "did you mean `applicable`?", 3, 24);
 }
 
 static void date_compared_with_text(void **state)
