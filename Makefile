@@ -80,8 +80,7 @@ $(DEPS_STAMP):
 $(GEN)/parser.c $(GEN)/parser.h: $(GEN)/parser.stamp ;
 $(GEN)/parser.stamp: grammar/parser.y | $(DEPS_STAMP)
 	@mkdir -p $(GEN)
-	cp grammar/parser.y $(GEN)/parser.y
-	$(LEMON) -q -T/usr/share/lemon/lempar.c -d$(GEN) $(GEN)/parser.y
+	$(LEMON) -q -T/usr/share/lemon/lempar.c -d$(GEN) grammar/parser.y
 	@touch $@
 
 $(GEN)/lexer.c: grammar/lexer.re $(GEN)/parser.stamp | $(DEPS_STAMP)

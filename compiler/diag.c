@@ -143,27 +143,28 @@ void diag_render(const vouch_diag *d, FILE *out)
         fprintf(out, "   = hint: %s\n", d->hint);
 }
 
-/* Levenshtein distance of a[0..n) and b[0..m), both at most 63 bytes. */
+/* Edit distance of a[0..n) and b[0..m), both at most 63 bytes, counting
+ * an insertion, a deletion, a substitution or a swap of two neighbours as
+ * one edit (optimal string alignment), so `sao` is one edit from `soa`. */
 static size_t edit_distance(const char *a, size_t n, const char *b, size_t m)
 {
-    size_t row[64], i, j;
+    size_t d[64][64], i, j;
+    for (i = 0; i <= n; i++)
+        d[i][0] = i;
     for (j = 0; j <= m; j++)
-        row[j] = j;
-    for (i = 1; i <= n; i++) {
-        size_t diag = row[0];
-        row[0] = i;
+        d[0][j] = j;
+    for (i = 1; i <= n; i++)
         for (j = 1; j <= m; j++) {
-            size_t up = row[j];
-            size_t best = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
+            size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            if (d[i - 1][j] + 1 < best)
+                best = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < best)
+                best = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
+                best = d[i - 2][j - 2] + 1;
+            d[i][j] = best;
         }
-    }
-    return row[m];
+    return d[n][m];
 }
 
 const char *diag_closest(const char *word, size_t n, const char *const *candidates, size_t ncand)

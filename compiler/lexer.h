@@ -43,7 +43,10 @@ typedef struct lexer {
 void lex_init(lexer *lx, const vouch_source *src, diag_sink *diag);
 /* Reads the next token into *t. Bad characters, unterminated strings and
  * malformed numbers are reported through the diag sink and skipped, so
- * lexing always makes progress and always ends. Returns t->type. */
+ * lexing always makes progress and always ends. Returns t->type.
+ * (A malformed number such as `92days` is returned as an INT after the
+ * report, and an unterminated string as the token it would have been,
+ * so the parser does not add a second error.) */
 int lex_next(lexer *lx, lex_token *t);
 
 /* Unescapes a string token's body (the bytes between its delimiters:

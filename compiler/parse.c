@@ -148,6 +148,12 @@ static int starts_expr(int type)
     }
 }
 
+/* The keywords are declared as one run, TK_PACK .. TK_PERIOD (parser.y). */
+static int is_keyword(int type)
+{
+    return type >= TK_PACK && type <= TK_PERIOD;
+}
+
 /* Operators that may continue any complete expression: listing them in
  * every hint would only hide what is really missing. */
 static int continues_expr(int type)
@@ -188,9 +194,12 @@ static void expected_hint(const parse_state *ps, char *buf, size_t size)
     buf[0] = '\0';
     if (ps->expected[TK_INT])
         items[n++] = "an expression";
-    for (t = 0; t < PARSE_MAX_TOKENS; t++) {
+    for (t = 1; t < PARSE_MAX_TOKENS; t++) {
         const char *s;
         if (!ps->expected[t] || (ps->expected[TK_INT] && starts_expr(t)))
+            continue;
+        /* Where a name goes, any keyword may be one: "a name" says it. */
+        if (ps->expected[TK_ID] && is_keyword(t))
             continue;
         if (continues_expr(t)) {
             ops = 1;

@@ -60,7 +60,8 @@ static void ps_syntax_error(parse_state *ps, void *parser);
 %syntax_error { ps_syntax_error(ps, yypParser); }
 %stack_overflow { ps->overflow = 1; }
 
-/* Token codes, in a fixed order (the lexer and parse.c use the names). */
+/* Token codes, in a fixed order (the lexer and parse.c use the names).
+ * parse.c relies on the keywords being one run, PACK .. PERIOD. */
 %token ID INT DATE DUR STRING INTERP_START INTERP_MID INTERP_END.
 %token PACK VERSION IMPORT FACT KEY ENUM RULE SEVERITY MAPS.
 %token FOR IN WHERE REQUIRE SUBJECT ELSE.

@@ -1,8 +1,8 @@
 #!/bin/sh
 # tests/run.sh: everything `make test` (and so CI) runs.
 #
-#   1. builds: ./vouch (release), the release unit tests, and the asan
-#      variant (AddressSanitizer + UBSan): build/asan/vouch and its unit tests;
+#   1. builds: ./vouch (release) and the release unit tests; the asan variant
+#      (AddressSanitizer + UBSan): build/asan/vouch and its unit tests;
 #   2. unit: every build/{release,asan}/tests/test_* (cmocka), counting the
 #      tests that passed and failed from cmocka's output;
 #   3. golden: tests/golden/*.test with the release binary, then with the asan
@@ -147,12 +147,16 @@ suite() {
 }
 
 # ---- 1. builds ------------------------------------------------------------------
+# The binaries first, then the unit tests, so a unit test that does not
+# build leaves the binary's suites running (and no stale binary is used).
 rel_ok=0
+rel_unit_ok=0
 asan_ok=0
-build release vouch && build release-unit VARIANT=release unit && rel_ok=1
-build asan VARIANT=asan unit && asan_ok=1
-[ -x build/release/vouch ] || rel_ok=0
-[ -x build/asan/vouch ] || asan_ok=0
+asan_unit_ok=0
+build release vouch && [ -x build/release/vouch ] && rel_ok=1
+build release-unit VARIANT=release unit && rel_unit_ok=1
+build asan VARIANT=asan build/asan/vouch && [ -x build/asan/vouch ] && asan_ok=1
+build asan-unit VARIANT=asan unit && asan_unit_ok=1
 
 # Does LeakSanitizer work here (it does not under some ptrace/seccomp
 # sandboxes)? One probe program, built with the same compiler.
@@ -174,8 +178,8 @@ UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTION
 export ASAN_OPTIONS UBSAN_OPTIONS
 
 # ---- 2. unit ---------------------------------------------------------------------
-if [ "$rel_ok" = 1 ]; then unit release; else cannot "unit (release)" "the release build failed"; fi
-if [ "$asan_ok" = 1 ]; then unit asan; else cannot "unit (asan)" "the asan build failed"; fi
+if [ "$rel_unit_ok" = 1 ]; then unit release; else cannot "unit (release)" "the release unit tests did not build"; fi
+if [ "$asan_unit_ok" = 1 ]; then unit asan; else cannot "unit (asan)" "the asan unit tests did not build"; fi
 
 # ---- 3. golden ------------------------------------------------------------------
 if [ "$rel_ok" = 1 ]; then

@@ -1,0 +1,1313 @@
+/*
+ * test_facts.c: the facts store (runtime/facts.c, runtime/load.c) and the
+ * value and date helpers it rests on (runtime/value.c, runtime/date.c).
+ *
+ * Programs are built by hand with vouch_program_new/alloc; stores are made
+ * with SQLite directly or with vouch_facts_load, in a temporary directory.
+ * The central check runs the same seeks three ways (hash index: repeated
+ * plans on a store without indexes; SQL with an index; SQL because the plan
+ * is not repeated) and requires identical answers.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <sqlite3.h>
+#include "facts.h"
+#include "date.h"
+#include "value.h"
+
+static char tmpdir[64];
+
+static const char *tpath(const char *name)
+{
+    static char bufs[8][256];
+    static int k;
+    char *b = bufs[k++ & 7];
+    snprintf(b, 256, "%s/%s", tmpdir, name);
+    return b;
+}
+
+#define assert_contains(hay, needle)                                                   \
+    do {                                                                               \
+        const char *h_ = (hay), *n_ = (needle);                                        \
+        if (!strstr(h_, n_))                                                           \
+            fail_msg("expected `%s` in message:\n%s", n_, h_);                         \
+    } while (0)
+
+#define assert_ok(call, err)                                                           \
+    do {                                                                               \
+        vouch_status s_ = (call);                                                      \
+        if (s_ != VOUCH_OK)                                                            \
+            fail_msg("%s failed (%d): %s", #call, (int)s_, (err).msg);                 \
+    } while (0)
+
+static int64_t D(const char *s)
+{
+    int64_t d = 0;
+    assert_int_equal(date_parse(s, strlen(s), &d), 0);
+    return d;
+}
+
+static vouch_value T(const char *s) { return vouch_text(s, strlen(s)); }
+
+static void exec_sql(const char *path, const char *sql)
+{
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    char *msg = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+        fail_msg("sql failed: %s\n%s", msg, sql);
+    sqlite3_close(db);
+}
+
+static long long query_int(const char *path, const char *sql)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    long long v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+}
+
+static void write_file(const char *path, const char *text, size_t n)
+{
+    FILE *fp = fopen(path, "wb");
+    assert_non_null(fp);
+    assert_int_equal(fwrite(text, 1, n, fp), n);
+    fclose(fp);
+}
+
+static uint64_t file_sum(const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    assert_non_null(fp);
+    uint64_t h = 1469598103934665603ull;
+    int c;
+    while ((c = fgetc(fp)) != EOF)
+        h = (h ^ (unsigned)c) * 1099511628211ull;
+    fclose(fp);
+    return h;
+}
+
+static int exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* ---- a hand-built program ------------------------------------------------ */
+
+enum { EV = 0, SOA = 1 };
+enum { E_ID, E_FW, E_CTL, E_KIND, E_ON, E_ASSET, E_RESULT, E_SCORE, E_OK, E_EVERY, E_N };
+enum { S_FW, S_CTL, S_APPLICABLE, S_JUST, S_N };
+
+static vouch_program *make_program(void)
+{
+    vouch_program *p = vouch_program_new();
+    assert_non_null(p);
+    p->nenums = 1;
+    p->enums = vouch_program_alloc(p, sizeof *p->enums);
+    p->enums[0].name = "evidence.result";
+    p->enums[0].nvalues = 2;
+    p->enums[0].values = vouch_program_alloc(p, 2 * sizeof(char *));
+    p->enums[0].values[0] = "pass";
+    p->enums[0].values[1] = "fail";
+
+    p->ntables = 2;
+    p->tables = vouch_program_alloc(p, 2 * sizeof *p->tables);
+    vouch_table_decl *t = &p->tables[EV];
+    static const struct { const char *name; uint8_t type, opt; int32_t en; } ev[E_N] = {
+        {"id", VT_INT, 0, -1},         {"framework", VT_TEXT, 0, -1},
+        {"control", VT_TEXT, 0, -1},   {"kind", VT_TEXT, 0, -1},
+        {"collected_on", VT_DATE, 0, -1}, {"asset", VT_TEXT, 1, -1},
+        {"result", VT_TEXT, 0, 0},     {"score", VT_INT, 1, -1},
+        {"ok", VT_BOOL, 0, -1},        {"every", VT_DUR, 1, -1},
+    };
+    t->name = "evidence";
+    t->ncolumns = E_N;
+    t->columns = vouch_program_alloc(p, E_N * sizeof *t->columns);
+    for (int i = 0; i < E_N; i++) {
+        t->columns[i].name = ev[i].name;
+        t->columns[i].type = ev[i].type;
+        t->columns[i].optional = ev[i].opt;
+        t->columns[i].enum_id = ev[i].en;
+    }
+    t->nkey = 1;
+    t->key = vouch_program_alloc(p, sizeof *t->key);
+    t->key[0] = E_ID;
+
+    t = &p->tables[SOA];
+    static const struct { const char *name; uint8_t type, opt; } so[S_N] = {
+        {"framework", VT_TEXT, 0}, {"control", VT_TEXT, 0},
+        {"applicable", VT_BOOL, 0}, {"justification", VT_TEXT, 1},
+    };
+    t->name = "soa";
+    t->ncolumns = S_N;
+    t->columns = vouch_program_alloc(p, S_N * sizeof *t->columns);
+    for (int i = 0; i < S_N; i++) {
+        t->columns[i].name = so[i].name;
+        t->columns[i].type = so[i].type;
+        t->columns[i].optional = so[i].opt;
+        t->columns[i].enum_id = -1;
+    }
+    t->nkey = 2;
+    t->key = vouch_program_alloc(p, 2 * sizeof *t->key);
+    t->key[0] = S_FW;
+    t->key[1] = S_CTL;
+
+    p->plans = vouch_program_alloc(p, 64 * sizeof *p->plans);
+    return p;
+}
+
+static uint32_t add_plan(vouch_program *p, uint32_t table, int mode, int repeated, uint32_t agg,
+                         const vouch_plan_term *terms, uint32_t nterms, const uint32_t *cols,
+                         uint32_t ncols)
+{
+    vouch_plan *pl = &p->plans[p->nplans];
+    pl->table = table;
+    pl->mode = (uint8_t)mode;
+    pl->repeated = (uint8_t)repeated;
+    pl->agg_column = agg;
+    pl->nterms = nterms;
+    pl->terms = vouch_program_alloc(p, (nterms + 1) * sizeof *pl->terms);
+    memcpy(pl->terms, terms, nterms * sizeof *terms);
+    for (uint32_t j = 0; j < nterms; j++)
+        if (terms[j].param + 1 > pl->nparams)
+            pl->nparams = terms[j].param + 1;
+    pl->ncolumns = ncols;
+    pl->columns = vouch_program_alloc(p, (ncols + 1) * sizeof *pl->columns);
+    if (ncols)
+        memcpy(pl->columns, cols, ncols * sizeof *cols);
+    return p->nplans++;
+}
+
+#define TERMS(...) (vouch_plan_term[]){__VA_ARGS__}, \
+    (uint32_t)(sizeof((vouch_plan_term[]){__VA_ARGS__}) / sizeof(vouch_plan_term))
+#define COLS(...) (uint32_t[]){__VA_ARGS__}, \
+    (uint32_t)(sizeof((uint32_t[]){__VA_ARGS__}) / sizeof(uint32_t))
+#define NOCOLS NULL, 0
+
+/* term: column, cmp, bound, param */
+#define B(col, cmp, param) {col, cmp, 1, param}
+#define K(col, cmp, param) {col, cmp, 0, param}
+
+static const char *EV_SCHEMA =
+    "CREATE TABLE evidence(id INTEGER PRIMARY KEY, framework TEXT NOT NULL, control TEXT NOT NULL,"
+    " kind TEXT NOT NULL, collected_on TEXT NOT NULL, asset TEXT, result TEXT NOT NULL,"
+    " score INTEGER, ok INTEGER NOT NULL, every INTEGER);"
+    "CREATE TABLE soa(framework TEXT NOT NULL, control TEXT NOT NULL, applicable INTEGER NOT NULL,"
+    " justification TEXT, PRIMARY KEY(framework, control));";
+
+static const char *FWS[] = {"F0", "F1", "F2"};
+static const char *KINDS[] = {"review", "scan", "test"};
+
+/* A deterministic store of 600 evidence rows over 3 x 6 (framework,
+ * control) keys, with NULL assets, scores and durations sprinkled in. */
+static void make_store(const char *path, int with_index)
+{
+    unlink(path);
+    exec_sql(path, EV_SCHEMA);
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+    assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO evidence VALUES (?,?,?,?,?,?,?,?,?,?)",
+                                        -1, &st, NULL), SQLITE_OK);
+    int64_t base = D("2025-06-01");
+    for (int i = 1; i <= 600; i++) {
+        char ctl[8], asset[8], day[11];
+        snprintf(ctl, sizeof ctl, "C%d", i * 7 % 6);
+        snprintf(asset, sizeof asset, "A%d", i % 5);
+        date_format(base + (i * 37) % 400, day);
+        sqlite3_bind_int(st, 1, i);
+        sqlite3_bind_text(st, 2, FWS[i % 3], -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, ctl, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 4, KINDS[(i / 3) % 3], -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, day, -1, SQLITE_TRANSIENT);
+        if (i % 4 == 0)
+            sqlite3_bind_null(st, 6);
+        else
+            sqlite3_bind_text(st, 6, asset, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 7, i % 5 == 0 ? "fail" : "pass", -1, SQLITE_STATIC);
+        if (i % 7 == 0)
+            sqlite3_bind_null(st, 8);
+        else
+            sqlite3_bind_int(st, 8, i % 11);
+        sqlite3_bind_int(st, 9, i % 2);
+        if (i % 3 == 0)
+            sqlite3_bind_null(st, 10);
+        else
+            sqlite3_bind_int(st, 10, i % 30);
+        assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    sqlite3_exec(db, "INSERT INTO soa VALUES ('F0','C0',1,NULL),('F0','C1',0,'n/a')", NULL, NULL,
+                 NULL);
+    if (with_index) {
+        sqlite3_exec(db, "CREATE INDEX ev_fcd ON evidence(framework, control, collected_on)",
+                     NULL, NULL, NULL);
+        sqlite3_exec(db, "CREATE INDEX ev_fk ON evidence(framework, kind)", NULL, NULL, NULL);
+    }
+    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    sqlite3_close(db);
+}
+
+/* ---- running seeks -------------------------------------------------------- */
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The answer of one seek as text: rows (sorted, since the two paths may
+ * return them in different orders), each value with its type. */
+static char *run(vouch_facts *f, const vouch_program *p, uint32_t plan, const vouch_value *params)
+{
+    vouch_error err;
+    const vouch_plan *pl = &p->plans[plan];
+    assert_ok(vouch_facts_seek(f, plan, params, &err), err);
+    char *lines[1024];
+    int n = 0, has;
+    uint32_t ncol = pl->mode == PLAN_ROWS || pl->mode == PLAN_EXISTS ? pl->ncolumns : 1;
+    for (;;) {
+        assert_ok(vouch_facts_next(f, plan, &has, &err), err);
+        if (!has)
+            break;
+        char line[512];
+        size_t used = 0;
+        line[0] = 0;
+        for (uint32_t i = 0; i < ncol; i++) {
+            vouch_value v;
+            char buf[128];
+            assert_ok(vouch_facts_column(f, plan, i, &v, &err), err);
+            vouch_value_format(&v, buf, sizeof buf);
+            used += (size_t)snprintf(line + used, sizeof line - used, "%s%d:%s", i ? "|" : "",
+                                     v.type, buf);
+        }
+        if (pl->mode == PLAN_EXISTS && ncol == 0)
+            snprintf(line, sizeof line, "exists");
+        assert_true(n < 1024);
+        lines[n++] = strdup(line);
+        if (pl->mode != PLAN_ROWS)
+            assert_true(n == 1);   /* at most one row */
+    }
+    /* after the end, next keeps saying no */
+    assert_ok(vouch_facts_next(f, plan, &has, &err), err);
+    assert_int_equal(has, 0);
+    qsort(lines, (size_t)n, sizeof *lines, cmp_str);
+    size_t total = 16;
+    for (int i = 0; i < n; i++)
+        total += strlen(lines[i]) + 1;
+    char *out = malloc(total);
+    size_t at = 0;
+    at += (size_t)sprintf(out, "%d rows\n", n);
+    for (int i = 0; i < n; i++) {
+        at += (size_t)sprintf(out + at, "%s\n", lines[i]);
+        free(lines[i]);
+    }
+    return out;
+}
+
+static vouch_facts *open_bind(const char *path, const vouch_program *p)
+{
+    vouch_facts *f = NULL;
+    vouch_error err;
+    assert_ok(vouch_facts_open(path, &f, &err), err);
+    assert_ok(vouch_facts_bind(f, p, &err), err);
+    return f;
+}
+
+/* The plans the comparison runs; every one is repeated (so it may be a hash
+ * plan) and has bound equality terms on (framework, control) or framework. */
+static void add_compare_plans(vouch_program *p, int repeated)
+{
+    /* 0: every row in a date window */
+    add_plan(p, EV, PLAN_ROWS, repeated, 0,
+             TERMS(B(E_FW, CMP_EQ, 0), B(E_CTL, CMP_EQ, 1), B(E_ON, CMP_GE, 2),
+                   B(E_ON, CMP_LE, 3)),
+             COLS(E_ID, E_KIND, E_ON, E_ASSET, E_RESULT, E_SCORE, E_OK, E_EVERY));
+    /* 1: exists a passing row since a bound date */
+    add_plan(p, EV, PLAN_EXISTS, repeated, 0,
+             TERMS(B(E_CTL, CMP_EQ, 1), B(E_FW, CMP_EQ, 0), K(E_RESULT, CMP_EQ, 2),
+                   B(E_ON, CMP_GE, 3)), NOCOLS);
+    /* 2: count of a kind before a constant date */
+    add_plan(p, EV, PLAN_COUNT, repeated, 0,
+             TERMS(B(E_FW, CMP_EQ, 0), B(E_CTL, CMP_EQ, 1), K(E_KIND, CMP_EQ, 2),
+                   K(E_ON, CMP_LT, 3)), NOCOLS);
+    /* 3: earliest passing date */
+    add_plan(p, EV, PLAN_MIN, repeated, E_ON,
+             TERMS(B(E_FW, CMP_EQ, 0), B(E_CTL, CMP_EQ, 1), K(E_RESULT, CMP_EQ, 2)), NOCOLS);
+    /* 4: greatest score after a bound date (scores may be none) */
+    add_plan(p, EV, PLAN_MAX, repeated, E_SCORE,
+             TERMS(B(E_FW, CMP_EQ, 0), B(E_CTL, CMP_EQ, 1), B(E_ON, CMP_GT, 2)), NOCOLS);
+    /* 5, 6: optional column == / != a bound value that may be none */
+    add_plan(p, EV, PLAN_ROWS, repeated, 0,
+             TERMS(B(E_FW, CMP_EQ, 0), B(E_CTL, CMP_EQ, 1), B(E_ASSET, CMP_EQ, 2)), COLS(E_ID));
+    add_plan(p, EV, PLAN_ROWS, repeated, 0,
+             TERMS(B(E_FW, CMP_EQ, 0), B(E_CTL, CMP_EQ, 1), B(E_ASSET, CMP_NE, 2)), COLS(E_ID));
+    /* 7: ordering against a bound value that may be none */
+    add_plan(p, EV, PLAN_COUNT, repeated, 0,
+             TERMS(B(E_FW, CMP_EQ, 0), B(E_CTL, CMP_EQ, 1), B(E_SCORE, CMP_LT, 2)), NOCOLS);
+    /* 8: another key (framework only), a constant control */
+    add_plan(p, EV, PLAN_ROWS, repeated, 0,
+             TERMS(B(E_FW, CMP_EQ, 0), K(E_CTL, CMP_EQ, 1)), COLS(E_ID, E_CTL, E_ON));
+    /* 9: the shape of 2 (shares its hash spec) with other constant values */
+    add_plan(p, EV, PLAN_COUNT, repeated, 0,
+             TERMS(B(E_FW, CMP_EQ, 0), B(E_CTL, CMP_EQ, 1), K(E_KIND, CMP_EQ, 2),
+                   K(E_ON, CMP_LT, 3)), NOCOLS);
+    /* 10: least score among rows with a constant bool */
+    add_plan(p, EV, PLAN_MIN, repeated, E_SCORE,
+             TERMS(B(E_FW, CMP_EQ, 0), B(E_CTL, CMP_EQ, 1), K(E_OK, CMP_EQ, 2)), NOCOLS);
+    /* 11: exists with a constant != and constant window, reading columns */
+    add_plan(p, EV, PLAN_EXISTS, repeated, 0,
+             TERMS(B(E_FW, CMP_EQ, 0), B(E_CTL, CMP_EQ, 1), K(E_KIND, CMP_NE, 2),
+                   K(E_ON, CMP_GE, 3), K(E_ON, CMP_LE, 4)), COLS(E_FW, E_CTL));
+    /* 12: duration and bound strict range, all rows */
+    add_plan(p, EV, PLAN_ROWS, repeated, 0,
+             TERMS(B(E_FW, CMP_EQ, 0), B(E_CTL, CMP_EQ, 1), B(E_ON, CMP_GT, 2),
+                   B(E_ON, CMP_LT, 3), B(E_EVERY, CMP_GE, 4)), COLS(E_EVERY, E_ID));
+}
+
+#define NPLANS 13
+
+/* Runs the grid of seeks for plan i and returns all answers, concatenated. */
+static char *grid(vouch_facts *f, const vouch_program *p, uint32_t plan)
+{
+    static const char *ctls[] = {"C0", "C1", "C2", "C3", "C4", "C5", "zz"};
+    static const char *fws[] = {"F0", "F1", "F2", "nope"};
+    static const char *days[][2] = {
+        {"2025-06-01", "2025-09-30"}, {"2025-10-01", "2025-12-31"}, {"2026-01-01", "2026-03-31"},
+        {"2025-01-01", "2027-01-01"}, {"2026-03-31", "2026-03-01"}, {"2025-08-08", "2025-08-08"},
+    };
+    size_t cap = 1 << 16, len = 0;
+    char *all = malloc(cap);
+    all[0] = 0;
+    for (size_t a = 0; a < sizeof fws / sizeof *fws; a++)
+        for (size_t b = 0; b < sizeof ctls / sizeof *ctls; b++)
+            for (size_t d = 0; d < sizeof days / sizeof *days; d++) {
+                vouch_value pv[6];
+                vouch_value fw = T(fws[a]), ctl = T(ctls[b]);
+                vouch_value d0 = vouch_date(D(days[d][0])), d1 = vouch_date(D(days[d][1]));
+                int variants = 1;
+                switch (plan) {
+                case 0: pv[0] = fw; pv[1] = ctl; pv[2] = d0; pv[3] = d1; break;
+                case 1: pv[0] = fw; pv[1] = ctl; pv[2] = T("pass"); pv[3] = d0; break;
+                case 2: pv[0] = fw; pv[1] = ctl; pv[2] = T("scan"); pv[3] = vouch_date(D("2026-01-01")); break;
+                case 3: pv[0] = fw; pv[1] = ctl; pv[2] = T("pass"); break;
+                case 4: pv[0] = fw; pv[1] = ctl; pv[2] = d0; break;
+                case 5:
+                case 6:
+                case 7: pv[0] = fw; pv[1] = ctl; pv[2] = vouch_none(); variants = 3; break;
+                case 8: pv[0] = fw; pv[1] = ctl; break;
+                case 9: pv[0] = fw; pv[1] = ctl; pv[2] = T("review"); pv[3] = vouch_date(D("2025-12-01")); break;
+                case 10: pv[0] = fw; pv[1] = ctl; pv[2] = vouch_bool(d & 1); break;
+                case 11: pv[0] = fw; pv[1] = ctl; pv[2] = T("review"); pv[3] = vouch_date(D("2026-02-01")); pv[4] = vouch_date(D("2026-03-15")); break;
+                case 12: pv[0] = fw; pv[1] = ctl; pv[2] = d0; pv[3] = d1; pv[4] = vouch_dur(10); break;
+                }
+                for (int v = 0; v < variants; v++) {
+                    if (plan >= 5 && plan <= 7)
+                        pv[2] = v == 0 ? vouch_none() : plan == 7 ? vouch_int(3 * v) : T(v == 1 ? "A1" : "A3");
+                    char *ans = run(f, p, plan, pv);
+                    size_t n = strlen(ans);
+                    while (len + n + 64 > cap) {
+                        cap *= 2;
+                        all = realloc(all, cap);
+                    }
+                    len += (size_t)sprintf(all + len, "[%zu %zu %zu %d] %s", a, b, d, v, ans);
+                    free(ans);
+                }
+            }
+    return all;
+}
+
+static void test_paths_agree(void **state)
+{
+    const char *noidx = tpath("noidx.db"), *idx = tpath("idx.db");
+    make_store(noidx, 0);
+    make_store(idx, 1);
+    vouch_program *rep = make_program(), *once = make_program();
+    add_compare_plans(rep, 1);
+    add_compare_plans(once, 0);
+    assert_int_equal(rep->nplans, NPLANS);
+
+    vouch_facts *fh = open_bind(noidx, rep);   /* hash */
+    vouch_facts *fs = open_bind(idx, rep);     /* sql through an index */
+    vouch_facts *fo = open_bind(noidx, once);  /* sql, not repeated */
+    for (uint32_t i = 0; i < NPLANS; i++) {
+        if (strncmp(vouch_facts_describe(fh, i), "hash: ", 6) != 0)
+            fail_msg("plan %u: expected a hash plan, got %s", i, vouch_facts_describe(fh, i));
+        if (strncmp(vouch_facts_describe(fs, i), "sql: ", 5) != 0)
+            fail_msg("plan %u: expected an sql plan, got %s", i, vouch_facts_describe(fs, i));
+        assert_int_equal(strncmp(vouch_facts_describe(fo, i), "sql: ", 5), 0);
+    }
+    vouch_facts_stats st;
+    vouch_facts_get_stats(fh, &st);
+    assert_int_equal(st.hash_plans, NPLANS);
+    assert_int_equal(st.sql_plans, 0);
+    vouch_facts_get_stats(fs, &st);
+    assert_int_equal(st.sql_plans, NPLANS);
+    assert_int_equal(st.hash_plans, 0);
+
+    for (uint32_t i = 0; i < NPLANS; i++) {
+        char *h = grid(fh, rep, i), *s = grid(fs, rep, i), *o = grid(fo, once, i);
+        if (strcmp(h, s) != 0 || strcmp(s, o) != 0) {
+            /* show the first difference */
+            size_t k = 0;
+            while (h[k] && h[k] == s[k])
+                k++;
+            size_t from = k > 200 ? k - 200 : 0;
+            fail_msg("plan %u differs (%s) at %zu:\nhash: %.400s\nsql:  %.400s", i,
+                     vouch_facts_describe(fh, i), k, h + from, s + from);
+        }
+        assert_true(strlen(h) > 100);
+        free(h);
+        free(s);
+        free(o);
+    }
+    vouch_facts_get_stats(fh, &st);
+    assert_true(st.seeks > 1000);
+    assert_true(st.rows > 100);
+
+    /* Some answers by hand, to be sure all three are not equally wrong. */
+    vouch_value pv[5] = {T("F0"), T("C0"), T("pass")};
+    char *a = run(fh, rep, 3, pv);
+    sqlite3 *db;
+    sqlite3_stmt *q;
+    assert_int_equal(sqlite3_open(noidx, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT min(collected_on), count(*) FROM evidence "
+                                            "WHERE framework='F0' AND control='C0' AND result='pass'",
+                                        -1, &q, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    char want[64];
+    snprintf(want, sizeof want, "1 rows\n%d:%s\n", VT_DATE, sqlite3_column_text(q, 0));
+    assert_true(sqlite3_column_int(q, 1) > 5);
+    assert_string_equal(a, want);
+    free(a);
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+
+    pv[0] = T("nope");
+    a = run(fh, rep, 3, pv);                   /* min over nothing: none */
+    snprintf(want, sizeof want, "1 rows\n%d:none\n", VT_NONE);
+    assert_string_equal(a, want);
+    free(a);
+    a = run(fh, rep, 2, (vouch_value[]){T("nope"), T("C0"), T("scan"), vouch_date(0)});
+    snprintf(want, sizeof want, "1 rows\n%d:0\n", VT_INT);
+    assert_string_equal(a, want);
+    free(a);
+
+    /* Rebinding starts over and gives the same answers. */
+    vouch_error err;
+    assert_ok(vouch_facts_bind(fh, rep, &err), err);
+    char *h = grid(fh, rep, 0), *s = grid(fs, rep, 0);
+    assert_string_equal(h, s);
+    free(h);
+    free(s);
+
+    vouch_facts_close(fh);
+    vouch_facts_close(fs);
+    vouch_facts_close(fo);
+    vouch_program_free(rep);
+    vouch_program_free(once);
+}
+
+/* none in terms: == none matches absent values, != none present ones, an
+ * ordering with none nothing; a required column never equals none. */
+static void test_none_semantics(void **state)
+{
+    const char *path = tpath("none.db");
+    make_store(path, 0);
+    for (int repeated = 0; repeated < 2; repeated++) {
+        vouch_program *p = make_program();
+        uint32_t eq = add_plan(p, EV, PLAN_COUNT, repeated, 0,
+                               TERMS(B(E_FW, CMP_EQ, 0), B(E_ASSET, CMP_EQ, 1)), NOCOLS);
+        uint32_t ne = add_plan(p, EV, PLAN_COUNT, repeated, 0,
+                               TERMS(B(E_FW, CMP_EQ, 0), B(E_ASSET, CMP_NE, 1)), NOCOLS);
+        uint32_t lt = add_plan(p, EV, PLAN_COUNT, repeated, 0,
+                               TERMS(B(E_FW, CMP_EQ, 0), B(E_SCORE, CMP_GE, 1)), NOCOLS);
+        uint32_t req = add_plan(p, EV, PLAN_COUNT, repeated, 0,
+                                TERMS(B(E_FW, CMP_EQ, 0), B(E_KIND, CMP_EQ, 1)), NOCOLS);
+        uint32_t reqne = add_plan(p, EV, PLAN_COUNT, repeated, 0,
+                                  TERMS(B(E_FW, CMP_EQ, 0), B(E_KIND, CMP_NE, 1)), NOCOLS);
+        vouch_facts *f = open_bind(path, p);
+        if (repeated)
+            assert_int_equal(strncmp(vouch_facts_describe(f, eq), "hash", 4), 0);
+        long long absent = query_int(path, "SELECT count(*) FROM evidence WHERE framework='F1' "
+                                           "AND asset IS NULL");
+        long long present = query_int(path, "SELECT count(*) FROM evidence WHERE "
+                                            "framework='F1' AND asset IS NOT NULL");
+        assert_true(absent > 0 && present > 0);
+        char want[64];
+        vouch_value pv[2] = {T("F1"), vouch_none()};
+        char *a = run(f, p, eq, pv);
+        snprintf(want, sizeof want, "1 rows\n%d:%lld\n", VT_INT, absent);
+        assert_string_equal(a, want);
+        free(a);
+        a = run(f, p, ne, pv);
+        snprintf(want, sizeof want, "1 rows\n%d:%lld\n", VT_INT, present);
+        assert_string_equal(a, want);
+        free(a);
+        a = run(f, p, lt, pv);
+        snprintf(want, sizeof want, "1 rows\n%d:0\n", VT_INT);
+        assert_string_equal(a, want);
+        free(a);
+        a = run(f, p, req, pv);
+        assert_string_equal(a, want);
+        free(a);
+        a = run(f, p, reqne, pv);   /* every F1 row: kind is never none */
+        snprintf(want, sizeof want, "1 rows\n%d:%lld\n", VT_INT, absent + present);
+        assert_string_equal(a, want);
+        free(a);
+        vouch_facts_close(f);
+        vouch_program_free(p);
+    }
+}
+
+/* A seek's parameters may die right after the seek: the store copies them. */
+static void test_params_copied(void **state)
+{
+    const char *path = tpath("copy.db");
+    make_store(path, 0);
+    for (int repeated = 0; repeated < 2; repeated++) {
+        vouch_program *p = make_program();
+        uint32_t pl = add_plan(p, EV, PLAN_ROWS, repeated, 0,
+                               TERMS(B(E_FW, CMP_EQ, 0), B(E_CTL, CMP_EQ, 1),
+                                     B(E_ASSET, CMP_NE, 2)), COLS(E_ID));
+        vouch_facts *f = open_bind(path, p);
+        vouch_error err;
+        char fw[8] = "F2", ctl[8] = "C3", as[8] = "A1";
+        vouch_value pv[3] = {T(fw), T(ctl), T(as)};
+        assert_ok(vouch_facts_seek(f, pl, pv, &err), err);
+        strcpy(fw, "XX");
+        strcpy(ctl, "YY");
+        strcpy(as, "ZZ");
+        int has, n = 0;
+        for (;;) {
+            assert_ok(vouch_facts_next(f, pl, &has, &err), err);
+            if (!has)
+                break;
+            n++;
+        }
+        long long want = query_int(path, "SELECT count(*) FROM evidence WHERE framework='F2' AND "
+                                         "control='C3' AND asset IS NOT 'A1'");
+        assert_int_equal(n, want);
+        assert_true(n > 0);
+        /* reset releases; a column read then is an error, not a crash */
+        vouch_facts_reset(f, pl);
+        vouch_value v;
+        assert_int_equal(vouch_facts_column(f, pl, 0, &v, &err), VOUCH_ERUNTIME);
+        vouch_facts_close(f);
+        vouch_program_free(p);
+    }
+}
+
+static void test_open_errors(void **state)
+{
+    vouch_facts *f = NULL;
+    vouch_error err;
+    const char *missing = tpath("missing.db");
+    assert_int_equal(vouch_facts_open(missing, &f, &err), VOUCH_EINPUT);
+    assert_null(f);
+    assert_contains(err.msg, "cannot open facts store");
+    assert_contains(err.msg, missing);
+    assert_contains(err.msg, "no such file");
+    assert_false(exists(missing));   /* SQLite did not create it */
+
+    const char *junk = tpath("junk.db");
+    const char text[] = "framework,control\nnot,a database at all, just text\n";
+    char big[8192];
+    for (size_t i = 0; i < sizeof big; i++)
+        big[i] = text[i % (sizeof text - 1)];
+    write_file(junk, big, sizeof big);
+    assert_int_equal(vouch_facts_open(junk, &f, &err), VOUCH_EINPUT);
+    assert_contains(err.msg, junk);
+    assert_contains(err.msg, "not a SQLite database");
+
+    const char *empty = tpath("empty.db");
+    write_file(empty, "", 0);
+    assert_int_equal(vouch_facts_open(empty, &f, &err), VOUCH_EINPUT);
+    assert_contains(err.msg, "empty");
+
+    assert_int_equal(vouch_facts_open(tmpdir, &f, &err), VOUCH_EINPUT);
+    assert_contains(err.msg, "directory");
+}
+
+static void test_schema_errors(void **state)
+{
+    vouch_facts *f;
+    vouch_error err;
+    vouch_program *p = make_program();
+    add_plan(p, SOA, PLAN_ROWS, 0, 0, TERMS(K(S_APPLICABLE, CMP_EQ, 0)), COLS(S_FW));
+
+    /* no soa table */
+    const char *path = tpath("schema1.db");
+    unlink(path);
+    exec_sql(path, "CREATE TABLE evidence(id INTEGER PRIMARY KEY)");
+    assert_ok(vouch_facts_open(path, &f, &err), err);
+    assert_int_equal(vouch_facts_bind(f, p, &err), VOUCH_EINPUT);
+    assert_contains(err.msg, "`soa`");
+    assert_contains(err.msg, "vouch load");
+    assert_string_equal(vouch_facts_describe(f, 0), "unbound");
+    vouch_facts_close(f);
+
+    /* soa lacks a declared column */
+    path = tpath("schema2.db");
+    unlink(path);
+    exec_sql(path, "CREATE TABLE soa(framework TEXT, control TEXT, applicable INTEGER)");
+    assert_ok(vouch_facts_open(path, &f, &err), err);
+    assert_int_equal(vouch_facts_bind(f, p, &err), VOUCH_EINPUT);
+    assert_contains(err.msg, "`soa`");
+    assert_contains(err.msg, "`justification`");
+    assert_contains(err.msg, "vouch load");
+    vouch_facts_close(f);
+
+    /* extra columns in the store are fine, and names match case-insensitively */
+    path = tpath("schema3.db");
+    unlink(path);
+    exec_sql(path, "CREATE TABLE soa(Framework TEXT, control TEXT, applicable INTEGER,"
+                   " justification TEXT, extra BLOB); INSERT INTO soa VALUES"
+                   " ('F','C',1,NULL,x'00')");
+    f = open_bind(path, p);
+    char *a = run(f, p, 0, (vouch_value[]){vouch_bool(1)});
+    char want[64];
+    snprintf(want, sizeof want, "1 rows\n%d:F\n", VT_TEXT);
+    assert_string_equal(a, want);
+    free(a);
+    vouch_facts_close(f);
+    vouch_program_free(p);
+}
+
+/* Stored values that do not fit the declared type are errors naming the
+ * table, column and row (and the value), on both paths. */
+static void test_bad_stored_values(void **state)
+{
+    const char *path = tpath("bad.db");
+    unlink(path);
+    exec_sql(path, EV_SCHEMA);
+    exec_sql(path, "INSERT INTO evidence VALUES (1,'F','C','k','2026-01-05',NULL,'pass',1,1,NULL);"
+                   "INSERT INTO evidence VALUES (2,'F','C','k','2026-13-01',NULL,'pass',2,1,NULL);"
+                   "INSERT INTO evidence VALUES (3,'G','C','k','2026-01-05',NULL,'pass','abc',1,NULL);"
+                   "INSERT INTO evidence VALUES (4,'H','C','k','2026-01-05',NULL,'maybe',1,1,NULL);"
+                   "INSERT INTO evidence VALUES (5,'I','C','k','2026-01-05',NULL,'pass',1,7,NULL);");
+    for (int repeated = 0; repeated < 2; repeated++) {
+        vouch_program *p = make_program();
+        uint32_t on = add_plan(p, EV, PLAN_ROWS, repeated, 0, TERMS(B(E_FW, CMP_EQ, 0)),
+                               COLS(E_ON));
+        uint32_t sc = add_plan(p, EV, PLAN_ROWS, repeated, 0,
+                               TERMS(B(E_FW, CMP_EQ, 0), B(E_CTL, CMP_EQ, 1)), COLS(E_SCORE));
+        uint32_t rs = add_plan(p, EV, PLAN_ROWS, repeated, 0,
+                               TERMS(B(E_CTL, CMP_EQ, 0), B(E_FW, CMP_EQ, 1)), COLS(E_RESULT));
+        uint32_t ok = add_plan(p, EV, PLAN_ROWS, repeated, 0,
+                               TERMS(B(E_KIND, CMP_EQ, 0), B(E_FW, CMP_EQ, 1)), COLS(E_OK));
+        vouch_facts *f = open_bind(path, p);
+        vouch_error err;
+        vouch_value v;
+        int has = 0;
+        vouch_status s;
+
+        /* date */
+        s = vouch_facts_seek(f, on, (vouch_value[]){T("F")}, &err);
+        while (s == VOUCH_OK && (s = vouch_facts_next(f, on, &has, &err)) == VOUCH_OK && has)
+            s = vouch_facts_column(f, on, 0, &v, &err);
+        assert_int_equal(s, VOUCH_ERUNTIME);
+        assert_contains(err.msg, "evidence.collected_on");
+        assert_contains(err.msg, "2026-13-01");
+        assert_contains(err.msg, "rowid 2");
+        /* a hash plan repeats its error without rescanning */
+        if (repeated) {
+            assert_int_equal(vouch_facts_seek(f, on, (vouch_value[]){T("G")}, &err),
+                             VOUCH_ERUNTIME);
+            assert_contains(err.msg, "2026-13-01");
+        }
+        /* text in an int column */
+        s = vouch_facts_seek(f, sc, (vouch_value[]){T("G"), T("C")}, &err);
+        while (s == VOUCH_OK && (s = vouch_facts_next(f, sc, &has, &err)) == VOUCH_OK && has)
+            s = vouch_facts_column(f, sc, 0, &v, &err);
+        assert_int_equal(s, VOUCH_ERUNTIME);
+        assert_contains(err.msg, "evidence.score");
+        assert_contains(err.msg, "abc");
+        assert_contains(err.msg, "rowid 3");
+        /* not an enum member */
+        s = vouch_facts_seek(f, rs, (vouch_value[]){T("C"), T("H")}, &err);
+        while (s == VOUCH_OK && (s = vouch_facts_next(f, rs, &has, &err)) == VOUCH_OK && has)
+            s = vouch_facts_column(f, rs, 0, &v, &err);
+        assert_int_equal(s, VOUCH_ERUNTIME);
+        assert_contains(err.msg, "evidence.result");
+        assert_contains(err.msg, "maybe");
+        /* a bool that is not 0/1 */
+        s = vouch_facts_seek(f, ok, (vouch_value[]){T("k"), T("I")}, &err);
+        while (s == VOUCH_OK && (s = vouch_facts_next(f, ok, &has, &err)) == VOUCH_OK && has)
+            s = vouch_facts_column(f, ok, 0, &v, &err);
+        assert_int_equal(s, VOUCH_ERUNTIME);
+        assert_contains(err.msg, "evidence.ok");
+        vouch_facts_close(f);
+        vouch_program_free(p);
+    }
+}
+
+/* Enum values come back as the program's own member strings, and stored
+ * integers in int columns written as text are accepted. */
+static void test_conversions(void **state)
+{
+    const char *path = tpath("conv.db");
+    unlink(path);
+    exec_sql(path, "CREATE TABLE evidence(id, framework, control, kind, collected_on, asset,"
+                   " result, score, ok, every);"
+                   "INSERT INTO evidence VALUES ('7','F','C','k','2026-01-05',NULL,'fail','-12',"
+                   "'1','30')");
+    for (int repeated = 0; repeated < 2; repeated++) {
+        vouch_program *p = make_program();
+        uint32_t pl = add_plan(p, EV, PLAN_ROWS, repeated, 0, TERMS(B(E_FW, CMP_EQ, 0)),
+                               COLS(E_ID, E_RESULT, E_SCORE, E_OK, E_EVERY, E_ON, E_ASSET));
+        vouch_facts *f = open_bind(path, p);
+        vouch_error err;
+        int has;
+        vouch_value v;
+        assert_ok(vouch_facts_seek(f, pl, (vouch_value[]){T("F")}, &err), err);
+        assert_ok(vouch_facts_next(f, pl, &has, &err), err);
+        assert_int_equal(has, 1);
+        assert_ok(vouch_facts_column(f, pl, 0, &v, &err), err);
+        assert_int_equal(v.type, VT_INT);
+        assert_int_equal(v.u.i, 7);
+        assert_ok(vouch_facts_column(f, pl, 1, &v, &err), err);
+        assert_int_equal(v.type, VT_TEXT);
+        assert_ptr_equal(v.u.s, p->enums[0].values[1]);
+        assert_ok(vouch_facts_column(f, pl, 2, &v, &err), err);
+        assert_int_equal(v.u.i, -12);
+        assert_ok(vouch_facts_column(f, pl, 3, &v, &err), err);
+        assert_int_equal(v.type, VT_BOOL);
+        assert_int_equal(v.u.i, 1);
+        assert_ok(vouch_facts_column(f, pl, 4, &v, &err), err);
+        assert_int_equal(v.type, VT_DUR);
+        assert_int_equal(v.u.i, 30);
+        assert_ok(vouch_facts_column(f, pl, 5, &v, &err), err);
+        assert_int_equal(v.type, VT_DATE);
+        assert_int_equal(v.u.i, D("2026-01-05"));
+        assert_ok(vouch_facts_column(f, pl, 6, &v, &err), err);
+        assert_int_equal(v.type, VT_NONE);
+        assert_int_equal(vouch_facts_column(f, pl, 7, &v, &err), VOUCH_ERUNTIME);
+        vouch_facts_close(f);
+        vouch_program_free(p);
+    }
+}
+
+/* ---- loading ---------------------------------------------------------------- */
+
+static const char *HEADER = "id,framework,control,kind,collected_on,asset,result,score,ok,every\n";
+
+static vouch_status load1(const char *db, const vouch_program *p, const char *csv,
+                          vouch_error *err, int replace)
+{
+    const char *paths[1] = {csv};
+    vouch_load_options opt = {replace};
+    return vouch_facts_load(db, p, paths, 1, &opt, err);
+}
+
+static int temp_leftovers(void)
+{
+    DIR *d = opendir(tmpdir);
+    struct dirent *e;
+    int n = 0;
+    while ((e = readdir(d)) != NULL)
+        n += strstr(e->d_name, ".tmp-") != NULL;
+    closedir(d);
+    return n;
+}
+
+static void test_load_good(void **state)
+{
+    vouch_program *p = make_program();
+    add_plan(p, EV, PLAN_EXISTS, 1, 0,
+             TERMS(B(E_FW, CMP_EQ, 0), B(E_CTL, CMP_EQ, 1), K(E_RESULT, CMP_EQ, 2),
+                   B(E_ON, CMP_GE, 3)), NOCOLS);
+    add_plan(p, EV, PLAN_COUNT, 1, 0, TERMS(B(E_ASSET, CMP_EQ, 0)), NOCOLS);
+    const char *db = tpath("load.db"), *csv = tpath("evidence.csv");
+    unlink(db);
+    /* quoted fields with commas, doubled quotes and a line break; CRLF;
+     * bools, durations, optional cells left empty; a BOM */
+    const char text[] =
+        "\xef\xbb\xbfid,framework,control,kind,collected_on,asset,result,score,ok,every\r\n"
+        "1,F0,C0,\"review, \"\"quarterly\"\"\nsecond line\",2026-01-05,A1,pass,3,Yes,92d\r\n"
+        "2,F0,C0,scan,2026-02-05,,fail,,no,2w\r\n"
+        "\"3\",F1,\"C1\",scan,2024-02-29,A2,pass,-4,TRUE,5\r\n"
+        "4,F1,C1,scan,2024-03-01,A2,pass,9223372036854775807,0,\r\n";
+    write_file(csv, text, sizeof text - 1);
+    vouch_error err;
+    assert_ok(load1(db, p, csv, &err, 0), err);
+    assert_true(exists(db));
+    assert_int_equal(temp_leftovers(), 0);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM evidence"), 4);
+    assert_int_equal(query_int(db, "SELECT every FROM evidence WHERE id = 2"), 14);
+    assert_int_equal(query_int(db, "SELECT every FROM evidence WHERE id = 1"), 92);
+    assert_int_equal(query_int(db, "SELECT every FROM evidence WHERE id = 3"), 5);
+    assert_int_equal(query_int(db, "SELECT every IS NULL FROM evidence WHERE id = 4"), 1);
+    assert_int_equal(query_int(db, "SELECT sum(ok) FROM evidence"), 2);
+    assert_int_equal(query_int(db, "SELECT asset IS NULL AND score IS NULL FROM evidence "
+                                   "WHERE id = 2"), 1);
+    assert_int_equal(query_int(db, "SELECT kind = 'review, \"quarterly\"' || char(10) || "
+                                   "'second line' FROM evidence WHERE id = 1"), 1);
+    assert_int_equal(query_int(db, "SELECT collected_on = '2024-02-29' FROM evidence "
+                                   "WHERE id = 3"), 1);
+    assert_int_equal(query_int(db, "SELECT score FROM evidence WHERE id = 4"), INT64_MAX);
+    /* the created table has the declared key and checks */
+    assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_master WHERE sql LIKE "
+                                   "'%CHECK(\"result\" IN (''pass'', ''fail''))%'"), 1);
+    /* the repeated plans' indexes, then ANALYZE */
+    assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_master WHERE name = "
+                                   "'vouch_evidence_framework_control_collected_on'"), 1);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_master WHERE name = "
+                                   "'vouch_evidence_asset'"), 1);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_master WHERE name = "
+                                   "'sqlite_stat1'"), 1);
+    /* ... which make those plans SQL index seeks */
+    vouch_facts *f = open_bind(db, p);
+    assert_int_equal(strncmp(vouch_facts_describe(f, 0), "sql: ", 5), 0);
+    assert_int_equal(strncmp(vouch_facts_describe(f, 1), "sql: ", 5), 0);
+    char *a = run(f, p, 0, (vouch_value[]){T("F0"), T("C0"), T("pass"), vouch_date(D("2026-01-01"))});
+    assert_string_equal(a, "1 rows\nexists\n");
+    free(a);
+    vouch_facts_close(f);
+
+    /* loading again: the same keys are duplicates ... */
+    uint64_t before = file_sum(db);
+    assert_int_equal(load1(db, p, csv, &err, 0), VOUCH_EINPUT);
+    assert_contains(err.msg, "evidence.csv:2: duplicate key (id = 1)");
+    assert_int_equal(file_sum(db), before);
+    /* ... unless the table is replaced, in the same transaction */
+    const char text2[] = "id,framework,control,kind,collected_on,result,ok\n"
+                         "10,F9,C9,scan,2026-01-05,pass,1\n";
+    write_file(csv, text2, sizeof text2 - 1);
+    assert_ok(load1(db, p, csv, &err, 1), err);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM evidence"), 1);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_master WHERE name LIKE "
+                                   "'vouch_evidence_%'"), 2);
+    /* a store made elsewhere whose index already serves gets no second one */
+    const char *db2 = tpath("load2.db");
+    make_store(db2, 1);
+    write_file(csv, text2, sizeof text2 - 1);
+    assert_ok(load1(db2, p, csv, &err, 0), err);
+    assert_int_equal(query_int(db2, "SELECT count(*) FROM sqlite_master WHERE name = "
+                                    "'vouch_evidence_framework_control_collected_on'"), 0);
+    assert_int_equal(query_int(db2, "SELECT count(*) FROM sqlite_master WHERE name = "
+                                    "'vouch_evidence_asset'"), 1);
+    assert_int_equal(query_int(db2, "SELECT count(*) FROM evidence"), 601);
+    vouch_program_free(p);
+}
+
+/* One bad cell per case, after a good row: FILE:ROW:COL and the problem. */
+static void test_load_bad_cells(void **state)
+{
+    static const struct { const char *row; const char *want; } cases[] = {
+        {"12x,F,C,k,2026-01-01,,pass,,1,", "evidence.csv:3:1: column `id`: `12x` is not an integer"},
+        {"99999999999999999999,F,C,k,2026-01-01,,pass,,1,", "evidence.csv:3:1: column `id`: 99999999999999999999 is out of range"},
+        {"5,F,C,k,2026-01-01,,pass,,maybe,", "evidence.csv:3:9: column `ok`: `maybe` is not a bool"},
+        {"5,F,C,k,2026-02-30,,pass,,1,", "evidence.csv:3:5: column `collected_on`: `2026-02-30` is not a date"},
+        {"5,F,C,k,2026-2-01,,pass,,1,", "evidence.csv:3:5: column `collected_on`: `2026-2-01` is not a date"},
+        {"5,F,C,k,2026-01-01,,pass,,1,3m", "evidence.csv:3:10: column `every`: `3m` is not a duration"},
+        {"5,F,C,k,2026-01-01,,passed,,1,", "evidence.csv:3:7: column `result`: `passed` is not one of: pass, fail"},
+        {"5,F,C,k\xff,2026-01-01,,pass,,1,", "evidence.csv:3:4: column `kind`: is not valid UTF-8 at byte 2"},
+        {"5,F,C,k\xc0\xaf,2026-01-01,,pass,,1,", "evidence.csv:3:4: column `kind`: is not valid UTF-8"},
+        {"5,,C,k,2026-01-01,,pass,,1,", "evidence.csv:3:2: column `framework`: empty, but the column is required"},
+        {"5,F,C,k,2026-01-01,,pass,,1", "evidence.csv:3: 9 fields, but the header has 10"},
+        {"5,F,C,\"k,2026-01-01,,pass,,1,", "evidence.csv:3:4: quoted field never closed"},
+        {"5,F,C,\"k\"x,2026-01-01,,pass,,1,", "evidence.csv:3:4: unexpected `x` after a closing quote"},
+        {"5,F,C,k\"x,2026-01-01,,pass,,1,", "evidence.csv:3:4: `\"` inside an unquoted field"},
+        {"1,F,C,k,2026-01-01,,pass,,1,", "evidence.csv:3: duplicate key (id = 1)"},
+    };
+    vouch_program *p = make_program();
+    const char *db = tpath("cells.db"), *csv = tpath("evidence.csv");
+    unlink(db);
+    char good[256];
+    snprintf(good, sizeof good, "%s1,F,C,k,2026-01-01,,pass,,1,\n", HEADER);
+    write_file(csv, good, strlen(good));
+    vouch_error err;
+    assert_ok(load1(db, p, csv, &err, 0), err);
+    uint64_t before = file_sum(db);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char text[512];
+        snprintf(text, sizeof text, "%s2,F,C,k,2026-01-01,,pass,,1,\n%s\n", HEADER, cases[i].row);
+        write_file(csv, text, strlen(text));
+        /* into the existing store: nothing changes, not even the good row */
+        assert_int_equal(load1(db, p, csv, &err, 0), VOUCH_EINPUT);
+        assert_contains(err.msg, cases[i].want);
+        assert_int_equal(file_sum(db), before);
+        assert_int_equal(query_int(db, "SELECT count(*) FROM evidence"), 1);
+        /* into a new store: no file is left behind */
+        const char *fresh = tpath("fresh.db");
+        unlink(fresh);
+        assert_int_equal(load1(fresh, p, csv, &err, 0), VOUCH_EINPUT);
+        assert_contains(err.msg, cases[i].want);
+        assert_false(exists(fresh));
+        assert_int_equal(temp_leftovers(), 0);
+    }
+    /* a NUL byte in a cell */
+    char nul[256];
+    int n = snprintf(nul, sizeof nul, "%s5,F,C,kX,2026-01-01,,pass,,1,\n", HEADER);
+    *strchr(nul + strlen(HEADER), 'X') = 0;
+    write_file(csv, nul, (size_t)n);
+    assert_int_equal(load1(db, p, csv, &err, 0), VOUCH_EINPUT);
+    assert_contains(err.msg, "evidence.csv:2:4: column `kind`: contains a NUL byte at byte 2");
+    assert_int_equal(file_sum(db), before);
+    vouch_program_free(p);
+}
+
+static void test_load_file_errors(void **state)
+{
+    vouch_program *p = make_program();
+    const char *db = tpath("ferr.db");
+    unlink(db);
+    vouch_error err;
+
+    /* unknown table: did you mean, and the declared list */
+    const char *csv = tpath("evidnce.csv");
+    write_file(csv, HEADER, strlen(HEADER));
+    assert_int_equal(load1(db, p, csv, &err, 0), VOUCH_EINPUT);
+    assert_contains(err.msg, "evidnce.csv: no declared fact `evidnce`");
+    assert_contains(err.msg, "did you mean `evidence.csv`?");
+    assert_contains(err.msg, "(declared: evidence, soa)");
+    assert_false(exists(db));
+
+    /* unknown header column, twice a column, missing required column */
+    csv = tpath("evidence.csv");
+    const char h1[] = "id,framework,control,kind,colected_on,result,ok,ok\n";
+    write_file(csv, h1, sizeof h1 - 1);
+    assert_int_equal(load1(db, p, csv, &err, 0), VOUCH_EINPUT);
+    assert_contains(err.msg, "evidence.csv:1:5: `colected_on` is not a column of `evidence`; "
+                             "did you mean `collected_on`?");
+    assert_contains(err.msg, "evidence.csv:1:8: column `ok` appears twice");
+    assert_contains(err.msg, "evidence.csv:1: required column `collected_on` of `evidence` is "
+                             "missing");
+    assert_false(exists(db));
+
+    /* empty file */
+    write_file(csv, "", 0);
+    assert_int_equal(load1(db, p, csv, &err, 0), VOUCH_EINPUT);
+    assert_contains(err.msg, "evidence.csv:1: empty file");
+
+    /* a missing file */
+    assert_int_equal(load1(db, p, tpath("soa.csv"), &err, 0), VOUCH_EINPUT);
+    assert_contains(err.msg, "soa.csv: cannot read");
+    assert_false(exists(db));
+
+    /* many bad rows: stops at 20, says how many more */
+    char text[8192];
+    size_t at = (size_t)snprintf(text, sizeof text, "%s", HEADER);
+    for (int i = 0; i < 40; i++)
+        at += (size_t)snprintf(text + at, sizeof text - at, "%d,F,C,k,2026-01-%02d,,pass,,1,\n",
+                               i + 1, 40 + i);
+    write_file(csv, text, at);
+    assert_int_equal(load1(db, p, csv, &err, 0), VOUCH_EINPUT);
+    assert_contains(err.msg, "evidence.csv:2:5: column `collected_on`: `2026-01-40`");
+    assert_contains(err.msg, "more error");
+    assert_true(strlen(err.msg) < sizeof err.msg);
+    assert_false(exists(db));
+
+    /* several files: one transaction; a bad second file undoes the first */
+    const char *soa = tpath("soa.csv");
+    const char s1[] = "framework,control,applicable,justification\nF,C,yes,\n";
+    write_file(soa, s1, sizeof s1 - 1);
+    const char e1[] = "id,framework,control,kind,collected_on,result,ok\n1,F,C,k,2026-01-01,nope,1\n";
+    write_file(csv, e1, sizeof e1 - 1);
+    const char *two[2] = {soa, csv};
+    assert_int_equal(vouch_facts_load(db, p, two, 2, NULL, &err), VOUCH_EINPUT);
+    assert_contains(err.msg, "evidence.csv:2:6: column `result`");
+    assert_false(exists(db));
+    const char e2[] = "id,framework,control,kind,collected_on,result,ok\n1,F,C,k,2026-01-01,pass,1\n";
+    write_file(csv, e2, sizeof e2 - 1);
+    assert_ok(vouch_facts_load(db, p, two, 2, NULL, &err), err);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM soa"), 1);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM evidence"), 1);
+
+    /* not a database */
+    const char *junk = tpath("junk2.db");
+    char big[4096];
+    memset(big, 'x', sizeof big);
+    write_file(junk, big, sizeof big);
+    assert_int_equal(vouch_facts_load(junk, p, two, 2, NULL, &err), VOUCH_EINPUT);
+    assert_contains(err.msg, "not a SQLite database");
+    vouch_program_free(p);
+}
+
+/* ---- hash index at size ----------------------------------------------------
+ * Many keys, big buckets, nones in the sort column, and a bound range that
+ * hits bucket edges: the binary searches against a plain scan. */
+static void test_hash_ranges(void **state)
+{
+    const char *path = tpath("ranges.db");
+    unlink(path);
+    exec_sql(path, "CREATE TABLE evidence(id INTEGER PRIMARY KEY, framework TEXT NOT NULL,"
+                   " control TEXT NOT NULL, kind TEXT NOT NULL, collected_on TEXT NOT NULL,"
+                   " asset TEXT, result TEXT NOT NULL, score INTEGER, ok INTEGER NOT NULL,"
+                   " every INTEGER)");
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+    sqlite3_prepare_v2(db, "INSERT INTO evidence VALUES (?,?,'C','k','2026-01-01',NULL,'pass',?,1,NULL)",
+                       -1, &st, NULL);
+    unsigned x = 12345;
+    for (int i = 1; i <= 20000; i++) {
+        char fw[16];
+        x = x * 1103515245u + 12345u;
+        snprintf(fw, sizeof fw, "F%u", (x >> 8) % 300);
+        sqlite3_bind_int(st, 1, i);
+        sqlite3_bind_text(st, 2, fw, -1, SQLITE_TRANSIENT);
+        if ((x >> 4) % 9 == 0)
+            sqlite3_bind_null(st, 3);
+        else
+            sqlite3_bind_int(st, 3, (int)((x >> 12) % 50));
+        sqlite3_step(st);
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    sqlite3_close(db);
+
+    vouch_program *rep = make_program(), *once = make_program();
+    for (int r = 0; r < 2; r++) {
+        vouch_program *p = r ? rep : once;
+        add_plan(p, EV, PLAN_COUNT, r, 0,
+                 TERMS(B(E_FW, CMP_EQ, 0), B(E_SCORE, CMP_GE, 1), B(E_SCORE, CMP_LT, 2)), NOCOLS);
+        add_plan(p, EV, PLAN_MAX, r, E_ID,
+                 TERMS(B(E_FW, CMP_EQ, 0), B(E_SCORE, CMP_GT, 1), B(E_SCORE, CMP_LE, 2)), NOCOLS);
+    }
+    vouch_facts *fh = open_bind(path, rep), *fs = open_bind(path, once);
+    assert_int_equal(strncmp(vouch_facts_describe(fh, 0), "hash: evidence(framework) sorted by "
+                                                         "score", 35), 0);
+    for (int k = 0; k < 310; k += 7)
+        for (int lo = -1; lo <= 51; lo += 4)
+            for (int hi = lo - 1; hi <= 52; hi += 5) {
+                char fw[16];
+                snprintf(fw, sizeof fw, "F%d", k);
+                vouch_value pv[3] = {T(fw), vouch_int(lo), vouch_int(hi)};
+                for (uint32_t pl = 0; pl < 2; pl++) {
+                    char *a = run(fh, rep, pl, pv), *b = run(fs, once, pl, pv);
+                    if (strcmp(a, b) != 0)
+                        fail_msg("plan %u %s [%d,%d): hash %s sql %s", pl, fw, lo, hi, a, b);
+                    free(a);
+                    free(b);
+                }
+            }
+    vouch_facts_close(fh);
+    vouch_facts_close(fs);
+    vouch_program_free(rep);
+    vouch_program_free(once);
+}
+
+/* ---- values and dates --------------------------------------------------------- */
+
+static void test_dates(void **state)
+{
+    assert_int_equal(date_from_civil(1970, 1, 1), 0);
+    assert_int_equal(date_from_civil(2000, 3, 1), 11017);
+    assert_int_equal(date_from_civil(1969, 12, 31), -1);
+    assert_int_equal(date_from_civil(1, 1, 1), -719162);
+    assert_int_equal(date_from_civil(9999, 12, 31), 2932896);
+    int y, m, d;
+    date_to_civil(D("2024-02-29"), &y, &m, &d);
+    assert_int_equal(y * 10000 + m * 100 + d, 20240229);
+    /* every day of the range round-trips */
+    char buf[11];
+    for (int64_t day = -719162; day <= 2932896; day += 1) {
+        date_to_civil(day, &y, &m, &d);
+        if (!date_valid(y, m, d) || date_from_civil(y, m, d) != day)
+            fail_msg("day %lld", (long long)day);
+        if (day % 997 == 0) {
+            int64_t back;
+            date_format(day, buf);
+            assert_int_equal(date_parse(buf, 10, &back), 0);
+            assert_int_equal(back, day);
+        }
+    }
+    /* leap years */
+    assert_true(date_valid(2024, 2, 29));
+    assert_false(date_valid(2023, 2, 29));
+    assert_false(date_valid(1900, 2, 29));
+    assert_true(date_valid(2000, 2, 29));
+    assert_false(date_valid(2026, 4, 31));
+    assert_false(date_valid(0, 1, 1));
+    assert_false(date_valid(10000, 1, 1));
+    /* strict parse */
+    int64_t out;
+    static const char *bad[] = {"2026-02-30", "2026-2-01", "2026-02-1", "20260201", "2026-02-01 ",
+                                " 2026-02-01", "+026-02-01", "0000-01-01", "2026-00-10",
+                                "2026-13-01", "2026/02/01", "2026-02-00", "2025-02-29", ""};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        if (date_parse(bad[i], strlen(bad[i]), &out) != -1)
+            fail_msg("accepted `%s`", bad[i]);
+    assert_int_equal(date_parse("0001-01-01", 10, &out), 0);
+    assert_int_equal(date_parse("9999-12-31", 10, &out), 0);
+    assert_int_equal(date_parse("2026-11-21xx", 10, &out), 0);  /* n bytes only */
+    /* months, clamped */
+    date_format(date_add_months(D("2026-01-31"), 1), buf);
+    assert_string_equal(buf, "2026-02-28");
+    date_format(date_add_months(D("2024-01-31"), 1), buf);
+    assert_string_equal(buf, "2024-02-29");
+    date_format(date_add_months(D("2026-03-31"), -1), buf);
+    assert_string_equal(buf, "2026-02-28");
+    date_format(date_add_months(D("2026-12-15"), 1), buf);
+    assert_string_equal(buf, "2027-01-15");
+    date_format(date_add_months(D("2026-01-15"), -13), buf);
+    assert_string_equal(buf, "2024-12-15");
+    date_format(date_add_months(D("2024-02-29"), 12), buf);
+    assert_string_equal(buf, "2025-02-28");
+    date_format(date_add_months(D("2026-05-31"), 0), buf);
+    assert_string_equal(buf, "2026-05-31");
+    assert_false(date_in_range(date_add_months(D("9999-12-01"), 1)));
+    assert_false(date_in_range(date_add_months(D("0001-01-01"), -1)));
+    assert_false(date_in_range(date_add_months(0, INT64_MAX)));
+    /* periods */
+    static const char *q[][3] = {
+        {"2026-05-17", "2026-04-01", "2026-06-30"}, {"2026-11-21", "2026-10-01", "2026-12-31"},
+        {"2026-02-10", "2026-01-01", "2026-03-31"}, {"2026-07-01", "2026-07-01", "2026-09-30"},
+        {"2026-03-31", "2026-01-01", "2026-03-31"},
+    };
+    for (size_t i = 0; i < sizeof q / sizeof *q; i++) {
+        date_format(date_quarter_start(D(q[i][0])), buf);
+        assert_string_equal(buf, q[i][1]);
+        date_format(date_quarter_end(D(q[i][0])), buf);
+        assert_string_equal(buf, q[i][2]);
+    }
+    date_format(date_month_end(D("2024-02-10")), buf);
+    assert_string_equal(buf, "2024-02-29");
+    date_format(date_month_end(D("2023-02-10")), buf);
+    assert_string_equal(buf, "2023-02-28");
+    date_format(date_month_start(D("2023-02-10")), buf);
+    assert_string_equal(buf, "2023-02-01");
+    date_format(date_year_start(D("2023-02-10")), buf);
+    assert_string_equal(buf, "2023-01-01");
+    date_format(date_year_end(D("2023-02-10")), buf);
+    assert_string_equal(buf, "2023-12-31");
+    assert_true(date_in_range(D("0001-01-01")));
+    assert_true(date_in_range(D("9999-12-31")));
+    assert_false(date_in_range(D("0001-01-01") - 1));
+    assert_false(date_in_range(D("9999-12-31") + 1));
+}
+
+static void test_values(void **state)
+{
+    char buf[64];
+    vouch_value v = vouch_int(-5);
+    assert_int_equal(vouch_value_format(&v, buf, sizeof buf), 2);
+    assert_string_equal(buf, "-5");
+    v = vouch_int(INT64_MIN);
+    vouch_value_format(&v, buf, sizeof buf);
+    assert_string_equal(buf, "-9223372036854775808");
+    v = vouch_dur(92);
+    vouch_value_format(&v, buf, sizeof buf);
+    assert_string_equal(buf, "92d");
+    v = vouch_date(D("2026-11-21"));
+    vouch_value_format(&v, buf, sizeof buf);
+    assert_string_equal(buf, "2026-11-21");
+    v = vouch_bool(7);
+    vouch_value_format(&v, buf, sizeof buf);
+    assert_string_equal(buf, "true");
+    v = vouch_bool(0);
+    vouch_value_format(&v, buf, sizeof buf);
+    assert_string_equal(buf, "false");
+    v = vouch_none();
+    vouch_value_format(&v, buf, sizeof buf);
+    assert_string_equal(buf, "none");
+    v = vouch_text("hello world", 5);
+    vouch_value_format(&v, buf, sizeof buf);
+    assert_string_equal(buf, "hello");
+    /* truncation, like snprintf */
+    assert_int_equal(vouch_value_format(&v, buf, 3), 5);
+    assert_string_equal(buf, "he");
+    assert_int_equal(vouch_value_format(&v, NULL, 0), 5);
+
+    vouch_value a = vouch_none(), b = vouch_none();
+    assert_true(vouch_value_equal(&a, &b));
+    b = vouch_int(0);
+    assert_false(vouch_value_equal(&a, &b));
+    a = vouch_dur(0);
+    assert_false(vouch_value_equal(&a, &b));   /* same number, other type */
+    a = vouch_text("abc", 3);
+    b = vouch_text("abcd", 3);
+    assert_true(vouch_value_equal(&a, &b));
+    assert_int_equal(vouch_value_hash(&a), vouch_value_hash(&b));
+    b = vouch_text("abd", 3);
+    assert_false(vouch_value_equal(&a, &b));
+    assert_true(vouch_value_compare(&a, &b) < 0);
+    b = vouch_text("ab", 2);
+    assert_true(vouch_value_compare(&a, &b) > 0);   /* longer after its prefix */
+    assert_true(vouch_value_compare(&b, &a) < 0);
+    b = vouch_text("", 0);
+    assert_true(vouch_value_compare(&b, &a) < 0);
+    a = vouch_text("\xc3\xa9", 2);
+    b = vouch_text("z", 1);
+    assert_true(vouch_value_compare(&a, &b) > 0);   /* bytewise, unsigned */
+    a = vouch_date(5);
+    b = vouch_date(-5);
+    assert_true(vouch_value_compare(&a, &b) > 0);
+    assert_int_equal(vouch_value_compare(&a, &a), 0);
+    /* hashes of distinct short texts differ (no trivial collisions) */
+    char s1[16], s2[16];
+    for (int i = 0; i < 1000; i++) {
+        snprintf(s1, sizeof s1, "A.5.%d", i);
+        snprintf(s2, sizeof s2, "A.5.%d", i + 1);
+        vouch_value x = vouch_text(s1, strlen(s1)), y = vouch_text(s2, strlen(s2));
+        assert_true(vouch_value_hash(&x) != vouch_value_hash(&y));
+    }
+    a = vouch_text("a", 1);
+    b = vouch_text("a\0", 2);
+    assert_true(vouch_value_hash(&a) != vouch_value_hash(&b));
+}
+
+/* ---- setup -------------------------------------------------------------------- */
+
+static int setup(void **state)
+{
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/vouch_test_facts_XXXXXX");
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    DIR *d = opendir(tmpdir);
+    struct dirent *e;
+    char path[512];
+    while (d && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof path, "%s/%s", tmpdir, e->d_name);
+        unlink(path);
+    }
+    if (d)
+        closedir(d);
+    rmdir(tmpdir);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_values),
+        cmocka_unit_test(test_dates),
+        cmocka_unit_test(test_open_errors),
+        cmocka_unit_test(test_schema_errors),
+        cmocka_unit_test(test_paths_agree),
+        cmocka_unit_test(test_none_semantics),
+        cmocka_unit_test(test_params_copied),
+        cmocka_unit_test(test_bad_stored_values),
+        cmocka_unit_test(test_conversions),
+        cmocka_unit_test(test_hash_ranges),
+        cmocka_unit_test(test_load_good),
+        cmocka_unit_test(test_load_bad_cells),
+        cmocka_unit_test(test_load_file_errors),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
