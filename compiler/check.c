@@ -694,6 +694,8 @@ static ast_type check_interp(compiler *c, ast_node *n)
 
 static ast_type expr(compiler *c, ast_node *n)
 {
+    if (!n) /* a part the parser already reported missing */
+        return TYPE_ERROR;
     switch (n->kind) {
     case AST_INT: return set(n, ty(TY_INT, 0, 0));
     case AST_DATE: return set(n, ty(TY_DATE, 0, 0));
@@ -815,6 +817,8 @@ static int rule_has_error_binding(compiler *c)
 static void check_rule(compiler *c, ast_node *r)
 {
     c->scope.n = 0;
+    if (!r->u.rule.title || !r->u.rule.require)
+        return; /* the parser reported what is missing */
     if (r->u.rule.title->kind != AST_STRING)
         ERR_AT(c, r->u.rule.title, "write the title as plain text; use {...} in the `else` message",
                "a rule title cannot interpolate values");

@@ -144,9 +144,9 @@ vouch_program *vouch_compile(const vouch_compile_input *files, size_t nfiles, vo
             c.pack_version = p->u.s.text2 ? arena_strndup(&a, p->u.s.text2, p->u.s.n2) : "";
         }
     }
-    if (d.nerrors)
-        goto out;
-    if (!check_program(&c, items, srcs, n))
+    /* Items that failed to parse were dropped by the parser, so the rest can
+     * still be checked: one run reports syntax and type errors together. */
+    if (!check_program(&c, items, srcs, n) || d.nerrors)
         goto out;
     prog = codegen_program(&c);
     if (!prog && !a.failed)

@@ -374,6 +374,62 @@ static void aggregates_answered_by_the_store(void **state)
     vouch_program_free(p);
 }
 
+/* Every prefix of a real pack, and every one-byte corruption of it, either
+ * compiles or reports errors: never a crash (ASan builds check the memory). */
+static void damaged_sources_never_crash(void **state)
+{
+    (void)state;
+    char *text = slurp("rules/reference/reference.vouch");
+    assert_non_null(text);
+    size_t n = strlen(text);
+    int compiled = 0, rejected = 0;
+    for (size_t cut = 0; cut <= n; cut += 7) {
+        seen s;
+        vouch_compile_input in = {"t.vouch", text, cut};
+        vouch_program *p = vouch_compile(&in, 1, collect, &s);
+        memset(&s, 0, sizeof s);
+        if (p)
+            compiled++;
+        else
+            rejected++;
+        vouch_program_free(p);
+    }
+    static const char junk[] = {'}', '(', '"', '.', '{', 'x', '9', '\n'};
+    char *copy = malloc(n + 1);
+    assert_non_null(copy);
+    for (size_t i = 0; i < n; i += 5) {
+        memcpy(copy, text, n + 1);
+        copy[i] = junk[i % sizeof junk];
+        seen s;
+        memset(&s, 0, sizeof s);
+        vouch_compile_input in = {"t.vouch", copy, n};
+        vouch_program *p = vouch_compile(&in, 1, collect, &s);
+        if (p) {
+            vouch_error err;
+            assert_int_equal(vouch_verify(p, &err), VOUCH_OK);
+        }
+        vouch_program_free(p);
+    }
+    assert_true(compiled > 0 && rejected > 0);
+    free(copy);
+    free(text);
+}
+
+static void syntax_and_type_errors_reported_together(void **state)
+{
+    (void)state;
+    seen s;
+    vouch_program *p = compile_text("import \"isms\"\n"
+                                    "rule a \"t\" severity low { for s in soa require (s.applicable }\n"
+                                    "rule b \"t\" severity low { for s in soa require s.aplicable }\n",
+                                    &s);
+    assert_null(p);
+    assert_int_equal(s.n, 2);
+    assert_int_equal(s.line[0], 2);
+    assert_int_equal(s.line[1], 3);
+    assert_string_equal(s.msg[1], "fact `soa` has no field `aplicable`");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -391,6 +447,8 @@ int main(void)
         cmocka_unit_test(unknown_import),
         cmocka_unit_test(where_split_into_terms_and_residual),
         cmocka_unit_test(aggregates_answered_by_the_store),
+        cmocka_unit_test(damaged_sources_never_crash),
+        cmocka_unit_test(syntax_and_type_errors_reported_together),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

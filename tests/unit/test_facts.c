@@ -28,9 +28,9 @@ static char tmpdir[64];
 
 static const char *tpath(const char *name)
 {
-    static char bufs[8][256];
+    static char bufs[64][256];   /* a ring: a path stays valid for 63 more calls */
     static int k;
-    char *b = bufs[k++ & 7];
+    char *b = bufs[k++ & 63];
     snprintf(b, 256, "%s/%s", tmpdir, name);
     return b;
 }
@@ -228,7 +228,7 @@ static void make_store(const char *path, int with_index)
     int64_t base = D("2025-06-01");
     for (int i = 1; i <= 600; i++) {
         char ctl[8], asset[8], day[11];
-        snprintf(ctl, sizeof ctl, "C%d", i * 7 % 6);
+        snprintf(ctl, sizeof ctl, "C%d", (i / 2) % 6);
         snprintf(asset, sizeof asset, "A%d", i % 5);
         date_format(base + (i * 37) % 400, day);
         sqlite3_bind_int(st, 1, i);
@@ -588,7 +588,7 @@ static void test_params_copied(void **state)
                                      B(E_ASSET, CMP_NE, 2)), COLS(E_ID));
         vouch_facts *f = open_bind(path, p);
         vouch_error err;
-        char fw[8] = "F2", ctl[8] = "C3", as[8] = "A1";
+        char fw[8] = "F2", ctl[8] = "C3", as[8] = "A2";
         vouch_value pv[3] = {T(fw), T(ctl), T(as)};
         assert_ok(vouch_facts_seek(f, pl, pv, &err), err);
         strcpy(fw, "XX");
@@ -602,7 +602,7 @@ static void test_params_copied(void **state)
             n++;
         }
         long long want = query_int(path, "SELECT count(*) FROM evidence WHERE framework='F2' AND "
-                                         "control='C3' AND asset IS NOT 'A1'");
+                                         "control='C3' AND asset IS NOT 'A2'");
         assert_int_equal(n, want);
         assert_true(n > 0);
         /* reset releases; a column read then is an error, not a crash */
@@ -708,10 +708,12 @@ static void test_bad_stored_values(void **state)
                                COLS(E_ON));
         uint32_t sc = add_plan(p, EV, PLAN_ROWS, repeated, 0,
                                TERMS(B(E_FW, CMP_EQ, 0), B(E_CTL, CMP_EQ, 1)), COLS(E_SCORE));
-        uint32_t rs = add_plan(p, EV, PLAN_ROWS, repeated, 0,
-                               TERMS(B(E_CTL, CMP_EQ, 0), B(E_FW, CMP_EQ, 1)), COLS(E_RESULT));
-        uint32_t ok = add_plan(p, EV, PLAN_ROWS, repeated, 0,
-                               TERMS(B(E_KIND, CMP_EQ, 0), B(E_FW, CMP_EQ, 1)), COLS(E_OK));
+        /* (a hash index converts every row its scan covers, so each of
+         * these has its own key, hence its own scan) */
+        uint32_t rs = add_plan(p, EV, PLAN_ROWS, repeated, 0, TERMS(B(E_CTL, CMP_EQ, 0)),
+                               COLS(E_RESULT));
+        uint32_t ok = add_plan(p, EV, PLAN_ROWS, repeated, 0, TERMS(B(E_KIND, CMP_EQ, 0)),
+                               COLS(E_OK));
         vouch_facts *f = open_bind(path, p);
         vouch_error err;
         vouch_value v;
@@ -741,14 +743,14 @@ static void test_bad_stored_values(void **state)
         assert_contains(err.msg, "abc");
         assert_contains(err.msg, "rowid 3");
         /* not an enum member */
-        s = vouch_facts_seek(f, rs, (vouch_value[]){T("C"), T("H")}, &err);
+        s = vouch_facts_seek(f, rs, (vouch_value[]){T("C")}, &err);
         while (s == VOUCH_OK && (s = vouch_facts_next(f, rs, &has, &err)) == VOUCH_OK && has)
             s = vouch_facts_column(f, rs, 0, &v, &err);
         assert_int_equal(s, VOUCH_ERUNTIME);
         assert_contains(err.msg, "evidence.result");
         assert_contains(err.msg, "maybe");
         /* a bool that is not 0/1 */
-        s = vouch_facts_seek(f, ok, (vouch_value[]){T("k"), T("I")}, &err);
+        s = vouch_facts_seek(f, ok, (vouch_value[]){T("k")}, &err);
         while (s == VOUCH_OK && (s = vouch_facts_next(f, ok, &has, &err)) == VOUCH_OK && has)
             s = vouch_facts_column(f, ok, 0, &v, &err);
         assert_int_equal(s, VOUCH_ERUNTIME);
@@ -888,7 +890,7 @@ static void test_load_good(void **state)
     assert_int_equal(file_sum(db), before);
     /* ... unless the table is replaced, in the same transaction */
     const char text2[] = "id,framework,control,kind,collected_on,result,ok\n"
-                         "10,F9,C9,scan,2026-01-05,pass,1\n";
+                         "1000,F9,C9,scan,2026-01-05,pass,1\n";
     write_file(csv, text2, sizeof text2 - 1);
     assert_ok(load1(db, p, csv, &err, 1), err);
     assert_int_equal(query_int(db, "SELECT count(*) FROM evidence"), 1);
@@ -928,7 +930,7 @@ static void test_load_bad_cells(void **state)
         {"1,F,C,k,2026-01-01,,pass,,1,", "evidence.csv:3: duplicate key (id = 1)"},
     };
     vouch_program *p = make_program();
-    const char *db = tpath("cells.db"), *csv = tpath("evidence.csv");
+    const char *db = tpath("cells.db"), *csv = tpath("evidence.csv"), *fresh = tpath("fresh.db");
     unlink(db);
     char good[256];
     snprintf(good, sizeof good, "%s1,F,C,k,2026-01-01,,pass,,1,\n", HEADER);
@@ -946,7 +948,6 @@ static void test_load_bad_cells(void **state)
         assert_int_equal(file_sum(db), before);
         assert_int_equal(query_int(db, "SELECT count(*) FROM evidence"), 1);
         /* into a new store: no file is left behind */
-        const char *fresh = tpath("fresh.db");
         unlink(fresh);
         assert_int_equal(load1(fresh, p, csv, &err, 0), VOUCH_EINPUT);
         assert_contains(err.msg, cases[i].want);
