@@ -398,10 +398,6 @@ static void gen_expr(gen *g, ast_node *n)
         if (n->op == OPR_NOT) {
             gen_expr(g, n->u.unary.operand);
             emit(g, OP_NOT);
-        } else if (n->type.kind == TY_DUR) {
-            emit_const(g, vouch_dur(0));
-            gen_expr(g, n->u.unary.operand);
-            emit(g, OP_DUR_SUB);
         } else {
             gen_expr(g, n->u.unary.operand);
             emit(g, OP_NEG);
