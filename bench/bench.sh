@@ -55,14 +55,16 @@ mkdir -p "$out" || die "cannot create $out"
 # ---- facts, generated once per scale -----------------------------------------
 db=$out/$scale.db
 noidx=$out/$scale-noindex.db
-if [ ! -f "$db" ] || [ "$shared/bench/gen_facts.py" -nt "$db" ]; then
+# newer A B: A was modified after B (POSIX has no test -nt).
+newer() { [ -n "$(find "$1" -prune -newer "$2" 2>/dev/null)" ]; }
+if [ ! -f "$db" ] || newer "$shared/bench/gen_facts.py" "$db"; then
     echo "bench: generating scale $scale facts into $db"
     rm -f "$db" "$noidx"
     "$python" "$shared/bench/gen_facts.py" --scale "$scale" --out "$db.tmp" ||
         { rm -f "$db.tmp"; die "generating the facts failed"; }
     mv "$db.tmp" "$db"
 fi
-if [ ! -f "$noidx" ] || [ "$db" -nt "$noidx" ]; then
+if [ ! -f "$noidx" ] || newer "$db" "$noidx"; then
     echo "bench: making $noidx (secondary indexes dropped)"
     cp "$db" "$noidx.tmp" &&
         sqlite3 "$noidx.tmp" 'DROP INDEX evidence_fw_ctl_date; DROP INDEX risk_asset;

@@ -305,6 +305,7 @@ struct vouch_facts {
     cursor *cur;
     uint32_t ncur;
     tinfo *tinfo;
+    uint32_t ntinfo;
     hspec *specs;
     chunk *arena;
     istr *itab;            /* text interning for hash rows */
@@ -433,10 +434,9 @@ static void unbind(vouch_facts *f)
         free(s);
     }
     f->specs = NULL;
-    if (f->tinfo && f->p) {
-        for (uint32_t t = 0; t < f->p->ntables; t++)
-            free(f->tinfo[t].indexed);
-    }
+    for (uint32_t t = 0; f->tinfo && t < f->ntinfo; t++)   /* p may be gone by now */
+        free(f->tinfo[t].indexed);
+    f->ntinfo = 0;
     free(f->tinfo);
     f->tinfo = NULL;
     free(f->itab);
@@ -1203,6 +1203,7 @@ vouch_status vouch_facts_bind(vouch_facts *f, const vouch_program *p, vouch_erro
         s = oom(err);
         goto fail;
     }
+    f->ntinfo = p->ntables;
     f->ncur = p->nplans;
 
     /* The read transaction: BEGIN, then a read, so the snapshot is taken
@@ -1348,6 +1349,59 @@ static void sort_rows(uint32_t *idx, uint32_t *tmp, uint32_t n, const vouch_valu
         memcpy(idx, a, n * sizeof *idx);
 }
 
+/* The same order for a numeric column (dates, ints, ...), stable, in
+ * linear time: nones first, then an LSD radix sort on value - min in 11-bit
+ * digits (one pass for a bucket of dates spanning under 2048 days). key and
+ * tmp have room for n. */
+static void sort_rows_num(uint32_t *idx, uint32_t *tmp, uint64_t *key, uint32_t n,
+                          const vouch_value *rows, uint32_t rs, uint32_t off)
+{
+    int64_t lo = INT64_MAX, hi = INT64_MIN;
+    uint32_t nn = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        const vouch_value *v = &rows[(size_t)i * rs + off];
+        if (v->type == VT_NONE) {
+            idx[nn++] = i;
+            continue;
+        }
+        if (v->u.i < lo)
+            lo = v->u.i;
+        if (v->u.i > hi)
+            hi = v->u.i;
+    }
+    uint32_t m = nn;
+    for (uint32_t i = 0; i < n; i++) {
+        const vouch_value *v = &rows[(size_t)i * rs + off];
+        if (v->type != VT_NONE) {
+            key[i] = (uint64_t)v->u.i - (uint64_t)lo;
+            idx[m++] = i;
+        }
+    }
+    if (nn == n)
+        return;
+    uint64_t span = (uint64_t)hi - (uint64_t)lo;
+    uint32_t *a = idx + nn, *b = tmp, cnt = n - nn;
+    uint32_t count[2048];
+    for (unsigned shift = 0; shift < 64 && (span >> shift) != 0; shift += 11) {
+        memset(count, 0, sizeof count);
+        for (uint32_t i = 0; i < cnt; i++)
+            count[(key[a[i]] >> shift) & 2047]++;
+        uint32_t sum = 0;
+        for (uint32_t d = 0; d < 2048; d++) {
+            uint32_t c = count[d];
+            count[d] = sum;
+            sum += c;
+        }
+        for (uint32_t i = 0; i < cnt; i++)
+            b[count[(key[a[i]] >> shift) & 2047]++] = a[i];
+        uint32_t *t = a;
+        a = b;
+        b = t;
+    }
+    if (a != idx + nn)
+        memcpy(idx + nn, a, cnt * sizeof *a);
+}
+
 static uint64_t key_hash(const vouch_value *vals, uint32_t n)
 {
     uint64_t h = 0x84222325cbf29ce4ull;
@@ -1403,6 +1457,7 @@ static vouch_status build(vouch_facts *f, hspec *s, const vouch_value *cvals, hi
     vouch_status rs = VOUCH_OK;
     uint32_t nkey = s->nkey, w = stride(s), cap = 0, capk = 0, n = 0;
     uint32_t *gid = NULL, *perm = NULL, *tmp = NULL, *next = NULL;
+    uint64_t *skey = NULL;
     vouch_value *rec = NULL;
     vouch_value key[MAX_KEY];
     int rowid_sc = f->tinfo[s->table].has_rowid ? (int)s->ncols : -1;
@@ -1532,16 +1587,22 @@ static vouch_status build(vouch_facts *f, hspec *s, const vouch_value *cvals, hi
         for (uint32_t k = 0; k < h->nkeys; k++)
             if (h->keys[k].count > most)
                 most = h->keys[k].count;
+        int num = t->columns[s->sortcol].type != VT_TEXT;
         perm = malloc((size_t)most * sizeof *perm);
         tmp = malloc((size_t)most * sizeof *tmp);
-        if (!perm || !tmp)
+        skey = num ? malloc((size_t)most * sizeof *skey) : NULL;
+        if (!perm || !tmp || (num && !skey))
             goto nomem;
         for (uint32_t k = 0; k < h->nkeys; k++) {
             uint32_t start = h->keys[k].start, cnt = h->keys[k].count;
             const vouch_value *src = &rec[(size_t)start * w];
-            for (uint32_t i = 0; i < cnt; i++)
-                perm[i] = i;
-            sort_rows(perm, tmp, cnt, src, w, off);
+            if (num && cnt >= 64) {   /* small buckets: the merge sort is cheaper */
+                sort_rows_num(perm, tmp, skey, cnt, src, w, off);
+            } else {
+                for (uint32_t i = 0; i < cnt; i++)
+                    perm[i] = i;
+                sort_rows(perm, tmp, cnt, src, w, off);
+            }
             for (uint32_t i = 0; i < cnt; i++)
                 memcpy(&h->rows[(size_t)(start + i) * w], &src[(size_t)perm[i] * w],
                        (size_t)w * sizeof *rec);
@@ -1559,6 +1620,7 @@ out:
     free(gid);
     free(perm);
     free(tmp);
+    free(skey);
     free(next);
     free(rec);
     return rs;

@@ -694,73 +694,89 @@ static int index_serves(sqlite3 *db, const vouch_table_decl *t, const uint32_t *
     return SQLITE_OK;
 }
 
-/* For each repeated plan: an index on (its bound equality columns, then its
- * first bound range column) unless one already serves. */
+/* An index for repeated plan pl on (its bound equality columns, then its
+ * first bound range column) unless one already serves, if that list has
+ * len columns. */
+static int plan_index(sqlite3 *db, const vouch_program *p, const vouch_plan *pl, uint32_t len)
+{
+    const vouch_table_decl *t = &p->tables[pl->table];
+    uint32_t *cols = malloc((pl->nterms + 1) * sizeof *cols);
+    if (!cols)
+        return SQLITE_NOMEM;
+    uint32_t n = 0, neq;
+    for (uint32_t j = 0; j < pl->nterms; j++) {
+        const vouch_plan_term *tm = &pl->terms[j];
+        if (!tm->bound || tm->cmp != CMP_EQ || tm->column >= t->ncolumns)
+            continue;
+        uint32_t k = 0;
+        while (k < n && cols[k] != tm->column)
+            k++;
+        if (k == n)
+            cols[n++] = tm->column;
+    }
+    neq = n;
+    for (uint32_t j = 0; j < pl->nterms; j++) {
+        const vouch_plan_term *tm = &pl->terms[j];
+        if (!tm->bound || tm->cmp < CMP_LT || tm->column >= t->ncolumns)
+            continue;
+        uint32_t k = 0;
+        while (k < neq && cols[k] != tm->column)
+            k++;
+        if (k == neq) {
+            cols[n++] = tm->column;
+            break;
+        }
+    }
+    int exists = 0, serves = 0, rc = SQLITE_OK;
+    if (n == len)
+        rc = table_exists(db, t->name, &exists);
+    if (rc == SQLITE_OK && exists)
+        rc = index_serves(db, t, cols, neq, n, &serves);
+    if (rc == SQLITE_OK && exists && !serves) {
+        sbuf name = {0}, b = {0};
+        sb_str(&name, "vouch_");
+        sb_str(&name, t->name);
+        for (uint32_t k = 0; k < n; k++) {
+            sb_str(&name, "_");
+            sb_str(&name, t->columns[cols[k]].name);
+        }
+        sb_str(&b, "CREATE INDEX IF NOT EXISTS ");
+        sb_quote(&b, name.p ? name.p : "", '"');
+        sb_str(&b, " ON ");
+        sb_quote(&b, t->name, '"');
+        sb_str(&b, "(");
+        for (uint32_t k = 0; k < n; k++) {
+            if (k)
+                sb_str(&b, ", ");
+            sb_quote(&b, t->columns[cols[k]].name, '"');
+        }
+        sb_str(&b, ")");
+        rc = name.oom || b.oom ? SQLITE_NOMEM : sqlite3_exec(db, b.p, NULL, NULL, NULL);
+        free(name.p);
+        free(b.p);
+    }
+    free(cols);
+    return rc;
+}
+
+/* The indexes the repeated plans need. Longest column lists first, so that
+ * a plan wanting (a, b) finds the (a, b, c) another plan wanted and gets no
+ * index of its own. */
 static int plan_indexes(sqlite3 *db, const vouch_program *p)
 {
-    for (uint32_t pi = 0; pi < p->nplans; pi++) {
-        const vouch_plan *pl = &p->plans[pi];
-        if (!pl->repeated || pl->table >= p->ntables)
-            continue;
-        const vouch_table_decl *t = &p->tables[pl->table];
-        uint32_t *cols = malloc((pl->nterms + 1) * sizeof *cols);
-        if (!cols)
-            return SQLITE_NOMEM;
-        uint32_t n = 0, neq;
-        for (uint32_t j = 0; j < pl->nterms; j++) {
-            const vouch_plan_term *tm = &pl->terms[j];
-            if (!tm->bound || tm->cmp != CMP_EQ || tm->column >= t->ncolumns)
+    uint32_t longest = 0;
+    for (uint32_t pi = 0; pi < p->nplans; pi++)
+        if (p->plans[pi].nterms > longest)
+            longest = p->plans[pi].nterms;
+    for (uint32_t len = longest; len > 0; len--) {
+        for (uint32_t pi = 0; pi < p->nplans; pi++) {
+            const vouch_plan *pl = &p->plans[pi];
+            if (!pl->repeated || pl->table >= p->ntables || pl->nterms < len)
                 continue;
-            uint32_t k = 0;
-            while (k < n && cols[k] != tm->column)
-                k++;
-            if (k == n)
-                cols[n++] = tm->column;
+            int rc = plan_index(db, p, pl, len);
+            if (rc != SQLITE_OK)
+                return rc;
         }
-        neq = n;
-        for (uint32_t j = 0; j < pl->nterms; j++) {
-            const vouch_plan_term *tm = &pl->terms[j];
-            if (!tm->bound || tm->cmp < CMP_LT || tm->column >= t->ncolumns)
-                continue;
-            uint32_t k = 0;
-            while (k < neq && cols[k] != tm->column)
-                k++;
-            if (k == neq) {
-                cols[n++] = tm->column;
-                break;
-            }
-        }
-        int exists = 0, serves = 0, rc = SQLITE_OK;
-        if (n > 0)
-            rc = table_exists(db, t->name, &exists);
-        if (rc == SQLITE_OK && exists)
-            rc = index_serves(db, t, cols, neq, n, &serves);
-        if (rc == SQLITE_OK && exists && !serves) {
-            sbuf name = {0}, b = {0};
-            sb_str(&name, "vouch_");
-            sb_str(&name, t->name);
-            for (uint32_t k = 0; k < n; k++) {
-                sb_str(&name, "_");
-                sb_str(&name, t->columns[cols[k]].name);
-            }
-            sb_str(&b, "CREATE INDEX IF NOT EXISTS ");
-            sb_quote(&b, name.p ? name.p : "", '"');
-            sb_str(&b, " ON ");
-            sb_quote(&b, t->name, '"');
-            sb_str(&b, "(");
-            for (uint32_t k = 0; k < n; k++) {
-                if (k)
-                    sb_str(&b, ", ");
-                sb_quote(&b, t->columns[cols[k]].name, '"');
-            }
-            sb_str(&b, ")");
-            rc = name.oom || b.oom ? SQLITE_NOMEM : sqlite3_exec(db, b.p, NULL, NULL, NULL);
-            free(name.p);
-            free(b.p);
-        }
-        free(cols);
-        if (rc != SQLITE_OK)
-            return rc;
     }
     return SQLITE_OK;
 }
