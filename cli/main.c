@@ -401,7 +401,9 @@ static int cmd_load(int argc, char **argv)
     vouch_load_options opt = {a.replace};
     vouch_error err;
     if (vouch_facts_load(a.facts, p, (const char *const *)a.files, (uint32_t)a.nfiles, &opt, &err) != VOUCH_OK) {
-        fprintf(stderr, "%s\n", err.msg);
+        /* Errors about the CSV files carry their own file:row:col: error:
+         * prefix; errors about the store itself get ours. */
+        fprintf(stderr, "%s%s\n", strstr(err.msg, ": error: ") ? "" : "vouch: error: ", err.msg);
         goto out;
     }
     rc = EXIT_CLEAN;

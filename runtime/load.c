@@ -217,7 +217,7 @@ static int csv_record(csv *r, lerr *e)
             for (;;) {
                 c = cget(r);
                 if (c < 0) {
-                    lerr_add(e, "%s:%llu:%u: quoted field never closed (the file ended inside it)",
+                    lerr_add(e, "%s:%llu:%u: error: quoted field never closed (the file ended inside it)",
                              r->file, (unsigned long long)qline, r->nf);
                     return -1;
                 }
@@ -231,7 +231,7 @@ static int csv_record(csv *r, lerr *e)
                 cadd(r, c);
             }
             if (c >= 0 && c != ',' && c != '\n' && c != '\r') {
-                lerr_add(e, "%s:%llu:%u: unexpected `%c` after a closing quote (a quote inside a "
+                lerr_add(e, "%s:%llu:%u: error: unexpected `%c` after a closing quote (a quote inside a "
                          "quoted field is written twice: \"\")", r->file,
                          (unsigned long long)r->line, r->nf, c >= 32 && c < 127 ? c : '?');
                 return -1;
@@ -239,7 +239,7 @@ static int csv_record(csv *r, lerr *e)
         } else {
             while (c >= 0 && c != ',' && c != '\n' && c != '\r') {
                 if (c == '"') {
-                    lerr_add(e, "%s:%llu:%u: `\"` inside an unquoted field (quote the whole "
+                    lerr_add(e, "%s:%llu:%u: error: `\"` inside an unquoted field (quote the whole "
                              "field and write the quote twice)", r->file,
                              (unsigned long long)r->line, r->nf);
                     return -1;
@@ -346,7 +346,7 @@ typedef struct cell {
     const char *name;
 } cell;
 
-#define CELL_FMT "%s:%llu:%u: column `%s`: "
+#define CELL_FMT "%s:%llu:%u: error: column `%s`: "
 #define CELL_ARGS(c) (c)->file, (unsigned long long)(c)->row, (c)->col, (c)->name
 
 /* Shows a cell value in a message: at most 40 bytes, control bytes as '?'. */
@@ -819,7 +819,7 @@ static int load_file(sqlite3 *db, const vouch_program *p, const char *path, int 
         }
         const char *dym = p->ntables ? closest(tname, (const char *const *)&p->tables[0].name,
                                                sizeof p->tables[0], p->ntables) : NULL;
-        lerr_add(e, "%s: no declared fact `%s` to load it into%s%s%s (declared: %s)", path, tname,
+        lerr_add(e, "%s: error: no declared fact `%s` to load it into%s%s%s (declared: %s)", path, tname,
                  dym ? "; did you mean `" : "", dym ? dym : "", dym ? ".csv`?" : "", list);
         return SQLITE_OK;
     }
@@ -835,7 +835,7 @@ static int load_file(sqlite3 *db, const vouch_program *p, const char *path, int 
     sqlite3_stmt *ins = NULL;
     int32_t *map = NULL;
     if (!r->fp) {
-        lerr_add(e, "%s: cannot read: %s", path, strerror(errno));
+        lerr_add(e, "%s: error: cannot read: %s", path, strerror(errno));
         goto out;
     }
     /* byte order mark */
@@ -846,7 +846,7 @@ static int load_file(sqlite3 *db, const vouch_program *p, const char *path, int 
     int got = csv_record(r, e);
     if (got <= 0) {
         if (got == 0)
-            lerr_add(e, "%s:1: empty file: a header row naming the columns is required", path);
+            lerr_add(e, "%s:1: error: empty file: a header row naming the columns is required", path);
         if (r->oom)
             rc = SQLITE_NOMEM;
         goto out;
@@ -874,11 +874,11 @@ static int load_file(sqlite3 *db, const vouch_program *p, const char *path, int 
             const char *dym = t->ncolumns ? closest(name,
                                                     (const char *const *)&t->columns[0].name,
                                                     sizeof t->columns[0], t->ncolumns) : NULL;
-            lerr_add(e, "%s:1:%u: `%s` is not a column of `%s`%s%s%s", path, i + 1, name,
+            lerr_add(e, "%s:1:%u: error: `%s` is not a column of `%s`%s%s%s", path, i + 1, name,
                      t->name, dym ? "; did you mean `" : "", dym ? dym : "", dym ? "`?" : "");
             bad_header = 1;
         } else if (have[ci]) {
-            lerr_add(e, "%s:1:%u: column `%s` appears twice in the header", path, i + 1, name);
+            lerr_add(e, "%s:1:%u: error: column `%s` appears twice in the header", path, i + 1, name);
             bad_header = 1;
         } else {
             have[ci] = 1;
@@ -887,7 +887,7 @@ static int load_file(sqlite3 *db, const vouch_program *p, const char *path, int 
     }
     for (uint32_t ci = 0; ci < t->ncolumns; ci++)
         if (!have[ci] && !t->columns[ci].optional) {
-            lerr_add(e, "%s:1: required column `%s` of `%s` is missing from the header", path,
+            lerr_add(e, "%s:1: error: required column `%s` of `%s` is missing from the header", path,
                      t->columns[ci].name, t->name);
             bad_header = 1;
         }
@@ -908,7 +908,7 @@ static int load_file(sqlite3 *db, const vouch_program *p, const char *path, int 
         if ((rc = missing_column(db, t, &missing)) != SQLITE_OK)
             goto out;
         if (missing) {
-            lerr_add(e, "%s: table `%s` in the store has no column `%s`: the store was made for "
+            lerr_add(e, "%s: error: table `%s` in the store has no column `%s`: the store was made for "
                      "another schema (load into a new store)", path, t->name, missing);
             goto out;
         }
@@ -952,8 +952,10 @@ static int load_file(sqlite3 *db, const vouch_program *p, const char *path, int 
             break;
         }
         if (r->nf != nf) {
-            lerr_add(e, "%s:%llu: %u field%s, but the header has %u", path,
-                     (unsigned long long)r->rec_line, r->nf, r->nf == 1 ? "" : "s", nf);
+            /* The column is the first missing cell, or the first extra one. */
+            lerr_add(e, "%s:%llu:%u: error: %u field%s, but the header has %u", path,
+                     (unsigned long long)r->rec_line, (r->nf < nf ? r->nf : nf) + 1, r->nf,
+                     r->nf == 1 ? "" : "s", nf);
             continue;
         }
         /* Check every cell; write the row only while the load is clean. */
@@ -987,11 +989,11 @@ static int load_file(sqlite3 *db, const vouch_program *p, const char *path, int 
                                 used += (size_t)w < sizeof keys - used ? (size_t)w
                                                                        : sizeof keys - used - 1;
                         }
-                lerr_add(e, "%s:%llu: duplicate key (%s): an earlier row%s has the same key",
+                lerr_add(e, "%s:%llu: error: duplicate key (%s): an earlier row%s has the same key",
                          path, (unsigned long long)r->rec_line, keys,
                          replace ? "" : " or the store");
             } else if ((src & 0xff) == SQLITE_CONSTRAINT) {
-                lerr_add(e, "%s:%llu: the store rejected the row: %s", path,
+                lerr_add(e, "%s:%llu: error: the store rejected the row: %s", path,
                          (unsigned long long)r->rec_line, sqlite3_errmsg(db));
             } else {
                 rc = src;

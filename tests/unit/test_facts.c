@@ -890,7 +890,7 @@ static void test_load_good(void **state)
     /* loading again: the same keys are duplicates ... */
     uint64_t before = file_sum(db);
     assert_int_equal(load1(db, p, csv, &err, 0), VOUCH_EINPUT);
-    assert_contains(err.msg, "evidence.csv:2: duplicate key (id = 1)");
+    assert_contains(err.msg, "evidence.csv:2: error: duplicate key (id = 1)");
     assert_int_equal(file_sum(db), before);
     /* ... unless the table is replaced, in the same transaction */
     const char text2[] = "id,framework,control,kind,collected_on,result,ok\n"
@@ -917,21 +917,21 @@ static void test_load_good(void **state)
 static void test_load_bad_cells(void **state)
 {
     static const struct { const char *row; const char *want; } cases[] = {
-        {"12x,F,C,k,2026-01-01,,pass,,1,", "evidence.csv:3:1: column `id`: `12x` is not an integer"},
-        {"99999999999999999999,F,C,k,2026-01-01,,pass,,1,", "evidence.csv:3:1: column `id`: 99999999999999999999 is out of range"},
-        {"5,F,C,k,2026-01-01,,pass,,maybe,", "evidence.csv:3:9: column `ok`: `maybe` is not a bool"},
-        {"5,F,C,k,2026-02-30,,pass,,1,", "evidence.csv:3:5: column `collected_on`: `2026-02-30` is not a date"},
-        {"5,F,C,k,2026-2-01,,pass,,1,", "evidence.csv:3:5: column `collected_on`: `2026-2-01` is not a date"},
-        {"5,F,C,k,2026-01-01,,pass,,1,3m", "evidence.csv:3:10: column `every`: `3m` is not a duration"},
-        {"5,F,C,k,2026-01-01,,passed,,1,", "evidence.csv:3:7: column `result`: `passed` is not one of: pass, fail"},
-        {"5,F,C,k\xff,2026-01-01,,pass,,1,", "evidence.csv:3:4: column `kind`: is not valid UTF-8 at byte 2"},
-        {"5,F,C,k\xc0\xaf,2026-01-01,,pass,,1,", "evidence.csv:3:4: column `kind`: is not valid UTF-8"},
-        {"5,,C,k,2026-01-01,,pass,,1,", "evidence.csv:3:2: column `framework`: empty, but the column is required"},
-        {"5,F,C,k,2026-01-01,,pass,,1", "evidence.csv:3: 9 fields, but the header has 10"},
-        {"5,F,C,\"k,2026-01-01,,pass,,1,", "evidence.csv:3:4: quoted field never closed"},
-        {"5,F,C,\"k\"x,2026-01-01,,pass,,1,", "evidence.csv:3:4: unexpected `x` after a closing quote"},
-        {"5,F,C,k\"x,2026-01-01,,pass,,1,", "evidence.csv:3:4: `\"` inside an unquoted field"},
-        {"2,F,C,k,2026-01-01,,pass,,1,", "evidence.csv:3: duplicate key (id = 2)"},
+        {"12x,F,C,k,2026-01-01,,pass,,1,", "evidence.csv:3:1: error: column `id`: `12x` is not an integer"},
+        {"99999999999999999999,F,C,k,2026-01-01,,pass,,1,", "evidence.csv:3:1: error: column `id`: 99999999999999999999 is out of range"},
+        {"5,F,C,k,2026-01-01,,pass,,maybe,", "evidence.csv:3:9: error: column `ok`: `maybe` is not a bool"},
+        {"5,F,C,k,2026-02-30,,pass,,1,", "evidence.csv:3:5: error: column `collected_on`: `2026-02-30` is not a date"},
+        {"5,F,C,k,2026-2-01,,pass,,1,", "evidence.csv:3:5: error: column `collected_on`: `2026-2-01` is not a date"},
+        {"5,F,C,k,2026-01-01,,pass,,1,3m", "evidence.csv:3:10: error: column `every`: `3m` is not a duration"},
+        {"5,F,C,k,2026-01-01,,passed,,1,", "evidence.csv:3:7: error: column `result`: `passed` is not one of: pass, fail"},
+        {"5,F,C,k\xff,2026-01-01,,pass,,1,", "evidence.csv:3:4: error: column `kind`: is not valid UTF-8 at byte 2"},
+        {"5,F,C,k\xc0\xaf,2026-01-01,,pass,,1,", "evidence.csv:3:4: error: column `kind`: is not valid UTF-8"},
+        {"5,,C,k,2026-01-01,,pass,,1,", "evidence.csv:3:2: error: column `framework`: empty, but the column is required"},
+        {"5,F,C,k,2026-01-01,,pass,,1", "evidence.csv:3:10: error: 9 fields, but the header has 10"},
+        {"5,F,C,\"k,2026-01-01,,pass,,1,", "evidence.csv:3:4: error: quoted field never closed"},
+        {"5,F,C,\"k\"x,2026-01-01,,pass,,1,", "evidence.csv:3:4: error: unexpected `x` after a closing quote"},
+        {"5,F,C,k\"x,2026-01-01,,pass,,1,", "evidence.csv:3:4: error: `\"` inside an unquoted field"},
+        {"2,F,C,k,2026-01-01,,pass,,1,", "evidence.csv:3: error: duplicate key (id = 2)"},
         {"1,F,C,k,2026-01-01,,pass,,1,", NULL},   /* in the store already: existing only */
     };
     vouch_program *p = make_program();
@@ -950,7 +950,7 @@ static void test_load_bad_cells(void **state)
         /* into the existing store: nothing changes, not even the good row */
         assert_int_equal(load1(db, p, csv, &err, 0), VOUCH_EINPUT);
         assert_contains(err.msg, cases[i].want ? cases[i].want
-                                               : "evidence.csv:3: duplicate key (id = 1): an "
+                                               : "evidence.csv:3: error: duplicate key (id = 1): an "
                                                  "earlier row or the store has the same key");
         assert_int_equal(file_sum(db), before);
         assert_int_equal(query_int(db, "SELECT count(*) FROM evidence"), 1);
@@ -969,7 +969,7 @@ static void test_load_bad_cells(void **state)
     *strchr(nul + strlen(HEADER), 'X') = 0;
     write_file(csv, nul, (size_t)n);
     assert_int_equal(load1(db, p, csv, &err, 0), VOUCH_EINPUT);
-    assert_contains(err.msg, "evidence.csv:2:4: column `kind`: contains a NUL byte at byte 2");
+    assert_contains(err.msg, "evidence.csv:2:4: error: column `kind`: contains a NUL byte at byte 2");
     assert_int_equal(file_sum(db), before);
     vouch_program_free(p);
 }
@@ -985,7 +985,7 @@ static void test_load_file_errors(void **state)
     const char *csv = tpath("evidnce.csv");
     write_file(csv, HEADER, strlen(HEADER));
     assert_int_equal(load1(db, p, csv, &err, 0), VOUCH_EINPUT);
-    assert_contains(err.msg, "evidnce.csv: no declared fact `evidnce`");
+    assert_contains(err.msg, "evidnce.csv: error: no declared fact `evidnce`");
     assert_contains(err.msg, "did you mean `evidence.csv`?");
     assert_contains(err.msg, "(declared: evidence, soa)");
     assert_false(exists(db));
@@ -995,21 +995,21 @@ static void test_load_file_errors(void **state)
     const char h1[] = "id,framework,control,kind,colected_on,result,ok,ok\n";
     write_file(csv, h1, sizeof h1 - 1);
     assert_int_equal(load1(db, p, csv, &err, 0), VOUCH_EINPUT);
-    assert_contains(err.msg, "evidence.csv:1:5: `colected_on` is not a column of `evidence`; "
+    assert_contains(err.msg, "evidence.csv:1:5: error: `colected_on` is not a column of `evidence`; "
                              "did you mean `collected_on`?");
-    assert_contains(err.msg, "evidence.csv:1:8: column `ok` appears twice");
-    assert_contains(err.msg, "evidence.csv:1: required column `collected_on` of `evidence` is "
+    assert_contains(err.msg, "evidence.csv:1:8: error: column `ok` appears twice");
+    assert_contains(err.msg, "evidence.csv:1: error: required column `collected_on` of `evidence` is "
                              "missing");
     assert_false(exists(db));
 
     /* empty file */
     write_file(csv, "", 0);
     assert_int_equal(load1(db, p, csv, &err, 0), VOUCH_EINPUT);
-    assert_contains(err.msg, "evidence.csv:1: empty file");
+    assert_contains(err.msg, "evidence.csv:1: error: empty file");
 
     /* a missing file */
     assert_int_equal(load1(db, p, tpath("soa.csv"), &err, 0), VOUCH_EINPUT);
-    assert_contains(err.msg, "soa.csv: cannot read");
+    assert_contains(err.msg, "soa.csv: error: cannot read");
     assert_false(exists(db));
 
     /* many bad rows: stops at 20, says how many more */
@@ -1020,7 +1020,7 @@ static void test_load_file_errors(void **state)
                                i + 1, 40 + i);
     write_file(csv, text, at);
     assert_int_equal(load1(db, p, csv, &err, 0), VOUCH_EINPUT);
-    assert_contains(err.msg, "evidence.csv:2:5: column `collected_on`: `2026-01-40`");
+    assert_contains(err.msg, "evidence.csv:2:5: error: column `collected_on`: `2026-01-40`");
     assert_contains(err.msg, "more error");
     assert_true(strlen(err.msg) < sizeof err.msg);
     assert_false(exists(db));
@@ -1033,7 +1033,7 @@ static void test_load_file_errors(void **state)
     write_file(csv, e1, sizeof e1 - 1);
     const char *two[2] = {soa, csv};
     assert_int_equal(vouch_facts_load(db, p, two, 2, NULL, &err), VOUCH_EINPUT);
-    assert_contains(err.msg, "evidence.csv:2:6: column `result`");
+    assert_contains(err.msg, "evidence.csv:2:6: error: column `result`");
     assert_false(exists(db));
     const char e2[] = "id,framework,control,kind,collected_on,result,ok\n1,F,C,k,2026-01-01,pass,1\n";
     write_file(csv, e2, sizeof e2 - 1);
