@@ -183,3 +183,10 @@ int vouch_severity_parse(const char *s, size_t n)
             return i;
     return -1;
 }
+
+const char *vouch_relation_name(uint32_t rel)
+{
+    static const char *const names[REL__COUNT] = {"equal", "subset_of", "superset_of", "intersects",
+                                                  "unspecified"};
+    return rel < REL__COUNT ? names[rel] : "?";
+}

@@ -109,6 +109,60 @@ typedef struct vouch_plan {
     uint32_t rule;           /* rule the plan belongs to (for messages) */
 } vouch_plan;
 
+/* ---- Catalogues and crosswalks -------------------------------------------
+ *
+ * A framework's catalogue is compile-time data: rules name its controls in
+ * `maps` clauses, crosswalks pair them, and coverage reports walk them.
+ * Crosswalk relations read "src RELATION dst" as in NIST OLIR.
+ */
+typedef enum vouch_relation {
+    REL_EQUAL = 0, REL_SUBSET_OF, REL_SUPERSET_OF, REL_INTERSECTS, REL_UNSPECIFIED, REL__COUNT
+} vouch_relation;
+
+typedef struct vouch_control_info {
+    const char *id;          /* "A.5.18" */
+    const char *title;
+    uint32_t nattrs;
+    const char **attr_names; /* theme, category, ... */
+    const char **attr_values;
+} vouch_control_info;
+
+typedef struct vouch_framework_info {
+    const char *id;          /* as the packs and the store name it: "iso27001-2022" */
+    const char *title;
+    const char *version;     /* "" if not given */
+    const char *source;      /* where the catalogue comes from; "" if not given */
+    uint32_t ncontrols;
+    vouch_control_info *controls;
+} vouch_framework_info;
+
+typedef struct vouch_control_ref {
+    uint32_t framework;      /* index into frameworks */
+    uint32_t control;        /* index into that framework's controls */
+} vouch_control_ref;
+
+typedef struct vouch_crosswalk_pair {
+    vouch_control_ref src, dst;
+    uint8_t relation;        /* vouch_relation */
+    uint8_t derived;         /* 1: made by chaining other crosswalks */
+    const char *note;        /* "" if none */
+    const char *file;        /* where the pair is declared */
+    uint32_t line;
+} vouch_crosswalk_pair;
+
+/* ---- Waivers ---------------------------------------------------------------- */
+
+typedef struct vouch_waiver {
+    uint32_t rule;           /* index into rules */
+    const char *subject;     /* exact subject it waives */
+    int64_t granted;         /* day number, or INT64_MIN if not given */
+    int64_t until;           /* last day the waiver holds (inclusive) */
+    const char *because;
+    const char *approved_by;
+    const char *file;
+    uint32_t line, col;
+} vouch_waiver;
+
 /* ---- Rules --------------------------------------------------------------- */
 
 typedef struct vouch_rule_info {
@@ -120,6 +174,12 @@ typedef struct vouch_rule_info {
     uint32_t entry;          /* pc of the rule's first instruction */
     uint32_t nlocals;        /* local slots the rule uses */
     const char *pack;        /* pack name the rule belongs to */
+    uint32_t nmaps;          /* controls the rule's `maps` clauses name */
+    vouch_control_ref *maps;
+    uint8_t skipped;         /* 1: an importing pack skips it; its code is just HALT */
+    const char *skip_reason; /* "" unless skipped */
+    uint8_t declared_severity; /* before an importing pack's override */
+    const char *override_by; /* pack that changed the severity, or "" */
 } vouch_rule_info;
 
 typedef struct vouch_program {
@@ -136,6 +196,13 @@ typedef struct vouch_program {
     vouch_plan *plans;
     uint32_t nrules;
     vouch_rule_info *rules;
+    uint32_t nframeworks;
+    vouch_framework_info *frameworks;
+    uint32_t npairs;
+    vouch_crosswalk_pair *pairs;
+    uint32_t nwaivers;
+    vouch_waiver *waivers;
+    int64_t waiver_max_days; /* longest waiver term a pack allows; 0: no cap */
     const char *pack;        /* name of the main pack */
     const char *pack_version;
     void *mem;               /* owner of everything above (opaque) */
@@ -156,6 +223,7 @@ void vouch_program_free(vouch_program *p);
 const char *vouch_opcode_name(uint32_t op);
 const char *vouch_opcode_operands(uint32_t op);   /* NULL if op is out of range */
 const char *vouch_severity_name(uint32_t sev);    /* "info" ... "critical" */
+const char *vouch_relation_name(uint32_t rel);    /* "equal" ... "unspecified" */
 int vouch_severity_parse(const char *s, size_t n); /* -1 if unknown */
 
 #endif

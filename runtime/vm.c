@@ -227,7 +227,8 @@ static char *dup_value(const vouch_value *v)
     return s;
 }
 
-static int add_finding(vm *m, uint32_t rule, const vouch_value *subject, const vouch_value *msg)
+static int add_finding(vm *m, uint32_t rule, const vouch_value *subject, const vouch_value *msg,
+                       vouch_status_kind status)
 {
     vouch_results *r = m->res;
     if (r->nfindings == r->cap) {
@@ -242,6 +243,9 @@ static int add_finding(vm *m, uint32_t rule, const vouch_value *subject, const v
     }
     vouch_finding *fd = &r->findings[r->nfindings];
     fd->rule = rule;
+    fd->status = (uint8_t)status;
+    fd->waiver = -1;
+    fd->waiver_expired = 0;
     fd->subject = dup_value(subject);
     fd->message = dup_value(msg);
     if (!fd->subject || !fd->message) {
@@ -727,10 +731,18 @@ static int run_rule(vm *m, uint32_t r, vouch_error *err)
         pc += 1;
         NEXT;
     CASE(FINDING)
-        if (add_finding(m, r, &SEC, &TOP) != 0)
+        if (add_finding(m, r, &SEC, &TOP, OUTCOME_FAIL) != 0)
             OOM();
         sp -= 2;
         out->failed++;
+        bump_rewind(&m->scratch);
+        pc += 1;
+        NEXT;
+    CASE(NA)
+        if (add_finding(m, r, &SEC, &TOP, OUTCOME_NA) != 0)
+            OOM();
+        sp -= 2;
+        out->not_applicable++;
         bump_rewind(&m->scratch);
         pc += 1;
         NEXT;

@@ -28,24 +28,39 @@ typedef struct vouch_run_env {
 #define VOUCH_MAX_LOCALS 4096
 #define VOUCH_MAX_INTERP 64
 
+/* What became of one evaluated (rule, subject) that did not simply pass. */
+typedef enum vouch_status_kind {
+    OUTCOME_FAIL = 0,        /* a finding */
+    OUTCOME_NA,              /* not applicable: message holds the reason */
+    OUTCOME_WAIVED           /* a finding covered by a current waiver */
+} vouch_status_kind;
+
 typedef struct vouch_finding {
     uint32_t rule;           /* index into program->rules */
     char *subject;           /* owned, NUL-terminated */
     char *message;           /* owned, NUL-terminated */
+    uint8_t status;          /* vouch_status_kind; the VM records FAIL and NA */
+    int32_t waiver;          /* index into program->waivers that matched, or -1 */
+    uint8_t waiver_expired;  /* 1: a waiver matched but ended before the as-of date */
 } vouch_finding;
 
 typedef struct vouch_rule_outcome {
     uint64_t passed;
-    uint64_t failed;
+    uint64_t failed;         /* findings still failing (after waivers) */
+    uint64_t waived;
+    uint64_t not_applicable;
     int errored;             /* 1 if the rule stopped with a runtime error */
     char *error;             /* owned: the runtime error's message */
 } vouch_rule_outcome;
 
 typedef struct vouch_results {
     uint32_t nfindings, cap;
-    vouch_finding *findings; /* sorted by rule index, then subject, then message */
+    vouch_finding *findings; /* FAIL, NA and WAIVED records, sorted by rule index,
+                              * then subject, then message */
     uint32_t nrules;
     vouch_rule_outcome *rules; /* one per program rule */
+    uint32_t nunused;        /* waivers that matched no finding */
+    uint32_t *unused;        /* their indices into program->waivers */
 } vouch_results;
 
 /* Runs every rule of p (which must have passed vouch_verify) against f
