@@ -4,9 +4,13 @@
 #   make demo       load the example organisation and check it
 #   make test       every test: unit, golden, docs, reference; plain and ASan+UBSan
 #   make bench      benchmark against the SQL reference (scale M)
+#   make fuzz       run each libFuzzer target for FUZZ_SECONDS (default 60)
+#   make fuzz-cov   line coverage of the fuzz corpora (clang, llvm-cov)
 #
 # Variants live in build/<variant>/: release (-O2), debug (-O0 -g),
-# asan (-O1 with AddressSanitizer and UndefinedBehaviorSanitizer).
+# asan (-O1 with AddressSanitizer and UndefinedBehaviorSanitizer), and for
+# `make fuzz` fuzz (clang, libFuzzer + ASan + UBSan) and cov (clang source
+# coverage).
 # Generated C (re2c, Lemon, embedded stdlib) goes to build/gen/, never into
 # the source tree.
 
@@ -26,6 +30,10 @@ CFLAGS_release = -O2 -g
 CFLAGS_debug   = -O0 -g
 CFLAGS_asan    = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 LDFLAGS_asan   = -fsanitize=address,undefined
+CFLAGS_fuzz    = -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+LDFLAGS_fuzz   = -fsanitize=fuzzer,address,undefined
+CFLAGS_cov     = -O0 -g -fprofile-instr-generate -fcoverage-mapping
+LDFLAGS_cov    = -fprofile-instr-generate -fcoverage-mapping
 INCLUDES = -Ibuild/gen -Icompiler -Iruntime -Istdlib
 
 GEN = build/gen
@@ -42,7 +50,7 @@ STDLIB_VOUCH = $(sort $(wildcard stdlib/*.vouch))
 CFLAGS_ALL = $(CSTD) $(WARN) $(CFLAGS_$(VARIANT)) $(INCLUDES) -MMD -MP $(CFLAGS)
 LDLIBS_ALL = -lsqlite3 -lm $(LDLIBS)
 
-.PHONY: all vouch demo test test-one bench deps clean lint unit
+.PHONY: all vouch demo test test-one bench deps clean lint unit fuzz fuzz-bins fuzz-replay fuzz-cov
 
 all: vouch
 
@@ -115,6 +123,65 @@ $(BD)/tests/%: tests/unit/%.c $(BD)/libvouch.a | $(GEN)/parser.stamp
 	$(CC) $(CFLAGS_ALL) $(LDFLAGS_$(VARIANT)) -o $@ $< $(BD)/libvouch.a $(LDLIBS_ALL) -lcmocka
 
 unit: $(BD)/vouch $(UNIT_BIN)
+
+# ---- fuzzing ------------------------------------------------------------------
+# tests/fuzz/fuzz_T.c is one libFuzzer target. Linked with libFuzzer
+# (VARIANT=fuzz, clang) it is build/fuzz/fuzz_T; linked with
+# tests/fuzz/replay.c it is a plain program, build/<variant>/fuzz-replay/fuzz_T,
+# that `make test` runs over the corpus tests/fuzz/corpus/T/ (no clang).
+FUZZ_TARGETS = parse compile program csv
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_REPLAY = $(patsubst %,$(BD)/fuzz-replay/fuzz_%,$(FUZZ_TARGETS))
+FUZZ_STAMP = build/.fuzz-deps-ok
+# Debian packages libFuzzer needs: the compiler, its sanitizer and fuzzer
+# runtimes (libclang_rt.fuzzer-x86_64.a), llvm-profdata/llvm-cov for fuzz-cov.
+FUZZ_PACKAGES = clang libclang-rt-14-dev libclang-common-14-dev llvm
+
+fuzz-replay: $(FUZZ_REPLAY)
+
+$(BD)/fuzz-replay/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(wildcard tests/fuzz/*.h) $(BD)/libvouch.a | $(GEN)/parser.stamp
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Itests/fuzz $(LDFLAGS_$(VARIANT)) -o $@ $< tests/fuzz/replay.c $(BD)/libvouch.a $(LDLIBS_ALL)
+
+fuzz-bins: $(patsubst %,$(BD)/fuzz_%,$(FUZZ_TARGETS))
+
+$(BD)/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) $(BD)/libvouch.a | $(GEN)/parser.stamp
+	$(CC) $(CFLAGS_ALL) -Itests/fuzz $(LDFLAGS_$(VARIANT)) -o $@ $< $(BD)/libvouch.a $(LDLIBS_ALL)
+
+# Installs clang's libFuzzer when run as root (otherwise says what to
+# install), checked by building a one-line fuzz target.
+$(FUZZ_STAMP): | $(DEPS_STAMP)
+	@probe() { printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }\n' | \
+	    $(FUZZ_CC) -x c -fsanitize=fuzzer,address,undefined -o build/.fuzz-probe - >/dev/null 2>&1 && \
+	    command -v llvm-profdata >/dev/null 2>&1 && command -v llvm-cov >/dev/null 2>&1; }; \
+	if ! probe; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "vouch: installing libFuzzer (Debian packages: $(FUZZ_PACKAGES))"; \
+	    (apt-get install -y --no-install-recommends $(FUZZ_PACKAGES) || \
+	     (apt-get update && apt-get install -y --no-install-recommends $(FUZZ_PACKAGES))) >/dev/null || exit 1; \
+	    probe || { echo "vouch: $(FUZZ_CC) still cannot build a libFuzzer target"; exit 2; }; \
+	  else \
+	    echo "vouch: $(FUZZ_CC) cannot build a libFuzzer target. Install it with:"; \
+	    echo "  sudo apt-get install -y $(FUZZ_PACKAGES)"; \
+	    exit 2; \
+	  fi; \
+	fi
+	@rm -f build/.fuzz-probe
+	@touch $@
+
+# Each target runs FUZZ_SECONDS (FUZZ_TARGETS="parse csv" picks some); new
+# inputs go to build/fuzz/corpus/T, crashes to build/fuzz/crashes/.
+fuzz: $(FUZZ_STAMP)
+	@$(MAKE) --no-print-directory VARIANT=fuzz CC=$(FUZZ_CC) fuzz-bins
+	@$(MAKE) --no-print-directory VARIANT=release build/release/vouch
+	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# Line coverage of the libraries reached by replaying the fuzz corpora
+# (the repository's and build/fuzz/corpus/), per file and in total.
+fuzz-cov: $(FUZZ_STAMP)
+	@$(MAKE) --no-print-directory VARIANT=cov CC=$(FUZZ_CC) fuzz-replay
+	@sh tests/fuzz/coverage.sh $(FUZZ_TARGETS)
 
 # ---- the two commands -------------------------------------------------------
 demo: vouch

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmd_compile.h"
 #include "compile.h"
 #include "diag.h"
 #include "../runtime/date.h"
@@ -35,6 +36,8 @@ static const char USAGE[] =
     "          vouch load --facts FILE.db [--pack PACK.vouch]... [--replace] TABLE.csv...\n"
     "  disasm  compile packs and print their bytecode and access plans\n"
     "          vouch disasm PACK.vouch...\n"
+    "  compile compile packs into one checked program file, run by giving it in place of the packs\n"
+    "          vouch compile -o PACK.vbc PACK.vouch...\n"
     "\n"
     "Options:\n"
     "  --facts FILE      the facts store (SQLite)\n"
@@ -117,6 +120,8 @@ static void print_diag(void *ctx, const vouch_diag *d)
  * diagnostics; returns NULL on any error. */
 static vouch_program *compile_packs(char **paths, int n)
 {
+    if (n > 0 && cli_is_program_file(paths[0]))
+        return cli_load_program(paths, n);
     vouch_compile_input *in = calloc((size_t)n + 1, sizeof *in);
     char **texts = calloc((size_t)n + 1, sizeof *texts);
     vouch_program *p = NULL;
@@ -463,5 +468,7 @@ int main(int argc, char **argv)
         return cmd_load(argc - 2, argv + 2);
     if (strcmp(cmd, "disasm") == 0)
         return cmd_disasm(argc - 2, argv + 2);
+    if (strcmp(cmd, "compile") == 0)
+        return cmd_compile(argc - 2, argv + 2, compile_packs);
     return usage_error("unknown command `%s` (check, load, disasm)", cmd);
 }

@@ -66,7 +66,7 @@ ast_node *ast_span_to(ast_node *node, uint32_t end)
     return node;
 }
 
-static uint32_t end_of(const ast_node *n)
+uint32_t ast_end_of(const ast_node *n)
 {
     return n ? n->off + n->len : 0;
 }
@@ -76,7 +76,7 @@ static uint32_t max_u32(uint32_t a, uint32_t b)
     return a > b ? a : b;
 }
 
-static ast_name name_at(const ast_builder *b, uint32_t off, uint32_t len)
+ast_name ast_name_at(const ast_builder *b, uint32_t off, uint32_t len)
 {
     ast_name nm;
     nm.p = b->src->text + off;
@@ -85,7 +85,7 @@ static ast_name name_at(const ast_builder *b, uint32_t off, uint32_t len)
     return nm;
 }
 
-static ast_node *node(ast_builder *b, ast_kind kind, uint32_t off, uint32_t end)
+ast_node *ast_node_at(ast_builder *b, ast_kind kind, uint32_t off, uint32_t end)
 {
     return ast_new(b->a, b->src, kind, off, end > off ? end - off : 0);
 }
@@ -170,11 +170,11 @@ static void string_body(const vouch_source *src, uint32_t off, uint32_t len, uin
     *blen = end > start ? end - start : 0;
 }
 
-static ast_node *string_node(ast_builder *b, uint32_t off, uint32_t len, uint32_t node_off,
-                             uint32_t node_end)
+ast_node *ast_string_node(ast_builder *b, uint32_t off, uint32_t len, uint32_t node_off,
+                          uint32_t node_end)
 {
     uint32_t boff, blen;
-    ast_node *n = node(b, AST_STRING, node_off, node_end);
+    ast_node *n = ast_node_at(b, AST_STRING, node_off, node_end);
     if (!n)
         return NULL;
     string_body(b->src, off, len, &boff, &blen);
@@ -218,6 +218,19 @@ static void literal_dur(ast_builder *b, ast_node *n)
     const char *p = b->src->text + n->off;
     int64_t v;
     char unit = p[n->len - 1];
+    if (unit == 'o' || unit == 'q' || unit == 'y') {
+        /* Calendar units: months, quarters, years, counted in months. */
+        uint32_t digits_len = n->len - (unit == 'o' ? 2 : 1);
+        int64_t per = unit == 'o' ? 1 : unit == 'q' ? 3 : 12;
+        n->kind = AST_MONTHS;
+        if (!parse_decimal(p, digits_len, &v) || v > 120000 / per) {
+            diag_error(b->diag, b->src, n->off, n->len, "calendar durations reach at most 10000 years",
+                       "duration `%.*s` is too large", (int)(n->len > 40 ? 40 : n->len), p);
+            return;
+        }
+        n->u.lit.i = v * per;
+        return;
+    }
     if (!parse_decimal(p, n->len - 1, &v) || (unit == 'w' && v > INT64_MAX / 7)) {
         diag_error(b->diag, b->src, n->off, n->len, NULL, "duration `%.*s` is too large",
                    (int)(n->len > 40 ? 40 : n->len), p);
@@ -230,8 +243,8 @@ ast_node *ast_leaf(ast_builder *b, ast_kind kind, uint32_t off, uint32_t len)
 {
     ast_node *n;
     if (kind == AST_STRING)
-        return string_node(b, off, len, off, off + len);
-    n = node(b, kind, off, off + len);
+        return ast_string_node(b, off, len, off, off + len);
+    n = ast_node_at(b, kind, off, off + len);
     if (!n)
         return NULL;
     switch (kind) {
@@ -239,7 +252,7 @@ ast_node *ast_leaf(ast_builder *b, ast_kind kind, uint32_t off, uint32_t len)
     case AST_DATE: literal_date(b, n); break;
     case AST_DUR: if (len >= 2) literal_dur(b, n); break;
     case AST_BOOL: n->u.lit.i = len == 4 && memcmp(b->src->text + off, "true", 4) == 0; break;
-    case AST_IDENT: n->u.name = name_at(b, off, len); break;
+    case AST_IDENT: n->u.name = ast_name_at(b, off, len); break;
     default: break;
     }
     return n;
@@ -254,7 +267,7 @@ ast_node *ast_ident(ast_builder *b, uint32_t off, uint32_t len)
 
 ast_node *ast_unary(ast_builder *b, ast_op op, uint32_t op_off, ast_node *operand)
 {
-    ast_node *n = node(b, AST_UNARY, op_off, max_u32(end_of(operand), op_off + 1));
+    ast_node *n = ast_node_at(b, AST_UNARY, op_off, max_u32(ast_end_of(operand), op_off + 1));
     if (!n)
         return NULL;
     n->op = (uint16_t)op;
@@ -265,7 +278,7 @@ ast_node *ast_unary(ast_builder *b, ast_op op, uint32_t op_off, ast_node *operan
 ast_node *ast_binary(ast_builder *b, ast_kind kind, ast_op op, ast_node *lhs, ast_node *rhs)
 {
     uint32_t off = lhs ? lhs->off : rhs ? rhs->off : 0;
-    ast_node *n = node(b, kind, off, max_u32(end_of(lhs), end_of(rhs)));
+    ast_node *n = ast_node_at(b, kind, off, max_u32(ast_end_of(lhs), ast_end_of(rhs)));
     if (!n)
         return NULL;
     n->op = (uint16_t)op;
@@ -276,28 +289,28 @@ ast_node *ast_binary(ast_builder *b, ast_kind kind, ast_op op, ast_node *lhs, as
 
 ast_node *ast_member(ast_builder *b, ast_node *obj, uint32_t name_off, uint32_t name_len)
 {
-    ast_node *n = node(b, AST_MEMBER, obj ? obj->off : name_off, name_off + name_len);
+    ast_node *n = ast_node_at(b, AST_MEMBER, obj ? obj->off : name_off, name_off + name_len);
     if (!n)
         return NULL;
     n->u.member.obj = obj;
-    n->u.member.field = name_at(b, name_off, name_len);
+    n->u.member.field = ast_name_at(b, name_off, name_len);
     return n;
 }
 
 ast_node *ast_call(ast_builder *b, uint32_t name_off, uint32_t name_len, ast_node *args,
                    uint32_t end)
 {
-    ast_node *n = node(b, AST_CALL, name_off, end);
+    ast_node *n = ast_node_at(b, AST_CALL, name_off, end);
     if (!n)
         return NULL;
-    n->u.call.name = name_at(b, name_off, name_len);
+    n->u.call.name = ast_name_at(b, name_off, name_len);
     n->u.call.args = args;
     return n;
 }
 
 ast_node *ast_in(ast_builder *b, ast_node *lhs, ast_node *items, uint32_t end)
 {
-    ast_node *n = node(b, AST_IN, lhs ? lhs->off : end, end);
+    ast_node *n = ast_node_at(b, AST_IN, lhs ? lhs->off : end, end);
     if (!n)
         return NULL;
     n->u.in.lhs = lhs;
@@ -310,31 +323,31 @@ ast_node *ast_interp_add(ast_builder *b, ast_node *interp, uint32_t off, uint32_
 {
     uint32_t boff, blen;
     if (!interp) {
-        interp = node(b, AST_INTERP, off, off + len);
+        interp = ast_node_at(b, AST_INTERP, off, off + len);
         if (!interp)
             return NULL;
     }
     string_body(b->src, off, len, &boff, &blen);
     if (blen > 0) {
-        ast_node *s = string_node(b, off, len, boff, boff + blen);
+        ast_node *s = ast_string_node(b, off, len, boff, boff + blen);
         interp->u.list.first = ast_append(interp->u.list.first, s);
     }
     if (expr)
         interp->u.list.first = ast_append(interp->u.list.first, expr);
-    return ast_span_to(interp, max_u32(off + len, end_of(expr)));
+    return ast_span_to(interp, max_u32(off + len, ast_end_of(expr)));
 }
 
 ast_node *ast_quant(ast_builder *b, ast_quant_kind q, uint32_t off, uint32_t var_off,
                     uint32_t var_len, uint32_t table_off, uint32_t table_len, ast_node *where,
                     ast_node *body)
 {
-    uint32_t end = max_u32(table_off + table_len, max_u32(end_of(where), end_of(body)));
-    ast_node *n = node(b, AST_QUANT, off, end);
+    uint32_t end = max_u32(table_off + table_len, max_u32(ast_end_of(where), ast_end_of(body)));
+    ast_node *n = ast_node_at(b, AST_QUANT, off, end);
     if (!n)
         return NULL;
     n->op = (uint16_t)q;
-    n->u.quant.var = name_at(b, var_off, var_len);
-    n->u.quant.table = name_at(b, table_off, table_len);
+    n->u.quant.var = ast_name_at(b, var_off, var_len);
+    n->u.quant.table = ast_name_at(b, table_off, table_len);
     n->u.quant.where = where;
     n->u.quant.body = body;
     return n;
@@ -345,9 +358,9 @@ ast_node *ast_quant(ast_builder *b, ast_quant_kind q, uint32_t off, uint32_t var
 ast_node *ast_pack(ast_builder *b, uint32_t off, uint32_t name_off, uint32_t name_len,
                    uint32_t ver_off, uint32_t ver_len)
 {
-    ast_node *n = node(b, AST_PACK, off, ver_off + ver_len);
-    ast_node *name = string_node(b, name_off, name_len, name_off, name_off + name_len);
-    ast_node *ver = string_node(b, ver_off, ver_len, ver_off, ver_off + ver_len);
+    ast_node *n = ast_node_at(b, AST_PACK, off, ver_off + ver_len);
+    ast_node *name = ast_string_node(b, name_off, name_len, name_off, name_off + name_len);
+    ast_node *ver = ast_string_node(b, ver_off, ver_len, ver_off, ver_off + ver_len);
     if (!n || !name || !ver)
         return n;
     n->u.s.text = name->u.s.text;
@@ -359,8 +372,8 @@ ast_node *ast_pack(ast_builder *b, uint32_t off, uint32_t name_off, uint32_t nam
 
 ast_node *ast_import(ast_builder *b, uint32_t off, uint32_t name_off, uint32_t name_len)
 {
-    ast_node *n = node(b, AST_IMPORT, off, name_off + name_len);
-    ast_node *name = string_node(b, name_off, name_len, name_off, name_off + name_len);
+    ast_node *n = ast_node_at(b, AST_IMPORT, off, name_off + name_len);
+    ast_node *name = ast_string_node(b, name_off, name_len, name_off, name_off + name_len);
     if (!n || !name)
         return n;
     n->u.s.text = name->u.s.text;
@@ -371,10 +384,10 @@ ast_node *ast_import(ast_builder *b, uint32_t off, uint32_t name_off, uint32_t n
 ast_node *ast_fact(ast_builder *b, uint32_t off, uint32_t name_off, uint32_t name_len,
                    ast_node *key)
 {
-    ast_node *n = node(b, AST_FACT, off, name_off + name_len);
+    ast_node *n = ast_node_at(b, AST_FACT, off, name_off + name_len);
     if (!n)
         return NULL;
-    n->u.fact.name = name_at(b, name_off, name_len);
+    n->u.fact.name = ast_name_at(b, name_off, name_len);
     n->u.fact.key = key;
     return n;
 }
@@ -389,20 +402,20 @@ ast_node *ast_fact_field(ast_node *fact, ast_node *field)
 
 ast_node *ast_field(ast_builder *b, uint32_t name_off, uint32_t name_len, ast_node *type)
 {
-    ast_node *n = node(b, AST_FIELD, name_off, max_u32(name_off + name_len, end_of(type)));
+    ast_node *n = ast_node_at(b, AST_FIELD, name_off, max_u32(name_off + name_len, ast_end_of(type)));
     if (!n)
         return NULL;
-    n->u.field.name = name_at(b, name_off, name_len);
+    n->u.field.name = ast_name_at(b, name_off, name_len);
     n->u.field.type = type;
     return n;
 }
 
 ast_node *ast_type_decl(ast_builder *b, uint32_t off, uint32_t len, ast_node *members, uint32_t end)
 {
-    ast_node *n = node(b, AST_TYPE, off, end);
+    ast_node *n = ast_node_at(b, AST_TYPE, off, end);
     if (!n)
         return NULL;
-    n->u.type.name = name_at(b, off, len);
+    n->u.type.name = ast_name_at(b, off, len);
     n->u.type.members = members;
     n->u.type.optional = 0;
     return n;
@@ -419,11 +432,11 @@ ast_node *ast_type_optional(ast_node *type, uint32_t end)
 ast_node *ast_rule(ast_builder *b, uint32_t off, uint32_t id_off, uint32_t id_len,
                    uint32_t title_off, uint32_t title_len)
 {
-    ast_node *n = node(b, AST_RULE, off, title_off + title_len);
+    ast_node *n = ast_node_at(b, AST_RULE, off, title_off + title_len);
     if (!n)
         return NULL;
-    n->u.rule.id = name_at(b, id_off, id_len);
-    n->u.rule.title = string_node(b, title_off, title_len, title_off, title_off + title_len);
+    n->u.rule.id = ast_name_at(b, id_off, id_len);
+    n->u.rule.title = ast_string_node(b, title_off, title_len, title_off, title_off + title_len);
     return n;
 }
 
@@ -438,7 +451,7 @@ ast_node *ast_rule_severity(ast_builder *b, ast_node *rule, uint32_t kw_off, uin
                    rule->u.rule.id.p);
         return rule;
     }
-    rule->u.rule.severity = name_at(b, off, len);
+    rule->u.rule.severity = ast_name_at(b, off, len);
     return rule;
 }
 
@@ -513,11 +526,11 @@ ast_node *ast_rule_end(ast_builder *b, ast_node *rule, uint32_t end)
 ast_node *ast_for(ast_builder *b, uint32_t off, uint32_t var_off, uint32_t var_len,
                   ast_node *source, ast_node *where)
 {
-    ast_node *n = node(b, AST_FOR, off, max_u32(var_off + var_len,
-                                                 max_u32(end_of(source), end_of(where))));
+    ast_node *n = ast_node_at(b, AST_FOR, off, max_u32(var_off + var_len,
+                                                 max_u32(ast_end_of(source), ast_end_of(where))));
     if (!n)
         return NULL;
-    n->u.loop.var = name_at(b, var_off, var_len);
+    n->u.loop.var = ast_name_at(b, var_off, var_len);
     n->u.loop.source = source;
     n->u.loop.where = where;
     return n;
@@ -536,6 +549,11 @@ const char *ast_kind_name(int kind)
         [AST_PERIOD] = "period", [AST_IDENT] = "ident",   [AST_MEMBER] = "member",
         [AST_CALL] = "call",     [AST_UNARY] = "unary",   [AST_BINARY] = "binary",
         [AST_IN] = "in",         [AST_RANGE] = "range",   [AST_QUANT] = "quant",
+        [AST_FRAMEWORK] = "framework", [AST_CONTROL] = "control", [AST_ATTR] = "attr",
+        [AST_CROSSWALK] = "crosswalk", [AST_PAIR] = "pair", [AST_SCOPE] = "scope",
+        [AST_APPETITE] = "appetite", [AST_APPETITE_CLAUSE] = "appetite-clause",
+        [AST_WAIVE] = "waive", [AST_WAIVER_CAP] = "waiver-cap", [AST_OVERRIDE] = "override",
+        [AST_MONTHS] = "months", [AST_UNTIL] = "until", [AST_COND] = "cond",
     };
     if (kind < 0 || kind >= AST__COUNT || !names[kind])
         return "?";

@@ -45,6 +45,21 @@ typedef enum ast_kind {
     AST_IN,          /* x in [a, b, c]                              in */
     AST_RANGE,       /* a .. b (dates)                              binary (lhs, rhs) */
     AST_QUANT,       /* exists/all/count/newest/oldest              quant */
+    /* issue 3: the auditor's world */
+    AST_FRAMEWORK,   /* framework "id" "title" attrs { controls }   cat */
+    AST_CONTROL,     /* control "id" "title" attrs                  cat (items unused) */
+    AST_ATTR,        /* NAME "value" | NAME value                   field (name, type = value node) */
+    AST_CROSSWALK,   /* crosswalk A -> B { pairs }                  cat (id = A, title = B) */
+    AST_PAIR,        /* "src" [relation] "dst" [note "..."]         pair; a rule's maps: src = framework */
+    AST_SCOPE,       /* scope NAME = TABLE where EXPR               scope */
+    AST_APPETITE,    /* appetite [for TABLE] { clauses }            appetite */
+    AST_APPETITE_CLAUSE, /* score = E | band N = E | tolerate E | accept E by role "R" [review every D]  apc */
+    AST_WAIVE,       /* waive RULE for "SUBJECT" [from D] until D because "..." approved_by "..."  waive */
+    AST_WAIVER_CAP,  /* waivers at most 180d                        unary.operand = the duration */
+    AST_OVERRIDE,    /* override RULE severity S (op 0) | skip RULE because "..." (op 1)   ovr */
+    AST_MONTHS,      /* 3mo, 1q, 1y: calendar months                lit.i = months */
+    AST_UNTIL,       /* [from D] until D                            binary (lhs = from or NULL, rhs = until) */
+    AST_COND,        /* internal: test ? then : otherwise (appetite bands, acceptors)   cond */
     AST__COUNT
 } ast_kind;
 
@@ -54,6 +69,9 @@ typedef enum ast_op {
     OPR_EQ, OPR_NE, OPR_LT, OPR_LE, OPR_GT, OPR_GE,
     OPR_ADD, OPR_SUB, OPR_MUL, OPR_DIV, OPR_MOD, OPR_NEG
 } ast_op;
+
+/* Clauses of an appetite (AST_APPETITE_CLAUSE's apc.kind). */
+typedef enum ast_appetite_kind { AP_SCORE = 0, AP_BAND, AP_TOLERATE, AP_ACCEPT } ast_appetite_kind;
 
 typedef enum ast_quant_kind {
     Q_EXISTS = 0,    /* exists x in T [where W]                      -> bool */
@@ -78,7 +96,8 @@ typedef enum ast_tkind {
     TY_ENUM,                 /* text restricted to enum_id's members */
     TY_PERIOD,               /* a date range: `period`, a .. b */
     TY_ROW,                  /* a loop variable over a fact table */
-    TY_SPAN                  /* a loop variable over quarters()/months() */
+    TY_SPAN,                 /* a loop variable over quarters()/months() */
+    TY_MONTHS                /* a calendar duration literal (3mo, 1q, 1y): only date +/- it */
 } ast_tkind;
 
 typedef struct ast_type {
@@ -118,12 +137,15 @@ struct ast_node {
             ast_node *fors;          /* AST_FOR list, outermost first */
             ast_node *require;
             ast_node *subject;       /* NULL: the key of the first loop's table */
+            ast_node *maps;          /* AST_PAIR list: (framework, control) it enforces */
+            ast_name scope;          /* rule-level scope (len 0: none) */
             ast_node *message;       /* NULL: a message made from the rule title */
         } rule;
         struct {
             ast_name var;
             ast_node *source;        /* AST_IDENT (a fact table) or AST_CALL (quarters(period)) */
             ast_node *where;         /* NULL if none */
+            ast_node *scope_where;   /* check.c: the scope's condition when source is a scope */
         } loop;
         struct { ast_node *obj; ast_name field; } member;
         struct { ast_name name; ast_node *args; } call;
@@ -136,6 +158,19 @@ struct ast_node {
             ast_node *where;         /* NULL if none */
             ast_node *body;          /* Q_ALL: the `satisfies` condition; Q_NEWEST/OLDEST: the value */
         } quant;
+        struct { ast_node *id; ast_node *title; ast_node *attrs; ast_node *items; } cat;
+        struct { ast_node *src, *dst, *note; ast_name rel; } pair;
+        struct { ast_name name; ast_name table; ast_node *where; } scope;
+        struct { ast_name table; ast_node *clauses; } appetite;
+        struct { int kind; ast_name name; ast_node *cond; ast_node *arg; ast_node *review; } apc;
+        struct {
+            ast_name rule;
+            ast_node *subject;       /* AST_STRING */
+            ast_node *period;        /* AST_UNTIL */
+            ast_node *because, *approved; /* AST_STRING */
+        } waive;
+        struct { ast_name rule; ast_name severity; ast_node *because; } ovr;
+        struct { ast_node *test, *then, *otherwise; } cond;
     } u;
 };
 
@@ -206,6 +241,55 @@ ast_node *ast_rule_else(ast_builder *b, ast_node *rule, uint32_t kw_off, ast_nod
 ast_node *ast_rule_end(ast_builder *b, ast_node *rule, uint32_t end);
 ast_node *ast_for(ast_builder *b, uint32_t off, uint32_t var_off, uint32_t var_len,
                   ast_node *source, ast_node *where);
+/* Shared by ast.c and ast_items.c. */
+ast_node *ast_node_at(ast_builder *b, ast_kind kind, uint32_t off, uint32_t end);
+ast_name ast_name_at(const ast_builder *b, uint32_t off, uint32_t len);
+ast_node *ast_string_node(ast_builder *b, uint32_t off, uint32_t len, uint32_t node_off,
+                          uint32_t node_end);
+uint32_t ast_end_of(const ast_node *n);
+
+/* Issue 3 items. Names and strings are given as token spans. */
+ast_node *ast_catalogue(ast_builder *b, ast_kind kind, uint32_t off, ast_node *id, ast_node *title,
+                        ast_node *attrs);
+ast_node *ast_catalogue_add(ast_node *cat, ast_node *item);
+ast_node *ast_attr(ast_builder *b, uint32_t name_off, uint32_t name_len, ast_node *value);
+ast_node *ast_pair(ast_builder *b, uint32_t src_off, uint32_t src_len, uint32_t rel_off,
+                   uint32_t rel_len, uint32_t dst_off, uint32_t dst_len, uint32_t note_off,
+                   uint32_t note_len);
+ast_node *ast_scope(ast_builder *b, uint32_t off, uint32_t name_off, uint32_t name_len,
+                    uint32_t table_off, uint32_t table_len, ast_node *where);
+ast_node *ast_appetite(ast_builder *b, uint32_t off, uint32_t table_off, uint32_t table_len);
+ast_node *ast_appetite_add(ast_node *appetite, ast_node *clause);
+/* kind AP_*; [off, off+len) is the clause keyword (or the score's name). */
+ast_node *ast_appetite_clause(ast_builder *b, int kind, uint32_t off, uint32_t len, ast_node *cond,
+                              ast_node *arg, ast_node *review);
+ast_node *ast_until(ast_builder *b, uint32_t from_off, uint32_t from_len, uint32_t until_off,
+                    uint32_t until_len);
+ast_node *ast_waive(ast_builder *b, uint32_t off, uint32_t rule_off, uint32_t rule_len,
+                    uint32_t subj_off, uint32_t subj_len, ast_node *period, uint32_t because_off,
+                    uint32_t because_len, uint32_t approved_off, uint32_t end);
+/* `waivers at most D`: x and y must read "at" and "most". */
+ast_node *ast_waiver_cap(ast_builder *b, uint32_t off, uint32_t x_off, uint32_t x_len, uint32_t y_off,
+                         uint32_t y_len, uint32_t d_off, uint32_t d_len);
+/* override (sev_len > 0) or skip (because_len > 0). */
+ast_node *ast_override(ast_builder *b, uint32_t off, uint32_t rule_off, uint32_t rule_len,
+                       uint32_t sev_off, uint32_t sev_len, uint32_t because_off, uint32_t because_len,
+                       uint32_t end);
+ast_node *ast_rule_maps(ast_builder *b, ast_node *rule, uint32_t kw_off, ast_node *framework,
+                        uint32_t ctl_off, uint32_t ctl_len);
+ast_node *ast_rule_scope(ast_builder *b, ast_node *rule, uint32_t kw_off, uint32_t off, uint32_t len);
+/* `every UNIT of PERIOD as VAR [where W]`: an AST_FOR with op 1 whose
+ * source is a call named by the unit. */
+ast_node *ast_every(ast_builder *b, uint32_t off, uint32_t unit_off, uint32_t unit_len, ast_node *period,
+                    uint32_t var_off, uint32_t var_len, ast_node *where);
+/* A deep copy of an expression tree (its `next` is NULL), for the
+ * declarations whose expressions are checked once per use (scopes, the
+ * appetite). NULL if out of memory. */
+ast_node *ast_clone(arena *a, const ast_node *n);
+
+/* `x in S` where S is a span, a period or a range (AST_IN with op 1). */
+ast_node *ast_in_span(ast_builder *b, ast_node *lhs, ast_node *span);
+
 /* Extends node's span to end (if later) and returns node. */
 ast_node *ast_span_to(ast_node *node, uint32_t end);
 

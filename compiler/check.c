@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include "compiler.h"
 #include "../stdlib/builtins.h"
+#include "../runtime/date.h"
 
 /* ---- small helpers ------------------------------------------------------ */
 
@@ -307,10 +308,15 @@ static int is_scalar(ast_type t)
 
 static int is_texty(ast_type t) { return t.kind == TY_TEXT || t.kind == TY_ENUM; }
 
-/* An identifier that names no variable: a candidate enum member. */
+static int implicit_column(compiler *c, ast_name n);
+static int is_score_name(compiler *c, ast_name n);
+
+/* An identifier that names no variable (nor a field of the implicit row):
+ * a candidate enum member. */
 static int is_free_ident(compiler *c, const ast_node *n)
 {
-    return n->kind == AST_IDENT && lookup_binding(c, n->u.name) < 0;
+    return n->kind == AST_IDENT && lookup_binding(c, n->u.name) < 0 && implicit_column(c, n->u.name) < 0 &&
+           !is_score_name(c, n->u.name);
 }
 
 static ast_type set(ast_node *n, ast_type t)
@@ -429,6 +435,17 @@ static ast_type check_arith(compiler *c, ast_node *n)
         return set(n, TYPE_ERROR);
     int opt = a.optional || b.optional;
     ast_tkind k = TY_ERROR;
+    if (b.kind == TY_MONTHS || a.kind == TY_MONTHS) {
+        /* Calendar durations move a date by whole months (clamped to the
+         * month's last day); they are not day counts. */
+        if (a.kind == TY_DATE && b.kind == TY_MONTHS && (n->op == OPR_ADD || n->op == OPR_SUB))
+            return set(n, ty(TY_DATE, a.optional, 0));
+        if (a.kind == TY_MONTHS && b.kind == TY_DATE && n->op == OPR_ADD)
+            return set(n, ty(TY_DATE, b.optional, 0));
+        ERR_AT(c, n, "add or subtract it from a date: `today - 1y`",
+                   "a calendar duration (months, quarters, years) can only move a date");
+        return set(n, TYPE_ERROR);
+    }
     switch (n->op) {
     case OPR_ADD:
         if (a.kind == TY_INT && b.kind == TY_INT) k = TY_INT;
@@ -470,6 +487,65 @@ static ast_type check_bool_operand(compiler *c, ast_node *n, const char *what)
     return t;
 }
 
+/* ---- implicit rows: scopes and the appetite --------------------------------
+ * A scope's condition and the appetite's clauses name fields bare
+ * (`env == "prod"`). They are kept unchecked and cloned for every use, then
+ * checked with c->implicit set to the binding of the row they are about, so
+ * a bare field name becomes that row's field. */
+
+static int implicit_column(compiler *c, ast_name n)
+{
+    if (c->implicit < 0)
+        return -1;
+    const binding *b = &c->bindings.v[c->implicit];
+    if (b->kind != BIND_ROW || b->table < 0)
+        return -1;
+    return find_column(&c->tables.v[b->table], n);
+}
+
+static int is_score_name(compiler *c, ast_name n)
+{
+    return c->in_appetite && c->appetite.score && names_equal(n, c->appetite.score_name);
+}
+
+/* The template of a computed field of the appetite's table, or NULL. */
+static ast_node *appetite_field(compiler *c, int table, ast_name f)
+{
+    const appetite_info *ap = &c->appetite;
+    if (!ap->decl || ap->table != table)
+        return NULL;
+    if (names_equal(f, ap->score_name)) return ap->score;
+    if (name_is(f, "band")) return ap->band;
+    if (name_is(f, "tolerated")) return ap->tolerated;
+    if (name_is(f, "acceptor")) return ap->acceptor;
+    if (name_is(f, "review_every")) return ap->review_every;
+    return NULL;
+}
+
+/* Replaces n by a checked copy of template, whose bare names denote the
+ * row of binding `row`. */
+static ast_type expand_in_place(compiler *c, ast_node *n, const ast_node *template, int row)
+{
+    ast_node *e = ast_clone(c->a, template);
+    if (!e)
+        return set(n, TYPE_ERROR);
+    ast_node *next = n->next;
+    uint32_t off = n->off, len = n->len;
+    *n = *e;
+    n->next = next;
+    int saved = c->implicit, saved_ap = c->in_appetite;
+    c->implicit = row;
+    c->in_appetite = 1;
+    /* The template was checked where it is declared; here it only gets
+     * this row's bindings and types. */
+    ast_type t = expr(c, n);
+    c->implicit = saved;
+    c->in_appetite = saved_ap;
+    n->off = off;
+    n->len = len;
+    return t;
+}
+
 static ast_type check_member(compiler *c, ast_node *n)
 {
     ast_node *obj = n->u.member.obj;
@@ -486,7 +562,7 @@ static ast_type check_member(compiler *c, ast_node *n)
         ERR_AT(c, obj, NULL, "a field can only be read from a loop variable or `period`");
         return set(n, TYPE_ERROR);
     }
-    int id = lookup_binding(c, obj->u.name);
+    int id = obj->slot >= 0 && c->implicit == obj->slot ? obj->slot : lookup_binding(c, obj->u.name);
     if (id < 0) {
         size_t nv;
         const char **cand = visible_names(c, &nv);
@@ -515,7 +591,24 @@ static ast_type check_member(compiler *c, ast_node *n)
     const fact_table *t = &c->tables.v[b->table];
     int col = find_column(t, f);
     if (col < 0) {
-        ERR_NAME(c, n, f, hint_closest(c, f, column_names(c, t), t->ncols),
+        ast_node *computed = appetite_field(c, b->table, f);
+        if (computed)
+            return expand_in_place(c, n, computed, obj->slot);
+        const char **cand = column_names(c, t);
+        size_t ncand = t->ncols;
+        if (c->appetite.decl && c->appetite.table == b->table && cand) {
+            const char **more = arena_alloc(c->a, (ncand + 5) * sizeof *more);
+            if (more) {
+                memcpy(more, cand, ncand * sizeof *more);
+                more[ncand++] = arena_strndup(c->a, c->appetite.score_name.p, c->appetite.score_name.len);
+                more[ncand++] = "band";
+                more[ncand++] = "tolerated";
+                more[ncand++] = "acceptor";
+                more[ncand++] = "review_every";
+                cand = more;
+            }
+        }
+        ERR_NAME(c, n, f, hint_closest(c, f, cand, ncand),
                  "fact `%s` has no field `%.*s`", t->name, (int)f.len, f.p);
         return set(n, TYPE_ERROR);
     }
@@ -620,6 +713,64 @@ static ast_type check_in(compiler *c, ast_node *n)
     return set(n, bad ? TYPE_ERROR : ty(TY_BOOL, 0, 0));
 }
 
+static ast_node *member_of(compiler *c, ast_node *obj, const char *field, const ast_node *at)
+{
+    ast_node *m = ast_new(c->a, at->src, AST_MEMBER, at->off, at->len);
+    if (m) {
+        m->u.member.obj = obj;
+        m->u.member.field.p = field;
+        m->u.member.field.len = (uint32_t)strlen(field);
+        m->u.member.field.off = at->off;
+    }
+    return m;
+}
+
+/* `d in S`: S is a calendar span, `period` or a range. Rewritten in place to
+ * `d >= start and d <= end`, so the planner can hand both to the store. */
+static ast_type check_in_span(compiler *c, ast_node *n)
+{
+    ast_node *lhs = n->u.in.lhs, *span = n->u.in.items;
+    ast_type lt = expr(c, lhs), st = expr(c, span);
+    if (lt.kind == TY_ERROR || st.kind == TY_ERROR)
+        return set(n, TYPE_ERROR);
+    if (lt.kind != TY_DATE) {
+        ERR_AT(c, lhs, NULL, "only a date can be `in` a span, not %s", check_type_name(c, lt));
+        return set(n, TYPE_ERROR);
+    }
+    ast_node *lo, *hi;
+    if (st.kind == TY_SPAN || span->kind == AST_PERIOD) {
+        ast_node *o1 = ast_clone(c->a, span), *o2 = ast_clone(c->a, span);
+        if (!o1 || !o2)
+            return set(n, TYPE_ERROR);
+        lo = member_of(c, o1, "start", span);
+        hi = member_of(c, o2, "end", span);
+    } else if (span->kind == AST_RANGE) {
+        lo = span->u.binary.lhs;
+        hi = span->u.binary.rhs;
+    } else {
+        ERR_AT(c, span, "e.g. `e.collected_on in q`, `in period` or `in 2026-01-01..2026-03-31`",
+               "`in` needs a list `[...]`, a calendar span, `period` or a range of dates, not %s",
+               check_type_name(c, st));
+        return set(n, TYPE_ERROR);
+    }
+    ast_node *l2 = ast_clone(c->a, lhs);
+    ast_node *ge = ast_new(c->a, n->src, AST_BINARY, n->off, n->len);
+    ast_node *le = ast_new(c->a, n->src, AST_BINARY, n->off, n->len);
+    if (!l2 || !ge || !le || !lo || !hi)
+        return set(n, TYPE_ERROR);
+    ge->op = OPR_GE;
+    ge->u.binary.lhs = lhs;
+    ge->u.binary.rhs = lo;
+    le->op = OPR_LE;
+    le->u.binary.lhs = l2;
+    le->u.binary.rhs = hi;
+    n->kind = AST_BINARY;
+    n->op = OPR_AND;
+    n->u.binary.lhs = ge;
+    n->u.binary.rhs = le;
+    return expr(c, n);
+}
+
 static int lookup_table_or_report(compiler *c, ast_node *at, ast_name n)
 {
     int t = check_find_table(c, n.p, n.len);
@@ -632,9 +783,60 @@ static int lookup_table_or_report(compiler *c, ast_node *at, ast_name n)
     return t;
 }
 
+static int find_scope(const compiler *c, ast_name n)
+{
+    for (uint32_t i = 0; i < c->scopes.n; i++)
+        if (names_equal(c->scopes.v[i].name, n))
+            return (int)i;
+    return -1;
+}
+
+/* The checked condition of scope `sc` on the row of binding `row`. */
+static ast_node *scope_test(compiler *c, int sc, int row)
+{
+    ast_node *w = ast_clone(c->a, c->scopes.v[sc].decl->u.scope.where);
+    if (!w)
+        return NULL;
+    int saved = c->implicit;
+    c->implicit = row;
+    expr(c, w);
+    c->implicit = saved;
+    return w;
+}
+
+/* where := scope_test and where (either may be NULL). */
+static ast_node *and_also(compiler *c, ast_node *first, ast_node *then)
+{
+    if (!first)
+        return then;
+    if (!then)
+        return first;
+    ast_node *n = ast_new(c->a, then->src, AST_BINARY, then->off, then->len);
+    if (!n)
+        return then;
+    n->op = OPR_AND;
+    n->u.binary.lhs = first;
+    n->u.binary.rhs = then;
+    n->type = ty(TY_BOOL, 0, 0);
+    if (first->type.kind == TY_ERROR || then->type.kind == TY_ERROR)
+        n->type = TYPE_ERROR;
+    return n;
+}
+
+/* A fact type or a scope (a fact type with a condition); reports neither.
+ * *sc is the scope index or -1. */
+static int lookup_source(compiler *c, ast_node *at, ast_name n, int *sc)
+{
+    *sc = find_scope(c, n);
+    if (*sc >= 0)
+        return c->scopes.v[*sc].table;
+    return lookup_table_or_report(c, at, n);
+}
+
 static ast_type check_quant(compiler *c, ast_node *n)
 {
-    int t = lookup_table_or_report(c, n, n->u.quant.table);
+    int sc;
+    int t = lookup_source(c, n, n->u.quant.table, &sc);
     int id = bind(c, n, n->u.quant.var, BIND_ROW, t < 0 ? 0 : t);
     if (id < 0)
         return set(n, TYPE_ERROR);
@@ -647,6 +849,8 @@ static ast_type check_quant(compiler *c, ast_node *n)
     }
     if (n->u.quant.where && check_bool_operand(c, n->u.quant.where, "`where`").kind == TY_ERROR)
         bad = 1;
+    if (sc >= 0)
+        n->u.quant.where = and_also(c, scope_test(c, sc, id), n->u.quant.where);
     ast_type result = ty(TY_BOOL, 0, 0);
     switch (n->op) {
     case Q_EXISTS:
@@ -700,6 +904,16 @@ static ast_type expr(compiler *c, ast_node *n)
     case AST_INT: return set(n, ty(TY_INT, 0, 0));
     case AST_DATE: return set(n, ty(TY_DATE, 0, 0));
     case AST_DUR: return set(n, ty(TY_DUR, 0, 0));
+    case AST_MONTHS: return set(n, ty(TY_MONTHS, 0, 0));
+    case AST_COND: {
+        ast_type t = check_bool_operand(c, n->u.cond.test, "a condition");
+        ast_type a = expr(c, n->u.cond.then), b = expr(c, n->u.cond.otherwise);
+        if (t.kind == TY_ERROR || a.kind == TY_ERROR || b.kind == TY_ERROR)
+            return set(n, TYPE_ERROR);
+        ast_type r = a.kind == TY_NONE ? b : a;
+        r.optional = a.optional || b.optional || a.kind == TY_NONE || b.kind == TY_NONE;
+        return set(n, r);
+    }
     case AST_BOOL: return set(n, ty(TY_BOOL, 0, 0));
     case AST_NONE: return set(n, ty(TY_NONE, 1, 0));
     case AST_STRING: return set(n, ty(TY_TEXT, 0, 0));
@@ -708,6 +922,27 @@ static ast_type expr(compiler *c, ast_node *n)
     case AST_PERIOD: return set(n, ty(TY_PERIOD, 0, 0));
     case AST_IDENT: {
         int id = lookup_binding(c, n->u.name);
+        if (id < 0 && implicit_column(c, n->u.name) >= 0) {
+            /* A bare field name in a scope or the appetite: the implicit row's. */
+            ast_node *obj = ast_new(c->a, n->src, AST_IDENT, n->off, n->len);
+            if (!obj)
+                return set(n, TYPE_ERROR);
+            obj->u.name = c->bindings.v[c->implicit].name;
+            ast_name field = n->u.name;
+            n->kind = AST_MEMBER;
+            n->u.member.obj = obj;
+            n->u.member.field = field;
+            obj->slot = c->implicit;
+            return check_member(c, n);
+        }
+        if (id < 0 && is_score_name(c, n->u.name)) {
+            ast_node *next = n->next, *e = ast_clone(c->a, c->appetite.score);
+            if (!e)
+                return set(n, TYPE_ERROR);
+            *n = *e;
+            n->next = next;
+            return expr(c, n);
+        }
         if (id < 0) {
             size_t nv;
             const char **cand = visible_names(c, &nv);
@@ -749,7 +984,7 @@ static ast_type expr(compiler *c, ast_node *n)
         default:
             return check_arith(c, n);
         }
-    case AST_IN: return check_in(c, n);
+    case AST_IN: return n->op == 1 ? check_in_span(c, n) : check_in(c, n);
     case AST_RANGE: {
         ast_type a = expr(c, n->u.binary.lhs), b = expr(c, n->u.binary.rhs);
         if (a.kind == TY_ERROR || b.kind == TY_ERROR)
@@ -770,16 +1005,40 @@ static ast_type expr(compiler *c, ast_node *n)
 
 /* ---- rules --------------------------------------------------------------- */
 
+/* Months in one span of quarters()/months()/years() (plural, in `for`) or
+ * quarter/month/year (singular, in `every`); 0 if the name is neither. */
+static int span_unit(ast_name n, int singular)
+{
+    static const char *const plural[] = {"quarters", "months", "years"};
+    static const char *const single[] = {"quarter", "month", "year"};
+    static const int months[] = {3, 1, 12};
+    for (int i = 0; i < 3; i++)
+        if (name_is(n, singular ? single[i] : plural[i]))
+            return months[i];
+    return 0;
+}
+
 static void check_for(compiler *c, ast_node *f)
 {
     ast_node *s = f->u.loop.source;
     int id;
+    int months = s->kind == AST_CALL ? span_unit(s->u.call.name, f->op == 1) : 0;
     if (s->kind == AST_IDENT) {
-        int t = lookup_table_or_report(c, s, s->u.name);
+        int sc;
+        int t = lookup_source(c, s, s->u.name, &sc);
         id = bind(c, f, f->u.loop.var, BIND_ROW, t < 0 ? 0 : t);
         if (t < 0 && id >= 0)
             c->bindings.v[id].table = -1;
-    } else if (s->kind == AST_CALL && (name_is(s->u.call.name, "quarters") || name_is(s->u.call.name, "months"))) {
+        if (sc >= 0 && id >= 0)
+            f->u.loop.scope_where = scope_test(c, sc, id);
+    } else if (s->kind == AST_CALL && months == 0 && f->op == 1) {
+        static const char *const units[] = {"quarter", "month", "year"};
+        ERR_NAME(c, s, s->u.call.name, hint_closest(c, s->u.call.name, units, 3),
+                 "`every` takes quarter, month or year, not `%.*s`", (int)s->u.call.name.len, s->u.call.name.p);
+        id = bind(c, f, f->u.loop.var, BIND_SPAN, 0);
+        if (id >= 0)
+            c->bindings.v[id].span_months = 3;
+    } else if (s->kind == AST_CALL && months > 0) {
         ast_node *arg = s->u.call.args;
         if (!arg || arg->next) {
             ERR_AT(c, s, "e.g. quarters(period) or quarters(2026-01-01..2026-12-31)",
@@ -793,10 +1052,10 @@ static void check_for(compiler *c, ast_node *f)
         }
         id = bind(c, f, f->u.loop.var, BIND_SPAN, 0);
         if (id >= 0)
-            c->bindings.v[id].span_months = name_is(s->u.call.name, "quarters") ? 3 : 1;
+            c->bindings.v[id].span_months = months;
     } else {
         ERR_AT(c, s, "e.g. `for s in soa` or `for q in quarters(period)`",
-               "a `for` loops over a fact type, quarters(...) or months(...)");
+               "a `for` loops over a fact type, a scope, quarters(...), months(...) or years(...)");
         id = bind(c, f, f->u.loop.var, BIND_SPAN, 0);
         if (id >= 0)
             c->bindings.v[id].span_months = 3;
@@ -814,6 +1073,511 @@ static int rule_has_error_binding(compiler *c)
     return 0;
 }
 
+/* ---- catalogues -------------------------------------------------------- */
+
+static const char *text_of(compiler *c, const ast_node *n)
+{
+    if (!n)
+        return "";
+    if (n->kind == AST_STRING)
+        return n->u.s.text ? n->u.s.text : "";
+    if (n->kind == AST_IDENT)
+        return arena_strndup(c->a, n->u.name.p, n->u.name.len);
+    return "";
+}
+
+static int find_framework(const compiler *c, const char *id)
+{
+    for (uint32_t i = 0; i < c->frameworks.n; i++)
+        if (strcmp(c->frameworks.v[i].id, id) == 0)
+            return (int)i;
+    return -1;
+}
+
+static int find_control(const fw_info *fw, const char *id)
+{
+    for (uint32_t i = 0; i < fw->controls.n; i++)
+        if (strcmp(fw->controls.v[i].id, id) == 0)
+            return (int)i;
+    return -1;
+}
+
+static const char *closest_text(compiler *c, const char *word, const char **cand, size_t n)
+{
+    const char *best = diag_closest(word, strlen(word), cand, n);
+    return best ? arena_printf(c->a, "did you mean `%s`?", best) : NULL;
+}
+
+/* The framework named by node (a string or a name); reports an unknown one. */
+static int resolve_framework(compiler *c, const ast_node *node)
+{
+    const char *id = text_of(c, node);
+    int fw = find_framework(c, id);
+    if (fw < 0) {
+        const char **cand = arena_alloc(c->a, (c->frameworks.n + 1) * sizeof *cand);
+        for (uint32_t i = 0; cand && i < c->frameworks.n; i++)
+            cand[i] = c->frameworks.v[i].id;
+        const char *hint = cand ? closest_text(c, id, cand, c->frameworks.n) : NULL;
+        ERR_AT(c, node, hint ? hint : "declare its catalogue with `framework \"id\" \"title\" { control ... }`",
+               "no framework `%s` is declared", id);
+    }
+    return fw;
+}
+
+/* The control named by node in framework fw; reports an unknown one. */
+static int resolve_control(compiler *c, int fw, const ast_node *node)
+{
+    const fw_info *f = &c->frameworks.v[fw];
+    const char *id = text_of(c, node);
+    int ctl = find_control(f, id);
+    if (ctl < 0) {
+        const char **cand = arena_alloc(c->a, (f->controls.n + 1) * sizeof *cand);
+        for (uint32_t i = 0; cand && i < f->controls.n; i++)
+            cand[i] = f->controls.v[i].id;
+        const char *hint = cand ? closest_text(c, id, cand, f->controls.n) : NULL;
+        ERR_AT(c, node, hint, "framework `%s` has no control `%s`", f->id, id);
+    }
+    return ctl;
+}
+
+static void declare_framework(compiler *c, ast_node *n)
+{
+    fw_info fw;
+    memset(&fw, 0, sizeof fw);
+    fw.id = text_of(c, n->u.cat.id);
+    fw.title = text_of(c, n->u.cat.title);
+    fw.version = "";
+    fw.source = "";
+    fw.decl = n;
+    if (find_framework(c, fw.id) >= 0) {
+        ERR_AT(c, n->u.cat.id, NULL, "framework `%s` is declared twice", fw.id);
+        return;
+    }
+    for (ast_node *a = n->u.cat.attrs; a; a = a->next) {
+        if (name_is(a->u.field.name, "version"))
+            fw.version = text_of(c, a->u.field.type);
+        else if (name_is(a->u.field.name, "source"))
+            fw.source = text_of(c, a->u.field.type);
+        else
+            ERR_NAME(c, a, a->u.field.name, "a framework takes `version` and `source`",
+                     "unknown framework attribute `%.*s`", (int)a->u.field.name.len, a->u.field.name.p);
+    }
+    for (ast_node *k = n->u.cat.items; k; k = k->next) {
+        ctl_info ci;
+        memset(&ci, 0, sizeof ci);
+        ci.id = text_of(c, k->u.cat.id);
+        ci.title = text_of(c, k->u.cat.title);
+        if (find_control(&fw, ci.id) >= 0) {
+            ERR_AT(c, k->u.cat.id, NULL, "control `%s` is listed twice in framework `%s`", ci.id, fw.id);
+            continue;
+        }
+        for (ast_node *a = k->u.cat.attrs; a; a = a->next) {
+            VEC_PUSH(c->a, ci.attr_names, arena_strndup(c->a, a->u.field.name.p, a->u.field.name.len));
+            VEC_PUSH(c->a, ci.attr_values, text_of(c, a->u.field.type));
+        }
+        VEC_PUSH(c->a, fw.controls, ci);
+    }
+    VEC_PUSH(c->a, c->frameworks, fw);
+}
+
+static const char *const RELATIONS[] = {"equal", "subset_of", "superset_of", "intersects", "unspecified"};
+
+static void declare_crosswalk(compiler *c, ast_node *n)
+{
+    int a = resolve_framework(c, n->u.cat.id), b = resolve_framework(c, n->u.cat.title);
+    if (a < 0 || b < 0)
+        return;
+    if (a == b) {
+        ERR_AT(c, n, NULL, "a crosswalk pairs two different frameworks");
+        return;
+    }
+    for (ast_node *p = n->u.cat.items; p; p = p->next) {
+        vouch_crosswalk_pair pr;
+        memset(&pr, 0, sizeof pr);
+        int sc = resolve_control(c, a, p->u.pair.src), dc = resolve_control(c, b, p->u.pair.dst);
+        int rel = REL_UNSPECIFIED;
+        if (p->u.pair.rel.len) {
+            rel = -1;
+            for (int i = 0; i < REL__COUNT; i++)
+                if (name_is(p->u.pair.rel, RELATIONS[i]))
+                    rel = i;
+            if (rel < 0) {
+                const char *hint = hint_closest(c, p->u.pair.rel, RELATIONS, REL__COUNT);
+                ERR_NAME(c, p, p->u.pair.rel,
+                         hint ? hint : "relations are equal, subset_of, superset_of, intersects and unspecified",
+                         "unknown relation `%.*s`", (int)p->u.pair.rel.len, p->u.pair.rel.p);
+                continue;
+            }
+        }
+        if (sc < 0 || dc < 0)
+            continue;
+        pr.src.framework = (uint32_t)a;
+        pr.src.control = (uint32_t)sc;
+        pr.dst.framework = (uint32_t)b;
+        pr.dst.control = (uint32_t)dc;
+        pr.relation = (uint8_t)rel;
+        pr.note = p->u.pair.note ? text_of(c, p->u.pair.note) : "";
+        pr.file = p->src->name;
+        uint32_t col;
+        source_position(p->src, p->off, &pr.line, &col);
+        VEC_PUSH(c->a, c->pairs, pr);
+    }
+}
+
+static void check_maps(compiler *c, ast_node *r, rule_extra *x)
+{
+    for (ast_node *m = r->u.rule.maps; m; m = m->next) {
+        int fw = resolve_framework(c, m->u.pair.src);
+        if (fw < 0)
+            continue;
+        int ctl = resolve_control(c, fw, m->u.pair.dst);
+        if (ctl < 0)
+            continue;
+        vouch_control_ref ref = {(uint32_t)fw, (uint32_t)ctl};
+        VEC_PUSH(c->a, x->maps, ref);
+    }
+}
+
+/* ---- scopes ------------------------------------------------------------- */
+
+static void declare_scope(compiler *c, ast_node *n)
+{
+    ast_name nm = n->u.scope.name;
+    if (find_scope(c, nm) >= 0 || check_find_table(c, nm.p, nm.len) >= 0) {
+        ERR_NAME(c, n, nm, "scopes and fact types share one namespace", "`%.*s` is already declared",
+                 (int)nm.len, nm.p);
+        return;
+    }
+    int t = lookup_table_or_report(c, n, n->u.scope.table);
+    if (t < 0)
+        return;
+    /* Check a copy once here, so mistakes are reported where they are
+     * written; every use checks its own copy against its own row. */
+    c->scope.n = 0;
+    ast_name it = {"it", 2, n->off};
+    int id = bind(c, n, it, BIND_ROW, t);
+    if (id < 0)
+        return;
+    c->scope.n = 0;
+    ast_node *w = ast_clone(c->a, n->u.scope.where);
+    int saved = c->implicit;
+    c->implicit = id;
+    if (w)
+        check_bool_operand(c, w, "a scope");
+    c->implicit = saved;
+    scope_info si = {nm, t, n};
+    VEC_PUSH(c->a, c->scopes, si);
+}
+
+static void check_rule_scope(compiler *c, ast_node *r, rule_extra *x)
+{
+    ast_name nm = r->u.rule.scope;
+    int sc = find_scope(c, nm);
+    if (sc < 0) {
+        const char **cand = arena_alloc(c->a, (c->scopes.n + 1) * sizeof *cand);
+        for (uint32_t i = 0; cand && i < c->scopes.n; i++)
+            cand[i] = arena_strndup(c->a, c->scopes.v[i].name.p, c->scopes.v[i].name.len);
+        diag_error(c->d, r->src, nm.off, nm.len, cand ? hint_closest(c, nm, cand, c->scopes.n) : NULL,
+                   "no scope `%.*s` is declared", (int)nm.len, nm.p);
+        return;
+    }
+    ast_node *first = r->u.rule.fors;
+    binding *b = first && first->slot >= 0 ? &c->bindings.v[first->slot] : NULL;
+    if (!b || b->kind != BIND_ROW || b->table != c->scopes.v[sc].table) {
+        diag_error(c->d, r->src, nm.off, nm.len,
+                   arena_printf(c->a, "start the rule with `for x in %s`", c->tables.v[c->scopes.v[sc].table].name),
+                   "scope `%.*s` is a set of `%s` rows, but the rule's first `for` is not over `%s`", (int)nm.len,
+                   nm.p, c->tables.v[c->scopes.v[sc].table].name, c->tables.v[c->scopes.v[sc].table].name);
+        return;
+    }
+    x->scope = sc;
+    x->scope_test = scope_test(c, sc, first->slot);
+}
+
+/* ---- the risk appetite --------------------------------------------------- */
+
+static ast_node *mk(compiler *c, const ast_node *at, ast_kind k)
+{
+    return ast_new(c->a, at->src, k, at->off, at->len);
+}
+
+static ast_node *mk_cond(compiler *c, const ast_node *at, ast_node *test, ast_node *then, ast_node *otherwise)
+{
+    ast_node *n = mk(c, at, AST_COND);
+    if (n) {
+        n->u.cond.test = test;
+        n->u.cond.then = then;
+        n->u.cond.otherwise = otherwise;
+    }
+    return n;
+}
+
+static ast_node *mk_text(compiler *c, const ast_node *at, const char *s, uint32_t len)
+{
+    ast_node *n = mk(c, at, AST_STRING);
+    if (n) {
+        n->u.s.text = s;
+        n->u.s.n = len;
+    }
+    return n;
+}
+
+static void declare_appetite(compiler *c, ast_node *n)
+{
+    appetite_info *ap = &c->appetite;
+    if (ap->decl) {
+        uint32_t line, col;
+        source_position(ap->decl->src, ap->decl->off, &line, &col);
+        ERR_AT(c, n, arena_printf(c->a, "the first is at %s:%u:%u", ap->decl->src->name, line, col),
+               "the risk appetite is declared twice");
+        return;
+    }
+    ast_name tn = n->u.appetite.table;
+    if (!tn.len) {
+        tn.p = "risk";
+        tn.len = 4;
+        tn.off = n->off;
+    }
+    int t = lookup_table_or_report(c, n, tn);
+    if (t < 0)
+        return;
+    ap->decl = n;
+    ap->table = t;
+    ast_node *bands = NULL, **band_tail = &bands;
+    ast_node *accepts = NULL, **acc_tail = &accepts;
+    ast_node *reviews = NULL, **rev_tail = &reviews;
+    ast_node *none_at = mk(c, n, AST_NONE);
+    for (ast_node *k = n->u.appetite.clauses; k; k = k->next) {
+        switch (k->u.apc.kind) {
+        case AP_SCORE:
+            if (ap->score) {
+                ERR_AT(c, k, "one score per appetite", "the appetite already defines a score");
+                break;
+            }
+            if (find_column(&c->tables.v[t], k->u.apc.name) >= 0)
+                ERR_NAME(c, k, k->u.apc.name, "pick a name that is not a field, e.g. `score`",
+                         "`%.*s` is already a field of `%s`", (int)k->u.apc.name.len, k->u.apc.name.p,
+                         c->tables.v[t].name);
+            ap->score_name = k->u.apc.name;
+            ap->score = k->u.apc.cond;
+            break;
+        case AP_BAND: {
+            ast_node *name = mk_text(c, k->u.apc.arg, k->u.apc.name.p, k->u.apc.name.len);
+            ast_node *cnd = mk_cond(c, k, k->u.apc.cond, name, NULL);
+            *band_tail = cnd;
+            if (cnd)
+                band_tail = &cnd->u.cond.otherwise;
+            break;
+        }
+        case AP_TOLERATE:
+            if (ap->tolerated)
+                ERR_AT(c, k, "one `tolerate` per appetite", "the appetite already says what is tolerated");
+            else
+                ap->tolerated = k->u.apc.cond;
+            break;
+        case AP_ACCEPT: {
+            ast_node *a1 = mk_cond(c, k, k->u.apc.cond, k->u.apc.arg, NULL);
+            ast_node *r1 = mk_cond(c, k, k->u.apc.cond, k->u.apc.review ? k->u.apc.review : none_at, NULL);
+            if (k->u.apc.review && k->u.apc.review->kind != AST_DUR)
+                ERR_AT(c, k->u.apc.review, "write the review period in days or weeks, e.g. `365d`",
+                       "a review period is a duration in days");
+            *acc_tail = a1;
+            if (a1)
+                acc_tail = &a1->u.cond.otherwise;
+            *rev_tail = r1;
+            if (r1)
+                rev_tail = &r1->u.cond.otherwise;
+            break;
+        }
+        }
+    }
+    if (!ap->score) {
+        ERR_AT(c, n, "e.g. `score = residual_likelihood * residual_impact`", "the appetite defines no score");
+        ap->decl = NULL;
+        return;
+    }
+    *band_tail = mk(c, n, AST_NONE);
+    *acc_tail = mk(c, n, AST_NONE);
+    *rev_tail = mk(c, n, AST_NONE);
+    ap->band = bands;
+    if (!ap->tolerated) {
+        ap->tolerated = mk(c, n, AST_BOOL);
+        if (ap->tolerated)
+            ap->tolerated->u.lit.i = 0;
+    }
+    /* A tolerated risk needs no acceptor and no review. */
+    ap->acceptor = mk_cond(c, n, ap->tolerated, mk(c, n, AST_NONE), accepts);
+    ap->review_every = mk_cond(c, n, ap->tolerated, mk(c, n, AST_NONE), reviews);
+
+    /* Check every template once, against a row of the table, so that
+     * mistakes are reported at the declaration. */
+    c->scope.n = 0;
+    ast_name it = {"it", 2, n->off};
+    int id = bind(c, n, it, BIND_ROW, t);
+    c->scope.n = 0;
+    if (id < 0)
+        return;
+    int saved = c->implicit;
+    c->implicit = id;
+    c->in_appetite = 0;
+    ast_node *score = ast_clone(c->a, ap->score);
+    ast_type st = score ? expr(c, score) : TYPE_ERROR;
+    if (st.kind != TY_ERROR && st.kind != TY_INT)
+        ERR_AT(c, ap->score, NULL, "the score must be an int, not %s", check_type_name(c, st));
+    c->in_appetite = 1;
+    ast_node *templates[4] = {ap->band, ap->tolerated, ap->acceptor, ap->review_every};
+    for (int i = 0; i < 4 && st.kind == TY_INT; i++) {
+        ast_node *copy = ast_clone(c->a, templates[i]);
+        if (copy)
+            expr(c, copy);
+    }
+    c->in_appetite = 0;
+    c->implicit = saved;
+}
+
+/* ---- waivers and overrides ---------------------------------------------------- */
+
+static int find_rule(compiler *c, ast_name n, const ast_node *at)
+{
+    for (uint32_t i = 0; i < c->rules.n; i++)
+        if (names_equal(c->rules.v[i]->u.rule.id, n))
+            return (int)i;
+    const char **cand = arena_alloc(c->a, (c->rules.n + 1) * sizeof *cand);
+    for (uint32_t i = 0; cand && i < c->rules.n; i++)
+        cand[i] = arena_strndup(c->a, c->rules.v[i]->u.rule.id.p, c->rules.v[i]->u.rule.id.len);
+    diag_error(c->d, at->src, n.off, n.len, cand ? hint_closest(c, n, cand, c->rules.n) : NULL,
+               "no rule `%.*s`", (int)n.len, n.p);
+    return -1;
+}
+
+static int blank_text(const ast_node *s)
+{
+    if (!s || !s->u.s.text)
+        return 1;
+    for (uint32_t i = 0; i < s->u.s.n; i++)
+        if (s->u.s.text[i] != ' ' && s->u.s.text[i] != '\t' && s->u.s.text[i] != '\n' && s->u.s.text[i] != '\r')
+            return 0;
+    return 1;
+}
+
+static const char *fmt_day(compiler *c, int64_t day)
+{
+    char *buf = arena_alloc(c->a, 11);
+    if (buf)
+        date_format(day, buf);
+    return buf ? buf : "";
+}
+
+static void declare_waiver(compiler *c, ast_node *n)
+{
+    int r = find_rule(c, n->u.waive.rule, n);
+    if (blank_text(n->u.waive.because))
+        ERR_AT(c, n->u.waive.because ? n->u.waive.because : n, "say why the finding is accepted",
+               "a waiver needs a justification");
+    if (blank_text(n->u.waive.approved))
+        ERR_AT(c, n->u.waive.approved ? n->u.waive.approved : n, "name who approved it",
+               "a waiver needs an approver");
+    if (blank_text(n->u.waive.subject))
+        ERR_AT(c, n->u.waive.subject ? n->u.waive.subject : n, "name the subject as findings show it",
+               "a waiver needs a subject");
+    ast_node *per = n->u.waive.period;
+    if (r < 0 || !per || !per->u.binary.rhs)
+        return;
+    vouch_waiver w;
+    memset(&w, 0, sizeof w);
+    w.rule = (uint32_t)r;
+    w.subject = n->u.waive.subject ? n->u.waive.subject->u.s.text : "";
+    w.until = per->u.binary.rhs->u.lit.i;
+    w.granted = per->u.binary.lhs ? per->u.binary.lhs->u.lit.i : INT64_MIN;
+    if (per->u.binary.lhs && w.until < w.granted)
+        ERR_AT(c, per, NULL, "the waiver ends before it starts");
+    else if (per->u.binary.lhs && c->waiver_max_days && w.until - w.granted > c->waiver_max_days)
+        ERR_AT(c, per, arena_printf(c->a, "end it by %s, or have the cap raised", fmt_day(c, w.granted + c->waiver_max_days)),
+               "the waiver runs %lld days, more than the cap of %lld days", (long long)(w.until - w.granted),
+               (long long)c->waiver_max_days);
+    w.because = n->u.waive.because ? n->u.waive.because->u.s.text : "";
+    w.approved_by = n->u.waive.approved ? n->u.waive.approved->u.s.text : "";
+    w.file = n->src->name;
+    source_position(n->src, n->off, &w.line, &w.col);
+    for (uint32_t i = 0; i < c->waivers.n; i++)
+        if (c->waivers.v[i].rule == w.rule && strcmp(c->waivers.v[i].subject, w.subject) == 0) {
+            ERR_AT(c, n, arena_printf(c->a, "the first is at %s:%u", c->waivers.v[i].file, c->waivers.v[i].line),
+                   "`%s` is already waived for rule `%.*s`", w.subject, (int)n->u.waive.rule.len,
+                   n->u.waive.rule.p);
+            return;
+        }
+    VEC_PUSH(c->a, c->waivers, w);
+}
+
+static void declare_waiver_cap(compiler *c, ast_node *n)
+{
+    ast_node *d = n->u.unary.operand;
+    if (!d || d->kind != AST_DUR) {
+        ERR_AT(c, d ? d : n, "write the cap in days or weeks, e.g. `180d`", "a waiver cap is a number of days");
+        return;
+    }
+    if (d->u.lit.i <= 0) {
+        ERR_AT(c, d, NULL, "a waiver cap must be at least one day");
+        return;
+    }
+    if (c->waiver_max_days == 0 || d->u.lit.i < c->waiver_max_days)
+        c->waiver_max_days = d->u.lit.i; /* several packs: the strictest cap holds */
+}
+
+/* Does the file of `at` import pack `name`? */
+static int file_imports(ast_node *const *items, size_t nfiles, const vouch_source *src, const char *name)
+{
+    for (size_t i = 0; i < nfiles; i++)
+        for (ast_node *it = items[i]; it; it = it->next)
+            if (it->src == src && it->kind == AST_IMPORT && strlen(name) == it->u.s.n &&
+                memcmp(it->u.s.text, name, it->u.s.n) == 0)
+                return 1;
+    return 0;
+}
+
+static void declare_override(compiler *c, ast_node *n, ast_node *const *items, size_t nfiles)
+{
+    int r = find_rule(c, n->u.ovr.rule, n);
+    if (r < 0)
+        return;
+    rule_extra *x = &c->extra.v[r];
+    const char *mine = c->pack_of_src ? c->pack_of_src[n->src->index] : "";
+    if (c->rules.v[r]->src == n->src || strcmp(x->pack, mine) == 0) {
+        ERR_AT(c, n, "change the rule itself; overrides are for the rules of imported packs",
+               "rule `%.*s` belongs to this pack", (int)n->u.ovr.rule.len, n->u.ovr.rule.p);
+        return;
+    }
+    if (!file_imports(items, nfiles, n->src, x->pack)) {
+        ERR_AT(c, n, arena_printf(c->a, "add `import \"%s\"` to this file", x->pack),
+               "rule `%.*s` comes from pack `%s`, which this file does not import", (int)n->u.ovr.rule.len,
+               n->u.ovr.rule.p, x->pack);
+        return;
+    }
+    if (x->override_by) {
+        ERR_AT(c, n, NULL, "rule `%.*s` is already overridden by pack `%s`", (int)n->u.ovr.rule.len,
+               n->u.ovr.rule.p, x->override_by);
+        return;
+    }
+    if (n->op == 0) {
+        int sev = vouch_severity_parse(n->u.ovr.severity.p, n->u.ovr.severity.len);
+        if (sev < 0) {
+            static const char *const sevs[] = {"info", "low", "medium", "high", "critical"};
+            ERR_NAME(c, n, n->u.ovr.severity, hint_closest(c, n->u.ovr.severity, sevs, 5),
+                     "unknown severity `%.*s`", (int)n->u.ovr.severity.len, n->u.ovr.severity.p);
+            return;
+        }
+        x->severity = sev;
+    } else {
+        if (blank_text(n->u.ovr.because)) {
+            ERR_AT(c, n, "say why the rule does not apply", "skipping a rule needs a reason");
+            return;
+        }
+        x->skipped = 1;
+        x->skip_reason = n->u.ovr.because->u.s.text;
+    }
+    x->override_by = mine;
+}
+
 static void check_rule(compiler *c, ast_node *r)
 {
     c->scope.n = 0;
@@ -829,15 +1593,27 @@ static void check_rule(compiler *c, ast_node *r)
                    hint ? hint : "severities are info, low, medium, high and critical",
                    "unknown severity `%.*s`", (int)r->u.rule.severity.len, r->u.rule.severity.p);
     }
+    rule_extra *x = &c->extra.v[c->rules.n - 1];
+    check_maps(c, r, x);
     for (ast_node *f = r->u.rule.fors; f; f = f->next) {
         check_for(c, f);
         if (f->u.loop.where && !rule_has_error_binding(c))
             check_bool_operand(c, f->u.loop.where, "`where`");
+        f->u.loop.where = and_also(c, f->u.loop.scope_where, f->u.loop.where);
+        if (f->op == 1) {
+            if (x->cadence >= 0)
+                ERR_AT(c, f, "one cadence per rule: split the rule", "rule `%.*s` already has an `every` clause",
+                       (int)r->u.rule.id.len, r->u.rule.id.p);
+            else
+                x->cadence = f->slot;
+        }
     }
     if (rule_has_error_binding(c)) {
         c->scope.n = 0;
         return;
     }
+    if (r->u.rule.scope.len)
+        check_rule_scope(c, r, x);
     check_bool_operand(c, r->u.rule.require, "`require`");
     ast_node *subj = r->u.rule.subject;
     if (subj) {
@@ -865,10 +1641,26 @@ static void check_rule(compiler *c, ast_node *r)
 int check_program(compiler *c, ast_node *const *items, const vouch_source *const *srcs, size_t nfiles)
 {
     (void)srcs;
+    c->implicit = -1;
+    /* Declarations first, in dependency order: facts, catalogues, the
+     * crosswalks between them, scopes and the appetite over facts. */
     for (size_t i = 0; i < nfiles; i++)
         for (ast_node *it = items[i]; it; it = it->next)
             if (it->kind == AST_FACT)
                 declare_fact(c, it);
+    for (size_t i = 0; i < nfiles; i++)
+        for (ast_node *it = items[i]; it; it = it->next)
+            if (it->kind == AST_FRAMEWORK)
+                declare_framework(c, it);
+    for (size_t i = 0; i < nfiles; i++)
+        for (ast_node *it = items[i]; it; it = it->next) {
+            if (it->kind == AST_CROSSWALK)
+                declare_crosswalk(c, it);
+            else if (it->kind == AST_SCOPE)
+                declare_scope(c, it);
+            else if (it->kind == AST_APPETITE)
+                declare_appetite(c, it);
+        }
     for (size_t i = 0; i < nfiles; i++)
         for (ast_node *it = items[i]; it; it = it->next) {
             if (it->kind != AST_RULE)
@@ -884,8 +1676,27 @@ int check_program(compiler *c, ast_node *const *items, const vouch_source *const
                     break;
                 }
             }
+            rule_extra x;
+            memset(&x, 0, sizeof x);
+            x.scope = -1;
+            x.cadence = -1;
+            x.severity = vouch_severity_parse(it->u.rule.severity.p, it->u.rule.severity.len);
+            x.pack = c->pack_of_src ? c->pack_of_src[it->src->index] : "";
+            x.skip_reason = "";
             VEC_PUSH(c->a, c->rules, it);
+            VEC_PUSH(c->a, c->extra, x);
             check_rule(c, it);
         }
+    for (size_t i = 0; i < nfiles; i++)
+        for (ast_node *it = items[i]; it; it = it->next) {
+            if (it->kind == AST_WAIVER_CAP)
+                declare_waiver_cap(c, it);
+            else if (it->kind == AST_OVERRIDE)
+                declare_override(c, it, items, nfiles);
+        }
+    for (size_t i = 0; i < nfiles; i++)
+        for (ast_node *it = items[i]; it; it = it->next)
+            if (it->kind == AST_WAIVE)
+                declare_waiver(c, it);
     return c->d->nerrors == 0 && !c->a->failed;
 }

@@ -231,7 +231,12 @@ static void gen_member(gen *g, ast_node *n)
     /* span locals: iterator, start, end */
     if (n->slot == 2) {
         emit1(g, OP_LOAD, (uint32_t)b->local + 1);
-        emit2(g, OP_CALL, b->span_months == 3 ? BI_quarter_name : BI_month_name, 1);
+        if (b->span_months == 12) {
+            emit2(g, OP_CALL, BI_year, 1);
+            emit1(g, OP_INTERP, 1);
+        } else {
+            emit2(g, OP_CALL, b->span_months == 3 ? BI_quarter_name : BI_month_name, 1);
+        }
     } else {
         emit1(g, OP_LOAD, (uint32_t)b->local + 1 + (uint32_t)n->slot);
     }
@@ -241,6 +246,14 @@ static void gen_arith(gen *g, ast_node *n)
 {
     ast_node *l = n->u.binary.lhs, *r = n->u.binary.rhs;
     int lk = l->type.kind, rk = r->type.kind;
+    if (lk == TY_MONTHS || rk == TY_MONTHS) {
+        /* date +/- calendar months: add_months, clamped to the month's end */
+        ast_node *d = lk == TY_MONTHS ? r : l, *m = lk == TY_MONTHS ? l : r;
+        gen_expr(g, d);
+        emit_const(g, vouch_int(n->op == OPR_SUB ? -m->u.lit.i : m->u.lit.i));
+        emit2(g, OP_CALL, BI_add_months, 2);
+        return;
+    }
     if (lk == TY_INT) {
         gen_expr(g, l);
         gen_expr(g, r);
@@ -427,6 +440,16 @@ static void gen_expr(gen *g, ast_node *n)
         break;
     case AST_IN: gen_in(g, n); break;
     case AST_QUANT: gen_quant(g, n); break;
+    case AST_COND: {
+        gen_expr(g, n->u.cond.test);
+        uint32_t jelse = emit1(g, OP_JUMP_FALSE, 0);
+        gen_expr(g, n->u.cond.then);
+        uint32_t jend = emit1(g, OP_JUMP, 0);
+        patch(g, jelse, pc(g));
+        gen_expr(g, n->u.cond.otherwise);
+        patch(g, jend, pc(g));
+        break;
+    }
     default:
         /* check.c admits no other expression here */
         g->failed = 1;
@@ -443,16 +466,34 @@ static void gen_text(gen *g, ast_node *n)
 
 /* ---- rules ---------------------------------------------------------- */
 
-static void gen_default_subject(gen *g, ast_node *rule)
+/* The key of the first loop's row, "framework/control"; with an `every`
+ * clause (cadence >= 0) and `with_span`, "@2026Q2" is appended, so each
+ * missing span is its own finding. */
+static void gen_default_subject(gen *g, ast_node *rule, int cadence, int with_span)
 {
     binding *b = bnd(g, rule->u.rule.fors->slot);
     const fact_table *t = &g->c->tables.v[b->table];
+    uint32_t parts = 0;
     for (uint32_t i = 0; i < t->nkey; i++) {
-        if (i)
+        if (i) {
             emit_text(g, "/", 1);
+            parts++;
+        }
         emit2(g, OP_COLUMN, (uint32_t)b->plan, plan_column(g, b->plan, (int)t->key[i]));
+        parts++;
     }
-    emit1(g, OP_INTERP, t->nkey * 2 - 1);
+    if (cadence >= 0 && with_span) {
+        binding *cb = bnd(g, cadence);
+        emit_text(g, "@", 1);
+        emit1(g, OP_LOAD, (uint32_t)cb->local + 1);
+        if (cb->span_months == 12) {
+            emit2(g, OP_CALL, BI_year, 1);
+        } else {
+            emit2(g, OP_CALL, cb->span_months == 3 ? BI_quarter_name : BI_month_name, 1);
+        }
+        parts += 2;
+    }
+    emit1(g, OP_INTERP, parts);
 }
 
 /* The innermost iteration: subject, require, outcome. */
@@ -461,7 +502,7 @@ static void gen_outcome(gen *g, ast_node *rule)
     if (rule->u.rule.subject)
         gen_text(g, rule->u.rule.subject);
     else
-        gen_default_subject(g, rule);
+        gen_default_subject(g, rule, g->c->extra.v[g->rule].cadence, 1);
     gen_expr(g, rule->u.rule.require);
     uint32_t jfail = emit1(g, OP_JUMP_FALSE, 0);
     emit(g, OP_PASS);
@@ -491,6 +532,22 @@ static void gen_fors(gen *g, ast_node *rule, ast_node *f)
         uint32_t loop = pc(g);
         uint32_t next = emit2(g, OP_NEXT, (uint32_t)plan, 0);
         residual(g, &s, loop);
+        const rule_extra *x = &g->c->extra.v[g->rule];
+        if (f == rule->u.rule.fors && x->scope_test) {
+            /* Outside the rule's scope: not evaluated, recorded as such. */
+            gen_expr(g, x->scope_test);
+            uint32_t jin = emit1(g, OP_JUMP_TRUE, 0);
+            if (rule->u.rule.subject && !rule->u.rule.fors->next)
+                gen_text(g, rule->u.rule.subject);
+            else
+                gen_default_subject(g, rule, -1, 0);
+            const scope_info *sc = &g->c->scopes.v[x->scope];
+            const char *why = arena_printf(g->c->a, "outside scope %.*s", (int)sc->name.len, sc->name.p);
+            emit_text(g, why, strlen(why));
+            emit(g, OP_NA);
+            emit1(g, OP_JUMP, loop);
+            patch(g, jin, pc(g));
+        }
         gen_fors(g, rule, f->next);
         emit1(g, OP_JUMP, loop);
         patch(g, next, pc(g));
@@ -505,7 +562,7 @@ static void gen_fors(gen *g, ast_node *rule, ast_node *f)
     new_local(g);
     bnd(g, f->slot)->local = (int)it;
     gen_period_bound(g, period, 0);
-    emit2(g, OP_CALL, months == 3 ? BI_quarter_start : BI_month_start, 1);
+    emit2(g, OP_CALL, months == 3 ? BI_quarter_start : months == 12 ? BI_year_start : BI_month_start, 1);
     emit1(g, OP_STORE, it);
     uint32_t loop = pc(g);
     emit1(g, OP_LOAD, it);
@@ -517,7 +574,7 @@ static void gen_fors(gen *g, ast_node *rule, ast_node *f)
     emit(g, OP_MAX);
     emit1(g, OP_STORE, it + 1);
     emit1(g, OP_LOAD, it);
-    emit2(g, OP_CALL, months == 3 ? BI_quarter_end : BI_month_end, 1);
+    emit2(g, OP_CALL, months == 3 ? BI_quarter_end : months == 12 ? BI_year_end : BI_month_end, 1);
     gen_period_bound(g, period, 1);
     emit(g, OP_MIN);
     emit1(g, OP_STORE, it + 2);
@@ -631,6 +688,64 @@ static vouch_program *finish(gen *g)
     return p;
 }
 
+/* Copies catalogues, crosswalk pairs and waivers into the program. */
+static int finish_catalogues(compiler *c, vouch_program *p)
+{
+    p->nframeworks = c->frameworks.n;
+    p->frameworks = PALLOC(p, c->frameworks.n, vouch_framework_info);
+    if (!p->frameworks)
+        return 0;
+    for (uint32_t i = 0; i < c->frameworks.n; i++) {
+        const fw_info *f = &c->frameworks.v[i];
+        vouch_framework_info *o = &p->frameworks[i];
+        o->id = pcstr(p, f->id);
+        o->title = pcstr(p, f->title);
+        o->version = pcstr(p, f->version);
+        o->source = pcstr(p, f->source);
+        o->ncontrols = f->controls.n;
+        o->controls = PALLOC(p, f->controls.n, vouch_control_info);
+        if (!o->controls)
+            return 0;
+        for (uint32_t j = 0; j < f->controls.n; j++) {
+            const ctl_info *ci = &f->controls.v[j];
+            vouch_control_info *oc = &o->controls[j];
+            oc->id = pcstr(p, ci->id);
+            oc->title = pcstr(p, ci->title);
+            oc->nattrs = ci->attr_names.n;
+            oc->attr_names = PALLOC(p, ci->attr_names.n, const char *);
+            oc->attr_values = PALLOC(p, ci->attr_names.n, const char *);
+            if (!oc->attr_names || !oc->attr_values)
+                return 0;
+            for (uint32_t k = 0; k < ci->attr_names.n; k++) {
+                oc->attr_names[k] = pcstr(p, ci->attr_names.v[k]);
+                oc->attr_values[k] = pcstr(p, ci->attr_values.v[k]);
+            }
+        }
+    }
+    p->npairs = c->pairs.n;
+    p->pairs = PALLOC(p, c->pairs.n, vouch_crosswalk_pair);
+    if (!p->pairs)
+        return 0;
+    for (uint32_t i = 0; i < c->pairs.n; i++) {
+        p->pairs[i] = c->pairs.v[i];
+        p->pairs[i].note = pcstr(p, c->pairs.v[i].note);
+        p->pairs[i].file = pcstr(p, c->pairs.v[i].file);
+    }
+    p->nwaivers = c->waivers.n;
+    p->waivers = PALLOC(p, c->waivers.n, vouch_waiver);
+    if (!p->waivers)
+        return 0;
+    for (uint32_t i = 0; i < c->waivers.n; i++) {
+        p->waivers[i] = c->waivers.v[i];
+        p->waivers[i].subject = pcstr(p, c->waivers.v[i].subject);
+        p->waivers[i].because = pcstr(p, c->waivers.v[i].because);
+        p->waivers[i].approved_by = pcstr(p, c->waivers.v[i].approved_by);
+        p->waivers[i].file = pcstr(p, c->waivers.v[i].file);
+    }
+    p->waiver_max_days = c->waiver_max_days;
+    return 1;
+}
+
 vouch_program *codegen_program(compiler *c)
 {
     gen g;
@@ -645,7 +760,8 @@ vouch_program *codegen_program(compiler *c)
         g.nlocals = g.maxlocals = 0;
         vouch_rule_info *ri = &infos[i];
         ri->entry = pc(&g);
-        gen_fors(&g, r, r->u.rule.fors);
+        if (!c->extra.v[i].skipped)
+            gen_fors(&g, r, r->u.rule.fors);
         emit(&g, OP_HALT);
         ri->nlocals = g.maxlocals;
         ri->severity = (uint8_t)vouch_severity_parse(r->u.rule.severity.p, r->u.rule.severity.len);
@@ -670,6 +786,20 @@ vouch_program *codegen_program(compiler *c)
         ri->title = pstr(p, r->u.rule.title->u.s.text, r->u.rule.title->u.s.n);
         ri->file = pcstr(p, r->src->name);
         ri->pack = pcstr(p, c->pack_of_src ? c->pack_of_src[r->src->index] : "");
+        const rule_extra *x = &c->extra.v[i];
+        ri->declared_severity = ri->severity;
+        ri->severity = (uint8_t)x->severity;
+        ri->override_by = pcstr(p, x->override_by ? x->override_by : "");
+        ri->skipped = (uint8_t)x->skipped;
+        ri->skip_reason = pcstr(p, x->skip_reason ? x->skip_reason : "");
+        ri->nmaps = x->maps.n;
+        ri->maps = PALLOC(p, x->maps.n, vouch_control_ref);
+        if (ri->maps && x->maps.n)
+            memcpy(ri->maps, x->maps.v, x->maps.n * sizeof *ri->maps);
+    }
+    if (!finish_catalogues(c, p)) {
+        vouch_program_free(p);
+        return NULL;
     }
     return p;
 }

@@ -63,6 +63,46 @@ typedef struct binding {
     int local;               /* BIND_SPAN: first of its locals (iter, start, end) */
 } binding;
 
+typedef struct ctl_info {
+    const char *id, *title;
+    VEC(const char *) attr_names;
+    VEC(const char *) attr_values;
+} ctl_info;
+
+typedef struct fw_info {
+    const char *id, *title, *version, *source;
+    ast_node *decl;
+    VEC(ctl_info) controls;
+} fw_info;
+
+typedef struct scope_info {
+    ast_name name;
+    int table;
+    ast_node *decl;          /* AST_SCOPE; its where is cloned per use */
+} scope_info;
+
+typedef struct appetite_info {
+    ast_node *decl;          /* NULL: no appetite declared */
+    int table;
+    ast_name score_name;
+    ast_node *score;         /* the score expression (unchecked template) */
+    /* Templates built from the clauses, cloned and checked per use. */
+    ast_node *band, *tolerated, *acceptor, *review_every;
+} appetite_info;
+
+/* What check.c learns about each rule beyond its AST (parallel to rules). */
+typedef struct rule_extra {
+    VEC(vouch_control_ref) maps;
+    int scope;               /* scope index, or -1 */
+    ast_node *scope_test;    /* checked predicate on the first loop's row */
+    int cadence;             /* binding id of an `every` clause, or -1 */
+    int skipped;
+    const char *skip_reason;
+    int severity;            /* after overrides */
+    const char *override_by;
+    const char *pack;
+} rule_extra;
+
 typedef struct compiler {
     arena *a;
     diag_sink *d;
@@ -72,9 +112,19 @@ typedef struct compiler {
     VEC(const vouch_source *) rule_src;
     const char *pack, *pack_version;   /* main pack: the last file's */
     const char **pack_of_src;          /* pack name declared by each source, by index */
+    VEC(fw_info) frameworks;
+    VEC(vouch_crosswalk_pair) pairs;
+    VEC(scope_info) scopes;
+    appetite_info appetite;
+    VEC(vouch_waiver) waivers;
+    int64_t waiver_max_days;
+    VEC(rule_extra) extra;   /* parallel to rules */
     /* per rule, while checking and generating it */
     VEC(binding) bindings;
     VEC(int) scope;          /* binding ids currently visible, innermost last */
+    int implicit;            /* binding whose fields bare names denote (scopes,
+                              * the appetite), or -1 */
+    int in_appetite;         /* 1: the appetite's score name resolves too */
 } compiler;
 
 /* check.c */

@@ -107,6 +107,29 @@ static const char *spelling(int type)
     case TK_NONE: return "`none`";
     case TK_TODAY: return "`today`";
     case TK_PERIOD: return "`period`";
+    case TK_FRAMEWORK: return "`framework`";
+    case TK_CONTROL: return "`control`";
+    case TK_CROSSWALK: return "`crosswalk`";
+    case TK_NOTE: return "`note`";
+    case TK_SCOPE: return "`scope`";
+    case TK_APPETITE: return "`appetite`";
+    case TK_BAND: return "`band`";
+    case TK_TOLERATE: return "`tolerate`";
+    case TK_ACCEPT: return "`accept`";
+    case TK_BY: return "`by`";
+    case TK_ROLE: return "`role`";
+    case TK_REVIEW: return "`review`";
+    case TK_EVERY: return "`every`";
+    case TK_OF: return "`of`";
+    case TK_AS: return "`as`";
+    case TK_WAIVE: return "`waive`";
+    case TK_FROM: return "`from`";
+    case TK_UNTIL: return "`until`";
+    case TK_BECAUSE: return "`because`";
+    case TK_APPROVED_BY: return "`approved_by`";
+    case TK_WAIVERS: return "`waivers`";
+    case TK_OVERRIDE: return "`override`";
+    case TK_SKIP: return "`skip`";
     case TK_EQ: return "`==`";
     case TK_NE: return "`!=`";
     case TK_LT: return "`<`";
@@ -129,6 +152,8 @@ static const char *spelling(int type)
     case TK_LBRACKET: return "`[`";
     case TK_RBRACKET: return "`]`";
     case TK_QUESTION: return "`?`";
+    case TK_ASSIGN: return "`=`";
+    case TK_ARROW: return "`->`";
     case 0: return "end of input";
     default: return NULL;
     }
@@ -180,7 +205,13 @@ static const char *opener_of(int type)
 
 static int top_level_keyword(int type)
 {
-    return type == TK_RULE || type == TK_FACT || type == TK_PACK || type == TK_IMPORT;
+    switch (type) {
+    case TK_RULE: case TK_FACT: case TK_PACK: case TK_IMPORT: case TK_FRAMEWORK: case TK_CROSSWALK:
+    case TK_SCOPE: case TK_APPETITE: case TK_WAIVE: case TK_WAIVERS: case TK_OVERRIDE: case TK_SKIP:
+        return 1;
+    default:
+        return 0;
+    }
 }
 
 /* "expected X, Y or Z" from the parser's expected set, into buf; empty if
@@ -241,6 +272,8 @@ static void report_syntax_error(driver *dv, const tok *cur)
         source_position(dv->src, open->off, &line, &col);
         snprintf(hint, sizeof hint, "`%s` expected (to close `%s` at line %u)",
                  closer_of(open->type), opener_of(open->type), line);
+    } else if (t->type == TK_ASSIGN && dv->ps.expected[TK_EQ]) {
+        snprintf(hint, sizeof hint, "compare with `==`");
     } else {
         expected_hint(&dv->ps, hint, sizeof hint);
     }

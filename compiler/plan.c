@@ -57,6 +57,9 @@ static int reads_free(const ast_node *e, int *inner, int ninner)
             if (reads_free(it, inner, ninner))
                 return 1;
         return 0;
+    case AST_COND:
+        return reads_free(e->u.cond.test, inner, ninner) || reads_free(e->u.cond.then, inner, ninner) ||
+               reads_free(e->u.cond.otherwise, inner, ninner);
     case AST_QUANT:
         if (ninner >= MAX_INNER)
             return 1; /* too deep to tell: treat as bound, which is always safe */
@@ -99,6 +102,8 @@ static int reads_id(const ast_node *e, int id)
             if (reads_id(it, id))
                 return 1;
         return 0;
+    case AST_COND:
+        return reads_id(e->u.cond.test, id) || reads_id(e->u.cond.then, id) || reads_id(e->u.cond.otherwise, id);
     case AST_QUANT:
         return reads_id(e->u.quant.where, id) || reads_id(e->u.quant.body, id);
     default:

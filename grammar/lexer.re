@@ -213,17 +213,40 @@ int lex_next(lexer *lx, lex_token *t)
             "none"      { TOK(TK_NONE); }
             "today"     { TOK(TK_TODAY); }
             "period"    { TOK(TK_PERIOD); }
+            "framework" { TOK(TK_FRAMEWORK); }
+            "control"   { TOK(TK_CONTROL); }
+            "crosswalk" { TOK(TK_CROSSWALK); }
+            "note"      { TOK(TK_NOTE); }
+            "scope"     { TOK(TK_SCOPE); }
+            "appetite"  { TOK(TK_APPETITE); }
+            "band"      { TOK(TK_BAND); }
+            "tolerate"  { TOK(TK_TOLERATE); }
+            "accept"    { TOK(TK_ACCEPT); }
+            "by"        { TOK(TK_BY); }
+            "role"      { TOK(TK_ROLE); }
+            "review"    { TOK(TK_REVIEW); }
+            "every"     { TOK(TK_EVERY); }
+            "of"        { TOK(TK_OF); }
+            "as"        { TOK(TK_AS); }
+            "waive"     { TOK(TK_WAIVE); }
+            "from"      { TOK(TK_FROM); }
+            "until"     { TOK(TK_UNTIL); }
+            "because"   { TOK(TK_BECAUSE); }
+            "approved_by" { TOK(TK_APPROVED_BY); }
+            "waivers"   { TOK(TK_WAIVERS); }
+            "override"  { TOK(TK_OVERRIDE); }
+            "skip"      { TOK(TK_SKIP); }
 
             [A-Za-z_][A-Za-z0-9_]* { TOK(TK_ID); }
 
             [0-9]{4} "-" [0-9]{2} "-" [0-9]{2} { TOK(TK_DATE); }
-            [0-9]+ [dw] { TOK(TK_DUR); }
+            [0-9]+ ([dwqy] | "mo") { TOK(TK_DUR); }
             [0-9]+ { TOK(TK_INT); }
             [0-9]+ [A-Za-z_0-9]* [A-Za-z_] [A-Za-z_0-9]* {
                 if (lx->diag)
                     diag_error(lx->diag, lx->src, (uint32_t)(tok - base),
                                (uint32_t)(YYCURSOR - tok),
-                               "a number is digits only; a duration is digits then `d` (days) or `w` (weeks)",
+                               "a number is digits only; a duration is digits then `d` (days), `w` (weeks), `mo` (months), `q` (quarters) or `y` (years)",
                                "malformed number `%.*s`", (int)(YYCURSOR - tok > 40 ? 40 : YYCURSOR - tok),
                                (const char *)tok);
                 TOK(TK_INT);
@@ -269,12 +292,8 @@ int lex_next(lexer *lx, lex_token *t)
             "]"  { TOK(TK_RBRACKET); }
             "?"  { TOK(TK_QUESTION); }
 
-            "=" {
-                if (lx->diag)
-                    diag_error(lx->diag, lx->src, (uint32_t)(tok - base), 1,
-                               "compare with `==`", "unexpected `=`");
-                TOK(TK_EQ);
-            }
+            "=" { TOK(TK_ASSIGN); }
+            "->" { TOK(TK_ARROW); }
             "&&" {
                 if (lx->diag)
                     diag_error(lx->diag, lx->src, (uint32_t)(tok - base), 2,

@@ -66,9 +66,11 @@ static void ps_syntax_error(parse_state *ps, void *parser);
 %token PACK VERSION IMPORT FACT KEY ENUM RULE SEVERITY MAPS.
 %token FOR IN WHERE REQUIRE SUBJECT ELSE.
 %token EXISTS ALL COUNT NEWEST OLDEST SATISFIES.
+%token FRAMEWORK CONTROL CROSSWALK NOTE SCOPE APPETITE BAND TOLERATE ACCEPT BY ROLE REVIEW.
+%token EVERY OF AS WAIVE FROM UNTIL BECAUSE APPROVED_BY WAIVERS OVERRIDE SKIP.
 %token AND OR NOT TRUE FALSE NONE TODAY PERIOD.
 %token EQ NE LT LE GT GE PLUS MINUS STAR SLASH PERCENT DOT DOTDOT.
-%token COMMA COLON LPAREN RPAREN LBRACE RBRACE LBRACKET RBRACKET QUESTION.
+%token COMMA COLON LPAREN RPAREN LBRACE RBRACE LBRACKET RBRACKET QUESTION ASSIGN ARROW.
 
 /* Soft keywords: a name wherever the keyword itself cannot stand. The
  * others (item and clause keywords, `in`, `where`, `satisfies`, `and`,
@@ -77,7 +79,9 @@ static void ps_syntax_error(parse_state *ps, void *parser);
  * are names only where the grammar asks for `name`: after `.`, as field
  * names and in key and enum lists. */
 %fallback ID VERSION KEY ENUM SEVERITY MAPS
-             EXISTS ALL COUNT NEWEST OLDEST TRUE FALSE NONE TODAY PERIOD.
+             EXISTS ALL COUNT NEWEST OLDEST TRUE FALSE NONE TODAY PERIOD
+             FRAMEWORK CROSSWALK NOTE SCOPE APPETITE BAND TOLERATE ACCEPT BY ROLE REVIEW
+             EVERY OF AS WAIVE FROM UNTIL BECAUSE APPROVED_BY WAIVERS OVERRIDE SKIP.
 
 /* Lowest to highest. QUANT and NEG are precedence names only. */
 %nonassoc QUANT.
@@ -101,11 +105,76 @@ item ::= PACK(P) STRING(N) VERSION STRING(V).  { ps_add(ps, ast_pack(B, P.off, N
 item ::= IMPORT(I) STRING(N).                  { ps_add(ps, ast_import(B, I.off, N.off, N.len)); }
 item ::= fact(F).                              { ps_add(ps, F); }
 item ::= rule(R).                              { ps_add(ps, R); }
+item ::= framework(F).                         { ps_add(ps, F); }
+item ::= crosswalk(C).                         { ps_add(ps, C); }
+item ::= SCOPE(S) ID(N) ASSIGN tname(T) WHERE expr(W).
+    { ps_add(ps, ast_scope(B, S.off, N.off, N.len, T.off, T.len, W)); }
+item ::= appetite(A).                          { ps_add(ps, A); }
+item ::= WAIVE(K) ID(R) FOR STRING(S) until(U) BECAUSE STRING(W) APPROVED_BY STRING(A).
+    { ps_add(ps, ast_waive(B, K.off, R.off, R.len, S.off, S.len, U, W.off, W.len, A.off, END(A))); }
+item ::= WAIVERS(K) ID(X) ID(Y) DUR(D).
+    { ps_add(ps, ast_waiver_cap(B, K.off, X.off, X.len, Y.off, Y.len, D.off, D.len)); }
+item ::= OVERRIDE(K) ID(R) SEVERITY ID(S).
+    { ps_add(ps, ast_override(B, K.off, R.off, R.len, S.off, S.len, 0, 0, END(S))); }
+item ::= SKIP(K) ID(R) BECAUSE STRING(W).
+    { ps_add(ps, ast_override(B, K.off, R.off, R.len, 0, 0, W.off, W.len, END(W))); }
+
+/* ---- catalogues and crosswalks ------------------------------------------ */
+
+/* A framework is named by a string ("iso27001-2022", as the facts name it)
+ * or an identifier. */
+fwname(A) ::= STRING(T).                      { A = ast_leaf(B, AST_STRING, T.off, T.len); }
+fwname(A) ::= ID(T).                          { A = ast_ident(B, T.off, T.len); }
+
+/* Attributes: `theme "organizational"` or `category access`. */
+attrs(A) ::= .                                { A = NULL; }
+attrs(A) ::= attrs(L) ID(N) STRING(V).        { A = ast_append(L, ast_attr(B, N.off, N.len, ast_leaf(B, AST_STRING, V.off, V.len))); }
+attrs(A) ::= attrs(L) ID(N) ID(V).            { A = ast_append(L, ast_attr(B, N.off, N.len, ast_ident(B, V.off, V.len))); }
+
+fwhead(A) ::= FRAMEWORK(K) fwname(N) STRING(T) attrs(L) LBRACE.
+    { A = ast_catalogue(B, AST_FRAMEWORK, K.off, N, ast_leaf(B, AST_STRING, T.off, T.len), L); }
+fwbody(A) ::= fwhead(H).                      { A = H; }
+fwbody(A) ::= fwbody(F) CONTROL(K) STRING(I) STRING(T) attrs(L).
+    { A = ast_catalogue_add(F, ast_catalogue(B, AST_CONTROL, K.off, ast_leaf(B, AST_STRING, I.off, I.len), ast_leaf(B, AST_STRING, T.off, T.len), L)); }
+framework(A) ::= fwbody(F) RBRACE(E).         { A = ast_span_to(F, END(E)); }
+
+cwhead(A) ::= CROSSWALK(K) fwname(S) ARROW fwname(D) LBRACE.
+    { A = ast_catalogue(B, AST_CROSSWALK, K.off, S, D, NULL); }
+cwbody(A) ::= cwhead(H).                      { A = H; }
+cwbody(A) ::= cwbody(C) pair(P).              { A = ast_catalogue_add(C, P); }
+crosswalk(A) ::= cwbody(C) RBRACE(E).         { A = ast_span_to(C, END(E)); }
+
+pair(A) ::= STRING(S) STRING(D).              { A = ast_pair(B, S.off, S.len, 0, 0, D.off, D.len, 0, 0); }
+pair(A) ::= STRING(S) ID(R) STRING(D).        { A = ast_pair(B, S.off, S.len, R.off, R.len, D.off, D.len, 0, 0); }
+pair(A) ::= STRING(S) STRING(D) NOTE STRING(N). { A = ast_pair(B, S.off, S.len, 0, 0, D.off, D.len, N.off, N.len); }
+pair(A) ::= STRING(S) ID(R) STRING(D) NOTE STRING(N). { A = ast_pair(B, S.off, S.len, R.off, R.len, D.off, D.len, N.off, N.len); }
+
+/* ---- risk appetite -------------------------------------------------------- */
+
+aphead(A) ::= APPETITE(K) LBRACE.             { A = ast_appetite(B, K.off, 0, 0); }
+aphead(A) ::= APPETITE(K) FOR tname(T) LBRACE.   { A = ast_appetite(B, K.off, T.off, T.len); }
+apbody(A) ::= aphead(H).                      { A = H; }
+apbody(A) ::= apbody(P) ID(N) ASSIGN expr(E).
+    { A = ast_appetite_add(P, ast_appetite_clause(B, AP_SCORE, N.off, N.len, E, NULL, NULL)); }
+apbody(A) ::= apbody(P) BAND(K) ID(N) ASSIGN expr(E).
+    { A = ast_appetite_add(P, ast_appetite_clause(B, AP_BAND, K.off, N.off + N.len - K.off, E, ast_ident(B, N.off, N.len), NULL)); }
+apbody(A) ::= apbody(P) TOLERATE(K) expr(E).
+    { A = ast_appetite_add(P, ast_appetite_clause(B, AP_TOLERATE, K.off, 8, E, NULL, NULL)); }
+apbody(A) ::= apbody(P) ACCEPT(K) expr(E) BY ROLE STRING(R).
+    { A = ast_appetite_add(P, ast_appetite_clause(B, AP_ACCEPT, K.off, 6, E, ast_leaf(B, AST_STRING, R.off, R.len), NULL)); }
+apbody(A) ::= apbody(P) ACCEPT(K) expr(E) BY ROLE STRING(R) REVIEW EVERY DUR(D).
+    { A = ast_appetite_add(P, ast_appetite_clause(B, AP_ACCEPT, K.off, 6, E, ast_leaf(B, AST_STRING, R.off, R.len), ast_leaf(B, AST_DUR, D.off, D.len))); }
+appetite(A) ::= apbody(P) RBRACE(E).          { A = ast_span_to(P, END(E)); }
+
+/* ---- waivers ------------------------------------------------------------------- */
+
+until(A) ::= UNTIL DATE(U).                   { A = ast_until(B, 0, 0, U.off, U.len); }
+until(A) ::= FROM DATE(F) UNTIL DATE(U).      { A = ast_until(B, F.off, F.len, U.off, U.len); }
 
 /* ---- fact declarations -------------------------------------------------- */
 
-fhead(A) ::= FACT(F) ID(N).                                 { A = ast_fact(B, F.off, N.off, N.len, NULL); }
-fhead(A) ::= FACT(F) ID(N) KEY LPAREN idlist(K) RPAREN.     { A = ast_fact(B, F.off, N.off, N.len, K); }
+fhead(A) ::= FACT(F) tname(N).                               { A = ast_fact(B, F.off, N.off, N.len, NULL); }
+fhead(A) ::= FACT(F) tname(N) KEY LPAREN idlist(K) RPAREN.     { A = ast_fact(B, F.off, N.off, N.len, K); }
 
 fbody(A) ::= fhead(H) LBRACE.                 { A = H; }
 fbody(A) ::= fbody(F) field(X).               { A = ast_fact_field(F, X); }
@@ -123,9 +192,17 @@ tbase(A) ::= ENUM(E) LPAREN idlist(L) RPAREN(R). { A = ast_type_decl(B, E.off, E
 idlist(A) ::= name(N).                        { A = ast_ident(B, N.off, N.len); }
 idlist(A) ::= idlist(L) COMMA name(N).        { A = ast_append(L, ast_ident(B, N.off, N.len)); }
 
+/* A fact type's name: `control` is a hard keyword (it starts a catalogue
+ * entry, and as a soft one it would be read as an attribute name there),
+ * so it is accepted here explicitly. */
+%type tname {lex_token}
+tname(A) ::= ID(T).       { A = T; }
+tname(A) ::= CONTROL(T).  { A = T; }
+
 /* Any identifier or keyword (soft keywords arrive here as ID). */
 %type name {lex_token}
 name(A) ::= ID(T).        { A = T; }
+name(A) ::= CONTROL(T).   { A = T; }
 name(A) ::= PACK(T).      { A = T; }
 name(A) ::= IMPORT(T).    { A = T; }
 name(A) ::= FACT(T).      { A = T; }
@@ -146,12 +223,14 @@ name(A) ::= NOT(T).       { A = T; }
 /* The header is a list of clauses, so new ones (`maps`, ...) slot in. */
 rhead(A) ::= RULE(R) ID(I) STRING(T).         { A = ast_rule(B, R.off, I.off, I.len, T.off, T.len); }
 rhead(A) ::= rhead(H) SEVERITY(S) ID(L).      { A = ast_rule_severity(B, H, S.off, L.off, L.len); }
-rhead(A) ::= rhead(H) MAPS ID STRING.         { A = H; }
+rhead(A) ::= rhead(H) MAPS(K) fwname(F) STRING(C). { A = ast_rule_maps(B, H, K.off, F, C.off, C.len); }
+rhead(A) ::= rhead(H) SCOPE(K) ID(N).         { A = ast_rule_scope(B, H, K.off, N.off, N.len); }
 
 /* The body's clauses are collected in any order; ast_rule_end checks
  * their order and number, with better messages than a syntax error. */
 rbody(A) ::= rhead(H) LBRACE.                 { A = H; }
 rbody(A) ::= rbody(R) forc(F).                { A = ast_rule_for(B, R, F); }
+rbody(A) ::= rbody(R) every(F).               { A = ast_rule_for(B, R, F); }
 rbody(A) ::= rbody(R) REQUIRE(K) expr(E).     { A = ast_rule_require(B, R, K.off, E); }
 rbody(A) ::= rbody(R) SUBJECT(K) expr(E).     { A = ast_rule_subject(B, R, K.off, E); }
 rbody(A) ::= rbody(R) ELSE(K) expr(E).        { A = ast_rule_else(B, R, K.off, E); }
@@ -161,7 +240,14 @@ rule(A) ::= rbody(R) RBRACE(E).               { A = ast_rule_end(B, R, END(E)); 
 forc(A) ::= FOR(F) ID(V) IN source(S).                  { A = ast_for(B, F.off, V.off, V.len, S, NULL); }
 forc(A) ::= FOR(F) ID(V) IN source(S) WHERE expr(W).    { A = ast_for(B, F.off, V.off, V.len, S, W); }
 
-source(A) ::= ID(N).                                     { A = ast_ident(B, N.off, N.len); }
+/* Cadence: `every quarter of period as q` loops over the period's quarters
+ * like `for q in quarters(period)`, and names each subject's span. */
+every(A) ::= EVERY(K) ID(U) OF expr(P) AS ID(V).
+    { A = ast_every(B, K.off, U.off, U.len, P, V.off, V.len, NULL); }
+every(A) ::= EVERY(K) ID(U) OF expr(P) AS ID(V) WHERE expr(W).
+    { A = ast_every(B, K.off, U.off, U.len, P, V.off, V.len, W); }
+
+source(A) ::= tname(N).                                  { A = ast_ident(B, N.off, N.len); }
 source(A) ::= ID(N) LPAREN args(L) RPAREN(R).            { A = ast_call(B, N.off, N.len, L, END(R)); }
 
 /* ---- expressions -------------------------------------------------------- */
@@ -176,6 +262,7 @@ expr(A) ::= expr(X) LE expr(Y).               { A = ast_binary(B, AST_BINARY, OP
 expr(A) ::= expr(X) GT expr(Y).               { A = ast_binary(B, AST_BINARY, OPR_GT, X, Y); }
 expr(A) ::= expr(X) GE expr(Y).               { A = ast_binary(B, AST_BINARY, OPR_GE, X, Y); }
 expr(A) ::= expr(X) IN LBRACKET elist(L) RBRACKET(R). { A = ast_in(B, X, L, END(R)); }
+expr(A) ::= expr(X) IN expr(S).               { A = ast_in_span(B, X, S); }
 expr(A) ::= expr(X) DOTDOT expr(Y).           { A = ast_binary(B, AST_RANGE, OPR_NONE, X, Y); }
 expr(A) ::= expr(X) PLUS expr(Y).             { A = ast_binary(B, AST_BINARY, OPR_ADD, X, Y); }
 expr(A) ::= expr(X) MINUS expr(Y).            { A = ast_binary(B, AST_BINARY, OPR_SUB, X, Y); }
@@ -203,25 +290,25 @@ expr(A) ::= interp(I) INTERP_END(T).          { A = ast_interp_add(B, I, T.off, 
 interp(A) ::= INTERP_START(T) expr(X).        { A = ast_interp_add(B, NULL, T.off, T.len, X); }
 interp(A) ::= interp(I) INTERP_MID(T) expr(X). { A = ast_interp_add(B, I, T.off, T.len, X); }
 
-expr(A) ::= EXISTS(Q) ID(V) IN ID(T). [QUANT]
+expr(A) ::= EXISTS(Q) ID(V) IN tname(T). [QUANT]
     { A = ast_quant(B, Q_EXISTS, Q.off, V.off, V.len, T.off, T.len, NULL, NULL); }
-expr(A) ::= EXISTS(Q) ID(V) IN ID(T) WHERE expr(W). [QUANT]
+expr(A) ::= EXISTS(Q) ID(V) IN tname(T) WHERE expr(W). [QUANT]
     { A = ast_quant(B, Q_EXISTS, Q.off, V.off, V.len, T.off, T.len, W, NULL); }
-expr(A) ::= ALL(Q) ID(V) IN ID(T) SATISFIES expr(P). [QUANT]
+expr(A) ::= ALL(Q) ID(V) IN tname(T) SATISFIES expr(P). [QUANT]
     { A = ast_quant(B, Q_ALL, Q.off, V.off, V.len, T.off, T.len, NULL, P); }
-expr(A) ::= ALL(Q) ID(V) IN ID(T) WHERE expr(W) SATISFIES expr(P). [QUANT]
+expr(A) ::= ALL(Q) ID(V) IN tname(T) WHERE expr(W) SATISFIES expr(P). [QUANT]
     { A = ast_quant(B, Q_ALL, Q.off, V.off, V.len, T.off, T.len, W, P); }
-expr(A) ::= COUNT(Q) ID(V) IN ID(T). [QUANT]
+expr(A) ::= COUNT(Q) ID(V) IN tname(T). [QUANT]
     { A = ast_quant(B, Q_COUNT, Q.off, V.off, V.len, T.off, T.len, NULL, NULL); }
-expr(A) ::= COUNT(Q) ID(V) IN ID(T) WHERE expr(W). [QUANT]
+expr(A) ::= COUNT(Q) ID(V) IN tname(T) WHERE expr(W). [QUANT]
     { A = ast_quant(B, Q_COUNT, Q.off, V.off, V.len, T.off, T.len, W, NULL); }
-expr(A) ::= NEWEST(Q) expr(E) FOR ID(V) IN ID(T). [QUANT]
+expr(A) ::= NEWEST(Q) expr(E) FOR ID(V) IN tname(T). [QUANT]
     { A = ast_quant(B, Q_NEWEST, Q.off, V.off, V.len, T.off, T.len, NULL, E); }
-expr(A) ::= NEWEST(Q) expr(E) FOR ID(V) IN ID(T) WHERE expr(W). [QUANT]
+expr(A) ::= NEWEST(Q) expr(E) FOR ID(V) IN tname(T) WHERE expr(W). [QUANT]
     { A = ast_quant(B, Q_NEWEST, Q.off, V.off, V.len, T.off, T.len, W, E); }
-expr(A) ::= OLDEST(Q) expr(E) FOR ID(V) IN ID(T). [QUANT]
+expr(A) ::= OLDEST(Q) expr(E) FOR ID(V) IN tname(T). [QUANT]
     { A = ast_quant(B, Q_OLDEST, Q.off, V.off, V.len, T.off, T.len, NULL, E); }
-expr(A) ::= OLDEST(Q) expr(E) FOR ID(V) IN ID(T) WHERE expr(W). [QUANT]
+expr(A) ::= OLDEST(Q) expr(E) FOR ID(V) IN tname(T) WHERE expr(W). [QUANT]
     { A = ast_quant(B, Q_OLDEST, Q.off, V.off, V.len, T.off, T.len, W, E); }
 
 args(A) ::= .                                 { A = NULL; }

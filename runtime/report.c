@@ -1,80 +1,142 @@
 /*
  * report.c: text, JSON and TSV writers over one vouch_results.
  *
- * The text form groups findings by rule, in program order, for an auditor
- * reading a terminal; JSON is the machine form (one object per finding with
- * its rule's source location, plus a run header); TSV is the bare
- * RULE<TAB>SUBJECT list the benchmark compares with the SQL reference.
+ * The text form groups records by rule, in program order, for an auditor
+ * reading a terminal: the controls the rule touches, its failing findings
+ * (with a note when a waiver matched but did not apply), its waived ones
+ * (with the waiver's term, approver and reason), its not-applicable
+ * subjects counted per reason, and a count line; then unused waivers and a
+ * summary per outcome and per framework. Lines that would say nothing (no
+ * controls, no waivers, nothing not applicable) are left out, so a pack
+ * without catalogues or waivers reads as it always did.
+ *
+ * JSON is the machine form (docs/results.schema.json): a run header, the
+ * summary, every rule with its counts and controls, every record (failing,
+ * waived, not applicable) with its status, waiver and controls, and the
+ * unused waivers. TSV is the bare RULE<TAB>SUBJECT list of still-failing
+ * findings that the benchmark compares with the SQL reference.
+ *
+ * Records arrive sorted by rule, so the records of rule i are one run of
+ * the array; each writer walks them once.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "report.h"
+#include "outcome.h"
+#include "alloc.h"
 #include "date.h"
 
 uint64_t vouch_report_failing(const vouch_report *r)
 {
     uint64_t n = 0;
-    for (uint32_t i = 0; i < r->results->nfindings; i++)
-        if ((int)r->program->rules[r->results->findings[i].rule].severity >= r->fail_on)
+    for (uint32_t i = 0; i < r->results->nfindings; i++) {
+        const vouch_finding *f = &r->results->findings[i];
+        if (f->status == OUTCOME_FAIL && (int)r->program->rules[f->rule].severity >= r->fail_on)
             n++;
+    }
     return n;
 }
 
 static void fmt_date(int64_t d, char buf[11]) { date_format(d, buf); }
 
-/* ---- text ------------------------------------------------------------ */
+static const char *plural(uint64_t n) { return n == 1 ? "" : "s"; }
 
-int vouch_report_text(const vouch_report *r, FILE *out)
+/* ---- what every writer needs: the controls of each rule ------------------- */
+
+typedef struct fw_counts {
+    uint64_t rules, skipped, passed, failed, waived, not_applicable, errors;
+} fw_counts;
+
+typedef struct facts_of_run {
+    vouch_reach_list *reach; /* per rule */
+    fw_counts *fw;           /* per framework */
+    int any_fw;              /* some rule touches some framework */
+} facts_of_run;
+
+static void run_free(const vouch_program *p, facts_of_run *x)
+{
+    for (uint32_t i = 0; x->reach && i < p->nrules; i++)
+        vouch_reach_list_free(&x->reach[i]);
+    vouch_free(x->reach);
+    vouch_free(x->fw);
+    memset(x, 0, sizeof *x);
+}
+
+/* Reach of every rule and the per-framework counts. -1 (errno ENOMEM) if
+ * memory ran out. */
+static int run_init(const vouch_report *r, facts_of_run *x)
 {
     const vouch_program *p = r->program;
     const vouch_results *res = r->results;
-    char asof[11], ps[11], pe[11];
-    fmt_date(r->as_of, asof);
-    fmt_date(r->period_start, ps);
-    fmt_date(r->period_end, pe);
-    fprintf(out, "vouch %s: pack %s %s, as of %s, period %s..%s\n", VOUCH_VERSION,
-            p->pack && *p->pack ? p->pack : "(unnamed)", p->pack_version ? p->pack_version : "", asof, ps, pe);
-    uint64_t by_sev[SEV__COUNT] = {0};
-    uint64_t passed = 0, errors = 0;
-    uint32_t f = 0;
-    for (uint32_t i = 0; i < p->nrules; i++) {
-        const vouch_rule_info *ri = &p->rules[i];
-        const vouch_rule_outcome *o = &res->rules[i];
-        passed += o->passed;
-        fprintf(out, "\n%s (%s) %s\n  %s:%u:%u\n", ri->id, vouch_severity_name(ri->severity), ri->title,
-                ri->file, ri->line, ri->col);
-        for (; f < res->nfindings && res->findings[f].rule == i; f++) {
-            fprintf(out, "  FAIL %s: %s\n", res->findings[f].subject, res->findings[f].message);
-            by_sev[ri->severity]++;
+    memset(x, 0, sizeof *x);
+    uint32_t nfw = p->frameworks ? p->nframeworks : 0;
+    vouch_crosswalk *cw = vouch_crosswalk_new(p);
+    uint8_t *seen = vouch_calloc((size_t)nfw + 1, 1);
+    x->reach = vouch_calloc((size_t)p->nrules + 1, sizeof *x->reach);
+    x->fw = vouch_calloc((size_t)nfw + 1, sizeof *x->fw);
+    int ok = cw && seen && x->reach && x->fw;
+    for (uint32_t i = 0; ok && i < p->nrules; i++) {
+        if (vouch_crosswalk_rule_reach(cw, i, &x->reach[i], NULL) != VOUCH_OK) {
+            ok = 0;
+            break;
         }
-        if (o->errored) {
-            errors++;
-            fprintf(out, "  ERROR %s\n", o->error ? o->error : "rule stopped");
+        memset(seen, 0, (size_t)nfw + 1);
+        const vouch_rule_outcome *o = i < res->nrules ? &res->rules[i] : NULL;
+        for (uint32_t k = 0; k < x->reach[i].n; k++) {
+            uint32_t f = x->reach[i].items[k].control.framework;
+            if (seen[f])
+                continue;
+            seen[f] = 1;
+            x->any_fw = 1;
+            fw_counts *c = &x->fw[f];
+            if (p->rules[i].skipped) {
+                c->skipped++;
+                continue;
+            }
+            c->rules++;
+            if (o) {
+                c->passed += o->passed;
+                c->failed += o->failed;
+                c->waived += o->waived;
+                c->not_applicable += o->not_applicable;
+                c->errors += o->errored != 0;
+            }
         }
-        if (o->failed == 0 && !o->errored)
-            fprintf(out, "  ok: %llu subject%s passed\n", (unsigned long long)o->passed,
-                    o->passed == 1 ? "" : "s");
-        else
-            fprintf(out, "  %llu failed, %llu passed\n", (unsigned long long)o->failed,
-                    (unsigned long long)o->passed);
     }
-    fprintf(out, "\n%u finding%s in %u rule%s (critical %llu, high %llu, medium %llu, low %llu, info %llu); "
-                 "%llu passed",
-            res->nfindings, res->nfindings == 1 ? "" : "s", p->nrules, p->nrules == 1 ? "" : "s",
-            (unsigned long long)by_sev[SEV_CRITICAL], (unsigned long long)by_sev[SEV_HIGH],
-            (unsigned long long)by_sev[SEV_MEDIUM], (unsigned long long)by_sev[SEV_LOW],
-            (unsigned long long)by_sev[SEV_INFO], (unsigned long long)passed);
-    if (errors)
-        fprintf(out, "; %llu rule%s stopped with an error", (unsigned long long)errors, errors == 1 ? "" : "s");
-    fprintf(out, "\n");
-    return ferror(out) ? -1 : 0;
+    vouch_crosswalk_free(cw);
+    vouch_free(seen);
+    if (!ok) {
+        run_free(p, x);
+        errno = ENOMEM;
+        return -1;
+    }
+    return 0;
 }
 
-/* ---- json ------------------------------------------------------------ */
+/* ---- pieces shared with coverage.c ------------------------------------------ */
+
+void vouch_text_control(const vouch_program *p, vouch_control_ref c, FILE *out)
+{
+    if (!vouch_control_ref_valid(p, c)) {
+        fputs("?", out);
+        return;
+    }
+    fprintf(out, "%s/%s", p->frameworks[c.framework].id, p->frameworks[c.framework].controls[c.control].id);
+}
+
+void vouch_text_path(const vouch_program *p, const vouch_reach *reach, FILE *out)
+{
+    vouch_text_control(p, reach->origin, out);
+    for (uint32_t h = 0; h < reach->nhops; h++) {
+        fprintf(out, " %s ", vouch_relation_name(reach->hops[h].relation));
+        vouch_text_control(p, reach->hops[h].to, out);
+    }
+}
 
 /* Writes s as a JSON string. Runs of bytes that need no escape go out in
  * one fwrite: findings are mostly plain text. */
-static void json_str(FILE *out, const char *s)
+void vouch_json_str(FILE *out, const char *s)
 {
     const unsigned char *p = (const unsigned char *)(s ? s : "");
     fputc('"', out);
@@ -99,63 +161,404 @@ static void json_str(FILE *out, const char *s)
     fputc('"', out);
 }
 
-static void json_location(FILE *out, const vouch_rule_info *ri)
+static void json_control_ref(const vouch_program *p, vouch_control_ref c, FILE *out)
+{
+    int ok = vouch_control_ref_valid(p, c);
+    fputs("\"framework\": ", out);
+    vouch_json_str(out, ok ? p->frameworks[c.framework].id : "?");
+    fputs(", \"control\": ", out);
+    vouch_json_str(out, ok ? p->frameworks[c.framework].controls[c.control].id : "?");
+}
+
+void vouch_json_path(const vouch_program *p, const vouch_reach *reach, FILE *out)
+{
+    fputs("[{", out);
+    json_control_ref(p, reach->origin, out);
+    fputs(", \"relation\": \"direct\"}", out);
+    for (uint32_t h = 0; h < reach->nhops; h++) {
+        fputs(", {", out);
+        json_control_ref(p, reach->hops[h].to, out);
+        fprintf(out, ", \"relation\": \"%s\"}", vouch_relation_name(reach->hops[h].relation));
+    }
+    fputs("]", out);
+}
+
+void vouch_json_header(const vouch_report *r, FILE *out)
+{
+    const vouch_program *p = r->program;
+    char asof[11], ps[11], pe[11];
+    fmt_date(r->as_of, asof);
+    fmt_date(r->period_start, ps);
+    fmt_date(r->period_end, pe);
+    fprintf(out, "  \"format\": %d,\n  \"engine\": {\"name\": \"vouch\", \"version\": \"%s\"},\n",
+            VOUCH_JSON_FORMAT, VOUCH_VERSION);
+    fprintf(out, "  \"run\": {\"as_of\": \"%s\", \"period\": {\"start\": \"%s\", \"end\": \"%s\"}, \"facts\": ",
+            asof, ps, pe);
+    vouch_json_str(out, r->facts_path);
+    fputs(", \"pack\": {\"name\": ", out);
+    vouch_json_str(out, p->pack);
+    fputs(", \"version\": ", out);
+    vouch_json_str(out, p->pack_version);
+    fprintf(out, "}, \"fail_on\": \"%s\"},\n", vouch_severity_name((uint32_t)r->fail_on));
+}
+
+/* ---- text ------------------------------------------------------------ */
+
+static void text_location(FILE *out, const char *file, uint32_t line, uint32_t col)
+{
+    fprintf(out, "%s:%u:%u", file ? file : "?", line, col);
+}
+
+static void text_controls(FILE *out, const vouch_program *p, const vouch_reach_list *l)
+{
+    for (uint32_t k = 0; k < l->n; k++) {
+        const vouch_reach *rc = &l->items[k];
+        fputs("  control ", out);
+        vouch_text_control(p, rc->control, out);
+        if (rc->nhops == 0) {
+            fputs(" (direct)\n", out);
+            continue;
+        }
+        fprintf(out, " (%s%s: ", vouch_relation_name(rc->relation),
+                rc->cap == COV_SATISFIED ? "" : ", at most partial");
+        vouch_text_path(p, rc, out);
+        fputs(")\n", out);
+    }
+}
+
+/* The note on a failing finding that a waiver matched but did not clear. */
+static void text_waiver_note(FILE *out, const vouch_report *r, const vouch_finding *f)
+{
+    const vouch_program *p = r->program;
+    if (f->waiver < 0 || (uint32_t)f->waiver >= p->nwaivers)
+        return;
+    const vouch_waiver *w = &p->waivers[f->waiver];
+    char d[11];
+    if (f->waiver_expired) {
+        fmt_date(w->until, d);
+        fprintf(out, " (waiver expired on %s, ", d);
+    } else {
+        fprintf(out, " (waiver not applied: its term of %lld days exceeds the pack's limit of %lld days, ",
+                (long long)vouch_waiver_term(w, r->as_of), (long long)p->waiver_max_days);
+    }
+    text_location(out, w->file, w->line, w->col);
+    fputs(")", out);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* "N not applicable: REASON" per distinct reason of the NA records in
+ * [lo, hi), reasons in byte order. */
+static int text_not_applicable(FILE *out, const vouch_results *res, uint32_t lo, uint32_t hi, uint64_t n)
+{
+    if (n == 0)
+        return 0;
+    const char **why = vouch_malloc((size_t)n * sizeof *why);
+    if (!why) {
+        errno = ENOMEM;
+        return -1;
+    }
+    uint64_t k = 0;
+    for (uint32_t i = lo; i < hi && k < n; i++)
+        if (res->findings[i].status == OUTCOME_NA)
+            why[k++] = res->findings[i].message;
+    qsort(why, (size_t)k, sizeof *why, cmp_str);
+    for (uint64_t i = 0; i < k;) {
+        uint64_t j = i + 1;
+        while (j < k && strcmp(why[j], why[i]) == 0)
+            j++;
+        fprintf(out, "  %llu not applicable: %s\n", (unsigned long long)(j - i), why[i]);
+        i = j;
+    }
+    vouch_free(why);
+    return 0;
+}
+
+int vouch_report_text(const vouch_report *r, FILE *out)
+{
+    const vouch_program *p = r->program;
+    const vouch_results *res = r->results;
+    facts_of_run x;
+    if (run_init(r, &x) != 0)
+        return -1;
+    char asof[11], ps[11], pe[11];
+    fmt_date(r->as_of, asof);
+    fmt_date(r->period_start, ps);
+    fmt_date(r->period_end, pe);
+    fprintf(out, "vouch %s: pack %s %s, as of %s, period %s..%s\n", VOUCH_VERSION,
+            p->pack && *p->pack ? p->pack : "(unnamed)", p->pack_version ? p->pack_version : "", asof, ps, pe);
+    uint64_t by_sev[SEV__COUNT] = {0};
+    uint64_t failing = 0, passed = 0, waived = 0, na = 0, errors = 0, skipped = 0;
+    uint32_t f = 0;
+    int rc = 0;
+    for (uint32_t i = 0; i < p->nrules && rc == 0; i++) {
+        const vouch_rule_info *ri = &p->rules[i];
+        const vouch_rule_outcome *o = &res->rules[i];
+        uint32_t lo = f;
+        while (f < res->nfindings && res->findings[f].rule == i)
+            f++;
+        fprintf(out, "\n%s (%s", ri->id, vouch_severity_name(ri->severity));
+        if (ri->override_by && *ri->override_by && ri->declared_severity != ri->severity)
+            fprintf(out, ", declared %s, changed by %s", vouch_severity_name(ri->declared_severity),
+                    ri->override_by);
+        fprintf(out, ") %s\n  ", ri->title);
+        text_location(out, ri->file, ri->line, ri->col);
+        fputc('\n', out);
+        text_controls(out, p, &x.reach[i]);
+        if (ri->skipped) {
+            skipped++;
+            if (ri->skip_reason && *ri->skip_reason)
+                fprintf(out, "  skipped: %s\n", ri->skip_reason);
+            else
+                fputs("  skipped\n", out);
+            continue;
+        }
+        passed += o->passed;
+        waived += o->waived;
+        na += o->not_applicable;
+        for (uint32_t k = lo; k < f; k++) {
+            const vouch_finding *fd = &res->findings[k];
+            if (fd->status != OUTCOME_FAIL)
+                continue;
+            fprintf(out, "  FAIL %s: %s", fd->subject, fd->message);
+            text_waiver_note(out, r, fd);
+            fputc('\n', out);
+            by_sev[ri->severity]++;
+            failing++;
+        }
+        for (uint32_t k = lo; k < f; k++) {
+            const vouch_finding *fd = &res->findings[k];
+            if (fd->status != OUTCOME_WAIVED || fd->waiver < 0 || (uint32_t)fd->waiver >= p->nwaivers)
+                continue;
+            const vouch_waiver *w = &p->waivers[fd->waiver];
+            char d[11];
+            fmt_date(w->until, d);
+            fprintf(out, "  WAIVED %s: %s (waived until %s by %s: %s)\n", fd->subject, fd->message, d,
+                    w->approved_by ? w->approved_by : "?", w->because ? w->because : "");
+        }
+        rc = text_not_applicable(out, res, lo, f, o->not_applicable);
+        if (o->errored) {
+            errors++;
+            fprintf(out, "  ERROR %s\n", o->error ? o->error : "rule stopped");
+        }
+        if (o->failed == 0 && o->waived == 0 && o->not_applicable == 0 && !o->errored) {
+            fprintf(out, "  ok: %llu subject%s passed\n", (unsigned long long)o->passed, plural(o->passed));
+        } else {
+            fprintf(out, "  %llu failed", (unsigned long long)o->failed);
+            if (o->waived)
+                fprintf(out, ", %llu waived", (unsigned long long)o->waived);
+            if (o->not_applicable)
+                fprintf(out, ", %llu not applicable", (unsigned long long)o->not_applicable);
+            fprintf(out, ", %llu passed\n", (unsigned long long)o->passed);
+        }
+    }
+    if (rc != 0) {
+        run_free(p, &x);
+        return -1;
+    }
+
+    if (res->nunused)
+        fputc('\n', out);
+    for (uint32_t k = 0; k < res->nunused; k++) {
+        if (res->unused[k] >= p->nwaivers)
+            continue;
+        const vouch_waiver *w = &p->waivers[res->unused[k]];
+        int known = w->rule < p->nrules;
+        fprintf(out, "warning: waiver for %s %s matches no finding%s (", known ? p->rules[w->rule].id : "?",
+                w->subject ? w->subject : "", known && p->rules[w->rule].skipped ? ": the rule is skipped" : "");
+        text_location(out, w->file, w->line, w->col);
+        fputs(")\n", out);
+    }
+
+    fprintf(out, "\n%llu finding%s in %u rule%s (critical %llu, high %llu, medium %llu, low %llu, info %llu); "
+                 "%llu passed",
+            (unsigned long long)failing, plural(failing), p->nrules, plural(p->nrules),
+            (unsigned long long)by_sev[SEV_CRITICAL], (unsigned long long)by_sev[SEV_HIGH],
+            (unsigned long long)by_sev[SEV_MEDIUM], (unsigned long long)by_sev[SEV_LOW],
+            (unsigned long long)by_sev[SEV_INFO], (unsigned long long)passed);
+    if (waived)
+        fprintf(out, "; %llu waived", (unsigned long long)waived);
+    if (na)
+        fprintf(out, "; %llu not applicable", (unsigned long long)na);
+    if (errors)
+        fprintf(out, "; %llu rule%s stopped with an error", (unsigned long long)errors, plural(errors));
+    if (skipped)
+        fprintf(out, "; %llu rule%s skipped", (unsigned long long)skipped, plural(skipped));
+    fprintf(out, "\n");
+    if (x.any_fw) {
+        fputs("by framework (a rule counts for every framework it touches):\n", out);
+        for (uint32_t k = 0; k < p->nframeworks; k++) {
+            const fw_counts *c = &x.fw[k];
+            if (!c->rules && !c->skipped)
+                continue;
+            fprintf(out, "  %s: %llu rule%s", p->frameworks[k].id, (unsigned long long)c->rules, plural(c->rules));
+            if (c->skipped)
+                fprintf(out, " (and %llu skipped)", (unsigned long long)c->skipped);
+            fprintf(out, ", %llu passed, %llu failed, %llu waived, %llu not applicable, %llu error%s\n",
+                    (unsigned long long)c->passed, (unsigned long long)c->failed, (unsigned long long)c->waived,
+                    (unsigned long long)c->not_applicable, (unsigned long long)c->errors, plural(c->errors));
+        }
+    }
+    run_free(p, &x);
+    return ferror(out) ? -1 : 0;
+}
+
+/* ---- json ------------------------------------------------------------ */
+
+static void json_location(FILE *out, const char *file, uint32_t line, uint32_t col)
 {
     fputs("{\"file\": ", out);
-    json_str(out, ri->file);
-    fprintf(out, ", \"line\": %u, \"column\": %u}", ri->line, ri->col);
+    vouch_json_str(out, file);
+    fprintf(out, ", \"line\": %u, \"column\": %u}", line, col);
+}
+
+static void json_date(FILE *out, int64_t d)
+{
+    char buf[11];
+    fmt_date(d, buf);
+    fprintf(out, "\"%s\"", buf);
+}
+
+/* The controls a rule touches, as a JSON list. */
+static void json_controls(FILE *out, const vouch_program *p, const vouch_reach_list *l)
+{
+    fputc('[', out);
+    for (uint32_t k = 0; k < l->n; k++) {
+        const vouch_reach *rc = &l->items[k];
+        fputs(k ? ", {" : "{", out);
+        json_control_ref(p, rc->control, out);
+        fprintf(out, ", \"relation\": \"%s\", \"carries\": \"%s\", \"hops\": %u, \"path\": ",
+                rc->nhops ? vouch_relation_name(rc->relation) : "direct", vouch_cov_status_name(rc->cap),
+                rc->nhops);
+        vouch_json_path(p, rc, out);
+        fputc('}', out);
+    }
+    fputc(']', out);
+}
+
+/* The members of a waiver object shared by findings and unused waivers. */
+static void json_waiver_body(FILE *out, const vouch_report *r, const vouch_waiver *w)
+{
+    vouch_waiver_state st = vouch_waiver_state_of(r->program, w, r->as_of);
+    fputs("\"subject\": ", out);
+    vouch_json_str(out, w->subject);
+    fputs(", \"until\": ", out);
+    json_date(out, w->until);
+    fputs(", \"granted\": ", out);
+    if (w->granted == INT64_MIN)
+        fputs("null", out);
+    else
+        json_date(out, w->granted);
+    fputs(", \"because\": ", out);
+    vouch_json_str(out, w->because);
+    fputs(", \"approved_by\": ", out);
+    vouch_json_str(out, w->approved_by);
+    fprintf(out, ", \"state\": \"%s\", \"expired\": %s, \"term_days\": %lld, \"location\": ",
+            vouch_waiver_state_name(st), st == WAIVER_EXPIRED ? "true" : "false",
+            (long long)vouch_waiver_term(w, r->as_of));
+    json_location(out, w->file, w->line, w->col);
+}
+
+static const char *status_name(uint8_t s)
+{
+    switch (s) {
+    case OUTCOME_FAIL: return "fail";
+    case OUTCOME_NA: return "not_applicable";
+    case OUTCOME_WAIVED: return "waived";
+    default: return "?";
+    }
 }
 
 int vouch_report_json(const vouch_report *r, FILE *out)
 {
     const vouch_program *p = r->program;
     const vouch_results *res = r->results;
-    char asof[11], ps[11], pe[11];
-    fmt_date(r->as_of, asof);
-    fmt_date(r->period_start, ps);
-    fmt_date(r->period_end, pe);
-    uint64_t by_sev[SEV__COUNT] = {0}, passed = 0, errors = 0;
+    facts_of_run x;
+    if (run_init(r, &x) != 0)
+        return -1;
+    uint64_t by_sev[SEV__COUNT] = {0}, passed = 0, failed = 0, waived = 0, na = 0, errors = 0, skipped = 0;
     for (uint32_t i = 0; i < res->nfindings; i++)
-        by_sev[p->rules[res->findings[i].rule].severity]++;
+        if (res->findings[i].status == OUTCOME_FAIL)
+            by_sev[p->rules[res->findings[i].rule].severity]++;
     for (uint32_t i = 0; i < p->nrules; i++) {
         passed += res->rules[i].passed;
+        failed += res->rules[i].failed;
+        waived += res->rules[i].waived;
+        na += res->rules[i].not_applicable;
         errors += res->rules[i].errored != 0;
+        skipped += p->rules[i].skipped != 0;
     }
-    fprintf(out, "{\n  \"format\": %d,\n  \"engine\": {\"name\": \"vouch\", \"version\": \"%s\"},\n",
-            VOUCH_JSON_FORMAT, VOUCH_VERSION);
-    fprintf(out, "  \"run\": {\"as_of\": \"%s\", \"period\": {\"start\": \"%s\", \"end\": \"%s\"}, \"facts\": ",
-            asof, ps, pe);
-    json_str(out, r->facts_path);
-    fputs(", \"pack\": {\"name\": ", out);
-    json_str(out, p->pack);
-    fputs(", \"version\": ", out);
-    json_str(out, p->pack_version);
-    fprintf(out, "}, \"fail_on\": \"%s\"},\n", vouch_severity_name((uint32_t)r->fail_on));
-    fprintf(out, "  \"summary\": {\"rules\": %u, \"findings\": %u, \"failing\": %llu, \"passed\": %llu, "
+    fputs("{\n", out);
+    vouch_json_header(r, out);
+    fprintf(out, "  \"summary\": {\"rules\": %u, \"skipped\": %llu, \"findings\": %u, \"failing\": %llu, "
+                 "\"passed\": %llu, \"failed\": %llu, \"waived\": %llu, \"not_applicable\": %llu, "
                  "\"errors\": %llu, \"by_severity\": {",
-            p->nrules, res->nfindings, (unsigned long long)vouch_report_failing(r),
-            (unsigned long long)passed, (unsigned long long)errors);
+            p->nrules, (unsigned long long)skipped, res->nfindings, (unsigned long long)vouch_report_failing(r),
+            (unsigned long long)passed, (unsigned long long)failed, (unsigned long long)waived,
+            (unsigned long long)na, (unsigned long long)errors);
     for (int s = SEV__COUNT - 1; s >= 0; s--)
         fprintf(out, "\"%s\": %llu%s", vouch_severity_name((uint32_t)s), (unsigned long long)by_sev[s],
                 s ? ", " : "");
-    fputs("}},\n  \"rules\": [", out);
+    fputs("}, \"frameworks\": [", out);
+    int first = 1;
+    for (uint32_t k = 0; k < p->nframeworks; k++) {
+        const fw_counts *c = &x.fw[k];
+        if (!c->rules && !c->skipped)
+            continue;
+        fputs(first ? "\n    {\"framework\": " : ",\n    {\"framework\": ", out);
+        first = 0;
+        vouch_json_str(out, p->frameworks[k].id);
+        fputs(", \"title\": ", out);
+        vouch_json_str(out, p->frameworks[k].title);
+        fprintf(out, ", \"rules\": %llu, \"skipped\": %llu, \"passed\": %llu, \"failed\": %llu, \"waived\": %llu, "
+                     "\"not_applicable\": %llu, \"errors\": %llu}",
+                (unsigned long long)c->rules, (unsigned long long)c->skipped, (unsigned long long)c->passed,
+                (unsigned long long)c->failed, (unsigned long long)c->waived,
+                (unsigned long long)c->not_applicable, (unsigned long long)c->errors);
+    }
+    fputs(first ? "]},\n  \"rules\": [" : "\n  ]},\n  \"rules\": [", out);
     for (uint32_t i = 0; i < p->nrules; i++) {
         const vouch_rule_info *ri = &p->rules[i];
         const vouch_rule_outcome *o = &res->rules[i];
         fputs(i ? ",\n    {\"id\": " : "\n    {\"id\": ", out);
-        json_str(out, ri->id);
+        vouch_json_str(out, ri->id);
         fputs(", \"title\": ", out);
-        json_str(out, ri->title);
-        fprintf(out, ", \"severity\": \"%s\", \"pack\": ", vouch_severity_name(ri->severity));
-        json_str(out, ri->pack);
+        vouch_json_str(out, ri->title);
+        fprintf(out, ", \"severity\": \"%s\", \"severity_override\": ", vouch_severity_name(ri->severity));
+        if (ri->override_by && *ri->override_by) {
+            fprintf(out, "{\"declared\": \"%s\", \"by\": ", vouch_severity_name(ri->declared_severity));
+            vouch_json_str(out, ri->override_by);
+            fputc('}', out);
+        } else {
+            fputs("null", out);
+        }
+        fputs(", \"pack\": ", out);
+        vouch_json_str(out, ri->pack);
         fputs(", \"location\": ", out);
-        json_location(out, ri);
-        fprintf(out, ", \"passed\": %llu, \"failed\": %llu, \"error\": ", (unsigned long long)o->passed,
-                (unsigned long long)o->failed);
-        if (o->errored)
-            json_str(out, o->error ? o->error : "rule stopped");
+        json_location(out, ri->file, ri->line, ri->col);
+        fprintf(out, ", \"skipped\": %s, \"skip_reason\": ", ri->skipped ? "true" : "false");
+        if (ri->skipped)
+            vouch_json_str(out, ri->skip_reason);
         else
             fputs("null", out);
+        fprintf(out, ", \"passed\": %llu, \"failed\": %llu, \"waived\": %llu, \"not_applicable\": %llu, \"error\": ",
+                (unsigned long long)o->passed, (unsigned long long)o->failed, (unsigned long long)o->waived,
+                (unsigned long long)o->not_applicable);
+        if (o->errored)
+            vouch_json_str(out, o->error ? o->error : "rule stopped");
+        else
+            fputs("null", out);
+        fputs(", \"maps\": [", out);
+        for (uint32_t k = 0; ri->maps && k < ri->nmaps; k++) {
+            fputs(k ? ", {" : "{", out);
+            json_control_ref(p, ri->maps[k], out);
+            fputc('}', out);
+        }
+        fputs("], \"controls\": ", out);
+        json_controls(out, p, &x.reach[i]);
         fputs("}", out);
     }
     fputs(p->nrules ? "\n  ],\n  \"findings\": [" : "],\n  \"findings\": [", out);
@@ -163,16 +566,40 @@ int vouch_report_json(const vouch_report *r, FILE *out)
         const vouch_finding *fd = &res->findings[i];
         const vouch_rule_info *ri = &p->rules[fd->rule];
         fputs(i ? ",\n    {\"rule\": " : "\n    {\"rule\": ", out);
-        json_str(out, ri->id);
+        vouch_json_str(out, ri->id);
         fputs(", \"subject\": ", out);
-        json_str(out, fd->subject);
-        fprintf(out, ", \"severity\": \"%s\", \"message\": ", vouch_severity_name(ri->severity));
-        json_str(out, fd->message);
+        vouch_json_str(out, fd->subject);
+        fprintf(out, ", \"status\": \"%s\", \"severity\": \"%s\", \"message\": ", status_name(fd->status),
+                vouch_severity_name(ri->severity));
+        vouch_json_str(out, fd->message);
         fputs(", \"location\": ", out);
-        json_location(out, ri);
+        json_location(out, ri->file, ri->line, ri->col);
+        fputs(", \"waiver\": ", out);
+        if (fd->status != OUTCOME_NA && fd->waiver >= 0 && (uint32_t)fd->waiver < p->nwaivers) {
+            fputc('{', out);
+            json_waiver_body(out, r, &p->waivers[fd->waiver]);
+            fputc('}', out);
+        } else {
+            fputs("null", out);
+        }
+        fputs(", \"controls\": ", out);
+        json_controls(out, p, &x.reach[fd->rule]);
         fputs("}", out);
     }
-    fputs(res->nfindings ? "\n  ]\n}\n" : "]\n}\n", out);
+    fputs(res->nfindings ? "\n  ],\n  \"unused_waivers\": [" : "],\n  \"unused_waivers\": [", out);
+    uint32_t nu = 0;
+    for (uint32_t k = 0; k < res->nunused; k++) {
+        if (res->unused[k] >= p->nwaivers)
+            continue;
+        const vouch_waiver *w = &p->waivers[res->unused[k]];
+        fputs(nu++ ? ",\n    {\"rule\": " : "\n    {\"rule\": ", out);
+        vouch_json_str(out, w->rule < p->nrules ? p->rules[w->rule].id : "?");
+        fputs(", ", out);
+        json_waiver_body(out, r, w);
+        fputs("}", out);
+    }
+    fputs(nu ? "\n  ]\n}\n" : "]\n}\n", out);
+    run_free(p, &x);
     return ferror(out) ? -1 : 0;
 }
 
@@ -186,17 +613,22 @@ static int cmp_lines(const void *a, const void *b)
 int vouch_report_tsv(const vouch_report *r, FILE *out)
 {
     const vouch_results *res = r->results;
-    char **lines = malloc((res->nfindings + 1) * sizeof *lines);
-    if (!lines)
+    char **lines = vouch_malloc(((size_t)res->nfindings + 1) * sizeof *lines);
+    if (!lines) {
+        errno = ENOMEM;
         return -1;
+    }
     uint32_t n = 0;
     int rc = 0;
     for (uint32_t i = 0; i < res->nfindings; i++) {
+        if (res->findings[i].status != OUTCOME_FAIL)
+            continue;
         const char *id = r->program->rules[res->findings[i].rule].id;
         const char *s = res->findings[i].subject;
         size_t len = strlen(id) + strlen(s) + 2;
-        char *l = malloc(len);
+        char *l = vouch_malloc(len);
         if (!l) {
+            errno = ENOMEM;
             rc = -1;
             break;
         }
@@ -211,7 +643,7 @@ int vouch_report_tsv(const vouch_report *r, FILE *out)
         }
     }
     for (uint32_t i = 0; i < n; i++)
-        free(lines[i]);
-    free(lines);
+        vouch_free(lines[i]);
+    vouch_free(lines);
     return rc || ferror(out) ? -1 : 0;
 }

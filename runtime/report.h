@@ -1,16 +1,24 @@
 /*
  * report.h: writing a run's results for people (text) and machines (json,
  * tsv). Every writer reads the same vouch_results, so they cannot disagree.
+ *
+ * The results are those of vouch_vm_run followed by vouch_apply_waivers
+ * (outcome.h): failing, waived and not-applicable records, waiver notes and
+ * unused waivers. Each rule's controls (its `maps` and what the crosswalks
+ * reach from them, crosswalk.h) are listed with its findings, and every
+ * outcome counts for each framework its rule touches. docs/results.schema.json
+ * describes the JSON.
  */
 #ifndef VOUCH_REPORT_H
 #define VOUCH_REPORT_H
 
 #include <stdio.h>
 #include "vm.h"
+#include "crosswalk.h"
 
 #define VOUCH_VERSION "0.1.0"
 /* Version of the JSON result model (bumped on incompatible change). */
-#define VOUCH_JSON_FORMAT 1
+#define VOUCH_JSON_FORMAT 2
 
 typedef struct vouch_report {
     const vouch_program *program;
@@ -20,13 +28,27 @@ typedef struct vouch_report {
     int fail_on;             /* vouch_severity: findings at or above it fail the run */
 } vouch_report;
 
-/* Number of findings at or above r->fail_on. */
+/* Number of still-failing findings (OUTCOME_FAIL) at or above r->fail_on. */
 uint64_t vouch_report_failing(const vouch_report *r);
 
-/* Each returns 0, or -1 if writing failed (errno set). */
+/* Each returns 0, or -1 if writing failed or memory ran out (errno set). */
 int vouch_report_text(const vouch_report *r, FILE *out);
 int vouch_report_json(const vouch_report *r, FILE *out);
-/* RULE<TAB>SUBJECT per finding, sorted bytewise, nothing else. */
+/* RULE<TAB>SUBJECT per still-failing finding, sorted bytewise, nothing else. */
 int vouch_report_tsv(const vouch_report *r, FILE *out);
+
+/* Pieces of the JSON writer that other JSON writers (coverage.c) share. */
+/* s as a JSON string ("" for NULL). */
+void vouch_json_str(FILE *out, const char *s);
+/* The "format", "engine" and "run" members, each on its own line and each
+ * followed by a comma, after the opening brace. */
+void vouch_json_header(const vouch_report *r, FILE *out);
+/* A list of {"framework", "control", "relation"} steps: the reach's origin
+ * (relation "direct") then each hop, with the relation it was walked with. */
+void vouch_json_path(const vouch_program *p, const vouch_reach *reach, FILE *out);
+/* "FRAMEWORK/CONTROL" for people. */
+void vouch_text_control(const vouch_program *p, vouch_control_ref c, FILE *out);
+/* The path for people: "iso/A.5.18 equal soc2/CC6.1 intersects ...". */
+void vouch_text_path(const vouch_program *p, const vouch_reach *reach, FILE *out);
 
 #endif

@@ -133,6 +133,8 @@ static vouch_status check_plans(const vouch_program *p, vouch_error *err)
         const vouch_table_decl *t = &p->tables[pl->table];
         if (pl->mode > PLAN_MAX)
             return fail(err, "plan %u: unknown mode %u", i, pl->mode);
+        if (pl->rule >= p->nrules)
+            return fail(err, "plan %u: rule %u out of range (%u rules)", i, pl->rule, p->nrules);
         if (pl->nparams > VOUCH_STACK_MAX)
             return fail(err, "plan %u: %u parameters (at most %d)", i, pl->nparams,
                         VOUCH_STACK_MAX);
@@ -165,6 +167,64 @@ static vouch_status check_plans(const vouch_program *p, vouch_error *err)
         if ((pl->mode == PLAN_MIN || pl->mode == PLAN_MAX) && pl->agg_column >= t->ncolumns)
             return fail(err, "plan %u: aggregated column %u out of range (table %s has %u)", i,
                         pl->agg_column, t->name, t->ncolumns);
+    }
+    return VOUCH_OK;
+}
+
+/* A control reference names an existing framework's existing control. */
+static int ref_ok(const vouch_program *p, const vouch_control_ref *r)
+{
+    return r->framework < p->nframeworks && r->control < p->frameworks[r->framework].ncontrols;
+}
+
+/* Catalogues, crosswalk pairs, waivers and the rules' `maps`: every list
+ * present and every index in range (reports and waiver matching index
+ * them without checking). */
+static vouch_status check_catalogue(const vouch_program *p, vouch_error *err)
+{
+    if ((p->nframeworks && !p->frameworks) || (p->npairs && !p->pairs) ||
+        (p->nwaivers && !p->waivers))
+        return fail(err, "%u frameworks, %u crosswalk pairs, %u waivers: a list is missing",
+                    p->nframeworks, p->npairs, p->nwaivers);
+    for (uint32_t i = 0; i < p->nframeworks; i++) {
+        const vouch_framework_info *fw = &p->frameworks[i];
+        if (!fw->id)
+            return fail(err, "framework %u has no id", i);
+        if (fw->ncontrols && !fw->controls)
+            return fail(err, "framework %s has no control list", fw->id);
+        for (uint32_t c = 0; c < fw->ncontrols; c++) {
+            const vouch_control_info *ci = &fw->controls[c];
+            if (!ci->id)
+                return fail(err, "framework %s: control %u has no id", fw->id, c);
+            if (ci->nattrs && (!ci->attr_names || !ci->attr_values))
+                return fail(err, "framework %s: control %s has no attribute list", fw->id, ci->id);
+        }
+    }
+    for (uint32_t i = 0; i < p->npairs; i++) {
+        const vouch_crosswalk_pair *pr = &p->pairs[i];
+        if (!ref_ok(p, &pr->src) || !ref_ok(p, &pr->dst))
+            return fail(err, "crosswalk pair %u: control out of range", i);
+        if (pr->relation >= REL__COUNT)
+            return fail(err, "crosswalk pair %u: unknown relation %u", i, pr->relation);
+    }
+    for (uint32_t i = 0; i < p->nwaivers; i++) {
+        if (p->waivers[i].rule >= p->nrules)
+            return fail(err, "waiver %u: rule %u out of range (%u rules)", i, p->waivers[i].rule,
+                        p->nrules);
+        if (!p->waivers[i].subject)
+            return fail(err, "waiver %u has no subject", i);
+    }
+    for (uint32_t r = 0; r < p->nrules; r++) {
+        const vouch_rule_info *ri = &p->rules[r];
+        if (ri->nmaps && !ri->maps)
+            return fail(err, "rule %s has no maps list", ri->id ? ri->id : "?");
+        for (uint32_t k = 0; k < ri->nmaps; k++)
+            if (!ref_ok(p, &ri->maps[k]))
+                return fail(err, "rule %s: mapped control %u out of range", ri->id ? ri->id : "?",
+                            k);
+        if (ri->declared_severity >= SEV__COUNT)
+            return fail(err, "rule %s: unknown declared severity %u", ri->id ? ri->id : "?",
+                        ri->declared_severity);
     }
     return VOUCH_OK;
 }
@@ -417,7 +477,7 @@ vouch_status vouch_verify(const vouch_program *p, vouch_error *err)
                     VOUCH_PROGRAM_VERSION);
     if ((st = check_consts(p, err)) || (st = check_enums(p, err)) ||
         (st = check_tables(p, err)) || (st = check_plans(p, err)) ||
-        (st = check_rules(p, err)))
+        (st = check_rules(p, err)) || (st = check_catalogue(p, err)))
         return st;
     if (p->ncode == 0)
         return VOUCH_OK;

@@ -1,0 +1,163 @@
+/*
+ * cmd_compile.c: `vouch compile` and loading .vbc files (see
+ * cmd_compile.h). Prints, like the rest of cli/; exit status 2 for every
+ * error.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cmd_compile.h"
+#include "../runtime/alloc.h"
+#include "../runtime/program_io.h"
+#include "../runtime/vouch_limits.h"
+
+#define EXIT_USAGE 2
+
+static int usage(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "vouch: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nRun `vouch --help` for usage.\n");
+    return EXIT_USAGE;
+}
+
+int cli_is_program_file(const char *path)
+{
+    unsigned char head[VOUCH_VBC_MAGIC_LEN];
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    size_t n = fread(head, 1, sizeof head, f);
+    fclose(f);
+    return vouch_program_is_vbc(head, n);
+}
+
+vouch_program *cli_load_program(char **paths, int n)
+{
+    if (n != 1) {
+        fprintf(stderr, "vouch: error: %s is a compiled program: give it alone, without other "
+                "packs (compile them together instead)\n", paths[0]);
+        return NULL;
+    }
+    const char *path = paths[0];
+    FILE *f = fopen(path, "rb");
+    struct stat st;
+    if (!f || fstat(fileno(f), &st) != 0) {
+        fprintf(stderr, "vouch: error: cannot read %s: %s\n", path, strerror(errno));
+        if (f)
+            fclose(f);
+        return NULL;
+    }
+    if (st.st_size > (off_t)VOUCH_MAX_PROGRAM_BYTES) {
+        fprintf(stderr, "vouch: error: %s: a program file of %lld bytes is larger than the limit "
+                "of %u\n", path, (long long)st.st_size, VOUCH_MAX_PROGRAM_BYTES);
+        fclose(f);
+        return NULL;
+    }
+    size_t len = (size_t)st.st_size;
+    unsigned char *buf = malloc(len ? len : 1);
+    if (!buf) {
+        fprintf(stderr, "vouch: error: %s: out of memory\n", path);
+        fclose(f);
+        return NULL;
+    }
+    size_t got = fread(buf, 1, len, f);
+    int rerr = ferror(f) || got != len;
+    fclose(f);
+    if (rerr) {
+        fprintf(stderr, "vouch: error: cannot read %s\n", path);
+        free(buf);
+        return NULL;
+    }
+    vouch_program *p = NULL;
+    vouch_error err;
+    if (vouch_program_read(buf, len, 0, &p, &err) != VOUCH_OK)
+        fprintf(stderr, "vouch: error: %s: %s\n", path, err.msg);
+    free(buf);
+    return p;
+}
+
+/* Writes buf to path through a temporary file in the same directory,
+ * renamed into place, so a failed or killed run leaves no partial file. */
+static int write_whole(const char *path, const unsigned char *buf, size_t len)
+{
+    size_t n = strlen(path) + 32;
+    char *tmp = malloc(n);
+    if (!tmp) {
+        fprintf(stderr, "vouch: error: cannot write %s: out of memory\n", path);
+        return -1;
+    }
+    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "wb");
+    int rc = -1;
+    if (f) {
+        rc = fwrite(buf, 1, len, f) == len ? 0 : -1;
+        if (fclose(f) != 0)
+            rc = -1;
+        if (rc == 0 && rename(tmp, path) != 0)
+            rc = -1;
+        if (rc != 0)
+            unlink(tmp);
+    }
+    if (rc != 0)
+        fprintf(stderr, "vouch: error: cannot write %s: %s\n", path, strerror(errno));
+    free(tmp);
+    return rc;
+}
+
+int cmd_compile(int argc, char **argv, cli_compile_fn compile)
+{
+    const char *out = NULL;
+    char **files = calloc((size_t)argc + 1, sizeof *files);
+    int nfiles = 0, only_files = 0, rc = EXIT_USAGE;
+    if (!files)
+        return usage("%s", "out of memory");
+    for (int i = 0; i < argc; i++) {
+        const char *s = argv[i];
+        if (only_files || s[0] != '-' || strcmp(s, "-") == 0) {
+            files[nfiles++] = argv[i];
+        } else if (strcmp(s, "--") == 0) {
+            only_files = 1;
+        } else if (strcmp(s, "-o") == 0 || strcmp(s, "--output") == 0) {
+            if (i + 1 >= argc) {
+                usage("option %s needs a value", s);
+                goto out;
+            }
+            out = argv[++i];
+        } else if (strncmp(s, "--output=", 9) == 0) {
+            out = s + 9;
+        } else {
+            usage("unknown option %s for this command", s);
+            goto out;
+        }
+    }
+    if (!out) {
+        usage("%s", "compile needs -o FILE.vbc");
+        goto out;
+    }
+    if (nfiles == 0) {
+        usage("%s", "compile needs at least one pack file");
+        goto out;
+    }
+    vouch_program *p = compile(files, nfiles);
+    if (!p)
+        goto out;
+    unsigned char *buf;
+    size_t len;
+    vouch_error err;
+    if (vouch_program_write_buf(p, &buf, &len, &err) != VOUCH_OK) {
+        fprintf(stderr, "vouch: error: %s\n", err.msg);
+    } else {
+        if (write_whole(out, buf, len) == 0)
+            rc = 0;
+        vouch_free(buf);
+    }
+    vouch_program_free(p);
+out:
+    free(files);
+    return rc;
+}

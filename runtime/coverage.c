@@ -1,0 +1,306 @@
+/*
+ * coverage.c: the coverage of one framework by a run's results, and its
+ * text and JSON reports (see coverage.h for the rules).
+ *
+ * Each rule's reach (crosswalk.c) is walked once; the contributions that
+ * land on the chosen framework are gathered, then placed control by
+ * control with a counting sort, which keeps them in rule order.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "coverage.h"
+#include "alloc.h"
+#include "date.h"
+
+const char *vouch_cov_status_text(uint32_t s)
+{
+    static const char *const names[COV__COUNT] = {"not satisfied", "partial", "satisfied", "not assessed"};
+    return s < COV__COUNT ? names[s] : "?";
+}
+
+vouch_cov_status vouch_rule_cov_status(const vouch_program *p, const vouch_results *r, uint32_t rule,
+                                       int *waived)
+{
+    if (waived)
+        *waived = 0;
+    if (rule >= p->nrules || rule >= r->nrules || p->rules[rule].skipped)
+        return COV_NOT_ASSESSED;
+    const vouch_rule_outcome *o = &r->rules[rule];
+    if (o->errored || o->failed)
+        return COV_NOT_SATISFIED;
+    if (o->passed + o->waived == 0)
+        return COV_NOT_ASSESSED;
+    if (waived)
+        *waived = o->waived != 0;
+    return COV_SATISFIED;
+}
+
+/* The combined status, given which statuses occur among the sources. */
+static vouch_cov_status pick(const int any[COV__COUNT])
+{
+    if (any[COV_NOT_SATISFIED])
+        return COV_NOT_SATISFIED;
+    if (any[COV_SATISFIED])
+        return COV_SATISFIED;
+    if (any[COV_PARTIAL])
+        return COV_PARTIAL;
+    return COV_NOT_ASSESSED;
+}
+
+vouch_cov_status vouch_cov_combine(const uint8_t *statuses, uint32_t n)
+{
+    int any[COV__COUNT] = {0};
+    for (uint32_t i = 0; i < n; i++)
+        if (statuses[i] < COV__COUNT)
+            any[statuses[i]] = 1;
+    return pick(any);
+}
+
+int vouch_framework_find(const vouch_program *p, const char *id)
+{
+    for (uint32_t i = 0; p->frameworks && i < p->nframeworks; i++)
+        if (p->frameworks[i].id && strcmp(p->frameworks[i].id, id) == 0)
+            return (int)i;
+    return -1;
+}
+
+void vouch_coverage_free(vouch_coverage *c)
+{
+    if (!c)
+        return;
+    vouch_free(c->controls);
+    vouch_free(c->pool);
+    memset(c, 0, sizeof *c);
+}
+
+vouch_status vouch_coverage_build(const vouch_program *p, const vouch_results *r, uint32_t fw,
+                                  vouch_coverage *out, vouch_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (!p->frameworks || fw >= p->nframeworks)
+        return vouch_error_set(err, VOUCH_EINPUT, "no framework %u in the program", fw);
+    uint32_t nc = p->frameworks[fw].ncontrols;
+    out->framework = fw;
+    out->ncontrols = nc;
+    out->controls = vouch_calloc((size_t)nc + 1, sizeof *out->controls);
+    uint32_t *at = vouch_calloc((size_t)nc + 1, sizeof *at);
+    uint32_t *which = NULL;       /* control of each gathered source */
+    vouch_cov_source *got = NULL; /* gathered in rule order */
+    uint32_t n = 0, cap = 0;
+    vouch_crosswalk *cw = vouch_crosswalk_new(p);
+    vouch_reach_list l = {0, 0, NULL};
+    if (!out->controls || !at || !cw)
+        goto oom;
+
+    for (uint32_t i = 0; i < p->nrules; i++) {
+        if (vouch_crosswalk_rule_reach(cw, i, &l, err) != VOUCH_OK)
+            goto oom;
+        int waived = 0;
+        vouch_cov_status rs = vouch_rule_cov_status(p, r, i, &waived);
+        for (uint32_t k = 0; k < l.n; k++) {
+            const vouch_reach *rc = &l.items[k];
+            if (rc->control.framework != fw)
+                continue;
+            if (n == cap) {
+                uint32_t ncap = cap ? cap * 2 : 64;
+                vouch_cov_source *ng = ncap > cap ? vouch_realloc(got, (size_t)ncap * sizeof *ng) : NULL;
+                if (!ng)
+                    goto oom;
+                got = ng;
+                uint32_t *nw = vouch_realloc(which, (size_t)ncap * sizeof *nw);
+                if (!nw)
+                    goto oom;
+                which = nw;
+                cap = ncap;
+            }
+            vouch_cov_source *s = &got[n];
+            memset(s, 0, sizeof *s);
+            s->rule = i;
+            s->rule_status = (uint8_t)rs;
+            s->waived = (uint8_t)waived;
+            s->status = (uint8_t)vouch_cov_meet(rs, (vouch_cov_status)rc->cap);
+            s->reach = *rc;
+            which[n++] = rc->control.control;
+            out->controls[rc->control.control].nsources++;
+        }
+    }
+
+    /* Place the sources control by control, keeping rule order. */
+    out->pool = vouch_calloc((size_t)n + 1, sizeof *out->pool);
+    if (!out->pool)
+        goto oom;
+    uint32_t sum = 0;
+    for (uint32_t c = 0; c < nc; c++) {
+        at[c] = sum;
+        out->controls[c].sources = out->pool + sum;
+        sum += out->controls[c].nsources;
+    }
+    for (uint32_t k = 0; k < n; k++)
+        out->pool[at[which[k]]++] = got[k];
+
+    for (uint32_t c = 0; c < nc; c++) {
+        vouch_cov_control *cc = &out->controls[c];
+        int any[COV__COUNT] = {0};
+        for (uint32_t k = 0; k < cc->nsources; k++)
+            any[cc->sources[k].status] = 1;
+        cc->status = (uint8_t)pick(any);
+        if (cc->status == COV_SATISFIED || cc->status == COV_PARTIAL)
+            for (uint32_t k = 0; k < cc->nsources; k++)
+                if (cc->sources[k].status == cc->status && cc->sources[k].waived)
+                    cc->waived = 1;
+        out->counts[cc->status]++;
+        out->waived += cc->waived;
+    }
+    vouch_free(got);
+    vouch_free(which);
+    vouch_free(at);
+    vouch_reach_list_free(&l);
+    vouch_crosswalk_free(cw);
+    return VOUCH_OK;
+oom:
+    vouch_free(got);
+    vouch_free(which);
+    vouch_free(at);
+    vouch_reach_list_free(&l);
+    vouch_crosswalk_free(cw);
+    vouch_coverage_free(out);
+    return vouch_error_set(err, VOUCH_ENOMEM, "out of memory");
+}
+
+/* ---- text ------------------------------------------------------------------ */
+
+static void text_source(FILE *out, const vouch_report *rep, const vouch_cov_source *s)
+{
+    const vouch_program *p = rep->program;
+    const vouch_results *res = rep->results;
+    const vouch_rule_info *ri = &p->rules[s->rule];
+    fprintf(out, "    %s: %s", ri->id, vouch_cov_status_text(s->rule_status));
+    if (s->waived)
+        fputs(" with waivers", out);
+    if (ri->skipped) {
+        if (ri->skip_reason && *ri->skip_reason)
+            fprintf(out, " (skipped: %s)", ri->skip_reason);
+        else
+            fputs(" (skipped)", out);
+    } else if (s->rule < res->nrules) {
+        const vouch_rule_outcome *o = &res->rules[s->rule];
+        if (o->errored)
+            fputs(" (stopped with an error)", out);
+        else if (o->failed)
+            fprintf(out, " (%llu failing)", (unsigned long long)o->failed);
+        else if (s->rule_status == COV_NOT_ASSESSED)
+            fputs(" (no subject evaluated)", out);
+    }
+    if (s->status != s->rule_status)
+        fprintf(out, " -> %s", vouch_cov_status_text(s->status));
+    if (s->reach.nhops == 0) {
+        fputs(", direct\n", out);
+    } else {
+        fputs(", via ", out);
+        vouch_text_path(p, &s->reach, out);
+        fputc('\n', out);
+    }
+}
+
+int vouch_coverage_text(const vouch_report *rep, const vouch_coverage *c, FILE *out)
+{
+    const vouch_program *p = rep->program;
+    const vouch_framework_info *fw = &p->frameworks[c->framework];
+    char asof[11], ps[11], pe[11];
+    date_format(rep->as_of, asof);
+    date_format(rep->period_start, ps);
+    date_format(rep->period_end, pe);
+    fprintf(out, "vouch %s: coverage of %s (%s", VOUCH_VERSION, fw->id, fw->title ? fw->title : "");
+    if (fw->version && *fw->version)
+        fprintf(out, ", version %s", fw->version);
+    fprintf(out, ") by pack %s %s, as of %s, period %s..%s\n", p->pack && *p->pack ? p->pack : "(unnamed)",
+            p->pack_version ? p->pack_version : "", asof, ps, pe);
+
+    int w = (int)strlen("control");
+    for (uint32_t i = 0; i < c->ncontrols; i++) {
+        int n = (int)strlen(fw->controls[i].id);
+        if (n > w)
+            w = n;
+    }
+    fprintf(out, "\n%-*s  %-14s %s\n", w, "control", "status", "title");
+    for (uint32_t i = 0; i < c->ncontrols; i++) {
+        const vouch_cov_control *cc = &c->controls[i];
+        char st[32];
+        snprintf(st, sizeof st, "%s%s", vouch_cov_status_text(cc->status), cc->waived ? "*" : "");
+        fprintf(out, "%-*s  %-14s %s\n", w, fw->controls[i].id, st, fw->controls[i].title ? fw->controls[i].title : "");
+        for (uint32_t k = 0; k < cc->nsources; k++)
+            text_source(out, rep, &cc->sources[k]);
+    }
+    if (c->waived)
+        fputs("\n* with waivers: the status rests in part on waived findings\n", out);
+    fprintf(out, "\n%s: %u control%s: %llu satisfied", fw->id, c->ncontrols, c->ncontrols == 1 ? "" : "s",
+            (unsigned long long)c->counts[COV_SATISFIED]);
+    if (c->waived)
+        fprintf(out, " (%llu with waivers)", (unsigned long long)c->waived);
+    fprintf(out, ", %llu partial, %llu not satisfied, %llu not assessed\n",
+            (unsigned long long)c->counts[COV_PARTIAL], (unsigned long long)c->counts[COV_NOT_SATISFIED],
+            (unsigned long long)c->counts[COV_NOT_ASSESSED]);
+    return ferror(out) ? -1 : 0;
+}
+
+/* ---- json ------------------------------------------------------------------ */
+
+int vouch_coverage_json(const vouch_report *rep, const vouch_coverage *c, FILE *out)
+{
+    const vouch_program *p = rep->program;
+    const vouch_results *res = rep->results;
+    const vouch_framework_info *fw = &p->frameworks[c->framework];
+    fputs("{\n", out);
+    vouch_json_header(rep, out);
+    fputs("  \"framework\": {\"id\": ", out);
+    vouch_json_str(out, fw->id);
+    fputs(", \"title\": ", out);
+    vouch_json_str(out, fw->title);
+    fputs(", \"version\": ", out);
+    vouch_json_str(out, fw->version);
+    fputs(", \"source\": ", out);
+    vouch_json_str(out, fw->source);
+    fprintf(out, ", \"controls\": %u},\n", c->ncontrols);
+    fprintf(out, "  \"summary\": {\"controls\": %u, \"satisfied\": %llu, \"partial\": %llu, \"not_satisfied\": %llu, "
+                 "\"not_assessed\": %llu, \"with_waivers\": %llu},\n  \"controls\": [",
+            c->ncontrols, (unsigned long long)c->counts[COV_SATISFIED], (unsigned long long)c->counts[COV_PARTIAL],
+            (unsigned long long)c->counts[COV_NOT_SATISFIED], (unsigned long long)c->counts[COV_NOT_ASSESSED],
+            (unsigned long long)c->waived);
+    for (uint32_t i = 0; i < c->ncontrols; i++) {
+        const vouch_control_info *ci = &fw->controls[i];
+        const vouch_cov_control *cc = &c->controls[i];
+        fputs(i ? ",\n    {\"id\": " : "\n    {\"id\": ", out);
+        vouch_json_str(out, ci->id);
+        fputs(", \"title\": ", out);
+        vouch_json_str(out, ci->title);
+        fputs(", \"attributes\": {", out);
+        for (uint32_t a = 0; ci->attr_names && ci->attr_values && a < ci->nattrs; a++) {
+            if (a)
+                fputs(", ", out);
+            vouch_json_str(out, ci->attr_names[a]);
+            fputs(": ", out);
+            vouch_json_str(out, ci->attr_values[a]);
+        }
+        fprintf(out, "}, \"status\": \"%s\", \"with_waivers\": %s, \"sources\": [",
+                vouch_cov_status_name(cc->status), cc->waived ? "true" : "false");
+        for (uint32_t k = 0; k < cc->nsources; k++) {
+            const vouch_cov_source *s = &cc->sources[k];
+            const vouch_rule_outcome *o = s->rule < res->nrules ? &res->rules[s->rule] : NULL;
+            fputs(k ? ", {\"rule\": " : "{\"rule\": ", out);
+            vouch_json_str(out, p->rules[s->rule].id);
+            fprintf(out, ", \"rule_status\": \"%s\", \"with_waivers\": %s, \"failed\": %llu, \"waived\": %llu, "
+                         "\"status\": \"%s\", \"relation\": \"%s\", \"carries\": \"%s\", \"hops\": %u, \"path\": ",
+                    vouch_cov_status_name(s->rule_status), s->waived ? "true" : "false",
+                    (unsigned long long)(o ? o->failed : 0), (unsigned long long)(o ? o->waived : 0),
+                    vouch_cov_status_name(s->status),
+                    s->reach.nhops ? vouch_relation_name(s->reach.relation) : "direct",
+                    vouch_cov_status_name(s->reach.cap), s->reach.nhops);
+            vouch_json_path(p, &s->reach, out);
+            fputc('}', out);
+        }
+        fputs("]}", out);
+    }
+    fputs(c->ncontrols ? "\n  ]\n}\n" : "]\n}\n", out);
+    return ferror(out) ? -1 : 0;
+}
