@@ -13,10 +13,12 @@
 #include <unistd.h>
 
 #include "cmd_compile.h"
+#include "cmd_coverage.h"
 #include "compile.h"
 #include "diag.h"
 #include "../runtime/date.h"
 #include "../runtime/facts.h"
+#include "../runtime/outcome.h"
 #include "../runtime/report.h"
 #include "../runtime/vm.h"
 
@@ -38,6 +40,10 @@ static const char USAGE[] =
     "          vouch disasm PACK.vouch...\n"
     "  compile compile packs into one checked program file, run by giving it in place of the packs\n"
     "          vouch compile -o PACK.vbc PACK.vouch...\n"
+    "  coverage evaluate packs and report, for each control of one framework, whether it is\n"
+    "          satisfied, partial, not satisfied or not assessed (crosswalks included)\n"
+    "          vouch coverage --facts FILE.db --framework ID [--as-of DATE] [--period A..B]\n"
+    "                         [--format text|json] [--output FILE] PACK.vouch...\n"
     "\n"
     "Options:\n"
     "  --facts FILE      the facts store (SQLite)\n"
@@ -350,7 +356,8 @@ static int cmd_check(int argc, char **argv)
         fprintf(stderr, "vouch: error: %s\n", err.msg);
         goto out;
     }
-    if (vouch_vm_run(p, f, &env, &res, &err) != VOUCH_OK) {
+    if (vouch_vm_run(p, f, &env, &res, &err) != VOUCH_OK ||
+        vouch_apply_waivers(p, env.today, &res, &err) != VOUCH_OK) {
         fprintf(stderr, "vouch: error: %s\n", err.msg);
         goto out;
     }
@@ -373,6 +380,7 @@ static int cmd_check(int argc, char **argv)
         }
     rc = errored ? EXIT_USAGE : vouch_report_failing(&rep) ? EXIT_FINDINGS : EXIT_CLEAN;
 out:
+    vouch_outcome_release(&res);
     vouch_results_free(&res);
     vouch_facts_close(f);
     vouch_program_free(p);
@@ -470,5 +478,7 @@ int main(int argc, char **argv)
         return cmd_disasm(argc - 2, argv + 2);
     if (strcmp(cmd, "compile") == 0)
         return cmd_compile(argc - 2, argv + 2, compile_packs);
-    return usage_error("unknown command `%s` (check, load, disasm)", cmd);
+    if (strcmp(cmd, "coverage") == 0)
+        return cmd_coverage(argc - 2, argv + 2);
+    return usage_error("unknown command `%s` (check, load, disasm, compile, coverage)", cmd);
 }

@@ -223,6 +223,10 @@ static void expected_hint(const parse_state *ps, char *buf, size_t size)
     size_t len;
 
     buf[0] = '\0';
+    if (ps->expected[TK_RULE] && ps->expected[TK_FACT]) {
+        snprintf(buf, size, "expected an item: `rule`, `fact`, `framework`, `import`, ...");
+        return;
+    }
     if (ps->expected[TK_INT])
         items[n++] = "an expression";
     for (t = 1; t < PARSE_MAX_TOKENS; t++) {
@@ -272,7 +276,8 @@ static void report_syntax_error(driver *dv, const tok *cur)
         source_position(dv->src, open->off, &line, &col);
         snprintf(hint, sizeof hint, "`%s` expected (to close `%s` at line %u)",
                  closer_of(open->type), opener_of(open->type), line);
-    } else if (t->type == TK_ASSIGN && dv->ps.expected[TK_EQ]) {
+    } else if (t->type == TK_ASSIGN) {
+        /* `=` is only valid in declarations; elsewhere `==` was meant. */
         snprintf(hint, sizeof hint, "compare with `==`");
     } else {
         expected_hint(&dv->ps, hint, sizeof hint);

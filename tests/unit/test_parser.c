@@ -368,7 +368,9 @@ static void test_error_hints(void **state)
                  "1:45: unexpected `subject` -- expected `)`\n");
     expect_diags("pack \"x\" \"1\"", "1:10: unexpected `\"1\"` -- expected `version`\n");
     expect_diags("import isms", "1:8: unexpected `isms` -- expected a string\n");
-    expect_diags("foo", "1:1: unexpected `foo` -- expected `pack`, `import`, `fact` or `rule`\n");
+    expect_diags("foo", "1:1: unexpected `foo` -- expected an item: `rule`, `fact`, `framework`, `import`, ...\n");
+    expect_diags("rule a \"t\" severity low { for s in soa require s.x = 1 }",
+                 "1:52: unexpected `=` -- compare with `==`\n");
     expect_diags("rule a \"t\" severity high { require x y }",
                  "1:38: unexpected `y` -- expected `for`, `require`, `subject`, `else` or `}`\n");
     /* A forgotten operand before a clause keyword: the keyword is not
@@ -438,7 +440,7 @@ static void test_unclosed(void **state)
     expect_diags("rule a \"t\" severity high { require x in [a, b",
                  "1:46: unexpected end of input -- `]` expected (to close `[` at line 1)\n");
     expect_diags("fact f key (a", "1:14: unexpected end of input -- `)` expected (to close `(` at line 1)\n");
-    expect_diags("rule a \"t\"", "1:11: unexpected end of input -- expected `severity`, `maps` or `{`\n");
+    expect_diags("rule a \"t\"", "1:11: unexpected end of input -- expected `severity`, `maps`, `scope` or `{`\n");
 
     /* A forgotten `}` before the next rule: that rule still parses. */
     r = parse("rule a \"t\" severity high {\n"

@@ -1,0 +1,62 @@
+#!/bin/sh
+# tests/fuzz/run.sh: `make fuzz`. Runs each libFuzzer target for SECONDS.
+#
+#   sh tests/fuzz/run.sh SECONDS TARGET...
+#
+# Each target starts from its corpus in the repository (tests/fuzz/corpus/T,
+# read only) and its working corpus build/fuzz/corpus/T (where new inputs
+# go, kept between runs); fuzz_program also gets fresh seeds compiled by
+# the current ./build/release/vouch. Crashes are written to
+# build/fuzz/crashes/T-*; copy each into tests/fuzz/corpus/T/crash-NAME
+# once fixed. The parse and compile targets use the token dictionary
+# vouch.dict. Logs: build/fuzz/logs/T.log. Prints per target the inputs
+# run, the CPU time, the coverage libFuzzer reached (cov: edges, ft:
+# features) and the crashes found; exits 1 if any target crashed.
+set -u
+cd "$(dirname "$0")/../.." || exit 2
+secs=${1:-60}
+shift
+[ $# -gt 0 ] || set -- parse compile program csv
+mkdir -p build/fuzz/logs build/fuzz/crashes build/fuzz/seeds
+rc=0
+
+# Fresh program seeds from the current compiler.
+if [ -x build/release/vouch ]; then
+    rm -rf build/fuzz/seeds/program
+    sh tests/fuzz/seeds.sh build/release/vouch build/fuzz/seeds >/dev/null 2>&1 || true
+fi
+
+for t in "$@"; do
+    bin=build/fuzz/fuzz_$t
+    if [ ! -x "$bin" ]; then
+        echo "fuzz $t: $bin is not built (make fuzz builds it)"
+        rc=1
+        continue
+    fi
+    mkdir -p "build/fuzz/corpus/$t"
+    dict=""
+    case $t in parse|compile) dict="-dict=tests/fuzz/vouch.dict" ;; esac
+    extra=""
+    [ "$t" = program ] && [ -d build/fuzz/seeds/program ] && extra=build/fuzz/seeds/program
+    log=build/fuzz/logs/$t.log
+    before=$(ls build/fuzz/crashes | grep -c "^$t-" || true)
+    start=$(date +%s)
+    # -timeout: an input that runs longer than 10 s is a hang (reported as
+    # a crash); -rss_limit_mb: more than 2 GiB is a leak or a missing limit.
+    ASAN_OPTIONS="detect_leaks=1:${ASAN_OPTIONS:-}" \
+    "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+        -artifact_prefix="build/fuzz/crashes/$t-" $dict \
+        "build/fuzz/corpus/$t" "tests/fuzz/corpus/$t" $extra >"$log" 2>&1
+    st=$?
+    end=$(date +%s)
+    after=$(ls build/fuzz/crashes | grep -c "^$t-" || true)
+    cov=$(grep -o 'cov: [0-9]* ft: [0-9]*' "$log" | tail -n 1)
+    runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+    echo "fuzz $t: ${runs:-?} inputs in $((end - start)) s CPU (one core); ${cov:-no coverage line}; crashes: $((after - before)) new (exit $st)"
+    if [ "$st" -ne 0 ] || [ "$after" -gt "$before" ]; then
+        rc=1
+        grep -m 5 -e 'ERROR:' -e 'SUMMARY:' -e 'broken promise' "$log" | sed 's/^/    /'
+        echo "    (log: $log)"
+    fi
+done
+exit $rc
