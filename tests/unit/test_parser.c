@@ -372,7 +372,7 @@ static void test_error_hints(void **state)
     expect_diags("rule a \"t\" severity low { for s in soa require s.x = 1 }",
                  "1:52: unexpected `=` -- compare with `==`\n");
     expect_diags("rule a \"t\" severity high { require x y }",
-                 "1:38: unexpected `y` -- expected `for`, `require`, `subject`, `else` or `}`\n");
+                 "1:38: unexpected `y` -- expected `for`, `require`, `subject`, `else`, `every` or `}`\n");
     /* A forgotten operand before a clause keyword: the keyword is not
      * taken for a name. */
     expect_diags("rule a \"t\" severity high {\n  for s in soa where s.a and\n  require s.b\n}",
