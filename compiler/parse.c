@@ -223,7 +223,7 @@ static void expected_hint(const parse_state *ps, char *buf, size_t size)
     size_t len;
 
     buf[0] = '\0';
-    if (ps->expected[TK_RULE] && ps->expected[TK_FACT]) {
+    if (ps->expected[TK_RULE] && ps->expected[TK_FACT] && !ps->expected[TK_ID]) {
         snprintf(buf, size, "expected an item: `rule`, `fact`, `framework`, `import`, ...");
         return;
     }
