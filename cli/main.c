@@ -121,6 +121,62 @@ static void print_diag(void *ctx, const vouch_diag *d)
     diag_render(d, stderr);
 }
 
+/* Imports that name no given file: PACK.vouch or PACK/pack.vouch beside the
+ * importing file, then in each directory of $VOUCH_PATH (colon-separated). */
+typedef struct resolver {
+    char *texts[256];
+    char *names[256];
+    int n;
+} resolver;
+
+static int try_pack_file(resolver *r, const char *dir, size_t dlen, const char *name, vouch_compile_input *out)
+{
+    static const char *const forms[] = {"%.*s/%s.vouch", "%.*s/%s/pack.vouch"};
+    if (r->n >= 256)
+        return 0;
+    for (int i = 0; i < 2; i++) {
+        char path[4096];
+        int n = snprintf(path, sizeof path, forms[i], (int)dlen, dir, name);
+        if (n < 0 || (size_t)n >= sizeof path)
+            continue;
+        size_t len;
+        char *text = read_file(path, &len);
+        if (!text)
+            continue;
+        r->texts[r->n] = text;
+        r->names[r->n] = strdup(path);
+        if (!r->names[r->n]) {
+            free(text);
+            return 0;
+        }
+        out->name = r->names[r->n];
+        out->text = text;
+        out->len = len;
+        r->n++;
+        return 1;
+    }
+    return 0;
+}
+
+static int resolve_import(void *ctx, const char *importer, const char *name, vouch_compile_input *out)
+{
+    resolver *r = ctx;
+    if (strchr(name, '/') || strstr(name, ".."))
+        return 0; /* a pack name, not a path */
+    const char *slash = strrchr(importer, '/');
+    if (try_pack_file(r, slash ? importer : ".", slash ? (size_t)(slash - importer) : 1, name, out))
+        return 1;
+    const char *path = getenv("VOUCH_PATH");
+    while (path && *path) {
+        const char *end = strchr(path, ':');
+        size_t len = end ? (size_t)(end - path) : strlen(path);
+        if (len && try_pack_file(r, path, len, name, out))
+            return 1;
+        path = end ? end + 1 : NULL;
+    }
+    return 0;
+}
+
 /* Compiles the given pack files (plus the standard packs they import).
  * With no files, compiles the standard fact model alone. Prints
  * diagnostics; returns NULL on any error. */
@@ -153,7 +209,13 @@ static vouch_program *compile_packs(char **paths, int n)
     }
     if (ok) {
         diag_count dc = {0};
-        p = vouch_compile(in, (size_t)n, print_diag, &dc);
+        resolver res;
+        memset(&res, 0, sizeof res);
+        p = vouch_compile_ex(in, (size_t)n, resolve_import, &res, print_diag, &dc);
+        for (int i = 0; i < res.n; i++) {
+            free(res.texts[i]);
+            free(res.names[i]);
+        }
         if (!p && dc.errors == 0)
             fprintf(stderr, "vouch: error: compilation failed\n");
         else if (!p)

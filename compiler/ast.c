@@ -44,9 +44,14 @@ ast_node *ast_append(ast_node *list, ast_node *item)
         return item;
     if (!item)
         return list;
-    for (p = list; p->next; p = p->next)
+    /* Start from where the last append ended: a list of n items then
+     * costs O(n) to build, not O(n^2) (a pack of hostile size must
+     * compile in bounded time). The hint is only a start: walk on from
+     * it in case the list grew some other way. */
+    for (p = list->tail ? list->tail : list; p->next; p = p->next)
         ;
     p->next = item;
+    list->tail = item;
     return list;
 }
 

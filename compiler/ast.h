@@ -113,6 +113,8 @@ struct ast_node {
     uint32_t off, len;       /* source span */
     const vouch_source *src;
     ast_node *next;          /* next in the enclosing list */
+    ast_node *tail;          /* list head only: where ast_append last appended
+                              * (a hint that keeps building a list linear) */
 
     /* Filled in by check.c */
     ast_type type;

@@ -244,6 +244,7 @@ ast_node *ast_clone(arena *a, const ast_node *n)
         return NULL;
     *c = *n;
     c->next = NULL;
+    c->tail = NULL;          /* the original's hint points into its own list */
     switch (n->kind) {
     case AST_INTERP:
         c->u.list.first = clone_list(a, n->u.list.first);

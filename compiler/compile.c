@@ -41,6 +41,15 @@ static int has_unit_named(const unit *u, size_t n, const char *name, size_t len)
 
 vouch_program *vouch_compile(const vouch_compile_input *files, size_t nfiles, vouch_diag_fn fn, void *ctx)
 {
+    return vouch_compile_ex(files, nfiles, NULL, NULL, fn, ctx);
+}
+
+/* Most packs one compilation may pull in through imports. */
+#define MAX_IMPORTED 256
+
+vouch_program *vouch_compile_ex(const vouch_compile_input *files, size_t nfiles, vouch_import_fn resolve,
+                                void *resolve_ctx, vouch_diag_fn fn, void *ctx)
+{
     arena a;
     arena_init(&a);
     diag_sink d;
@@ -52,7 +61,7 @@ vouch_program *vouch_compile(const vouch_compile_input *files, size_t nfiles, vo
     size_t nstd = 0;
     while (vouch_stdlib_files[nstd].name)
         nstd++;
-    size_t cap = nfiles + nstd;
+    size_t cap = nfiles + nstd + MAX_IMPORTED;
     unit *units = arena_alloc(&a, (cap + 1) * sizeof *units);
     int *std_loaded = arena_alloc(&a, (nstd + 1) * sizeof *std_loaded);
     vouch_program *prog = NULL;
@@ -61,7 +70,7 @@ vouch_program *vouch_compile(const vouch_compile_input *files, size_t nfiles, vo
 
     /* User files first, in order; imported standard packs are then put in
      * front of them. */
-    unit *user = arena_alloc(&a, (nfiles + 1) * sizeof *user);
+    unit *user = arena_alloc(&a, (nfiles + MAX_IMPORTED + 1) * sizeof *user);
     unit *std = arena_alloc(&a, (nstd + 1) * sizeof *std);
     size_t nuser = 0, nstd_used = 0;
     if (!user || !std)
@@ -92,6 +101,24 @@ vouch_program *vouch_compile(const vouch_compile_input *files, size_t nfiles, vo
                 for (; j < nstd; j++)
                     if (strlen(vouch_stdlib_files[j].name) == len && memcmp(vouch_stdlib_files[j].name, nm, len) == 0)
                         break;
+                if (j == nstd && resolve && nuser < nfiles + MAX_IMPORTED) {
+                    vouch_compile_input in;
+                    char *want = arena_strndup(&a, nm, len);
+                    if (want && resolve(resolve_ctx, u->src->name, want, &in)) {
+                        vouch_source *s = source_new(&a, in.name, in.text, in.len);
+                        if (!s)
+                            goto out;
+                        user[nuser].src = s;
+                        user[nuser].items = parse_source(&a, &d, s);
+                        const ast_node *pk = pack_item(user[nuser].items);
+                        if (!pk || pk->u.s.n != len || memcmp(pk->u.s.text, nm, len) != 0)
+                            diag_error(&d, u->src, it->off, it->len, "its `pack` line must name the pack imported",
+                                       "%s does not declare pack \"%.*s\"", in.name, (int)len, nm);
+                        nuser++;
+                        changed = 1;
+                        continue;
+                    }
+                }
                 if (j == nstd) {
                     const char **cand = arena_alloc(&a, (nstd + nuser + 1) * sizeof *cand);
                     size_t nc = 0;
@@ -139,7 +166,7 @@ vouch_program *vouch_compile(const vouch_compile_input *files, size_t nfiles, vo
         srcs[i] = units[i].src;
         const ast_node *p = pack_item(units[i].items);
         c.pack_of_src[i] = p ? arena_strndup(&a, p->u.s.text, p->u.s.n) : "";
-        if (p && i >= nstd_used) {
+        if (p && i >= nstd_used && i < nstd_used + nfiles) {
             c.pack = c.pack_of_src[i];
             c.pack_version = p->u.s.text2 ? arena_strndup(&a, p->u.s.text2, p->u.s.n2) : "";
         }

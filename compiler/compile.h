@@ -21,4 +21,17 @@ typedef struct vouch_compile_input {
 vouch_program *vouch_compile(const vouch_compile_input *files, size_t nfiles,
                              vouch_diag_fn fn, void *ctx);
 
+/* Finds the pack an `import "name"` names when no given file and no
+ * standard pack declares it: fills *out (name = the path found; text owned
+ * by the resolver and kept alive until vouch_compile_ex returns) and
+ * returns 1, or returns 0 if there is no such pack. importer is the name of
+ * the importing file. */
+typedef int (*vouch_import_fn)(void *ctx, const char *importer, const char *name,
+                               vouch_compile_input *out);
+
+/* vouch_compile, with imports also resolved by resolve (may be NULL). */
+vouch_program *vouch_compile_ex(const vouch_compile_input *files, size_t nfiles,
+                                vouch_import_fn resolve, void *resolve_ctx,
+                                vouch_diag_fn fn, void *ctx);
+
 #endif
