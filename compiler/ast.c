@@ -19,6 +19,7 @@
 
 #include "ast.h"
 #include "lexer.h"
+#include "../runtime/vouch_limits.h"
 
 /* ---- basics ---------------------------------------------------------------- */
 
@@ -184,6 +185,10 @@ ast_node *ast_string_node(ast_builder *b, uint32_t off, uint32_t len, uint32_t n
         return NULL;
     string_body(b->src, off, len, &boff, &blen);
     n->u.s.text = lex_unescape(b->a, b->src->text + boff, blen, &n->u.s.n);
+    if (n->u.s.n > VOUCH_MAX_STRING_BYTES)
+        diag_error(b->diag, b->src, off, len, "split the text, or keep it in the facts",
+                   "a string of %u bytes is longer than the limit of %u", n->u.s.n,
+                   VOUCH_MAX_STRING_BYTES);
     return n;
 }
 

@@ -27,6 +27,8 @@
 #include "lexer.h"
 #include "parse.h"
 #include "parser.h"
+#include "../runtime/alloc.h"
+#include "../runtime/vouch_limits.h"
 
 /* Lemon's entry points (its header declares none). */
 void *vparseAlloc(void *(*alloc)(size_t));
@@ -325,8 +327,8 @@ static void track_brackets(driver *dv, const lex_token *t)
  * (reported). */
 static void *restart(driver *dv, void *p)
 {
-    vparseFree(p, free);
-    p = vparseAlloc(malloc);
+    vparseFree(p, vouch_free);
+    p = vparseAlloc(vouch_malloc);
     if (!p)
         diag_error(dv->d, dv->src, 0, 0, NULL, "out of memory");
     dv->nbrackets = 0;
@@ -344,10 +346,10 @@ ast_node *parse_source(arena *a, diag_sink *d, const vouch_source *src)
 
     if (!src)
         return NULL;
-    dv = calloc(1, sizeof *dv);
-    parser = dv ? vparseAlloc(malloc) : NULL;
+    dv = vouch_calloc(1, sizeof *dv);
+    parser = dv ? vparseAlloc(vouch_malloc) : NULL;
     if (!parser) {
-        free(dv);
+        vouch_free(dv);
         diag_error(d, src, 0, 0, NULL, "out of memory");
         return NULL;
     }
@@ -388,6 +390,13 @@ ast_node *parse_source(arena *a, diag_sink *d, const vouch_source *src)
 
     feed:
         track_brackets(dv, &cur.t);
+        if (dv->nbrackets > VOUCH_MAX_BRACKETS) {
+            diag_error(d, src, cur.t.off, cur.t.len, "split it into simpler parts",
+                       "brackets nested more than %d deep", VOUCH_MAX_BRACKETS);
+            skipping = 1;
+            dv->prev = cur;
+            continue;
+        }
         dv->ps.syntax_error = 0;
         dv->ps.overflow = 0;
         vparse(parser, cur.t.type, cur.t, &dv->ps);
@@ -421,7 +430,7 @@ ast_node *parse_source(arena *a, diag_sink *d, const vouch_source *src)
         diag_error(d, src, 0, 0, NULL, "out of memory");
     items = dv->ps.items;
     if (parser)
-        vparseFree(parser, free);
-    free(dv);
+        vparseFree(parser, vouch_free);
+    vouch_free(dv);
     return items;
 }

@@ -27,6 +27,7 @@
 
 #include "lexer.h"
 #include "parser.h"
+#include "../runtime/vouch_limits.h"
 
 #define LEX_REPORTED UINT32_MAX
 
@@ -237,7 +238,13 @@ int lex_next(lexer *lx, lex_token *t)
             "override"  { TOK(TK_OVERRIDE); }
             "skip"      { TOK(TK_SKIP); }
 
-            [A-Za-z_][A-Za-z0-9_]* { TOK(TK_ID); }
+            [A-Za-z_][A-Za-z0-9_]* {
+                if (YYCURSOR - tok > VOUCH_MAX_NAME_BYTES && lx->diag)
+                    diag_error(lx->diag, lx->src, (uint32_t)(tok - base), (uint32_t)(YYCURSOR - tok),
+                               "shorten it", "a name of %u bytes is longer than the limit of %d",
+                               (unsigned)(YYCURSOR - tok), VOUCH_MAX_NAME_BYTES);
+                TOK(TK_ID);
+            }
 
             [0-9]{4} "-" [0-9]{2} "-" [0-9]{2} { TOK(TK_DATE); }
             [0-9]+ ([dwqy] | "mo") { TOK(TK_DUR); }
