@@ -87,6 +87,7 @@ const char *check_type_name(const compiler *c, ast_type t)
     case TY_PERIOD: return "period";
     case TY_ROW: return arena_printf(c->a, "row of %s", c->tables.v[t.id].name);
     case TY_SPAN: return "calendar span";
+    case TY_MONTHS: return "calendar duration";
     }
     return t.optional ? arena_printf(c->a, "%s?", base) : base;
 }
@@ -284,10 +285,18 @@ static int bind(compiler *c, ast_node *node, ast_name n, binding_kind kind, int 
 
 static const char **visible_names(compiler *c, size_t *n)
 {
-    const char **v = arena_alloc(c->a, (c->scope.n + 3) * sizeof *v);
+    const fact_table *it = NULL;
+    if (c->implicit >= 0 && c->bindings.v[c->implicit].kind == BIND_ROW && c->bindings.v[c->implicit].table >= 0)
+        it = &c->tables.v[c->bindings.v[c->implicit].table];
+    const char **v = arena_alloc(c->a, (c->scope.n + 4 + (it ? it->ncols : 0)) * sizeof *v);
     *n = 0;
     if (!v)
         return NULL;
+    /* In a scope or the appetite, the implicit row's fields are names too. */
+    for (uint32_t i = 0; it && i < it->ncols; i++)
+        v[(*n)++] = it->cols[i].cname;
+    if (c->in_appetite && c->appetite.score)
+        v[(*n)++] = arena_strndup(c->a, c->appetite.score_name.p, c->appetite.score_name.len);
     for (uint32_t i = 0; i < c->scope.n; i++) {
         binding *b = &c->bindings.v[c->scope.v[i]];
         v[(*n)++] = arena_strndup(c->a, b->name.p, b->name.len);
@@ -386,6 +395,11 @@ static int comparable(compiler *c, ast_node *at, ast_type a, ast_node *bt, ast_t
             return 0;
         }
         return 1;
+    }
+    if (a.kind == TY_MONTHS || b.kind == TY_MONTHS) {
+        ERR_AT(c, a.kind == TY_MONTHS ? at : bt, "add or subtract it from a date: `today - 1y`",
+               "a calendar duration (months, quarters, years) can only move a date");
+        return 0;
     }
     if (!is_scalar(a) || !is_scalar(b)) {
         ast_node *bad = !is_scalar(a) ? at : bt;
