@@ -21,7 +21,7 @@ VARIANT ?= release
 
 # Debian packages the build and the tests need, and the commands or headers
 # that show each one is there.
-DEBIAN_PACKAGES = re2c lemon libsqlite3-dev libcmocka-dev sqlite3 python3
+DEBIAN_PACKAGES = re2c lemon libsqlite3-dev libcmocka-dev sqlite3 python3 python3-jsonschema
 DEPS_STAMP = build/.deps-ok
 
 WARN    = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
@@ -70,6 +70,7 @@ $(DEPS_STAMP):
 	[ -f /usr/include/cmocka.h ] || missing="$$missing libcmocka-dev"; \
 	command -v sqlite3 >/dev/null 2>&1 || missing="$$missing sqlite3"; \
 	[ -x /usr/bin/python3 ] || missing="$$missing python3"; \
+	/usr/bin/python3 -c 'import jsonschema' >/dev/null 2>&1 || missing="$$missing python3-jsonschema"; \
 	if [ -n "$$missing" ]; then \
 	  missing=$$(echo $$missing | tr ' ' '\n' | sort -u | tr '\n' ' '); \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \

@@ -21,6 +21,7 @@
 #include "../runtime/outcome.h"
 #include "../runtime/report.h"
 #include "../runtime/vm.h"
+#include "../runtime/vouch_limits.h"
 
 #define EXIT_CLEAN 0
 #define EXIT_FINDINGS 1
@@ -80,7 +81,8 @@ static char *read_file(const char *path, size_t *len)
     while (buf) {
         size_t got = fread(buf + n, 1, cap - n, f);
         n += got;
-        if (n < cap) {
+        /* Past the size limit the rest is not read: the compiler reports it. */
+        if (n < cap || n > VOUCH_MAX_SOURCE_BYTES) {
             if (ferror(f)) {
                 free(buf);
                 buf = NULL;

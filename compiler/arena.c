@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "../runtime/alloc.h"
 
 #define ARENA_BLOCK 65536
 #define ARENA_ALIGN (sizeof(max_align_t))
@@ -37,7 +38,7 @@ void arena_free(arena *a)
     arena_block *b = a->head;
     while (b) {
         arena_block *next = b->next;
-        free(b);
+        vouch_free(b);
         b = next;
     }
     arena_init(a);
@@ -49,7 +50,7 @@ static arena_block *block_new(size_t size)
     if (size > SIZE_MAX - sizeof *b)
         return NULL;
     /* calloc: arena memory is zeroed by contract */
-    b = calloc(1, sizeof *b + size);
+    b = vouch_calloc(1, sizeof *b + size);
     if (!b)
         return NULL;
     b->size = size;

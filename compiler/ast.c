@@ -275,13 +275,46 @@ ast_node *ast_ident(ast_builder *b, uint32_t off, uint32_t len)
 
 /* ---- expressions ------------------------------------------------------------- */
 
+/* Depth. Every pass over an expression (check, plan, codegen, clone) is
+ * recursive, and left-associative chains (`a + a + ... + a`, `x.f.f.f`)
+ * grow the tree without growing the parser's stack, so the constructors
+ * keep each node's height and stop the tree at VOUCH_MAX_EXPR_DEPTH: the
+ * node that would pass it is reported (once where the limit is crossed)
+ * and loses its children, as do the nodes above it, so no pass ever
+ * descends further. The file then has an error and never reaches codegen. */
+static uint32_t depth_of(const ast_node *n) { return n ? n->depth : 0; }
+
+static uint32_t list_depth(const ast_node *l)
+{
+    uint32_t d = 0;
+    for (; l; l = l->next)
+        d = max_u32(d, l->depth);
+    return d;
+}
+
+/* Sets n's depth from its deepest child; 0 if within the limit, else 1
+ * (after reporting if this is where the limit is crossed): the caller then
+ * drops n's children. */
+static int too_deep(ast_builder *b, ast_node *n, uint32_t child)
+{
+    if (child < VOUCH_MAX_EXPR_DEPTH) {
+        n->depth = child + 1;
+        return 0;
+    }
+    if (child == VOUCH_MAX_EXPR_DEPTH)
+        diag_error(b->diag, b->src, n->off, n->len, "split it, e.g. into several rules or conditions",
+                   "expression nested more than %d deep", VOUCH_MAX_EXPR_DEPTH);
+    n->depth = VOUCH_MAX_EXPR_DEPTH + 1;
+    return 1;
+}
+
 ast_node *ast_unary(ast_builder *b, ast_op op, uint32_t op_off, ast_node *operand)
 {
     ast_node *n = ast_node_at(b, AST_UNARY, op_off, max_u32(ast_end_of(operand), op_off + 1));
     if (!n)
         return NULL;
     n->op = (uint16_t)op;
-    n->u.unary.operand = operand;
+    n->u.unary.operand = too_deep(b, n, depth_of(operand)) ? NULL : operand;
     return n;
 }
 
@@ -292,6 +325,8 @@ ast_node *ast_binary(ast_builder *b, ast_kind kind, ast_op op, ast_node *lhs, as
     if (!n)
         return NULL;
     n->op = (uint16_t)op;
+    if (too_deep(b, n, max_u32(depth_of(lhs), depth_of(rhs))))
+        return n;
     n->u.binary.lhs = lhs;
     n->u.binary.rhs = rhs;
     return n;
@@ -302,7 +337,7 @@ ast_node *ast_member(ast_builder *b, ast_node *obj, uint32_t name_off, uint32_t 
     ast_node *n = ast_node_at(b, AST_MEMBER, obj ? obj->off : name_off, name_off + name_len);
     if (!n)
         return NULL;
-    n->u.member.obj = obj;
+    n->u.member.obj = too_deep(b, n, depth_of(obj)) ? NULL : obj;
     n->u.member.field = ast_name_at(b, name_off, name_len);
     return n;
 }
@@ -314,7 +349,7 @@ ast_node *ast_call(ast_builder *b, uint32_t name_off, uint32_t name_len, ast_nod
     if (!n)
         return NULL;
     n->u.call.name = ast_name_at(b, name_off, name_len);
-    n->u.call.args = args;
+    n->u.call.args = too_deep(b, n, list_depth(args)) ? NULL : args;
     return n;
 }
 
@@ -323,6 +358,8 @@ ast_node *ast_in(ast_builder *b, ast_node *lhs, ast_node *items, uint32_t end)
     ast_node *n = ast_node_at(b, AST_IN, lhs ? lhs->off : end, end);
     if (!n)
         return NULL;
+    if (too_deep(b, n, max_u32(depth_of(lhs), list_depth(items))))
+        return n;
     n->u.in.lhs = lhs;
     n->u.in.items = items;
     return n;
@@ -342,8 +379,11 @@ ast_node *ast_interp_add(ast_builder *b, ast_node *interp, uint32_t off, uint32_
         ast_node *s = ast_string_node(b, off, len, boff, boff + blen);
         interp->u.list.first = ast_append(interp->u.list.first, s);
     }
-    if (expr)
-        interp->u.list.first = ast_append(interp->u.list.first, expr);
+    if (expr && interp->depth <= VOUCH_MAX_EXPR_DEPTH) {
+        uint32_t d = interp->depth;
+        if (!too_deep(b, interp, max_u32(d ? d - 1 : 0, depth_of(expr))))
+            interp->u.list.first = ast_append(interp->u.list.first, expr);
+    }
     return ast_span_to(interp, max_u32(off + len, ast_end_of(expr)));
 }
 
@@ -358,6 +398,8 @@ ast_node *ast_quant(ast_builder *b, ast_quant_kind q, uint32_t off, uint32_t var
     n->op = (uint16_t)q;
     n->u.quant.var = ast_name_at(b, var_off, var_len);
     n->u.quant.table = ast_name_at(b, table_off, table_len);
+    if (too_deep(b, n, max_u32(depth_of(where), depth_of(body))))
+        return n;
     n->u.quant.where = where;
     n->u.quant.body = body;
     return n;

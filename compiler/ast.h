@@ -111,6 +111,8 @@ struct ast_node {
     uint16_t kind;           /* ast_kind */
     uint16_t op;             /* ast_op for AST_UNARY / AST_BINARY; ast_quant_kind for AST_QUANT */
     uint32_t off, len;       /* source span */
+    uint32_t depth;          /* expression nodes: height of the subtree (a leaf is 0),
+                              * at most VOUCH_MAX_EXPR_DEPTH + 1 (see ast.c) */
     const vouch_source *src;
     ast_node *next;          /* next in the enclosing list */
     ast_node *tail;          /* list head only: where ast_append last appended

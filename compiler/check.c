@@ -18,6 +18,7 @@
 #include <string.h>
 #include <stdlib.h>
 #include "compiler.h"
+#include "../runtime/vouch_limits.h"
 #include "../stdlib/builtins.h"
 #include "../runtime/date.h"
 
@@ -165,6 +166,11 @@ static int declare_column_type(compiler *c, fact_table *t, fact_column *col, ast
         if (!e.members)
             return -1;
         uint32_t total = e.n;
+        if (total > VOUCH_MAX_ENUM_MEMBERS) {
+            ERR_AT(c, tn, NULL, "an enum of %u values, more than the limit of %d", total,
+                   VOUCH_MAX_ENUM_MEMBERS);
+            return -1;
+        }
         e.n = 0;
         for (ast_node *m = tn->u.type.members; m; m = m->next, e.n++) {
             if (enum_member(&e, m->u.name.p, m->u.name.len) >= 0)
@@ -208,6 +214,14 @@ static void declare_fact(compiler *c, ast_node *f)
     t.decl = f;
     for (ast_node *fl = f->u.fact.fields; fl; fl = fl->next)
         t.ncols++;
+    if (t.ncols > VOUCH_MAX_COLUMNS || c->tables.n >= VOUCH_MAX_TABLES) {
+        if (t.ncols > VOUCH_MAX_COLUMNS)
+            ERR_NAME(c, f, n, "split it into several facts", "fact `%.*s` has %u fields, more than the limit of %d",
+                     (int)n.len, n.p, t.ncols, VOUCH_MAX_COLUMNS);
+        else
+            ERR_NAME(c, f, n, NULL, "more than %d facts are declared", VOUCH_MAX_TABLES);
+        return;
+    }
     t.cols = arena_alloc(c->a, (t.ncols + 1) * sizeof *t.cols);
     if (!t.cols || !t.name)
         return;
@@ -224,6 +238,11 @@ static void declare_fact(compiler *c, ast_node *f)
     }
     for (ast_node *k = f->u.fact.key; k; k = k->next)
         t.nkey++;
+    if (t.nkey > VOUCH_MAX_KEY_COLUMNS) {
+        ERR_NAME(c, f, n, NULL, "a key of %u columns, more than the limit of %d", t.nkey,
+                 VOUCH_MAX_KEY_COLUMNS);
+        return;
+    }
     t.key = arena_alloc(c->a, (t.nkey + 1) * sizeof *t.key);
     if (!t.key)
         return;
@@ -897,6 +916,15 @@ static ast_type check_quant(compiler *c, ast_node *n)
 static ast_type check_interp(compiler *c, ast_node *n)
 {
     int bad = 0;
+    uint32_t parts = 0;
+    for (ast_node *p = n->u.list.first; p; p = p->next)
+        parts++;
+    if (parts > VOUCH_MAX_INTERP_PARTS) {
+        ERR_AT(c, n, "split the text into several strings",
+               "a string with %u text and {...} parts, more than the limit of %d", parts,
+               VOUCH_MAX_INTERP_PARTS);
+        return set(n, TYPE_ERROR);
+    }
     for (ast_node *p = n->u.list.first; p; p = p->next) {
         ast_type t = expr(c, p);
         if (t.kind == TY_ERROR)
@@ -914,6 +942,8 @@ static ast_type expr(compiler *c, ast_node *n)
 {
     if (!n) /* a part the parser already reported missing */
         return TYPE_ERROR;
+    if (n->depth > VOUCH_MAX_EXPR_DEPTH) /* reported and cut off by ast.c */
+        return set(n, TYPE_ERROR);
     switch (n->kind) {
     case AST_INT: return set(n, ty(TY_INT, 0, 0));
     case AST_DATE: return set(n, ty(TY_DATE, 0, 0));
@@ -1608,6 +1638,15 @@ static void check_rule(compiler *c, ast_node *r)
                    "unknown severity `%.*s`", (int)r->u.rule.severity.len, r->u.rule.severity.p);
     }
     rule_extra *x = &c->extra.v[c->rules.n - 1];
+    uint32_t nfor = 0;
+    for (ast_node *f = r->u.rule.fors; f; f = f->next)
+        nfor++;
+    if (nfor > VOUCH_MAX_FOR_CLAUSES) {
+        diag_error(c->d, r->src, r->u.rule.id.off, r->u.rule.id.len, "split the rule",
+                   "rule `%.*s` has %u `for` clauses, more than the limit of %d",
+                   (int)r->u.rule.id.len, r->u.rule.id.p, nfor, VOUCH_MAX_FOR_CLAUSES);
+        return;
+    }
     check_maps(c, r, x);
     for (ast_node *f = r->u.rule.fors; f; f = f->next) {
         check_for(c, f);
@@ -1679,6 +1718,12 @@ int check_program(compiler *c, ast_node *const *items, const vouch_source *const
         for (ast_node *it = items[i]; it; it = it->next) {
             if (it->kind != AST_RULE)
                 continue;
+            if (c->rules.n >= VOUCH_MAX_RULES) {
+                diag_error(c->d, it->src, it->u.rule.id.off, it->u.rule.id.len,
+                           "split the packs into several runs",
+                           "more than %d rules in one compilation", VOUCH_MAX_RULES);
+                return 0;
+            }
             for (uint32_t j = 0; j < c->rules.n; j++) {
                 ast_node *o = c->rules.v[j];
                 if (names_equal(o->u.rule.id, it->u.rule.id)) {

@@ -12,6 +12,8 @@
 #include "compile.h"
 #include "compiler.h"
 #include "parse.h"
+#include "../runtime/vm.h"             /* vouch_verify: the last check of a limit */
+#include "../runtime/vouch_limits.h"
 
 typedef struct vouch_embedded { const char *name; const char *text; size_t len; } vouch_embedded;
 extern const vouch_embedded vouch_stdlib_files[];
@@ -37,6 +39,24 @@ static int has_unit_named(const unit *u, size_t n, const char *name, size_t len)
             return 1;
     }
     return 0;
+}
+
+/* Reports a source over the size limits (one file, all files together);
+ * such a file is not parsed. */
+static int too_big(diag_sink *d, const char *name, size_t len, size_t *total)
+{
+    *total += len;
+    if (len > VOUCH_MAX_SOURCE_BYTES)
+        diag_error(d, NULL, 0, 0, "split the pack into several files",
+                   "%s: %zu bytes, more than the limit of %u for one source file",
+                   name ? name : "<input>", len, VOUCH_MAX_SOURCE_BYTES);
+    else if (*total > VOUCH_MAX_TOTAL_SOURCE_BYTES)
+        diag_error(d, NULL, 0, 0, NULL,
+                   "%s: the sources reach %zu bytes, more than the limit of %u for one compilation",
+                   name ? name : "<input>", *total, VOUCH_MAX_TOTAL_SOURCE_BYTES);
+    else
+        return 0;
+    return 1;
 }
 
 vouch_program *vouch_compile(const vouch_compile_input *files, size_t nfiles, vouch_diag_fn fn, void *ctx)
@@ -75,7 +95,10 @@ vouch_program *vouch_compile_ex(const vouch_compile_input *files, size_t nfiles,
     size_t nuser = 0, nstd_used = 0;
     if (!user || !std)
         goto out;
+    size_t total = 0;
     for (size_t i = 0; i < nfiles; i++) {
+        if (too_big(&d, files[i].name, files[i].len, &total))
+            continue;
         vouch_source *s = source_new(&a, files[i].name, files[i].text, files[i].len);
         if (!s)
             goto out;
@@ -105,6 +128,8 @@ vouch_program *vouch_compile_ex(const vouch_compile_input *files, size_t nfiles,
                     vouch_compile_input in;
                     char *want = arena_strndup(&a, nm, len);
                     if (want && resolve(resolve_ctx, u->src->name, want, &in)) {
+                        if (too_big(&d, in.name, in.len, &total))
+                            continue;
                         vouch_source *s = source_new(&a, in.name, in.text, in.len);
                         if (!s)
                             goto out;
@@ -178,6 +203,19 @@ vouch_program *vouch_compile_ex(const vouch_compile_input *files, size_t nfiles,
     prog = codegen_program(&c);
     if (!prog && !a.failed)
         diag_error(&d, NULL, 0, 0, NULL, "internal error: code generation failed");
+    if (prog) {
+        /* The language's limits (vouch_limits.h) keep programs within the
+         * bytecode's (value stack, INTERP width, locals), but contrived
+         * nesting can still pass them: say so here, as a compile error,
+         * rather than hand out a program the runtime would refuse. */
+        vouch_error verr;
+        if (vouch_verify(prog, &verr) != VOUCH_OK) {
+            diag_error(&d, NULL, 0, 0, "simplify that rule: nest less, or split it (docs/limits.md)",
+                       "the pack exceeds a limit of the bytecode: %s", verr.msg);
+            vouch_program_free(prog);
+            prog = NULL;
+        }
+    }
 out:
     if (a.failed && !prog)
         diag_error(&d, NULL, 0, 0, NULL, "out of memory while compiling");

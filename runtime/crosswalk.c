@@ -322,8 +322,10 @@ vouch_status vouch_crosswalk_rule_reach(vouch_crosswalk *cw, uint32_t rule, vouc
 vouch_status vouch_rule_reach(const vouch_program *p, uint32_t rule, vouch_reach_list *out, vouch_error *err)
 {
     vouch_crosswalk *cw = vouch_crosswalk_new(p);
-    if (!cw)
+    if (!cw) {
+        out->n = 0;
         return vouch_error_set(err, VOUCH_ENOMEM, "out of memory");
+    }
     vouch_status st = vouch_crosswalk_rule_reach(cw, rule, out, err);
     vouch_crosswalk_free(cw);
     return st;

@@ -28,6 +28,7 @@
 #include <sqlite3.h>
 #include "facts.h"
 #include "date.h"
+#include "alloc.h"
 
 #define MAX_ERRORS 20
 #define BUSY_MS 5000
@@ -167,7 +168,7 @@ static void cadd(csv *r, int c)
 {
     if (r->rlen == r->rcap) {
         size_t cap = r->rcap ? r->rcap * 2 : 256;
-        char *p = realloc(r->rec, cap);
+        char *p = vouch_realloc(r->rec, cap);
         if (!p) {
             r->oom = 1;
             return;
@@ -182,7 +183,7 @@ static void cfield(csv *r)
 {
     if (r->nf + 2 > r->fcap) {
         uint32_t cap = r->fcap ? r->fcap * 2 : 32;
-        size_t *p = realloc(r->fofs, cap * sizeof *p);
+        size_t *p = vouch_realloc(r->fofs, cap * sizeof *p);
         if (!p) {
             r->oom = 1;
             return;
@@ -492,7 +493,7 @@ static void sb_add(sbuf *b, const char *s, size_t n)
         size_t cap = b->cap ? b->cap : 256;
         while (cap < b->n + n + 1)
             cap *= 2;
-        char *q = realloc(b->p, cap);
+        char *q = vouch_realloc(b->p, cap);
         if (!q) {
             b->oom = 1;
             return;
@@ -582,11 +583,11 @@ static int create_table(sqlite3 *db, const vouch_program *p, const vouch_table_d
     }
     sb_str(&b, ")");
     if (b.oom) {
-        free(b.p);
+        vouch_free(b.p);
         return SQLITE_NOMEM;
     }
     int rc = sqlite3_exec(db, b.p, NULL, NULL, NULL);
-    free(b.p);
+    vouch_free(b.p);
     return rc;
 }
 
@@ -596,12 +597,12 @@ static int missing_column(sqlite3 *db, const vouch_table_decl *t, const char **m
 {
     sqlite3_stmt *st;
     *missing = NULL;
-    uint8_t *seen = calloc(t->ncolumns + 1, 1);
+    uint8_t *seen = vouch_calloc(t->ncolumns + 1, 1);
     if (!seen)
         return SQLITE_NOMEM;
     int rc = sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info(?1)", -1, &st, NULL);
     if (rc != SQLITE_OK) {
-        free(seen);
+        vouch_free(seen);
         return rc;
     }
     sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
@@ -615,7 +616,7 @@ static int missing_column(sqlite3 *db, const vouch_table_decl *t, const char **m
     for (uint32_t i = 0; i < t->ncolumns && !*missing; i++)
         if (!seen[i])
             *missing = t->columns[i].name;
-    free(seen);
+    vouch_free(seen);
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
@@ -700,7 +701,7 @@ static int index_serves(sqlite3 *db, const vouch_table_decl *t, const uint32_t *
 static int plan_index(sqlite3 *db, const vouch_program *p, const vouch_plan *pl, uint32_t len)
 {
     const vouch_table_decl *t = &p->tables[pl->table];
-    uint32_t *cols = malloc((pl->nterms + 1) * sizeof *cols);
+    uint32_t *cols = vouch_malloc((pl->nterms + 1) * sizeof *cols);
     if (!cols)
         return SQLITE_NOMEM;
     uint32_t n = 0, neq;
@@ -752,10 +753,10 @@ static int plan_index(sqlite3 *db, const vouch_program *p, const vouch_plan *pl,
         }
         sb_str(&b, ")");
         rc = name.oom || b.oom ? SQLITE_NOMEM : sqlite3_exec(db, b.p, NULL, NULL, NULL);
-        free(name.p);
-        free(b.p);
+        vouch_free(name.p);
+        vouch_free(b.p);
     }
-    free(cols);
+    vouch_free(cols);
     return rc;
 }
 
@@ -825,7 +826,7 @@ static int load_file(sqlite3 *db, const vouch_program *p, const char *path, int 
     }
     const vouch_table_decl *t = &p->tables[ti];
 
-    csv *r = calloc(1, sizeof *r);
+    csv *r = vouch_calloc(1, sizeof *r);
     if (!r)
         return SQLITE_NOMEM;
     r->file = path;
@@ -852,10 +853,10 @@ static int load_file(sqlite3 *db, const vouch_program *p, const char *path, int 
         goto out;
     }
     uint32_t nf = r->nf;
-    map = malloc((nf + 1) * sizeof *map);
-    uint8_t *have = calloc(t->ncolumns + 1, 1);
+    map = vouch_malloc((nf + 1) * sizeof *map);
+    uint8_t *have = vouch_calloc(t->ncolumns + 1, 1);
     if (!map || !have) {
-        free(have);
+        vouch_free(have);
         rc = SQLITE_NOMEM;
         goto out;
     }
@@ -891,7 +892,7 @@ static int load_file(sqlite3 *db, const vouch_program *p, const char *path, int 
                      t->columns[ci].name, t->name);
             bad_header = 1;
         }
-    free(have);
+    vouch_free(have);
     if (bad_header || lerr_full(e))
         goto out;
 
@@ -918,7 +919,7 @@ static int load_file(sqlite3 *db, const vouch_program *p, const char *path, int 
         sb_str(&b, "DELETE FROM ");
         sb_quote(&b, t->name, '"');
         rc = b.oom ? SQLITE_NOMEM : sqlite3_exec(db, b.p, NULL, NULL, NULL);
-        free(b.p);
+        vouch_free(b.p);
         if (rc != SQLITE_OK)
             goto out;
         emptied[ti] = 1;
@@ -938,7 +939,7 @@ static int load_file(sqlite3 *db, const vouch_program *p, const char *path, int 
             sb_str(&b, i ? ", ?" : "?");
         sb_str(&b, ")");
         rc = b.oom ? SQLITE_NOMEM : sqlite3_prepare_v2(db, b.p, -1, &ins, NULL);
-        free(b.p);
+        vouch_free(b.p);
         if (rc != SQLITE_OK)
             goto out;
     }
@@ -1006,12 +1007,12 @@ static int load_file(sqlite3 *db, const vouch_program *p, const char *path, int 
 out:
     if (ins)
         sqlite3_finalize(ins);
-    free(map);
+    vouch_free(map);
     if (r->fp)
         fclose(r->fp);
-    free(r->rec);
-    free(r->fofs);
-    free(r);
+    vouch_free(r->rec);
+    vouch_free(r->fofs);
+    vouch_free(r);
     return rc;
 }
 
@@ -1021,9 +1022,9 @@ vouch_status vouch_facts_load(const char *db_path, const vouch_program *p,
                               const char *const *csv_paths, uint32_t ncsv,
                               const vouch_load_options *opt, vouch_error *err)
 {
-    lerr *e = calloc(1, sizeof *e);
-    uint8_t *emptied = calloc(p->ntables + 1, 1);
-    uint8_t *created = calloc(p->ntables + 1, 1);
+    lerr *e = vouch_calloc(1, sizeof *e);
+    uint8_t *emptied = vouch_calloc(p->ntables + 1, 1);
+    uint8_t *created = vouch_calloc(p->ntables + 1, 1);
     char *tmp = NULL;
     sqlite3 *db = NULL;
     vouch_status s = VOUCH_OK;
@@ -1044,7 +1045,7 @@ vouch_status vouch_facts_load(const char *db_path, const vouch_program *p,
         /* A new store: built beside the target, renamed into place at the end. */
         fresh = 1;
         size_t n = strlen(db_path);
-        tmp = malloc(n + 16);
+        tmp = vouch_malloc(n + 16);
         if (!tmp) {
             s = vouch_error_set(err, VOUCH_ENOMEM, "out of memory");
             goto done;
@@ -1055,7 +1056,7 @@ vouch_status vouch_facts_load(const char *db_path, const vouch_program *p,
         if (fd < 0) {
             s = vouch_error_set(err, VOUCH_EIO, "cannot create facts store %s: %s", db_path,
                                 strerror(errno));
-            free(tmp);
+            vouch_free(tmp);
             tmp = NULL;
             goto done;
         }
@@ -1130,7 +1131,7 @@ vouch_status vouch_facts_load(const char *db_path, const vouch_program *p,
                                 rc != SQLITE_OK ? "closing failed" : strerror(errno));
             goto done;
         }
-        free(tmp);
+        vouch_free(tmp);
         tmp = NULL;
     }
 done:
@@ -1141,10 +1142,10 @@ done:
     }
     if (tmp) {
         unlink(tmp);
-        free(tmp);
+        vouch_free(tmp);
     }
-    free(e);
-    free(emptied);
-    free(created);
+    vouch_free(e);
+    vouch_free(emptied);
+    vouch_free(created);
     return s;
 }

@@ -17,6 +17,7 @@
 #include <stddef.h>
 
 #include "program.h"
+#include "alloc.h"
 
 /* Alignment suitable for every type a program stores (int64, pointers,
  * doubles, long double on the usual ABIs). */
@@ -47,7 +48,7 @@ static block *block_new(size_t cap)
     size_t hdr = round_up(sizeof(block), ARENA_ALIGN);
     if (cap > SIZE_MAX - hdr)
         return NULL;
-    block *b = malloc(hdr + cap);
+    block *b = vouch_malloc(hdr + cap);
     if (!b)
         return NULL;
     b->next = NULL;
@@ -58,11 +59,11 @@ static block *block_new(size_t cap)
 
 vouch_program *vouch_program_new(void)
 {
-    vouch_program *p = calloc(1, sizeof *p);
-    arena *a = calloc(1, sizeof *a);
+    vouch_program *p = vouch_calloc(1, sizeof *p);
+    arena *a = vouch_calloc(1, sizeof *a);
     if (!p || !a) {
-        free(p);
-        free(a);
+        vouch_free(p);
+        vouch_free(a);
         return NULL;
     }
     p->version = VOUCH_PROGRAM_VERSION;
@@ -133,12 +134,12 @@ void vouch_program_free(vouch_program *p)
         block *b = a->head;
         while (b) {
             block *next = b->next;
-            free(b);
+            vouch_free(b);
             b = next;
         }
-        free(a);
+        vouch_free(a);
     }
-    free(p);
+    vouch_free(p);
 }
 
 /* ---- opcode metadata ---------------------------------------------------- */

@@ -30,6 +30,7 @@
 
 #include "vm.h"
 #include "builtins.h"
+#include "alloc.h"
 
 /* Stack effect of each opcode; -1 depends on an operand. */
 static const int op_pops[OP__COUNT] = {
@@ -486,9 +487,9 @@ vouch_status vouch_verify(const vouch_program *p, vouch_error *err)
     memset(&v, 0, sizeof v);
     v.p = p;
     v.err = err;
-    v.start = calloc(p->ncode, 1);
-    v.depth = malloc((size_t)p->ncode * sizeof *v.depth);
-    v.work = malloc((size_t)p->ncode * sizeof *v.work);
+    v.start = vouch_calloc(p->ncode, 1);
+    v.depth = vouch_malloc((size_t)p->ncode * sizeof *v.depth);
+    v.work = vouch_malloc((size_t)p->ncode * sizeof *v.work);
     if (!v.start || !v.depth || !v.work) {
         st = vouch_error_set(err, VOUCH_ENOMEM, "program: out of memory while verifying");
         goto done;
@@ -504,8 +505,8 @@ vouch_status vouch_verify(const vouch_program *p, vouch_error *err)
     }
     st = VOUCH_OK;
 done:
-    free(v.start);
-    free(v.depth);
-    free(v.work);
+    vouch_free(v.start);
+    vouch_free(v.depth);
+    vouch_free(v.work);
     return st;
 }

@@ -46,6 +46,7 @@
 #include "vm.h"
 #include "date.h"
 #include "builtins.h"
+#include "alloc.h"
 
 #if defined(__GNUC__) && !defined(VOUCH_NO_COMPUTED_GOTO)
 #define VM_COMPUTED_GOTO 1
@@ -90,7 +91,7 @@ static char *bump_alloc(bump *b, size_t n)
     size_t cap = n > BUMP_MIN ? n : BUMP_MIN;
     if (c && c->cap * 2 > cap && c->cap < (SIZE_MAX >> 2))
         cap = c->cap * 2;
-    chunk *nc = malloc(sizeof *nc + cap);
+    chunk *nc = vouch_malloc(sizeof *nc + cap);
     if (!nc)
         return NULL;
     nc->cap = cap;
@@ -119,7 +120,7 @@ static void bump_free(bump *b)
     chunk *c = b->first;
     while (c) {
         chunk *n = c->next;
-        free(c);
+        vouch_free(c);
         c = n;
     }
     b->first = b->cur = NULL;
@@ -185,15 +186,15 @@ static int store_text(vm *m, uint32_t slot, vouch_value *v)
             cap = v->len;
         if (cap < 32)
             cap = 32;
-        char *nb = malloc(cap);
+        char *nb = vouch_malloc(cap);
         if (!nb)
             return -1;
         if (lb->buf) {
             if (m->nretired == m->capretired) {
                 size_t nc = m->capretired ? m->capretired * 2 : 16;
-                char **r = realloc(m->retired, nc * sizeof *r);
+                char **r = vouch_realloc(m->retired, nc * sizeof *r);
                 if (!r) {
-                    free(nb);
+                    vouch_free(nb);
                     return -1;
                 }
                 m->retired = r;
@@ -214,7 +215,7 @@ static int store_text(vm *m, uint32_t slot, vouch_value *v)
 static char *dup_value(const vouch_value *v)
 {
     size_t n = vouch_value_format(v, NULL, 0);
-    char *s = malloc(n + 1);
+    char *s = vouch_malloc(n + 1);
     if (!s)
         return NULL;
     if (v->type == VT_TEXT) {
@@ -235,7 +236,7 @@ static int add_finding(vm *m, uint32_t rule, const vouch_value *subject, const v
         uint32_t nc = r->cap ? r->cap * 2 : 64;
         if (nc < r->cap)
             return -1;
-        vouch_finding *nf = realloc(r->findings, (size_t)nc * sizeof *nf);
+        vouch_finding *nf = vouch_realloc(r->findings, (size_t)nc * sizeof *nf);
         if (!nf)
             return -1;
         r->findings = nf;
@@ -249,8 +250,8 @@ static int add_finding(vm *m, uint32_t rule, const vouch_value *subject, const v
     fd->subject = dup_value(subject);
     fd->message = dup_value(msg);
     if (!fd->subject || !fd->message) {
-        free(fd->subject);
-        free(fd->message);
+        vouch_free(fd->subject);
+        vouch_free(fd->message);
         return -1;
     }
     r->nfindings++;
@@ -270,7 +271,7 @@ static void end_rule(vm *m)
     }
     m->nopened = 0;
     for (size_t i = 0; i < m->nretired; i++)
-        free(m->retired[i]);
+        vouch_free(m->retired[i]);
     m->nretired = 0;
     bump_rewind(&m->scratch);
 }
@@ -783,39 +784,39 @@ void vouch_results_free(vouch_results *r)
     if (!r)
         return;
     for (uint32_t i = 0; i < r->nfindings; i++) {
-        free(r->findings[i].subject);
-        free(r->findings[i].message);
+        vouch_free(r->findings[i].subject);
+        vouch_free(r->findings[i].message);
     }
-    free(r->findings);
+    vouch_free(r->findings);
     for (uint32_t i = 0; i < r->nrules; i++)
-        free(r->rules[i].error);
-    free(r->rules);
+        vouch_free(r->rules[i].error);
+    vouch_free(r->rules);
     memset(r, 0, sizeof *r);
 }
 
 static void vm_fini(vm *m)
 {
     for (uint32_t i = 0; i < m->maxlocals; i++)
-        free(m->lbufs ? m->lbufs[i].buf : NULL);
-    free(m->lbufs);
-    free(m->locals);
+        vouch_free(m->lbufs ? m->lbufs[i].buf : NULL);
+    vouch_free(m->lbufs);
+    vouch_free(m->locals);
     for (size_t i = 0; i < m->nretired; i++)
-        free(m->retired[i]);
-    free(m->retired);
+        vouch_free(m->retired[i]);
+    vouch_free(m->retired);
     bump_free(&m->scratch);
     if (m->rows)
         for (uint32_t i = 0; i < m->p->nplans; i++)
             bump_free(&m->rows[i]);
-    free(m->rows);
-    free(m->open);
-    free(m->opened);
+    vouch_free(m->rows);
+    vouch_free(m->open);
+    vouch_free(m->opened);
 }
 
 vouch_status vouch_vm_run(const vouch_program *p, vouch_facts *f, const vouch_run_env *env,
                           vouch_results *out, vouch_error *err)
 {
     vouch_status st = VOUCH_OK;
-    vm *m = calloc(1, sizeof *m);
+    vm *m = vouch_calloc(1, sizeof *m);
     memset(out, 0, sizeof *out);
     if (!m)
         return vouch_error_set(err, VOUCH_ENOMEM, "out of memory");
@@ -827,13 +828,13 @@ vouch_status vouch_vm_run(const vouch_program *p, vouch_facts *f, const vouch_ru
     for (uint32_t r = 0; r < p->nrules; r++)
         if (p->rules[r].nlocals > m->maxlocals)
             m->maxlocals = p->rules[r].nlocals;
-    /* calloc(0) may return NULL: allocate at least one of each. */
-    m->locals = calloc(m->maxlocals + 1, sizeof *m->locals);
-    m->lbufs = calloc(m->maxlocals + 1, sizeof *m->lbufs);
-    m->rows = calloc(p->nplans + 1, sizeof *m->rows);
-    m->open = calloc(p->nplans + 1, 1);
-    m->opened = calloc(p->nplans + 1, sizeof *m->opened);
-    out->rules = calloc(p->nrules + 1, sizeof *out->rules);
+    /* vouch_calloc(0) may return NULL: allocate at least one of each. */
+    m->locals = vouch_calloc(m->maxlocals + 1, sizeof *m->locals);
+    m->lbufs = vouch_calloc(m->maxlocals + 1, sizeof *m->lbufs);
+    m->rows = vouch_calloc(p->nplans + 1, sizeof *m->rows);
+    m->open = vouch_calloc(p->nplans + 1, 1);
+    m->opened = vouch_calloc(p->nplans + 1, sizeof *m->opened);
+    out->rules = vouch_calloc(p->nrules + 1, sizeof *out->rules);
     if (!m->locals || !m->lbufs || !m->rows || !m->open || !m->opened || !out->rules) {
         st = vouch_error_set(err, VOUCH_ENOMEM, "out of memory");
         goto done;
@@ -851,7 +852,7 @@ vouch_status vouch_vm_run(const vouch_program *p, vouch_facts *f, const vouch_ru
         if (rc == RULE_ERROR) {
             vouch_rule_outcome *o = &out->rules[r];
             o->errored = 1;
-            o->error = strdup(m->msg);
+            o->error = vouch_strdup(m->msg);
             if (!o->error) {
                 st = vouch_error_set(err, VOUCH_ENOMEM, "out of memory");
                 goto done;
@@ -863,7 +864,7 @@ vouch_status vouch_vm_run(const vouch_program *p, vouch_facts *f, const vouch_ru
 
 done:
     vm_fini(m);
-    free(m);
+    vouch_free(m);
     if (st != VOUCH_OK)
         vouch_results_free(out);
     return st;
