@@ -3,9 +3,10 @@
  * the waivers, and reports for each control of one framework whether the
  * results satisfy it (runtime/coverage.h).
  *
- * It keeps its own small copies of main.c's argument, file and compile
- * helpers (which are static there) so that main.c only needs a dispatch
- * line; they behave the same way.
+ * Packs are compiled (or a .vbc loaded) by main.c's compile step, passed
+ * in, so imports resolve as they do for `check`. The argument parsing is
+ * its own (main.c's is static and knows no --framework) and behaves the
+ * same way: --opt VALUE or --opt=VALUE, `--` ends the options.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,7 +16,6 @@
 #include <unistd.h>
 
 #include "cmd_coverage.h"
-#include "compile.h"
 #include "diag.h"
 #include "../runtime/coverage.h"
 #include "../runtime/date.h"
@@ -33,88 +33,6 @@ static int usage(const char *fmt, const char *arg)
     fprintf(stderr, fmt, arg);
     fprintf(stderr, "\nRun `vouch --help` for usage.\n");
     return EXIT_USAGE;
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap + 1);
-    while (buf) {
-        n += fread(buf + n, 1, cap - n, f);
-        if (n < cap) {
-            if (ferror(f)) {
-                free(buf);
-                buf = NULL;
-            }
-            break;
-        }
-        char *nb = realloc(buf, cap * 2 + 1);
-        if (!nb) {
-            free(buf);
-            buf = NULL;
-            errno = ENOMEM;
-            break;
-        }
-        buf = nb;
-        cap *= 2;
-    }
-    int saved = errno;
-    fclose(f);
-    errno = saved;
-    if (buf) {
-        buf[n] = 0;
-        *len = n;
-    }
-    return buf;
-}
-
-static void print_diag(void *ctx, const vouch_diag *d)
-{
-    if (d->severity == DIAG_ERROR)
-        ++*(unsigned *)ctx;
-    diag_render(d, stderr);
-}
-
-static vouch_program *compile_files(char **paths, int n)
-{
-    vouch_compile_input *in = calloc((size_t)n + 1, sizeof *in);
-    char **texts = calloc((size_t)n + 1, sizeof *texts);
-    vouch_program *p = NULL;
-    int ok = in && texts;
-    for (int i = 0; ok && i < n; i++) {
-        size_t len = 0;
-        texts[i] = slurp(paths[i], &len);
-        if (!texts[i]) {
-            fprintf(stderr, "vouch: error: cannot read %s: %s\n", paths[i], strerror(errno));
-            ok = 0;
-            break;
-        }
-        in[i] = (vouch_compile_input){paths[i], texts[i], len};
-    }
-    if (ok) {
-        unsigned errors = 0;
-        p = vouch_compile(in, (size_t)n, print_diag, &errors);
-        if (!p && errors == 0)
-            fprintf(stderr, "vouch: error: compilation failed\n");
-        else if (!p)
-            fprintf(stderr, "vouch: %u error%s\n", errors, errors == 1 ? "" : "s");
-    }
-    if (p) {
-        vouch_error err;
-        if (vouch_verify(p, &err) != VOUCH_OK) {
-            fprintf(stderr, "vouch: internal error: the compiled program does not verify: %s\n", err.msg);
-            vouch_program_free(p);
-            p = NULL;
-        }
-    }
-    for (int i = 0; texts && i < n; i++)
-        free(texts[i]);
-    free(texts);
-    free(in);
-    return p;
 }
 
 typedef struct cov_args {
@@ -223,7 +141,7 @@ static void unknown_framework(const vouch_program *p, const char *id)
     free(names);
 }
 
-int cmd_coverage(int argc, char **argv)
+int cmd_coverage(int argc, char **argv, cli_compile_fn compile)
 {
     cov_args a;
     int rc = parse(argc, argv, &a);
@@ -281,7 +199,7 @@ int cmd_coverage(int argc, char **argv)
         env.period_end = q - 1;
     }
 
-    p = compile_files(a.files, a.nfiles);
+    p = compile(a.files, a.nfiles);
     if (!p)
         goto out;
     int fw = vouch_framework_find(p, a.framework);

@@ -543,6 +543,6 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "compile") == 0)
         return cmd_compile(argc - 2, argv + 2, compile_packs);
     if (strcmp(cmd, "coverage") == 0)
-        return cmd_coverage(argc - 2, argv + 2);
+        return cmd_coverage(argc - 2, argv + 2, compile_packs);
     return usage_error("unknown command `%s` (check, load, disasm, compile, coverage)", cmd);
 }

@@ -770,12 +770,15 @@ vouch_program *codegen_program(compiler *c)
     if (g.failed || c->a->failed)
         return NULL;
     vouch_program *p = finish(&g);
-    if (!p)
+    if (!p) {
+        c->a->failed = 1;    /* so the compiler reports out of memory */
         return NULL;
+    }
     p->nrules = c->rules.n;
     p->rules = PALLOC(p, c->rules.n, vouch_rule_info);
     if (!p->rules) {
         vouch_program_free(p);
+        c->a->failed = 1;
         return NULL;
     }
     for (uint32_t i = 0; i < c->rules.n; i++) {
@@ -797,8 +800,9 @@ vouch_program *codegen_program(compiler *c)
         if (ri->maps && x->maps.n)
             memcpy(ri->maps, x->maps.v, x->maps.n * sizeof *ri->maps);
     }
-    if (!finish_catalogues(c, p)) {
+    if (!finish_catalogues(c, p) || vouch_program_failed(p)) {
         vouch_program_free(p);
+        c->a->failed = 1;
         return NULL;
     }
     return p;

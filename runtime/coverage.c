@@ -234,13 +234,13 @@ int vouch_coverage_text(const vouch_report *rep, const vouch_coverage *c, FILE *
     }
     if (c->waived)
         fputs("\n* with waivers: the status rests in part on waived findings\n", out);
-    fprintf(out, "\n%s: %u control%s: %llu satisfied", fw->id, c->ncontrols, c->ncontrols == 1 ? "" : "s",
-            (unsigned long long)c->counts[COV_SATISFIED]);
-    if (c->waived)
-        fprintf(out, " (%llu with waivers)", (unsigned long long)c->waived);
-    fprintf(out, ", %llu partial, %llu not satisfied, %llu not assessed\n",
+    fprintf(out, "\n%s: %u control%s: %llu satisfied, %llu partial, %llu not satisfied, %llu not assessed", fw->id,
+            c->ncontrols, c->ncontrols == 1 ? "" : "s", (unsigned long long)c->counts[COV_SATISFIED],
             (unsigned long long)c->counts[COV_PARTIAL], (unsigned long long)c->counts[COV_NOT_SATISFIED],
             (unsigned long long)c->counts[COV_NOT_ASSESSED]);
+    if (c->waived)
+        fprintf(out, "; %llu with waivers", (unsigned long long)c->waived);
+    fputc('\n', out);
     return ferror(out) ? -1 : 0;
 }
 

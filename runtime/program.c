@@ -33,6 +33,7 @@ typedef struct block {
 
 typedef struct arena {
     block *head;          /* the block being carved; older blocks follow */
+    int failed;           /* an allocation failed (vouch_program_failed) */
 } arena;
 
 static size_t round_up(size_t n, size_t a) { return (n + a - 1) & ~(a - 1); }
@@ -80,6 +81,10 @@ void *vouch_program_alloc(vouch_program *p, size_t n)
         n = 1;
     if (n > SIZE_MAX - ARENA_ALIGN)
         return NULL;
+    if (n > SIZE_MAX - ARENA_ALIGN) {
+        a->failed = 1;
+        return NULL;
+    }
     size_t need = round_up(n, ARENA_ALIGN);
     block *b = a->head;
     if (!b || b->cap - b->used < need) {
@@ -87,8 +92,10 @@ void *vouch_program_alloc(vouch_program *p, size_t n)
             /* A big request gets its own block, linked behind the current
              * one so the current block keeps being carved. */
             block *big = block_new(need);
-            if (!big)
+            if (!big) {
+                a->failed = 1;
                 return NULL;
+            }
             if (b) {
                 big->next = b->next;
                 b->next = big;
@@ -100,8 +107,10 @@ void *vouch_program_alloc(vouch_program *p, size_t n)
             return block_data(big);
         }
         block *nb = block_new(ARENA_BLOCK);
-        if (!nb)
+        if (!nb) {
+            a->failed = 1;
             return NULL;
+        }
         nb->next = b;
         a->head = nb;
         b = nb;
@@ -110,6 +119,11 @@ void *vouch_program_alloc(vouch_program *p, size_t n)
     b->used += need;
     memset(r, 0, need);
     return r;
+}
+
+int vouch_program_failed(const vouch_program *p)
+{
+    return !p || !p->mem || ((const arena *)p->mem)->failed;
 }
 
 char *vouch_program_strdup(vouch_program *p, const char *s, size_t n)

@@ -216,6 +216,9 @@ vouch_program *vouch_program_new(void);
 void *vouch_program_alloc(vouch_program *p, size_t n);
 /* A NUL-terminated copy of s[0..n) owned by p; NULL if out of memory. */
 char *vouch_program_strdup(vouch_program *p, const char *s, size_t n);
+/* 1 if some vouch_program_alloc/strdup on p failed (out of memory), so a
+ * builder can check once at the end instead of after every call. */
+int vouch_program_failed(const vouch_program *p);
 /* Frees a program and everything it points to. NULL is fine. */
 void vouch_program_free(vouch_program *p);
 

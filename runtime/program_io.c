@@ -762,8 +762,14 @@ vouch_status vouch_program_read(const void *buf, size_t len, unsigned flags, vou
         vouch_program_free(p);
         return r.st ? r.st : vouch_error_set(err, VOUCH_EINPUT, "program file: damaged");
     }
-    if (left(&r)) {
+    /* The verifier leaves plan->rule alone (it only names the rule in
+     * messages), but the command line indexes rules with it. */
+    for (uint32_t i = 0; i < p->nplans && r.st == VOUCH_OK; i++)
+        if (p->plans[i].rule >= p->nrules)
+            bad(&r, "plan %u: rule %u out of range (%u rules)", i, p->plans[i].rule, p->nrules);
+    if (r.st == VOUCH_OK && left(&r))
         bad(&r, "%zu bytes left over after the program", left(&r));
+    if (r.st != VOUCH_OK) {
         vouch_program_free(p);
         return r.st;
     }

@@ -528,7 +528,7 @@ int vouch_report_json(const vouch_report *r, FILE *out)
         fputs(", \"title\": ", out);
         vouch_json_str(out, ri->title);
         fprintf(out, ", \"severity\": \"%s\", \"severity_override\": ", vouch_severity_name(ri->severity));
-        if (ri->override_by && *ri->override_by) {
+        if (ri->override_by && *ri->override_by && ri->declared_severity != ri->severity) {
             fprintf(out, "{\"declared\": \"%s\", \"by\": ", vouch_severity_name(ri->declared_severity));
             vouch_json_str(out, ri->override_by);
             fputc('}', out);

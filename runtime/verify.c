@@ -134,8 +134,6 @@ static vouch_status check_plans(const vouch_program *p, vouch_error *err)
         const vouch_table_decl *t = &p->tables[pl->table];
         if (pl->mode > PLAN_MAX)
             return fail(err, "plan %u: unknown mode %u", i, pl->mode);
-        if (pl->rule >= p->nrules)
-            return fail(err, "plan %u: rule %u out of range (%u rules)", i, pl->rule, p->nrules);
         if (pl->nparams > VOUCH_STACK_MAX)
             return fail(err, "plan %u: %u parameters (at most %d)", i, pl->nparams,
                         VOUCH_STACK_MAX);

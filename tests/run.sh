@@ -8,7 +8,12 @@
 #   3. golden: tests/golden/*.test with the release binary, then with the asan
 #      binary (leak detection on if LeakSanitizer works on this machine);
 #   4. docs: every ```vouch block of docs/language.md compiles (both binaries);
-#   5. reference: the reference pack finds what the SQL reference finds.
+#   5. reference: the reference pack finds what the SQL reference finds;
+#   6. fuzz: every file of the fuzz corpora (tests/fuzz/corpus/) through the
+#      plain builds of the fuzz targets, release and asan (tests/fuzz/replay.sh);
+#   7. robust: tests/robust/*.sh: limits, allocation failure, killed loads
+#      and reports, concurrent reads, damaged stores and programs, what vouch
+#      writes and runs (tests/robust/run.sh).
 #
 # Prints a line per suite and, last, one summary line. Exits 1 if anything
 # failed or a suite could not run. POSIX sh; reads no stdin. Build logs and
@@ -33,6 +38,8 @@ n_unit=0
 n_golden=0
 n_docs=0
 n_reference=0
+n_fuzz=0
+n_robust=0
 broken=""          # suites that could not run
 
 # ---- helpers ------------------------------------------------------------------
@@ -55,6 +62,8 @@ counted() {
     golden*) n_golden=$((n_golden + $2 + $3)) ;;
     docs*) n_docs=$((n_docs + $2 + $3)) ;;
     reference*) n_reference=$((n_reference + $2 + $3)) ;;
+    fuzz*) n_fuzz=$((n_fuzz + $2 + $3)) ;;
+    robust*) n_robust=$((n_robust + $2 + $3)) ;;
     esac
 }
 
@@ -154,9 +163,9 @@ rel_unit_ok=0
 asan_ok=0
 asan_unit_ok=0
 build release vouch && [ -x build/release/vouch ] && rel_ok=1
-build release-unit VARIANT=release unit && rel_unit_ok=1
+build release-unit VARIANT=release unit fuzz-replay && rel_unit_ok=1
 build asan VARIANT=asan build/asan/vouch && [ -x build/asan/vouch ] && asan_ok=1
-build asan-unit VARIANT=asan unit && asan_unit_ok=1
+build asan-unit VARIANT=asan unit fuzz-replay && asan_unit_ok=1
 
 # Does LeakSanitizer work here (it does not under some ptrace/seccomp
 # sandboxes)? One probe program, built with the same compiler.
@@ -212,11 +221,30 @@ else
     cannot "reference (release)" "no release binary"
 fi
 
+# ---- 6. fuzz corpora ------------------------------------------------------------
+if [ "$rel_unit_ok" = 1 ]; then
+    suite "fuzz (release)" fuzz sh tests/fuzz/replay.sh release
+else
+    cannot "fuzz (release)" "the release fuzz targets did not build"
+fi
+if [ "$asan_unit_ok" = 1 ]; then
+    suite "fuzz (asan)" fuzz sh tests/fuzz/replay.sh asan
+else
+    cannot "fuzz (asan)" "the asan fuzz targets did not build"
+fi
+
+# ---- 7. robustness --------------------------------------------------------------
+if [ "$rel_ok" = 1 ] && [ "$asan_ok" = 1 ] && [ "$asan_unit_ok" = 1 ]; then
+    suite "robust" robust sh tests/robust/run.sh build/release/vouch build/asan/vouch
+else
+    cannot "robust" "needs the release and asan binaries and the asan unit tests"
+fi
+
 # ---- summary --------------------------------------------------------------------
 variants=""
 [ "$rel_ok" = 1 ] && variants=release
 [ "$asan_ok" = 1 ] && variants=${variants:+$variants+}asan
 extra=""
 [ -n "$broken" ] && extra="; could not run:$broken"
-echo "vouch tests: $passed passed, $failed failed (unit $n_unit, golden $n_golden, docs $n_docs, reference $n_reference; variants ${variants:-none}$extra)"
+echo "vouch tests: $passed passed, $failed failed (unit $n_unit, golden $n_golden, docs $n_docs, reference $n_reference, fuzz $n_fuzz, robust $n_robust; variants ${variants:-none}$extra)"
 [ "$failed" -eq 0 ] && [ -z "$broken" ]

@@ -507,7 +507,8 @@ static void test_deep_nesting(void **state)
         *p++ = ')';
     strcpy(p, " }\nrule b \"u\" severity low { require y }");
     r = parse(text);
-    assert_non_null(strstr(r->diags, ": expression nested too deeply -- split it into simpler parts\n"));
+    /* VOUCH_MAX_BRACKETS (runtime/vouch_limits.h) */
+    assert_non_null(strstr(r->diags, ": brackets nested more than 64 deep -- split it into simpler parts\n"));
     assert_int_equal(r->d.nerrors, 1);
     assert_string_equal(r->dump, "(rule b \"u\" (severity low) (require y))");
     done(r);

@@ -1,0 +1,420 @@
+/*
+ * test_alloc.c: allocation failure (runtime/alloc.h), as Lua's test
+ * allocator does it. For every N, the Nth allocation of a whole job fails
+ * (that one only; the rest succeed) and the job must end with a clean
+ * out-of-memory error: no crash (ASan), nothing left allocated (the hook
+ * counts live blocks), and when no allocation failed, the same output as
+ * an undisturbed run. The jobs:
+ *
+ *   - compile rules/reference/reference.vouch, verify, bind to a small
+ *     facts store, run, apply waivers and write the JSON and text reports:
+ *     what `vouch check` does;
+ *   - write the program as .vbc and read it back (program_io.c);
+ *   - load CSV files into a new facts store (load.c): a failed load
+ *     leaves no store behind.
+ *
+ * SQLite's own allocations do not go through the hook (nor, until it is
+ * converted, does runtime/facts.c): the counts cover the compiler, the
+ * program, the verifier, the VM, the reports and the loader.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <execinfo.h>
+
+#include "alloc.h"
+#include "compile.h"
+#include "facts.h"
+#include "outcome.h"
+#include "program_io.h"
+#include "report.h"
+#include "vm.h"
+
+/* ---- the failing allocator ------------------------------------------------ */
+
+static struct {
+    long count;              /* allocations (and growing reallocs) so far */
+    long fail_at;            /* 0: never fail */
+    long live;               /* blocks allocated and not freed */
+    int failed;              /* the failure was injected */
+} A;
+
+static void *failing_alloc(void *ctx, void *ptr, size_t n)
+{
+    (void)ctx;
+    if (n == 0) {
+        if (ptr) {
+            free(ptr);
+            A.live--;
+        }
+        return NULL;
+    }
+    if (++A.count == A.fail_at) {
+        A.failed = 1;
+        /* VOUCH_ALLOC_TRACE=1: where the failed allocation was made */
+        if (getenv("VOUCH_ALLOC_TRACE")) {
+            void *frames[16];
+            fprintf(stderr, "allocation %ld fails here:\n", A.count);
+            backtrace_symbols_fd(frames, backtrace(frames, 16), 2);
+        }
+        return NULL;
+    }
+    void *q = realloc(ptr, n);
+    if (q && !ptr)
+        A.live++;
+    return q;
+}
+
+static void arm(long n)
+{
+    A.count = 0;
+    A.fail_at = n;
+    A.live = 0;
+    A.failed = 0;
+    vouch_set_allocator(failing_alloc, NULL);
+}
+
+static void disarm(void) { vouch_set_allocator(NULL, NULL); }
+
+/* ---- fixtures ------------------------------------------------------------- */
+
+static char tmpdir[64];
+static char *reference_text;
+static size_t reference_len;
+
+static const char *tpath(const char *name)
+{
+    static char bufs[8][256];
+    static int k;
+    char *b = bufs[k++ & 7];
+    snprintf(b, 256, "%s/%s", tmpdir, name);
+    return b;
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
+    assert_int_equal(fclose(f), 0);
+}
+
+static char *read_all(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    buf[n] = 0;
+    *len = (size_t)n;
+    return buf;
+}
+
+/* A few rows in every table of the standard fact model, chosen so the
+ * reference pack has findings, passes and a waiver-free run. */
+static const struct { const char *name, *text; } csvs[] = {
+    {"framework.csv", "id,title,version\niso27001-2022,ISO/IEC 27001:2022,2022\n"},
+    {"control.csv", "framework,id,title,theme,category\n"
+                    "iso27001-2022,A.5.15,Access control,organizational,access\n"
+                    "iso27001-2022,A.5.18,Access rights,organizational,access\n"
+                    "iso27001-2022,A.8.13,Backup,technological,backup\n"},
+    {"mapping.csv", "src_framework,src_control,dst_framework,dst_control,relation\n"},
+    {"soa.csv", "framework,control,applicable,justification,owner,frequency\n"
+                "iso27001-2022,A.5.15,1,,P1,quarterly\n"
+                "iso27001-2022,A.5.18,1,,P2,quarterly\n"
+                "iso27001-2022,A.8.13,1,,P2,annual\n"
+                "iso27001-2022,A.7.1,0,,P1,\n"},
+    {"person.csv", "id,name,role\nP1,Ada Ames,CISO\nP2,Bo Berg,engineer\n"},
+    {"asset.csv", "id,kind,env,owner,criticality,status\n"
+                  "db,database,prod,P2,critical,active\nweb,server,prod,,high,active\n"},
+    {"evidence.csv", "id,framework,control,kind,collected_on,asset,result\n"
+                     "1,iso27001-2022,A.5.15,access_review,2026-10-01,db,pass\n"
+                     "2,iso27001-2022,A.5.18,access_review,2025-01-01,db,pass\n"
+                     "3,iso27001-2022,A.8.13,backup_test,2026-11-01,db,fail\n"},
+    {"risk.csv", "id,asset,title,likelihood,impact,residual_likelihood,residual_impact,"
+                 "treatment,owner,accepted_by,accepted_on,review_due\n"
+                 "RK1,db,Ransomware,5,5,4,4,accept,P2,P2,2026-01-10,2027-01-10\n"
+                 "RK2,web,Defacement,2,2,1,1,mitigate,P2,,,\n"},
+    {"risk_control.csv", "risk,framework,control\nRK1,iso27001-2022,A.8.13\n"},
+};
+#define NCSV (sizeof csvs / sizeof csvs[0])
+static const char *csv_paths[NCSV];
+
+static void quiet(void *ctx, const vouch_diag *d)
+{
+    /* Remembers whether an "out of memory" was among the diagnostics. */
+    int *oom = ctx;
+    if (strstr(d->message, "out of memory"))
+        *oom = 1;
+}
+
+static vouch_program *compile_std(void)
+{
+    static const char text[] = "import \"isms\"\n";
+    vouch_compile_input in = {"std.vouch", text, sizeof text - 1};
+    int oom = 0;
+    return vouch_compile(&in, 1, quiet, &oom);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    strcpy(tmpdir, "/tmp/vouch-alloc.XXXXXX");
+    assert_non_null(mkdtemp(tmpdir));
+    for (size_t i = 0; i < NCSV; i++) {
+        csv_paths[i] = strdup(tpath(csvs[i].name));
+        write_file(csv_paths[i], csvs[i].text);
+    }
+    vouch_program *std = compile_std();
+    assert_non_null(std);
+    vouch_error err;
+    if (vouch_facts_load(tpath("store.db"), std, csv_paths, NCSV, NULL, &err) != VOUCH_OK)
+        fail_msg("cannot make the store: %s", err.msg);
+    vouch_program_free(std);
+    const char *ref = getenv("VOUCH_REFERENCE_PACK");
+    reference_text = read_all(ref ? ref : "rules/reference/reference.vouch", &reference_len);
+    if (!reference_text)
+        fail_msg("cannot read rules/reference/reference.vouch (run from the repository root)");
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < NCSV; i++) {
+        unlink(csv_paths[i]);
+        free((void *)csv_paths[i]);
+    }
+    unlink(tpath("store.db"));
+    rmdir(tmpdir);
+    free(reference_text);
+    return 0;
+}
+
+/* ---- the check job -------------------------------------------------------- */
+
+typedef struct outcome {
+    int ok;                  /* the whole job succeeded */
+    int oom;                 /* it failed, and said out of memory */
+    char *report;            /* ok: the reports' text (malloc) */
+    size_t len;
+    char why[1100];          /* !ok: what it said */
+} outcome;
+
+static void check_job(outcome *o)
+{
+    memset(o, 0, sizeof o[0]);
+    int diag_oom = 0;
+    vouch_compile_input in = {"reference.vouch", reference_text, reference_len};
+    vouch_program *p = vouch_compile(&in, 1, quiet, &diag_oom);
+    vouch_facts *f = NULL;
+    vouch_results res;
+    memset(&res, 0, sizeof res);
+    vouch_error err;
+    memset(&err, 0, sizeof err);
+    vouch_status st = VOUCH_OK;
+    if (!p) {
+        o->oom = diag_oom;
+        snprintf(o->why, sizeof o->why, "compile failed%s", diag_oom ? " (out of memory)" : "");
+        return;
+    }
+    if ((st = vouch_verify(p, &err)) != VOUCH_OK ||
+        (st = vouch_facts_open(tpath("store.db"), &f, &err)) != VOUCH_OK ||
+        (st = vouch_facts_bind(f, p, &err)) != VOUCH_OK)
+        goto out;
+    vouch_run_env env = {20778, 20362, 20726, 0}; /* as of 2026-11-21, period 2025-10-01..2026-09-30 */
+    if ((st = vouch_vm_run(p, f, &env, &res, &err)) != VOUCH_OK ||
+        (st = vouch_apply_waivers(p, env.today, &res, &err)) != VOUCH_OK)
+        goto out;
+    for (uint32_t i = 0; i < res.nrules; i++)
+        if (res.rules[i].errored) {
+            st = vouch_error_set(&err, VOUCH_ERUNTIME, "%s", res.rules[i].error ? res.rules[i].error : "rule error");
+            goto out;
+        }
+    {
+        vouch_report rep = {p, &res, env.today, env.period_start, env.period_end, "store.db", SEV_INFO};
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *mem = open_memstream(&buf, &len);
+        assert_non_null(mem);
+        int wrc = vouch_report_json(&rep, mem);
+        if (wrc == 0)
+            wrc = vouch_report_text(&rep, mem);
+        if (wrc == 0)
+            wrc = vouch_report_tsv(&rep, mem);
+        fclose(mem);
+        if (wrc != 0) {
+            free(buf);
+            st = vouch_error_set(&err, VOUCH_ENOMEM, "report: out of memory");
+            goto out;
+        }
+        o->report = buf;
+        o->len = len;
+        o->ok = 1;
+    }
+out:
+    if (!o->ok) {
+        o->oom = st == VOUCH_ENOMEM || strstr(err.msg, "out of memory") != NULL;
+        snprintf(o->why, sizeof o->why, "status %d: %s", (int)st, err.msg);
+    }
+    vouch_outcome_release(&res);
+    vouch_results_free(&res);
+    vouch_facts_close(f);
+    vouch_program_free(p);
+}
+
+/* Runs job with the Nth allocation failing, for N = 1, 2, ... until a run
+ * makes fewer than N allocations. Returns the number of runs. */
+static long every_n(void (*job)(outcome *), const outcome *base, const char *name)
+{
+    long n;
+    for (n = 1;; n++) {
+        outcome o;
+        arm(n);
+        job(&o);
+        long live = A.live, made = A.count;
+        int failed = A.failed;
+        disarm();
+        if (live != 0)
+            fail_msg("%s: allocation %ld failed: %ld blocks leaked", name, n, live);
+        if (failed) {
+            if (o.ok)
+                fail_msg("%s: allocation %ld failed but the job reported success", name, n);
+            if (!o.oom)
+                fail_msg("%s: allocation %ld failed, but the error was not out of memory: %s", name,
+                         n, o.why);
+        } else {
+            if (!o.ok)
+                fail_msg("%s: no allocation failed, yet the job failed: %s", name, o.why);
+            if (base && (o.len != base->len || memcmp(o.report, base->report, o.len) != 0))
+                fail_msg("%s: the output differs from an undisturbed run (N = %ld)", name, n);
+        }
+        free(o.report);
+        if (!failed && made < n)
+            break;
+    }
+    return n;
+}
+
+static void test_check_every_allocation(void **state)
+{
+    (void)state;
+    outcome base;
+    arm(0);
+    check_job(&base);
+    long total = A.count, live = A.live;
+    disarm();
+    if (!base.ok)
+        fail_msg("the undisturbed run failed: %s", base.why);
+    assert_int_equal(live, 0);
+    assert_true(total > 50);          /* the hook really sees the work */
+    long runs = every_n(check_job, &base, "check");
+    printf("check: %ld allocations, each made to fail in turn (%ld runs)\n", total, runs);
+    free(base.report);
+}
+
+/* ---- .vbc write and read -------------------------------------------------- */
+
+static vouch_program *ref_program;
+
+static void vbc_job(outcome *o)
+{
+    memset(o, 0, sizeof o[0]);
+    unsigned char *buf = NULL;
+    size_t len = 0;
+    vouch_error err;
+    vouch_status st = vouch_program_write_buf(ref_program, &buf, &len, &err);
+    if (st == VOUCH_OK) {
+        vouch_program *q = NULL;
+        st = vouch_program_read(buf, len, 0, &q, &err);
+        if (st == VOUCH_OK) {
+            o->ok = 1;
+            o->report = malloc(len);
+            assert_non_null(o->report);
+            memcpy(o->report, buf, len);
+            o->len = len;
+        }
+        vouch_program_free(q);
+    }
+    vouch_free(buf);
+    if (!o->ok) {
+        o->oom = st == VOUCH_ENOMEM;
+        snprintf(o->why, sizeof o->why, "status %d: %s", (int)st, err.msg);
+    }
+}
+
+static void test_vbc_every_allocation(void **state)
+{
+    (void)state;
+    int oom = 0;
+    vouch_compile_input in = {"reference.vouch", reference_text, reference_len};
+    ref_program = vouch_compile(&in, 1, quiet, &oom);
+    assert_non_null(ref_program);
+    outcome base;
+    vbc_job(&base);
+    assert_true(base.ok);
+    long runs = every_n(vbc_job, &base, "vbc");
+    printf("vbc: %ld runs\n", runs);
+    free(base.report);
+    vouch_program_free(ref_program);
+}
+
+/* ---- loading -------------------------------------------------------------- */
+
+static vouch_program *std_program;
+
+static void load_job(outcome *o)
+{
+    memset(o, 0, sizeof o[0]);
+    const char *db = tpath("load.db");
+    unlink(db);
+    vouch_error err;
+    vouch_status st = vouch_facts_load(db, std_program, csv_paths, NCSV, NULL, &err);
+    struct stat sb;
+    int exists = stat(db, &sb) == 0;
+    if (st == VOUCH_OK) {
+        o->ok = exists;
+        if (!exists)
+            snprintf(o->why, sizeof o->why, "load succeeded but made no store");
+    } else {
+        o->oom = st == VOUCH_ENOMEM;
+        snprintf(o->why, sizeof o->why, "status %d: %s%s", (int)st, err.msg,
+                 exists ? " (and it left a store behind)" : "");
+        if (exists)
+            o->oom = 0;
+    }
+    unlink(db);
+}
+
+static void test_load_every_allocation(void **state)
+{
+    (void)state;
+    std_program = compile_std();
+    assert_non_null(std_program);
+    long runs = every_n(load_job, NULL, "load");
+    printf("load: %ld runs\n", runs);
+    vouch_program_free(std_program);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_check_every_allocation),
+        cmocka_unit_test(test_vbc_every_allocation),
+        cmocka_unit_test(test_load_every_allocation),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
