@@ -271,6 +271,11 @@ vouch_status vouch_crosswalk_reach(vouch_crosswalk *cw, const vouch_control_ref 
         cw->mark[v] = cw->gen;
         cw->slot[v] = out->n - 1;
     }
+    /* A rule names the controls of its own framework itself: walking back
+     * into that framework through a pivot (A.5.15 -> CC6.1 -> A.8.5) would
+     * claim controls its author did not map. So the start frameworks are
+     * not entered again. */
+    uint32_t nstart = out->n;
     uint32_t lo = 0, hi = out->n;
     for (uint32_t hop = 1; hop <= VOUCH_CROSSWALK_MAX_HOPS && lo < hi; hop++) {
         for (uint32_t i = lo; i < hi; i++) {
@@ -278,6 +283,11 @@ vouch_status vouch_crosswalk_reach(vouch_crosswalk *cw, const vouch_control_ref 
             uint32_t v = node_of(cw, from.control);
             for (uint32_t k = cw->start[v]; k < cw->start[v + 1]; k++) {
                 const edge *e = &cw->edges[k];
+                int own = 0;
+                for (uint32_t j = 0; j < nstart && !own; j++)
+                    own = out->items[j].control.framework == cw->node_fw[e->to];
+                if (own)
+                    continue;
                 vouch_cov_status cap = vouch_cov_meet((vouch_cov_status)from.cap, vouch_relation_cap(e->relation));
                 if (cw->mark[e->to] == cw->gen) {
                     vouch_reach *old = &out->items[cw->slot[e->to]];

@@ -79,8 +79,6 @@ void *vouch_program_alloc(vouch_program *p, size_t n)
     arena *a = p->mem;
     if (n == 0)
         n = 1;
-    if (n > SIZE_MAX - ARENA_ALIGN)
-        return NULL;
     if (n > SIZE_MAX - ARENA_ALIGN) {
         a->failed = 1;
         return NULL;

@@ -791,6 +791,7 @@ void vouch_results_free(vouch_results *r)
     for (uint32_t i = 0; i < r->nrules; i++)
         vouch_free(r->rules[i].error);
     vouch_free(r->rules);
+    vouch_free(r->unused);
     memset(r, 0, sizeof *r);
 }
 
