@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cmd_compile.h"
+#include "limits_opt.h"
 #include "cmd_coverage.h"
 #include "compile.h"
 #include "diag.h"
@@ -34,7 +35,8 @@ static const char USAGE[] =
     "  check   evaluate packs against a facts store and report findings\n"
     "          vouch check --facts FILE.db [--as-of DATE] [--period A..B]\n"
     "                      [--format text|json|tsv] [--fail-on SEVERITY]\n"
-    "                      [--output FILE] [--stats] PACK.vouch...\n"
+    "                      [--output FILE] [--stats] [--max-steps N] [--max-memory MIB]\n"
+    "                      PACK.vouch...\n"
     "  load    import CSV files into a facts store, checked against the declared facts\n"
     "          vouch load --facts FILE.db [--pack PACK.vouch]... [--replace] TABLE.csv...\n"
     "  disasm  compile packs and print their bytecode and access plans\n"
@@ -55,6 +57,8 @@ static const char USAGE[] =
     "                    medium, high, critical\n"
     "  --output FILE     write the report to FILE (written whole or not at all) instead of stdout\n"
     "  --stats           print how each access plan was answered, to stderr\n"
+    "  --max-steps N     stop a rule after N instructions (at most the default, 2000000000)\n"
+    "  --max-memory MIB  stop the run when it holds more than MIB MiB (at most the default, 1024)\n"
     "  --help, -h        this help\n"
     "  --version         the version\n"
     "\n"
@@ -242,6 +246,7 @@ static vouch_program *compile_packs(char **paths, int n)
 
 typedef struct args {
     const char *facts, *as_of, *period, *format, *fail_on, *output;
+    const char *max_steps, *max_memory;  /* check: lower limits (limits_opt.h) */
     int replace, stats;
     char **files;
     int nfiles;
@@ -304,6 +309,8 @@ static int parse_args(int argc, char **argv, const char *allowed, args *a)
         else if (strcmp(name, "--fail-on") == 0) a->fail_on = val;
         else if (strcmp(name, "--output") == 0 || strcmp(name, "-o") == 0) a->output = val;
         else if (strcmp(name, "--pack") == 0) a->packs[a->npacks++] = val;
+        else if (strcmp(name, "--max-steps") == 0) a->max_steps = val;
+        else if (strcmp(name, "--max-memory") == 0) a->max_memory = val;
     }
     return 0;
 }
@@ -359,7 +366,7 @@ static int write_report(const vouch_report *rep, const char *format, const char 
 static int cmd_check(int argc, char **argv)
 {
     args a;
-    int rc = parse_args(argc, argv, " --facts --as-of --period --format --fail-on --output -o --stats ", &a);
+    int rc = parse_args(argc, argv, " --facts --as-of --period --format --fail-on --output -o --stats --max-steps --max-memory ", &a);
     if (rc) {
         free_args(&a);
         return rc;
@@ -391,6 +398,8 @@ static int cmd_check(int argc, char **argv)
         usage_error("%s", "check needs at least one pack file");
         goto out;
     }
+    if (cli_limit_options(a.max_steps, a.max_memory, &env) != 0)
+        goto out;
     env.today = today_utc();
     if (a.as_of && date_parse(a.as_of, strlen(a.as_of), &env.today) != 0) {
         usage_error("--as-of `%s` is not a date (YYYY-MM-DD)", a.as_of);

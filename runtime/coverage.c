@@ -36,6 +36,52 @@ vouch_cov_status vouch_rule_cov_status(const vouch_program *p, const vouch_resul
     return COV_SATISFIED;
 }
 
+/* Does subject name control c of framework fw: "fw/c", maybe followed by
+ * "@span" or "/more"? */
+static int subject_names(const char *subject, const char *fw, const char *c)
+{
+    size_t a = strlen(fw), b = strlen(c);
+    if (strncmp(subject, fw, a) != 0 || subject[a] != '/' || strncmp(subject + a + 1, c, b) != 0)
+        return 0;
+    char end = subject[a + 1 + b];
+    return end == 0 || end == '@' || end == '/';
+}
+
+/* A rule that maps several controls and fails only on subjects naming some
+ * of them (its subjects are controls: "iso27001-2022/A.5.18") has failed on
+ * those, not on the others. When every failing subject names a mapped
+ * control, the rule's outcome on `origin` is taken from the subjects that
+ * name it; otherwise the rule's outcome holds for all its controls. */
+vouch_cov_status vouch_rule_cov_status_on(const vouch_program *p, const vouch_results *r, uint32_t rule,
+                                          vouch_control_ref origin, int *waived)
+{
+    vouch_cov_status st = vouch_rule_cov_status(p, r, rule, waived);
+    if (st != COV_NOT_SATISFIED || r->rules[rule].errored || p->rules[rule].nmaps < 2 ||
+        origin.framework >= p->nframeworks || origin.control >= p->frameworks[origin.framework].ncontrols)
+        return st;
+    const vouch_rule_info *ri = &p->rules[rule];
+    int names_origin = 0;
+    for (uint32_t i = 0; i < r->nfindings; i++) {
+        const vouch_finding *fd = &r->findings[i];
+        if (fd->rule != rule || fd->status != OUTCOME_FAIL)
+            continue;
+        int named = 0;
+        for (uint32_t m = 0; m < ri->nmaps && !named; m++) {
+            vouch_control_ref c = ri->maps[m];
+            if (c.framework >= p->nframeworks || c.control >= p->frameworks[c.framework].ncontrols)
+                continue;
+            named = subject_names(fd->subject, p->frameworks[c.framework].id,
+                                  p->frameworks[c.framework].controls[c.control].id);
+        }
+        if (!named)
+            return st; /* a failure not tied to one control: it counts for all */
+        if (subject_names(fd->subject, p->frameworks[origin.framework].id,
+                          p->frameworks[origin.framework].controls[origin.control].id))
+            names_origin = 1;
+    }
+    return names_origin ? COV_NOT_SATISFIED : COV_SATISFIED;
+}
+
 /* The combined status, given which statuses occur among the sources. */
 static vouch_cov_status pick(const int any[COV__COUNT])
 {
@@ -97,11 +143,11 @@ vouch_status vouch_coverage_build(const vouch_program *p, const vouch_results *r
         if (vouch_crosswalk_rule_reach(cw, i, &l, err) != VOUCH_OK)
             goto oom;
         int waived = 0;
-        vouch_cov_status rs = vouch_rule_cov_status(p, r, i, &waived);
         for (uint32_t k = 0; k < l.n; k++) {
             const vouch_reach *rc = &l.items[k];
             if (rc->control.framework != fw)
                 continue;
+            vouch_cov_status rs = vouch_rule_cov_status_on(p, r, i, rc->origin, &waived);
             if (n == cap) {
                 uint32_t ncap = cap ? cap * 2 : 64;
                 vouch_cov_source *ng = ncap > cap ? vouch_realloc(got, (size_t)ncap * sizeof *ng) : NULL;
@@ -187,8 +233,11 @@ static void text_source(FILE *out, const vouch_report *rep, const vouch_cov_sour
         const vouch_rule_outcome *o = &res->rules[s->rule];
         if (o->errored)
             fputs(" (stopped with an error)", out);
-        else if (o->failed)
+        else if (o->failed && s->rule_status == COV_NOT_SATISFIED)
             fprintf(out, " (%llu failing)", (unsigned long long)o->failed);
+        else if (o->failed)
+            fprintf(out, " (its %llu failing subject%s name%s other controls)", (unsigned long long)o->failed,
+                    o->failed == 1 ? "" : "s", o->failed == 1 ? "s" : "");
         else if (s->rule_status == COV_NOT_ASSESSED)
             fputs(" (no subject evaluated)", out);
     }

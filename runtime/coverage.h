@@ -61,6 +61,12 @@ typedef struct vouch_coverage {
 
 /* The rule's own status; *waived (if not NULL) is set to 1 when it is
  * satisfied with waivers, else 0. */
+/* The rule's outcome on one of the controls it maps (origin): as
+ * vouch_rule_cov_status, except that a rule whose every failing subject
+ * names one of its mapped controls ("fw/control...") fails only on the
+ * controls so named. */
+vouch_cov_status vouch_rule_cov_status_on(const vouch_program *p, const vouch_results *r, uint32_t rule,
+                                          vouch_control_ref origin, int *waived);
 vouch_cov_status vouch_rule_cov_status(const vouch_program *p, const vouch_results *r, uint32_t rule,
                                        int *waived);
 

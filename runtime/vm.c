@@ -66,8 +66,28 @@ typedef struct chunk {
     _Alignas(max_align_t) char data[];
 } chunk;
 
+/* What the run may still allocate (VOUCH_MAX_RUN_MEMORY, or
+ * vouch_run_env.memory_limit): the bump areas' chunks and the findings are
+ * counted, which bounds everything the VM holds (a local's buffer never
+ * holds more than a text made in scratch or copied from a row). */
+typedef struct mem_budget {
+    uint64_t used, limit;
+    int over;                /* an allocation was refused for the limit */
+} mem_budget;
+
+static int mem_take(mem_budget *mb, size_t n)
+{
+    if (mb->limit - mb->used < n) {
+        mb->over = 1;
+        return 0;
+    }
+    mb->used += n;
+    return 1;
+}
+
 typedef struct bump {
     chunk *first, *cur;
+    mem_budget *mb;
 } bump;
 
 #define BUMP_MIN 4096u
@@ -91,6 +111,8 @@ static char *bump_alloc(bump *b, size_t n)
     size_t cap = n > BUMP_MIN ? n : BUMP_MIN;
     if (c && c->cap * 2 > cap && c->cap < (SIZE_MAX >> 2))
         cap = c->cap * 2;
+    if (b->mb && !mem_take(b->mb, sizeof(chunk) + cap))
+        return NULL;
     chunk *nc = vouch_malloc(sizeof *nc + cap);
     if (!nc)
         return NULL;
@@ -148,6 +170,7 @@ typedef struct vm {
     uint32_t maxlocals;
 
     bump scratch;
+    mem_budget mem;
     int oom;                 /* a scratch allocation failed */
     bump *rows;              /* one per plan */
     unsigned char *open;     /* open[plan]: the running rule sought it */
@@ -232,9 +255,11 @@ static int add_finding(vm *m, uint32_t rule, const vouch_value *subject, const v
                        vouch_status_kind status)
 {
     vouch_results *r = m->res;
+    if (!mem_take(&m->mem, vouch_value_format(subject, NULL, 0) + vouch_value_format(msg, NULL, 0) + 2))
+        return -1;
     if (r->nfindings == r->cap) {
         uint32_t nc = r->cap ? r->cap * 2 : 64;
-        if (nc < r->cap)
+        if (nc < r->cap || !mem_take(&m->mem, (size_t)(nc - r->cap) * sizeof *r->findings))
             return -1;
         vouch_finding *nf = vouch_realloc(r->findings, (size_t)nc * sizeof *nf);
         if (!nf)
@@ -314,7 +339,12 @@ static int run_rule(vm *m, uint32_t r, vouch_error *err)
 #define TOP (stack[sp - 1])
 #define SEC (stack[sp - 2])
 #define RERR(...) do { rule_msg(m, __VA_ARGS__); goto rule_error; } while (0)
-#define OOM() do { vouch_error_set(err, VOUCH_ENOMEM, "out of memory in rule %s", ri->id); \
+#define OOM() do { if (m->mem.over)                                                        \
+                       vouch_error_set(err, VOUCH_EINPUT, "rule %s: the run needs more than the " \
+                                       "memory limit of %llu MiB (findings and texts)", ri->id, \
+                                       (unsigned long long)(m->mem.limit >> 20));                 \
+                   else                                                                           \
+                       vouch_error_set(err, VOUCH_ENOMEM, "out of memory in rule %s", ri->id);   \
                    goto run_stop; } while (0)
 
 /* Binary integer-like operation on the two top values: none in, none out;
@@ -826,6 +856,8 @@ vouch_status vouch_vm_run(const vouch_program *p, vouch_facts *f, const vouch_ru
     m->env = env;
     m->res = out;
     m->budget = env->step_budget ? env->step_budget : VOUCH_DEFAULT_STEP_BUDGET;
+    m->mem.limit = env->memory_limit ? env->memory_limit : VOUCH_MAX_RUN_MEMORY;
+    m->scratch.mb = &m->mem;
     for (uint32_t r = 0; r < p->nrules; r++)
         if (p->rules[r].nlocals > m->maxlocals)
             m->maxlocals = p->rules[r].nlocals;
@@ -840,6 +872,8 @@ vouch_status vouch_vm_run(const vouch_program *p, vouch_facts *f, const vouch_ru
         st = vouch_error_set(err, VOUCH_ENOMEM, "out of memory");
         goto done;
     }
+    for (uint32_t i = 0; i < p->nplans; i++)
+        m->rows[i].mb = &m->mem;
     out->nrules = p->nrules;
 
     for (uint32_t r = 0; r < p->nrules; r++) {

@@ -10,15 +10,18 @@
 #include "program.h"
 #include "facts.h"
 #include "error.h"
+#include "vouch_limits.h"
 
 typedef struct vouch_run_env {
     int64_t today;           /* day number of --as-of */
     int64_t period_start;    /* audit period, inclusive */
     int64_t period_end;
     uint64_t step_budget;    /* instructions a rule may execute; 0 = default */
+    uint64_t memory_limit;   /* bytes the VM may hold for the run (findings,
+                              * texts); 0 = VOUCH_MAX_RUN_MEMORY */
 } vouch_run_env;
 
-#define VOUCH_DEFAULT_STEP_BUDGET 2000000000ull
+#define VOUCH_DEFAULT_STEP_BUDGET VOUCH_MAX_RULE_STEPS
 
 /* Limits vouch_verify enforces and the VM relies on: the value stack never
  * holds more than VOUCH_STACK_MAX values, a rule uses at most

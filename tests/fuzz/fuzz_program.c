@@ -30,7 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     vouch_facts *f = NULL;
     if (vouch_facts_open(fuzz_store(), &f, &err) == VOUCH_OK &&
         vouch_facts_bind(f, p, &err) == VOUCH_OK) {
-        vouch_run_env env = {20700, 20454, 20819, 20000};
+        vouch_run_env env = {20700, 20454, 20819, 20000, 64u << 20};
         vouch_results res;
         if (vouch_vm_run(p, f, &env, &res, &err) == VOUCH_OK)
             vouch_results_free(&res);

@@ -1,0 +1,20 @@
+/*
+ * limits_opt.h: the command-line options that lower a run's limits below
+ * the defaults of runtime/vouch_limits.h (they cannot raise them):
+ *
+ *   --max-steps N     instructions one rule may execute (VOUCH_MAX_RULE_STEPS)
+ *   --max-memory MIB  MiB the VM may hold for the run (VOUCH_MAX_RUN_MEMORY)
+ *
+ * For CI jobs that want to fail fast, and for tests that must reach a
+ * limit in little time.
+ */
+#ifndef VOUCH_LIMITS_OPT_H
+#define VOUCH_LIMITS_OPT_H
+
+#include "../runtime/vm.h"
+
+/* Applies the given option values (NULL: not given) to env. Returns 0, or
+ * prints a usage error and returns 2. */
+int cli_limit_options(const char *max_steps, const char *max_memory, vouch_run_env *env);
+
+#endif
