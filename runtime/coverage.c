@@ -263,8 +263,9 @@ int vouch_coverage_text(const vouch_report *rep, const vouch_coverage *c, FILE *
     fprintf(out, "vouch %s: coverage of %s (%s", VOUCH_VERSION, fw->id, fw->title ? fw->title : "");
     if (fw->version && *fw->version)
         fprintf(out, ", version %s", fw->version);
-    fprintf(out, ") by pack %s %s, as of %s, period %s..%s\n", p->pack && *p->pack ? p->pack : "(unnamed)",
-            p->pack_version ? p->pack_version : "", asof, ps, pe);
+    const char *ver = p->pack_version && *p->pack_version ? p->pack_version : NULL;
+    fprintf(out, ") by pack %s%s%s, as of %s, period %s..%s\n", p->pack && *p->pack ? p->pack : "(unnamed)",
+            ver ? " " : "", ver ? ver : "", asof, ps, pe);
 
     int w = (int)strlen("control");
     for (uint32_t i = 0; i < c->ncontrols; i++) {

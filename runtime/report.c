@@ -288,8 +288,9 @@ int vouch_report_text(const vouch_report *r, FILE *out)
     fmt_date(r->as_of, asof);
     fmt_date(r->period_start, ps);
     fmt_date(r->period_end, pe);
-    fprintf(out, "vouch %s: pack %s %s, as of %s, period %s..%s\n", VOUCH_VERSION,
-            p->pack && *p->pack ? p->pack : "(unnamed)", p->pack_version ? p->pack_version : "", asof, ps, pe);
+    const char *ver = p->pack_version && *p->pack_version ? p->pack_version : NULL;
+    fprintf(out, "vouch %s: pack %s%s%s, as of %s, period %s..%s\n", VOUCH_VERSION,
+            p->pack && *p->pack ? p->pack : "(unnamed)", ver ? " " : "", ver ? ver : "", asof, ps, pe);
     uint64_t by_sev[SEV__COUNT] = {0};
     uint64_t failing = 0, passed = 0, waived = 0, na = 0, errors = 0, skipped = 0;
     uint32_t f = 0;
