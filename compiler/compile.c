@@ -48,8 +48,8 @@ static int too_big(diag_sink *d, const char *name, size_t len, size_t *total)
     *total += len;
     if (len > VOUCH_MAX_SOURCE_BYTES)
         diag_error(d, NULL, 0, 0, "split the pack into several files",
-                   "%s: %zu bytes, more than the limit of %u for one source file",
-                   name ? name : "<input>", len, VOUCH_MAX_SOURCE_BYTES);
+                   "%s: larger than %u bytes, the limit for one source file",
+                   name ? name : "<input>", VOUCH_MAX_SOURCE_BYTES);
     else if (*total > VOUCH_MAX_TOTAL_SOURCE_BYTES)
         diag_error(d, NULL, 0, 0, NULL,
                    "%s: the sources reach %zu bytes, more than the limit of %u for one compilation",

@@ -127,7 +127,7 @@ static void reference_pack_compiles_and_verifies(void **state)
     int r1 = find_rule(p, "R1_access_review_fresh");
     assert_int_equal(r1, 0);
     assert_int_equal(p->rules[r1].severity, SEV_HIGH);
-    assert_int_equal(p->rules[r1].line, 8);
+    assert_int_equal(p->rules[r1].line, 16);
     assert_int_equal(p->rules[r1].col, 1);
 
     /* R1's evidence probe: framework and control bound to the outer soa
