@@ -1235,6 +1235,19 @@ static void declare_crosswalk(compiler *c, ast_node *n)
         ERR_AT(c, n, NULL, "a crosswalk pairs two different frameworks");
         return;
     }
+    /* `source "..."` names where the pairs come from (it is each pair's
+     * note unless the pair has its own); `derived "..."` marks pairs made by
+     * chaining other crosswalks, with the path they were derived through. */
+    const char *source = "", *derived = NULL;
+    for (ast_node *at = n->u.cat.attrs; at; at = at->next) {
+        if (name_is(at->u.field.name, "source"))
+            source = text_of(c, at->u.field.type);
+        else if (name_is(at->u.field.name, "derived"))
+            derived = text_of(c, at->u.field.type);
+        else
+            ERR_NAME(c, at, at->u.field.name, "a crosswalk takes `source` and `derived`",
+                     "unknown crosswalk attribute `%.*s`", (int)at->u.field.name.len, at->u.field.name.p);
+    }
     for (ast_node *p = n->u.cat.items; p; p = p->next) {
         vouch_crosswalk_pair pr;
         memset(&pr, 0, sizeof pr);
@@ -1260,7 +1273,11 @@ static void declare_crosswalk(compiler *c, ast_node *n)
         pr.dst.framework = (uint32_t)b;
         pr.dst.control = (uint32_t)dc;
         pr.relation = (uint8_t)rel;
-        pr.note = p->u.pair.note ? text_of(c, p->u.pair.note) : "";
+        pr.note = p->u.pair.note ? text_of(c, p->u.pair.note) : source;
+        if (derived) {
+            pr.derived = 1;
+            pr.note = arena_printf(c->a, "derived %s%s%s", derived, *pr.note ? "; " : "", pr.note);
+        }
         pr.file = p->src->name;
         uint32_t col;
         source_position(p->src, p->off, &pr.line, &col);

@@ -138,8 +138,8 @@ fwbody(A) ::= fwbody(F) CONTROL(K) STRING(I) STRING(T) attrs(L).
     { A = ast_catalogue_add(F, ast_catalogue(B, AST_CONTROL, K.off, ast_leaf(B, AST_STRING, I.off, I.len), ast_leaf(B, AST_STRING, T.off, T.len), L)); }
 framework(A) ::= fwbody(F) RBRACE(E).         { A = ast_span_to(F, END(E)); }
 
-cwhead(A) ::= CROSSWALK(K) fwname(S) ARROW fwname(D) LBRACE.
-    { A = ast_catalogue(B, AST_CROSSWALK, K.off, S, D, NULL); }
+cwhead(A) ::= CROSSWALK(K) fwname(S) ARROW fwname(D) attrs(L) LBRACE.
+    { A = ast_catalogue(B, AST_CROSSWALK, K.off, S, D, L); }
 cwbody(A) ::= cwhead(H).                      { A = H; }
 cwbody(A) ::= cwbody(C) pair(P).              { A = ast_catalogue_add(C, P); }
 crosswalk(A) ::= cwbody(C) RBRACE(E).         { A = ast_span_to(C, END(E)); }

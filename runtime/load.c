@@ -1018,6 +1018,16 @@ out:
 
 /* ---- the load ------------------------------------------------------------------ */
 
+/* Switches db to WAL mode if it can; stays as it is otherwise. */
+static void set_wal(sqlite3 *db)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "PRAGMA journal_mode=WAL", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_step(st);
+        sqlite3_finalize(st);
+    }
+}
+
 vouch_status vouch_facts_load(const char *db_path, const vouch_program *p,
                               const char *const *csv_paths, uint32_t ncsv,
                               const vouch_load_options *opt, vouch_error *err)
@@ -1081,6 +1091,14 @@ vouch_status vouch_facts_load(const char *db_path, const vouch_program *p,
         rc = sqlite3_exec(db, "PRAGMA journal_mode=OFF", NULL, NULL, NULL);
         if (rc == SQLITE_OK)
             rc = sqlite3_exec(db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
+    } else {
+        /* An existing store is loaded in WAL mode: its readers (vouch check)
+         * keep their snapshot while the load writes, and a load killed at
+         * any point leaves only uncommitted frames in the -wal file, which
+         * every later reader ignores. Where WAL cannot be had (a file
+         * system without shared memory, another connection in the way),
+         * the rollback journal still makes the load one transaction. */
+        set_wal(db);
     }
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(db, "PRAGMA cache_size=-65536", NULL, NULL, NULL);
@@ -1123,6 +1141,8 @@ vouch_status vouch_facts_load(const char *db_path, const vouch_program *p,
         goto done;
     }
     in_txn = 0;
+    if (fresh)
+        set_wal(db);         /* the store is born in WAL mode (see above) */
     rc = sqlite3_close(db);
     db = NULL;
     if (fresh) {
