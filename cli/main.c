@@ -15,6 +15,7 @@
 #include "cmd_compile.h"
 #include "limits_opt.h"
 #include "cmd_coverage.h"
+#include "catalogue_csv.h"
 #include "compile.h"
 #include "diag.h"
 #include "../runtime/date.h"
@@ -38,7 +39,8 @@ static const char USAGE[] =
     "                      [--output FILE] [--stats] [--max-steps N] [--max-memory MIB]\n"
     "                      PACK.vouch...\n"
     "  load    import CSV files into a facts store, checked against the declared facts\n"
-    "          vouch load --facts FILE.db [--pack PACK.vouch]... [--replace] TABLE.csv...\n"
+    "          vouch load --facts FILE.db [--pack PACK.vouch]... [--replace] [--catalogues] TABLE.csv...\n"
+    "          (--catalogues also loads the packs' frameworks, controls and crosswalk pairs)\n"
     "  disasm  compile packs and print their bytecode and access plans\n"
     "          vouch disasm PACK.vouch...\n"
     "  compile compile packs into one checked program file, run by giving it in place of the packs\n"
@@ -186,12 +188,18 @@ static int resolve_import(void *ctx, const char *importer, const char *name, vou
 /* Compiles the given pack files (plus the standard packs they import).
  * With no files, compiles the standard fact model alone. Prints
  * diagnostics; returns NULL on any error. */
-static vouch_program *compile_packs(char **paths, int n)
+static vouch_program *compile_sources(char **paths, int n, int with_isms);
+
+static vouch_program *compile_packs(char **paths, int n) { return compile_sources(paths, n, n == 0); }
+
+/* with_isms: also import the standard fact model, whatever the packs import
+ * (load writes facts of the standard tables). */
+static vouch_program *compile_sources(char **paths, int n, int with_isms)
 {
     if (n > 0 && cli_is_program_file(paths[0]))
         return cli_load_program(paths, n);
-    vouch_compile_input *in = calloc((size_t)n + 1, sizeof *in);
-    char **texts = calloc((size_t)n + 1, sizeof *texts);
+    vouch_compile_input *in = calloc((size_t)n + 2, sizeof *in);
+    char **texts = calloc((size_t)n + 2, sizeof *texts);
     vouch_program *p = NULL;
     int ok = in && texts;
     for (int i = 0; ok && i < n; i++) {
@@ -207,11 +215,11 @@ static vouch_program *compile_packs(char **paths, int n)
         in[i].len = len;
     }
     static const char std_only[] = "import \"isms\"\n";
-    if (ok && n == 0) {
-        in[0].name = "<command line>";
-        in[0].text = std_only;
-        in[0].len = sizeof std_only - 1;
-        n = 1;
+    if (ok && with_isms) {
+        in[n].name = "<command line>";
+        in[n].text = std_only;
+        in[n].len = sizeof std_only - 1;
+        n++;
     }
     if (ok) {
         diag_count dc = {0};
@@ -247,7 +255,7 @@ static vouch_program *compile_packs(char **paths, int n)
 typedef struct args {
     const char *facts, *as_of, *period, *format, *fail_on, *output;
     const char *max_steps, *max_memory;  /* check: lower limits (limits_opt.h) */
-    int replace, stats;
+    int replace, stats, catalogues;
     char **files;
     int nfiles;
     char **packs;            /* load --pack */
@@ -282,7 +290,8 @@ static int parse_args(int argc, char **argv, const char *allowed, args *a)
             return usage_error("unknown option %s", s);
         memcpy(name, s, nl);
         name[nl] = 0;
-        int flag = strcmp(name, "--replace") == 0 || strcmp(name, "--stats") == 0;
+        int flag = strcmp(name, "--replace") == 0 || strcmp(name, "--stats") == 0 ||
+                   strcmp(name, "--catalogues") == 0;
         char pattern[80];
         snprintf(pattern, sizeof pattern, " %s ", name);
         if (!strstr(allowed, pattern))
@@ -292,6 +301,8 @@ static int parse_args(int argc, char **argv, const char *allowed, args *a)
                 return usage_error("option %s takes no value", name);
             if (strcmp(name, "--replace") == 0)
                 a->replace = 1;
+            else if (strcmp(name, "--catalogues") == 0)
+                a->catalogues = 1;
             else
                 a->stats = 1;
             continue;
@@ -466,27 +477,50 @@ out:
 static int cmd_load(int argc, char **argv)
 {
     args a;
-    int rc = parse_args(argc, argv, " --facts --pack --replace ", &a);
+    int rc = parse_args(argc, argv, " --facts --pack --replace --catalogues ", &a);
     if (rc) {
         free_args(&a);
         return rc;
     }
     rc = EXIT_USAGE;
     vouch_program *p = NULL;
+    char tmpdir[] = "/tmp/vouch-catalogues.XXXXXX";
+    char *cat_paths[3] = {NULL, NULL, NULL};
+    int ncat = 0, made_dir = 0;
+    const char **files = NULL;
     if (!a.facts) {
         usage_error("%s", "load needs --facts FILE.db");
         goto out;
     }
-    if (a.nfiles == 0) {
-        usage_error("%s", "load needs at least one CSV file");
+    if (a.nfiles == 0 && !a.catalogues) {
+        usage_error("%s", "load needs at least one CSV file (or --catalogues)");
         goto out;
     }
-    p = compile_packs(a.packs, a.npacks);
+    p = compile_sources(a.packs, a.npacks, 1);
     if (!p)
         goto out;
+    files = calloc((size_t)a.nfiles + 4, sizeof *files);
+    if (!files)
+        goto out;
+    for (int i = 0; i < a.nfiles; i++)
+        files[i] = a.files[i];
+    int nfiles = a.nfiles;
+    if (a.catalogues) {
+        if (p->nframeworks == 0) {
+            usage_error("%s", "--catalogues: the packs declare no framework");
+            goto out;
+        }
+        made_dir = mkdtemp(tmpdir) != NULL;
+        if (!made_dir || cli_write_catalogue_csv(p, tmpdir, cat_paths, &ncat) != 0) {
+            fprintf(stderr, "vouch: error: cannot write the catalogues: %s\n", strerror(errno));
+            goto out;
+        }
+        for (int i = 0; i < ncat; i++)
+            files[nfiles++] = cat_paths[i];
+    }
     vouch_load_options opt = {a.replace};
     vouch_error err;
-    if (vouch_facts_load(a.facts, p, (const char *const *)a.files, (uint32_t)a.nfiles, &opt, &err) != VOUCH_OK) {
+    if (vouch_facts_load(a.facts, p, files, (uint32_t)nfiles, &opt, &err) != VOUCH_OK) {
         /* Errors about the CSV files carry their own file:row:col: error:
          * prefix; errors about the store itself get ours. */
         fprintf(stderr, "%s%s\n", strstr(err.msg, ": error: ") ? "" : "vouch: error: ", err.msg);
@@ -494,6 +528,13 @@ static int cmd_load(int argc, char **argv)
     }
     rc = EXIT_CLEAN;
 out:
+    for (int i = 0; i < ncat; i++) {
+        unlink(cat_paths[i]);
+        free(cat_paths[i]);
+    }
+    if (made_dir)
+        rmdir(tmpdir);
+    free(files);
     vouch_program_free(p);
     free_args(&a);
     return rc;
