@@ -21,7 +21,7 @@ VARIANT ?= release
 
 # Debian packages the build and the tests need, and the commands or headers
 # that show each one is there.
-DEBIAN_PACKAGES = re2c lemon libsqlite3-dev libcmocka-dev sqlite3 python3 python3-jsonschema
+DEBIAN_PACKAGES = re2c lemon libsqlite3-dev libcmocka-dev sqlite3 python3 python3-jsonschema chromium
 DEPS_STAMP = build/.deps-ok
 
 WARN    = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
@@ -61,7 +61,7 @@ vouch: $(DEPS_STAMP)
 # ---- dependencies -----------------------------------------------------------
 # Installs missing Debian packages when run as root; otherwise says exactly
 # what to install. The stamp keeps this to one check per build folder.
-$(DEPS_STAMP):
+$(DEPS_STAMP): Makefile
 	@missing=""; \
 	command -v $(RE2C) >/dev/null 2>&1 || missing="$$missing re2c"; \
 	command -v $(LEMON) >/dev/null 2>&1 || missing="$$missing lemon"; \
@@ -71,6 +71,7 @@ $(DEPS_STAMP):
 	command -v sqlite3 >/dev/null 2>&1 || missing="$$missing sqlite3"; \
 	[ -x /usr/bin/python3 ] || missing="$$missing python3"; \
 	/usr/bin/python3 -c 'import jsonschema' >/dev/null 2>&1 || missing="$$missing python3-jsonschema"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	if [ -n "$$missing" ]; then \
 	  missing=$$(echo $$missing | tr ' ' '\n' | sort -u | tr '\n' ' '); \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
@@ -197,6 +198,13 @@ test-one: unit
 
 bench: vouch
 	@sh bench/bench.sh
+
+# Regenerates the catalogue and crosswalk packs (rules/catalogues/,
+# rules/crosswalks/) from ../shared/data (rules/gen/gen_packs.py; a data
+# folder elsewhere: make packs PACKS_DATA=DIR).
+.PHONY: packs
+packs:
+	/usr/bin/python3 rules/gen/gen_packs.py $(PACKS_DATA)
 
 # Keeps the one-way dependencies the design fixes.
 lint:

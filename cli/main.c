@@ -15,6 +15,7 @@
 #include "cmd_compile.h"
 #include "limits_opt.h"
 #include "cmd_coverage.h"
+#include "cmd_soa.h"
 #include "catalogue_csv.h"
 #include "compile.h"
 #include "diag.h"
@@ -49,6 +50,10 @@ static const char USAGE[] =
     "          satisfied, partial, not satisfied or not assessed (crosswalks included)\n"
     "          vouch coverage --facts FILE.db --framework ID [--as-of DATE] [--period A..B]\n"
     "                         [--format text|json] [--output FILE] PACK.vouch...\n"
+    "  soa     write the Statement of Applicability of one framework: for each control, whether it\n"
+    "          applies and why, how it is implemented, its evidence, owner and status (docs/soa.md)\n"
+    "          vouch soa --facts FILE.db --framework ID [--as-of DATE] [--period A..B]\n"
+    "                    [--format markdown|csv|html] [--output FILE] PACK.vouch...\n"
     "\n"
     "Options:\n"
     "  --facts FILE      the facts store (SQLite)\n"
@@ -594,5 +599,7 @@ int main(int argc, char **argv)
         return cmd_compile(argc - 2, argv + 2, compile_packs);
     if (strcmp(cmd, "coverage") == 0)
         return cmd_coverage(argc - 2, argv + 2, compile_packs);
+    if (strcmp(cmd, "soa") == 0)
+        return cmd_soa(argc - 2, argv + 2, compile_packs);
     return usage_error("unknown command `%s` (check, load, disasm, compile, coverage)", cmd);
 }

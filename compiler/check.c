@@ -944,6 +944,8 @@ static ast_type expr(compiler *c, ast_node *n)
         return TYPE_ERROR;
     if (n->depth > VOUCH_MAX_EXPR_DEPTH) /* reported and cut off by ast.c */
         return set(n, TYPE_ERROR);
+    if (c->a->failed) /* out of memory: a clone may have holes; compile.c reports it */
+        return set(n, TYPE_ERROR);
     switch (n->kind) {
     case AST_INT: return set(n, ty(TY_INT, 0, 0));
     case AST_DATE: return set(n, ty(TY_DATE, 0, 0));

@@ -198,6 +198,10 @@ vouch_program *vouch_compile_ex(const vouch_compile_input *files, size_t nfiles,
     }
     /* Items that failed to parse were dropped by the parser, so the rest can
      * still be checked: one run reports syntax and type errors together. */
+    /* Out of memory while parsing leaves trees with holes (a constructor
+     * that got no memory returns NULL): do not check them. */
+    if (a.failed)
+        goto out;
     if (!check_program(&c, items, srcs, n) || d.nerrors)
         goto out;
     prog = codegen_program(&c);

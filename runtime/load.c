@@ -871,7 +871,17 @@ static int load_file(sqlite3 *db, const vouch_program *p, const char *path, int 
                  memcmp(t->columns[ci].name, r->rec + r->fofs[i], n) == 0))
             ci++;
         map[i] = -1;
-        if (ci == t->ncolumns) {
+        size_t badat;
+        if (ci == t->ncolumns && !valid_utf8((const unsigned char *)r->rec + r->fofs[i], n, &badat)) {
+            /* Not a name anyone could mean: say what is wrong with it
+             * rather than print the bytes. */
+            lerr_add(e, "%s:1:%u: error: the column name %s at byte %zu", path, i + 1,
+                     r->rec[r->fofs[i] + badat] == 0 ? "contains a NUL byte" : "is not valid UTF-8",
+                     badat + 1);
+            bad_header = 1;
+        } else if (ci == t->ncolumns) {
+            char sh[48];
+            snprintf(name, sizeof name, "%s", shown(r->rec + r->fofs[i], n, sh));
             const char *dym = t->ncolumns ? closest(name,
                                                     (const char *const *)&t->columns[0].name,
                                                     sizeof t->columns[0], t->ncolumns) : NULL;
@@ -1018,14 +1028,17 @@ out:
 
 /* ---- the load ------------------------------------------------------------------ */
 
-/* Switches db to WAL mode if it can; stays as it is otherwise. */
+/* Switches db to WAL mode if it can, without waiting for other
+ * connections; stays as it is otherwise. */
 static void set_wal(sqlite3 *db)
 {
     sqlite3_stmt *st;
+    sqlite3_busy_timeout(db, 0);
     if (sqlite3_prepare_v2(db, "PRAGMA journal_mode=WAL", -1, &st, NULL) == SQLITE_OK) {
         sqlite3_step(st);
         sqlite3_finalize(st);
     }
+    sqlite3_busy_timeout(db, BUSY_MS);
 }
 
 vouch_status vouch_facts_load(const char *db_path, const vouch_program *p,

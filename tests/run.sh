@@ -9,11 +9,16 @@
 #      binary (leak detection on if LeakSanitizer works on this machine);
 #   4. docs: every ```vouch block of docs/language.md compiles (both binaries);
 #   5. reference: the reference pack finds what the SQL reference finds;
+#      packs: the generated catalogue and crosswalk packs match their
+#      source files and the generator (tests/packs.py);
 #   6. fuzz: every file of the fuzz corpora (tests/fuzz/corpus/) through the
 #      plain builds of the fuzz targets, release and asan (tests/fuzz/replay.sh);
 #   7. robust: tests/robust/*.sh: limits, allocation failure, killed loads
 #      and reports, concurrent reads, damaged stores and programs, what vouch
-#      writes and runs (tests/robust/run.sh).
+#      writes and runs (tests/robust/run.sh);
+#   8. browser: the SoA's HTML page in headless Chromium: a screenshot, the
+#      DOM's rows and counts against the CSV, a PDF print
+#      (tests/browser/soa_html.sh; fails when chromium is missing).
 #
 # Prints a line per suite and, last, one summary line. Exits 1 if anything
 # failed or a suite could not run. POSIX sh; reads no stdin. Build logs and
@@ -38,8 +43,10 @@ n_unit=0
 n_golden=0
 n_docs=0
 n_reference=0
+n_packs=0
 n_fuzz=0
 n_robust=0
+n_browser=0
 broken=""          # suites that could not run
 
 # ---- helpers ------------------------------------------------------------------
@@ -62,8 +69,10 @@ counted() {
     golden*) n_golden=$((n_golden + $2 + $3)) ;;
     docs*) n_docs=$((n_docs + $2 + $3)) ;;
     reference*) n_reference=$((n_reference + $2 + $3)) ;;
+    packs*) n_packs=$((n_packs + $2 + $3)) ;;
     fuzz*) n_fuzz=$((n_fuzz + $2 + $3)) ;;
     robust*) n_robust=$((n_robust + $2 + $3)) ;;
+    browser*) n_browser=$((n_browser + $2 + $3)) ;;
     esac
 }
 
@@ -220,6 +229,11 @@ if [ "$rel_ok" = 1 ]; then
 else
     cannot "reference (release)" "no release binary"
 fi
+if [ "$rel_ok" = 1 ]; then
+    suite "packs (release)" packs /usr/bin/python3 tests/packs.py build/release/vouch
+else
+    cannot "packs (release)" "no release binary"
+fi
 
 # ---- 6. fuzz corpora ------------------------------------------------------------
 if [ "$rel_unit_ok" = 1 ]; then
@@ -234,10 +248,17 @@ else
 fi
 
 # ---- 7. robustness --------------------------------------------------------------
-if [ "$rel_ok" = 1 ] && [ "$asan_ok" = 1 ] && [ "$asan_unit_ok" = 1 ]; then
+if [ "$rel_ok" = 1 ] && [ "$asan_ok" = 1 ]; then
     suite "robust" robust sh tests/robust/run.sh build/release/vouch build/asan/vouch
 else
-    cannot "robust" "needs the release and asan binaries and the asan unit tests"
+    cannot "robust" "needs the release and the asan binary"
+fi
+
+# ---- 8. browser -----------------------------------------------------------------
+if [ "$rel_ok" = 1 ]; then
+    suite "browser" browser sh tests/browser/soa_html.sh build/release/vouch
+else
+    cannot "browser" "no release binary"
 fi
 
 # ---- summary --------------------------------------------------------------------
@@ -246,5 +267,5 @@ variants=""
 [ "$asan_ok" = 1 ] && variants=${variants:+$variants+}asan
 extra=""
 [ -n "$broken" ] && extra="; could not run:$broken"
-echo "vouch tests: $passed passed, $failed failed (unit $n_unit, golden $n_golden, docs $n_docs, reference $n_reference, fuzz $n_fuzz, robust $n_robust; variants ${variants:-none}$extra)"
+echo "vouch tests: $passed passed, $failed failed (unit $n_unit, golden $n_golden, docs $n_docs, reference $n_reference, packs $n_packs, fuzz $n_fuzz, robust $n_robust, browser $n_browser; variants ${variants:-none}$extra)"
 [ "$failed" -eq 0 ] && [ -z "$broken" ]

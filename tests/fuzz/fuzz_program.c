@@ -1,7 +1,8 @@
 /*
  * fuzz_program.c: the program loader and verifier (runtime/program_io.c,
  * runtime/verify.c), and then everything a verified program reaches: the
- * disassembler, binding to a facts store (runtime/facts.c) and the VM.
+ * disassembler, binding to a facts store (runtime/facts.c), the VM, the
+ * waivers, the reports and the coverage reports (fuzz_run.h).
  *
  * Input: a .vbc file. The checksum is not checked (VOUCH_VBC_NO_CHECKSUM),
  * so mutations reach the decoder and the verifier instead of stopping at
@@ -10,7 +11,7 @@
  */
 #include "fuzz_store.h"
 #include "program_io.h"
-#include "vm.h"
+#include "fuzz_run.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -30,10 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     vouch_facts *f = NULL;
     if (vouch_facts_open(fuzz_store(), &f, &err) == VOUCH_OK &&
         vouch_facts_bind(f, p, &err) == VOUCH_OK) {
-        vouch_run_env env = {20700, 20454, 20819, 20000, 64u << 20};
-        vouch_results res;
-        if (vouch_vm_run(p, f, &env, &res, &err) == VOUCH_OK)
-            vouch_results_free(&res);
+        fuzz_run(p, f, 20000);
     }
     vouch_facts_close(f);
     vouch_program_free(p);

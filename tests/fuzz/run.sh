@@ -34,8 +34,10 @@ for t in "$@"; do
         continue
     fi
     mkdir -p "build/fuzz/corpus/$t"
-    dict=""
-    case $t in parse|compile) dict="-dict=tests/fuzz/vouch.dict" ;; esac
+    # The dictionary for the language targets; inputs up to 16 KiB (the
+    # catalogue seeds are bigger: they are replayed whole, mutated cut).
+    dict="-max_len=32768"
+    case $t in parse|compile) dict="-dict=tests/fuzz/vouch.dict -max_len=16384" ;; esac
     extra=""
     [ "$t" = program ] && [ -d build/fuzz/seeds/program ] && extra=build/fuzz/seeds/program
     log=build/fuzz/logs/$t.log
@@ -53,6 +55,8 @@ for t in "$@"; do
     cov=$(grep -o 'cov: [0-9]* ft: [0-9]*' "$log" | tail -n 1)
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
     echo "fuzz $t: ${runs:-?} inputs in $((end - start)) s CPU (one core); ${cov:-no coverage line}; crashes: $((after - before)) new (exit $st)"
+    # a ledger of every session, for the totals (build/fuzz/ledger.txt)
+    echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) $t seconds=$((end - start)) inputs=${runs:-0} $cov crashes=$((after - before))" >> build/fuzz/ledger.txt
     if [ "$st" -ne 0 ] || [ "$after" -gt "$before" ]; then
         rc=1
         grep -m 5 -e 'ERROR:' -e 'SUMMARY:' -e 'broken promise' "$log" | sed 's/^/    /'

@@ -24,10 +24,23 @@ trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$out/parse" "$out/compile" "$out/program" "$out/csv" "$tmp/packs" "$tmp/csv"
 
 # ---- packs ----------------------------------------------------------------
-k=0
+# One seed per file; packs that import one another also together, as one
+# input with the files separated by "%%file" lines (fuzz_compile.c), the
+# importing pack last.
 for f in rules/*/*.vouch examples/*/*.vouch stdlib/*.vouch; do
     [ -f "$f" ] || continue
-    k=$((k + 1)); cp "$f" "$tmp/packs/$(printf %03d $k).vouch"
+    b=$(echo "${f%.vouch}" | tr / -)
+    cp "$f" "$tmp/packs/$b.vouch"
+    # .vbc seeds straight from the repository, where imports resolve
+    "$bin" compile -o "$out/program/seed-$b.vbc" "$f" >/dev/null 2>&1 || true
+done
+for d in examples/*/; do
+    main=${d}pack.vouch
+    [ -f "$main" ] || continue
+    {
+        for f in "$d"*.vouch; do [ "$f" = "$main" ] || { cat "$f"; printf '\n%%%%file\n'; }; done
+        cat "$main"
+    } > "$tmp/packs/multi-$(basename "$d").vouch"
 done
 # ```vouch blocks of the docs
 for d in docs/*.md; do
@@ -36,23 +49,35 @@ for d in docs/*.md; do
         /^```/ && inb { inb = 0; close(f); next }
         inb { print > f }' "$d"
 done
-# --- file X.vouch / X.csv sections of the golden tests
+# --- file X.vouch / X.csv sections of the golden tests: each .vouch file
+# alone, and all of a case's .vouch files as one multi-file input
 for t in tests/golden/*.test; do
     awk -v dir="$tmp" -v base="$(basename "$t" .test)" '
         function stop() { if (f != "") close(f); f = "" }
-        /^### / { stop(); c++; next }
+        /^### / { stop(); c++; m = sprintf("%s/packs/golden-%s-%03d-all.vouch", dir, base, c); nm = 0; next }
         /^--- file / { stop(); name = $3;
-            if (name ~ /\.vouch$/) f = sprintf("%s/packs/golden-%s-%03d-%s", dir, base, c, name)
-            else if (name ~ /\.csv$/) f = sprintf("%s/csv/golden-%s-%03d-%s", dir, base, c, name)
+            if (name ~ /\.vouch$/) {
+                f = sprintf("%s/packs/golden-%s-%03d-%s", dir, base, c, name)
+                if (nm++) printf "\n%%%%file\n" >> m
+            } else if (name ~ /\.csv$/) f = sprintf("%s/csv/golden-%s-%03d-%s", dir, base, c, name)
             next }
         /^--- / { stop(); next }
-        f != "" { print > f }' "$t"
+        f != "" { print > f; if (f ~ /\.vouch$/) print >> m }' "$t"
+done
+for f in "$tmp"/packs/*-all.vouch; do
+    grep -q '^%%file$' "$f" || rm -f "$f"     # one file: the same as the single seed
 done
 for f in "$tmp"/packs/*.vouch; do
     b=$(basename "$f" .vouch)
     cp "$f" "$out/parse/seed-$b"
     cp "$f" "$out/compile/seed-$b"
-    if "$bin" compile -o "$out/program/seed-$b.vbc" "$f" >/dev/null 2>&1; then :; fi
+    case $b in
+    multi-*|*-all)
+        # the files apart again, compiled together
+        rm -rf "$tmp/split"; mkdir "$tmp/split"
+        awk -v dir="$tmp/split" 'BEGIN { n = 0 } /^%%file$/ { n++; next } { print > sprintf("%s/f%d.vouch", dir, n) }' "$f"
+        "$bin" compile -o "$out/program/seed-$b.vbc" $(ls "$tmp"/split/*.vouch | sort -V) >/dev/null 2>&1 || true ;;
+    esac
 done
 
 # ---- csv: the table's index in the standard fact model, then the file ----

@@ -94,6 +94,11 @@ static void disarm(void) { vouch_set_allocator(NULL, NULL); }
 static char tmpdir[64];
 static char *reference_text;
 static size_t reference_len;
+/* What check_job compiles: the reference pack, or the example
+ * organisation's three files (every construct of the language). */
+static vouch_compile_input job_in[3];
+static size_t job_n;
+static char *acme_text[3];
 
 static const char *tpath(const char *name)
 {
@@ -194,6 +199,8 @@ static int setup(void **state)
     reference_text = read_all(ref ? ref : "rules/reference/reference.vouch", &reference_len);
     if (!reference_text)
         fail_msg("cannot read rules/reference/reference.vouch (run from the repository root)");
+    job_in[0] = (vouch_compile_input){"reference.vouch", reference_text, reference_len};
+    job_n = 1;
     return 0;
 }
 
@@ -207,6 +214,8 @@ static int teardown(void **state)
     unlink(tpath("store.db"));
     rmdir(tmpdir);
     free(reference_text);
+    for (int i = 0; i < 3; i++)
+        free(acme_text[i]);
     return 0;
 }
 
@@ -224,8 +233,7 @@ static void check_job(outcome *o)
 {
     memset(o, 0, sizeof o[0]);
     int diag_oom = 0;
-    vouch_compile_input in = {"reference.vouch", reference_text, reference_len};
-    vouch_program *p = vouch_compile(&in, 1, quiet, &diag_oom);
+    vouch_program *p = vouch_compile(job_in, job_n, quiet, &diag_oom);
     vouch_facts *f = NULL;
     vouch_results res;
     memset(&res, 0, sizeof res);
@@ -241,7 +249,7 @@ static void check_job(outcome *o)
         (st = vouch_facts_open(tpath("store.db"), &f, &err)) != VOUCH_OK ||
         (st = vouch_facts_bind(f, p, &err)) != VOUCH_OK)
         goto out;
-    vouch_run_env env = {20778, 20362, 20726, 0}; /* as of 2026-11-21, period 2025-10-01..2026-09-30 */
+    vouch_run_env env = {20778, 20362, 20726, 0, 0}; /* as of 2026-11-21, period 2025-10-01..2026-09-30 */
     if ((st = vouch_vm_run(p, f, &env, &res, &err)) != VOUCH_OK ||
         (st = vouch_apply_waivers(p, env.today, &res, &err)) != VOUCH_OK)
         goto out;
@@ -335,6 +343,36 @@ static void test_check_every_allocation(void **state)
     long runs = every_n(check_job, &base, "check");
     printf("check: %ld allocations, each made to fail in turn (%ld runs)\n", total, runs);
     free(base.report);
+}
+
+/* The same with the example organisation's packs: catalogues, crosswalks,
+ * scopes, the appetite, waivers, overrides and skips, and the reports that
+ * show them. */
+static void test_check_every_construct_every_allocation(void **state)
+{
+    (void)state;
+    static const char *const files[3] = {"examples/acme/acme-catalogue.vouch",
+                                         "examples/acme/baseline.vouch", "examples/acme/pack.vouch"};
+    for (int i = 0; i < 3; i++) {
+        size_t len;
+        acme_text[i] = read_all(files[i], &len);
+        if (!acme_text[i])
+            fail_msg("cannot read %s", files[i]);
+        job_in[i] = (vouch_compile_input){files[i], acme_text[i], len};
+    }
+    job_n = 3;
+    outcome base;
+    arm(0);
+    check_job(&base);
+    long total = A.count;
+    disarm();
+    if (!base.ok)
+        fail_msg("the undisturbed run failed: %s", base.why);
+    long runs = every_n(check_job, &base, "check acme");
+    printf("check acme: %ld allocations, each made to fail in turn (%ld runs)\n", total, runs);
+    free(base.report);
+    job_in[0] = (vouch_compile_input){"reference.vouch", reference_text, reference_len};
+    job_n = 1;
 }
 
 /* ---- .vbc write and read -------------------------------------------------- */
@@ -490,6 +528,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_check_every_allocation),
+        cmocka_unit_test(test_check_every_construct_every_allocation),
         cmocka_unit_test(test_vbc_every_allocation),
         cmocka_unit_test(test_load_every_allocation),
         cmocka_unit_test(test_check_every_allocation_with_sqlite),

@@ -1,0 +1,44 @@
+/*
+ * fuzz_run.h: runs a program the way `vouch check` does, to the end:
+ * the VM, the waivers, every report format and the coverage report of each
+ * framework (at most four), all written to /dev/null. A verified program
+ * must get through all of it whatever it says (hostile .vbc files
+ * included), so the fuzz targets that make or load programs call this.
+ */
+#ifndef VOUCH_FUZZ_RUN_H
+#define VOUCH_FUZZ_RUN_H
+
+#include "fuzz_common.h"
+#include "coverage.h"
+#include "outcome.h"
+#include "report.h"
+#include "vm.h"
+
+static inline void fuzz_run(const vouch_program *p, vouch_facts *f, uint64_t steps)
+{
+    vouch_run_env env = {20778, 20362, 20726, steps, 64u << 20};
+    vouch_results res;
+    vouch_error err;
+    if (vouch_vm_run(p, f, &env, &res, &err) != VOUCH_OK)
+        return;
+    if (vouch_apply_waivers(p, env.today, &res, &err) == VOUCH_OK) {
+        vouch_report rep = {p, &res, env.today, env.period_start, env.period_end, "fuzz.db", SEV_LOW};
+        FILE *null = fuzz_null();
+        vouch_report_text(&rep, null);
+        vouch_report_json(&rep, null);
+        vouch_report_tsv(&rep, null);
+        (void)vouch_report_failing(&rep);
+        for (uint32_t fw = 0; fw < p->nframeworks && fw < 4; fw++) {
+            vouch_coverage cov;
+            if (vouch_coverage_build(p, &res, fw, &cov, &err) == VOUCH_OK) {
+                vouch_coverage_text(&rep, &cov, null);
+                vouch_coverage_json(&rep, &cov, null);
+                vouch_coverage_free(&cov);
+            }
+        }
+    }
+    vouch_outcome_release(&res);
+    vouch_results_free(&res);
+}
+
+#endif
