@@ -1,9 +1,13 @@
 #!/bin/sh
 # examples/demo.sh: `make demo`. Loads the Acme Ledger example organisation
 # (examples/acme/*.csv) into a fresh facts store and checks it against its
-# pack (examples/acme/pack.vouch) as of 2026-11-21. The example has planted
-# shortfalls (examples/README.md), so `vouch check` exiting 1 is the expected
-# outcome; any other failure is an error.
+# own pack (examples/acme/pack.vouch) as of 2026-11-21; then loads it again,
+# with the published catalogues (rules/catalogues, rules/crosswalks) in
+# place of Acme's own, checks it against the ISO/IEC 27001:2022 auditor's
+# pack (rules/iso27001) and shows the SOC 2 and NIST CSF 2.0 coverage that
+# implies. The example has planted shortfalls (examples/README.md), so
+# `vouch check` exiting 1 is the expected outcome; any other failure is an
+# error.
 set -u
 
 cd "$(dirname "$0")/.." || exit 2
@@ -43,4 +47,59 @@ if [ "$st" -ne 0 ]; then
     echo "demo: vouch coverage failed (exit status $st)" >&2
     exit "$st"
 fi
+
+# The ISO/IEC 27001:2022 auditor's pack. Its catalogues and crosswalks are
+# the published ones, found by pack name on VOUCH_PATH and loaded as facts
+# with --catalogues, so Acme's own catalogue (framework.csv, control.csv,
+# mapping.csv) stays out of this store.
+VOUCH_PATH=rules/catalogues:rules/crosswalks
+export VOUCH_PATH
+iso=$work/iso.db
+org=""
+for f in examples/acme/*.csv; do
+    case ${f##*/} in framework.csv|control.csv|mapping.csv) ;; *) org="$org $f" ;; esac
+done
+soc2=rules/crosswalks/iso27001-2022-to-soc2-2017.vouch
+csf=rules/crosswalks/csf2-to-iso27001-2022.vouch
+echo
+echo "\$ export VOUCH_PATH=rules/catalogues:rules/crosswalks"
+echo "\$ vouch load --facts iso.db --catalogues --pack rules/iso27001/pack.vouch --pack $soc2 --pack $csf" \
+     "examples/acme/*.csv (but framework, control and mapping.csv: Acme's own catalogue)"
+# shellcheck disable=SC2086 # $org is a list of file names without spaces
+if ! ./vouch load --facts "$iso" --catalogues --pack rules/iso27001/pack.vouch --pack "$soc2" \
+        --pack "$csf" $org </dev/null; then
+    echo "demo: loading the example facts with the catalogues failed" >&2
+    exit 1
+fi
+echo
+echo "\$ vouch check --facts iso.db --as-of 2026-11-21 rules/iso27001/pack.vouch"
+./vouch check --facts "$iso" --as-of 2026-11-21 rules/iso27001/pack.vouch </dev/null
+st=$?
+echo
+case $st in
+0)  echo "demo: the ISO pack found nothing, but the example has planted shortfalls (examples/README.md)" ;;
+1)  echo "demo: vouch check exited 1: findings at or above --fail-on, as planted (see examples/README.md)" ;;
+*)  echo "demo: vouch check of the ISO pack failed (exit status $st)" >&2
+    exit "$st" ;;
+esac
+
+# What the ISO results imply for SOC 2 and NIST CSF 2.0, through the
+# crosswalk packs: one line per control the results reach, and the totals;
+# without the filter, each line is followed by the rules and paths behind
+# it, and the controls no rule reaches are listed as not assessed.
+drop='^    \|not assessed  '
+for fw in soc2-2017 nist-csf-2.0; do
+    if [ "$fw" = soc2-2017 ]; then cw=$soc2; else cw=$csf; fi
+    echo
+    echo "\$ vouch coverage --facts iso.db --as-of 2026-11-21 --framework $fw $cw rules/iso27001/pack.vouch | grep -v '$drop'"
+    ./vouch coverage --facts "$iso" --as-of 2026-11-21 --framework "$fw" "$cw" rules/iso27001/pack.vouch \
+        </dev/null >"$work/coverage.txt"
+    st=$?
+    if [ "$st" -ne 0 ]; then
+        cat "$work/coverage.txt"
+        echo "demo: vouch coverage --framework $fw failed (exit status $st)" >&2
+        exit "$st"
+    fi
+    grep -v "$drop" "$work/coverage.txt"
+done
 exit 0

@@ -283,9 +283,15 @@ vouch_status vouch_crosswalk_reach(vouch_crosswalk *cw, const vouch_control_ref 
             uint32_t v = node_of(cw, from.control);
             for (uint32_t k = cw->start[v]; k < cw->start[v + 1]; k++) {
                 const edge *e = &cw->edges[k];
-                int own = 0;
+                /* Nor is any framework the path has already passed
+                 * through: ISO -> 800-53 -> CSF -> 800-53 would echo back
+                 * controls of a pivot the path already used. */
+                uint32_t tf = cw->node_fw[e->to];
+                int own = from.origin.framework == tf;
                 for (uint32_t j = 0; j < nstart && !own; j++)
-                    own = out->items[j].control.framework == cw->node_fw[e->to];
+                    own = out->items[j].control.framework == tf;
+                for (uint32_t h = 0; h < from.nhops && !own; h++)
+                    own = from.hops[h].to.framework == tf;
                 if (own)
                     continue;
                 vouch_cov_status cap = vouch_cov_meet((vouch_cov_status)from.cap, vouch_relation_cap(e->relation));

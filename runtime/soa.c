@@ -498,8 +498,19 @@ void vouch_soa_free(vouch_soa *s)
     memset(s, 0, sizeof *s);
 }
 
+int vouch_soa_selected(const vouch_control_info *ci, const char *only_attr, const char *only_value)
+{
+    if (!only_attr)
+        return 1;
+    for (uint32_t a = 0; ci->attr_names && ci->attr_values && a < ci->nattrs; a++)
+        if (ci->attr_names[a] && strcmp(ci->attr_names[a], only_attr) == 0)
+            return ci->attr_values[a] && only_value && strcmp(ci->attr_values[a], only_value) == 0;
+    return 0;
+}
+
 vouch_status vouch_soa_build(const vouch_program *p, const vouch_results *r, uint32_t fw,
-                             const vouch_soa_facts *facts, vouch_soa *out, vouch_error *err)
+                             const vouch_soa_facts *facts, const char *only_attr, const char *only_value,
+                             vouch_soa *out, vouch_error *err)
 {
     memset(out, 0, sizeof *out);
     if (!p->frameworks || fw >= p->nframeworks)
@@ -513,7 +524,8 @@ vouch_status vouch_soa_build(const vouch_program *p, const vouch_results *r, uin
     out->results = r;
     out->facts = facts;
     out->framework = fw;
-    out->nrows = nc;
+    out->only_attr = only_attr;
+    out->only_value = only_attr ? only_value : NULL;
     out->rows = vouch_calloc((size_t)nc + 1, sizeof *out->rows);
     out->stray = vouch_calloc((size_t)facts->nentries + 1, sizeof *out->stray);
     ctl_key *keys = vouch_calloc((size_t)nc + 1, sizeof *keys);
@@ -554,8 +566,13 @@ vouch_status vouch_soa_build(const vouch_program *p, const vouch_results *r, uin
         if (which[i] != UINT32_MAX)
             out->pool[at[which[i]]++] = i;
 
+    /* The rows of the selected controls, moved down in place (row c is read
+     * before anything is written at or above it). */
     for (uint32_t c = 0; c < nc; c++) {
-        vouch_soa_row *row = &out->rows[c];
+        if (!vouch_soa_selected(&fi->controls[c], only_attr, only_value))
+            continue;
+        vouch_soa_row *row = &out->rows[out->nrows];
+        *row = out->rows[c];
         const char *id = fi->controls[c].id ? fi->controls[c].id : "";
         row->control = c;
         row->coverage = &out->coverage.controls[c];
@@ -571,10 +588,11 @@ vouch_status vouch_soa_build(const vouch_program *p, const vouch_results *r, uin
                 row->failing++;
         }
         out->applicability[row->applicability]++;
+        out->status[row->coverage->status < COV__COUNT ? row->coverage->status : COV_NOT_ASSESSED]++;
         out->with_waivers += row->coverage->waived;
         out->with_failing += row->failing != 0;
+        out->nrows++;
     }
-    memcpy(out->status, out->coverage.counts, sizeof out->status);
     for (uint32_t i = 0; i < facts->nentries; i++)
         if (!lookup(keys, nc, sizeof *keys, facts->entries[i].control))
             out->stray[out->nstray++] = &facts->entries[i];
@@ -914,7 +932,15 @@ int vouch_soa_markdown(const vouch_report *rep, const vouch_soa *s, FILE *out)
     }
     fprintf(out, "\n- As of %s; audit period %s..%s; facts ", asof, ps, pe);
     vouch_soa_md_text(out, rep->facts_path);
-    fprintf(out, "\n- Controls: %u (%llu applicable, %llu excluded, %llu not stated)\n", s->nrows,
+    fprintf(out, "\n- Controls: %u", s->nrows);
+    if (s->only_attr) {
+        fprintf(out, " of the catalogue's %u, those with ", fw->ncontrols);
+        vouch_soa_md_text(out, s->only_attr);
+        fputs(" = ", out);
+        vouch_soa_md_text(out, s->only_value);
+        fputs(",", out);
+    }
+    fprintf(out, " (%llu applicable, %llu excluded, %llu not stated)\n",
             (unsigned long long)s->applicability[SOA_APPLICABLE], (unsigned long long)s->applicability[SOA_EXCLUDED],
             (unsigned long long)s->applicability[SOA_UNSTATED]);
     fprintf(out, "- Status from the rules: %llu satisfied, %llu partial, %llu not satisfied, %llu not assessed; "
@@ -1323,6 +1349,12 @@ int vouch_soa_html(const vouch_report *rep, const vouch_soa *s, FILE *out)
     html_meta(out, "Facts", rep->facts_path);
     if (fw->source && *fw->source)
         html_meta(out, "Catalogue source", fw->source);
+    if (s->only_attr) {
+        sb_reset(&b);
+        sb_printf(&b, "%u of the catalogue's %u, those with %s = %s", s->nrows, fw->ncontrols, s->only_attr,
+                  s->only_value ? s->only_value : "");
+        html_meta(out, "Controls", sb_text(&b));
+    }
     fputs("</dl>\n<section class=\"summary\" id=\"summary\">\n", out);
     fputs("<table class=\"counts\" id=\"counts-applicability\">\n<caption>Applicability</caption>\n", out);
     html_count(out, "count-controls", "Controls", s->nrows);

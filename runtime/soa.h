@@ -18,7 +18,8 @@
  *      the plan API (facts.h) with programs of its own, into a
  *      vouch_soa_facts; a test can fill one by hand with the _add functions;
  *   2. vouch_soa_build joins the catalogue, the run's results (coverage) and
- *      those facts into one row per control;
+ *      those facts into one row per control (or per control with a given
+ *      attribute: `kind annex_a` leaves out the ISO clauses);
  *   3. the writers print it as Markdown, CSV (RFC 4180) or one
  *      self-contained HTML page. docs/soa.md describes all three.
  *
@@ -128,11 +129,12 @@ typedef struct vouch_soa {
     const vouch_results *results;
     const vouch_soa_facts *facts;
     uint32_t framework;                /* index into program->frameworks */
+    const char *only_attr, *only_value; /* the selection (borrowed), or NULL: every control */
     vouch_coverage coverage;           /* owned */
-    uint32_t nrows;                    /* = the framework's controls, in catalogue order */
+    uint32_t nrows;                    /* the (selected) controls, in catalogue order */
     vouch_soa_row *rows;
     uint64_t applicability[SOA__COUNT]; /* rows per applicability */
-    uint64_t status[COV__COUNT];       /* rows per status (= coverage.counts) */
+    uint64_t status[COV__COUNT];       /* rows per status */
     uint64_t with_waivers;             /* rows whose status rests on waived findings */
     uint64_t with_failing;             /* rows with at least one failing finding */
     uint32_t nstray;                   /* soa entries naming no control of the catalogue */
@@ -141,10 +143,16 @@ typedef struct vouch_soa {
 } vouch_soa;
 
 /* Builds the SoA of framework fw from the results of running p (after
- * vouch_apply_waivers) and the facts. VOUCH_EINPUT if fw is out of range,
- * VOUCH_ENOMEM. */
+ * vouch_apply_waivers) and the facts: a row for each control of the
+ * catalogue or, when only_attr is not NULL, for each control whose
+ * attribute only_attr is only_value (both borrowed). SoA entries naming a
+ * control the catalogue does not declare are listed in stray whatever the
+ * selection. VOUCH_EINPUT if fw is out of range, VOUCH_ENOMEM. */
 vouch_status vouch_soa_build(const vouch_program *p, const vouch_results *r, uint32_t fw,
-                             const vouch_soa_facts *facts, vouch_soa *out, vouch_error *err);
+                             const vouch_soa_facts *facts, const char *only_attr, const char *only_value,
+                             vouch_soa *out, vouch_error *err);
+/* 1 if only_attr is NULL or control ci has attribute only_attr = only_value. */
+int vouch_soa_selected(const vouch_control_info *ci, const char *only_attr, const char *only_value);
 void vouch_soa_free(vouch_soa *s);
 
 /* "yes", "no", "unstated" (CSV and HTML attributes); "applicable",

@@ -416,7 +416,7 @@ static vouch_report report_of(void)
 static void test_build_rows(void **state)
 {
     (void)state;
-    if (vouch_soa_build(P, &R, 0, &F, &S, &err) != VOUCH_OK)
+    if (vouch_soa_build(P, &R, 0, &F, NULL, NULL, &S, &err) != VOUCH_OK)
         fail_msg("build: %s", err.msg);
     assert_int_equal(S.nrows, NCONTROLS);
 
@@ -462,7 +462,7 @@ static void test_build_rows(void **state)
     assert_int_equal(S.nstray, 1);
     assert_string_equal(S.stray[0]->control, "Z.9");
     vouch_soa_free(&S);
-    assert_int_equal(vouch_soa_build(P, &R, 1, &F, &S, &err), VOUCH_EINPUT);
+    assert_int_equal(vouch_soa_build(P, &R, 1, &F, NULL, NULL, &S, &err), VOUCH_EINPUT);
 }
 
 /* ---- the escapers ----------------------------------------------------------------- */
@@ -571,7 +571,7 @@ static int csv_record(const char **p, char fields[][512], int max)
 static void test_csv_writer(void **state)
 {
     (void)state;
-    assert_int_equal(vouch_soa_build(P, &R, 0, &F, &S, &err), VOUCH_OK);
+    assert_int_equal(vouch_soa_build(P, &R, 0, &F, NULL, NULL, &S, &err), VOUCH_OK);
     vouch_report rep = report_of();
     char *csv = render(vouch_soa_csv, &rep, &S);
     static char fields[32][512];
@@ -625,7 +625,7 @@ static void test_csv_writer(void **state)
 static void test_html_writer_escapes_hostile_text(void **state)
 {
     (void)state;
-    assert_int_equal(vouch_soa_build(P, &R, 0, &F, &S, &err), VOUCH_OK);
+    assert_int_equal(vouch_soa_build(P, &R, 0, &F, NULL, NULL, &S, &err), VOUCH_OK);
     vouch_report rep = report_of();
     char *html = render(vouch_soa_html, &rep, &S);
     assert_lacks(html, "<script");
@@ -665,7 +665,7 @@ static void test_html_writer_escapes_hostile_text(void **state)
 static void test_markdown_writer(void **state)
 {
     (void)state;
-    assert_int_equal(vouch_soa_build(P, &R, 0, &F, &S, &err), VOUCH_OK);
+    assert_int_equal(vouch_soa_build(P, &R, 0, &F, NULL, NULL, &S, &err), VOUCH_OK);
     vouch_report rep = report_of();
     char *md = render(vouch_soa_markdown, &rep, &S);
     assert_contains(md, "# Statement of Applicability: ISO &lt;Annex A&gt;\n");
@@ -723,7 +723,7 @@ static void test_oom(void **state)
     for (long n = 0;; n++) {
         fail_ctx fc = {n, 0};
         vouch_set_allocator(failing_alloc, &fc);
-        vouch_status st = vouch_soa_build(P, &R, 0, &F, &S, &err);
+        vouch_status st = vouch_soa_build(P, &R, 0, &F, NULL, NULL, &S, &err);
         int wrote = 0;
         if (st == VOUCH_OK) {
             int (*writers[])(const vouch_report *, const vouch_soa *, FILE *) = {vouch_soa_markdown, vouch_soa_csv,
