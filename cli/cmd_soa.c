@@ -38,14 +38,15 @@ static int soa_usage(const char *fmt, const char *arg)
 }
 
 typedef struct soa_args {
-    const char *facts, *as_of, *period, *format, *output, *framework;
+    const char *facts, *as_of, *period, *format, *output, *framework, *only;
     char **files;
     int nfiles;
 } soa_args;
 
 static int soa_parse(int argc, char **argv, soa_args *a)
 {
-    static const char *const names[] = {"--facts", "--as-of", "--period", "--format", "--output", "-o", "--framework"};
+    static const char *const names[] = {"--facts", "--as-of", "--period", "--format",
+                                        "--output", "-o", "--framework", "--only"};
     enum { NNAMES = sizeof names / sizeof names[0] };
     memset(a, 0, sizeof *a);
     a->files = vouch_calloc((size_t)argc + 1, sizeof *a->files);
@@ -77,7 +78,7 @@ static int soa_parse(int argc, char **argv, soa_args *a)
         if (!val)
             return soa_usage("option %s needs a value", names[which]);
         const char **slots[NNAMES] = {&a->facts, &a->as_of, &a->period, &a->format,
-                                      &a->output, &a->output, &a->framework};
+                                      &a->output, &a->output, &a->framework, &a->only};
         *slots[which] = val;
     }
     return 0;
@@ -178,6 +179,32 @@ ambiguous:
     vouch_free(names);
 }
 
+/* The message when --only selects no control: the attributes the
+ * framework's controls do have. */
+static void soa_nothing_selected(const vouch_framework_info *fw, const char *attr, const char *value)
+{
+    fprintf(stderr, "vouch: error: no control of %s has %s = %s", fw->id, attr, value);
+    const char **seen = vouch_calloc(64, sizeof *seen);
+    uint32_t n = 0;
+    for (uint32_t c = 0; seen && c < fw->ncontrols; c++)
+        for (uint32_t a = 0; fw->controls[c].attr_names && a < fw->controls[c].nattrs; a++) {
+            const char *name = fw->controls[c].attr_names[a];
+            uint32_t k = 0;
+            while (k < n && strcmp(seen[k], name) != 0)
+                k++;
+            if (k == n && n < 64 && name)
+                seen[n++] = name;
+        }
+    if (n == 0)
+        fputs(" (its controls have no attributes)", stderr);
+    for (uint32_t k = 0; k < n; k++)
+        fprintf(stderr, "%s%s", k ? ", " : " (its controls' attributes: ", seen[k]);
+    if (n)
+        fputc(')', stderr);
+    fputc('\n', stderr);
+    vouch_free(seen);
+}
+
 int cmd_soa(int argc, char **argv, cli_compile_fn compile)
 {
     soa_args a;
@@ -221,6 +248,18 @@ int cmd_soa(int argc, char **argv, cli_compile_fn compile)
     }
     if (soa_dates(&a, &env) != 0)
         goto out;
+    char only_attr[256] = "";
+    const char *only_value = NULL;
+    if (a.only) {
+        const char *eq = strchr(a.only, '=');
+        if (!eq || eq == a.only || (size_t)(eq - a.only) >= sizeof only_attr) {
+            soa_usage("--only `%s` is not ATTRIBUTE=VALUE (for example kind=annex_a)", a.only);
+            goto out;
+        }
+        memcpy(only_attr, a.only, (size_t)(eq - a.only));
+        only_attr[eq - a.only] = 0;
+        only_value = eq + 1;
+    }
 
     p = compile(a.files, a.nfiles);
     if (!p)
@@ -230,13 +269,23 @@ int cmd_soa(int argc, char **argv, cli_compile_fn compile)
         soa_unknown_framework(p, a.framework);
         goto out;
     }
+    if (a.only) {
+        const vouch_framework_info *fi = &p->frameworks[fw];
+        uint32_t c = 0;
+        while (c < fi->ncontrols && !vouch_soa_selected(&fi->controls[c], only_attr, only_value))
+            c++;
+        if (c == fi->ncontrols) {
+            soa_nothing_selected(fi, only_attr, only_value);
+            goto out;
+        }
+    }
     /* The SoA's own facts first (soa_read binds the store to programs of its
      * own), then the packs' run. */
     if (vouch_facts_open(a.facts, &f, &err) != VOUCH_OK ||
         vouch_soa_read(f, a.framework, env.today, &sf, &err) != VOUCH_OK ||
         vouch_facts_bind(f, p, &err) != VOUCH_OK || vouch_vm_run(p, f, &env, &res, &err) != VOUCH_OK ||
         vouch_apply_waivers(p, env.today, &res, &err) != VOUCH_OK ||
-        vouch_soa_build(p, &res, (uint32_t)fw, &sf, &soa, &err) != VOUCH_OK) {
+        vouch_soa_build(p, &res, (uint32_t)fw, &sf, a.only ? only_attr : NULL, only_value, &soa, &err) != VOUCH_OK) {
         fprintf(stderr, "vouch: error: %s\n", err.msg);
         goto out;
     }

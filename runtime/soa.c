@@ -934,11 +934,11 @@ int vouch_soa_markdown(const vouch_report *rep, const vouch_soa *s, FILE *out)
     vouch_soa_md_text(out, rep->facts_path);
     fprintf(out, "\n- Controls: %u", s->nrows);
     if (s->only_attr) {
-        fprintf(out, " of the catalogue's %u, those with ", fw->ncontrols);
+        fputs(" with ", out);
         vouch_soa_md_text(out, s->only_attr);
         fputs(" = ", out);
         vouch_soa_md_text(out, s->only_value);
-        fputs(",", out);
+        fprintf(out, ", of the catalogue's %u", fw->ncontrols);
     }
     fprintf(out, " (%llu applicable, %llu excluded, %llu not stated)\n",
             (unsigned long long)s->applicability[SOA_APPLICABLE], (unsigned long long)s->applicability[SOA_EXCLUDED],
@@ -1351,8 +1351,8 @@ int vouch_soa_html(const vouch_report *rep, const vouch_soa *s, FILE *out)
         html_meta(out, "Catalogue source", fw->source);
     if (s->only_attr) {
         sb_reset(&b);
-        sb_printf(&b, "%u of the catalogue's %u, those with %s = %s", s->nrows, fw->ncontrols, s->only_attr,
-                  s->only_value ? s->only_value : "");
+        sb_printf(&b, "%u with %s = %s, of the catalogue's %u", s->nrows, s->only_attr,
+                  s->only_value ? s->only_value : "", fw->ncontrols);
         html_meta(out, "Controls", sb_text(&b));
     }
     fputs("</dl>\n<section class=\"summary\" id=\"summary\">\n", out);

@@ -465,6 +465,42 @@ static void test_build_rows(void **state)
     assert_int_equal(vouch_soa_build(P, &R, 1, &F, NULL, NULL, &S, &err), VOUCH_EINPUT);
 }
 
+/* --only: the rows of the controls with one attribute value; stray entries
+ * are still those the catalogue does not declare. */
+static void test_build_selected_rows(void **state)
+{
+    (void)state;
+    assert_int_equal(vouch_soa_build(P, &R, 0, &F, "theme", "people", &S, &err), VOUCH_OK);
+    assert_int_equal(S.nrows, 1);
+    assert_int_equal(S.rows[0].control, 0);
+    assert_int_equal(S.rows[0].evidence->count, 2);
+    assert_int_equal(S.applicability[SOA_APPLICABLE], 1);
+    assert_int_equal(S.applicability[SOA_EXCLUDED] + S.applicability[SOA_UNSTATED], 0);
+    assert_int_equal(S.status[COV_SATISFIED], 1);
+    assert_int_equal(S.status[COV_NOT_SATISFIED] + S.status[COV_NOT_ASSESSED], 0);
+    assert_int_equal(S.with_failing, 0);
+    assert_int_equal(S.nstray, 1);
+    vouch_report rep = report_of();
+    char *md = render(vouch_soa_markdown, &rep, &S);
+    assert_contains(md, "- Controls: 1 with theme = people, of the catalogue's 5 (1 applicable, 0 excluded, 0 not stated)\n");
+    free(md);
+    char *html = render(vouch_soa_html, &rep, &S);
+    assert_int_equal(count_of(html, "<tr id=\"ctl-"), 1);
+    assert_contains(html, "<dt>Controls</dt><dd>1 with theme = people, of the catalogue&#39;s 5</dd>");
+    free(html);
+    vouch_soa_free(&S);
+
+    /* a value no control has: no rows; an attribute no control has: none */
+    assert_int_equal(vouch_soa_build(P, &R, 0, &F, "theme", "physical", &S, &err), VOUCH_OK);
+    assert_int_equal(S.nrows, 0);
+    vouch_soa_free(&S);
+    assert_int_equal(vouch_soa_build(P, &R, 0, &F, "kind", "people", &S, &err), VOUCH_OK);
+    assert_int_equal(S.nrows, 0);
+    assert_int_equal(vouch_soa_selected(&P->frameworks[0].controls[0], NULL, NULL), 1);
+    assert_int_equal(vouch_soa_selected(&P->frameworks[0].controls[0], "theme", "people"), 1);
+    assert_int_equal(vouch_soa_selected(&P->frameworks[0].controls[1], "theme", "people"), 0);
+}
+
 /* ---- the escapers ----------------------------------------------------------------- */
 
 static void test_csv_field(void **state)
@@ -779,6 +815,7 @@ int main(void)
         cmocka_unit_test(test_html_text_and_id),
         cmocka_unit_test(test_md_text),
         cmocka_unit_test_setup_teardown(test_build_rows, world_setup, world_teardown),
+        cmocka_unit_test_setup_teardown(test_build_selected_rows, world_setup, world_teardown),
         cmocka_unit_test_setup_teardown(test_csv_writer, world_setup, world_teardown),
         cmocka_unit_test_setup_teardown(test_html_writer_escapes_hostile_text, world_setup, world_teardown),
         cmocka_unit_test_setup_teardown(test_markdown_writer, world_setup, world_teardown),
