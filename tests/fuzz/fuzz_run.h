@@ -1,7 +1,8 @@
 /*
  * fuzz_run.h: runs a program the way `vouch check` does, to the end:
- * the VM, the waivers, every report format and the coverage report of each
- * framework (at most four), all written to /dev/null. A verified program
+ * the VM, the waivers, every report format, and the coverage report and
+ * the Statement of Applicability (from no SoA facts) of each framework (at
+ * most four), all written to /dev/null. A verified program
  * must get through all of it whatever it says (hostile .vbc files
  * included), so the fuzz targets that make or load programs call this.
  */
@@ -12,6 +13,7 @@
 #include "coverage.h"
 #include "outcome.h"
 #include "report.h"
+#include "soa.h"
 #include "vm.h"
 
 static inline void fuzz_run(const vouch_program *p, vouch_facts *f, uint64_t steps)
@@ -34,6 +36,15 @@ static inline void fuzz_run(const vouch_program *p, vouch_facts *f, uint64_t ste
                 vouch_coverage_text(&rep, &cov, null);
                 vouch_coverage_json(&rep, &cov, null);
                 vouch_coverage_free(&cov);
+            }
+            vouch_soa_facts none;
+            memset(&none, 0, sizeof none);
+            vouch_soa soa;
+            if (vouch_soa_build(p, &res, fw, &none, NULL, NULL, &soa, &err) == VOUCH_OK) {
+                vouch_soa_markdown(&rep, &soa, null);
+                vouch_soa_csv(&rep, &soa, null);
+                vouch_soa_html(&rep, &soa, null);
+                vouch_soa_free(&soa);
             }
         }
     }

@@ -45,18 +45,21 @@ for t in "$@"; do
     start=$(date +%s)
     # -timeout: an input that runs longer than 10 s is a hang (reported as
     # a crash); -rss_limit_mb: more than 2 GiB is a leak or a missing limit.
+    timer=""
+    [ -x /usr/bin/time ] && timer="/usr/bin/time -o build/fuzz/logs/$t.cpu -f %U+%S"
     ASAN_OPTIONS="detect_leaks=1:${ASAN_OPTIONS:-}" \
-    "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+    $timer "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
         -artifact_prefix="build/fuzz/crashes/$t-" $dict \
         "build/fuzz/corpus/$t" "tests/fuzz/corpus/$t" $extra >"$log" 2>&1
     st=$?
     end=$(date +%s)
     after=$(ls build/fuzz/crashes | grep -c "^$t-" || true)
     cov=$(grep -o 'cov: [0-9]* ft: [0-9]*' "$log" | tail -n 1)
+    cpu=$(tail -n 1 "build/fuzz/logs/$t.cpu" 2>/dev/null | awk -F+ '$1 ~ /^[0-9.]+$/ { printf "%.0f", $1 + $2 }')
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
-    echo "fuzz $t: ${runs:-?} inputs in $((end - start)) s CPU (one core); ${cov:-no coverage line}; crashes: $((after - before)) new (exit $st)"
+    echo "fuzz $t: ${runs:-?} inputs in $((end - start)) s (${cpu:-?} s CPU); ${cov:-no coverage line}; crashes: $((after - before)) new (exit $st)"
     # a ledger of every session, for the totals (build/fuzz/ledger.txt)
-    echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) $t seconds=$((end - start)) inputs=${runs:-0} $cov crashes=$((after - before))" >> build/fuzz/ledger.txt
+    echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) $t seconds=$((end - start)) cpu=${cpu:-?} inputs=${runs:-0} $cov crashes=$((after - before))" >> build/fuzz/ledger.txt
     if [ "$st" -ne 0 ] || [ "$after" -gt "$before" ]; then
         rc=1
         grep -m 5 -e 'ERROR:' -e 'SUMMARY:' -e 'broken promise' "$log" | sed 's/^/    /'

@@ -352,7 +352,7 @@ static void check_example(const char *path, int nitems)
 static void test_examples(void **state)
 {
     (void)state;
-    check_example("rules/reference/reference.vouch", 8);
+    check_example("rules/reference/reference.vouch", 9);
     check_example("stdlib/isms.vouch", 19);
 }
 
