@@ -829,6 +829,13 @@ static int load_file(sqlite3 *db, const vouch_program *p, const char *path, int 
     csv *r = vouch_calloc(1, sizeof *r);
     if (!r)
         return SQLITE_NOMEM;
+    /* The record buffer exists from the start: a record of empty fields
+     * adds no byte, and r->rec + offset must never be NULL + 0. */
+    r->rcap = 256;
+    if (!(r->rec = vouch_malloc(r->rcap))) {
+        vouch_free(r);
+        return SQLITE_NOMEM;
+    }
     r->file = path;
     r->line = 1;
     r->fp = fopen(path, "rb");
@@ -1141,6 +1148,22 @@ vouch_status vouch_facts_load(const char *db_path, const vouch_program *p,
     }
     if (e->n) {
         s = lerr_finish(e);
+        goto done;
+    }
+    /* The tables the packs read and no CSV filled are created empty, so a
+     * store made by `vouch load --pack P` can be checked against P: an
+     * organisation with no suppliers yet has an empty supplier table. */
+    for (uint32_t t = 0; t < p->ntables && rc == SQLITE_OK; t++) {
+        int exists = 0;
+        if (!p->tables[t].first_used)
+            continue;
+        rc = table_exists(db, p->tables[t].name, &exists);
+        if (rc == SQLITE_OK && !exists)
+            rc = create_table(db, p, &p->tables[t]);
+    }
+    if (rc != SQLITE_OK) {
+        s = vouch_error_set(err, (rc & 0xff) == SQLITE_NOMEM ? VOUCH_ENOMEM : VOUCH_EIO,
+                            "creating the tables of facts store %s: %s", db_path, sqlite3_errmsg(db));
         goto done;
     }
     rc = plan_indexes(db, p);
