@@ -59,7 +59,7 @@ typedef enum ast_kind {
     AST_OVERRIDE,    /* override RULE severity S (op 0) | skip RULE because "..." (op 1)   ovr */
     AST_MONTHS,      /* 3mo, 1q, 1y: calendar months                lit.i = months */
     AST_UNTIL,       /* [from D] until D                            binary (lhs = from or NULL, rhs = until) */
-    AST_COND,        /* internal: test ? then : otherwise (appetite bands, acceptors)   cond */
+    AST_COND,        /* if test then a else b (also built for appetite bands, acceptors)   cond */
     AST__COUNT
 } ast_kind;
 
@@ -290,6 +290,9 @@ ast_node *ast_every(ast_builder *b, uint32_t off, uint32_t unit_off, uint32_t un
  * declarations whose expressions are checked once per use (scopes, the
  * appetite). NULL if out of memory. */
 ast_node *ast_clone(arena *a, const ast_node *n);
+
+/* `if test then a else b` (an AST_COND). */
+ast_node *ast_cond(ast_builder *b, uint32_t off, ast_node *test, ast_node *then, ast_node *otherwise);
 
 /* `x in S` where S is a span, a period or a range (AST_IN with op 1). */
 ast_node *ast_in_span(ast_builder *b, ast_node *lhs, ast_node *span);

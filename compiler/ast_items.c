@@ -281,3 +281,14 @@ ast_node *ast_clone(arena *a, const ast_node *n)
     }
     return c;
 }
+
+ast_node *ast_cond(ast_builder *b, uint32_t off, ast_node *test, ast_node *then, ast_node *otherwise)
+{
+    ast_node *n = ast_node_at(b, AST_COND, off, ast_end_of(otherwise));
+    if (!n)
+        return NULL;
+    n->u.cond.test = test;
+    n->u.cond.then = then;
+    n->u.cond.otherwise = otherwise;
+    return n;
+}

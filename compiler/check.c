@@ -671,6 +671,43 @@ static ast_type sig_type(char ch)
     return TYPE_ERROR;
 }
 
+/* A builtin whose arguments and result share one type (coalesce): the
+ * arguments must agree; the result is optional only if the last one is. */
+static ast_type check_generic_call(compiler *c, ast_node *n, int bi)
+{
+    ast_type t = ty(TY_NONE, 1, 0);
+    int bad = 0;
+    ast_node *last = NULL;
+    for (ast_node *a = n->u.call.args; a; a = a->next) {
+        ast_type at = expr(c, a);
+        last = a;
+        if (at.kind == TY_ERROR) {
+            bad = 1;
+            continue;
+        }
+        if (!is_scalar(at) || at.kind == TY_MONTHS) {
+            ERR_AT(c, a, NULL, "`%s` takes values, not a %s", vouch_builtin_name((uint32_t)bi), check_type_name(c, at));
+            bad = 1;
+            continue;
+        }
+        if (at.kind == TY_NONE)
+            continue;
+        if (t.kind == TY_NONE) {
+            t = at;
+        } else if (!(at.kind == t.kind || (is_texty(at) && is_texty(t)))) {
+            ERR_AT(c, a, "both arguments must have one type", "`%s` got %s and %s", vouch_builtin_name((uint32_t)bi),
+                   check_type_name(c, t), check_type_name(c, at));
+            bad = 1;
+        }
+    }
+    if (bad)
+        return set(n, TYPE_ERROR);
+    t.optional = (uint8_t)(!last || last->type.kind == TY_NONE || last->type.optional);
+    if (t.kind == TY_ENUM && last && last->type.kind == TY_TEXT)
+        t = ty(TY_TEXT, t.optional, 0);
+    return set(n, t);
+}
+
 static ast_type check_call(compiler *c, ast_node *n)
 {
     ast_name fn = n->u.call.name;
@@ -703,6 +740,8 @@ static ast_type check_call(compiler *c, ast_node *n)
                want == 1 ? "" : "s", got);
         return set(n, TYPE_ERROR);
     }
+    if (sig[0] == 'a')
+        return check_generic_call(c, n, bi);
     int opt = 0, bad = 0, i = 0;
     const char *p = sig + 2;
     for (ast_node *a = n->u.call.args; a; a = a->next, i++) {
@@ -956,7 +995,18 @@ static ast_type expr(compiler *c, ast_node *n)
         ast_type a = expr(c, n->u.cond.then), b = expr(c, n->u.cond.otherwise);
         if (t.kind == TY_ERROR || a.kind == TY_ERROR || b.kind == TY_ERROR)
             return set(n, TYPE_ERROR);
+        if (a.kind != TY_NONE && b.kind != TY_NONE && !(a.kind == b.kind || (is_texty(a) && is_texty(b)))) {
+            ERR_AT(c, n, "both branches must give one type", "`if` gives %s on one branch and %s on the other",
+                   check_type_name(c, a), check_type_name(c, b));
+            return set(n, TYPE_ERROR);
+        }
+        if (!is_scalar(a) || !is_scalar(b) || a.kind == TY_MONTHS || b.kind == TY_MONTHS) {
+            ERR_AT(c, n, NULL, "an `if` gives values, not a %s", check_type_name(c, !is_scalar(a) ? a : b));
+            return set(n, TYPE_ERROR);
+        }
         ast_type r = a.kind == TY_NONE ? b : a;
+        if (a.kind != b.kind && is_texty(a) && is_texty(b))
+            r = ty(TY_TEXT, 0, 0);
         r.optional = a.optional || b.optional || a.kind == TY_NONE || b.kind == TY_NONE;
         return set(n, r);
     }

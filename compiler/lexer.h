@@ -19,8 +19,9 @@
 #include <stdint.h>
 #include "source.h"
 #include "diag.h"
+#include "../runtime/vouch_limits.h"
 
-#define LEX_MAX_INTERP_DEPTH 8
+#define LEX_MAX_INTERP_DEPTH VOUCH_MAX_INTERP_NESTING
 
 typedef struct lex_token {
     int type;                /* TK_*, or 0 at the end of input */

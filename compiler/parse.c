@@ -132,6 +132,8 @@ static const char *spelling(int type)
     case TK_WAIVERS: return "`waivers`";
     case TK_OVERRIDE: return "`override`";
     case TK_SKIP: return "`skip`";
+    case TK_IF: return "`if`";
+    case TK_THEN: return "`then`";
     case TK_EQ: return "`==`";
     case TK_NE: return "`!=`";
     case TK_LT: return "`<`";
@@ -168,7 +170,7 @@ static int starts_expr(int type)
     case TK_ID: case TK_INT: case TK_DATE: case TK_DUR: case TK_STRING: case TK_INTERP_START:
     case TK_TRUE: case TK_FALSE: case TK_NONE: case TK_TODAY: case TK_PERIOD:
     case TK_LPAREN: case TK_MINUS: case TK_NOT:
-    case TK_EXISTS: case TK_ALL: case TK_COUNT: case TK_NEWEST: case TK_OLDEST:
+    case TK_EXISTS: case TK_ALL: case TK_COUNT: case TK_NEWEST: case TK_OLDEST: case TK_IF:
         return 1;
     default:
         return 0;

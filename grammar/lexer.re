@@ -236,6 +236,8 @@ int lex_next(lexer *lx, lex_token *t)
             "approved_by" { TOK(TK_APPROVED_BY); }
             "waivers"   { TOK(TK_WAIVERS); }
             "override"  { TOK(TK_OVERRIDE); }
+            "if"        { TOK(TK_IF); }
+            "then"      { TOK(TK_THEN); }
             "skip"      { TOK(TK_SKIP); }
 
             [A-Za-z_][A-Za-z0-9_]* {

@@ -67,7 +67,7 @@ static void ps_syntax_error(parse_state *ps, void *parser);
 %token FOR IN WHERE REQUIRE SUBJECT ELSE.
 %token EXISTS ALL COUNT NEWEST OLDEST SATISFIES.
 %token FRAMEWORK CONTROL CROSSWALK NOTE SCOPE APPETITE BAND TOLERATE ACCEPT BY ROLE REVIEW.
-%token EVERY OF AS WAIVE FROM UNTIL BECAUSE APPROVED_BY WAIVERS OVERRIDE SKIP.
+%token EVERY OF AS WAIVE FROM UNTIL BECAUSE APPROVED_BY WAIVERS OVERRIDE SKIP IF THEN.
 %token AND OR NOT TRUE FALSE NONE TODAY PERIOD.
 %token EQ NE LT LE GT GE PLUS MINUS STAR SLASH PERCENT DOT DOTDOT.
 %token COMMA COLON LPAREN RPAREN LBRACE RBRACE LBRACKET RBRACKET QUESTION ASSIGN ARROW.
@@ -81,7 +81,7 @@ static void ps_syntax_error(parse_state *ps, void *parser);
 %fallback ID VERSION KEY ENUM SEVERITY MAPS
              EXISTS ALL COUNT NEWEST OLDEST TRUE FALSE NONE TODAY PERIOD
              FRAMEWORK CROSSWALK NOTE SCOPE APPETITE BAND TOLERATE ACCEPT BY ROLE REVIEW
-             EVERY OF AS WAIVE FROM UNTIL BECAUSE APPROVED_BY WAIVERS OVERRIDE SKIP.
+             EVERY OF AS WAIVE FROM UNTIL BECAUSE APPROVED_BY WAIVERS OVERRIDE SKIP IF THEN.
 
 /* Lowest to highest. QUANT and NEG are precedence names only. */
 %nonassoc QUANT.
@@ -310,6 +310,11 @@ expr(A) ::= OLDEST(Q) expr(E) FOR ID(V) IN tname(T). [QUANT]
     { A = ast_quant(B, Q_OLDEST, Q.off, V.off, V.len, T.off, T.len, NULL, E); }
 expr(A) ::= OLDEST(Q) expr(E) FOR ID(V) IN tname(T) WHERE expr(W). [QUANT]
     { A = ast_quant(B, Q_OLDEST, Q.off, V.off, V.len, T.off, T.len, W, E); }
+
+/* `if C then A else B`: like a quantifier, its last part extends as far
+ * right as it can, so inside a larger expression it goes in parentheses. */
+expr(A) ::= IF(K) expr(C) THEN expr(T) ELSE expr(E). [QUANT]
+    { A = ast_cond(B, K.off, C, T, E); }
 
 args(A) ::= .                                 { A = NULL; }
 args(A) ::= elist(L).                         { A = L; }

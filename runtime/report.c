@@ -26,6 +26,7 @@
 #include "outcome.h"
 #include "alloc.h"
 #include "date.h"
+#include "report_util.h"
 
 uint64_t vouch_report_failing(const vouch_report *r)
 {
@@ -44,17 +45,10 @@ static const char *plural(uint64_t n) { return n == 1 ? "" : "s"; }
 
 /* ---- what every writer needs: the controls of each rule ------------------- */
 
-typedef struct fw_counts {
-    uint64_t rules, skipped, passed, failed, waived, not_applicable, errors;
-} fw_counts;
+typedef vouch_fw_counts fw_counts;
+typedef vouch_report_facts facts_of_run;
 
-typedef struct facts_of_run {
-    vouch_reach_list *reach; /* per rule */
-    fw_counts *fw;           /* per framework */
-    int any_fw;              /* some rule touches some framework */
-} facts_of_run;
-
-static void run_free(const vouch_program *p, facts_of_run *x)
+void vouch_report_facts_free(const vouch_program *p, vouch_report_facts *x)
 {
     for (uint32_t i = 0; x->reach && i < p->nrules; i++)
         vouch_reach_list_free(&x->reach[i]);
@@ -63,9 +57,8 @@ static void run_free(const vouch_program *p, facts_of_run *x)
     memset(x, 0, sizeof *x);
 }
 
-/* Reach of every rule and the per-framework counts. -1 (errno ENOMEM) if
- * memory ran out. */
-static int run_init(const vouch_report *r, facts_of_run *x)
+/* Reach of every rule and the per-framework counts (report_util.h). */
+int vouch_report_facts_init(const vouch_report *r, vouch_report_facts *x)
 {
     const vouch_program *p = r->program;
     const vouch_results *res = r->results;
@@ -107,7 +100,7 @@ static int run_init(const vouch_report *r, facts_of_run *x)
     vouch_crosswalk_free(cw);
     vouch_free(seen);
     if (!ok) {
-        run_free(p, x);
+        vouch_report_facts_free(p, x);
         errno = ENOMEM;
         return -1;
     }
@@ -282,7 +275,7 @@ int vouch_report_text(const vouch_report *r, FILE *out)
     const vouch_program *p = r->program;
     const vouch_results *res = r->results;
     facts_of_run x;
-    if (run_init(r, &x) != 0)
+    if (vouch_report_facts_init(r, &x) != 0)
         return -1;
     char asof[11], ps[11], pe[11];
     fmt_date(r->as_of, asof);
@@ -357,7 +350,7 @@ int vouch_report_text(const vouch_report *r, FILE *out)
         }
     }
     if (rc != 0) {
-        run_free(p, &x);
+        vouch_report_facts_free(p, &x);
         return -1;
     }
 
@@ -403,7 +396,7 @@ int vouch_report_text(const vouch_report *r, FILE *out)
                     (unsigned long long)c->not_applicable, (unsigned long long)c->errors, plural(c->errors));
         }
     }
-    run_free(p, &x);
+    vouch_report_facts_free(p, &x);
     return ferror(out) ? -1 : 0;
 }
 
@@ -478,7 +471,7 @@ int vouch_report_json(const vouch_report *r, FILE *out)
     const vouch_program *p = r->program;
     const vouch_results *res = r->results;
     facts_of_run x;
-    if (run_init(r, &x) != 0)
+    if (vouch_report_facts_init(r, &x) != 0)
         return -1;
     uint64_t by_sev[SEV__COUNT] = {0}, passed = 0, failed = 0, waived = 0, na = 0, errors = 0, skipped = 0;
     for (uint32_t i = 0; i < res->nfindings; i++)
@@ -601,7 +594,7 @@ int vouch_report_json(const vouch_report *r, FILE *out)
         fputs("}", out);
     }
     fputs(nu ? "\n  ]\n}\n" : "]\n}\n", out);
-    run_free(p, &x);
+    vouch_report_facts_free(p, &x);
     return ferror(out) ? -1 : 0;
 }
 

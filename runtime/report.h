@@ -37,6 +37,21 @@ int vouch_report_json(const vouch_report *r, FILE *out);
 /* RULE<TAB>SUBJECT per still-failing finding, sorted bytewise, nothing else. */
 int vouch_report_tsv(const vouch_report *r, FILE *out);
 
+/* The CI formats, each in its own file and each derived from the same
+ * report as the JSON (docs/outputs.md says what each holds):
+ *   report_sarif.c     SARIF 2.1.0 log, a result per failing or waived finding
+ *   report_junit.c     JUnit XML, a testsuite per pack, a testcase per record
+ *   report_oscal.c     OSCAL 1.2.1 assessment-results (JSON)
+ *   report_markdown.c  a summary that fits a pull-request comment
+ *   report_html.c      one self-contained page
+ * Output is a function of the report alone (no clock, no random numbers):
+ * the same results give byte-identical documents. */
+int vouch_report_sarif(const vouch_report *r, FILE *out);
+int vouch_report_junit(const vouch_report *r, FILE *out);
+int vouch_report_oscal(const vouch_report *r, FILE *out);
+int vouch_report_markdown(const vouch_report *r, FILE *out);
+int vouch_report_html(const vouch_report *r, FILE *out);
+
 /* Pieces of the JSON writer that other JSON writers (coverage.c) share. */
 /* s as a JSON string ("" for NULL). */
 void vouch_json_str(FILE *out, const char *s);

@@ -35,6 +35,8 @@
 #define VOUCH_MAX_NAME_BYTES 128
 /* Bytes in one string literal, after escapes are resolved. */
 #define VOUCH_MAX_STRING_BYTES (64u << 10)
+/* Strings inside the `{...}` of strings, nested ("a {"b {"c"}"}"). */
+#define VOUCH_MAX_INTERP_NESTING 8
 /* Values joined by one string with `{...}` parts (text pieces included).
  * The bytecode's INTERP takes at most this many (VOUCH_MAX_INTERP). */
 #define VOUCH_MAX_INTERP_PARTS 64

@@ -1,0 +1,101 @@
+/*
+ * report_util.h: pieces the report writers share (report.c and the
+ * report_*.c writers: SARIF, JUnit, OSCAL, Markdown, HTML). Internal to
+ * runtime/: nothing outside the writers should need it.
+ *
+ *  - the facts of a run every writer derives from the same vouch_report:
+ *    the controls each rule touches and the counts per framework;
+ *  - totals over the whole run (the JSON summary's numbers);
+ *  - escaping that also repairs text: XML/HTML and JSON writers turn bytes
+ *    that are not UTF-8 (and characters XML 1.0 forbids) into U+FFFD, so a
+ *    finding's message copied from a damaged CSV cannot make the document
+ *    unreadable;
+ *  - SHA-256, content-derived UUIDs and fingerprints, so that the same
+ *    results always give byte-identical documents (nothing reads the clock
+ *    or a random source);
+ *  - the rule's source file as a URI relative to the working directory.
+ */
+#ifndef VOUCH_REPORT_UTIL_H
+#define VOUCH_REPORT_UTIL_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include "report.h"
+
+typedef struct vouch_fw_counts {
+    uint64_t rules, skipped, passed, failed, waived, not_applicable, errors;
+} vouch_fw_counts;
+
+typedef struct vouch_report_facts {
+    vouch_reach_list *reach; /* per rule: the controls it touches */
+    vouch_fw_counts *fw;     /* per framework */
+    int any_fw;              /* some rule touches some framework */
+} vouch_report_facts;
+
+/* Fills x for r. -1 (errno ENOMEM) if memory ran out, x then empty. */
+int vouch_report_facts_init(const vouch_report *r, vouch_report_facts *x);
+void vouch_report_facts_free(const vouch_program *p, vouch_report_facts *x);
+
+/* Totals of a run, as the JSON summary counts them. */
+typedef struct vouch_report_totals {
+    uint64_t failing_by_sev[SEV__COUNT]; /* OUTCOME_FAIL records per severity */
+    uint64_t waived_by_sev[SEV__COUNT];
+    uint64_t na_by_sev[SEV__COUNT];
+    uint64_t passed, failed, waived, not_applicable, errors, skipped;
+} vouch_report_totals;
+
+void vouch_report_totals_of(const vouch_report *r, vouch_report_totals *t);
+
+/* Index of the first record of rule i and one past its last: records are
+ * sorted by rule, so *pos walks the array once when rules go in order. */
+void vouch_report_rule_records(const vouch_results *res, uint32_t rule, uint32_t *pos, uint32_t *lo,
+                               uint32_t *hi);
+
+/* ---- escaping ------------------------------------------------------------------ */
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 if s does not start
+ * one (also for the surrogates, U+FFFE/U+FFFF and bytes past the text). */
+size_t vouch_utf8_len(const unsigned char *s);
+
+/* s as XML character data or attribute value (also HTML): & < > " ' escaped,
+ * tab/newline/CR as character references, other control characters and
+ * invalid UTF-8 as U+FFFD. At most max bytes of s (0: all), cut on a
+ * character boundary, "…" appended when cut. NULL writes nothing. */
+void vouch_xml_text(FILE *out, const char *s, size_t max);
+
+/* s as a JSON string with the same repairs ("" for NULL). */
+void vouch_json_text(FILE *out, const char *s);
+
+/* ---- identities -------------------------------------------------------------- */
+
+typedef struct vouch_sha256 {
+    uint32_t h[8];
+    uint64_t len;
+    uint8_t buf[64];
+    uint32_t nbuf;
+} vouch_sha256;
+
+void vouch_sha256_init(vouch_sha256 *c);
+void vouch_sha256_update(vouch_sha256 *c, const void *data, size_t n);
+void vouch_sha256_final(vouch_sha256 *c, uint8_t out[32]);
+
+/* A UUID derived from the NUL-separated parts: the first 16 bytes of their
+ * SHA-256 with the version set to 4 and the RFC 4122 variant, lower-case
+ * "xxxxxxxx-xxxx-4xxx-[89ab]xxx-xxxxxxxxxxxx" and a NUL in out. */
+void vouch_uuid_from(char out[37], const char *const *parts, size_t n);
+
+/* 32 lower-case hex digits (128 bits of SHA-256) of the NUL-separated parts. */
+void vouch_hash_hex(char out[33], const char *const *parts, size_t n);
+
+/* ---- places and times ---------------------------------------------------------- */
+
+/* path as a JSON string holding a URI: a relative path (without a leading
+ * "./") stays relative; an absolute path under the working directory is
+ * made relative to it; any other absolute path becomes a file:// URI.
+ * Bytes other than unreserved characters and '/' are percent-encoded. */
+void vouch_json_uri(FILE *out, const char *path);
+
+/* "YYYY-MM-DDThh:mm:ssZ" of day d at the given time of day (UTC). */
+void vouch_datetime(int64_t d, int hh, int mm, int ss, char out[32]);
+
+#endif
