@@ -17,6 +17,7 @@
 #include "cmd_coverage.h"
 #include "cmd_soa.h"
 #include "catalogue_csv.h"
+#include "cmd_test.h"
 #include "compile.h"
 #include "diag.h"
 #include "../runtime/date.h"
@@ -47,6 +48,8 @@ static const char USAGE[] =
     "          vouch disasm PACK.vouch...\n"
     "  compile compile packs into one checked program file, run by giving it in place of the packs\n"
     "          vouch compile -o PACK.vbc PACK.vouch...\n"
+    "  test    run the packs' `test` blocks: fixtures in, exact outcomes expected\n"
+    "          vouch test [--junit FILE] [--min-coverage PCT] PACK.vouch...\n"
     "  coverage evaluate packs and report, for each control of one framework, whether it is\n"
     "          satisfied, partial, not satisfied or not assessed (crosswalks included)\n"
     "          vouch coverage --facts FILE.db --framework ID [--as-of DATE] [--period A..B]\n"
@@ -258,6 +261,9 @@ static vouch_program *compile_sources(char **paths, int n, int with_isms)
 
 /* ---- argument helpers ---------------------------------------------- */
 
+typedef int (*report_writer)(const vouch_report *, FILE *);
+static report_writer find_format(const char *name, size_t n);
+
 typedef struct args {
     const char *facts, *as_of, *period, *format, *fail_on, *output;
     const char *max_steps, *max_memory;  /* check: lower limits (limits_opt.h) */
@@ -266,6 +272,8 @@ typedef struct args {
     int nfiles;
     char **packs;            /* load --pack */
     int npacks;
+    char **outputs;          /* check --output FORMAT=FILE, repeatable */
+    int noutputs;
 } args;
 
 /* Parses options shared by the commands; unknown options are an error.
@@ -275,7 +283,8 @@ static int parse_args(int argc, char **argv, const char *allowed, args *a)
     memset(a, 0, sizeof *a);
     a->files = calloc((size_t)argc + 1, sizeof *a->files);
     a->packs = calloc((size_t)argc + 1, sizeof *a->packs);
-    if (!a->files || !a->packs)
+    a->outputs = calloc((size_t)argc + 1, sizeof *a->outputs);
+    if (!a->files || !a->packs || !a->outputs)
         return usage_error("%s", "out of memory");
     int only_files = 0;
     for (int i = 0; i < argc; i++) {
@@ -324,7 +333,13 @@ static int parse_args(int argc, char **argv, const char *allowed, args *a)
         else if (strcmp(name, "--period") == 0) a->period = val;
         else if (strcmp(name, "--format") == 0) a->format = val;
         else if (strcmp(name, "--fail-on") == 0) a->fail_on = val;
-        else if (strcmp(name, "--output") == 0 || strcmp(name, "-o") == 0) a->output = val;
+        else if (strcmp(name, "--output") == 0 || strcmp(name, "-o") == 0) {
+            const char *feq = strchr(val, '=');
+            if (feq && find_format(val, (size_t)(feq - val)))
+                a->outputs[a->noutputs++] = val; /* FORMAT=FILE */
+            else
+                a->output = val;
+        }
         else if (strcmp(name, "--pack") == 0) a->packs[a->npacks++] = val;
         else if (strcmp(name, "--max-steps") == 0) a->max_steps = val;
         else if (strcmp(name, "--max-memory") == 0) a->max_memory = val;
@@ -336,6 +351,7 @@ static void free_args(args *a)
 {
     free(a->files);
     free(a->packs);
+    free(a->outputs);
 }
 
 static int64_t today_utc(void)
@@ -350,12 +366,26 @@ static int64_t today_utc(void)
 
 /* Writes the report to path through a temporary file renamed into place,
  * so a failed or killed run never leaves a half-written report. */
-static int write_report(const vouch_report *rep, const char *format, const char *path)
+/* The formats of `check`: name and writer (docs/outputs.md). */
+static const struct {
+    const char *name;
+    report_writer write;
+} FORMATS[] = {
+    {"text", vouch_report_text},   {"json", vouch_report_json},         {"tsv", vouch_report_tsv},
+    {"sarif", vouch_report_sarif}, {"junit", vouch_report_junit},       {"oscal", vouch_report_oscal},
+    {"markdown", vouch_report_markdown}, {"html", vouch_report_html},
+};
+
+static report_writer find_format(const char *name, size_t n)
 {
-    int (*writer)(const vouch_report *, FILE *) =
-        strcmp(format, "json") == 0 ? vouch_report_json
-        : strcmp(format, "tsv") == 0 ? vouch_report_tsv
-                                      : vouch_report_text;
+    for (size_t i = 0; i < sizeof FORMATS / sizeof FORMATS[0]; i++)
+        if (strlen(FORMATS[i].name) == n && strncmp(FORMATS[i].name, name, n) == 0)
+            return FORMATS[i].write;
+    return NULL;
+}
+
+static int write_report(const vouch_report *rep, report_writer writer, const char *path)
+{
     if (!path)
         return writer(rep, stdout) == 0 && fflush(stdout) == 0 ? 0 : -1;
     size_t n = strlen(path) + 32;
@@ -399,8 +429,8 @@ static int cmd_check(int argc, char **argv)
     const char *format = a.format ? a.format : "text";
     int fail_on = SEV_INFO;
 
-    if (strcmp(format, "text") && strcmp(format, "json") && strcmp(format, "tsv")) {
-        usage_error("unknown format `%s` (text, json or tsv)", format);
+    if (!find_format(format, strlen(format))) {
+        usage_error("unknown format `%s` (text, json, tsv, sarif, junit, oscal, markdown or html)", format);
         goto out;
     }
     if (a.fail_on && (fail_on = vouch_severity_parse(a.fail_on, strlen(a.fail_on))) < 0) {
@@ -460,8 +490,16 @@ static int cmd_check(int argc, char **argv)
             fprintf(stderr, "  plan %u (%s): %s\n", i, p->rules[p->plans[i].rule].id, vouch_facts_describe(f, i));
     }
     vouch_report rep = {p, &res, env.today, env.period_start, env.period_end, a.facts, fail_on};
-    if (write_report(&rep, format, a.output) != 0)
+    /* --format goes to --output FILE (or stdout) unless only FORMAT=FILE
+     * outputs are given; each FORMAT=FILE is written whole or not at all. */
+    if ((a.output || a.noutputs == 0 || a.format) &&
+        write_report(&rep, find_format(format, strlen(format)), a.output) != 0)
         goto out;
+    for (int k = 0; k < a.noutputs; k++) {
+        const char *eq = strchr(a.outputs[k], '=');
+        if (write_report(&rep, find_format(a.outputs[k], (size_t)(eq - a.outputs[k])), eq + 1) != 0)
+            goto out;
+    }
     int errored = 0;
     for (uint32_t i = 0; i < res.nrules; i++)
         if (res.rules[i].errored) {
@@ -598,6 +636,8 @@ int main(int argc, char **argv)
         return cmd_disasm(argc - 2, argv + 2);
     if (strcmp(cmd, "compile") == 0)
         return cmd_compile(argc - 2, argv + 2, compile_packs);
+    if (strcmp(cmd, "test") == 0)
+        return cmd_test(argc - 2, argv + 2, compile_packs);
     if (strcmp(cmd, "coverage") == 0)
         return cmd_coverage(argc - 2, argv + 2, compile_packs);
     if (strcmp(cmd, "soa") == 0)

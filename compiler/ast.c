@@ -605,7 +605,9 @@ const char *ast_kind_name(int kind)
         [AST_CROSSWALK] = "crosswalk", [AST_PAIR] = "pair", [AST_SCOPE] = "scope",
         [AST_APPETITE] = "appetite", [AST_APPETITE_CLAUSE] = "appetite-clause",
         [AST_WAIVE] = "waive", [AST_WAIVER_CAP] = "waiver-cap", [AST_OVERRIDE] = "override",
-        [AST_MONTHS] = "months", [AST_UNTIL] = "until", [AST_COND] = "cond",
+        [AST_MONTHS] = "months", [AST_UNTIL] = "until", [AST_COND] = "cond", [AST_TEST] = "test",
+        [AST_TEST_ASOF] = "as_of", [AST_TEST_PERIOD] = "test-period", [AST_TEST_GIVEN] = "given",
+        [AST_TEST_EXPECT] = "expect",
     };
     if (kind < 0 || kind >= AST__COUNT || !names[kind])
         return "?";

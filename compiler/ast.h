@@ -60,6 +60,11 @@ typedef enum ast_kind {
     AST_MONTHS,      /* 3mo, 1q, 1y: calendar months                lit.i = months */
     AST_UNTIL,       /* [from D] until D                            binary (lhs = from or NULL, rhs = until) */
     AST_COND,        /* if test then a else b (also built for appetite bands, acceptors)   cond */
+    AST_TEST,        /* test "name" { clauses }                    cat (id = name, attrs = clauses) */
+    AST_TEST_ASOF,   /* as_of DATE                                  unary.operand */
+    AST_TEST_PERIOD, /* period DATE..DATE                           binary */
+    AST_TEST_GIVEN,  /* given TABLE { column value ... }            field (name = table, type = AST_ATTR list) */
+    AST_TEST_EXPECT, /* expect RULE fail|waived|not_applicable "S" | passes N   ovr (severity = the word, because = value) */
     AST__COUNT
 } ast_kind;
 
@@ -290,6 +295,15 @@ ast_node *ast_every(ast_builder *b, uint32_t off, uint32_t unit_off, uint32_t un
  * declarations whose expressions are checked once per use (scopes, the
  * appetite). NULL if out of memory. */
 ast_node *ast_clone(arena *a, const ast_node *n);
+
+/* Test blocks. */
+ast_node *ast_test(ast_builder *b, uint32_t off, uint32_t name_off, uint32_t name_len);
+/* kind: AST_TEST_ASOF (word at off/len must be `as_of`, a = date),
+ * AST_TEST_PERIOD (a, b = dates), AST_TEST_GIVEN (off/len = table, a = cells). */
+ast_node *ast_test_clause(ast_builder *b, ast_node *test, ast_kind kind, uint32_t off, uint32_t len, ast_node *a,
+                          ast_node *c);
+ast_node *ast_test_expect(ast_builder *b, ast_node *test, uint32_t off, uint32_t rule_off, uint32_t rule_len,
+                          uint32_t word_off, uint32_t word_len, ast_node *value);
 
 /* `if test then a else b` (an AST_COND). */
 ast_node *ast_cond(ast_builder *b, uint32_t off, ast_node *test, ast_node *then, ast_node *otherwise);

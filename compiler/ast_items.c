@@ -292,3 +292,54 @@ ast_node *ast_cond(ast_builder *b, uint32_t off, ast_node *test, ast_node *then,
     n->u.cond.otherwise = otherwise;
     return n;
 }
+
+/* ---- tests ---------------------------------------------------------------- */
+
+ast_node *ast_test(ast_builder *b, uint32_t off, uint32_t name_off, uint32_t name_len)
+{
+    ast_node *n = ast_node_at(b, AST_TEST, off, name_off + name_len);
+    if (n)
+        n->u.cat.id = string_at(b, name_off, name_len);
+    return n;
+}
+
+ast_node *ast_test_clause(ast_builder *b, ast_node *test, ast_kind kind, uint32_t off, uint32_t len, ast_node *a,
+                          ast_node *c)
+{
+    if (!test)
+        return NULL;
+    if (kind == AST_TEST_ASOF && !word_is(b, off, len, "as_of")) {
+        diag_error(b->diag, b->src, off, len, "a test's clauses are as_of, period, given and expect",
+                   "unexpected `%.*s`", (int)len, b->src->text + off);
+        return test;
+    }
+    ast_node *n = ast_node_at(b, kind, off, max_u32(off + len, max_u32(ast_end_of(a), ast_end_of(c))));
+    if (!n)
+        return test;
+    if (kind == AST_TEST_ASOF) {
+        n->u.unary.operand = a;
+    } else if (kind == AST_TEST_PERIOD) {
+        n->u.binary.lhs = a;
+        n->u.binary.rhs = c;
+    } else {
+        n->u.field.name = ast_name_at(b, off, len);
+        n->u.field.type = a;
+    }
+    test->u.cat.attrs = ast_append(test->u.cat.attrs, n);
+    return ast_span_to(test, ast_end_of(n));
+}
+
+ast_node *ast_test_expect(ast_builder *b, ast_node *test, uint32_t off, uint32_t rule_off, uint32_t rule_len,
+                          uint32_t word_off, uint32_t word_len, ast_node *value)
+{
+    if (!test)
+        return NULL;
+    ast_node *n = ast_node_at(b, AST_TEST_EXPECT, off, ast_end_of(value));
+    if (!n)
+        return test;
+    n->u.ovr.rule = ast_name_at(b, rule_off, rule_len);
+    n->u.ovr.severity = ast_name_at(b, word_off, word_len);
+    n->u.ovr.because = value;
+    test->u.cat.attrs = ast_append(test->u.cat.attrs, n);
+    return ast_span_to(test, ast_end_of(n));
+}

@@ -743,6 +743,38 @@ static int finish_catalogues(compiler *c, vouch_program *p)
         p->waivers[i].file = pcstr(p, c->waivers.v[i].file);
     }
     p->waiver_max_days = c->waiver_max_days;
+    p->ntests = c->tests.n;
+    p->tests = PALLOC(p, c->tests.n, vouch_test);
+    if (!p->tests)
+        return 0;
+    for (uint32_t i = 0; i < c->tests.n; i++) {
+        const vouch_test *t = &c->tests.v[i];
+        vouch_test *o = &p->tests[i];
+        *o = *t;
+        o->name = pcstr(p, t->name);
+        o->file = pcstr(p, t->file);
+        o->rows = PALLOC(p, t->nrows, vouch_test_row);
+        o->expect = PALLOC(p, t->nexpect, vouch_test_expect);
+        if (!o->rows || !o->expect)
+            return 0;
+        for (uint32_t j = 0; j < t->nrows; j++) {
+            const vouch_test_row *r = &t->rows[j];
+            vouch_test_row *orow = &o->rows[j];
+            *orow = *r;
+            orow->columns = PALLOC(p, r->ncells, uint32_t);
+            orow->values = PALLOC(p, r->ncells, const char *);
+            if (!orow->columns || !orow->values)
+                return 0;
+            for (uint32_t k = 0; k < r->ncells; k++) {
+                orow->columns[k] = r->columns[k];
+                orow->values[k] = r->values[k] ? pcstr(p, r->values[k]) : NULL;
+            }
+        }
+        for (uint32_t j = 0; j < t->nexpect; j++) {
+            o->expect[j] = t->expect[j];
+            o->expect[j].subject = pcstr(p, t->expect[j].subject);
+        }
+    }
     return 1;
 }
 

@@ -119,6 +119,7 @@ typedef struct compiler {
     VEC(vouch_waiver) waivers;
     int64_t waiver_max_days;
     VEC(rule_extra) extra;   /* parallel to rules */
+    VEC(vouch_test) tests;   /* `test` blocks, for `vouch test` */
     /* per rule, while checking and generating it */
     VEC(binding) bindings;
     VEC(int) scope;          /* binding ids currently visible, innermost last */

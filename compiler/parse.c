@@ -133,6 +133,9 @@ static const char *spelling(int type)
     case TK_OVERRIDE: return "`override`";
     case TK_SKIP: return "`skip`";
     case TK_IF: return "`if`";
+    case TK_TEST: return "`test`";
+    case TK_GIVEN: return "`given`";
+    case TK_EXPECT: return "`expect`";
     case TK_THEN: return "`then`";
     case TK_EQ: return "`==`";
     case TK_NE: return "`!=`";
@@ -212,6 +215,7 @@ static int top_level_keyword(int type)
     switch (type) {
     case TK_RULE: case TK_FACT: case TK_PACK: case TK_IMPORT: case TK_FRAMEWORK: case TK_CROSSWALK:
     case TK_SCOPE: case TK_APPETITE: case TK_WAIVE: case TK_WAIVERS: case TK_OVERRIDE: case TK_SKIP:
+    case TK_TEST:
         return 1;
     default:
         return 0;

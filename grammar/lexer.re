@@ -237,6 +237,9 @@ int lex_next(lexer *lx, lex_token *t)
             "waivers"   { TOK(TK_WAIVERS); }
             "override"  { TOK(TK_OVERRIDE); }
             "if"        { TOK(TK_IF); }
+            "test"      { TOK(TK_TEST); }
+            "given"     { TOK(TK_GIVEN); }
+            "expect"    { TOK(TK_EXPECT); }
             "then"      { TOK(TK_THEN); }
             "skip"      { TOK(TK_SKIP); }
 

@@ -67,7 +67,7 @@ static void ps_syntax_error(parse_state *ps, void *parser);
 %token FOR IN WHERE REQUIRE SUBJECT ELSE.
 %token EXISTS ALL COUNT NEWEST OLDEST SATISFIES.
 %token FRAMEWORK CONTROL CROSSWALK NOTE SCOPE APPETITE BAND TOLERATE ACCEPT BY ROLE REVIEW.
-%token EVERY OF AS WAIVE FROM UNTIL BECAUSE APPROVED_BY WAIVERS OVERRIDE SKIP IF THEN.
+%token EVERY OF AS WAIVE FROM UNTIL BECAUSE APPROVED_BY WAIVERS OVERRIDE SKIP IF THEN TEST GIVEN EXPECT.
 %token AND OR NOT TRUE FALSE NONE TODAY PERIOD.
 %token EQ NE LT LE GT GE PLUS MINUS STAR SLASH PERCENT DOT DOTDOT.
 %token COMMA COLON LPAREN RPAREN LBRACE RBRACE LBRACKET RBRACKET QUESTION ASSIGN ARROW.
@@ -81,7 +81,8 @@ static void ps_syntax_error(parse_state *ps, void *parser);
 %fallback ID VERSION KEY ENUM SEVERITY MAPS
              EXISTS ALL COUNT NEWEST OLDEST TRUE FALSE NONE TODAY PERIOD
              FRAMEWORK CROSSWALK NOTE SCOPE APPETITE BAND TOLERATE ACCEPT BY ROLE REVIEW
-             EVERY OF AS WAIVE FROM UNTIL BECAUSE APPROVED_BY WAIVERS OVERRIDE SKIP IF THEN.
+             EVERY OF AS WAIVE FROM UNTIL BECAUSE APPROVED_BY WAIVERS OVERRIDE SKIP IF THEN
+             TEST GIVEN EXPECT.
 
 /* Lowest to highest. QUANT and NEG are precedence names only. */
 %nonassoc QUANT.
@@ -110,6 +111,41 @@ item ::= crosswalk(C).                         { ps_add(ps, C); }
 item ::= SCOPE(S) ID(N) ASSIGN tname(T) WHERE expr(W).
     { ps_add(ps, ast_scope(B, S.off, N.off, N.len, T.off, T.len, W)); }
 item ::= appetite(A).                          { ps_add(ps, A); }
+item ::= test(T).                              { ps_add(ps, T); }
+
+/* ---- tests -------------------------------------------------------------------
+ * test "name" {
+ *   as_of 2026-11-21
+ *   period 2025-10-01..2026-09-30
+ *   given soa { framework "iso" control "A.5.18" applicable true }
+ *   expect R1 fail "iso/A.5.18"
+ *   expect R1 passes 3
+ * } */
+thead(A) ::= TEST(K) STRING(N) LBRACE.        { A = ast_test(B, K.off, N.off, N.len); }
+tbody(A) ::= thead(H).                        { A = H; }
+tbody(A) ::= tbody(T) ID(K) DATE(D).          { A = ast_test_clause(B, T, AST_TEST_ASOF, K.off, K.len, ast_leaf(B, AST_DATE, D.off, D.len), NULL); }
+tbody(A) ::= tbody(T) PERIOD(K) DATE(X) DOTDOT DATE(Y).
+    { A = ast_test_clause(B, T, AST_TEST_PERIOD, K.off, K.len, ast_leaf(B, AST_DATE, X.off, X.len), ast_leaf(B, AST_DATE, Y.off, Y.len)); }
+tbody(A) ::= tbody(T) GIVEN tname(N) LBRACE cells(C) RBRACE.
+    { A = ast_test_clause(B, T, AST_TEST_GIVEN, N.off, N.len, C, NULL); }
+tbody(A) ::= tbody(T) EXPECT(K) ID(R) ID(S) STRING(V).
+    { A = ast_test_expect(B, T, K.off, R.off, R.len, S.off, S.len, ast_leaf(B, AST_STRING, V.off, V.len)); }
+tbody(A) ::= tbody(T) EXPECT(K) ID(R) ID(S) INT(V).
+    { A = ast_test_expect(B, T, K.off, R.off, R.len, S.off, S.len, ast_leaf(B, AST_INT, V.off, V.len)); }
+test(A) ::= tbody(T) RBRACE(E).               { A = ast_span_to(T, END(E)); }
+
+/* A fixture row: `column value` pairs, values literal. */
+cells(A) ::= .                                { A = NULL; }
+cells(A) ::= cells(L) name(N) cellv(V).       { A = ast_append(L, ast_attr(B, N.off, N.len, V)); }
+cellv(A) ::= STRING(T).                       { A = ast_leaf(B, AST_STRING, T.off, T.len); }
+cellv(A) ::= INT(T).                          { A = ast_leaf(B, AST_INT, T.off, T.len); }
+cellv(A) ::= MINUS(M) INT(T).                 { A = ast_unary(B, OPR_NEG, M.off, ast_leaf(B, AST_INT, T.off, T.len)); }
+cellv(A) ::= DATE(T).                         { A = ast_leaf(B, AST_DATE, T.off, T.len); }
+cellv(A) ::= DUR(T).                          { A = ast_leaf(B, AST_DUR, T.off, T.len); }
+cellv(A) ::= TRUE(T).                         { A = ast_leaf(B, AST_BOOL, T.off, T.len); }
+cellv(A) ::= FALSE(T).                        { A = ast_leaf(B, AST_BOOL, T.off, T.len); }
+cellv(A) ::= NONE(T).                         { A = ast_leaf(B, AST_NONE, T.off, T.len); }
+cellv(A) ::= ID(T).                           { A = ast_ident(B, T.off, T.len); }
 item ::= WAIVE(K) ID(R) FOR STRING(S) until(U) BECAUSE STRING(W) APPROVED_BY STRING(A).
     { ps_add(ps, ast_waive(B, K.off, R.off, R.len, S.off, S.len, U, W.off, W.len, A.off, END(A))); }
 item ::= WAIVERS(K) ID(X) ID(Y) DUR(D).

@@ -163,6 +163,40 @@ typedef struct vouch_waiver {
     uint32_t line, col;
 } vouch_waiver;
 
+/* ---- Tests (`test` blocks: fixtures and expected outcomes) -----------------
+ * Compile-time data for `vouch test`; the VM never reads them, and a
+ * precompiled program (.vbc) does not carry them. */
+typedef struct vouch_test_row {
+    uint32_t table;
+    uint32_t ncells;
+    uint32_t *columns;       /* column indices of the table */
+    const char **values;     /* each cell as its CSV text; NULL: none */
+} vouch_test_row;
+
+typedef enum vouch_expect_kind {
+    EXPECT_FAIL = 0, EXPECT_NA, EXPECT_WAIVED, EXPECT_PASSES
+} vouch_expect_kind;
+
+typedef struct vouch_test_expect {
+    uint32_t rule;
+    uint8_t kind;            /* vouch_expect_kind */
+    const char *subject;     /* EXPECT_FAIL/NA/WAIVED */
+    uint64_t count;          /* EXPECT_PASSES: how many subjects pass */
+    uint32_t line;
+} vouch_test_expect;
+
+typedef struct vouch_test {
+    const char *name;
+    const char *file;
+    uint32_t line;
+    int64_t as_of;
+    int64_t period_start, period_end; /* INT64_MIN: the default period */
+    uint32_t nrows;
+    vouch_test_row *rows;
+    uint32_t nexpect;
+    vouch_test_expect *expect;
+} vouch_test;
+
 /* ---- Rules --------------------------------------------------------------- */
 
 typedef struct vouch_rule_info {
@@ -203,6 +237,8 @@ typedef struct vouch_program {
     uint32_t nwaivers;
     vouch_waiver *waivers;
     int64_t waiver_max_days; /* longest waiver term a pack allows; 0: no cap */
+    uint32_t ntests;
+    vouch_test *tests;
     const char *pack;        /* name of the main pack */
     const char *pack_version;
     void *mem;               /* owner of everything above (opaque) */

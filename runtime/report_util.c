@@ -124,8 +124,14 @@ void vouch_xml_text(FILE *out, const char *s, size_t max)
 
 void vouch_json_text(FILE *out, const char *s)
 {
-    const unsigned char *p = (const unsigned char *)(s ? s : "");
     fputc('"', out);
+    vouch_json_chars(out, s);
+    fputc('"', out);
+}
+
+void vouch_json_chars(FILE *out, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
     while (*p) {
         size_t n = vouch_utf8_len(p);
         if (n == 0) {
@@ -152,7 +158,6 @@ void vouch_json_text(FILE *out, const char *s)
         }
         p++;
     }
-    fputc('"', out);
 }
 
 /* ---- SHA-256 (FIPS 180-4) ------------------------------------------------------ */
@@ -311,7 +316,7 @@ static void uri_bytes(FILE *out, const char *s)
     }
 }
 
-void vouch_json_uri(FILE *out, const char *path)
+int vouch_json_uri(FILE *out, const char *path)
 {
     const char *s = path ? path : "";
     fputc('"', out);
@@ -320,16 +325,19 @@ void vouch_json_uri(FILE *out, const char *path)
         size_t n;
         if (getcwd(cwd, sizeof cwd) && (n = strlen(cwd)) > 1 && strncmp(s, cwd, n) == 0 && s[n] == '/') {
             uri_bytes(out, s + n + 1);
-        } else {
-            fputs("file://", out);
-            uri_bytes(out, s);
+            fputc('"', out);
+            return 1;
         }
-    } else {
-        while (s[0] == '.' && s[1] == '/')
-            s += 2;
+        fputs("file://", out);
         uri_bytes(out, s);
+        fputc('"', out);
+        return 0;
     }
+    while (s[0] == '.' && s[1] == '/')
+        s += 2;
+    uri_bytes(out, s);
     fputc('"', out);
+    return 1;
 }
 
 void vouch_datetime(int64_t d, int hh, int mm, int ss, char out[32])

@@ -65,6 +65,8 @@ void vouch_xml_text(FILE *out, const char *s, size_t max);
 
 /* s as a JSON string with the same repairs ("" for NULL). */
 void vouch_json_text(FILE *out, const char *s);
+/* The same without the quotes, to build one string from pieces. */
+void vouch_json_chars(FILE *out, const char *s);
 
 /* ---- identities -------------------------------------------------------------- */
 
@@ -92,8 +94,9 @@ void vouch_hash_hex(char out[33], const char *const *parts, size_t n);
 /* path as a JSON string holding a URI: a relative path (without a leading
  * "./") stays relative; an absolute path under the working directory is
  * made relative to it; any other absolute path becomes a file:// URI.
- * Bytes other than unreserved characters and '/' are percent-encoded. */
-void vouch_json_uri(FILE *out, const char *path);
+ * Bytes other than unreserved characters and '/' are percent-encoded.
+ * Returns 1 if the URI is relative (to the working directory), 0 if not. */
+int vouch_json_uri(FILE *out, const char *path);
 
 /* "YYYY-MM-DDThh:mm:ssZ" of day d at the given time of day (UTC). */
 void vouch_datetime(int64_t d, int hh, int mm, int ss, char out[32]);

@@ -1,0 +1,409 @@
+/*
+ * cmd_test.c: `vouch test PACK...` runs the `test` blocks of the packs.
+ *
+ * Each test gets a fresh facts store in a temporary folder, filled with its
+ * `given` rows through the same validated loader as `vouch load` (the rows
+ * are written as CSV files first), is evaluated at its `as_of` date, and
+ * its expectations are compared exactly with the outcomes of the rules it
+ * names: every expected record must occur, and every record of those rules
+ * (fail, waived, not applicable) must be expected. A test that expects
+ * nothing, or names an unknown rule, does not compile, so it can never pass
+ * silently.
+ *
+ * Exit status: 0 every test passed (and coverage reached --min-coverage),
+ * 1 a test failed or coverage is too low, 2 usage or input error.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd_test.h"
+#include "../runtime/date.h"
+#include "../runtime/facts.h"
+#include "../runtime/outcome.h"
+#include "../runtime/vm.h"
+
+#define EXIT_CLEAN 0
+#define EXIT_FAILED 1
+#define EXIT_USAGE 2
+
+static int usage(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "vouch: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nRun `vouch --help` for usage.\n");
+    return EXIT_USAGE;
+}
+
+static void csv_field(FILE *f, const char *s)
+{
+    if (strpbrk(s, ",\"\r\n")) {
+        fputc('"', f);
+        for (; *s; s++) {
+            if (*s == '"')
+                fputc('"', f);
+            fputc(*s, f);
+        }
+        fputc('"', f);
+    } else {
+        fputs(s, f);
+    }
+}
+
+/* Writes one CSV file per table the test gives rows for; returns how many,
+ * or -1. paths[i] are malloc'd. */
+static int write_fixtures(const vouch_program *p, const vouch_test *t, const char *dir, char **paths)
+{
+    int n = 0;
+    for (uint32_t tab = 0; tab < p->ntables; tab++) {
+        const vouch_table_decl *td = &p->tables[tab];
+        int any = 0;
+        for (uint32_t r = 0; r < t->nrows && !any; r++)
+            any = t->rows[r].table == tab;
+        if (!any)
+            continue;
+        size_t len = strlen(dir) + strlen(td->name) + 8;
+        char *path = malloc(len);
+        if (!path)
+            return -1;
+        snprintf(path, len, "%s/%s.csv", dir, td->name);
+        paths[n++] = path;
+        FILE *f = fopen(path, "w");
+        if (!f)
+            return -1;
+        for (uint32_t c = 0; c < td->ncolumns; c++)
+            fprintf(f, "%s%s", c ? "," : "", td->columns[c].name);
+        fputc('\n', f);
+        for (uint32_t r = 0; r < t->nrows; r++) {
+            const vouch_test_row *row = &t->rows[r];
+            if (row->table != tab)
+                continue;
+            for (uint32_t c = 0; c < td->ncolumns; c++) {
+                if (c)
+                    fputc(',', f);
+                for (uint32_t k = 0; k < row->ncells; k++)
+                    if (row->columns[k] == c && row->values[k])
+                        csv_field(f, row->values[k]);
+            }
+            fputc('\n', f);
+        }
+        if (fclose(f) != 0)
+            return -1;
+    }
+    return n;
+}
+
+static const char *kind_word(int kind)
+{
+    static const char *const w[] = {"fail", "not_applicable", "waived", "passes"};
+    return kind >= 0 && kind < 4 ? w[kind] : "?";
+}
+
+static int kind_of(const vouch_finding *fd)
+{
+    return fd->status == OUTCOME_NA ? EXPECT_NA : fd->status == OUTCOME_WAIVED ? EXPECT_WAIVED : EXPECT_FAIL;
+}
+
+/* A growing text for one test's failure details. */
+typedef struct text {
+    char *s;
+    size_t n, cap;
+} text;
+
+static void addf(text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void addf(text *t, const char *fmt, ...)
+{
+    char line[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    if (k < 0)
+        return;
+    size_t len = (size_t)k < sizeof line ? (size_t)k : sizeof line - 1;
+    if (t->n + len + 1 > t->cap) {
+        size_t nc = (t->cap + len + 1) * 2;
+        char *ns = realloc(t->s, nc);
+        if (!ns)
+            return;
+        t->s = ns;
+        t->cap = nc;
+    }
+    memcpy(t->s + t->n, line, len);
+    t->n += len;
+    t->s[t->n] = 0;
+}
+
+/* Runs one test; 1 passed, 0 failed (details in *why), -1 could not run. */
+static int run_test(const vouch_program *p, const vouch_test *t, uint8_t *covered, text *why)
+{
+    char dir[] = "/tmp/vouch-test.XXXXXX";
+    if (!mkdtemp(dir)) {
+        addf(why, "cannot make a temporary folder: %s\n", strerror(errno));
+        return -1;
+    }
+    char *paths[64];
+    int n = write_fixtures(p, t, dir, paths);
+    int result = -1;
+    char db[sizeof dir + 16];
+    snprintf(db, sizeof db, "%s/facts.db", dir);
+    vouch_facts *f = NULL;
+    vouch_results res;
+    memset(&res, 0, sizeof res);
+    vouch_error err;
+    if (n < 0) {
+        addf(why, "cannot write the fixtures: %s\n", strerror(errno));
+        n = 0;
+        goto out;
+    }
+    vouch_load_options opt = {0};
+    if (vouch_facts_load(db, p, (const char *const *)paths, (uint32_t)n, &opt, &err) != VOUCH_OK) {
+        addf(why, "the given rows do not load: %s\n", err.msg);
+        goto out;
+    }
+    vouch_run_env env;
+    memset(&env, 0, sizeof env);
+    env.today = t->as_of;
+    if (t->period_start != INT64_MIN) {
+        env.period_start = t->period_start;
+        env.period_end = t->period_end;
+    } else {
+        int64_t q = date_quarter_start(env.today);
+        env.period_start = date_add_months(q, -12);
+        env.period_end = q - 1;
+    }
+    if (vouch_facts_open(db, &f, &err) != VOUCH_OK || vouch_facts_bind(f, p, &err) != VOUCH_OK ||
+        vouch_vm_run(p, f, &env, &res, &err) != VOUCH_OK || vouch_apply_waivers(p, env.today, &res, &err) != VOUCH_OK) {
+        addf(why, "%s\n", err.msg);
+        goto out;
+    }
+    /* Which rules the test speaks of; their records must all be expected. */
+    uint8_t *named = calloc((size_t)p->nrules + 1, 1);
+    uint8_t *used = calloc((size_t)t->nexpect + 1, 1);
+    if (!named || !used) {
+        free(named);
+        free(used);
+        addf(why, "out of memory\n");
+        goto out;
+    }
+    for (uint32_t e = 0; e < t->nexpect; e++) {
+        named[t->expect[e].rule] = 1;
+        covered[t->expect[e].rule] = 1;
+    }
+    int bad = 0;
+    for (uint32_t r = 0; r < p->nrules; r++)
+        if (named[r] && res.rules[r].errored) {
+            addf(why, "rule %s stopped: %s\n", p->rules[r].id, res.rules[r].error ? res.rules[r].error : "error");
+            bad = 1;
+        }
+    for (uint32_t i = 0; i < res.nfindings; i++) {
+        const vouch_finding *fd = &res.findings[i];
+        if (!named[fd->rule])
+            continue;
+        int hit = 0;
+        for (uint32_t e = 0; e < t->nexpect && !hit; e++) {
+            const vouch_test_expect *x = &t->expect[e];
+            if (!used[e] && x->rule == fd->rule && x->kind == kind_of(fd) && strcmp(x->subject, fd->subject) == 0)
+                used[e] = hit = 1;
+        }
+        if (!hit) {
+            addf(why, "unexpected: %s %s \"%s\" (%s)\n", p->rules[fd->rule].id, kind_word(kind_of(fd)), fd->subject,
+                 fd->message);
+            bad = 1;
+        }
+    }
+    for (uint32_t e = 0; e < t->nexpect; e++) {
+        const vouch_test_expect *x = &t->expect[e];
+        if (x->kind == EXPECT_PASSES) {
+            if (res.rules[x->rule].passed != x->count) {
+                addf(why, "%s:%u: expected %s to pass %llu subject%s, it passed %llu\n", t->file, x->line,
+                     p->rules[x->rule].id, (unsigned long long)x->count, x->count == 1 ? "" : "s",
+                     (unsigned long long)res.rules[x->rule].passed);
+                bad = 1;
+            }
+        } else if (!used[e]) {
+            addf(why, "%s:%u: expected %s %s \"%s\", which did not happen\n", t->file, x->line, p->rules[x->rule].id,
+                 kind_word(x->kind), x->subject);
+            bad = 1;
+        }
+    }
+    free(named);
+    free(used);
+    result = bad ? 0 : 1;
+out:
+    vouch_outcome_release(&res);
+    vouch_results_free(&res);
+    vouch_facts_close(f);
+    for (int i = 0; i < n; i++) {
+        unlink(paths[i]);
+        free(paths[i]);
+    }
+    unlink(db);
+    rmdir(dir);
+    return result;
+}
+
+static void xml_text(FILE *f, const char *s)
+{
+    for (; s && *s; s++) {
+        switch (*s) {
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '&': fputs("&amp;", f); break;
+        case '"': fputs("&quot;", f); break;
+        default:
+            if ((unsigned char)*s >= 0x20 || *s == '\n' || *s == '\t')
+                fputc(*s, f);
+        }
+    }
+}
+
+int cmd_test(int argc, char **argv, cli_compile_fn compile)
+{
+    const char *junit = NULL, *min_cov = NULL;
+    char **files = calloc((size_t)argc + 1, sizeof *files);
+    int nfiles = 0;
+    if (!files)
+        return usage("%s", "out of memory");
+    for (int i = 0; i < argc; i++) {
+        const char *s = argv[i];
+        const char **slot = strcmp(s, "--junit") == 0 ? &junit : strcmp(s, "--min-coverage") == 0 ? &min_cov : NULL;
+        if (slot) {
+            if (i + 1 >= argc) {
+                free(files);
+                return usage("option %s needs a value", s);
+            }
+            *slot = argv[++i];
+        } else if (s[0] == '-' && s[1]) {
+            free(files);
+            return usage("unknown option %s for this command", s);
+        } else {
+            files[nfiles++] = argv[i];
+        }
+    }
+    double want_cov = -1;
+    if (min_cov) {
+        char *end;
+        want_cov = strtod(min_cov, &end);
+        if (*end || want_cov < 0 || want_cov > 100) {
+            free(files);
+            return usage("--min-coverage `%s` is not a percentage (0-100)", min_cov);
+        }
+    }
+    if (nfiles == 0) {
+        free(files);
+        return usage("%s", "test needs at least one pack file");
+    }
+    vouch_program *p = compile(files, nfiles);
+    free(files);
+    if (!p)
+        return EXIT_USAGE;
+    if (p->ntests == 0) {
+        fprintf(stderr, "vouch: error: the packs have no `test` blocks\n");
+        vouch_program_free(p);
+        return EXIT_USAGE;
+    }
+    uint8_t *covered = calloc((size_t)p->nrules + 1, 1);
+    text *why = calloc((size_t)p->ntests + 1, sizeof *why);
+    int *ok = calloc((size_t)p->ntests + 1, sizeof *ok);
+    if (!covered || !why || !ok) {
+        free(covered);
+        free(why);
+        free(ok);
+        vouch_program_free(p);
+        fprintf(stderr, "vouch: error: out of memory\n");
+        return EXIT_USAGE;
+    }
+    int passed = 0, failed = 0, broken = 0;
+    for (uint32_t i = 0; i < p->ntests; i++) {
+        const vouch_test *t = &p->tests[i];
+        ok[i] = run_test(p, t, covered, &why[i]);
+        if (ok[i] == 1) {
+            passed++;
+            printf("ok    %s\n", t->name);
+        } else {
+            ok[i] == 0 ? failed++ : broken++;
+            printf("%s  %s (%s:%u)\n", ok[i] == 0 ? "FAIL" : "ERROR", t->name, t->file, t->line);
+            if (why[i].s)
+                for (char *line = why[i].s; *line;) {
+                    char *nl = strchr(line, '\n');
+                    size_t len = nl ? (size_t)(nl - line) : strlen(line);
+                    printf("      %.*s\n", (int)len, line);
+                    line += len + (nl ? 1 : 0);
+                }
+        }
+    }
+    uint32_t nrules = 0, ncovered = 0;
+    for (uint32_t r = 0; r < p->nrules; r++) {
+        if (p->rules[r].skipped)
+            continue;
+        nrules++;
+        ncovered += covered[r] != 0;
+    }
+    double cov = nrules ? 100.0 * ncovered / nrules : 100.0;
+    printf("\n%u test%s: %d passed, %d failed%s; rules covered by tests: %u of %u (%.0f%%)\n", p->ntests,
+           p->ntests == 1 ? "" : "s", passed, failed + broken, broken ? " (some could not run)" : "", ncovered, nrules,
+           cov);
+    if (ncovered < nrules) {
+        printf("not covered:");
+        for (uint32_t r = 0; r < p->nrules; r++)
+            if (!p->rules[r].skipped && !covered[r])
+                printf(" %s", p->rules[r].id);
+        printf("\n");
+    }
+    int rc = broken ? EXIT_USAGE : failed ? EXIT_FAILED : EXIT_CLEAN;
+    if (want_cov >= 0 && cov + 1e-9 < want_cov) {
+        printf("coverage %.0f%% is below the required %.0f%%\n", cov, want_cov);
+        if (rc == EXIT_CLEAN)
+            rc = EXIT_FAILED;
+    }
+    if (junit) {
+        size_t len = strlen(junit) + 32;
+        char *tmp = malloc(len);
+        FILE *f = NULL;
+        if (tmp) {
+            snprintf(tmp, len, "%s.tmp.%ld", junit, (long)getpid());
+            f = fopen(tmp, "w");
+        }
+        if (f) {
+            fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n");
+            fprintf(f, "  <testsuite name=\"vouch test\" tests=\"%u\" failures=\"%d\" errors=\"%d\">\n", p->ntests,
+                    failed, broken);
+            for (uint32_t i = 0; i < p->ntests; i++) {
+                fputs("    <testcase classname=\"", f);
+                xml_text(f, p->tests[i].file);
+                fputs("\" name=\"", f);
+                xml_text(f, p->tests[i].name);
+                fputs("\" time=\"0\"", f);
+                if (ok[i] == 1) {
+                    fputs("/>\n", f);
+                    continue;
+                }
+                fprintf(f, ">\n      <%s message=\"", ok[i] == 0 ? "failure" : "error");
+                xml_text(f, ok[i] == 0 ? "outcomes differ from the expectations" : "the test could not run");
+                fputs("\" type=\"vouch\">", f);
+                xml_text(f, why[i].s ? why[i].s : "");
+                fprintf(f, "</%s>\n    </testcase>\n", ok[i] == 0 ? "failure" : "error");
+            }
+            fputs("  </testsuite>\n</testsuites>\n", f);
+        }
+        if (!f || fclose(f) != 0 || rename(tmp, junit) != 0) {
+            fprintf(stderr, "vouch: error: cannot write %s: %s\n", junit, strerror(errno));
+            if (tmp)
+                unlink(tmp);
+            rc = EXIT_USAGE;
+        }
+        free(tmp);
+    }
+    for (uint32_t i = 0; i < p->ntests; i++)
+        free(why[i].s);
+    free(why);
+    free(ok);
+    free(covered);
+    vouch_program_free(p);
+    return rc;
+}
