@@ -1,0 +1,2 @@
+" vouch rule packs
+autocmd BufRead,BufNewFile *.vouch setfiletype vouch
