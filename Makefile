@@ -21,7 +21,8 @@ VARIANT ?= release
 
 # Debian packages the build and the tests need, and the commands or headers
 # that show each one is there.
-DEBIAN_PACKAGES = re2c lemon libsqlite3-dev libcmocka-dev sqlite3 python3 python3-jsonschema chromium
+DEBIAN_PACKAGES = re2c lemon libsqlite3-dev libcmocka-dev sqlite3 python3 python3-jsonschema python3-regex \
+                  libxml2-utils chromium
 DEPS_STAMP = build/.deps-ok
 
 WARN    = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
@@ -71,6 +72,8 @@ $(DEPS_STAMP): Makefile
 	command -v sqlite3 >/dev/null 2>&1 || missing="$$missing sqlite3"; \
 	[ -x /usr/bin/python3 ] || missing="$$missing python3"; \
 	/usr/bin/python3 -c 'import jsonschema' >/dev/null 2>&1 || missing="$$missing python3-jsonschema"; \
+	/usr/bin/python3 -c 'import regex' >/dev/null 2>&1 || missing="$$missing python3-regex"; \
+	command -v xmllint >/dev/null 2>&1 || missing="$$missing libxml2-utils"; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	if [ -n "$$missing" ]; then \
 	  missing=$$(echo $$missing | tr ' ' '\n' | sort -u | tr '\n' ' '); \

@@ -37,8 +37,9 @@ static const char USAGE[] =
     "Commands:\n"
     "  check   evaluate packs against a facts store and report findings\n"
     "          vouch check --facts FILE.db [--as-of DATE] [--period A..B]\n"
-    "                      [--format text|json|tsv] [--fail-on SEVERITY]\n"
-    "                      [--output FILE] [--stats] [--max-steps N] [--max-memory MIB]\n"
+    "                      [--format text|json|tsv|sarif|junit|oscal|markdown|html]\n"
+    "                      [--fail-on SEVERITY] [--output FILE] [--output FORMAT=FILE]...\n"
+    "                      [--stats] [--max-steps N] [--max-memory MIB]\n"
     "                      PACK.vouch...\n"
     "  load    import CSV files into a facts store, checked against the declared facts\n"
     "          vouch load --facts FILE.db [--pack PACK.vouch]... [--replace] [--catalogues] TABLE.csv...\n"
@@ -63,10 +64,14 @@ static const char USAGE[] =
     "  --facts FILE      the facts store (SQLite)\n"
     "  --as-of DATE      the evaluation date, YYYY-MM-DD: `today` in rules (default: the current date)\n"
     "  --period A..B     the audit period (default: the four calendar quarters before the as-of quarter)\n"
-    "  --format F        text (default), json, or tsv (RULE<TAB>SUBJECT lines, sorted)\n"
+    "  --format F        text (default), json, tsv (RULE<TAB>SUBJECT lines, sorted), sarif\n"
+    "                    (SARIF 2.1.0), junit (JUnit XML), oscal (OSCAL 1.2.1 assessment-results),\n"
+    "                    markdown (a pull-request summary) or html (one page); docs/outputs.md\n"
     "  --fail-on S       exit 1 if a finding has severity S or higher: info (default), low,\n"
     "                    medium, high, critical\n"
     "  --output FILE     write the report to FILE (written whole or not at all) instead of stdout\n"
+    "  --output F=FILE   (check, repeatable) also write format F to FILE: several formats in one run;\n"
+    "                    with only F=FILE outputs and no --format, nothing goes to stdout\n"
     "  --stats           print how each access plan was answered, to stderr\n"
     "  --max-steps N     stop a rule after N instructions (at most the default, 2000000000)\n"
     "  --max-memory MIB  stop the run when it holds more than MIB MiB (at most the default, 1024)\n"
@@ -433,6 +438,11 @@ static int cmd_check(int argc, char **argv)
         usage_error("unknown format `%s` (text, json, tsv, sarif, junit, oscal, markdown or html)", format);
         goto out;
     }
+    for (int k = 0; k < a.noutputs; k++)
+        if (!strchr(a.outputs[k], '=')[1]) {
+            usage_error("--output %s names no file", a.outputs[k]);
+            goto out;
+        }
     if (a.fail_on && (fail_on = vouch_severity_parse(a.fail_on, strlen(a.fail_on))) < 0) {
         usage_error("unknown severity `%s` for --fail-on (info, low, medium, high, critical)", a.fail_on);
         goto out;

@@ -16,8 +16,10 @@
  *
  * Files that depend on this layout: compiler/codegen.c, compiler/compile.c,
  * runtime/program.c, runtime/verify.c, runtime/vm.c, runtime/disasm.c,
- * runtime/facts.c, runtime/load.c. Changing it means bumping
- * VOUCH_PROGRAM_VERSION.
+ * runtime/facts.c, runtime/load.c, and runtime/program_io.c (the .vbc
+ * file lists every field: a new one must be written and read there, and
+ * checked by the verifier if anything indexes with it). Changing it means
+ * bumping VOUCH_PROGRAM_VERSION.
  */
 #ifndef VOUCH_PROGRAM_H
 #define VOUCH_PROGRAM_H

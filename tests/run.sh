@@ -16,7 +16,10 @@
 #   7. robust: tests/robust/*.sh: limits, allocation failure, killed loads
 #      and reports, concurrent reads, damaged stores and programs, what vouch
 #      writes and runs (tests/robust/run.sh);
-#   8. browser: the SoA's HTML page in headless Chromium: a screenshot, the
+#   8. outputs: every format of `vouch check` (SARIF, JUnit, OSCAL,
+#      Markdown, HTML) against its official schema and the JSON, the HTML in
+#      headless Chromium (tests/outputs.sh);
+#   9. browser: the SoA's HTML page in headless Chromium: a screenshot, the
 #      DOM's rows and counts against the CSV, a PDF print
 #      (tests/browser/soa_html.sh; fails when chromium is missing).
 #
@@ -47,6 +50,7 @@ n_packs=0
 n_fuzz=0
 n_robust=0
 n_browser=0
+n_outputs=0
 broken=""          # suites that could not run
 
 # ---- helpers ------------------------------------------------------------------
@@ -73,6 +77,7 @@ counted() {
     fuzz*) n_fuzz=$((n_fuzz + $2 + $3)) ;;
     robust*) n_robust=$((n_robust + $2 + $3)) ;;
     browser*) n_browser=$((n_browser + $2 + $3)) ;;
+    outputs*) n_outputs=$((n_outputs + $2 + $3)) ;;
     esac
 }
 
@@ -254,7 +259,14 @@ else
     cannot "robust" "needs the release and the asan binary"
 fi
 
-# ---- 8. browser -----------------------------------------------------------------
+# ---- 8. outputs -----------------------------------------------------------------
+if [ "$rel_ok" = 1 ]; then
+    suite "outputs" outputs sh tests/outputs.sh build/release/vouch
+else
+    cannot "outputs" "no release binary"
+fi
+
+# ---- 9. browser -----------------------------------------------------------------
 if [ "$rel_ok" = 1 ]; then
     suite "browser" browser sh tests/browser/soa_html.sh build/release/vouch
 else
@@ -267,5 +279,5 @@ variants=""
 [ "$asan_ok" = 1 ] && variants=${variants:+$variants+}asan
 extra=""
 [ -n "$broken" ] && extra="; could not run:$broken"
-echo "vouch tests: $passed passed, $failed failed (unit $n_unit, golden $n_golden, docs $n_docs, reference $n_reference, packs $n_packs, fuzz $n_fuzz, robust $n_robust, browser $n_browser; variants ${variants:-none}$extra)"
+echo "vouch tests: $passed passed, $failed failed (unit $n_unit, golden $n_golden, docs $n_docs, reference $n_reference, packs $n_packs, fuzz $n_fuzz, robust $n_robust, outputs $n_outputs, browser $n_browser; variants ${variants:-none}$extra)"
 [ "$failed" -eq 0 ] && [ -z "$broken" ]
