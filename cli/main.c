@@ -49,6 +49,9 @@ static const char USAGE[] =
     "          vouch disasm PACK.vouch...\n"
     "  compile compile packs into one checked program file, run by giving it in place of the packs\n"
     "          vouch compile -o PACK.vbc PACK.vouch...\n"
+    "  lint    warn about what compiles but is suspicious (unused scopes and facts, constant\n"
+    "          rules, uncapped waivers, rules mapping no control); exit 1 if there is any\n"
+    "          vouch lint PACK.vouch...\n"
     "  test    run the packs' `test` blocks: fixtures in, exact outcomes expected\n"
     "          vouch test [--junit FILE] [--min-coverage PCT] PACK.vouch...\n"
     "  coverage evaluate packs and report, for each control of one framework, whether it is\n"
@@ -132,7 +135,7 @@ static char *read_file(const char *path, size_t *len)
 /* ---- compiling ------------------------------------------------------ */
 
 typedef struct diag_count {
-    unsigned errors;
+    unsigned errors, warnings;
 } diag_count;
 
 static void print_diag(void *ctx, const vouch_diag *d)
@@ -140,8 +143,15 @@ static void print_diag(void *ctx, const vouch_diag *d)
     diag_count *dc = ctx;
     if (d->severity == DIAG_ERROR)
         dc->errors++;
+    else if (d->severity == DIAG_WARNING)
+        dc->warnings++;
     diag_render(d, stderr);
 }
+
+/* Set by `vouch lint` for its one compilation: report lint warnings, and
+ * count them here. */
+static int lint_mode;
+static unsigned lint_warnings;
 
 /* Imports that name no given file: PACK.vouch or PACK/pack.vouch beside the
  * importing file, then in each directory of $VOUCH_PATH (colon-separated). */
@@ -239,7 +249,9 @@ static vouch_program *compile_sources(char **paths, int n, int with_isms)
         diag_count dc = {0};
         resolver res;
         memset(&res, 0, sizeof res);
-        p = vouch_compile_ex(in, (size_t)n, resolve_import, &res, print_diag, &dc);
+        vouch_compile_options copt = {resolve_import, &res, lint_mode};
+        p = vouch_compile_with(in, (size_t)n, &copt, print_diag, &dc);
+        lint_warnings += dc.warnings;
         for (int i = 0; i < res.n; i++) {
             free(res.texts[i]);
             free(res.names[i]);
@@ -596,6 +608,34 @@ out:
 
 /* ---- disasm ---------------------------------------------------------- */
 
+/* ---- lint ------------------------------------------------------------- */
+
+static int cmd_lint(int argc, char **argv)
+{
+    args a;
+    int rc = parse_args(argc, argv, " ", &a);
+    if (rc) {
+        free_args(&a);
+        return rc;
+    }
+    if (a.nfiles == 0) {
+        free_args(&a);
+        return usage_error("%s", "lint needs at least one pack file");
+    }
+    lint_mode = 1;
+    vouch_program *p = compile_packs(a.files, a.nfiles);
+    lint_mode = 0;
+    if (!p)
+        rc = EXIT_USAGE;
+    else if (lint_warnings)
+        rc = EXIT_FINDINGS;
+    if (p && lint_warnings)
+        fprintf(stderr, "vouch: %u warning%s\n", lint_warnings, lint_warnings == 1 ? "" : "s");
+    vouch_program_free(p);
+    free_args(&a);
+    return rc;
+}
+
 static int cmd_disasm(int argc, char **argv)
 {
     args a;
@@ -646,6 +686,8 @@ int main(int argc, char **argv)
         return cmd_disasm(argc - 2, argv + 2);
     if (strcmp(cmd, "compile") == 0)
         return cmd_compile(argc - 2, argv + 2, compile_packs);
+    if (strcmp(cmd, "lint") == 0)
+        return cmd_lint(argc - 2, argv + 2);
     if (strcmp(cmd, "test") == 0)
         return cmd_test(argc - 2, argv + 2, compile_packs);
     if (strcmp(cmd, "coverage") == 0)

@@ -897,9 +897,16 @@ static ast_node *and_also(compiler *c, ast_node *first, ast_node *then)
 
 /* A fact type or a scope (a fact type with a condition); reports neither.
  * *sc is the scope index or -1. */
+static void mark_scope_used(compiler *c, int sc)
+{
+    if (sc >= 0 && (uint32_t)sc < c->scope_used.n)
+        c->scope_used.v[sc] = 1;
+}
+
 static int lookup_source(compiler *c, ast_node *at, ast_name n, int *sc)
 {
     *sc = find_scope(c, n);
+    mark_scope_used(c, *sc);
     if (*sc >= 0)
         return c->scopes.v[*sc].table;
     return lookup_table_or_report(c, at, n);
@@ -1380,6 +1387,7 @@ static void declare_scope(compiler *c, ast_node *n)
     c->implicit = saved;
     scope_info si = {nm, t, n};
     VEC_PUSH(c->a, c->scopes, si);
+    VEC_PUSH(c->a, c->scope_used, (uint8_t)0);
 }
 
 static void check_rule_scope(compiler *c, ast_node *r, rule_extra *x)
@@ -1404,6 +1412,7 @@ static void check_rule_scope(compiler *c, ast_node *r, rule_extra *x)
         return;
     }
     x->scope = sc;
+    mark_scope_used(c, sc);
     x->scope_test = scope_test(c, sc, first->slot);
 }
 
@@ -1951,6 +1960,63 @@ static void check_rule(compiler *c, ast_node *r)
     c->scope.n = 0;
 }
 
+/* ---- lint: legal but suspicious ---------------------------------------------
+ * Warnings only (`vouch lint`): declarations nothing uses, rules whose
+ * outcome is fixed whatever the facts, waivers no cap bounds, rules that
+ * count for no framework. Standard packs are not linted. */
+
+static int user_source(const compiler *c, const vouch_source *src) { return src && src->index >= c->nstd; }
+
+/* Does any rule, scope or appetite loop over table t? */
+static int table_read(const compiler *c, int t)
+{
+    for (uint32_t i = 0; i < c->bindings.n; i++)
+        if (c->bindings.v[i].kind == BIND_ROW && c->bindings.v[i].table == t)
+            return 1;
+    return 0;
+}
+
+static void lint_program(compiler *c)
+{
+    for (uint32_t i = 0; i < c->scopes.n; i++)
+        if (!c->scope_used.v[i] && user_source(c, c->scopes.v[i].decl->src))
+            diag_warning(c->d, c->scopes.v[i].decl->src, c->scopes.v[i].name.off, c->scopes.v[i].name.len,
+                         "use it (`for x in NAME` or a rule's `scope NAME`) or remove it",
+                         "scope `%.*s` is never used", (int)c->scopes.v[i].name.len, c->scopes.v[i].name.p);
+    for (uint32_t t = 0; t < c->tables.n; t++) {
+        const ast_node *d = c->tables.v[t].decl;
+        if (user_source(c, d->src) && !table_read(c, (int)t))
+            diag_warning(c->d, d->src, d->u.fact.name.off, d->u.fact.name.len,
+                         "no rule reads it; `vouch load` still accepts its rows", "fact `%s` is never read",
+                         c->tables.v[t].name);
+    }
+    for (uint32_t i = 0; i < c->rules.n; i++) {
+        ast_node *r = c->rules.v[i];
+        if (!user_source(c, r->src) || !r->u.rule.require)
+            continue;
+        ast_node *q = r->u.rule.require;
+        if (q->kind == AST_BOOL)
+            diag_warning(c->d, q->src, q->off, q->len, q->u.lit.i ? "it never fires" : "every subject it visits fails",
+                         "rule `%.*s` requires a constant: its outcome does not depend on the facts",
+                         (int)r->u.rule.id.len, r->u.rule.id.p);
+        for (ast_node *f = r->u.rule.fors; f; f = f->next) {
+            ast_node *w = f->u.loop.where;
+            if (w && w->kind == AST_BOOL && !w->u.lit.i)
+                diag_warning(c->d, w->src, w->off, w->len, "the rule can never fire",
+                             "this `where` is always false: the loop visits nothing");
+        }
+        if (c->frameworks.n && c->extra.v[i].maps.n == 0 && !c->extra.v[i].skipped)
+            diag_warning(c->d, r->src, r->u.rule.id.off, r->u.rule.id.len,
+                         "add `maps \"framework\" \"control\"` so coverage reports can use it",
+                         "rule `%.*s` maps no control", (int)r->u.rule.id.len, r->u.rule.id.p);
+    }
+    if (c->waivers.n && c->waiver_max_days == 0) {
+        const vouch_waiver *w = &c->waivers.v[0];
+        diag_warning(c->d, NULL, 0, 0, "add `waivers at most 180d` (or the term your policy allows)",
+                     "%s:%u:%u: waivers have no term cap: a waiver can run for years", w->file, w->line, w->col);
+    }
+}
+
 int check_program(compiler *c, ast_node *const *items, const vouch_source *const *srcs, size_t nfiles)
 {
     (void)srcs;
@@ -2019,5 +2085,7 @@ int check_program(compiler *c, ast_node *const *items, const vouch_source *const
                 declare_waiver(c, it);
             else if (it->kind == AST_TEST)
                 declare_test(c, it);
+    if (c->lint && c->d->nerrors == 0)
+        lint_program(c);
     return c->d->nerrors == 0 && !c->a->failed;
 }

@@ -70,6 +70,15 @@ vouch_program *vouch_compile(const vouch_compile_input *files, size_t nfiles, vo
 vouch_program *vouch_compile_ex(const vouch_compile_input *files, size_t nfiles, vouch_import_fn resolve,
                                 void *resolve_ctx, vouch_diag_fn fn, void *ctx)
 {
+    vouch_compile_options opt = {resolve, resolve_ctx, 0};
+    return vouch_compile_with(files, nfiles, &opt, fn, ctx);
+}
+
+vouch_program *vouch_compile_with(const vouch_compile_input *files, size_t nfiles,
+                                  const vouch_compile_options *opt, vouch_diag_fn fn, void *ctx)
+{
+    vouch_import_fn resolve = opt ? opt->resolve : NULL;
+    void *resolve_ctx = opt ? opt->resolve_ctx : NULL;
     arena a;
     arena_init(&a);
     diag_sink d;
@@ -180,6 +189,8 @@ vouch_program *vouch_compile_ex(const vouch_compile_input *files, size_t nfiles,
     memset(&c, 0, sizeof c);
     c.a = &a;
     c.d = &d;
+    c.lint = opt ? opt->lint : 0;
+    c.nstd = nstd_used;
     ast_node **items = arena_alloc(&a, (n + 1) * sizeof *items);
     const vouch_source **srcs = arena_alloc(&a, (n + 1) * sizeof *srcs);
     c.pack_of_src = arena_alloc(&a, (n + 1) * sizeof *c.pack_of_src);

@@ -29,6 +29,17 @@ vouch_program *vouch_compile(const vouch_compile_input *files, size_t nfiles,
 typedef int (*vouch_import_fn)(void *ctx, const char *importer, const char *name,
                                vouch_compile_input *out);
 
+typedef struct vouch_compile_options {
+    vouch_import_fn resolve; /* may be NULL */
+    void *resolve_ctx;
+    int lint;                /* 1: also report lint warnings (see docs/lint.md) */
+} vouch_compile_options;
+
+/* vouch_compile with options. Lint findings are DIAG_WARNINGs: they do not
+ * stop compilation. */
+vouch_program *vouch_compile_with(const vouch_compile_input *files, size_t nfiles,
+                                  const vouch_compile_options *opt, vouch_diag_fn fn, void *ctx);
+
 /* vouch_compile, with imports also resolved by resolve (may be NULL). */
 vouch_program *vouch_compile_ex(const vouch_compile_input *files, size_t nfiles,
                                 vouch_import_fn resolve, void *resolve_ctx,

@@ -126,6 +126,9 @@ typedef struct compiler {
     int implicit;            /* binding whose fields bare names denote (scopes,
                               * the appetite), or -1 */
     int in_appetite;         /* 1: the appetite's score name resolves too */
+    int lint;                /* 1: report lint warnings too */
+    size_t nstd;             /* the first nstd sources are standard packs (not linted) */
+    VEC(uint8_t) scope_used; /* per scope: used by a rule */
 } compiler;
 
 /* check.c */
