@@ -11,10 +11,18 @@
  *   - or, for a repeated plan whose bound equality terms no index serves,
  *     an in-memory hash index on those columns, built by one filtered scan on
  *     the plan's first seek (constant terms are applied during the build,
- *     since they cannot change within a run) and probed on every later seek.
+ *     since they cannot change within a run) and probed on every later seek;
+ *   - a repeated plan that an index does serve starts with the statement and
+ *     moves to a hash index once its probes have cost SQLite more than one
+ *     scan of the table would (counted in SQLite VM steps).
+ * Answers that several plans share (the same loop in many rules, the same
+ * probe asked again) are remembered for the run and given again from memory.
+ * All these paths give the same answers (tests/unit/test_facts.c).
  *
  * The store is opened read-only; one read transaction covers the whole run
- * so every rule sees the same snapshot.
+ * so every rule sees the same snapshot. The first 96 MiB of the file are
+ * memory-mapped (the fastest way to read a warm file), the rest is read
+ * into SQLite's page cache, so peak memory does not grow with the file.
  */
 #ifndef VOUCH_FACTS_H
 #define VOUCH_FACTS_H
@@ -26,11 +34,38 @@
 typedef struct vouch_facts vouch_facts;
 
 typedef struct vouch_facts_stats {
-    uint32_t sql_plans;      /* plans answered by prepared statements */
-    uint32_t hash_plans;     /* plans answered by in-memory hash indexes */
+    uint32_t sql_plans;      /* plans answered by prepared statements (at bind) */
+    uint32_t hash_plans;     /* plans answered by in-memory hash indexes (at bind) */
     uint64_t seeks;          /* OP_SEEK calls */
     uint64_t rows;           /* rows returned to the VM */
+    uint32_t hash_switched;  /* hash indexes taken up because probes cost more than a scan */
+    uint32_t hash_builds;    /* hash indexes built */
+    uint64_t hash_rows;      /* rows they hold */
+    uint64_t cache_hits;     /* seeks answered from remembered answers */
+    uint64_t cache_entries;  /* answers remembered */
 } vouch_facts_stats;
+
+/* How the store may answer plans. The defaults suit every run; tests use
+ * the others to check that all paths give the same answers. */
+enum {
+    VOUCH_HASH_AUTO = 0,     /* hash indexes where no index serves, and where probes cost more */
+    VOUCH_HASH_NOINDEX,      /* hash indexes only where no index serves */
+    VOUCH_HASH_NEVER         /* prepared statements only */
+};
+
+typedef struct vouch_facts_options {
+    int hash;                /* VOUCH_HASH_* */
+    int cache;               /* 1: remember the answers plans share */
+    size_t mmap_bytes;       /* bytes of the file read through a memory map (0: none) */
+    uint64_t switch_ns;      /* VOUCH_HASH_AUTO: move to the hash index once probes took
+                                this long (0: the measured time of one build scan) */
+    int prefetch;            /* 1: with a second CPU, map the file's pages ahead of the rules */
+} vouch_facts_options;
+
+/* The defaults: VOUCH_HASH_AUTO, cache on, 96 MiB mapped, prefetch on. */
+void vouch_facts_options_default(vouch_facts_options *o);
+/* Sets the options for the next vouch_facts_bind. */
+void vouch_facts_set_options(vouch_facts *f, const vouch_facts_options *o);
 
 /* Opens the store at path read-only. A missing, unreadable or non-SQLite
  * file is VOUCH_EINPUT with a message naming the path. */

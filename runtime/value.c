@@ -15,7 +15,11 @@ int vouch_value_equal(const vouch_value *a, const vouch_value *b)
     case VT_NONE:
         return 1;
     case VT_TEXT:
-        return a->len == b->len && (a->len == 0 || memcmp(a->u.s, b->u.s, a->len) == 0);
+        /* The same bytes are often the same pointer: enum members come
+         * back from the store as the program's own spellings, constants
+         * from its pool, hash-index texts interned. */
+        return a->len == b->len &&
+               (a->u.s == b->u.s || a->len == 0 || memcmp(a->u.s, b->u.s, a->len) == 0);
     default:
         return a->u.i == b->u.i;
     }

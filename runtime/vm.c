@@ -12,8 +12,9 @@
  *
  * Dispatch is a switch; GCC and Clang get computed goto (one indirect jump
  * per instruction, which predicts better), unless VOUCH_NO_COMPUTED_GOTO is
- * defined. Both builds share the instruction bodies through the CASE/NEXT
- * macros.
+ * defined or the build has AddressSanitizer (so the asan variant of `make
+ * test` keeps the switch tested). Both builds share the instruction bodies
+ * through the CASE/NEXT macros.
  *
  * Memory and the lifetime of texts. Text values borrow their bytes, so the
  * VM keeps every text it hands out in memory it owns and never frees while
@@ -48,6 +49,16 @@
 #include "builtins.h"
 #include "alloc.h"
 
+/* The sanitizer builds (the asan variant of `make test`, the fuzz
+ * targets) run the switch, so `make test` runs every test through both
+ * dispatch loops. */
+#if defined(__SANITIZE_ADDRESS__)
+#define VOUCH_NO_COMPUTED_GOTO 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define VOUCH_NO_COMPUTED_GOTO 1
+#endif
+#endif
 #if defined(__GNUC__) && !defined(VOUCH_NO_COMPUTED_GOTO)
 #define VM_COMPUTED_GOTO 1
 #endif

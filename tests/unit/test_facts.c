@@ -524,6 +524,147 @@ static void test_paths_agree(void **state)
     vouch_program_free(once);
 }
 
+/* ---- every way of answering gives the same answers ------------------------ */
+
+static vouch_facts *open_with(const char *path, const vouch_program *p, int hash, int cache,
+                              size_t mmap_bytes, uint64_t switch_ns)
+{
+    vouch_facts *f = NULL;
+    vouch_error err;
+    vouch_facts_options o;
+    vouch_facts_options_default(&o);
+    o.hash = hash;
+    o.cache = cache;
+    o.mmap_bytes = mmap_bytes;
+    o.switch_ns = switch_ns;
+    assert_ok(vouch_facts_open(path, &f, &err), err);
+    vouch_facts_set_options(f, &o);
+    assert_ok(vouch_facts_bind(f, p, &err), err);
+    return f;
+}
+
+/* The compare plans answered by SQL with and without the result cache, by
+ * hash indexes taken up in the middle of the run (switch_ns 1: after the
+ * first probe step), with no memory map, and by hash indexes from the
+ * start: all give what the hash indexes of the store without indexes give,
+ * and so does every seek asked a second time (answered from the cache). */
+static void test_options_agree(void **state)
+{
+    const char *noidx = tpath("noidx2.db"), *idx = tpath("idx2.db");
+    make_store(noidx, 0);
+    make_store(idx, 1);
+    vouch_program *rep = make_program();
+    add_compare_plans(rep, 1);
+    static const struct { int idx, hash, cache; size_t mmap; uint64_t sw; } v[] = {
+        {1, VOUCH_HASH_NEVER, 0, 1 << 20, 0},  {1, VOUCH_HASH_NEVER, 1, 1 << 20, 0},
+        {1, VOUCH_HASH_AUTO, 1, 1 << 20, 0},   {1, VOUCH_HASH_AUTO, 1, 1 << 20, 1},
+        {1, VOUCH_HASH_AUTO, 0, 1 << 20, 1},   {1, VOUCH_HASH_NOINDEX, 1, 0, 0},
+        {0, VOUCH_HASH_NEVER, 1, 0, 0},        {0, VOUCH_HASH_AUTO, 0, 1 << 20, 0},
+    };
+    enum { NV = sizeof v / sizeof *v };
+    vouch_facts *ref = open_with(noidx, rep, VOUCH_HASH_AUTO, 1, 1 << 20, 0);
+    vouch_facts *f[NV];
+    for (int k = 0; k < NV; k++)
+        f[k] = open_with(v[k].idx ? idx : noidx, rep, v[k].hash, v[k].cache, v[k].mmap, v[k].sw);
+    for (uint32_t i = 0; i < NPLANS; i++) {
+        char *want = grid(ref, rep, i);
+        for (int k = 0; k < NV; k++)
+            for (int pass = 0; pass < 2; pass++) {
+                char *got = grid(f[k], rep, i);
+                if (strcmp(want, got) != 0) {
+                    size_t at = 0;
+                    while (want[at] && want[at] == got[at])
+                        at++;
+                    size_t from = at > 200 ? at - 200 : 0;
+                    fail_msg("plan %u, variant %d, pass %d (%s) differs at %zu:\nwant: %.400s\n"
+                             "got:  %.400s", i, k, pass, vouch_facts_describe(f[k], i), at,
+                             want + from, got + from);
+                }
+                free(got);
+            }
+        free(want);
+    }
+    vouch_facts_stats st;
+    for (int k = 0; k < NV; k++) {
+        vouch_facts_get_stats(f[k], &st);
+        if (v[k].cache && v[k].hash == VOUCH_HASH_NEVER)
+            assert_true(st.cache_hits > 100);     /* the second passes */
+        if (!v[k].cache)
+            assert_int_equal(st.cache_hits, 0);
+        if (v[k].sw) {                            /* every plan moved to its hash index */
+            assert_true(st.hash_switched > 0);
+            for (uint32_t i = 0; i < NPLANS; i++)
+                assert_int_equal(strncmp(vouch_facts_describe(f[k], i), "hash: ", 6), 0);
+        }
+        if (v[k].hash == VOUCH_HASH_NEVER || (v[k].idx && v[k].hash == VOUCH_HASH_NOINDEX)) {
+            assert_int_equal(st.hash_builds, 0);
+            for (uint32_t i = 0; i < NPLANS; i++)
+                assert_int_equal(strncmp(vouch_facts_describe(f[k], i), "sql: ", 5), 0);
+        }
+        vouch_facts_close(f[k]);
+    }
+    vouch_facts_close(ref);
+    vouch_program_free(rep);
+}
+
+/* Hash index filters on compact columns: a date ordering, a bool, a text
+ * != and an enum == on rows sorted by an int; and a text sort column with
+ * ranges answered by binary search. Each against the same plans by SQL. */
+static void test_hash_codes(void **state)
+{
+    const char *noidx = tpath("noidx3.db");
+    make_store(noidx, 0);
+    vouch_program *p = make_program();
+    uint32_t a = add_plan(p, EV, PLAN_ROWS, 1, 0,
+                          TERMS(B(E_FW, CMP_EQ, 0), B(E_SCORE, CMP_GE, 1), B(E_ON, CMP_GE, 2),
+                                K(E_OK, CMP_EQ, 3), B(E_KIND, CMP_NE, 4), K(E_RESULT, CMP_EQ, 5)),
+                          COLS(E_ID, E_SCORE, E_ON, E_OK, E_KIND));
+    uint32_t b = add_plan(p, EV, PLAN_ROWS, 1, 0,
+                          TERMS(B(E_CTL, CMP_EQ, 0), B(E_KIND, CMP_GT, 1), B(E_KIND, CMP_LE, 2),
+                                B(E_ON, CMP_LT, 3)),
+                          COLS(E_ID, E_KIND));
+    uint32_t c = add_plan(p, EV, PLAN_COUNT, 1, 0,
+                          TERMS(B(E_FW, CMP_EQ, 0), B(E_SCORE, CMP_LT, 1), B(E_OK, CMP_GE, 2),
+                                B(E_ASSET, CMP_NE, 3)), NOCOLS);
+    vouch_facts *fh = open_with(noidx, p, VOUCH_HASH_AUTO, 0, 1 << 20, 0);
+    vouch_facts *fs = open_with(noidx, p, VOUCH_HASH_NEVER, 0, 1 << 20, 0);
+    assert_int_equal(strncmp(vouch_facts_describe(fh, a), "hash: evidence(framework) sorted by score", 41), 0);
+    assert_non_null(strstr(vouch_facts_describe(fh, a),
+                           "filtering collected_on >=, ok ==, kind !=, result =="));
+    assert_non_null(strstr(vouch_facts_describe(fh, c), "filtering ok >=, asset !="));
+    assert_int_equal(strncmp(vouch_facts_describe(fh, b), "hash: evidence(control) sorted by kind", 38), 0);
+    static const char *fws[] = {"F0", "F1", "F2", "nope"};
+    static const char *kinds[] = {"", "review", "scan", "test", "zz", "unseen"};
+    static const char *days[] = {"2025-05-01", "2025-09-30", "2026-01-01", "2027-01-01"};
+    for (int i = 0; i < 4; i++)
+        for (int k = 0; k < 6; k++)
+            for (int d = 0; d < 4; d++)
+                for (int n = 0; n < 3; n++) {
+                    vouch_value pa[6] = {T(fws[i]), n == 2 ? vouch_none() : vouch_int(3 * n + d),
+                                         vouch_date(D(days[d])), vouch_bool((k + n) & 1),
+                                         T(kinds[k]), T(n ? "pass" : "fail")};
+                    char ctl[8];
+                    snprintf(ctl, sizeof ctl, "C%d", i + n);
+                    vouch_value pb[4] = {T(ctl), T(kinds[k]), T(kinds[(k + d) % 6]),
+                                         vouch_date(D(days[d]))};
+                    vouch_value pc[4] = {T(fws[i]), vouch_int(k + d), vouch_bool(n & 1),
+                                         n == 2 ? vouch_none() : T(n ? "A1" : "A4")};
+                    const vouch_value *pp[3] = {pa, pb, pc};
+                    uint32_t pl[3] = {a, b, c};
+                    for (int j = 0; j < 3; j++) {
+                        char *h = run(fh, p, pl[j], pp[j]), *q = run(fs, p, pl[j], pp[j]);
+                        if (strcmp(h, q) != 0)
+                            fail_msg("plan %u [%d %d %d %d]:\nhash: %s\nsql:  %s", pl[j], i, k, d, n,
+                                     h, q);
+                        free(h);
+                        free(q);
+                    }
+                }
+    vouch_facts_close(fh);
+    vouch_facts_close(fs);
+    vouch_program_free(p);
+}
+
 /* none in terms: == none matches absent values, != none present ones, an
  * ordering with none nothing; a required column never equals none. */
 static void test_none_semantics(void **state)
@@ -1314,6 +1455,8 @@ int main(void)
         cmocka_unit_test(test_open_errors),
         cmocka_unit_test(test_schema_errors),
         cmocka_unit_test(test_paths_agree),
+        cmocka_unit_test(test_options_agree),
+        cmocka_unit_test(test_hash_codes),
         cmocka_unit_test(test_none_semantics),
         cmocka_unit_test(test_params_copied),
         cmocka_unit_test(test_bad_stored_values),

@@ -1,0 +1,284 @@
+/*
+ * facts_sql.c: plans answered by prepared statements, and reading stored
+ * values as their declared types.
+ *
+ * A plan's statement is prepared once per bind (SQLITE_PREPARE_PERSISTENT)
+ * with all its terms in the WHERE as ?N parameters (N = param + 1); every
+ * seek resets and rebinds it. SQLite's indexes turn equality and range
+ * terms into index seeks; EXISTS adds LIMIT 1, COUNT/MIN/MAX use SQLite's
+ * aggregates. EQ/NE treat none as a value (`IS`, `IS NOT`), as the VM does.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "facts_int.h"
+#include "date.h"
+
+
+/* ---- stored value -> declared type -------------------------------------- */
+
+static int parse_int(const char *s, int n, int64_t *out)
+{
+    int i = 0, neg = 0;
+    uint64_t v = 0;
+    if (i < n && (s[i] == '-' || s[i] == '+'))
+        neg = s[i++] == '-';
+    if (i == n)
+        return -1;
+    for (; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        if (v > (UINT64_MAX - 9) / 10)
+            return -1;
+        v = v * 10 + (uint64_t)(s[i] - '0');
+    }
+    if (v > (uint64_t)INT64_MAX + (uint64_t)neg)
+        return -1;
+    *out = neg ? (int64_t)(0 - v) : (int64_t)v;
+    return 0;
+}
+
+static const char *row_where(char buf[64], sqlite3_stmt *st, int rowid_sc)
+{
+    buf[0] = 0;
+    if (rowid_sc >= 0)
+        snprintf(buf, 64, " in the row with rowid %lld",
+                 (long long)sqlite3_column_int64(st, rowid_sc));
+    return buf;
+}
+
+/* One sqlite3_column_value per column, then the value API: each
+ * sqlite3_column_* call would take and release the connection's state
+ * again. */
+vouch_status facts_convert(vouch_facts *f, const vouch_table_decl *t, uint32_t ci,
+                           sqlite3_stmt *st, int sc, int rowid_sc, int keep, vouch_value *out,
+                           vouch_error *err)
+{
+    const vouch_column_decl *c = &t->columns[ci];
+    sqlite3_value *sv = sqlite3_column_value(st, sc);
+    int ty = sqlite3_value_type(sv);
+    char wb[64];
+    const char *s = NULL;
+    int n = 0;
+    if (ty == SQLITE_NULL) {
+        if (!c->optional)
+            return vouch_error_set(err, VOUCH_ERUNTIME,
+                                   "facts store: %s.%s is empty%s but the column is not optional",
+                                   t->name, c->name, row_where(wb, st, rowid_sc));
+        *out = vouch_none();
+        return VOUCH_OK;
+    }
+    if (c->type != VT_TEXT && c->type != VT_DATE && ty == SQLITE_INTEGER) {
+        int64_t v = sqlite3_value_int64(sv);
+        if (c->type == VT_BOOL && v != 0 && v != 1)
+            return vouch_error_set(err, VOUCH_ERUNTIME,
+                                   "facts store: %s.%s holds %lld%s, but a bool is 0 or 1",
+                                   t->name, c->name, (long long)v, row_where(wb, st, rowid_sc));
+        out->type = c->type;
+        out->len = 0;
+        out->u.i = v;
+        return VOUCH_OK;
+    }
+    s = (const char *)sqlite3_value_text(sv);
+    n = sqlite3_value_bytes(sv);
+    if (!s)
+        return facts_oom(err);
+    switch (c->type) {
+    case VT_INT:
+    case VT_BOOL:
+    case VT_DUR: {
+        /* stored as text (or real): accepted only if it is an integer */
+        int64_t v;
+        if (ty != SQLITE_TEXT || parse_int(s, n, &v) != 0)
+            return vouch_error_set(err, VOUCH_ERUNTIME,
+                                   "facts store: %s.%s holds `%.*s`%s, which is not an integer",
+                                   t->name, c->name, n > 40 ? 40 : n, s,
+                                   row_where(wb, st, rowid_sc));
+        if (c->type == VT_BOOL && v != 0 && v != 1)
+            return vouch_error_set(err, VOUCH_ERUNTIME,
+                                   "facts store: %s.%s holds %lld%s, but a bool is 0 or 1",
+                                   t->name, c->name, (long long)v, row_where(wb, st, rowid_sc));
+        out->type = c->type;
+        out->len = 0;
+        out->u.i = v;
+        return VOUCH_OK;
+    }
+    case VT_DATE: {
+        int64_t d;
+        if (facts_date(f, s, n, &d) != 0)
+            return vouch_error_set(err, VOUCH_ERUNTIME,
+                                   "facts store: %s.%s holds `%.*s`%s, which is not a date "
+                                   "(YYYY-MM-DD)", t->name, c->name, n > 40 ? 40 : n, s,
+                                   row_where(wb, st, rowid_sc));
+        *out = vouch_date(d);
+        return VOUCH_OK;
+    }
+    default:
+        if (c->enum_id >= 0 && (uint32_t)c->enum_id < f->p->nenums) {
+            /* enum members come back as the program's own spellings */
+            const vouch_enum_decl *e = &f->p->enums[c->enum_id];
+            for (uint32_t k = 0; k < e->nvalues; k++) {
+                const char *m = e->values[k];
+                if (m[0] == (n ? s[0] : 0) && strncmp(m, s, (size_t)n) == 0 && m[n] == 0) {
+                    *out = vouch_text(m, (size_t)n);
+                    return VOUCH_OK;
+                }
+            }
+            return vouch_error_set(err, VOUCH_ERUNTIME,
+                                   "facts store: %s.%s holds `%.*s`%s, which is not a member of "
+                                   "the enum", t->name, c->name, n > 40 ? 40 : n, s,
+                                   row_where(wb, st, rowid_sc));
+        }
+        if (keep) {
+            uint32_t id = intern_id(f, s, (uint32_t)n);
+            if (!id)
+                return facts_oom(err);
+            s = intern_get(f, id)->s;
+        }
+        *out = vouch_text(s, (size_t)n);
+        return VOUCH_OK;
+    }
+}
+
+/* ---- statements --------------------------------------------------------------- */
+
+const char *facts_cmp_sql(int cmp, int optional)
+{
+    switch (cmp) {
+    case CMP_EQ: return optional ? " IS " : " = ";
+    case CMP_NE: return " IS NOT ";  /* none is a value for != as well */
+    case CMP_LT: return " < ";
+    case CMP_LE: return " <= ";
+    case CMP_GT: return " > ";
+    default:     return " >= ";
+    }
+}
+
+vouch_status facts_plan_sql(vouch_facts *f, uint32_t pi, vouch_error *err)
+{
+    const vouch_program *p = f->p;
+    const vouch_plan *pl = &p->plans[pi];
+    const vouch_table_decl *t = &p->tables[pl->table];
+    cursor *c = &f->cur[pi];
+    sbuf b = {0};
+    c->rowid_col = -1;
+    sb_str(&b, "SELECT ");
+    switch (pl->mode) {
+    case PLAN_COUNT:
+        sb_str(&b, "count(*)");
+        break;
+    case PLAN_MIN:
+    case PLAN_MAX:
+        sb_str(&b, pl->mode == PLAN_MIN ? "min(" : "max(");
+        sb_ident(&b, t->columns[pl->agg_column].name);
+        sb_str(&b, ")");
+        break;
+    default: {
+        /* a cached plan reads the columns of its whole group (cout maps) */
+        uint32_t ncols = c->cg ? c->cg->ncols : pl->ncolumns;
+        const uint32_t *cols = c->cg ? c->cg->cols : pl->columns;
+        for (uint32_t i = 0; i < ncols; i++) {
+            if (i)
+                sb_str(&b, ", ");
+            sb_ident(&b, t->columns[cols[i]].name);
+        }
+        if (ncols == 0)
+            sb_str(&b, "1");
+        else if (f->tinfo[pl->table].has_rowid) {
+            sb_str(&b, ", rowid");   /* for messages about bad stored values */
+            c->rowid_col = (int)ncols;
+        }
+        break;
+    }
+    }
+    sb_str(&b, " FROM ");
+    sb_ident(&b, t->name);
+    for (uint32_t j = 0; j < pl->nterms; j++) {
+        const vouch_plan_term *tm = &pl->terms[j];
+        const vouch_column_decl *cd = &t->columns[tm->column];
+        sb_str(&b, j ? " AND " : " WHERE ");
+        sb_ident(&b, cd->name);
+        sb_str(&b, facts_cmp_sql(tm->cmp, cd->optional));
+        sb_fmt(&b, "?%u", tm->param + 1);
+    }
+    if (pl->mode == PLAN_EXISTS)
+        sb_str(&b, " LIMIT 1");
+    if (b.oom) {
+        vouch_free(b.p);
+        return facts_oom(err);
+    }
+    int rc = sqlite3_prepare_v3(f->db, b.p, -1, SQLITE_PREPARE_PERSISTENT, &c->stmt, NULL);
+    if (rc != SQLITE_OK) {
+        vouch_status s = facts_db_error(f, rc, err, "preparing a query");
+        vouch_free(b.p);
+        return s;
+    }
+    c->nbind = sqlite3_bind_parameter_count(c->stmt);
+    c->desc = vouch_malloc(b.n + 6);
+    if (!c->desc) {
+        vouch_free(b.p);
+        return facts_oom(err);
+    }
+    memcpy(c->desc, "sql: ", 5);
+    memcpy(c->desc + 5, b.p, b.n + 1);
+    vouch_free(b.p);
+    return VOUCH_OK;
+}
+
+int facts_bind_value(sqlite3_stmt *st, int i, const vouch_value *v, char buf[11])
+{
+    switch (v->type) {
+    case VT_NONE:
+        return sqlite3_bind_null(st, i);
+    case VT_TEXT:
+        return sqlite3_bind_text(st, i, v->u.s, (int)v->len, SQLITE_STATIC);
+    case VT_DATE:
+        date_format(v->u.i, buf);
+        return sqlite3_bind_text(st, i, buf, 10, SQLITE_STATIC);
+    default:
+        return sqlite3_bind_int64(st, i, v->u.i);
+    }
+}
+
+vouch_status facts_sql_bind(vouch_facts *f, cursor *c, vouch_error *err)
+{
+    sqlite3_stmt *st = c->stmt;
+    const vouch_plan *pl = c->plan;
+    /* Dates go in as YYYY-MM-DD text, after the copied text parameters. */
+    size_t at = 0;
+    for (uint32_t i = 0; i < pl->nparams; i++)
+        if (c->pv[i].type == VT_TEXT)
+            at += c->pv[i].len + 1;
+    int n = c->nbind < (int)pl->nparams ? c->nbind : (int)pl->nparams;
+    for (int i = 0; i < n; i++) {
+        const vouch_value *v = &c->pv[i];
+        if (v->type == VT_DATE && !date_in_range(v->u.i))
+            return vouch_error_set(err, VOUCH_ERUNTIME,
+                                   "date out of range (years 1..9999) in a query on `%s`",
+                                   f->p->tables[pl->table].name);
+        int rc = facts_bind_value(st, i + 1, v, c->pbuf + at);
+        if (v->type == VT_DATE)
+            at += 11;
+        if (rc != SQLITE_OK)
+            return facts_db_error(f, rc, err, "binding a query");
+    }
+    return VOUCH_OK;
+}
+
+int facts_sql_step(vouch_facts *f, cursor *c)
+{
+    hspec *s = c->spec;
+    if (!s || s->active || f->opt.hash != VOUCH_HASH_AUTO || (!s->scan_ns && !f->opt.switch_ns))
+        return sqlite3_step(c->stmt);
+    uint64_t t0 = facts_now_ns();
+    int rc = sqlite3_step(c->stmt);
+    s->sql_ns += facts_now_ns() - t0 + 1;
+    /* A quarter of the way to the first estimate, measure the scan itself
+     * (facts_hash_calibrate); at the estimate, turn to the hash index. */
+    if (!f->opt.switch_ns && !s->calibrated && s->sql_ns > s->scan_ns / 4)
+        facts_hash_calibrate(f, c);
+    if (s->sql_ns > (f->opt.switch_ns ? f->opt.switch_ns : s->scan_ns)) {
+        s->active = 1;
+        f->stats.hash_switched++;
+    }
+    return rc;
+}
