@@ -18,6 +18,7 @@
 #include "cmd_soa.h"
 #include "catalogue_csv.h"
 #include "cmd_test.h"
+#include "format.h"
 #include "compile.h"
 #include "diag.h"
 #include "../runtime/date.h"
@@ -49,6 +50,8 @@ static const char USAGE[] =
     "          vouch disasm PACK.vouch...\n"
     "  compile compile packs into one checked program file, run by giving it in place of the packs\n"
     "          vouch compile -o PACK.vbc PACK.vouch...\n"
+    "  fmt     rewrite files in the canonical layout (comments kept); --check only reports\n"
+    "          vouch fmt [--check] FILE.vouch...\n"
     "  lint    warn about what compiles but is suspicious (unused scopes and facts, constant\n"
     "          rules, uncapped waivers, rules mapping no control); exit 1 if there is any\n"
     "          vouch lint PACK.vouch...\n"
@@ -608,6 +611,79 @@ out:
 
 /* ---- disasm ---------------------------------------------------------- */
 
+/* ---- fmt -------------------------------------------------------------- */
+
+/* vouch fmt [--check] FILE...: rewrites each file in the canonical layout
+ * (through a temporary file renamed into place), or with --check only says
+ * which files would change (exit 1). */
+static int cmd_fmt(int argc, char **argv)
+{
+    int check = 0, rc = EXIT_CLEAN, nfiles = 0;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--check") == 0)
+            check = 1;
+        else if (argv[i][0] == '-' && argv[i][1])
+            return usage_error("unknown option %s for this command", argv[i]);
+        else
+            nfiles++;
+    }
+    if (nfiles == 0)
+        return usage_error("%s", "fmt needs at least one pack file");
+    for (int i = 0; i < argc; i++) {
+        if (argv[i][0] == '-' && argv[i][1])
+            continue;
+        const char *path = argv[i];
+        size_t len = 0;
+        char *text = read_file(path, &len);
+        if (!text) {
+            fprintf(stderr, "vouch: error: cannot read %s: %s\n", path, strerror(errno));
+            rc = EXIT_USAGE;
+            continue;
+        }
+        arena a;
+        arena_init(&a);
+        vouch_source *src = source_new(&a, path, text, len);
+        char *out = NULL;
+        size_t olen = 0;
+        int st = src ? format_source(src, &out, &olen) : -1;
+        if (st == 1) {
+            fprintf(stderr, "vouch: error: %s has lexical errors; run `vouch disasm %s` to see them\n", path, path);
+            rc = EXIT_USAGE;
+        } else if (st < 0) {
+            fprintf(stderr, "vouch: error: out of memory formatting %s\n", path);
+            rc = EXIT_USAGE;
+        } else if (olen != len || memcmp(out, text, len) != 0) {
+            if (check) {
+                printf("%s: not formatted\n", path);
+                if (rc == EXIT_CLEAN)
+                    rc = EXIT_FINDINGS;
+            } else {
+                size_t tn = strlen(path) + 32;
+                char *tmp = malloc(tn);
+                FILE *f = NULL;
+                if (tmp) {
+                    snprintf(tmp, tn, "%s.tmp.%ld", path, (long)getpid());
+                    f = fopen(tmp, "wb");
+                }
+                int ok = f && fwrite(out, 1, olen, f) == olen;
+                if (f && fclose(f) != 0)
+                    ok = 0;
+                if (!ok || rename(tmp, path) != 0) {
+                    fprintf(stderr, "vouch: error: cannot write %s: %s\n", path, strerror(errno));
+                    if (tmp)
+                        unlink(tmp);
+                    rc = EXIT_USAGE;
+                }
+                free(tmp);
+            }
+        }
+        free(out);
+        arena_free(&a);
+        free(text);
+    }
+    return rc;
+}
+
 /* ---- lint ------------------------------------------------------------- */
 
 static int cmd_lint(int argc, char **argv)
@@ -686,6 +762,8 @@ int main(int argc, char **argv)
         return cmd_disasm(argc - 2, argv + 2);
     if (strcmp(cmd, "compile") == 0)
         return cmd_compile(argc - 2, argv + 2, compile_packs);
+    if (strcmp(cmd, "fmt") == 0)
+        return cmd_fmt(argc - 2, argv + 2);
     if (strcmp(cmd, "lint") == 0)
         return cmd_lint(argc - 2, argv + 2);
     if (strcmp(cmd, "test") == 0)

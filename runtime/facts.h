@@ -13,8 +13,8 @@
  *     the plan's first seek (constant terms are applied during the build,
  *     since they cannot change within a run) and probed on every later seek;
  *   - a repeated plan that an index does serve starts with the statement and
- *     moves to a hash index once its probes have cost SQLite more than one
- *     scan of the table would (counted in SQLite VM steps).
+ *     moves to a hash index once its probes have taken longer than one scan
+ *     of the table would (the scan's cost measured on a sample of it).
  * Answers that several plans share (the same loop in many rules, the same
  * probe asked again) are remembered for the run and given again from memory.
  * All these paths give the same answers (tests/unit/test_facts.c).
@@ -23,6 +23,8 @@
  * so every rule sees the same snapshot. The first 96 MiB of the file are
  * memory-mapped (the fastest way to read a warm file), the rest is read
  * into SQLite's page cache, so peak memory does not grow with the file.
+ * With a second CPU, a helper thread maps those pages ahead of the rules
+ * (the only thread the store starts; it touches no store state).
  */
 #ifndef VOUCH_FACTS_H
 #define VOUCH_FACTS_H

@@ -4,7 +4,8 @@
 #
 #   sh tests/fuzz/keep.sh TARGET [MAX_BYTES]     (after make fuzz)
 #
-# libFuzzer's -merge=1 picks, from build/fuzz/corpus/TARGET, a small set of
+# libFuzzer's -merge=1 (edges only: -use_counters=0) picks, from
+# build/fuzz/corpus/TARGET, a small set of
 # inputs that add coverage (features) to tests/fuzz/corpus/TARGET; each is
 # copied there as cov-SHA1 (inputs over MAX_BYTES, default 16384, are left
 # out, to keep the replay in `make test` quick). Review with git status.
@@ -21,7 +22,7 @@ mkdir "$tmp/merged" "$tmp/small"
 cp tests/fuzz/corpus/$t/* "$tmp/merged/"
 find "build/fuzz/corpus/$t" -type f -size -$((max + 1))c -exec cp {} "$tmp/small/" \;
 before=$(ls "$tmp/merged" | wc -l)
-"$bin" -merge=1 -max_len="$max" "$tmp/merged" "$tmp/small" > "$tmp/log" 2>&1 || { tail -n 20 "$tmp/log"; exit 1; }
+"$bin" -merge=1 -use_counters=0 -max_len="$max" "$tmp/merged" "$tmp/small" > "$tmp/log" 2>&1 || { tail -n 20 "$tmp/log"; exit 1; }
 n=0
 for f in "$tmp"/merged/*; do
     b=$(basename "$f")
