@@ -348,6 +348,27 @@ int cmd_test(int argc, char **argv, cli_compile_fn compile)
     printf("\n%u test%s: %d passed, %d failed%s; rules covered by tests: %u of %u (%.0f%%)\n", p->ntests,
            p->ntests == 1 ? "" : "s", passed, failed + broken, broken ? " (some could not run)" : "", ncovered, nrules,
            cov);
+    /* The controls and clauses the rules cite (`maps`): which of them a
+     * tested rule cites. */
+    uint32_t ncited = 0, ncited_tested = 0;
+    for (uint32_t fw = 0; fw < p->nframeworks; fw++)
+        for (uint32_t ctl = 0; ctl < p->frameworks[fw].ncontrols; ctl++) {
+            int cited = 0, tested = 0;
+            for (uint32_t r = 0; r < p->nrules; r++) {
+                if (p->rules[r].skipped)
+                    continue;
+                for (uint32_t m = 0; m < p->rules[r].nmaps; m++)
+                    if (p->rules[r].maps[m].framework == fw && p->rules[r].maps[m].control == ctl) {
+                        cited = 1;
+                        tested |= covered[r] != 0;
+                    }
+            }
+            ncited += (uint32_t)cited;
+            ncited_tested += (uint32_t)tested;
+        }
+    if (ncited)
+        printf("controls and clauses cited by tested rules: %u of %u (%.0f%%)\n", ncited_tested, ncited,
+               100.0 * ncited_tested / ncited);
     if (ncovered < nrules) {
         printf("not covered:");
         for (uint32_t r = 0; r < p->nrules; r++)

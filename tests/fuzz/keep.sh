@@ -22,7 +22,7 @@ mkdir "$tmp/merged" "$tmp/small"
 cp tests/fuzz/corpus/$t/* "$tmp/merged/"
 find "build/fuzz/corpus/$t" -type f -size -$((max + 1))c -exec cp {} "$tmp/small/" \;
 before=$(ls "$tmp/merged" | wc -l)
-"$bin" -merge=1 -use_counters=0 -max_len="$max" "$tmp/merged" "$tmp/small" > "$tmp/log" 2>&1 || { tail -n 20 "$tmp/log"; exit 1; }
+"$bin" -merge=1 -use_counters=0 -use_cmp=0 -use_value_profile=0 -max_len="$max" "$tmp/merged" "$tmp/small" > "$tmp/log" 2>&1 || { tail -n 20 "$tmp/log"; exit 1; }
 n=0
 for f in "$tmp"/merged/*; do
     b=$(basename "$f")
