@@ -36,18 +36,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#if defined(__linux__)
-#include <pthread.h>
-#include <sys/mman.h>
-#include <sys/sysmacros.h>
-#define HAVE_PREFETCH 1
-#endif
 #include "facts_int.h"
 
 #define BUSY_MS 3000
 #define MMAP_BYTES ((size_t)96 << 20)
-#define PREFETCH_MIN ((size_t)8 << 20)   /* smaller mappings fault in quickly anyway */
-#define PREFETCH_STEP ((size_t)4 << 20)  /* the prefetch stops between steps when asked */
 
 /* ---- errors --------------------------------------------------------------- */
 
@@ -77,7 +69,6 @@ void vouch_facts_options_default(vouch_facts_options *o)
     o->cache = 1;
     o->mmap_bytes = MMAP_BYTES;
     o->switch_ns = 0;
-    o->prefetch = 1;
 }
 
 void vouch_facts_set_options(vouch_facts *f, const vouch_facts_options *o) { f->opt = *o; }
@@ -159,13 +150,8 @@ vouch_status vouch_facts_open(const char *path, vouch_facts **out, vouch_error *
     return VOUCH_OK;
 }
 
-static void prefetch_start(vouch_facts *f);
-static void prefetch_stop(vouch_facts *f);
-
 static void unbind(vouch_facts *f)
 {
-    prefetch_stop(f);
-    f->prefetch_tried = 0;
     for (uint32_t i = 0; i < f->ncur; i++) {
         cursor *c = &f->cur[i];
         sqlite3_finalize(c->stmt);
@@ -216,83 +202,6 @@ void vouch_facts_close(vouch_facts *f)
     vouch_free(f->path);
     vouch_free(f);
 }
-
-/* ---- prefetch ------------------------------------------------------------------
- * Reading a mapped page the first time is a page fault: at M about a third
- * of a run's time is spent in the kernel mapping the file's pages, one
- * fault at a time, on the path of the rules. With a second CPU, a helper
- * thread asks the kernel to map the whole mapping at once
- * (MADV_POPULATE_READ) while the rules run, so most of their reads find
- * their pages mapped. It only maps pages the rules may read anyway (the
- * file is capped at opt.mmap_bytes), reads nothing itself and touches no
- * store state; unbind stops it between two steps and waits for it. */
-
-#ifdef HAVE_PREFETCH
-static void *prefetch_main(void *arg)
-{
-    vouch_facts *f = arg;
-#ifdef MADV_POPULATE_READ
-    for (size_t off = 0; off < f->map_len && !__atomic_load_n(&f->prefetch_quit, __ATOMIC_RELAXED);
-         off += PREFETCH_STEP) {
-        size_t n = f->map_len - off < PREFETCH_STEP ? f->map_len - off : PREFETCH_STEP;
-        if (madvise(f->map_base + off, n, MADV_POPULATE_READ) != 0)
-            break;   /* an older kernel, or past the end of the file: nothing lost */
-    }
-#endif
-    return NULL;
-}
-
-/* The mapping SQLite made of the store, found by device and inode in
- * /proc/self/maps once the read transaction has read the file. */
-static void find_mapping(vouch_facts *f)
-{
-    struct stat st;
-    f->map_base = NULL;
-    f->map_len = 0;
-    if (stat(f->path, &st) != 0)
-        return;
-    FILE *m = fopen("/proc/self/maps", "re");
-    if (!m)
-        return;
-    char line[512];
-    while (fgets(line, sizeof line, m)) {
-        unsigned long lo, hi, off, ino;
-        unsigned maj, mnr;
-        char perms[8];
-        if (sscanf(line, "%lx-%lx %7s %lx %x:%x %lu", &lo, &hi, perms, &off, &maj, &mnr,
-                   &ino) == 7 &&
-            ino == (unsigned long)st.st_ino && maj == major(st.st_dev) &&
-            mnr == minor(st.st_dev) && off == 0 && hi - lo > f->map_len) {
-            f->map_base = (char *)lo;
-            f->map_len = hi - lo;
-        }
-    }
-    fclose(m);
-}
-
-static void prefetch_start(vouch_facts *f)
-{
-    if (!f->opt.prefetch || f->opt.mmap_bytes == 0 || sysconf(_SC_NPROCESSORS_ONLN) < 2)
-        return;
-    find_mapping(f);
-    if (f->map_len < PREFETCH_MIN)
-        return;
-    f->prefetch_quit = 0;
-    f->prefetching = pthread_create(&f->prefetch, NULL, prefetch_main, f) == 0;
-}
-
-static void prefetch_stop(vouch_facts *f)
-{
-    if (!f->prefetching)
-        return;
-    __atomic_store_n(&f->prefetch_quit, 1, __ATOMIC_RELAXED);
-    pthread_join(f->prefetch, NULL);
-    f->prefetching = 0;
-}
-#else
-static void prefetch_start(vouch_facts *f) { (void)f; }
-static void prefetch_stop(vouch_facts *f) { (void)f; }
-#endif
 
 /* ---- schema checks ----------------------------------------------------------- */
 
@@ -665,12 +574,6 @@ vouch_status vouch_facts_next(vouch_facts *f, uint32_t plan, int *has_row, vouch
             return VOUCH_OK;
         }
         int rc = facts_sql_step(f, c);
-        if (!f->prefetch_tried) {
-            /* the file is mapped once a statement has read a page through
-             * the map: now the prefetch can find the mapping */
-            f->prefetch_tried = 1;
-            prefetch_start(f);
-        }
         if (rc == SQLITE_ROW) {
             vouch_status s = VOUCH_OK;
             c->state = ST_ROW;

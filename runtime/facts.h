@@ -23,8 +23,6 @@
  * so every rule sees the same snapshot. The first 96 MiB of the file are
  * memory-mapped (the fastest way to read a warm file), the rest is read
  * into SQLite's page cache, so peak memory does not grow with the file.
- * With a second CPU, a helper thread maps those pages ahead of the rules
- * (the only thread the store starts; it touches no store state).
  */
 #ifndef VOUCH_FACTS_H
 #define VOUCH_FACTS_H
@@ -61,10 +59,9 @@ typedef struct vouch_facts_options {
     size_t mmap_bytes;       /* bytes of the file read through a memory map (0: none) */
     uint64_t switch_ns;      /* VOUCH_HASH_AUTO: move to the hash index once probes took
                                 this long (0: the measured time of one build scan) */
-    int prefetch;            /* 1: with a second CPU, map the file's pages ahead of the rules */
 } vouch_facts_options;
 
-/* The defaults: VOUCH_HASH_AUTO, cache on, 96 MiB mapped, prefetch on. */
+/* The defaults: VOUCH_HASH_AUTO, cache on, 96 MiB mapped. */
 void vouch_facts_options_default(vouch_facts_options *o);
 /* Sets the options for the next vouch_facts_bind. */
 void vouch_facts_set_options(vouch_facts *f, const vouch_facts_options *o);

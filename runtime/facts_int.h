@@ -20,9 +20,6 @@
 #include <stdint.h>
 #include <stddef.h>
 #include <sqlite3.h>
-#if defined(__linux__)
-#include <pthread.h>
-#endif
 #include "facts.h"
 #include "alloc.h"
 
@@ -234,13 +231,6 @@ struct vouch_facts {
     size_t cache_bytes;    /* memory the result cache holds */
     struct facts_dcache { uint64_t lo; uint16_t hi; uint8_t set; int32_t day; } dcache[4096];
     vouch_facts_options opt;
-    /* the prefetch thread (facts.c) and the mapping it populates */
-    char *map_base;
-    size_t map_len;
-    int prefetching, prefetch_quit, prefetch_tried;
-#if defined(__linux__)
-    pthread_t prefetch;
-#endif
     vouch_facts_stats stats;
 };
 
