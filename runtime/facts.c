@@ -5,7 +5,7 @@
  * and carries the cursor API the VM calls; facts_sql.c, facts_hash.c and
  * facts_cache.c are the three ways of answering (see facts_int.h).
  *
- * One connection, opened read-only with a large mmap, and one read
+ * One connection, opened read-only with a bounded mmap, and one read
  * transaction from vouch_facts_bind to the next bind or close, so every rule
  * of a run sees the same snapshot. Each plan gets one cursor; at each seek
  * it is answered from, in this order:
@@ -30,12 +30,10 @@
  *     memory grow with the file.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 #include "facts_int.h"
 
 #define BUSY_MS 3000
