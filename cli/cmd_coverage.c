@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cmd_coverage.h"
+#include "common.h"
 #include "diag.h"
 #include "../runtime/coverage.h"
 #include "../runtime/date.h"
@@ -27,13 +28,6 @@
 #define EXIT_CLEAN 0
 #define EXIT_USAGE 2
 
-static int usage(const char *fmt, const char *arg)
-{
-    fprintf(stderr, "vouch: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\nRun `vouch --help` for usage.\n");
-    return EXIT_USAGE;
-}
 
 typedef struct cov_args {
     const char *facts, *as_of, *period, *format, *output, *framework;
@@ -47,7 +41,7 @@ static int parse(int argc, char **argv, cov_args *a)
     memset(a, 0, sizeof *a);
     a->files = calloc((size_t)argc + 1, sizeof *a->files);
     if (!a->files)
-        return usage("%s", "out of memory");
+        return cli_usage("%s", "out of memory");
     int only_files = 0;
     for (int i = 0; i < argc; i++) {
         char *s = argv[i];
@@ -68,77 +62,33 @@ static int parse(int argc, char **argv, cov_args *a)
         if (k < 0) {
             char name[64];
             snprintf(name, sizeof name, "%.*s", (int)(nl < 60 ? nl : 60), s);
-            return usage("unknown option %s for this command", name);
+            return cli_usage("unknown option %s for this command", name);
         }
         const char *val = eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
         if (!val)
-            return usage("option %s needs a value", names[k]);
+            return cli_usage("option %s needs a value", names[k]);
         const char **slot[] = {&a->facts, &a->as_of, &a->period, &a->format, &a->output, &a->output, &a->framework};
         *slot[k] = val;
     }
     return 0;
 }
 
-static int64_t today_utc(void)
-{
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    return date_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-}
 
 /* Writes through a temporary file renamed into place, as check does. */
-static int write_out(const vouch_report *rep, const vouch_coverage *c, int json, const char *path)
-{
-    int (*writer)(const vouch_report *, const vouch_coverage *, FILE *) =
-        json ? vouch_coverage_json : vouch_coverage_text;
-    if (!path)
-        return writer(rep, c, stdout) == 0 && fflush(stdout) == 0 ? 0 : -1;
-    size_t n = strlen(path) + 32;
-    char *tmp = malloc(n);
-    if (!tmp)
-        return -1;
-    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
-    int rc = -1;
-    if (f) {
-        rc = writer(rep, c, f);
-        if (fclose(f) != 0)
-            rc = -1;
-        if (rc == 0 && rename(tmp, path) != 0)
-            rc = -1;
-        if (rc != 0)
-            unlink(tmp);
-    }
-    if (rc != 0)
-        fprintf(stderr, "vouch: error: cannot write %s: %s\n", path, strerror(errno));
-    free(tmp);
-    return rc;
-}
 
 /* The unknown-framework message, with the frameworks the packs declare. */
-static void unknown_framework(const vouch_program *p, const char *id)
+
+/* The coverage writer with its inputs, for cli_write_file. */
+typedef struct cov_job {
+    int json;
+    const vouch_report *rep;
+    const vouch_coverage *cov;
+} cov_job;
+
+static int cov_job_write(void *ctx, FILE *out)
 {
-    const char **names = calloc((size_t)p->nframeworks + 1, sizeof *names);
-    const char *close = NULL;
-    if (names) {
-        for (uint32_t i = 0; i < p->nframeworks; i++)
-            names[i] = p->frameworks[i].id;
-        close = diag_closest(id, strlen(id), names, p->nframeworks);
-    }
-    fprintf(stderr, "vouch: error: the packs declare no framework `%s`", id);
-    if (close)
-        fprintf(stderr, "; did you mean `%s`?", close);
-    if (p->nframeworks == 0) {
-        fputs(" (they declare none)", stderr);
-    } else {
-        fputs(" (they declare", stderr);
-        for (uint32_t i = 0; i < p->nframeworks; i++)
-            fprintf(stderr, "%s %s", i ? "," : "", p->frameworks[i].id);
-        fputs(")", stderr);
-    }
-    fputc('\n', stderr);
-    free(names);
+    const cov_job *j = ctx;
+    return (j->json ? vouch_coverage_json : vouch_coverage_text)(j->rep, j->cov, out);
 }
 
 int cmd_coverage(int argc, char **argv, cli_compile_fn compile)
@@ -162,49 +112,29 @@ int cmd_coverage(int argc, char **argv, cli_compile_fn compile)
     const char *format = a.format ? a.format : "text";
 
     if (strcmp(format, "text") && strcmp(format, "json")) {
-        usage("unknown format `%s` for coverage (text or json)", format);
+        cli_usage("unknown format `%s` for coverage (text or json)", format);
         goto out;
     }
     if (!a.framework) {
-        usage("%s", "coverage needs --framework ID");
+        cli_usage("%s", "coverage needs --framework ID");
         goto out;
     }
     if (!a.facts) {
-        usage("%s", "coverage needs --facts FILE.db");
+        cli_usage("%s", "coverage needs --facts FILE.db");
         goto out;
     }
     if (a.nfiles == 0) {
-        usage("%s", "coverage needs at least one pack file");
+        cli_usage("%s", "coverage needs at least one pack file");
         goto out;
     }
-    env.today = today_utc();
-    if (a.as_of && date_parse(a.as_of, strlen(a.as_of), &env.today) != 0) {
-        usage("--as-of `%s` is not a date (YYYY-MM-DD)", a.as_of);
+    if (cli_dates(a.as_of, a.period, &env) != 0)
         goto out;
-    }
-    if (a.period) {
-        const char *dots = strstr(a.period, "..");
-        if (!dots || date_parse(a.period, (size_t)(dots - a.period), &env.period_start) != 0 ||
-            date_parse(dots + 2, strlen(dots + 2), &env.period_end) != 0) {
-            usage("--period `%s` is not a range of dates (YYYY-MM-DD..YYYY-MM-DD)", a.period);
-            goto out;
-        }
-        if (env.period_end < env.period_start) {
-            usage("--period `%s` ends before it starts", a.period);
-            goto out;
-        }
-    } else {
-        int64_t q = date_quarter_start(env.today);
-        env.period_start = date_add_months(q, -12);
-        env.period_end = q - 1;
-    }
-
     p = compile(a.files, a.nfiles);
     if (!p)
         goto out;
     int fw = vouch_framework_find(p, a.framework);
     if (fw < 0) {
-        unknown_framework(p, a.framework);
+        cli_unknown_framework(p, a.framework, "they declare none");
         goto out;
     }
     if (vouch_facts_open(a.facts, &f, &err) != VOUCH_OK || vouch_facts_bind(f, p, &err) != VOUCH_OK ||
@@ -215,7 +145,8 @@ int cmd_coverage(int argc, char **argv, cli_compile_fn compile)
         goto out;
     }
     vouch_report rep = {p, &res, env.today, env.period_start, env.period_end, a.facts, SEV_INFO};
-    if (write_out(&rep, &cov, strcmp(format, "json") == 0, a.output) != 0)
+    cov_job job = {strcmp(format, "json") == 0, &rep, &cov};
+    if (cli_write_file(a.output, cov_job_write, &job) != 0)
         goto out;
     rc = EXIT_CLEAN;
     for (uint32_t i = 0; i < res.nrules; i++)

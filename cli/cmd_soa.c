@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cmd_soa.h"
+#include "common.h"
 #include "diag.h"
 #include "../runtime/alloc.h"
 #include "../runtime/coverage.h"
@@ -29,13 +30,19 @@
 
 typedef int (*soa_writer)(const vouch_report *, const vouch_soa *, FILE *);
 
-static int soa_usage(const char *fmt, const char *arg)
+/* One SoA writer with its inputs, for cli_write_file. */
+typedef struct soa_job {
+    soa_writer writer;
+    const vouch_report *rep;
+    const vouch_soa *soa;
+} soa_job;
+
+static int soa_job_write(void *ctx, FILE *out)
 {
-    fputs("vouch: ", stderr);
-    fprintf(stderr, fmt, arg);
-    fputs("\nRun `vouch --help` for usage.\n", stderr);
-    return SOA_EXIT_USAGE;
+    const soa_job *j = ctx;
+    return j->writer(j->rep, j->soa, out);
 }
+
 
 typedef struct soa_args {
     const char *facts, *as_of, *period, *format, *output, *framework, *only;
@@ -51,7 +58,7 @@ static int soa_parse(int argc, char **argv, soa_args *a)
     memset(a, 0, sizeof *a);
     a->files = vouch_calloc((size_t)argc + 1, sizeof *a->files);
     if (!a->files)
-        return soa_usage("%s", "out of memory");
+        return cli_usage("%s", "out of memory");
     int only_files = 0;
     for (int i = 0; i < argc; i++) {
         char *s = argv[i];
@@ -72,11 +79,11 @@ static int soa_parse(int argc, char **argv, soa_args *a)
         if (which < 0) {
             char name[64];
             snprintf(name, sizeof name, "%.*s", (int)(len < 60 ? len : 60), s);
-            return soa_usage("unknown option %s for this command", name);
+            return cli_usage("unknown option %s for this command", name);
         }
         const char *val = eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
         if (!val)
-            return soa_usage("option %s needs a value", names[which]);
+            return cli_usage("option %s needs a value", names[which]);
         const char **slots[NNAMES] = {&a->facts, &a->as_of, &a->period, &a->format,
                                       &a->output, &a->output, &a->framework, &a->only};
         *slots[which] = val;
@@ -86,98 +93,11 @@ static int soa_parse(int argc, char **argv, soa_args *a)
 
 /* The as-of date (default: today, UTC) and the audit period (default: the
  * four calendar quarters before the as-of quarter), as `check` takes them. */
-static int soa_dates(const soa_args *a, vouch_run_env *env)
-{
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    env->today = date_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-    if (a->as_of && date_parse(a->as_of, strlen(a->as_of), &env->today) != 0)
-        return soa_usage("--as-of `%s` is not a date (YYYY-MM-DD)", a->as_of);
-    if (!a->period) {
-        int64_t q = date_quarter_start(env->today);
-        env->period_start = date_add_months(q, -12);
-        env->period_end = q - 1;
-        return 0;
-    }
-    const char *dots = strstr(a->period, "..");
-    if (!dots || date_parse(a->period, (size_t)(dots - a->period), &env->period_start) != 0 ||
-        date_parse(dots + 2, strlen(dots + 2), &env->period_end) != 0)
-        return soa_usage("--period `%s` is not a range of dates (YYYY-MM-DD..YYYY-MM-DD)", a->period);
-    if (env->period_end < env->period_start)
-        return soa_usage("--period `%s` ends before it starts", a->period);
-    return 0;
-}
 
 /* Writes through a temporary file renamed into place, so a failed or killed
  * run never leaves half an SoA behind. */
-static int soa_write(soa_writer writer, const vouch_report *rep, const vouch_soa *s, const char *path)
-{
-    if (!path)
-        return writer(rep, s, stdout) == 0 && fflush(stdout) == 0 ? 0 : -1;
-    size_t n = strlen(path) + 32;
-    char *tmp = vouch_malloc(n);
-    if (!tmp) {
-        fprintf(stderr, "vouch: error: cannot write %s: out of memory\n", path);
-        return -1;
-    }
-    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
-    int rc = -1;
-    FILE *f = fopen(tmp, "wb");
-    if (f) {
-        rc = writer(rep, s, f);
-        if (fclose(f) != 0)
-            rc = -1;
-        if (rc == 0 && rename(tmp, path) != 0)
-            rc = -1;
-        int saved = errno;
-        if (rc != 0)
-            unlink(tmp);
-        errno = saved;
-    }
-    if (rc != 0)
-        fprintf(stderr, "vouch: error: cannot write %s: %s\n", path, strerror(errno));
-    vouch_free(tmp);
-    return rc;
-}
 
 /* The unknown-framework message: a did-you-mean and what the packs declare. */
-static void soa_unknown_framework(const vouch_program *p, const char *id)
-{
-    const char **names = vouch_calloc((size_t)p->nframeworks + 1, sizeof *names);
-    const char *close = NULL;
-    if (names) {
-        for (uint32_t i = 0; i < p->nframeworks; i++)
-            names[i] = p->frameworks[i].id;
-        close = diag_closest(id, strlen(id), names, p->nframeworks);
-    }
-    /* "iso27001" for "iso27001-2022": the one framework whose id starts
-     * with what was given (or the other way round) */
-    size_t n = strlen(id);
-    for (uint32_t i = 0; !close && n >= 3 && i < p->nframeworks; i++) {
-        size_t m = strlen(p->frameworks[i].id);
-        if (strncmp(p->frameworks[i].id, id, n < m ? n : m) != 0)
-            continue;
-        for (uint32_t j = i + 1; j < p->nframeworks; j++) {
-            size_t k = strlen(p->frameworks[j].id);
-            if (strncmp(p->frameworks[j].id, id, n < k ? n : k) == 0)
-                goto ambiguous;
-        }
-        close = p->frameworks[i].id;
-    }
-ambiguous:
-    fprintf(stderr, "vouch: error: the packs declare no framework `%s`", id);
-    if (close)
-        fprintf(stderr, "; did you mean `%s`?", close);
-    if (p->nframeworks == 0)
-        fputs(" (they declare none: the SoA lists the controls of a `framework` catalogue)", stderr);
-    for (uint32_t i = 0; i < p->nframeworks; i++)
-        fprintf(stderr, "%s%s", i ? ", " : " (they declare ", p->frameworks[i].id);
-    if (p->nframeworks)
-        fputc(')', stderr);
-    fputc('\n', stderr);
-    vouch_free(names);
-}
 
 /* The message when --only selects no control: the attributes the
  * framework's controls do have. */
@@ -231,29 +151,29 @@ int cmd_soa(int argc, char **argv, cli_compile_fn compile)
                         : strcmp(format, "html") == 0   ? vouch_soa_html
                                                         : NULL;
     if (!writer) {
-        soa_usage("unknown format `%s` for soa (markdown, csv or html)", format);
+        cli_usage("unknown format `%s` for soa (markdown, csv or html)", format);
         goto out;
     }
     if (!a.framework) {
-        soa_usage("%s", "soa needs --framework ID");
+        cli_usage("%s", "soa needs --framework ID");
         goto out;
     }
     if (!a.facts) {
-        soa_usage("%s", "soa needs --facts FILE.db");
+        cli_usage("%s", "soa needs --facts FILE.db");
         goto out;
     }
     if (a.nfiles == 0) {
-        soa_usage("%s", "soa needs at least one pack file");
+        cli_usage("%s", "soa needs at least one pack file");
         goto out;
     }
-    if (soa_dates(&a, &env) != 0)
+    if (cli_dates(a.as_of, a.period, &env) != 0)
         goto out;
     char only_attr[256] = "";
     const char *only_value = NULL;
     if (a.only) {
         const char *eq = strchr(a.only, '=');
         if (!eq || eq == a.only || (size_t)(eq - a.only) >= sizeof only_attr) {
-            soa_usage("--only `%s` is not ATTRIBUTE=VALUE (for example kind=annex_a)", a.only);
+            cli_usage("--only `%s` is not ATTRIBUTE=VALUE (for example kind=annex_a)", a.only);
             goto out;
         }
         memcpy(only_attr, a.only, (size_t)(eq - a.only));
@@ -266,7 +186,7 @@ int cmd_soa(int argc, char **argv, cli_compile_fn compile)
         goto out;
     int fw = vouch_framework_find(p, a.framework);
     if (fw < 0) {
-        soa_unknown_framework(p, a.framework);
+        cli_unknown_framework(p, a.framework, "they declare none: the SoA lists the controls of a `framework` catalogue");
         goto out;
     }
     if (a.only) {
@@ -290,7 +210,8 @@ int cmd_soa(int argc, char **argv, cli_compile_fn compile)
         goto out;
     }
     vouch_report rep = {p, &res, env.today, env.period_start, env.period_end, a.facts, SEV_INFO};
-    if (soa_write(writer, &rep, &soa, a.output) != 0)
+    soa_job job = {writer, &rep, &soa};
+    if (cli_write_file(a.output, soa_job_write, &job) != 0)
         goto out;
     rc = SOA_EXIT_OK;
     for (uint32_t i = 0; i < res.nrules; i++)

@@ -18,6 +18,7 @@
 #include "cmd_soa.h"
 #include "catalogue_csv.h"
 #include "cmd_test.h"
+#include "common.h"
 #include "format.h"
 #include "compile.h"
 #include "diag.h"
@@ -87,13 +88,7 @@ static const char USAGE[] =
     "Exit status: 0 no findings at or above --fail-on; 1 findings at or above it;\n"
     "2 usage or input error (bad source, bad facts, missing or unreadable file).\n";
 
-static int usage_error(const char *fmt, const char *arg)
-{
-    fprintf(stderr, "vouch: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\nRun `vouch --help` for usage.\n");
-    return EXIT_USAGE;
-}
+static int usage_error(const char *fmt, const char *arg) { return cli_usage(fmt, arg); }
 
 /* ---- files ---------------------------------------------------------- */
 
@@ -374,13 +369,6 @@ static void free_args(args *a)
     free(a->outputs);
 }
 
-static int64_t today_utc(void)
-{
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    return date_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-}
 
 /* ---- check ---------------------------------------------------------- */
 
@@ -404,30 +392,22 @@ static report_writer find_format(const char *name, size_t n)
     return NULL;
 }
 
+/* One report writer with its inputs, for cli_write_file. */
+typedef struct report_job {
+    const vouch_report *rep;
+    report_writer writer;
+} report_job;
+
+static int report_job_write(void *ctx, FILE *out)
+{
+    const report_job *j = ctx;
+    return j->writer(j->rep, out);
+}
+
 static int write_report(const vouch_report *rep, report_writer writer, const char *path)
 {
-    if (!path)
-        return writer(rep, stdout) == 0 && fflush(stdout) == 0 ? 0 : -1;
-    size_t n = strlen(path) + 32;
-    char *tmp = malloc(n);
-    if (!tmp)
-        return -1;
-    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
-    int rc = -1;
-    if (f) {
-        rc = writer(rep, f);
-        if (fclose(f) != 0)
-            rc = -1;
-        if (rc == 0 && rename(tmp, path) != 0)
-            rc = -1;
-        if (rc != 0)
-            unlink(tmp);
-    }
-    if (rc != 0)
-        fprintf(stderr, "vouch: error: cannot write %s: %s\n", path, strerror(errno));
-    free(tmp);
-    return rc;
+    report_job job = {rep, writer};
+    return cli_write_file(path, report_job_write, &job);
 }
 
 static int cmd_check(int argc, char **argv)
@@ -472,27 +452,8 @@ static int cmd_check(int argc, char **argv)
     }
     if (cli_limit_options(a.max_steps, a.max_memory, &env) != 0)
         goto out;
-    env.today = today_utc();
-    if (a.as_of && date_parse(a.as_of, strlen(a.as_of), &env.today) != 0) {
-        usage_error("--as-of `%s` is not a date (YYYY-MM-DD)", a.as_of);
+    if (cli_dates(a.as_of, a.period, &env) != 0)
         goto out;
-    }
-    if (a.period) {
-        const char *dots = strstr(a.period, "..");
-        if (!dots || date_parse(a.period, (size_t)(dots - a.period), &env.period_start) != 0 ||
-            date_parse(dots + 2, strlen(dots + 2), &env.period_end) != 0) {
-            usage_error("--period `%s` is not a range of dates (YYYY-MM-DD..YYYY-MM-DD)", a.period);
-            goto out;
-        }
-        if (env.period_end < env.period_start) {
-            usage_error("--period `%s` ends before it starts", a.period);
-            goto out;
-        }
-    } else {
-        int64_t q = date_quarter_start(env.today);
-        env.period_start = date_add_months(q, -12);
-        env.period_end = q - 1;
-    }
 
     p = compile_packs(a.files, a.nfiles);
     if (!p)

@@ -1,0 +1,112 @@
+/*
+ * common.c: the command line's shared helpers (common.h).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "diag.h"
+#include "../runtime/alloc.h"
+#include "../runtime/date.h"
+
+int cli_usage(const char *fmt, const char *arg)
+{
+    fputs("vouch: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs("\nRun `vouch --help` for usage.\n", stderr);
+    return 2;
+}
+
+int cli_dates(const char *as_of, const char *period, vouch_run_env *env)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    env->today = date_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+    if (as_of && date_parse(as_of, strlen(as_of), &env->today) != 0)
+        return cli_usage("--as-of `%s` is not a date (YYYY-MM-DD)", as_of);
+    if (!period) {
+        int64_t q = date_quarter_start(env->today);
+        env->period_start = date_add_months(q, -12);
+        env->period_end = q - 1;
+        return 0;
+    }
+    const char *dots = strstr(period, "..");
+    if (!dots || date_parse(period, (size_t)(dots - period), &env->period_start) != 0 ||
+        date_parse(dots + 2, strlen(dots + 2), &env->period_end) != 0)
+        return cli_usage("--period `%s` is not a range of dates (YYYY-MM-DD..YYYY-MM-DD)", period);
+    if (env->period_end < env->period_start)
+        return cli_usage("--period `%s` ends before it starts", period);
+    return 0;
+}
+
+int cli_write_file(const char *path, cli_writer writer, void *ctx)
+{
+    if (!path)
+        return writer(ctx, stdout) == 0 && fflush(stdout) == 0 ? 0 : -1;
+    size_t n = strlen(path) + 32;
+    char *tmp = vouch_malloc(n);
+    if (!tmp) {
+        fprintf(stderr, "vouch: error: cannot write %s: out of memory\n", path);
+        return -1;
+    }
+    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
+    int rc = -1;
+    FILE *f = fopen(tmp, "wb");
+    if (f) {
+        rc = writer(ctx, f);
+        if (fclose(f) != 0)
+            rc = -1;
+        if (rc == 0 && rename(tmp, path) != 0)
+            rc = -1;
+        int saved = errno;
+        if (rc != 0)
+            unlink(tmp);
+        errno = saved;
+    }
+    if (rc != 0)
+        fprintf(stderr, "vouch: error: cannot write %s: %s\n", path, strerror(errno));
+    vouch_free(tmp);
+    return rc;
+}
+
+void cli_unknown_framework(const vouch_program *p, const char *id, const char *none_note)
+{
+    const char **names = vouch_calloc((size_t)p->nframeworks + 1, sizeof *names);
+    const char *close = NULL;
+    if (names) {
+        for (uint32_t i = 0; i < p->nframeworks; i++)
+            names[i] = p->frameworks[i].id;
+        close = diag_closest(id, strlen(id), names, p->nframeworks);
+    }
+    /* "iso27001" for "iso27001-2022": the one framework whose id starts
+     * with what was given (or the other way round) */
+    size_t n = strlen(id);
+    for (uint32_t i = 0; !close && n >= 3 && i < p->nframeworks; i++) {
+        size_t m = strlen(p->frameworks[i].id);
+        if (strncmp(p->frameworks[i].id, id, n < m ? n : m) != 0)
+            continue;
+        int unique = 1;
+        for (uint32_t j = i + 1; j < p->nframeworks && unique; j++) {
+            size_t k = strlen(p->frameworks[j].id);
+            unique = strncmp(p->frameworks[j].id, id, n < k ? n : k) != 0;
+        }
+        if (!unique)
+            break;
+        close = p->frameworks[i].id;
+    }
+    fprintf(stderr, "vouch: error: the packs declare no framework `%s`", id);
+    if (close)
+        fprintf(stderr, "; did you mean `%s`?", close);
+    if (p->nframeworks == 0)
+        fprintf(stderr, " (%s)", none_note);
+    for (uint32_t i = 0; i < p->nframeworks; i++)
+        fprintf(stderr, "%s%s", i ? ", " : " (they declare ", p->frameworks[i].id);
+    if (p->nframeworks)
+        fputc(')', stderr);
+    fputc('\n', stderr);
+    vouch_free(names);
+}

@@ -1,0 +1,30 @@
+/*
+ * common.h: what every command of the command line does the same way:
+ * usage errors, the run's dates, writing a report whole or not at all, and
+ * naming an unknown framework. One copy, so the commands cannot drift apart.
+ */
+#ifndef VOUCH_CLI_COMMON_H
+#define VOUCH_CLI_COMMON_H
+
+#include <stdio.h>
+#include "../runtime/vm.h"
+
+/* Prints "vouch: <fmt with arg>" and the --help pointer; returns 2. */
+int cli_usage(const char *fmt, const char *arg);
+
+/* Sets env->today from --as-of (default: the current UTC date) and the
+ * period from --period A..B (default: the four calendar quarters before the
+ * as-of quarter). Returns 0, or prints why and returns 2. */
+int cli_dates(const char *as_of, const char *period, vouch_run_env *env);
+
+/* Writes with writer(ctx, FILE) to path through a temporary file renamed
+ * into place (stdout when path is NULL). Returns 0, or prints why and
+ * returns -1. */
+typedef int (*cli_writer)(void *ctx, FILE *out);
+int cli_write_file(const char *path, cli_writer writer, void *ctx);
+
+/* "the packs declare no framework `id`; did you mean ...? (they declare ...)";
+ * none_note is printed when the packs declare no framework at all. */
+void cli_unknown_framework(const vouch_program *p, const char *id, const char *none_note);
+
+#endif
