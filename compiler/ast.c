@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "ast.h"
-#include "lexer.h"
+#include "lex.h"
 #include "../runtime/vouch_limits.h"
 
 /* ---- basics ---------------------------------------------------------------- */

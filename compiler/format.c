@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "format.h"
-#include "lexer.h"
+#include "lex.h"
 #include "parser.h"
 
 typedef struct outbuf {

@@ -18,13 +18,13 @@
  * parser still resynchronises.
  *
  * Termination: every iteration consumes one token and the lexer always
- * advances (see lexer.h), so parsing ends on any input.
+ * advances (see lex.h), so parsing ends on any input.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "lexer.h"
+#include "lex.h"
 #include "parse.h"
 #include "parser.h"
 #include "../runtime/alloc.h"

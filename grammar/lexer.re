@@ -1,5 +1,5 @@
 /*
- * lexer.re: the tokenizer (re2c). See compiler/lexer.h for the interface.
+ * lexer.re: the tokenizer (re2c). See compiler/lex.h for the interface.
  *
  * The source text is NUL-terminated (source_new guarantees it) and the lexer
  * uses that NUL as re2c's sentinel: no rule can match a NUL except the rule
@@ -25,7 +25,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "lexer.h"
+#include "lex.h"
 #include "parser.h"
 #include "../runtime/vouch_limits.h"
 

@@ -34,7 +34,7 @@
 #include <assert.h>
 #include <stddef.h>
 #include <string.h>
-#include "lexer.h"
+#include "lex.h"
 #include "parse.h"
 
 /* The builder every constructor takes. */

@@ -16,7 +16,7 @@
 
 #include "arena.h"
 #include "diag.h"
-#include "lexer.h"
+#include "lex.h"
 #include "parser.h"
 #include "source.h"
 
@@ -272,7 +272,7 @@ static void test_unknown_escape(void **state)
 static void test_interpolation(void **state)
 {
     (void)state;
-    /* The example from lexer.h. */
+    /* The example from lex.h. */
     EXPECT_TOKENS("\"no review for {c.control} since {d}\"",
                   "ISTART(\"no review for {) ID(c) DOT CONTROL IMID(} since {) ID(d) "
                   "IEND(}\")");

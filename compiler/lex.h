@@ -1,5 +1,5 @@
 /*
- * lexer.h: the tokenizer (grammar/lexer.re, compiled by re2c).
+ * lex.h: the tokenizer (grammar/lexer.re, compiled by re2c).
  *
  * Tokens are slices of the source: a type (TK_* from the Lemon-generated
  * parser.h) and a span. Nothing is allocated. String literals with `{expr}`
