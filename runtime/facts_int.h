@@ -21,20 +21,14 @@
 #include <stddef.h>
 #include <sqlite3.h>
 #include "facts.h"
+#include "strbuf.h"
 #include "alloc.h"
 
 #define MAX_KEY 16         /* bound equality terms a hash index keys on, at most */
 
 /* ---- facts_util.c: growable text ------------------------------------------ */
 
-typedef struct sbuf {
-    char *p;
-    size_t n, cap;
-    int oom;
-} sbuf;
-
-void sb_add(sbuf *b, const char *s, size_t n);
-void sb_str(sbuf *b, const char *s);
+/* sbuf, sb_add, sb_str: runtime/strbuf.h */
 void sb_fmt(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sb_ident(sbuf *b, const char *name);   /* "name", embedded quotes doubled */
 

@@ -29,6 +29,7 @@
 #include "facts.h"
 #include "date.h"
 #include "alloc.h"
+#include "strbuf.h"
 
 #define MAX_ERRORS 20
 #define BUSY_MS 5000
@@ -479,34 +480,7 @@ static int check_bind(const vouch_program *p, const vouch_column_decl *cd, const
 
 /* ---- schema ------------------------------------------------------------------ */
 
-typedef struct sbuf {
-    char *p;
-    size_t n, cap;
-    int oom;
-} sbuf;
 
-static void sb_add(sbuf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->n + n + 1)
-            cap *= 2;
-        char *q = vouch_realloc(b->p, cap);
-        if (!q) {
-            b->oom = 1;
-            return;
-        }
-        b->p = q;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = 0;
-}
-
-static void sb_str(sbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
 
 /* Quoted with q (" for identifiers, ' for strings), embedded q doubled. */
 static void sb_quote(sbuf *b, const char *s, char q)

@@ -14,6 +14,7 @@
 #include <string.h>
 #include "soa.h"
 #include "alloc.h"
+#include "strbuf.h"
 #include "crosswalk.h"
 #include "date.h"
 
@@ -610,34 +611,6 @@ oom:
 
 /* ---- text for the writers ------------------------------------------------------- */
 
-/* A growable string; after a failed allocation it keeps what it had and
- * remembers the failure. */
-typedef struct sbuf {
-    char *p;
-    size_t n, cap;
-    int oom;
-} sbuf;
-
-static void sb_add(sbuf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->n + n + 1 > b->cap) {
-        size_t ncap = b->cap ? b->cap : 128;
-        while (ncap < b->n + n + 1)
-            ncap *= 2;
-        char *np = vouch_realloc(b->p, ncap);
-        if (!np) {
-            b->oom = 1;
-            return;
-        }
-        b->p = np;
-        b->cap = ncap;
-    }
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = 0;
-}
 
 static void sb_puts(sbuf *b, const char *s) { sb_add(b, s ? s : "", strlen(s ? s : "")); }
 
