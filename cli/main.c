@@ -1,8 +1,9 @@
 /*
  * main.c: the vouch command line. The only part of vouch that prints,
  * reads arguments, or decides an exit status:
- *   0  no findings at or above --fail-on
- *   1  findings at or above --fail-on
+ *   0  no finding fails the run
+ *   1  some finding fails the run: a hard rule's, or a soft rule's at or
+ *      above --fail-on (unless --allow-soft); advisory rules' never do
  *   2  usage or input error (bad source, bad facts, missing file, ...)
  */
 #include <errno.h>
@@ -40,7 +41,8 @@ static const char USAGE[] =
     "  check   evaluate packs against a facts store and report findings\n"
     "          vouch check --facts FILE.db [--as-of DATE] [--period A..B]\n"
     "                      [--format text|json|tsv|sarif|junit|oscal|markdown|html]\n"
-    "                      [--fail-on SEVERITY] [--output FILE] [--output FORMAT=FILE]...\n"
+    "                      [--fail-on SEVERITY] [--allow-soft] [--explain]\n"
+    "                      [--output FILE] [--output FORMAT=FILE]...\n"
     "                      [--stats] [--max-steps N] [--max-memory MIB]\n"
     "                      PACK.vouch...\n"
     "  load    import CSV files into a facts store, checked against the declared facts\n"
@@ -74,8 +76,10 @@ static const char USAGE[] =
     "  --format F        text (default), json, tsv (RULE<TAB>SUBJECT lines, sorted), sarif\n"
     "                    (SARIF 2.1.0), junit (JUnit XML), oscal (OSCAL 1.2.1 assessment-results),\n"
     "                    markdown (a pull-request summary) or html (one page); docs/outputs.md\n"
-    "  --fail-on S       exit 1 if a finding has severity S or higher: info (default), low,\n"
-    "                    medium, high, critical\n"
+    "  --fail-on S       exit 1 if a soft rule's finding has severity S or higher: info (default),\n"
+    "                    low, medium, high, critical (a rule's `enforcement` is soft unless it\n"
+    "                    says advisory, whose findings never fail a run, or hard, whose always do)\n"
+    "  --allow-soft      soft rules' findings are reported but do not fail the run\n"
     "  --output FILE     write the report to FILE (written whole or not at all) instead of stdout\n"
     "  --output F=FILE   (check, repeatable) also write format F to FILE: several formats in one run;\n"
     "                    with only F=FILE outputs and no --format, nothing goes to stdout\n"
@@ -85,8 +89,10 @@ static const char USAGE[] =
     "  --help, -h        this help\n"
     "  --version         the version\n"
     "\n"
-    "Exit status: 0 no findings at or above --fail-on; 1 findings at or above it;\n"
-    "2 usage or input error (bad source, bad facts, missing or unreadable file).\n";
+    "Exit status: 0 no finding fails the run; 1 a finding fails it (a hard rule's finding, or a\n"
+    "soft rule's at or above --fail-on unless --allow-soft; advisory rules' never do);\n"
+    "2 usage or input error (bad source, bad facts, missing or unreadable file, unknown\n"
+    "command or option).\n";
 
 static int usage_error(const char *fmt, const char *arg) { return cli_usage(fmt, arg); }
 
@@ -282,7 +288,7 @@ static report_writer find_format(const char *name, size_t n);
 typedef struct args {
     const char *facts, *as_of, *period, *format, *fail_on, *output;
     const char *max_steps, *max_memory;  /* check: lower limits (limits_opt.h) */
-    int replace, stats, catalogues;
+    int replace, stats, catalogues, allow_soft;
     char **files;
     int nfiles;
     char **packs;            /* load --pack */
@@ -321,7 +327,7 @@ static int parse_args(int argc, char **argv, const char *allowed, args *a)
         memcpy(name, s, nl);
         name[nl] = 0;
         int flag = strcmp(name, "--replace") == 0 || strcmp(name, "--stats") == 0 ||
-                   strcmp(name, "--catalogues") == 0;
+                   strcmp(name, "--catalogues") == 0 || strcmp(name, "--allow-soft") == 0;
         char pattern[80];
         snprintf(pattern, sizeof pattern, " %s ", name);
         if (!strstr(allowed, pattern))
@@ -333,6 +339,8 @@ static int parse_args(int argc, char **argv, const char *allowed, args *a)
                 a->replace = 1;
             else if (strcmp(name, "--catalogues") == 0)
                 a->catalogues = 1;
+            else if (strcmp(name, "--allow-soft") == 0)
+                a->allow_soft = 1;
             else
                 a->stats = 1;
             continue;
@@ -413,7 +421,7 @@ static int write_report(const vouch_report *rep, report_writer writer, const cha
 static int cmd_check(int argc, char **argv)
 {
     args a;
-    int rc = parse_args(argc, argv, " --facts --as-of --period --format --fail-on --output -o --stats --max-steps --max-memory ", &a);
+    int rc = parse_args(argc, argv, " --facts --as-of --period --format --fail-on --allow-soft --output -o --stats --max-steps --max-memory ", &a);
     if (rc) {
         free_args(&a);
         return rc;
@@ -475,7 +483,7 @@ static int cmd_check(int argc, char **argv)
         for (uint32_t i = 0; i < p->nplans; i++)
             fprintf(stderr, "  plan %u (%s): %s\n", i, p->rules[p->plans[i].rule].id, vouch_facts_describe(f, i));
     }
-    vouch_report rep = {p, &res, env.today, env.period_start, env.period_end, a.facts, fail_on};
+    vouch_report rep = {p, &res, env.today, env.period_start, env.period_end, a.facts, fail_on, a.allow_soft};
     /* --format goes to --output FILE (or stdout) unless only FORMAT=FILE
      * outputs are given; each FORMAT=FILE is written whole or not at all. */
     if ((a.output || a.noutputs == 0 || a.format) &&

@@ -6,12 +6,15 @@
  * failed, a->failed stays set so the caller can report it once at the end.
  * Requests larger than a quarter of the standard block get a block of
  * their own, so a big request never wastes the rest of a block.
+ * New blocks are prefaulted where the system can (see block_prefault).
  */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "../runtime/alloc.h"
@@ -44,15 +47,41 @@ void arena_free(arena *a)
     arena_init(a);
 }
 
+/* Has the kernel map the pages of a new block in one call, where it can
+ * (MADV_POPULATE_WRITE, Linux 5.14), instead of one page fault per page as
+ * the block is zeroed: the AST of a 10,000-rule pack takes ~150 MB of
+ * blocks, and faulting them in page by page was a fifth of its compile
+ * time. Only a hint, so its result is ignored: where it is missing or
+ * refused, the pages fault in as before. Only whole pages inside the block
+ * are named, never a neighbour's. */
+static void block_prefault(void *p, size_t n)
+{
+#ifdef MADV_POPULATE_WRITE
+    long page = sysconf(_SC_PAGESIZE);
+    if (page <= 0)
+        return;
+    uintptr_t mask = (uintptr_t)page - 1;
+    uintptr_t lo = ((uintptr_t)p + mask) & ~mask;
+    uintptr_t hi = ((uintptr_t)p + n) & ~mask;
+    if (hi > lo)
+        (void)madvise((void *)lo, hi - lo, MADV_POPULATE_WRITE);
+#else
+    (void)p;
+    (void)n;
+#endif
+}
+
 static arena_block *block_new(size_t size)
 {
     arena_block *b;
     if (size > SIZE_MAX - sizeof *b)
         return NULL;
-    /* calloc: arena memory is zeroed by contract */
-    b = vouch_calloc(1, sizeof *b + size);
+    b = vouch_malloc(sizeof *b + size);
     if (!b)
         return NULL;
+    block_prefault(b, sizeof *b + size);
+    /* arena memory is zeroed by contract */
+    memset(b, 0, sizeof *b + size);
     b->size = size;
     b->used = 0;
     return b;

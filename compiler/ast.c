@@ -507,6 +507,21 @@ ast_node *ast_rule_severity(ast_builder *b, ast_node *rule, uint32_t kw_off, uin
     return rule;
 }
 
+ast_node *ast_rule_enforcement(ast_builder *b, ast_node *rule, uint32_t kw_off, uint32_t off,
+                               uint32_t len)
+{
+    if (!rule)
+        return NULL;
+    if (rule->u.rule.enforcement.p) {
+        diag_error(b->diag, b->src, kw_off, off + len - kw_off, "give one enforcement level per rule",
+                   "rule `%.*s` already has an enforcement level", (int)rule->u.rule.id.len,
+                   rule->u.rule.id.p);
+        return rule;
+    }
+    rule->u.rule.enforcement = ast_name_at(b, off, len);
+    return rule;
+}
+
 ast_node *ast_rule_for(ast_builder *b, ast_node *rule, ast_node *loop)
 {
     if (!rule)

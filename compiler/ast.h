@@ -56,7 +56,7 @@ typedef enum ast_kind {
     AST_APPETITE_CLAUSE, /* score = E | band N = E | tolerate E | accept E by role "R" [review every D]  apc */
     AST_WAIVE,       /* waive RULE for "SUBJECT" [from D] until D because "..." approved_by "..."  waive */
     AST_WAIVER_CAP,  /* waivers at most 180d                        unary.operand = the duration */
-    AST_OVERRIDE,    /* override RULE severity S (op 0) | skip RULE because "..." (op 1)   ovr */
+    AST_OVERRIDE,    /* override RULE severity S | override RULE enforcement E | skip RULE because "..."  ovr; op = ast_override_kind */
     AST_MONTHS,      /* 3mo, 1q, 1y: calendar months                lit.i = months */
     AST_UNTIL,       /* [from D] until D                            binary (lhs = from or NULL, rhs = until) */
     AST_COND,        /* if test then a else b (also built for appetite bands, acceptors)   cond */
@@ -74,6 +74,9 @@ typedef enum ast_op {
     OPR_EQ, OPR_NE, OPR_LT, OPR_LE, OPR_GT, OPR_GE,
     OPR_ADD, OPR_SUB, OPR_MUL, OPR_DIV, OPR_MOD, OPR_NEG
 } ast_op;
+
+/* What an AST_OVERRIDE changes (its op). */
+typedef enum ast_override_kind { OVR_SEVERITY = 0, OVR_SKIP, OVR_ENFORCEMENT } ast_override_kind;
 
 /* Clauses of an appetite (AST_APPETITE_CLAUSE's apc.kind). */
 typedef enum ast_appetite_kind { AP_SCORE = 0, AP_BAND, AP_TOLERATE, AP_ACCEPT } ast_appetite_kind;
@@ -143,6 +146,7 @@ struct ast_node {
             ast_name id;
             ast_node *title;         /* AST_STRING */
             ast_name severity;       /* as written; checked by check.c */
+            ast_name enforcement;    /* as written (len 0: the default, soft) */
             ast_node *fors;          /* AST_FOR list, outermost first */
             ast_node *require;
             ast_node *subject;       /* NULL: the key of the first loop's table */
@@ -178,7 +182,7 @@ struct ast_node {
             ast_node *period;        /* AST_UNTIL */
             ast_node *because, *approved; /* AST_STRING */
         } waive;
-        struct { ast_name rule; ast_name severity; ast_node *because; } ovr;
+        struct { ast_name rule; ast_name severity; ast_node *because; } ovr;  /* severity: the new word (severity or enforcement) */
         struct { ast_node *test, *then, *otherwise; } cond;
     } u;
 };
@@ -241,6 +245,8 @@ ast_node *ast_rule(ast_builder *b, uint32_t off, uint32_t id_off, uint32_t id_le
                    uint32_t title_off, uint32_t title_len);
 ast_node *ast_rule_severity(ast_builder *b, ast_node *rule, uint32_t kw_off, uint32_t off,
                             uint32_t len);
+ast_node *ast_rule_enforcement(ast_builder *b, ast_node *rule, uint32_t kw_off, uint32_t off,
+                               uint32_t len);
 ast_node *ast_rule_for(ast_builder *b, ast_node *rule, ast_node *loop);
 ast_node *ast_rule_require(ast_builder *b, ast_node *rule, uint32_t kw_off, ast_node *e);
 ast_node *ast_rule_subject(ast_builder *b, ast_node *rule, uint32_t kw_off, ast_node *e);
@@ -280,8 +286,9 @@ ast_node *ast_waive(ast_builder *b, uint32_t off, uint32_t rule_off, uint32_t ru
 /* `waivers at most D`: x and y must read "at" and "most". */
 ast_node *ast_waiver_cap(ast_builder *b, uint32_t off, uint32_t x_off, uint32_t x_len, uint32_t y_off,
                          uint32_t y_len, uint32_t d_off, uint32_t d_len);
-/* override (sev_len > 0) or skip (because_len > 0). */
-ast_node *ast_override(ast_builder *b, uint32_t off, uint32_t rule_off, uint32_t rule_len,
+/* kind OVR_*: override severity or enforcement (the word at sev_off), or
+ * skip (the reason at because_off). */
+ast_node *ast_override(ast_builder *b, int kind, uint32_t off, uint32_t rule_off, uint32_t rule_len,
                        uint32_t sev_off, uint32_t sev_len, uint32_t because_off, uint32_t because_len,
                        uint32_t end);
 ast_node *ast_rule_maps(ast_builder *b, ast_node *rule, uint32_t kw_off, ast_node *framework,

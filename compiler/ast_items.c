@@ -157,14 +157,14 @@ ast_node *ast_waiver_cap(ast_builder *b, uint32_t off, uint32_t x_off, uint32_t 
     return n;
 }
 
-ast_node *ast_override(ast_builder *b, uint32_t off, uint32_t rule_off, uint32_t rule_len,
+ast_node *ast_override(ast_builder *b, int kind, uint32_t off, uint32_t rule_off, uint32_t rule_len,
                        uint32_t sev_off, uint32_t sev_len, uint32_t because_off, uint32_t because_len,
                        uint32_t end)
 {
     ast_node *n = ast_node_at(b, AST_OVERRIDE, off, end);
     if (!n)
         return NULL;
-    n->op = sev_len ? 0 : 1;
+    n->op = (uint16_t)kind;
     n->u.ovr.rule = ast_name_at(b, rule_off, rule_len);
     if (sev_len)
         n->u.ovr.severity = ast_name_at(b, sev_off, sev_len);

@@ -48,6 +48,15 @@ static int names_equal(ast_name a, ast_name b)
     return a.len == b.len && memcmp(a.p, b.p, a.len) == 0;
 }
 
+/* FNV-1a, for the tables that find rules and controls by id. */
+static uint32_t hash_bytes(const char *p, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (uint8_t)p[i]) * 16777619u;
+    return h;
+}
+
 static const vouch_source *src_of(const ast_node *n) { return n->src; }
 
 #define ERR_AT(c, node, hint, ...) \
@@ -1197,12 +1206,48 @@ static int find_framework(const compiler *c, const char *id)
     return -1;
 }
 
+/* Controls are found through fw->ctl_slots: a catalogue such as SP 800-53
+ * lists over a thousand, and crosswalks name them by the thousand, so a
+ * scan per lookup was most of the time of compiling the catalogues. */
 static int find_control(const fw_info *fw, const char *id)
 {
-    for (uint32_t i = 0; i < fw->controls.n; i++)
-        if (strcmp(fw->controls.v[i].id, id) == 0)
-            return (int)i;
-    return -1;
+    if (!fw->ctl_cap)
+        return -1;
+    uint32_t mask = fw->ctl_cap - 1;
+    for (uint32_t i = hash_bytes(id, strlen(id)) & mask;; i = (i + 1) & mask) {
+        uint32_t k = fw->ctl_slots[i];
+        if (!k)
+            return -1;
+        if (strcmp(fw->controls.v[k - 1].id, id) == 0)
+            return (int)(k - 1);
+    }
+}
+
+static void put_control(uint32_t *slots, uint32_t cap, const char *id, uint32_t k)
+{
+    uint32_t i = hash_bytes(id, strlen(id)) & (cap - 1);
+    while (slots[i])
+        i = (i + 1) & (cap - 1);
+    slots[i] = k + 1;
+}
+
+/* Indexes control k of fw (an id not indexed yet). Out of memory leaves
+ * it unindexed; the arena has failed and the compilation reports that. */
+static void index_control(compiler *c, fw_info *fw, uint32_t k)
+{
+    if ((fw->controls.n + 1) * 2 > fw->ctl_cap) {
+        uint32_t cap = fw->ctl_cap ? fw->ctl_cap * 2 : 64;
+        uint32_t *slots = arena_alloc(c->a, (size_t)cap * sizeof *slots);
+        if (!slots)
+            return;
+        memset(slots, 0, (size_t)cap * sizeof *slots);
+        for (uint32_t i = 0; i < fw->ctl_cap; i++)
+            if (fw->ctl_slots[i])
+                put_control(slots, cap, fw->controls.v[fw->ctl_slots[i] - 1].id, fw->ctl_slots[i] - 1);
+        fw->ctl_slots = slots;
+        fw->ctl_cap = cap;
+    }
+    put_control(fw->ctl_slots, fw->ctl_cap, fw->controls.v[k].id, k);
 }
 
 static const char *closest_text(compiler *c, const char *word, const char **cand, size_t n)
@@ -1278,7 +1323,8 @@ static void declare_framework(compiler *c, ast_node *n)
             VEC_PUSH(c->a, ci.attr_names, arena_strndup(c->a, a->u.field.name.p, a->u.field.name.len));
             VEC_PUSH(c->a, ci.attr_values, text_of(c, a->u.field.type));
         }
-        VEC_PUSH(c->a, fw.controls, ci);
+        if (VEC_PUSH(c->a, fw.controls, ci))
+            index_control(c, &fw, fw.controls.n - 1);
     }
     VEC_PUSH(c->a, c->frameworks, fw);
 }
@@ -1675,12 +1721,26 @@ static void declare_override(compiler *c, ast_node *n, ast_node *const *items, s
                n->u.ovr.rule.p, x->pack);
         return;
     }
-    if (x->override_by) {
+    /* One pack decides a rule's local variations, each at most once, so
+     * what a rule became never depends on the order of imports. */
+    if (x->override_by && strcmp(x->override_by, mine) != 0) {
         ERR_AT(c, n, NULL, "rule `%.*s` is already overridden by pack `%s`", (int)n->u.ovr.rule.len,
                n->u.ovr.rule.p, x->override_by);
         return;
     }
-    if (n->op == 0) {
+    static const char *const what[] = {[OVR_SEVERITY] = "severity", [OVR_SKIP] = "skip",
+                                       [OVR_ENFORCEMENT] = "enforcement level"};
+    if (x->skipped || (n->op == OVR_SKIP && x->overridden)) {
+        ERR_AT(c, n, "a skipped rule does not run: drop the other override",
+               "rule `%.*s` is both skipped and overridden", (int)n->u.ovr.rule.len, n->u.ovr.rule.p);
+        return;
+    }
+    if (x->overridden & (1u << n->op)) {
+        ERR_AT(c, n, "keep one override per rule and property", "the %s of rule `%.*s` is already overridden",
+               what[n->op], (int)n->u.ovr.rule.len, n->u.ovr.rule.p);
+        return;
+    }
+    if (n->op == OVR_SEVERITY) {
         int sev = vouch_severity_parse(n->u.ovr.severity.p, n->u.ovr.severity.len);
         if (sev < 0) {
             static const char *const sevs[] = {"info", "low", "medium", "high", "critical"};
@@ -1689,6 +1749,15 @@ static void declare_override(compiler *c, ast_node *n, ast_node *const *items, s
             return;
         }
         x->severity = sev;
+    } else if (n->op == OVR_ENFORCEMENT) {
+        int e = vouch_enforcement_parse(n->u.ovr.severity.p, n->u.ovr.severity.len);
+        if (e < 0) {
+            static const char *const enf[] = {"advisory", "soft", "hard"};
+            ERR_NAME(c, n, n->u.ovr.severity, hint_closest(c, n->u.ovr.severity, enf, 3),
+                     "unknown enforcement level `%.*s`", (int)n->u.ovr.severity.len, n->u.ovr.severity.p);
+            return;
+        }
+        x->enforcement = e;
     } else {
         if (blank_text(n->u.ovr.because)) {
             ERR_AT(c, n, "say why the rule does not apply", "skipping a rule needs a reason");
@@ -1697,6 +1766,7 @@ static void declare_override(compiler *c, ast_node *n, ast_node *const *items, s
         x->skipped = 1;
         x->skip_reason = n->u.ovr.because->u.s.text;
     }
+    x->overridden |= 1u << n->op;
     x->override_by = mine;
 }
 
@@ -1906,6 +1976,14 @@ static void check_rule(compiler *c, ast_node *r)
                    hint ? hint : "severities are info, low, medium, high and critical",
                    "unknown severity `%.*s`", (int)r->u.rule.severity.len, r->u.rule.severity.p);
     }
+    if (r->u.rule.enforcement.p &&
+        vouch_enforcement_parse(r->u.rule.enforcement.p, r->u.rule.enforcement.len) < 0) {
+        static const char *const enf[] = {"advisory", "soft", "hard"};
+        const char *hint = hint_closest(c, r->u.rule.enforcement, enf, 3);
+        diag_error(c->d, r->src, r->u.rule.enforcement.off, r->u.rule.enforcement.len,
+                   hint ? hint : "enforcement levels are advisory, soft and hard",
+                   "unknown enforcement level `%.*s`", (int)r->u.rule.enforcement.len, r->u.rule.enforcement.p);
+    }
     rule_extra *x = &c->extra.v[c->rules.n - 1];
     uint32_t nfor = 0;
     for (ast_node *f = r->u.rule.fors; f; f = f->next)
@@ -2017,9 +2095,76 @@ static void lint_program(compiler *c)
     }
 }
 
+/* ---- rule ids ------------------------------------------------------------ */
+
+/* The rules seen so far by id, so that a duplicate id is found without
+ * scanning every earlier rule (that scan made 10,000 rules quadratic).
+ * Open addressing with linear probing. A slot keeps the id's hash, so
+ * probing and growing do not read the rule nodes (cache misses on a big
+ * pack), and the rule index + 1 into c->rules, 0 when empty. Only the
+ * first rule of each id is added, so a lookup finds the one the "defined
+ * twice" message points at. */
+typedef struct rule_id_slot {
+    uint32_t hash;
+    uint32_t rule;
+} rule_id_slot;
+
+typedef struct rule_ids {
+    rule_id_slot *slot;
+    uint32_t cap;            /* 0 or a power of two */
+    uint32_t n;
+} rule_ids;
+
+static uint32_t name_hash(ast_name n) { return hash_bytes(n.p, n.len); }
+
+/* The index of the first rule with id n, or -1. */
+static int rule_ids_find(const compiler *c, const rule_ids *s, ast_name n)
+{
+    if (!s->cap)
+        return -1;
+    uint32_t h = name_hash(n);
+    for (uint32_t i = h & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
+        const rule_id_slot *e = &s->slot[i];
+        if (!e->rule)
+            return -1;
+        if (e->hash == h && names_equal(c->rules.v[e->rule - 1]->u.rule.id, n))
+            return (int)(e->rule - 1);
+    }
+}
+
+static void rule_ids_put(rule_id_slot *slot, uint32_t cap, rule_id_slot e)
+{
+    uint32_t i = e.hash & (cap - 1);
+    while (slot[i].rule)
+        i = (i + 1) & (cap - 1);
+    slot[i] = e;
+}
+
+/* Adds rule r (an id not in the set). Out of memory leaves the set as it
+ * was and the arena failed, which the compilation reports. */
+static void rule_ids_add(compiler *c, rule_ids *s, uint32_t r)
+{
+    if ((s->n + 1) * 2 > s->cap) {
+        uint32_t cap = s->cap ? s->cap * 2 : 64;
+        rule_id_slot *slot = arena_alloc(c->a, (size_t)cap * sizeof *slot);
+        if (!slot)
+            return;
+        memset(slot, 0, (size_t)cap * sizeof *slot);
+        for (uint32_t i = 0; i < s->cap; i++)
+            if (s->slot[i].rule)
+                rule_ids_put(slot, cap, s->slot[i]);
+        s->slot = slot;
+        s->cap = cap;
+    }
+    rule_id_slot e = {name_hash(c->rules.v[r]->u.rule.id), r + 1};
+    rule_ids_put(s->slot, s->cap, e);
+    s->n++;
+}
+
 int check_program(compiler *c, ast_node *const *items, const vouch_source *const *srcs, size_t nfiles)
 {
     (void)srcs;
+    rule_ids ids = {NULL, 0, 0};
     c->implicit = -1;
     /* Declarations first, in dependency order: facts, catalogues, the
      * crosswalks between them, scopes and the appetite over facts. */
@@ -2050,25 +2195,27 @@ int check_program(compiler *c, ast_node *const *items, const vouch_source *const
                            "more than %d rules in one compilation", VOUCH_MAX_RULES);
                 return 0;
             }
-            for (uint32_t j = 0; j < c->rules.n; j++) {
-                ast_node *o = c->rules.v[j];
-                if (names_equal(o->u.rule.id, it->u.rule.id)) {
-                    uint32_t line, col;
-                    source_position(o->src, o->u.rule.id.off, &line, &col);
-                    diag_error(c->d, it->src, it->u.rule.id.off, it->u.rule.id.len,
-                               arena_printf(c->a, "the first is at %s:%u:%u", o->src->name, line, col),
-                               "rule `%.*s` is defined twice", (int)it->u.rule.id.len, it->u.rule.id.p);
-                    break;
-                }
+            int first = rule_ids_find(c, &ids, it->u.rule.id);
+            if (first >= 0) {
+                ast_node *o = c->rules.v[first];
+                uint32_t line, col;
+                source_position(o->src, o->u.rule.id.off, &line, &col);
+                diag_error(c->d, it->src, it->u.rule.id.off, it->u.rule.id.len,
+                           arena_printf(c->a, "the first is at %s:%u:%u", o->src->name, line, col),
+                           "rule `%.*s` is defined twice", (int)it->u.rule.id.len, it->u.rule.id.p);
             }
             rule_extra x;
             memset(&x, 0, sizeof x);
             x.scope = -1;
             x.cadence = -1;
             x.severity = vouch_severity_parse(it->u.rule.severity.p, it->u.rule.severity.len);
+            x.enforcement = it->u.rule.enforcement.p
+                                ? vouch_enforcement_parse(it->u.rule.enforcement.p, it->u.rule.enforcement.len)
+                                : ENF_SOFT;
             x.pack = c->pack_of_src ? c->pack_of_src[it->src->index] : "";
             x.skip_reason = "";
-            VEC_PUSH(c->a, c->rules, it);
+            if (VEC_PUSH(c->a, c->rules, it) && first < 0)
+                rule_ids_add(c, &ids, c->rules.n - 1);
             VEC_PUSH(c->a, c->extra, x);
             check_rule(c, it);
         }

@@ -825,6 +825,11 @@ vouch_program *codegen_program(compiler *c)
         ri->declared_severity = ri->severity;
         ri->severity = (uint8_t)x->severity;
         ri->override_by = pcstr(p, x->override_by ? x->override_by : "");
+        ri->declared_enforcement = (uint8_t)(r->u.rule.enforcement.p
+                                                 ? vouch_enforcement_parse(r->u.rule.enforcement.p,
+                                                                           r->u.rule.enforcement.len)
+                                                 : ENF_SOFT);
+        ri->enforcement = (uint8_t)x->enforcement;
         ri->skipped = (uint8_t)x->skipped;
         ri->skip_reason = pcstr(p, x->skip_reason ? x->skip_reason : "");
         ri->nmaps = x->maps.n;

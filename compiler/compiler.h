@@ -73,6 +73,10 @@ typedef struct fw_info {
     const char *id, *title, *version, *source;
     ast_node *decl;
     VEC(ctl_info) controls;
+    /* check.c: the controls by id, open addressing: control index + 1, 0
+     * when empty; ctl_cap is 0 or a power of two */
+    uint32_t *ctl_slots;
+    uint32_t ctl_cap;
 } fw_info;
 
 typedef struct scope_info {
@@ -99,6 +103,8 @@ typedef struct rule_extra {
     int skipped;
     const char *skip_reason;
     int severity;            /* after overrides */
+    int enforcement;         /* vouch_enforcement, after overrides */
+    unsigned overridden;     /* bits (1 << ast_override_kind) the overriding pack changed */
     const char *override_by;
     const char *pack;
 } rule_extra;

@@ -136,6 +136,7 @@ static const char *spelling(int type)
     case TK_TEST: return "`test`";
     case TK_GIVEN: return "`given`";
     case TK_EXPECT: return "`expect`";
+    case TK_ENFORCEMENT: return "`enforcement`";
     case TK_THEN: return "`then`";
     case TK_EQ: return "`==`";
     case TK_NE: return "`!=`";

@@ -240,6 +240,7 @@ int lex_next(lexer *lx, lex_token *t)
             "test"      { TOK(TK_TEST); }
             "given"     { TOK(TK_GIVEN); }
             "expect"    { TOK(TK_EXPECT); }
+            "enforcement" { TOK(TK_ENFORCEMENT); }
             "then"      { TOK(TK_THEN); }
             "skip"      { TOK(TK_SKIP); }
 

@@ -67,7 +67,7 @@ static void ps_syntax_error(parse_state *ps, void *parser);
 %token FOR IN WHERE REQUIRE SUBJECT ELSE.
 %token EXISTS ALL COUNT NEWEST OLDEST SATISFIES.
 %token FRAMEWORK CONTROL CROSSWALK NOTE SCOPE APPETITE BAND TOLERATE ACCEPT BY ROLE REVIEW.
-%token EVERY OF AS WAIVE FROM UNTIL BECAUSE APPROVED_BY WAIVERS OVERRIDE SKIP IF THEN TEST GIVEN EXPECT.
+%token EVERY OF AS WAIVE FROM UNTIL BECAUSE APPROVED_BY WAIVERS OVERRIDE SKIP IF THEN TEST GIVEN EXPECT ENFORCEMENT.
 %token AND OR NOT TRUE FALSE NONE TODAY PERIOD.
 %token EQ NE LT LE GT GE PLUS MINUS STAR SLASH PERCENT DOT DOTDOT.
 %token COMMA COLON LPAREN RPAREN LBRACE RBRACE LBRACKET RBRACKET QUESTION ASSIGN ARROW.
@@ -82,7 +82,7 @@ static void ps_syntax_error(parse_state *ps, void *parser);
              EXISTS ALL COUNT NEWEST OLDEST TRUE FALSE NONE TODAY PERIOD
              FRAMEWORK CROSSWALK NOTE SCOPE APPETITE BAND TOLERATE ACCEPT BY ROLE REVIEW
              EVERY OF AS WAIVE FROM UNTIL BECAUSE APPROVED_BY WAIVERS OVERRIDE SKIP IF THEN
-             TEST GIVEN EXPECT.
+             TEST GIVEN EXPECT ENFORCEMENT.
 
 /* Lowest to highest. QUANT and NEG are precedence names only. */
 %nonassoc QUANT.
@@ -151,9 +151,11 @@ item ::= WAIVE(K) ID(R) FOR STRING(S) until(U) BECAUSE STRING(W) APPROVED_BY STR
 item ::= WAIVERS(K) ID(X) ID(Y) DUR(D).
     { ps_add(ps, ast_waiver_cap(B, K.off, X.off, X.len, Y.off, Y.len, D.off, D.len)); }
 item ::= OVERRIDE(K) ID(R) SEVERITY ID(S).
-    { ps_add(ps, ast_override(B, K.off, R.off, R.len, S.off, S.len, 0, 0, END(S))); }
+    { ps_add(ps, ast_override(B, OVR_SEVERITY, K.off, R.off, R.len, S.off, S.len, 0, 0, END(S))); }
+item ::= OVERRIDE(K) ID(R) ENFORCEMENT ID(S).
+    { ps_add(ps, ast_override(B, OVR_ENFORCEMENT, K.off, R.off, R.len, S.off, S.len, 0, 0, END(S))); }
 item ::= SKIP(K) ID(R) BECAUSE STRING(W).
-    { ps_add(ps, ast_override(B, K.off, R.off, R.len, 0, 0, W.off, W.len, END(W))); }
+    { ps_add(ps, ast_override(B, OVR_SKIP, K.off, R.off, R.len, 0, 0, W.off, W.len, END(W))); }
 
 /* ---- catalogues and crosswalks ------------------------------------------ */
 
@@ -259,6 +261,7 @@ name(A) ::= NOT(T).       { A = T; }
 /* The header is a list of clauses, so new ones (`maps`, ...) slot in. */
 rhead(A) ::= RULE(R) ID(I) STRING(T).         { A = ast_rule(B, R.off, I.off, I.len, T.off, T.len); }
 rhead(A) ::= rhead(H) SEVERITY(S) ID(L).      { A = ast_rule_severity(B, H, S.off, L.off, L.len); }
+rhead(A) ::= rhead(H) ENFORCEMENT(S) ID(L).   { A = ast_rule_enforcement(B, H, S.off, L.off, L.len); }
 rhead(A) ::= rhead(H) MAPS(K) fwname(F) STRING(C). { A = ast_rule_maps(B, H, K.off, F, C.off, C.len); }
 rhead(A) ::= rhead(H) SCOPE(K) ID(N).         { A = ast_rule_scope(B, H, K.off, N.off, N.len); }
 

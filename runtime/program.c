@@ -197,6 +197,23 @@ int vouch_severity_parse(const char *s, size_t n)
     return -1;
 }
 
+static const char *const enf_names[ENF__COUNT] = {"advisory", "soft", "hard"};
+
+const char *vouch_enforcement_name(uint32_t e)
+{
+    return e < ENF__COUNT ? enf_names[e] : "?";
+}
+
+int vouch_enforcement_parse(const char *s, size_t n)
+{
+    if (!s)
+        return -1;
+    for (int i = 0; i < ENF__COUNT; i++)
+        if (strlen(enf_names[i]) == n && memcmp(enf_names[i], s, n) == 0)
+            return i;
+    return -1;
+}
+
 const char *vouch_relation_name(uint32_t rel)
 {
     static const char *const names[REL__COUNT] = {"equal", "subset_of", "superset_of", "intersects",

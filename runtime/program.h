@@ -28,7 +28,7 @@
 #include <stddef.h>
 #include "value.h"
 
-#define VOUCH_PROGRAM_VERSION 1
+#define VOUCH_PROGRAM_VERSION 2
 
 typedef enum vouch_opcode {
 #define OP(name, operands, pops, pushes, meaning) OP_##name,
@@ -43,6 +43,14 @@ enum { VOUCH_ENV_TODAY = 0, VOUCH_ENV_PERIOD_START, VOUCH_ENV_PERIOD_END, VOUCH_
 typedef enum vouch_severity {
     SEV_INFO = 0, SEV_LOW, SEV_MEDIUM, SEV_HIGH, SEV_CRITICAL, SEV__COUNT
 } vouch_severity;
+
+/* How a rule's failing findings decide the exit status (after Sentinel's
+ * policy levels): advisory ones never fail a run, soft ones fail it when
+ * their severity reaches --fail-on unless the run allows soft failures
+ * (--allow-soft), hard ones always fail it. Soft is the default. */
+typedef enum vouch_enforcement {
+    ENF_ADVISORY = 0, ENF_SOFT, ENF_HARD, ENF__COUNT
+} vouch_enforcement;
 
 /* ---- Declared facts: what the compiler type-checked against ---------- */
 
@@ -215,7 +223,9 @@ typedef struct vouch_rule_info {
     uint8_t skipped;         /* 1: an importing pack skips it; its code is just HALT */
     const char *skip_reason; /* "" unless skipped */
     uint8_t declared_severity; /* before an importing pack's override */
-    const char *override_by; /* pack that changed the severity, or "" */
+    const char *override_by; /* pack that changed the severity or enforcement, or "" */
+    uint8_t enforcement;     /* vouch_enforcement, after an importing pack's override */
+    uint8_t declared_enforcement; /* as the rule declares it */
 } vouch_rule_info;
 
 typedef struct vouch_program {
@@ -266,5 +276,7 @@ const char *vouch_opcode_operands(uint32_t op);   /* NULL if op is out of range 
 const char *vouch_severity_name(uint32_t sev);    /* "info" ... "critical" */
 const char *vouch_relation_name(uint32_t rel);    /* "equal" ... "unspecified" */
 int vouch_severity_parse(const char *s, size_t n); /* -1 if unknown */
+const char *vouch_enforcement_name(uint32_t e);   /* "advisory", "soft", "hard" */
+int vouch_enforcement_parse(const char *s, size_t n); /* -1 if unknown */
 
 #endif

@@ -18,7 +18,8 @@
  *   rules     u32 n, each: str id, str title, u8 severity, str file,
  *             u32 line, u32 col, u32 entry, u32 nlocals, str pack,
  *             u32 nmaps, nmaps x ref, u8 skipped, str skip_reason,
- *             u8 declared_severity, str override_by
+ *             u8 declared_severity, str override_by, u8 enforcement,
+ *             u8 declared_enforcement
  *             (a ref is u32 framework, u32 control)
  *   frameworks u32 n, each: str id, str title, str version, str source,
  *             u32 ncontrols, each control: str id, str title, u32 nattrs,
@@ -287,6 +288,8 @@ vouch_status vouch_program_write_buf(const vouch_program *p, unsigned char **out
         put_str(&b, r->skip_reason);
         put_u8(&b, r->declared_severity);
         put_str(&b, r->override_by);
+        put_u8(&b, r->enforcement);
+        put_u8(&b, r->declared_enforcement);
     }
 
     put_u32(&b, p->nframeworks);
@@ -633,7 +636,9 @@ static int read_rules(rbuf *r, vouch_program *p)
         if (get_small(r, 2, "skipped flag", &ri->skipped) ||
             get_bytes(r, VOUCH_MAX_STRING_BYTES, &ri->skip_reason, NULL) ||
             get_small(r, SEV__COUNT, "declared severity", &ri->declared_severity) ||
-            get_bytes(r, VOUCH_MAX_STRING_BYTES, &ri->override_by, NULL))
+            get_bytes(r, VOUCH_MAX_STRING_BYTES, &ri->override_by, NULL) ||
+            get_small(r, ENF__COUNT, "enforcement", &ri->enforcement) ||
+            get_small(r, ENF__COUNT, "declared enforcement", &ri->declared_enforcement))
             return -1;
     }
     return 0;

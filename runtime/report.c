@@ -28,14 +28,23 @@
 #include "date.h"
 #include "report_util.h"
 
+int vouch_report_blocks(const vouch_report *r, const vouch_finding *f)
+{
+    if (f->status != OUTCOME_FAIL)
+        return 0;
+    const vouch_rule_info *ri = &r->program->rules[f->rule];
+    switch (ri->enforcement) {
+    case ENF_HARD: return 1;
+    case ENF_SOFT: return !r->allow_soft && (int)ri->severity >= r->fail_on;
+    default: return 0;
+    }
+}
+
 uint64_t vouch_report_failing(const vouch_report *r)
 {
     uint64_t n = 0;
-    for (uint32_t i = 0; i < r->results->nfindings; i++) {
-        const vouch_finding *f = &r->results->findings[i];
-        if (f->status == OUTCOME_FAIL && (int)r->program->rules[f->rule].severity >= r->fail_on)
-            n++;
-    }
+    for (uint32_t i = 0; i < r->results->nfindings; i++)
+        n += (uint64_t)vouch_report_blocks(r, &r->results->findings[i]);
     return n;
 }
 
@@ -192,7 +201,8 @@ void vouch_json_header(const vouch_report *r, FILE *out)
     vouch_json_str(out, p->pack);
     fputs(", \"version\": ", out);
     vouch_json_str(out, p->pack_version);
-    fprintf(out, "}, \"fail_on\": \"%s\"},\n", vouch_severity_name((uint32_t)r->fail_on));
+    fprintf(out, "}, \"fail_on\": \"%s\", \"allow_soft\": %s},\n", vouch_severity_name((uint32_t)r->fail_on),
+            r->allow_soft ? "true" : "false");
 }
 
 /* ---- text ------------------------------------------------------------ */
@@ -270,6 +280,15 @@ static int text_not_applicable(FILE *out, const vouch_results *res, uint32_t lo,
     return 0;
 }
 
+/* When some findings do not fail the run: which do, and why. */
+static void text_blocking(FILE *out, const vouch_report *r, uint64_t failing, uint64_t blocking)
+{
+    fprintf(out, "%llu of %llu findings fail the run (hard rules always; soft rules at or above %s%s; "
+                 "advisory rules never)\n",
+            (unsigned long long)blocking, (unsigned long long)failing, vouch_severity_name((uint32_t)r->fail_on),
+            r->allow_soft ? ", but --allow-soft is given" : "");
+}
+
 int vouch_report_text(const vouch_report *r, FILE *out)
 {
     const vouch_program *p = r->program;
@@ -285,7 +304,7 @@ int vouch_report_text(const vouch_report *r, FILE *out)
     fprintf(out, "vouch %s: pack %s%s%s, as of %s, period %s..%s\n", VOUCH_VERSION,
             p->pack && *p->pack ? p->pack : "(unnamed)", ver ? " " : "", ver ? ver : "", asof, ps, pe);
     uint64_t by_sev[SEV__COUNT] = {0};
-    uint64_t failing = 0, passed = 0, waived = 0, na = 0, errors = 0, skipped = 0;
+    uint64_t failing = 0, blocking = 0, passed = 0, waived = 0, na = 0, errors = 0, skipped = 0;
     uint32_t f = 0;
     int rc = 0;
     for (uint32_t i = 0; i < p->nrules && rc == 0; i++) {
@@ -294,10 +313,19 @@ int vouch_report_text(const vouch_report *r, FILE *out)
         uint32_t lo = f;
         while (f < res->nfindings && res->findings[f].rule == i)
             f++;
+        /* "(medium, declared high; advisory, declared hard; changed by P)" */
+        int by = ri->override_by && *ri->override_by;
+        int sev_changed = by && ri->declared_severity != ri->severity;
+        int enf_changed = by && ri->declared_enforcement != ri->enforcement;
         fprintf(out, "\n%s (%s", ri->id, vouch_severity_name(ri->severity));
-        if (ri->override_by && *ri->override_by && ri->declared_severity != ri->severity)
-            fprintf(out, ", declared %s, changed by %s", vouch_severity_name(ri->declared_severity),
-                    ri->override_by);
+        if (sev_changed)
+            fprintf(out, ", declared %s", vouch_severity_name(ri->declared_severity));
+        if (ri->enforcement != ENF_SOFT || enf_changed)
+            fprintf(out, "; %s", vouch_enforcement_name(ri->enforcement));
+        if (enf_changed)
+            fprintf(out, ", declared %s", vouch_enforcement_name(ri->declared_enforcement));
+        if (sev_changed || enf_changed)
+            fprintf(out, "; changed by %s", ri->override_by);
         fprintf(out, ") %s\n  ", ri->title);
         text_location(out, ri->file, ri->line, ri->col);
         fputc('\n', out);
@@ -319,6 +347,7 @@ int vouch_report_text(const vouch_report *r, FILE *out)
                 continue;
             fprintf(out, "  FAIL %s: %s", fd->subject, fd->message);
             text_waiver_note(out, r, fd);
+            blocking += (uint64_t)vouch_report_blocks(r, fd);
             fputc('\n', out);
             by_sev[ri->severity]++;
             failing++;
@@ -382,6 +411,8 @@ int vouch_report_text(const vouch_report *r, FILE *out)
     if (skipped)
         fprintf(out, "; %llu rule%s skipped", (unsigned long long)skipped, plural(skipped));
     fprintf(out, "\n");
+    if (blocking != failing)
+        text_blocking(out, r, failing, blocking);
     if (x.any_fw) {
         fputs("by framework (a rule counts for every framework it touches):\n", out);
         for (uint32_t k = 0; k < p->nframeworks; k++) {
@@ -521,7 +552,16 @@ int vouch_report_json(const vouch_report *r, FILE *out)
         vouch_json_str(out, ri->id);
         fputs(", \"title\": ", out);
         vouch_json_str(out, ri->title);
-        fprintf(out, ", \"severity\": \"%s\", \"severity_override\": ", vouch_severity_name(ri->severity));
+        fprintf(out, ", \"severity\": \"%s\", \"enforcement\": \"%s\", \"enforcement_override\": ",
+                vouch_severity_name(ri->severity), vouch_enforcement_name(ri->enforcement));
+        if (ri->override_by && *ri->override_by && ri->declared_enforcement != ri->enforcement) {
+            fprintf(out, "{\"declared\": \"%s\", \"by\": ", vouch_enforcement_name(ri->declared_enforcement));
+            vouch_json_str(out, ri->override_by);
+            fputc('}', out);
+        } else {
+            fputs("null", out);
+        }
+        fputs(", \"severity_override\": ", out);
         if (ri->override_by && *ri->override_by && ri->declared_severity != ri->severity) {
             fprintf(out, "{\"declared\": \"%s\", \"by\": ", vouch_severity_name(ri->declared_severity));
             vouch_json_str(out, ri->override_by);
@@ -563,8 +603,9 @@ int vouch_report_json(const vouch_report *r, FILE *out)
         vouch_json_str(out, ri->id);
         fputs(", \"subject\": ", out);
         vouch_json_str(out, fd->subject);
-        fprintf(out, ", \"status\": \"%s\", \"severity\": \"%s\", \"message\": ", status_name(fd->status),
-                vouch_severity_name(ri->severity));
+        fprintf(out, ", \"status\": \"%s\", \"severity\": \"%s\", \"blocking\": %s, \"message\": ",
+                status_name(fd->status), vouch_severity_name(ri->severity),
+                vouch_report_blocks(r, fd) ? "true" : "false");
         vouch_json_str(out, fd->message);
         fputs(", \"location\": ", out);
         json_location(out, ri->file, ri->line, ri->col);

@@ -25,10 +25,15 @@ typedef struct vouch_report {
     const vouch_results *results;
     int64_t as_of, period_start, period_end;
     const char *facts_path;
-    int fail_on;             /* vouch_severity: findings at or above it fail the run */
+    int fail_on;             /* vouch_severity: soft findings at or above it fail the run */
+    int allow_soft;          /* 1: soft rules' findings do not fail the run (--allow-soft) */
 } vouch_report;
 
-/* Number of still-failing findings (OUTCOME_FAIL) at or above r->fail_on. */
+/* 1 if f fails the run (exit 1): a still-failing finding (OUTCOME_FAIL) of
+ * a hard rule, or of a soft rule at or above r->fail_on unless the run
+ * allows soft failures. Advisory rules' findings never do. */
+int vouch_report_blocks(const vouch_report *r, const vouch_finding *f);
+/* Number of findings that fail the run (vouch_report_blocks). */
 uint64_t vouch_report_failing(const vouch_report *r);
 
 /* Each returns 0, or -1 if writing failed or memory ran out (errno set). */

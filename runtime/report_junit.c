@@ -66,7 +66,8 @@ static void failure(FILE *out, const vouch_report *r, const vouch_report_facts *
     vouch_xml_text(out, fd->subject, 0);
     fputs(": ", out);
     vouch_xml_text(out, fd->message, 0);
-    fprintf(out, "&#10;rule %s (%s): ", ri->id, vouch_severity_name(ri->severity));
+    fprintf(out, "&#10;rule %s (%s, %s%s): ", ri->id, vouch_severity_name(ri->severity),
+            vouch_enforcement_name(ri->enforcement), vouch_report_blocks(r, fd) ? "" : ", does not fail the run");
     vouch_xml_text(out, ri->title, 0);
     fputs("&#10;at ", out);
     vouch_xml_text(out, ri->file, 0);
@@ -180,7 +181,8 @@ int vouch_report_junit(const vouch_report *r, FILE *out)
         fprintf(out, "      <property name=\"period-end\" value=\"%s\"/>\n", d);
         fputs("      <property name=\"facts\" value=\"", out);
         vouch_xml_text(out, r->facts_path, 0);
-        fprintf(out, "\"/>\n      <property name=\"fail-on\" value=\"%s\"/>\n",
+        fprintf(out, "\"/>\n      <property name=\"allow-soft\" value=\"%s\"/>\n", r->allow_soft ? "true" : "false");
+        fprintf(out, "      <property name=\"fail-on\" value=\"%s\"/>\n",
                 vouch_severity_name((uint32_t)r->fail_on));
         fprintf(out, "      <property name=\"engine\" value=\"vouch %s\"/>\n    </properties>\n", VOUCH_VERSION);
 

@@ -5,8 +5,9 @@
  * One run. tool.driver.rules holds a reportingDescriptor per rule of the
  * program, in program order (so a result's ruleIndex is the rule's index):
  * id, name, title, help, the level its severity maps to (critical and high:
- * error; medium: warning; low and info: note) and as properties the
- * severity, pack, source location, the controls it maps and every control
+ * error; medium: warning; low and info: note; an advisory rule's is always
+ * note, since its findings never fail a run) and as properties the
+ * severity, enforcement, pack, source location, the controls it maps and every control
  * it touches through the crosswalks. Skipped rules are there too, disabled.
  *
  * A result per still-failing finding and per waived finding; the waived
@@ -27,9 +28,11 @@
 #include "outcome.h"
 #include "date.h"
 
-static const char *sarif_level(uint32_t sev)
+static const char *sarif_level(const vouch_rule_info *ri)
 {
-    switch (sev) {
+    if (ri->enforcement == ENF_ADVISORY)
+        return "note";
+    switch (ri->severity) {
     case SEV_CRITICAL:
     case SEV_HIGH: return "error";
     case SEV_MEDIUM: return "warning";
@@ -116,10 +119,12 @@ static void rule_descriptor(FILE *out, const vouch_report *r, const vouch_report
         }
         fputc('.', out);
     }
-    fprintf(out, "\"},\n         \"defaultConfiguration\": {\"level\": \"%s\"%s},\n", sarif_level(ri->severity),
+    fprintf(out, "\"},\n         \"defaultConfiguration\": {\"level\": \"%s\"%s},\n", sarif_level(ri),
             ri->skipped ? ", \"enabled\": false" : "");
-    fprintf(out, "         \"properties\": {\"severity\": \"%s\", \"security-severity\": \"%s\", \"pack\": ",
-            vouch_severity_name(ri->severity), security_severity(ri->severity));
+    fprintf(out, "         \"properties\": {\"severity\": \"%s\", \"security-severity\": \"%s\", "
+                 "\"enforcement\": \"%s\", \"pack\": ",
+            vouch_severity_name(ri->severity), security_severity(ri->severity),
+            vouch_enforcement_name(ri->enforcement));
     vouch_json_text(out, ri->pack);
     fprintf(out, ", \"skipped\": %s, \"maps\": [", ri->skipped ? "true" : "false");
     for (uint32_t k = 0; ri->maps && k < ri->nmaps; k++) {
@@ -159,7 +164,7 @@ static void result(FILE *out, const vouch_report *r, const vouch_finding *fd, in
     fputs(first ? "\n      {\"ruleId\": " : ",\n      {\"ruleId\": ", out);
     vouch_json_text(out, ri->id);
     fprintf(out, ", \"ruleIndex\": %u, \"kind\": \"fail\", \"level\": \"%s\",\n       \"message\": {\"text\": \"",
-            fd->rule, sarif_level(ri->severity));
+            fd->rule, sarif_level(ri));
     vouch_json_chars(out, fd->subject);
     fputs(": ", out);
     vouch_json_chars(out, fd->message);
@@ -171,8 +176,9 @@ static void result(FILE *out, const vouch_report *r, const vouch_finding *fd, in
     fprintf(out, "],\n       \"partialFingerprints\": {\"vouchRuleSubject/v1\": \"%s\"},\n", fp);
     fputs("       \"properties\": {\"subject\": ", out);
     vouch_json_text(out, fd->subject);
-    fprintf(out, ", \"status\": \"%s\", \"severity\": \"%s\"", fd->status == OUTCOME_WAIVED ? "waived" : "fail",
-            vouch_severity_name(ri->severity));
+    fprintf(out, ", \"status\": \"%s\", \"severity\": \"%s\", \"blocking\": %s",
+            fd->status == OUTCOME_WAIVED ? "waived" : "fail", vouch_severity_name(ri->severity),
+            vouch_report_blocks(r, fd) ? "true" : "false");
     if (w && fd->status == OUTCOME_FAIL) {
         /* a waiver matched but did not apply */
         fprintf(out, ", \"waiver\": {\"state\": \"%s\", \"until\": ",
@@ -225,8 +231,8 @@ int vouch_report_sarif(const vouch_report *r, FILE *out)
     date_str(out, r->period_end);
     fputs("}, \"facts\": ", out);
     vouch_json_text(out, r->facts_path);
-    fprintf(out, ", \"failOn\": \"%s\"},\n      \"toolExecutionNotifications\": [",
-            vouch_severity_name((uint32_t)r->fail_on));
+    fprintf(out, ", \"failOn\": \"%s\", \"allowSoft\": %s},\n      \"toolExecutionNotifications\": [",
+            vouch_severity_name((uint32_t)r->fail_on), r->allow_soft ? "true" : "false");
     int nn = 0;
     for (uint32_t i = 0; i < p->nrules && i < res->nrules; i++) {
         if (!res->rules[i].errored)

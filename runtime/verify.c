@@ -43,6 +43,20 @@ static const int op_pushes[OP__COUNT] = {
 #include "opcodes.def"
 #undef OP
 };
+/* Operand letters of each opcode, and the words of each instruction: the
+ * opcode and one per operand letter (the literal's size counts its NUL for
+ * the opcode word). Tables here rather than a call and strlen() at every
+ * instruction, which big packs verify by the million. */
+static const char *const op_operands[OP__COUNT] = {
+#define OP(name, operands, pops, pushes, meaning) operands,
+#include "opcodes.def"
+#undef OP
+};
+static const unsigned char op_words[OP__COUNT] = {
+#define OP(name, operands, pops, pushes, meaning) sizeof(operands),
+#include "opcodes.def"
+#undef OP
+};
 
 static vouch_status fail(vouch_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static vouch_status fail(vouch_error *err, const char *fmt, ...)
@@ -143,7 +157,7 @@ static vouch_status check_plans(const vouch_program *p, vouch_error *err)
         if (pl->nterms && !pl->terms)
             return fail(err, "plan %u has no term list", i);
         unsigned char used[VOUCH_STACK_MAX];
-        memset(used, 0, sizeof used);
+        memset(used, 0, pl->nparams); /* params index it, below nparams */
         for (uint32_t k = 0; k < pl->nterms; k++) {
             const vouch_plan_term *tm = &pl->terms[k];
             if (tm->column >= t->ncolumns)
@@ -224,6 +238,9 @@ static vouch_status check_catalogue(const vouch_program *p, vouch_error *err)
         if (ri->declared_severity >= SEV__COUNT)
             return fail(err, "rule %s: unknown declared severity %u", ri->id ? ri->id : "?",
                         ri->declared_severity);
+        if (ri->enforcement >= ENF__COUNT || ri->declared_enforcement >= ENF__COUNT)
+            return fail(err, "rule %s: unknown enforcement level %u", ri->id ? ri->id : "?",
+                        ri->enforcement >= ENF__COUNT ? ri->enforcement : ri->declared_enforcement);
     }
     return VOUCH_OK;
 }
@@ -263,12 +280,15 @@ static vouch_status check_rules(const vouch_program *p, vouch_error *err)
 
 /* ---- code ---------------------------------------------------------------- */
 
+/* The per-pc arrays cover one rule at a time, indexed by pc - lo and sized
+ * for the longest rule: a pack of 10,000 rules then needs a few kilobytes
+ * here instead of nine bytes per code word of the whole program. */
 typedef struct vstate {
     const vouch_program *p;
     vouch_error *err;
     uint32_t r;              /* rule being checked */
     uint32_t lo, hi;         /* its code range */
-    unsigned char *start;    /* start[pc]: 1 if an instruction begins at pc */
+    unsigned char *start;    /* start[pc - lo]: 1 if an instruction begins at pc */
     int32_t *depth;          /* stack depth on entry to pc, -1 if not reached yet */
     uint32_t *work;          /* worklist of pcs whose depth is set */
     uint32_t nwork;
@@ -297,13 +317,13 @@ static vouch_status decode(vstate *v)
         uint32_t op = code[pc];
         if (op >= OP__COUNT)
             return at(v, pc, "unknown opcode %u", op);
-        const char *fmt = vouch_opcode_operands(op);
-        uint32_t len = 1 + (uint32_t)strlen(fmt);
+        const char *fmt = op_operands[op];
+        uint32_t len = op_words[op];
         if (len > v->hi - pc)
             return at(v, pc, "%s needs %u operand words but the %s ends at %u",
                       vouch_opcode_name(op), len - 1, v->hi == p->ncode ? "code" : "rule",
                       v->hi);
-        v->start[pc] = 1;
+        v->start[pc - v->lo] = 1;
         uint32_t plan = UINT32_MAX, builtin = UINT32_MAX;
         for (uint32_t k = 0; fmt[k]; k++) {
             uint32_t a = code[pc + 1 + k];
@@ -365,14 +385,14 @@ static vouch_status decode(vstate *v)
     return VOUCH_OK;
 }
 
-/* Pass 2: every jump operand names an instruction start of this rule. */
+/* Pass 2: every jump operand names an instruction start of this rule.
+ * decode() accepted the rule, so stepping by instruction length from lo
+ * visits exactly the starts it marked. */
 static vouch_status check_jumps(vstate *v)
 {
     const uint32_t *code = v->p->code;
-    for (uint32_t pc = v->lo; pc < v->hi; pc++) {
-        if (!v->start[pc])
-            continue;
-        const char *fmt = vouch_opcode_operands(code[pc]);
+    for (uint32_t pc = v->lo; pc < v->hi; pc += op_words[code[pc]]) {
+        const char *fmt = op_operands[code[pc]];
         for (uint32_t k = 0; fmt[k]; k++) {
             if (fmt[k] != 'J')
                 continue;
@@ -380,7 +400,7 @@ static vouch_status check_jumps(vstate *v)
             if (t < v->lo || t >= v->hi)
                 return at(v, pc, "jump target %u is outside the rule (pc %u..%u)", t, v->lo,
                           v->hi - 1);
-            if (!v->start[t])
+            if (!v->start[t - v->lo])
                 return at(v, pc, "jump target %u is not an instruction", t);
         }
     }
@@ -393,14 +413,15 @@ static vouch_status flow(vstate *v, uint32_t from, uint32_t to, int32_t d)
     if (to >= v->hi)
         return at(v, from, "%s runs off the end of the %s without HALT",
                   vouch_opcode_name(v->p->code[from]), v->hi == v->p->ncode ? "code" : "rule");
-    if (v->depth[to] < 0) {
-        v->depth[to] = d;
+    int32_t *seen = &v->depth[to - v->lo];
+    if (*seen < 0) {
+        *seen = d;
         v->work[v->nwork++] = to;
         return VOUCH_OK;
     }
-    if (v->depth[to] != d)
+    if (*seen != d)
         return at(v, from, "stack depth %d on the way to pc %u, which another path reaches "
-                  "with depth %d", d, to, v->depth[to]);
+                  "with depth %d", d, to, *seen);
     return VOUCH_OK;
 }
 
@@ -411,13 +432,13 @@ static vouch_status check_stack(vstate *v)
     const uint32_t *code = p->code;
     vouch_status st;
     v->nwork = 0;
-    v->depth[v->lo] = 0;
+    v->depth[0] = 0;
     v->work[v->nwork++] = v->lo;
     while (v->nwork) {
         uint32_t pc = v->work[--v->nwork];
-        int32_t d = v->depth[pc];
+        int32_t d = v->depth[pc - v->lo];
         uint32_t op = code[pc];
-        uint32_t len = 1 + (uint32_t)strlen(vouch_opcode_operands(op));
+        uint32_t len = op_words[op];
         int32_t pops = op_pops[op], pushes = op_pushes[op];
         if (pops < 0) {
             switch (op) {
@@ -481,23 +502,32 @@ vouch_status vouch_verify(const vouch_program *p, vouch_error *err)
     if (p->ncode == 0)
         return VOUCH_OK;
 
+    /* check_rules made the entries increasing and in range, so every span
+     * below is non-empty. */
+    uint32_t longest = 0;
+    for (uint32_t r = 0; r < p->nrules; r++) {
+        uint32_t hi = r + 1 < p->nrules ? p->rules[r + 1].entry : p->ncode;
+        if (hi - p->rules[r].entry > longest)
+            longest = hi - p->rules[r].entry;
+    }
     vstate v;
     memset(&v, 0, sizeof v);
     v.p = p;
     v.err = err;
-    v.start = vouch_calloc(p->ncode, 1);
-    v.depth = vouch_malloc((size_t)p->ncode * sizeof *v.depth);
-    v.work = vouch_malloc((size_t)p->ncode * sizeof *v.work);
+    v.start = vouch_malloc(longest);
+    v.depth = vouch_malloc((size_t)longest * sizeof *v.depth);
+    v.work = vouch_malloc((size_t)longest * sizeof *v.work);
     if (!v.start || !v.depth || !v.work) {
         st = vouch_error_set(err, VOUCH_ENOMEM, "program: out of memory while verifying");
         goto done;
     }
-    for (uint32_t i = 0; i < p->ncode; i++)
-        v.depth[i] = -1;
     for (uint32_t r = 0; r < p->nrules; r++) {
         v.r = r;
         v.lo = p->rules[r].entry;
         v.hi = r + 1 < p->nrules ? p->rules[r + 1].entry : p->ncode;
+        memset(v.start, 0, v.hi - v.lo);
+        for (uint32_t i = 0; i < v.hi - v.lo; i++)
+            v.depth[i] = -1;
         if ((st = decode(&v)) || (st = check_jumps(&v)) || (st = check_stack(&v)))
             goto done;
     }

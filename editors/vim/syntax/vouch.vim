@@ -7,14 +7,14 @@ if exists("b:current_syntax")
 endif
 
 syn keyword vouchItem       pack version import fact key rule framework control crosswalk scope appetite waive waivers override skip test
-syn keyword vouchClause     severity maps for in where require subject else every of as given expect as_of note source derived
+syn keyword vouchClause     severity enforcement maps for in where require subject else every of as given expect as_of note source derived
 syn keyword vouchAppetite   band tolerate accept by role review
 syn keyword vouchWaiver     from until because approved_by
 syn keyword vouchQuantifier exists all count newest oldest satisfies
 syn keyword vouchOperator   and or not if then
 syn keyword vouchConstant   true false none today period
 syn keyword vouchType       text int bool date duration enum
-syn keyword vouchSeverity   info low medium high critical
+syn keyword vouchSeverity   info low medium high critical advisory soft hard
 syn keyword vouchRelation   equal subset_of superset_of intersects unspecified
 
 syn match   vouchComment    "#.*$" contains=@Spell
