@@ -16,6 +16,7 @@
 #include "cmd_compile.h"
 #include "limits_opt.h"
 #include "cmd_coverage.h"
+#include "cmd_explain.h"
 #include "cmd_soa.h"
 #include "catalogue_csv.h"
 #include "cmd_test.h"
@@ -60,6 +61,10 @@ static const char USAGE[] =
     "          vouch lint PACK.vouch...\n"
     "  test    run the packs' `test` blocks: fixtures in, exact outcomes expected\n"
     "          vouch test [--junit FILE] [--min-coverage PCT] PACK.vouch...\n"
+    "  explain show why a rule passed, failed or did not apply for one subject (or all of them):\n"
+    "          the rows, the searches of the facts, and the value of every condition it decided on\n"
+    "          vouch explain --facts FILE.db [--as-of DATE] [--period A..B] [--format text|json]\n"
+    "                        RULE [SUBJECT] PACK.vouch...\n"
     "  coverage evaluate packs and report, for each control of one framework, whether it is\n"
     "          satisfied, partial, not satisfied or not assessed (crosswalks included)\n"
     "          vouch coverage --facts FILE.db --framework ID [--as-of DATE] [--period A..B]\n"
@@ -80,6 +85,9 @@ static const char USAGE[] =
     "                    low, medium, high, critical (a rule's `enforcement` is soft unless it\n"
     "                    says advisory, whose findings never fail a run, or hard, whose always do)\n"
     "  --allow-soft      soft rules' findings are reported but do not fail the run\n"
+    "  --explain         (check) with each finding, why: the rows that made its subject, each\n"
+    "                    condition's value, each search of the facts and the row it found\n"
+    "                    (text, json; html always has it)\n"
     "  --output FILE     write the report to FILE (written whole or not at all) instead of stdout\n"
     "  --output F=FILE   (check, repeatable) also write format F to FILE: several formats in one run;\n"
     "                    with only F=FILE outputs and no --format, nothing goes to stdout\n"
@@ -156,6 +164,8 @@ static void print_diag(void *ctx, const vouch_diag *d)
  * count them here. */
 static int lint_mode;
 static unsigned lint_warnings;
+/* Set for `check --explain` and `vouch explain`: compile explain programs. */
+static int explain_mode;
 
 /* Imports that name no given file: PACK.vouch or PACK/pack.vouch beside the
  * importing file, then in each directory of $VOUCH_PATH (colon-separated). */
@@ -220,6 +230,22 @@ static vouch_program *compile_sources(char **paths, int n, int with_isms);
 
 static vouch_program *compile_packs(char **paths, int n) { return compile_sources(paths, n, n == 0); }
 
+/* An explain program from the pack sources: a .vbc file has no trace
+ * points, so it cannot be explained. */
+static vouch_program *compile_explain(char **paths, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (cli_is_program_file(paths[i])) {
+            fprintf(stderr, "vouch: error: %s is a compiled program: explanations need the packs' sources\n",
+                    paths[i]);
+            return NULL;
+        }
+    explain_mode = 1;
+    vouch_program *p = compile_sources(paths, n, n == 0);
+    explain_mode = 0;
+    return p;
+}
+
 /* with_isms: also import the standard fact model, whatever the packs import
  * (load writes facts of the standard tables). */
 static vouch_program *compile_sources(char **paths, int n, int with_isms)
@@ -253,7 +279,7 @@ static vouch_program *compile_sources(char **paths, int n, int with_isms)
         diag_count dc = {0};
         resolver res;
         memset(&res, 0, sizeof res);
-        vouch_compile_options copt = {resolve_import, &res, lint_mode};
+        vouch_compile_options copt = {resolve_import, &res, lint_mode, explain_mode};
         p = vouch_compile_with(in, (size_t)n, &copt, print_diag, &dc);
         lint_warnings += dc.warnings;
         for (int i = 0; i < res.n; i++) {
@@ -288,7 +314,7 @@ static report_writer find_format(const char *name, size_t n);
 typedef struct args {
     const char *facts, *as_of, *period, *format, *fail_on, *output;
     const char *max_steps, *max_memory;  /* check: lower limits (limits_opt.h) */
-    int replace, stats, catalogues, allow_soft;
+    int replace, stats, catalogues, allow_soft, explain;
     char **files;
     int nfiles;
     char **packs;            /* load --pack */
@@ -327,7 +353,8 @@ static int parse_args(int argc, char **argv, const char *allowed, args *a)
         memcpy(name, s, nl);
         name[nl] = 0;
         int flag = strcmp(name, "--replace") == 0 || strcmp(name, "--stats") == 0 ||
-                   strcmp(name, "--catalogues") == 0 || strcmp(name, "--allow-soft") == 0;
+                   strcmp(name, "--catalogues") == 0 || strcmp(name, "--allow-soft") == 0 ||
+                   strcmp(name, "--explain") == 0;
         char pattern[80];
         snprintf(pattern, sizeof pattern, " %s ", name);
         if (!strstr(allowed, pattern))
@@ -341,6 +368,8 @@ static int parse_args(int argc, char **argv, const char *allowed, args *a)
                 a->catalogues = 1;
             else if (strcmp(name, "--allow-soft") == 0)
                 a->allow_soft = 1;
+            else if (strcmp(name, "--explain") == 0)
+                a->explain = 1;
             else
                 a->stats = 1;
             continue;
@@ -421,7 +450,7 @@ static int write_report(const vouch_report *rep, report_writer writer, const cha
 static int cmd_check(int argc, char **argv)
 {
     args a;
-    int rc = parse_args(argc, argv, " --facts --as-of --period --format --fail-on --allow-soft --output -o --stats --max-steps --max-memory ", &a);
+    int rc = parse_args(argc, argv, " --facts --as-of --period --format --fail-on --allow-soft --explain --output -o --stats --max-steps --max-memory ", &a);
     if (rc) {
         free_args(&a);
         return rc;
@@ -463,9 +492,14 @@ static int cmd_check(int argc, char **argv)
     if (cli_dates(a.as_of, a.period, &env) != 0)
         goto out;
 
-    p = compile_packs(a.files, a.nfiles);
+    /* The HTML report shows each finding's explanation. */
+    int explain = a.explain || (a.format && strcmp(format, "html") == 0);
+    for (int k = 0; k < a.noutputs; k++)
+        explain |= strncmp(a.outputs[k], "html=", 5) == 0;
+    p = explain ? compile_explain(a.files, a.nfiles) : compile_packs(a.files, a.nfiles);
     if (!p)
         goto out;
+    env.explain = explain;
     if (vouch_facts_open(a.facts, &f, &err) != VOUCH_OK || vouch_facts_bind(f, p, &err) != VOUCH_OK) {
         fprintf(stderr, "vouch: error: %s\n", err.msg);
         goto out;
@@ -737,9 +771,12 @@ int main(int argc, char **argv)
         return cmd_lint(argc - 2, argv + 2);
     if (strcmp(cmd, "test") == 0)
         return cmd_test(argc - 2, argv + 2, compile_packs);
+    if (strcmp(cmd, "explain") == 0)
+        return cmd_explain(argc - 2, argv + 2, compile_explain);
     if (strcmp(cmd, "coverage") == 0)
         return cmd_coverage(argc - 2, argv + 2, compile_packs);
     if (strcmp(cmd, "soa") == 0)
         return cmd_soa(argc - 2, argv + 2, compile_packs);
-    return usage_error("unknown command `%s` (check, load, disasm, compile, coverage)", cmd);
+    return usage_error("unknown command `%s` (check, load, explain, test, lint, fmt, coverage, soa, "
+                       "compile, disasm)", cmd);
 }

@@ -20,6 +20,15 @@
  * The code is a stack machine's: every expression leaves exactly one value,
  * every statement leaves the stack as it found it, which is what the
  * verifier checks again before the VM runs anything.
+ *
+ * An explain program (compiler.explain) is the same code with a TRACE after
+ * each condition, quantifier and non-literal operand of the rule's
+ * `require`, its loops' residual conditions and its scope test; each TRACE
+ * names a trace point (the expression's text and position, its enclosing
+ * point, a quantifier's plan). TRACE leaves the stack alone, so outcomes
+ * do not change; only two plan choices differ, both to make rows visible:
+ * a plain `exists` reads rows (PLAN_ROWS, leaving at the first) instead of
+ * asking PLAN_EXISTS, and every PLAN_ROWS plan also reads its table's key.
  */
 #include <string.h>
 #include "compiler.h"
@@ -41,6 +50,14 @@ typedef struct gen {
     uint32_t rule;           /* index of the rule being generated */
     uint32_t nlocals, maxlocals;
     int failed;
+    /* explain programs only */
+    int explain;
+    int tracing;             /* 1: the code being generated is explained */
+    int operand;             /* 1: the next expression is an operand worth showing */
+    int32_t cur_point;       /* the point enclosing the code being generated, or -1 */
+    int32_t quant_point;     /* the point gen_expr made for the quantifier it generates, or -1 */
+    int chain_op;            /* OPR_AND/OPR_OR: cur_point is such a chain (its links share it) */
+    VEC(vouch_trace_point) points;
 } gen;
 
 /* ---- emission -------------------------------------------------------- */
@@ -83,6 +100,69 @@ static void patch(gen *g, uint32_t at, uint32_t target)
         return;
     const char *ops = vouch_opcode_operands(g->code.v[at]);
     g->code.v[at + strlen(ops)] = target;
+}
+
+/* ---- trace points (explain programs) ----------------------------------- */
+
+/* The source text of n, blanks collapsed and long texts shortened. */
+static const char *point_text(gen *g, const ast_node *n)
+{
+    enum { MAX_TEXT = 160 };
+    const char *s = n->src && n->src->text ? n->src->text + n->off : "";
+    uint32_t len = n->src && n->src->text ? n->len : 0;
+    char buf[MAX_TEXT + 4];
+    size_t k = 0;
+    int blank = 0;
+    for (uint32_t i = 0; i < len && k < MAX_TEXT; i++) {
+        char ch = s[i];
+        if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
+            blank = k > 0;
+            continue;
+        }
+        if (blank)
+            buf[k++] = ' ';
+        blank = 0;
+        if (k < MAX_TEXT)
+            buf[k++] = ch;
+    }
+    if (k >= MAX_TEXT) {
+        memcpy(buf + k, "...", 3);
+        k += 3;
+    }
+    buf[k] = 0;
+    return arena_printf(g->c->a, "%s", buf);
+}
+
+static int new_point(gen *g, const ast_node *n, vouch_point_kind kind, int require)
+{
+    vouch_trace_point t;
+    memset(&t, 0, sizeof t);
+    t.text = point_text(g, n);
+    t.file = n->src ? n->src->name : "";
+    if (n->src)
+        source_position(n->src, n->off, &t.line, &t.col);
+    t.parent = g->cur_point;
+    t.plan = -1;
+    t.kind = (uint8_t)kind;
+    t.require = (uint8_t)require;
+    if (!t.text || !VEC_PUSH(g->c->a, g->points, t)) {
+        g->failed = 1;
+        return 0;
+    }
+    return (int)g->points.n - 1;
+}
+
+static int is_literal(const ast_node *n)
+{
+    switch (n->kind) {
+    case AST_INT: case AST_DATE: case AST_DUR: case AST_BOOL: case AST_NONE: case AST_STRING:
+    case AST_MONTHS:
+        return 1;
+    case AST_IDENT:
+        return n->slot == -2; /* an enum member */
+    default:
+        return 0;
+    }
 }
 
 static uint32_t new_local(gen *g)
@@ -148,6 +228,8 @@ static void emit_text(gen *g, const char *s, size_t n) { emit_const(g, vouch_tex
 
 /* ---- plans -------------------------------------------------------------- */
 
+static uint32_t plan_column(gen *g, int plan, int col);
+
 static int new_plan(gen *g, int table, vouch_plan_mode mode, int repeated)
 {
     gen_plan gp;
@@ -160,7 +242,14 @@ static int new_plan(gen *g, int table, vouch_plan_mode mode, int repeated)
         g->failed = 1;
         return 0;
     }
-    return (int)g->plans.n - 1;
+    int plan = (int)g->plans.n - 1;
+    if (g->explain && mode == PLAN_ROWS) {
+        /* so an explanation can name each row it shows */
+        const fact_table *t = &g->c->tables.v[table];
+        for (uint32_t i = 0; i < t->nkey; i++)
+            plan_column(g, plan, (int)t->key[i]);
+    }
+    return plan;
 }
 
 /* The index of table column `col` among the plan's output columns. */
@@ -180,6 +269,9 @@ static void gen_expr(gen *g, ast_node *n);
 /* Emits the term values in parameter order and the SEEK. */
 static void seek(gen *g, int plan, plan_split *s)
 {
+    /* The values are shown with the search (the SEEK's parameters). */
+    int tracing = g->tracing;
+    g->tracing = 0;
     for (uint32_t i = 0; i < s->terms.n; i++) {
         plan_term *t = &s->terms.v[i];
         vouch_plan_term pt;
@@ -193,6 +285,7 @@ static void seek(gen *g, int plan, plan_split *s)
     }
     g->plans.v[plan].p.nparams = s->terms.n;
     emit1(g, OP_SEEK, (uint32_t)plan);
+    g->tracing = tracing;
 }
 
 /* Each residual conjunct: if false, go back for the next row. */
@@ -294,12 +387,15 @@ static void gen_quant(gen *g, ast_node *n)
             agg_col = body->slot;
     }
     vouch_plan_mode mode = PLAN_ROWS;
-    if (n->op == Q_EXISTS && plain) mode = PLAN_EXISTS;
+    if (n->op == Q_EXISTS && plain && !g->explain) mode = PLAN_EXISTS;
     else if (n->op == Q_COUNT && plain) mode = PLAN_COUNT;
     else if (agg_col >= 0) mode = n->op == Q_NEWEST ? PLAN_MAX : PLAN_MIN;
     int plan = new_plan(g, b->table, mode, repeated);
     b = bnd(g, n->slot);
     b->plan = plan;
+    if (g->quant_point >= 0 && !g->failed) /* gen_expr made this quantifier's point */
+        g->points.v[g->quant_point].plan = plan;
+    g->quant_point = -1;
     if (agg_col >= 0)
         g->plans.v[plan].p.agg_column = (uint32_t)agg_col;
 
@@ -362,7 +458,10 @@ static void gen_quant(gen *g, ast_node *n)
 static void gen_in(gen *g, ast_node *n)
 {
     uint32_t tmp = new_local(g);
+    g->operand = 1;
     gen_expr(g, n->u.in.lhs);
+    int tracing = g->tracing;
+    g->tracing = 0; /* the members are compared one by one: the result says enough */
     emit1(g, OP_STORE, tmp);
     VEC(uint32_t) jumps = {0};
     for (ast_node *it = n->u.in.items; it; it = it->next) {
@@ -374,9 +473,66 @@ static void gen_in(gen *g, ast_node *n)
     }
     for (uint32_t i = 0; i < jumps.n; i++)
         patch(g, jumps.v[i], pc(g));
+    g->tracing = tracing;
 }
 
+static void gen_node(gen *g, ast_node *n);
+
+/* An expression's code; in an explain program, followed by a TRACE of its
+ * value when it is a condition, a quantifier or an operand worth showing. */
 static void gen_expr(gen *g, ast_node *n)
+{
+    int operand = g->operand;
+    g->operand = 0;
+    int chain = n->kind == AST_BINARY && (n->op == OPR_AND || n->op == OPR_OR) ? n->op : 0;
+    if (!g->explain || !g->tracing || is_literal(n) ||
+        !(operand || n->kind == AST_QUANT || n->type.kind == TY_BOOL) ||
+        (chain && chain == g->chain_op)) {
+        /* (a and b and c: the links of one chain share the chain's point) */
+        gen_node(g, n);
+        return;
+    }
+    int cond = n->type.kind == TY_BOOL;
+    int pt = new_point(g, n, cond ? POINT_COND : POINT_VALUE, 0);
+    int32_t saved = g->cur_point;
+    int saved_chain = g->chain_op, tracing = g->tracing;
+    g->cur_point = pt;
+    g->chain_op = chain;
+    /* A value is shown as what it came to, not how. */
+    g->tracing = cond || n->kind == AST_QUANT;
+    if (n->kind == AST_QUANT)
+        g->quant_point = pt;
+    gen_node(g, n);
+    g->cur_point = saved;
+    g->chain_op = saved_chain;
+    g->tracing = tracing;
+    emit1(g, OP_TRACE, (uint32_t)pt);
+}
+
+/* The root of what an explanation shows: a traced condition even when it
+ * is a literal. */
+static void gen_root(gen *g, ast_node *n, int require)
+{
+    if (!g->explain) {
+        gen_node(g, n);
+        return;
+    }
+    int pt = new_point(g, n, POINT_COND, require);
+    int32_t saved = g->cur_point;
+    int tracing = g->tracing, saved_chain = g->chain_op;
+    g->cur_point = pt;
+    g->tracing = 1;
+    g->chain_op = n->kind == AST_BINARY && (n->op == OPR_AND || n->op == OPR_OR) ? n->op : 0;
+    if (n->kind == AST_QUANT)
+        g->quant_point = pt;
+    gen_node(g, n);
+    g->cur_point = saved;
+    g->tracing = tracing;
+    g->chain_op = saved_chain;
+    emit1(g, OP_TRACE, (uint32_t)pt);
+}
+
+static void gen_node(gen *g, ast_node *n)
 {
     switch (n->kind) {
     case AST_INT: emit_const(g, vouch_int(n->u.lit.i)); break;
@@ -402,8 +558,10 @@ static void gen_expr(gen *g, ast_node *n)
     case AST_MEMBER: gen_member(g, n); break;
     case AST_CALL: {
         uint32_t k = 0;
-        for (ast_node *a = n->u.call.args; a; a = a->next, k++)
+        for (ast_node *a = n->u.call.args; a; a = a->next, k++) {
+            g->operand = n->type.kind == TY_BOOL;
             gen_expr(g, a);
+        }
         emit2(g, OP_CALL, (uint32_t)n->slot, k);
         break;
     }
@@ -429,7 +587,9 @@ static void gen_expr(gen *g, ast_node *n)
         case OPR_EQ: case OPR_NE: case OPR_LT: case OPR_LE: case OPR_GT: case OPR_GE: {
             static const vouch_opcode ops[] = {[OPR_EQ] = OP_EQ, [OPR_NE] = OP_NE, [OPR_LT] = OP_LT,
                                                [OPR_LE] = OP_LE, [OPR_GT] = OP_GT, [OPR_GE] = OP_GE};
+            g->operand = 1;
             gen_expr(g, n->u.binary.lhs);
+            g->operand = 1;
             gen_expr(g, n->u.binary.rhs);
             emit(g, ops[n->op]);
             break;
@@ -459,7 +619,10 @@ static void gen_expr(gen *g, ast_node *n)
 /* Leaves a text value: texts as they are, anything else formatted. */
 static void gen_text(gen *g, ast_node *n)
 {
+    int tracing = g->tracing;
+    g->tracing = 0;
     gen_expr(g, n);
+    g->tracing = tracing;
     if (n->type.kind != TY_TEXT || n->type.optional)
         emit1(g, OP_INTERP, 1);
 }
@@ -503,7 +666,7 @@ static void gen_outcome(gen *g, ast_node *rule)
         gen_text(g, rule->u.rule.subject);
     else
         gen_default_subject(g, rule, g->c->extra.v[g->rule].cadence, 1);
-    gen_expr(g, rule->u.rule.require);
+    gen_root(g, rule->u.rule.require, 1);
     uint32_t jfail = emit1(g, OP_JUMP_FALSE, 0);
     emit(g, OP_PASS);
     uint32_t jdone = emit1(g, OP_JUMP, 0);
@@ -528,14 +691,21 @@ static void gen_fors(gen *g, ast_node *rule, ast_node *f)
         plan_split_where(g->c, f->slot, f->u.loop.where, &s);
         int plan = new_plan(g, b->table, PLAN_ROWS, b->depth > 0);
         bnd(g, f->slot)->plan = plan;
+        if (g->explain) { /* the loop owns its plan: its rows are the subject's */
+            int pt = new_point(g, f, POINT_LOOP, 0);
+            if (!g->failed)
+                g->points.v[pt].plan = plan;
+        }
         seek(g, plan, &s);
         uint32_t loop = pc(g);
         uint32_t next = emit2(g, OP_NEXT, (uint32_t)plan, 0);
+        g->tracing = 1;
         residual(g, &s, loop);
+        g->tracing = 0;
         const rule_extra *x = &g->c->extra.v[g->rule];
         if (f == rule->u.rule.fors && x->scope_test) {
             /* Outside the rule's scope: not evaluated, recorded as such. */
-            gen_expr(g, x->scope_test);
+            gen_root(g, x->scope_test, 0);
             uint32_t jin = emit1(g, OP_JUMP_TRUE, 0);
             if (rule->u.rule.subject && !rule->u.rule.fors->next)
                 gen_text(g, rule->u.rule.subject);
@@ -578,9 +748,17 @@ static void gen_fors(gen *g, ast_node *rule, ast_node *f)
     gen_period_bound(g, period, 1);
     emit(g, OP_MIN);
     emit1(g, OP_STORE, it + 2);
+    if (g->explain) {
+        /* the span, so each span's explanation starts afresh (vm.c) */
+        emit1(g, OP_LOAD, it + 1);
+        emit1(g, OP_TRACE, (uint32_t)new_point(g, f, POINT_SPAN, 0));
+        emit(g, OP_POP);
+    }
     uint32_t jskip = 0;
     if (f->u.loop.where) {
+        g->tracing = 1;
         gen_expr(g, f->u.loop.where);
+        g->tracing = 0;
         jskip = emit1(g, OP_JUMP_FALSE, 0);
     }
     gen_fors(g, rule, f->next);
@@ -685,6 +863,13 @@ static vouch_program *finish(gen *g)
     }
     p->pack = pcstr(p, c->pack ? c->pack : "");
     p->pack_version = pcstr(p, c->pack_version ? c->pack_version : "");
+    p->npoints = g->points.n;
+    p->points = PALLOC(p, g->points.n, vouch_trace_point);
+    for (uint32_t i = 0; p->points && i < g->points.n; i++) {
+        p->points[i] = g->points.v[i];
+        p->points[i].text = pcstr(p, g->points.v[i].text);
+        p->points[i].file = pcstr(p, g->points.v[i].file);
+    }
     return p;
 }
 
@@ -783,6 +968,9 @@ vouch_program *codegen_program(compiler *c)
     gen g;
     memset(&g, 0, sizeof g);
     g.c = c;
+    g.explain = c->explain;
+    g.cur_point = -1;
+    g.quant_point = -1;
     vouch_rule_info *infos = arena_alloc(c->a, (c->rules.n + 1) * sizeof *infos);
     if (!infos)
         return NULL;

@@ -70,7 +70,7 @@ vouch_program *vouch_compile(const vouch_compile_input *files, size_t nfiles, vo
 vouch_program *vouch_compile_ex(const vouch_compile_input *files, size_t nfiles, vouch_import_fn resolve,
                                 void *resolve_ctx, vouch_diag_fn fn, void *ctx)
 {
-    vouch_compile_options opt = {resolve, resolve_ctx, 0};
+    vouch_compile_options opt = {resolve, resolve_ctx, 0, 0};
     return vouch_compile_with(files, nfiles, &opt, fn, ctx);
 }
 
@@ -190,6 +190,7 @@ vouch_program *vouch_compile_with(const vouch_compile_input *files, size_t nfile
     c.a = &a;
     c.d = &d;
     c.lint = opt ? opt->lint : 0;
+    c.explain = opt ? opt->explain : 0;
     c.nstd = nstd_used;
     ast_node **items = arena_alloc(&a, (n + 1) * sizeof *items);
     const vouch_source **srcs = arena_alloc(&a, (n + 1) * sizeof *srcs);

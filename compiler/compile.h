@@ -33,6 +33,7 @@ typedef struct vouch_compile_options {
     vouch_import_fn resolve; /* may be NULL */
     void *resolve_ctx;
     int lint;                /* 1: also report lint warnings (see docs/lint.md) */
+    int explain;             /* 1: an explain program (program.h, "Trace points") */
 } vouch_compile_options;
 
 /* vouch_compile with options. Lint findings are DIAG_WARNINGs: they do not

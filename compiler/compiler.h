@@ -133,6 +133,7 @@ typedef struct compiler {
                               * the appetite), or -1 */
     int in_appetite;         /* 1: the appetite's score name resolves too */
     int lint;                /* 1: report lint warnings too */
+    int explain;             /* 1: generate an explain program (trace points) */
     size_t nstd;             /* the first nstd sources are standard packs (not linted) */
     VEC(uint8_t) scope_used; /* per scope: used by a rule */
 } compiler;

@@ -218,6 +218,12 @@ static uint32_t print_insn(const vouch_program *p, FILE *out, uint32_t pc, uint3
         case 'E':
             fputs(a < VOUCH_ENV__COUNT ? env_names[a] : "?", out);
             break;
+        case 'T':
+            if (p->points && a < p->npoints)
+                fprintf(out, "point %u: %s", a, p->points[a].text);
+            else
+                fprintf(out, "point %u?", a);
+            break;
         default:
             fprintf(out, "%u", a);
             break;

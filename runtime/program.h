@@ -207,6 +207,35 @@ typedef struct vouch_test {
     vouch_test_expect *expect;
 } vouch_test;
 
+/* ---- Trace points (explain programs only) ----------------------------------
+ *
+ * `vouch explain` and `check --explain` run a program compiled with the
+ * explain option: the same code as always, with a TRACE after each
+ * condition and each value worth showing, every `exists` read row by row
+ * (so the row that satisfied it is seen) and every loop's plan also reading
+ * its table's key. TRACE leaves the stack as it is, so the explain program
+ * computes the same outcomes; what the VM records (runtime/explain.h)
+ * is the evaluation that made each outcome, not a re-derivation of it.
+ * Normal programs have no points and no TRACE; a .vbc file never carries
+ * them.
+ */
+typedef enum vouch_point_kind {
+    POINT_COND = 0,          /* a condition: its truth value */
+    POINT_VALUE,             /* an operand or other value: what it was */
+    POINT_SPAN,              /* a calendar span loop's current span start */
+    POINT_LOOP               /* a rule's `for` over a table: owns its plan, never traced */
+} vouch_point_kind;
+
+typedef struct vouch_trace_point {
+    const char *text;        /* the expression as written, blanks collapsed */
+    const char *file;
+    uint32_t line, col;
+    int32_t parent;          /* the enclosing point, or -1 */
+    int32_t plan;            /* a quantifier: the plan it searches with, or -1 */
+    uint8_t kind;            /* vouch_point_kind */
+    uint8_t require;         /* 1: the rule's `require` condition itself */
+} vouch_trace_point;
+
 /* ---- Rules --------------------------------------------------------------- */
 
 typedef struct vouch_rule_info {
@@ -253,6 +282,8 @@ typedef struct vouch_program {
     vouch_test *tests;
     const char *pack;        /* name of the main pack */
     const char *pack_version;
+    uint32_t npoints;        /* explain programs only; 0 otherwise */
+    vouch_trace_point *points;
     void *mem;               /* owner of everything above (opaque) */
 } vouch_program;
 

@@ -31,6 +31,9 @@
  *   i64 waiver_max_days
  *   pack      str name, str version
  *
+ * Trace points (explain programs) are not written: such a program is
+ * refused, and a program read back has none.
+ *
  * A change to program.h's structures changes this list, and then
  * VOUCH_PROGRAM_VERSION (which the header carries) must be bumped.
  *
@@ -202,6 +205,9 @@ vouch_status vouch_program_write_buf(const vouch_program *p, unsigned char **out
     const char *miss = p ? missing_part(p) : "everything";
     if (miss)
         return vouch_error_set(err, VOUCH_EINPUT, "program: cannot write it: %s is missing", miss);
+    if (p->npoints)
+        return vouch_error_set(err, VOUCH_EINPUT,
+                               "program: cannot write it: an explain program is never saved (compile without explain)");
 
     wbuf b = {0};
     unsigned char hdr[VOUCH_VBC_HEADER_LEN];

@@ -27,6 +27,7 @@
 #include "alloc.h"
 #include "date.h"
 #include "report_util.h"
+#include "explain.h"
 
 int vouch_report_blocks(const vouch_report *r, const vouch_finding *f)
 {
@@ -349,6 +350,8 @@ int vouch_report_text(const vouch_report *r, FILE *out)
             text_waiver_note(out, r, fd);
             blocking += (uint64_t)vouch_report_blocks(r, fd);
             fputc('\n', out);
+            if (fd->why)
+                vouch_why_text(p, fd->why, 6, out);
             by_sev[ri->severity]++;
             failing++;
         }
@@ -361,6 +364,8 @@ int vouch_report_text(const vouch_report *r, FILE *out)
             fmt_date(w->until, d);
             fprintf(out, "  WAIVED %s: %s (waived until %s by %s: %s)\n", fd->subject, fd->message, d,
                     w->approved_by ? w->approved_by : "?", w->because ? w->because : "");
+            if (fd->why)
+                vouch_why_text(p, fd->why, 6, out);
         }
         rc = text_not_applicable(out, res, lo, f, o->not_applicable);
         if (o->errored) {
@@ -620,6 +625,10 @@ int vouch_report_json(const vouch_report *r, FILE *out)
         /* The controls a finding touches are its rule's (listed once, with
          * their paths, on the rule): repeating them per finding made the
          * output grow with findings x controls. */
+        if (fd->why) {
+            fputs(", \"explanation\": ", out);
+            vouch_why_json(p, fd->why, out);
+        }
         fputs("}", out);
     }
     fputs(res->nfindings ? "\n  ],\n  \"unused_waivers\": [" : "],\n  \"unused_waivers\": [", out);

@@ -18,8 +18,10 @@
  * data-status, data-rule and data-severity, so tests (and scripts) read
  * them back from the DOM. Everything from the pack or the facts is escaped.
  */
+#include <stdlib.h>
 #include <string.h>
 #include "report_util.h"
+#include "explain.h"
 #include "outcome.h"
 #include "date.h"
 
@@ -35,6 +37,8 @@ static const char CSS[] =
     "table{border-collapse:collapse;width:100%;margin:.5em 0}\n"
     "th,td{border:1px solid #d0d7de;padding:.3em .5em;text-align:left;vertical-align:top}\n"
     "th{background:#f6f8fa}td.n,th.n{text-align:right}\n"
+    "details.why summary{cursor:pointer;color:#0969da;font-size:.9em}\n"
+    "details.why pre{font-size:12px;background:#f6f8fa;padding:.4em;overflow-x:auto;white-space:pre-wrap}\n"
     "th[data-sort]{cursor:pointer}th[data-sort]:after{content:' \\2195';color:#8c959f}\n"
     ".sev{font-weight:600;border-radius:4px;padding:0 .4em}\n"
     ".sev-critical{background:#ffebe9;color:#a40e26}.sev-high{background:#fff1e5;color:#bc4c00}\n"
@@ -106,6 +110,25 @@ static void date_text(FILE *out, int64_t d)
     fputs(b, out);
 }
 
+/* Why the finding happened (explain.h), folded under the message. */
+static void explanation(FILE *out, const vouch_program *p, const vouch_why *w)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    if (!mem)
+        return;
+    vouch_why_text(p, w, 0, mem);
+    if (fclose(mem) != 0 || !text) {
+        free(text);
+        return;
+    }
+    fputs("<details class=\"why\"><summary>why</summary><pre>", out);
+    esc(out, text);
+    fputs("</pre></details>", out);
+    free(text);
+}
+
 static void finding_row(FILE *out, const vouch_report *r, const vouch_report_facts *x, const vouch_finding *fd)
 {
     const vouch_program *p = r->program;
@@ -140,6 +163,8 @@ static void finding_row(FILE *out, const vouch_report *r, const vouch_report_fac
         date_text(out, w->until);
         fputs(")</small>", out);
     }
+    if (fd->why)
+        explanation(out, p, fd->why);
     fputs("</td><td>", out);
     location(out, ri->file, ri->line, ri->col);
     fputs("</td><td>", out);

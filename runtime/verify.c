@@ -375,6 +375,10 @@ static vouch_status decode(vstate *v)
                 if (a >= VOUCH_ENV__COUNT)
                     return at(v, pc, "run value %u out of range (%d)", a, VOUCH_ENV__COUNT);
                 break;
+            case 'T':
+                if (a >= p->npoints)
+                    return at(v, pc, "trace point %u out of range (%u points)", a, p->npoints);
+                break;
             default:
                 return at(v, pc, "opcode %s has unknown operand kind '%c'",
                           vouch_opcode_name(op), fmt[k]);
@@ -487,6 +491,26 @@ static vouch_status check_stack(vstate *v)
     return VOUCH_OK;
 }
 
+/* Trace points: each parent comes before its child (so walking up always
+ * ends), each plan exists, and every point has its text. */
+static vouch_status check_points(const vouch_program *p, vouch_error *err)
+{
+    if (p->npoints && !p->points)
+        return fail(err, "%u trace points but no point list", p->npoints);
+    for (uint32_t i = 0; i < p->npoints; i++) {
+        const vouch_trace_point *t = &p->points[i];
+        if (!t->text || !t->file)
+            return fail(err, "trace point %u has no text", i);
+        if (t->parent < -1 || t->parent >= (int32_t)i)
+            return fail(err, "trace point %u: parent %d out of range", i, t->parent);
+        if (t->plan < -1 || (t->plan >= 0 && (uint32_t)t->plan >= p->nplans))
+            return fail(err, "trace point %u: plan %d out of range", i, t->plan);
+        if (t->kind > POINT_LOOP)
+            return fail(err, "trace point %u: unknown kind %u", i, t->kind);
+    }
+    return VOUCH_OK;
+}
+
 vouch_status vouch_verify(const vouch_program *p, vouch_error *err)
 {
     vouch_status st;
@@ -497,7 +521,7 @@ vouch_status vouch_verify(const vouch_program *p, vouch_error *err)
                     VOUCH_PROGRAM_VERSION);
     if ((st = check_consts(p, err)) || (st = check_enums(p, err)) ||
         (st = check_tables(p, err)) || (st = check_plans(p, err)) ||
-        (st = check_rules(p, err)) || (st = check_catalogue(p, err)))
+        (st = check_rules(p, err)) || (st = check_catalogue(p, err)) || (st = check_points(p, err)))
         return st;
     if (p->ncode == 0)
         return VOUCH_OK;

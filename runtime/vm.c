@@ -45,6 +45,7 @@
 #include <string.h>
 
 #include "vm.h"
+#include "explain.h"
 #include "date.h"
 #include "builtins.h"
 #include "alloc.h"
@@ -188,6 +189,8 @@ typedef struct vm {
     uint32_t *opened;        /* plans the running rule has sought */
     uint32_t nopened;
 
+    vouch_trace *trace;      /* explain programs run with env->explain: the record */
+
     char why[768];           /* what went wrong in the running rule */
     char msg[1024];          /* the same, with the rule and pc */
 } vm;
@@ -262,6 +265,69 @@ static char *dup_value(const vouch_value *v)
     return s;
 }
 
+/* Whether the outcome for this subject is to be explained (and, for a
+ * pass, kept): env->only_subject, or SUBJECT@SPAN for a cadence rule's. */
+static int wanted(const vm *m, const vouch_value *subject)
+{
+    const char *want = m->env->only_subject;
+    if (!m->trace)
+        return 0;
+    if (!want)
+        return 1;
+    if (subject->type != VT_TEXT)
+        return 0;
+    size_t n = strlen(want);
+    return subject->len >= n && memcmp(subject->u.s, want, n) == 0 &&
+           (subject->len == n || subject->u.s[n] == '@');
+}
+
+/* The explanation of the outcome recorded now; 0, or -1 if out of memory. */
+static int explain_outcome(vm *m, vouch_finding *fd, const vouch_value *subject)
+{
+    fd->why = NULL;
+    if (!wanted(m, subject))
+        return 0;
+    fd->why = vouch_trace_build(m->trace);
+    if (!fd->why || !mem_take(&m->mem, fd->why->bytes)) {
+        vouch_why_free(fd->why);
+        fd->why = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+/* A passing subject, kept with its explanation (env->keep_passes). */
+static int add_pass(vm *m, uint32_t rule, const vouch_value *subject)
+{
+    vouch_results *r = m->res;
+    if (!m->env->keep_passes || !wanted(m, subject))
+        return 0;
+    if (r->npasses == r->cappasses) {
+        uint32_t nc = r->cappasses ? r->cappasses * 2 : 64;
+        if (nc < r->cappasses || !mem_take(&m->mem, (size_t)(nc - r->cappasses) * sizeof *r->passes))
+            return -1;
+        vouch_finding *np = vouch_realloc(r->passes, (size_t)nc * sizeof *np);
+        if (!np)
+            return -1;
+        r->passes = np;
+        r->cappasses = nc;
+    }
+    vouch_finding *fd = &r->passes[r->npasses];
+    memset(fd, 0, sizeof *fd);
+    fd->rule = rule;
+    fd->status = OUTCOME_PASS;
+    fd->waiver = -1;
+    fd->subject = dup_value(subject);
+    fd->message = dup_value(&(vouch_value){VT_TEXT, 0, {.s = ""}});
+    if (!fd->subject || !fd->message || explain_outcome(m, fd, subject) != 0) {
+        vouch_free(fd->subject);
+        vouch_free(fd->message);
+        return -1;
+    }
+    r->npasses++;
+    return 0;
+}
+
 static int add_finding(vm *m, uint32_t rule, const vouch_value *subject, const vouch_value *msg,
                        vouch_status_kind status)
 {
@@ -285,7 +351,7 @@ static int add_finding(vm *m, uint32_t rule, const vouch_value *subject, const v
     fd->waiver_expired = 0;
     fd->subject = dup_value(subject);
     fd->message = dup_value(msg);
-    if (!fd->subject || !fd->message) {
+    if (!fd->subject || !fd->message || explain_outcome(m, fd, subject) != 0) {
         vouch_free(fd->subject);
         vouch_free(fd->message);
         return -1;
@@ -346,6 +412,8 @@ static int run_rule(vm *m, uint32_t r, vouch_error *err)
 
     for (uint32_t i = 0; i < ri->nlocals; i++)
         locals[i] = vouch_none();
+    if (m->trace)
+        vouch_trace_reset(m->trace);
 
 #define TOP (stack[sp - 1])
 #define SEC (stack[sp - 2])
@@ -732,6 +800,8 @@ static int run_rule(vm *m, uint32_t r, vouch_error *err)
             vouch_error_set(err, st, "rule %s: %s", ri->id, ferr.msg);
             goto run_stop;
         }
+        if (m->trace)
+            vouch_trace_seek(m->trace, pl, &stack[sp - n]);
         /* The old row is gone: its texts may be overwritten (not freed). */
         bump_rewind(&m->rows[pl]);
         if (!m->open[pl]) {
@@ -755,6 +825,8 @@ static int run_rule(vm *m, uint32_t r, vouch_error *err)
             goto run_stop;
         }
         bump_rewind(&m->rows[pl]);
+        if (m->trace)
+            vouch_trace_next(m->trace, m->f, pl, has_row);
         pc = has_row ? pc + 3 : code[pc + 2];
         NEXT;
     }
@@ -767,6 +839,8 @@ static int run_rule(vm *m, uint32_t r, vouch_error *err)
         NEXT;
     }
     CASE(PASS)
+        if (m->trace && add_pass(m, r, &TOP) != 0)
+            OOM();
         sp--;
         out->passed++;
         bump_rewind(&m->scratch);
@@ -791,6 +865,11 @@ static int run_rule(vm *m, uint32_t r, vouch_error *err)
     CASE(HALT)
         end_rule(m);
         return RULE_OK;
+    CASE(TRACE)
+        if (m->trace)
+            vouch_trace_value(m->trace, code[pc + 1], &TOP);
+        pc += 2;
+        NEXT;
 
 #ifndef VM_COMPUTED_GOTO
         default:
@@ -827,8 +906,15 @@ void vouch_results_free(vouch_results *r)
     for (uint32_t i = 0; i < r->nfindings; i++) {
         vouch_free(r->findings[i].subject);
         vouch_free(r->findings[i].message);
+        vouch_why_free(r->findings[i].why);
     }
     vouch_free(r->findings);
+    for (uint32_t i = 0; i < r->npasses; i++) {
+        vouch_free(r->passes[i].subject);
+        vouch_free(r->passes[i].message);
+        vouch_why_free(r->passes[i].why);
+    }
+    vouch_free(r->passes);
     for (uint32_t i = 0; i < r->nrules; i++)
         vouch_free(r->rules[i].error);
     vouch_free(r->rules);
@@ -852,6 +938,7 @@ static void vm_fini(vm *m)
     vouch_free(m->rows);
     vouch_free(m->open);
     vouch_free(m->opened);
+    vouch_trace_free(m->trace);
 }
 
 vouch_status vouch_vm_run(const vouch_program *p, vouch_facts *f, const vouch_run_env *env,
@@ -886,8 +973,14 @@ vouch_status vouch_vm_run(const vouch_program *p, vouch_facts *f, const vouch_ru
     for (uint32_t i = 0; i < p->nplans; i++)
         m->rows[i].mb = &m->mem;
     out->nrules = p->nrules;
+    if (env->explain && p->npoints && !(m->trace = vouch_trace_new(p))) {
+        st = vouch_error_set(err, VOUCH_ENOMEM, "out of memory");
+        goto done;
+    }
 
     for (uint32_t r = 0; r < p->nrules; r++) {
+        if (env->one_rule && r + 1 != env->one_rule)
+            continue;
         int rc = run_rule(m, r, err);
         if (rc == RUN_STOP) {
             st = err ? err->status : VOUCH_EINPUT;

@@ -19,6 +19,11 @@ typedef struct vouch_run_env {
     uint64_t step_budget;    /* instructions a rule may execute; 0 = default */
     uint64_t memory_limit;   /* bytes the VM may hold for the run (findings,
                               * texts); 0 = VOUCH_MAX_RUN_MEMORY */
+    /* Explanations (explain.h), for a program compiled with explain: */
+    int explain;             /* 1: attach to each finding why it happened */
+    int keep_passes;         /* 1: also keep the passing subjects, explained (results.passes) */
+    const char *only_subject; /* if set, explain and keep only this subject (or SUBJECT@SPAN) */
+    uint32_t one_rule;       /* 0: run every rule; r + 1: run only rule r */
 } vouch_run_env;
 
 #define VOUCH_DEFAULT_STEP_BUDGET VOUCH_MAX_RULE_STEPS
@@ -35,8 +40,11 @@ typedef struct vouch_run_env {
 typedef enum vouch_status_kind {
     OUTCOME_FAIL = 0,        /* a finding */
     OUTCOME_NA,              /* not applicable: message holds the reason */
-    OUTCOME_WAIVED           /* a finding covered by a current waiver */
+    OUTCOME_WAIVED,          /* a finding covered by a current waiver */
+    OUTCOME_PASS             /* only in vouch_results.passes */
 } vouch_status_kind;
+
+struct vouch_why;
 
 typedef struct vouch_finding {
     uint32_t rule;           /* index into program->rules */
@@ -45,6 +53,7 @@ typedef struct vouch_finding {
     uint8_t status;          /* vouch_status_kind; the VM records FAIL and NA */
     int32_t waiver;          /* index into program->waivers that matched, or -1 */
     uint8_t waiver_expired;  /* 1: a waiver matched but ended before the as-of date */
+    struct vouch_why *why;   /* owned: why it happened (vouch_run_env.explain), or NULL */
 } vouch_finding;
 
 typedef struct vouch_rule_outcome {
@@ -64,6 +73,9 @@ typedef struct vouch_results {
     vouch_rule_outcome *rules; /* one per program rule */
     uint32_t nunused;        /* waivers that matched no finding */
     uint32_t *unused;        /* their indices into program->waivers */
+    uint32_t npasses, cappasses;
+    vouch_finding *passes;   /* vouch_run_env.keep_passes: passing subjects
+                              * (OUTCOME_PASS), explained, in run order */
 } vouch_results;
 
 /* Runs every rule of p (which must have passed vouch_verify) against f
