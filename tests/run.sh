@@ -19,7 +19,9 @@
 #   8. outputs: every format of `vouch check` (SARIF, JUnit, OSCAL,
 #      Markdown, HTML) against its official schema and the JSON, the HTML in
 #      headless Chromium (tests/outputs.sh);
-#   9. browser: the SoA's HTML page in headless Chromium: a screenshot, the
+#   9. explain: explanations agree with evaluation over whole packs
+#      (tests/explain.py), release and asan;
+#  10. browser: the SoA's HTML page in headless Chromium: a screenshot, the
 #      DOM's rows and counts against the CSV, a PDF print
 #      (tests/browser/soa_html.sh; fails when chromium is missing).
 #
@@ -51,6 +53,7 @@ n_fuzz=0
 n_robust=0
 n_browser=0
 n_outputs=0
+n_explain=0
 broken=""          # suites that could not run
 
 # ---- helpers ------------------------------------------------------------------
@@ -78,6 +81,7 @@ counted() {
     robust*) n_robust=$((n_robust + $2 + $3)) ;;
     browser*) n_browser=$((n_browser + $2 + $3)) ;;
     outputs*) n_outputs=$((n_outputs + $2 + $3)) ;;
+    explain*) n_explain=$((n_explain + $2 + $3)) ;;
     esac
 }
 
@@ -266,7 +270,19 @@ else
     cannot "outputs" "no release binary"
 fi
 
-# ---- 9. browser -----------------------------------------------------------------
+# ---- 9. explanations agree with evaluation ------------------------------------
+if [ "$rel_ok" = 1 ]; then
+    suite "explain (release)" explain /usr/bin/python3 tests/explain.py build/release/vouch
+else
+    cannot "explain (release)" "no release binary"
+fi
+if [ "$asan_ok" = 1 ]; then
+    suite "explain (asan)" explain /usr/bin/python3 tests/explain.py build/asan/vouch
+else
+    cannot "explain (asan)" "no asan binary"
+fi
+
+# ---- 10. browser -----------------------------------------------------------------
 if [ "$rel_ok" = 1 ]; then
     suite "browser" browser sh tests/browser/soa_html.sh build/release/vouch
 else
@@ -279,5 +295,5 @@ variants=""
 [ "$asan_ok" = 1 ] && variants=${variants:+$variants+}asan
 extra=""
 [ -n "$broken" ] && extra="; could not run:$broken"
-echo "vouch tests: $passed passed, $failed failed (unit $n_unit, golden $n_golden, docs $n_docs, reference $n_reference, packs $n_packs, fuzz $n_fuzz, robust $n_robust, outputs $n_outputs, browser $n_browser; variants ${variants:-none}$extra)"
+echo "vouch tests: $passed passed, $failed failed (unit $n_unit, golden $n_golden, docs $n_docs, reference $n_reference, packs $n_packs, fuzz $n_fuzz, robust $n_robust, outputs $n_outputs, explain $n_explain, browser $n_browser; variants ${variants:-none}$extra)"
 [ "$failed" -eq 0 ] && [ -z "$broken" ]
