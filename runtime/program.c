@@ -197,7 +197,8 @@ int vouch_severity_parse(const char *s, size_t n)
     return -1;
 }
 
-static const char *const enf_names[ENF__COUNT] = {"advisory", "soft", "hard"};
+static const char *const enf_names[ENF__COUNT] = {[ENF_SOFT] = "soft", [ENF_ADVISORY] = "advisory",
+                                                  [ENF_HARD] = "hard"};
 
 const char *vouch_enforcement_name(uint32_t e)
 {

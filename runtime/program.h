@@ -49,7 +49,7 @@ typedef enum vouch_severity {
  * their severity reaches --fail-on unless the run allows soft failures
  * (--allow-soft), hard ones always fail it. Soft is the default. */
 typedef enum vouch_enforcement {
-    ENF_ADVISORY = 0, ENF_SOFT, ENF_HARD, ENF__COUNT
+    ENF_SOFT = 0, ENF_ADVISORY, ENF_HARD, ENF__COUNT   /* zero: the default */
 } vouch_enforcement;
 
 /* ---- Declared facts: what the compiler type-checked against ---------- */

@@ -37,6 +37,7 @@
 
 #include "alloc.h"
 #include "compile.h"
+#include "explain.h"
 #include "facts.h"
 #include "outcome.h"
 #include "program_io.h"
@@ -229,11 +230,14 @@ typedef struct outcome {
     char why[1100];          /* !ok: what it said */
 } outcome;
 
+static int job_explain;       /* check_job: compile for explanation, explain every outcome */
+
 static void check_job(outcome *o)
 {
     memset(o, 0, sizeof o[0]);
     int diag_oom = 0;
-    vouch_program *p = vouch_compile(job_in, job_n, quiet, &diag_oom);
+    vouch_compile_options copt = {NULL, NULL, 0, job_explain};
+    vouch_program *p = vouch_compile_with(job_in, job_n, &copt, quiet, &diag_oom);
     vouch_facts *f = NULL;
     vouch_results res;
     memset(&res, 0, sizeof res);
@@ -249,7 +253,8 @@ static void check_job(outcome *o)
         (st = vouch_facts_open(tpath("store.db"), &f, &err)) != VOUCH_OK ||
         (st = vouch_facts_bind(f, p, &err)) != VOUCH_OK)
         goto out;
-    vouch_run_env env = {20778, 20362, 20726, 0, 0}; /* as of 2026-11-21, period 2025-10-01..2026-09-30 */
+    vouch_run_env env = {20778, 20362, 20726, 0, 0, 0, 0, NULL, 0}; /* as of 2026-11-21, period 2025-10-01..2026-09-30 */
+    env.explain = env.keep_passes = job_explain;
     if ((st = vouch_vm_run(p, f, &env, &res, &err)) != VOUCH_OK ||
         (st = vouch_apply_waivers(p, env.today, &res, &err)) != VOUCH_OK)
         goto out;
@@ -267,6 +272,8 @@ static void check_job(outcome *o)
         int wrc = vouch_report_json(&rep, mem);
         if (wrc == 0)
             wrc = vouch_report_text(&rep, mem);
+        for (uint32_t i = 0; wrc == 0 && i < res.npasses; i++) /* the passes `vouch explain` shows */
+            vouch_why_json(p, res.passes[i].why, mem);
         if (wrc == 0)
             wrc = vouch_report_tsv(&rep, mem);
         fclose(mem);
@@ -371,6 +378,21 @@ static void test_check_every_construct_every_allocation(void **state)
     long runs = every_n(check_job, &base, "check acme");
     printf("check acme: %ld allocations, each made to fail in turn (%ld runs)\n", total, runs);
     free(base.report);
+
+    /* Again, explaining every outcome (vouch check --explain, vouch explain). */
+    job_explain = 1;
+    arm(0);
+    check_job(&base);
+    total = A.count;
+    disarm();
+    if (!base.ok)
+        fail_msg("the undisturbed explain run failed: %s", base.why);
+    if (!strstr(base.report, "\"explanation\""))
+        fail_msg("the explain run explained nothing");
+    runs = every_n(check_job, &base, "explain acme");
+    printf("explain acme: %ld allocations, each made to fail in turn (%ld runs)\n", total, runs);
+    free(base.report);
+    job_explain = 0;
     job_in[0] = (vouch_compile_input){"reference.vouch", reference_text, reference_len};
     job_n = 1;
 }

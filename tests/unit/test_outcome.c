@@ -747,7 +747,7 @@ static void test_coverage_build(void **state)
     char *buf = NULL;
     size_t len = 0;
     assert_int_equal(vouch_coverage_build(P, &R, 1, &C, &err), VOUCH_OK);
-    vouch_report rep = {P, &R, day(2026, 11, 21), day(2025, 10, 1), day(2026, 9, 30), "facts.db", SEV_INFO};
+    vouch_report rep = {P, &R, day(2026, 11, 21), day(2025, 10, 1), day(2026, 9, 30), "facts.db", SEV_INFO, 0};
     FILE *f = open_memstream(&buf, &len);
     assert_int_equal(vouch_coverage_text(&rep, &C, f), 0);
     fclose(f);
@@ -832,7 +832,7 @@ static char *write_report(int (*writer)(const vouch_report *, FILE *), int fail_
 {
     char *buf = NULL;
     size_t len = 0;
-    vouch_report rep = {P, &R, day(2026, 11, 21), day(2025, 10, 1), day(2026, 9, 30), "facts.db", fail_on};
+    vouch_report rep = {P, &R, day(2026, 11, 21), day(2025, 10, 1), day(2026, 9, 30), "facts.db", fail_on, 0};
     FILE *f = open_memstream(&buf, &len);
     assert_non_null(f);
     assert_int_equal(writer(&rep, f), 0);
@@ -860,7 +860,7 @@ static void test_report_text(void **state)
         "  1 not applicable: retired\n"
         "  2 failed, 1 waived, 3 not applicable, 4 passed\n"
         "\n"
-        "R1 (low, declared high, changed by acme) a rule\n"
+        "R1 (low, declared high; changed by acme) a rule\n"
         "  test.vouch:2:1\n"
         "  control C/2 (direct)\n"
         "  FAIL t1: m\n"
@@ -888,10 +888,22 @@ static void test_report_text(void **state)
     t = write_report(vouch_report_tsv, SEV_INFO);
     assert_string_equal(t, "R0\ts1\nR0\ts3\nR1\tt1\n");
     free(t);
-    vouch_report rep = {P, &R, 0, 0, 0, "", SEV_INFO};
+    vouch_report rep = {P, &R, 0, 0, 0, "", SEV_INFO, 0};
     assert_int_equal(vouch_report_failing(&rep), 3);
     rep.fail_on = SEV_MEDIUM;
     assert_int_equal(vouch_report_failing(&rep), 2);
+
+    /* Enforcement levels: R1's low finding fails a run at medium once R1
+     * is hard, and is then the only one --allow-soft leaves; an advisory
+     * R0 fails nothing. */
+    P->rules[1].enforcement = ENF_HARD;
+    assert_int_equal(vouch_report_failing(&rep), 3);
+    rep.allow_soft = 1;
+    assert_int_equal(vouch_report_failing(&rep), 1);
+    rep.allow_soft = 0;
+    P->rules[0].enforcement = ENF_ADVISORY;
+    assert_int_equal(vouch_report_failing(&rep), 1);
+    P->rules[0].enforcement = P->rules[1].enforcement = ENF_SOFT;
 }
 
 static void test_report_json(void **state)
@@ -913,7 +925,9 @@ static void test_report_json(void **state)
                               "\"line\": 101, \"column\": 1}}"));
     assert_non_null(strstr(j, "\"state\": \"expired\", \"expired\": true"));
     assert_non_null(strstr(j, "\"subject\": \"n3\", \"status\": \"not_applicable\", \"severity\": \"high\", "
-                              "\"message\": \"retired\""));
+                              "\"blocking\": false, \"message\": \"retired\""));
+    assert_non_null(strstr(j, "\"subject\": \"s1\", \"status\": \"fail\", \"severity\": \"high\", "
+                              "\"blocking\": true, \"message\": \"m1\""));
     assert_non_null(strstr(j, "{\"framework\": \"C\", \"control\": \"1\", \"relation\": \"intersects\", "
                               "\"carries\": \"partial\", \"hops\": 2, \"path\": [{\"framework\": \"A\", "
                               "\"control\": \"1\", \"relation\": \"direct\"}, {\"framework\": \"B\", \"control\": "
@@ -934,7 +948,7 @@ static void test_report_oom(void **state)
             size_t len = 0;
             FILE *f = open_memstream(&buf, &len);
             assert_non_null(f);
-            vouch_report rep = {P, &R, day(2026, 11, 21), 0, 0, "", SEV_INFO};
+            vouch_report rep = {P, &R, day(2026, 11, 21), 0, 0, "", SEV_INFO, 0};
             fail_ctx fc = {n, 0};
             vouch_set_allocator(failing_alloc, &fc);
             int rc = writers[w](&rep, f);

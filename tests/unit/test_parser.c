@@ -440,7 +440,7 @@ static void test_unclosed(void **state)
     expect_diags("rule a \"t\" severity high { require x in [a, b",
                  "1:46: unexpected end of input -- `]` expected (to close `[` at line 1)\n");
     expect_diags("fact f key (a", "1:14: unexpected end of input -- `)` expected (to close `(` at line 1)\n");
-    expect_diags("rule a \"t\"", "1:11: unexpected end of input -- expected `severity`, `maps`, `scope` or `{`\n");
+    expect_diags("rule a \"t\"", "1:11: unexpected end of input -- expected `severity`, `maps`, `scope`, `enforcement` or `{`\n");
 
     /* A forgotten `}` before the next rule: that rule still parses. */
     r = parse("rule a \"t\" severity high {\n"

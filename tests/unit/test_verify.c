@@ -32,6 +32,8 @@ typedef struct builder {
     uint32_t ntables;
     vouch_plan *plans;
     uint32_t nplans;
+    vouch_trace_point *points; /* borrowed, like tables */
+    uint32_t npoints;
 } builder;
 
 /* Starts a rule at the current end of the code. */
@@ -91,6 +93,8 @@ static vouch_program *b_build(const builder *b)
     p->ntables = b->ntables;
     p->plans = b->plans;
     p->nplans = b->nplans;
+    p->points = b->points;
+    p->npoints = b->npoints;
     p->pack = "test";
     return p;
 }
@@ -668,6 +672,48 @@ static void test_declarations(void **state)
 
 /* Verifies p; if accepted, runs it (which must not crash), else checks the
  * rejection is a clean program error. */
+/* Explain programs: TRACE names a point that exists and peeks at a value
+ * that is there; the points themselves are consistent. */
+static void test_trace_points(void **state)
+{
+    (void)state;
+    vouch_trace_point pts[2] = {{"a and b", "t.vouch", 1, 1, -1, -1, POINT_COND, 1},
+                                {"a", "t.vouch", 1, 1, 0, -1, POINT_COND, 0}};
+    b_rule(&B, "R1", 0);
+    b_op(&B, OP_TRUE);
+    b_op(&B, OP_TRACE, 1);
+    b_op(&B, OP_TRACE, 0);
+    b_op(&B, OP_POP);
+    b_op(&B, OP_HALT);
+    rejects("rule R1 pc 1:", "trace point 1 out of range (0 points)");
+    B.points = pts;
+    B.npoints = 2;
+    accepts();
+
+    setup(NULL);
+    B.points = pts;
+    B.npoints = 2;
+    b_rule(&B, "R1", 0);
+    b_op(&B, OP_TRACE, 0);
+    b_op(&B, OP_HALT);
+    rejects("rule R1 pc 0:", "stack underflow");
+
+    setup(NULL);
+    b_rule(&B, "R1", 0);
+    b_op(&B, OP_HALT);
+    pts[1].parent = 1;
+    B.points = pts;
+    B.npoints = 2;
+    rejects("trace point 1", "parent 1 out of range");
+    pts[1].parent = 0;
+    pts[1].plan = 4;
+    rejects("trace point 1", "plan 4 out of range");
+    pts[1].plan = 3;
+    accepts();
+    pts[1].kind = 9;
+    rejects("trace point 1", "unknown kind 9");
+}
+
 static void try_variant(vouch_program *p, vouch_facts *f, const vouch_run_env *env,
                         FILE *devnull, int disasm, unsigned long *accepted,
                         unsigned long *rejected)
@@ -739,7 +785,7 @@ static void test_flip_every_byte(void **state)
     assert_int_equal(vouch_facts_open(path, &f, &err), VOUCH_OK);
     assert_int_equal(vouch_facts_bind(f, p, &err), VOUCH_OK);
 
-    vouch_run_env env = {20000, 19000, 20000, 500};
+    vouch_run_env env = {20000, 19000, 20000, 500, 0, 0, 0, NULL, 0};
     /* the unmutated program runs and reads the store */
     vouch_results res0;
     assert_int_equal(vouch_vm_run(p, f, &env, &res0, &err), VOUCH_OK);
@@ -796,6 +842,7 @@ int main(void)
         cmocka_unit_test_setup(test_ends, setup),
         cmocka_unit_test_setup(test_rules_table, setup),
         cmocka_unit_test_setup(test_declarations, setup),
+        cmocka_unit_test_setup(test_trace_points, setup),
         cmocka_unit_test_setup(test_flip_every_byte, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
