@@ -291,7 +291,7 @@ dom_path, json_path = sys.argv[1], sys.argv[2]
 class Dom(HTMLParser):
     def __init__(self):
         super().__init__()
-        self.counts = {}; self.rows = []; self.in_rows = False; self.external = []; self.th = 0
+        self.counts = {}; self.rows = []; self.in_rows = False; self.external = []; self.th = 0; self.why = 0
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         for k in ("src", "href"):
@@ -305,6 +305,8 @@ class Dom(HTMLParser):
             self.rows.append(a)
         if tag == "th" and "data-sort" in a:
             self.th += 1
+        if tag == "details" and a.get("class") == "why" and self.in_rows:
+            self.why += 1
     def handle_endtag(self, tag):
         if tag == "tbody":
             self.in_rows = False
@@ -326,6 +328,8 @@ check(len(d.rows) == len(recs), "dom: %d finding rows, %d failing and waived rec
 st = sorted((r.get("data-status"), r.get("data-rule")) for r in d.rows)
 check(st == sorted((f["status"], f["rule"]) for f in recs), "dom: each row's status and rule match the records")
 check(d.th >= 4, "dom: %d sortable column headers" % d.th)
+check(d.why == len(recs) and all(f.get("explanation") for f in recs),
+      "dom: each of the %d finding rows has its explanation (%d), as the JSON does" % (len(recs), d.why))
 check(not d.external, "dom: nothing external: %r" % d.external[:3])
 PY
     if [ ! -s "$out/$name.dom.checks" ]; then bad "$name: the DOM checks printed nothing"; fi
