@@ -26,7 +26,7 @@
 #include "facts_int.h"
 #include "date.h"
 
-#define SAMPLE_ROWS 2048  /* rows of a scan timed to calibrate its cost */
+#define SAMPLE_ROWS 512   /* rows of a scan timed to calibrate its cost (more cost more than they tell) */
 
 /* date code = day number + DATE_BIAS: 1 for 0001-01-01, 0 is none */
 #define DATE_BIAS 719163
