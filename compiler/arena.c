@@ -134,6 +134,24 @@ void *arena_alloc(arena *a, size_t n)
     return p;
 }
 
+/* The cache line of common CPUs. A wrong guess only makes the hint less
+ * complete or longer than needed. */
+#define PREFETCH_STRIDE 64
+
+void arena_prefetch(const void *lo, const void *hi)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    uintptr_t p = (uintptr_t)lo, end = (uintptr_t)hi;
+    if (end <= p || end - p > ARENA_BLOCK)
+        return;
+    for (; p < end; p += PREFETCH_STRIDE)
+        __builtin_prefetch((const void *)p);
+#else
+    (void)lo;
+    (void)hi;
+#endif
+}
+
 char *arena_strndup(arena *a, const char *s, size_t n)
 {
     char *p;

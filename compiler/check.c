@@ -2166,25 +2166,32 @@ int check_program(compiler *c, ast_node *const *items, const vouch_source *const
     (void)srcs;
     rule_ids ids = {NULL, 0, 0};
     c->implicit = -1;
+    /* The items other than rules, in order, for the passes that declare
+     * them: a big pack is mostly rules, and walking every item again for
+     * each kind of declaration read each rule node (a cache miss) six
+     * times. Out of memory: the arena has failed, which compile.c reports. */
+    VEC(ast_node *) decls = {NULL, 0, 0};
+    for (size_t i = 0; i < nfiles; i++)
+        for (ast_node *it = items[i]; it; it = it->next)
+            if (it->kind != AST_RULE && !VEC_PUSH(c->a, decls, it))
+                return 0;
     /* Declarations first, in dependency order: facts, catalogues, the
      * crosswalks between them, scopes and the appetite over facts. */
-    for (size_t i = 0; i < nfiles; i++)
-        for (ast_node *it = items[i]; it; it = it->next)
-            if (it->kind == AST_FACT)
-                declare_fact(c, it);
-    for (size_t i = 0; i < nfiles; i++)
-        for (ast_node *it = items[i]; it; it = it->next)
-            if (it->kind == AST_FRAMEWORK)
-                declare_framework(c, it);
-    for (size_t i = 0; i < nfiles; i++)
-        for (ast_node *it = items[i]; it; it = it->next) {
-            if (it->kind == AST_CROSSWALK)
-                declare_crosswalk(c, it);
-            else if (it->kind == AST_SCOPE)
-                declare_scope(c, it);
-            else if (it->kind == AST_APPETITE)
-                declare_appetite(c, it);
-        }
+    for (uint32_t k = 0; k < decls.n; k++)
+        if (decls.v[k]->kind == AST_FACT)
+            declare_fact(c, decls.v[k]);
+    for (uint32_t k = 0; k < decls.n; k++)
+        if (decls.v[k]->kind == AST_FRAMEWORK)
+            declare_framework(c, decls.v[k]);
+    for (uint32_t k = 0; k < decls.n; k++) {
+        ast_node *it = decls.v[k];
+        if (it->kind == AST_CROSSWALK)
+            declare_crosswalk(c, it);
+        else if (it->kind == AST_SCOPE)
+            declare_scope(c, it);
+        else if (it->kind == AST_APPETITE)
+            declare_appetite(c, it);
+    }
     for (size_t i = 0; i < nfiles; i++)
         for (ast_node *it = items[i]; it; it = it->next) {
             if (it->kind != AST_RULE)
@@ -2217,21 +2224,26 @@ int check_program(compiler *c, ast_node *const *items, const vouch_source *const
             if (VEC_PUSH(c->a, c->rules, it) && first < 0)
                 rule_ids_add(c, &ids, c->rules.n - 1);
             VEC_PUSH(c->a, c->extra, x);
+            /* The next item's nodes, while this rule is checked (a big
+             * pack's tree is far larger than the caches). */
+            if (it->next)
+                arena_prefetch(it + 1, it->next + 1);
             check_rule(c, it);
         }
-    for (size_t i = 0; i < nfiles; i++)
-        for (ast_node *it = items[i]; it; it = it->next) {
-            if (it->kind == AST_WAIVER_CAP)
-                declare_waiver_cap(c, it);
-            else if (it->kind == AST_OVERRIDE)
-                declare_override(c, it, items, nfiles);
-        }
-    for (size_t i = 0; i < nfiles; i++)
-        for (ast_node *it = items[i]; it; it = it->next)
-            if (it->kind == AST_WAIVE)
-                declare_waiver(c, it);
-            else if (it->kind == AST_TEST)
-                declare_test(c, it);
+    for (uint32_t k = 0; k < decls.n; k++) {
+        ast_node *it = decls.v[k];
+        if (it->kind == AST_WAIVER_CAP)
+            declare_waiver_cap(c, it);
+        else if (it->kind == AST_OVERRIDE)
+            declare_override(c, it, items, nfiles);
+    }
+    for (uint32_t k = 0; k < decls.n; k++) {
+        ast_node *it = decls.v[k];
+        if (it->kind == AST_WAIVE)
+            declare_waiver(c, it);
+        else if (it->kind == AST_TEST)
+            declare_test(c, it);
+    }
     if (c->lint && c->d->nerrors == 0)
         lint_program(c);
     return c->d->nerrors == 0 && !c->a->failed;

@@ -980,6 +980,11 @@ vouch_program *codegen_program(compiler *c)
         g.nlocals = g.maxlocals = 0;
         vouch_rule_info *ri = &infos[i];
         ri->entry = pc(&g);
+        /* The next rule's nodes, while this one is generated (see
+         * arena_prefetch): most of a big pack's code generation was
+         * waiting for them otherwise. */
+        if (i + 1 < c->rules.n)
+            arena_prefetch(r + 1, c->rules.v[i + 1] + 1);
         if (!c->extra.v[i].skipped)
             gen_fors(&g, r, r->u.rule.fors);
         emit(&g, OP_HALT);

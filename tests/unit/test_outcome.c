@@ -141,6 +141,7 @@ static void add_record(uint32_t rule, const char *subject, const char *message, 
         assert_non_null(R.findings);
     }
     vouch_finding *f = &R.findings[R.nfindings++];
+    memset(f, 0, sizeof *f);
     f->rule = rule;
     f->subject = strdup(subject);
     f->message = strdup(message);
