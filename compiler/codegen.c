@@ -38,6 +38,7 @@ typedef struct gen_plan {
     vouch_plan p;
     VEC(vouch_plan_term) terms;
     VEC(uint32_t) cols;
+    VEC(uint32_t) filter;
 } gen_plan;
 
 typedef struct gen {
@@ -266,8 +267,96 @@ static uint32_t plan_column(gen *g, int plan, int col)
 
 static void gen_expr(gen *g, ast_node *n);
 
-/* Emits the term values in parameter order and the SEEK. */
-static void seek(gen *g, int plan, plan_split *s)
+/* ---- filters (vouch_plan.filter): residual conditions the store applies too */
+
+typedef struct filter_build {
+    VEC(uint32_t) words;
+    VEC(ast_node *) params;  /* FOP_PARAM k: the value of params[k] */
+} filter_build;
+
+/* Appends e's postfix form (plan.c checked that it has one). */
+static void filter_encode(gen *g, filter_build *fb, int id, ast_node *e)
+{
+    arena *a = g->c->a;
+    int ok = 1;
+    if (e->kind == AST_MEMBER && e->u.member.obj->kind == AST_IDENT && e->u.member.obj->slot == id) {
+        ok = VEC_PUSH(a, fb->words, FOP_COL) && VEC_PUSH(a, fb->words, (uint32_t)e->slot);
+    } else if (e->kind == AST_UNARY) {
+        filter_encode(g, fb, id, e->u.unary.operand);
+        ok = VEC_PUSH(a, fb->words, FOP_NOT);
+    } else if (e->kind == AST_BINARY) {
+        static const uint32_t ops[] = {[OPR_OR] = FOP_OR, [OPR_AND] = FOP_AND, [OPR_EQ] = FOP_EQ,
+                                       [OPR_NE] = FOP_NE, [OPR_LT] = FOP_LT, [OPR_LE] = FOP_LE,
+                                       [OPR_GT] = FOP_GT, [OPR_GE] = FOP_GE, [OPR_ADD] = FOP_ADD,
+                                       [OPR_SUB] = FOP_SUB, [OPR_MUL] = FOP_MUL};
+        filter_encode(g, fb, id, e->u.binary.lhs);
+        filter_encode(g, fb, id, e->u.binary.rhs);
+        ok = VEC_PUSH(a, fb->words, ops[e->op]);
+    } else if (e->kind == AST_IN) {
+        /* x in [a, b]: x == a or x == b */
+        for (ast_node *it = e->u.in.items; it && ok; it = it->next) {
+            filter_encode(g, fb, id, e->u.in.lhs);
+            filter_encode(g, fb, id, it);
+            ok = VEC_PUSH(a, fb->words, FOP_EQ) && (it == e->u.in.items || VEC_PUSH(a, fb->words, FOP_OR));
+        }
+    } else {
+        ok = VEC_PUSH(a, fb->words, FOP_PARAM) && VEC_PUSH(a, fb->words, fb->params.n) &&
+             VEC_PUSH(a, fb->params, e);
+    }
+    if (!ok)
+        g->failed = 1;
+}
+
+/* The deepest stack the postfix words need. */
+static uint32_t filter_depth(const filter_build *fb)
+{
+    uint32_t d = 0, most = 0;
+    for (uint32_t i = 0; i < fb->words.n; i++) {
+        uint32_t op = fb->words.v[i];
+        if (op == FOP_COL || op == FOP_PARAM) {
+            d++;
+            i++;
+        } else if (op != FOP_NOT) {
+            d--;
+        }
+        if (d > most)
+            most = d;
+    }
+    return most;
+}
+
+/* The pushed conjuncts as the plan's filter; their parameter values are
+ * emitted after the terms'. Too big a filter is left out: it is only a
+ * shortcut (the residual decides). */
+static void filter(gen *g, int plan, plan_split *s, int id)
+{
+    filter_build fb;
+    memset(&fb, 0, sizeof fb);
+    for (uint32_t i = 0; i < s->pushed.n; i++) {
+        filter_encode(g, &fb, id, s->pushed.v[i]);
+        if (i && !VEC_PUSH(g->c->a, fb.words, FOP_AND))
+            g->failed = 1;
+    }
+    if (!fb.words.n || fb.words.n > VOUCH_FILTER_MAX_WORDS || filter_depth(&fb) > VOUCH_FILTER_MAX_DEPTH)
+        return;
+    uint32_t base = g->plans.v[plan].p.nparams;
+    for (uint32_t i = 0; i < fb.words.n; i++) {
+        uint32_t w = fb.words.v[i];
+        if (!VEC_PUSH(g->c->a, g->plans.v[plan].filter, w))
+            g->failed = 1;
+        if (w == FOP_COL || w == FOP_PARAM) {
+            uint32_t operand = fb.words.v[++i] + (w == FOP_PARAM ? base : 0);
+            if (!VEC_PUSH(g->c->a, g->plans.v[plan].filter, operand))
+                g->failed = 1;
+        }
+    }
+    for (uint32_t k = 0; k < fb.params.n; k++)
+        gen_expr(g, fb.params.v[k]);
+    g->plans.v[plan].p.nparams = base + fb.params.n;
+}
+
+/* Emits the term values in parameter order, the filter's, and the SEEK. */
+static void seek(gen *g, int plan, plan_split *s, int id)
 {
     /* The values are shown with the search (the SEEK's parameters). */
     int tracing = g->tracing;
@@ -284,6 +373,7 @@ static void seek(gen *g, int plan, plan_split *s)
         gen_expr(g, t->value);
     }
     g->plans.v[plan].p.nparams = s->terms.n;
+    filter(g, plan, s, id);
     emit1(g, OP_SEEK, (uint32_t)plan);
     g->tracing = tracing;
 }
@@ -400,7 +490,7 @@ static void gen_quant(gen *g, ast_node *n)
         g->plans.v[plan].p.agg_column = (uint32_t)agg_col;
 
     if (mode == PLAN_COUNT || mode == PLAN_MIN || mode == PLAN_MAX) {
-        seek(g, plan, &s);
+        seek(g, plan, &s, n->slot);
         uint32_t next = emit2(g, OP_NEXT, (uint32_t)plan, 0);
         emit2(g, OP_COLUMN, (uint32_t)plan, 0);
         emit1(g, OP_CLOSE, (uint32_t)plan);
@@ -420,7 +510,7 @@ static void gen_quant(gen *g, ast_node *n)
         else
             emit(g, OP_NONE);
         emit1(g, OP_STORE, acc);
-        seek(g, plan, &s);
+        seek(g, plan, &s, n->slot);
         uint32_t loop = pc(g);
         uint32_t next = emit2(g, OP_NEXT, (uint32_t)plan, 0);
         residual(g, &s, loop);
@@ -439,7 +529,7 @@ static void gen_quant(gen *g, ast_node *n)
         return;
     }
     /* exists / all: leave at the first row that decides it */
-    seek(g, plan, &s);
+    seek(g, plan, &s, n->slot);
     uint32_t loop = pc(g);
     uint32_t next = emit2(g, OP_NEXT, (uint32_t)plan, 0);
     residual(g, &s, loop);
@@ -696,7 +786,7 @@ static void gen_fors(gen *g, ast_node *rule, ast_node *f)
             if (!g->failed)
                 g->points.v[pt].plan = plan;
         }
-        seek(g, plan, &s);
+        seek(g, plan, &s, f->slot);
         uint32_t loop = pc(g);
         uint32_t next = emit2(g, OP_NEXT, (uint32_t)plan, 0);
         g->tracing = 1;
@@ -858,6 +948,10 @@ static vouch_program *finish(gen *g)
         pl->columns = PALLOC(p, gp->cols.n, uint32_t);
         if (pl->columns && gp->cols.n)
             memcpy(pl->columns, gp->cols.v, gp->cols.n * sizeof(uint32_t));
+        pl->nfilter = gp->filter.n;
+        pl->filter = PALLOC(p, gp->filter.n, uint32_t);
+        if (pl->filter && gp->filter.n)
+            memcpy(pl->filter, gp->filter.v, gp->filter.n * sizeof(uint32_t));
         if (p->tables)
             p->tables[pl->table].first_used = 1;
     }

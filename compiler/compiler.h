@@ -155,6 +155,7 @@ typedef struct plan_term {
 typedef struct plan_split {
     VEC(plan_term) terms;
     VEC(ast_node *) residual; /* conjuncts the VM evaluates per row */
+    VEC(ast_node *) pushed;  /* residual conjuncts the store can filter by too */
 } plan_split;
 
 void plan_split_where(compiler *c, int binding_id, ast_node *where, plan_split *out);

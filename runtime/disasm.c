@@ -121,6 +121,27 @@ static void print_plans(const vouch_program *p, FILE *out)
                     tm->cmp <= CMP_GE ? cmp_names[tm->cmp] : "?", tm->param,
                     tm->bound ? "bound" : "constant");
         }
+        if (pl->nfilter && pl->filter) {
+            /* postfix, as the store reads it: "col a col b * $1 <= not" */
+            static const char *const ops[FOP__COUNT] = {[FOP_ADD] = "+", [FOP_SUB] = "-", [FOP_MUL] = "*",
+                                                        [FOP_EQ] = "==", [FOP_NE] = "!=", [FOP_LT] = "<",
+                                                        [FOP_LE] = "<=", [FOP_GT] = ">", [FOP_GE] = ">=",
+                                                        [FOP_NOT] = "not", [FOP_AND] = "and", [FOP_OR] = "or"};
+            fputs("  filter", out);
+            for (uint32_t k = 0; k < pl->nfilter; k++) {
+                uint32_t op = pl->filter[k];
+                if ((op == FOP_COL || op == FOP_PARAM) && k + 1 < pl->nfilter) {
+                    uint32_t a = pl->filter[++k];
+                    if (op == FOP_COL)
+                        fprintf(out, " %s", column_name(t, a));
+                    else
+                        fprintf(out, " $%u", a);
+                } else {
+                    fprintf(out, " %s", op < FOP__COUNT && ops[op] ? ops[op] : "?");
+                }
+            }
+            fputc('\n', out);
+        }
         if (pl->ncolumns && pl->columns) {
             fputs("  columns", out);
             for (uint32_t c = 0; c < pl->ncolumns; c++)

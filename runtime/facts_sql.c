@@ -153,6 +153,83 @@ const char *facts_cmp_sql(int cmp, int optional)
     }
 }
 
+/* The plan's filter (program.h) as an SQL condition that is false only
+ * where the filter is certainly false, so no row the VM's residual would
+ * keep (or would fail on) is dropped: `==`/`!=` are IS / IS NOT (none
+ * equals only none, as in the VM); an ordering with none, and int
+ * arithmetic that overflows (SQLite would go on in floating point where
+ * the VM stops the rule), are unknown, and an unknown filter keeps the row.
+ * Returns 0, or -1 if the words are not a filter (the verifier has
+ * checked them, so only out of memory). */
+static int filter_sql(sbuf *out, const vouch_table_decl *t, const vouch_plan *pl)
+{
+    static const char *const sym[FOP__COUNT] = {[FOP_ADD] = " + ", [FOP_SUB] = " - ", [FOP_MUL] = " * ",
+                                                [FOP_EQ] = " IS ", [FOP_NE] = " IS NOT ", [FOP_LT] = " < ",
+                                                [FOP_LE] = " <= ", [FOP_GT] = " > ", [FOP_GE] = " >= ",
+                                                [FOP_AND] = " AND ", [FOP_OR] = " OR "};
+    sbuf st[VOUCH_FILTER_MAX_DEPTH];
+    uint32_t sp = 0;
+    int rc = 0;
+    for (uint32_t i = 0; i < pl->nfilter && rc == 0; i++) {
+        uint32_t op = pl->filter[i];
+        if (op == FOP_COL || op == FOP_PARAM) {
+            sbuf s = {0};
+            if (op == FOP_COL)
+                sb_ident(&s, t->columns[pl->filter[++i]].name);
+            else
+                sb_fmt(&s, "?%u", pl->filter[++i] + 1);
+            st[sp++] = s;
+            if (s.oom)
+                rc = -1;
+            continue;
+        }
+        sbuf s = {0};
+        if (op == FOP_NOT) {
+            sb_str(&s, "(NOT ");
+            sb_add(&s, st[sp - 1].p, st[sp - 1].n);
+            sb_str(&s, ")");
+            vouch_free(st[sp - 1].p);
+            st[sp - 1] = s;
+            if (s.oom)
+                rc = -1;
+            continue;
+        }
+        sbuf *a = &st[sp - 2], *b = &st[sp - 1];
+        if (op == FOP_ADD || op == FOP_SUB || op == FOP_MUL) {
+            sb_str(&s, "(CASE WHEN typeof(");
+            for (int k = 0; k < 2; k++) {
+                sb_str(&s, "(");
+                sb_add(&s, a->p, a->n);
+                sb_str(&s, sym[op]);
+                sb_add(&s, b->p, b->n);
+                sb_str(&s, k ? ") END)" : ")) = 'integer' THEN ");
+            }
+        } else {
+            sb_str(&s, "(");
+            sb_add(&s, a->p, a->n);
+            sb_str(&s, sym[op]);
+            sb_add(&s, b->p, b->n);
+            sb_str(&s, ")");
+        }
+        vouch_free(a->p);
+        vouch_free(b->p);
+        sp--;
+        st[sp - 1] = s;
+        if (s.oom)
+            rc = -1;
+    }
+    if (rc == 0 && sp == 1 && !st[0].oom) {
+        sb_str(out, "coalesce(");
+        sb_add(out, st[0].p, st[0].n);
+        sb_str(out, ", 1)");
+    } else {
+        rc = -1;
+    }
+    for (uint32_t k = 0; k < sp; k++)
+        vouch_free(st[k].p);
+    return rc;
+}
+
 vouch_status facts_plan_sql(vouch_facts *f, uint32_t pi, vouch_error *err)
 {
     const vouch_program *p = f->p;
@@ -199,6 +276,11 @@ vouch_status facts_plan_sql(vouch_facts *f, uint32_t pi, vouch_error *err)
         sb_ident(&b, cd->name);
         sb_str(&b, facts_cmp_sql(tm->cmp, cd->optional));
         sb_fmt(&b, "?%u", tm->param + 1);
+    }
+    if (pl->nfilter) {
+        sb_str(&b, pl->nterms ? " AND " : " WHERE ");
+        if (filter_sql(&b, t, pl) != 0)
+            b.oom = 1;
     }
     if (pl->mode == PLAN_EXISTS)
         sb_str(&b, " LIMIT 1");

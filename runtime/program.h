@@ -99,6 +99,25 @@ typedef enum vouch_cmp {
     CMP_EQ = 0, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE
 } vouch_cmp;
 
+/* A plan's filter: residual conditions the store can apply as well, so it
+ * returns fewer rows (plan.c says which conditions qualify). Postfix words:
+ * FOP_COL c pushes column c of the plan's table, FOP_PARAM k parameter k
+ * (after the terms' parameters: SEEK pops them all), the others combine
+ * the top one or two values with the VM's meaning of the operator. A filter
+ * is only ever a shortcut: the VM still evaluates the residual on every row
+ * the store returns, so a store may ignore a filter (the hash index does)
+ * and must never drop a row for which it is not certainly false. */
+typedef enum vouch_filter_op {
+    FOP_COL = 0, FOP_PARAM,
+    FOP_ADD, FOP_SUB, FOP_MUL,                     /* int arithmetic */
+    FOP_EQ, FOP_NE, FOP_LT, FOP_LE, FOP_GT, FOP_GE,
+    FOP_NOT, FOP_AND, FOP_OR,
+    FOP__COUNT
+} vouch_filter_op;
+
+#define VOUCH_FILTER_MAX_WORDS 256
+#define VOUCH_FILTER_MAX_DEPTH 32
+
 typedef struct vouch_plan_term {
     uint32_t column;         /* column of the plan's table */
     uint8_t cmp;             /* vouch_cmp: column CMP param */
@@ -113,10 +132,12 @@ typedef struct vouch_plan {
     uint32_t agg_column;     /* PLAN_MIN / PLAN_MAX: column aggregated */
     uint32_t nterms;
     vouch_plan_term *terms;
-    uint32_t nparams;        /* values OP_SEEK pops */
+    uint32_t nparams;        /* values OP_SEEK pops: the terms', then the filter's */
     uint32_t ncolumns;       /* PLAN_ROWS: columns OP_COLUMN may read */
     uint32_t *columns;       /* table column indices; OP_COLUMN's b indexes this */
     uint32_t rule;           /* rule the plan belongs to (for messages) */
+    uint32_t nfilter;        /* words of the filter; 0: none */
+    uint32_t *filter;
 } vouch_plan;
 
 /* ---- Catalogues and crosswalks -------------------------------------------

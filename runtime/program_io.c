@@ -14,7 +14,7 @@
  *   plans     u32 n, each: u32 table, u8 mode, u8 repeated, u32 agg_column,
  *             u32 nterms, each term: u32 column, u8 cmp, u8 bound,
  *             u32 param; u32 nparams, u32 ncolumns, ncolumns x u32,
- *             u32 rule
+ *             u32 rule, u32 nfilter, nfilter x u32
  *   rules     u32 n, each: str id, str title, u8 severity, str file,
  *             u32 line, u32 col, u32 entry, u32 nlocals, str pack,
  *             u32 nmaps, nmaps x ref, u8 skipped, str skip_reason,
@@ -273,6 +273,9 @@ vouch_status vouch_program_write_buf(const vouch_program *p, unsigned char **out
         for (uint32_t c = 0; c < pl->ncolumns; c++)
             put_u32(&b, pl->columns[c]);
         put_u32(&b, pl->rule);
+        put_u32(&b, pl->nfilter);
+        for (uint32_t k = 0; k < pl->nfilter; k++)
+            put_u32(&b, pl->filter[k]);
     }
 
     put_u32(&b, p->nrules);
@@ -615,8 +618,13 @@ static int read_plans(rbuf *r, vouch_program *p)
         for (uint32_t c = 0; c < pl->ncolumns; c++)
             if (get_u32(r, &pl->columns[c]))
                 return -1;
-        if (get_u32(r, &pl->rule))
+        if (get_u32(r, &pl->rule) ||
+            get_count(r, 4, VOUCH_FILTER_MAX_WORDS, "filter words", &pl->nfilter) ||
+            !(pl->filter = array(r, pl->nfilter, sizeof *pl->filter)))
             return -1;
+        for (uint32_t k = 0; k < pl->nfilter; k++)
+            if (get_u32(r, &pl->filter[k]))
+                return -1;
     }
     return 0;
 }

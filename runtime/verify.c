@@ -136,6 +136,46 @@ static vouch_status check_tables(const vouch_program *p, vouch_error *err)
     return VOUCH_OK;
 }
 
+/* A plan's filter: known operators, operands in range (columns of the
+ * table, parameters after the terms'), and a stack that never runs dry,
+ * stays under VOUCH_FILTER_MAX_DEPTH and ends with one value. */
+static vouch_status check_filter(const vouch_program *p, uint32_t i, vouch_error *err)
+{
+    const vouch_plan *pl = &p->plans[i];
+    const vouch_table_decl *t = &p->tables[pl->table];
+    if (pl->nfilter && !pl->filter)
+        return fail(err, "plan %u has no filter words", i);
+    if (pl->nfilter > VOUCH_FILTER_MAX_WORDS)
+        return fail(err, "plan %u: filter of %u words (at most %d)", i, pl->nfilter, VOUCH_FILTER_MAX_WORDS);
+    uint32_t depth = 0;
+    for (uint32_t k = 0; k < pl->nfilter; k++) {
+        uint32_t op = pl->filter[k];
+        if (op >= FOP__COUNT)
+            return fail(err, "plan %u: filter word %u: unknown operator %u", i, k, op);
+        if (op == FOP_COL || op == FOP_PARAM) {
+            if (k + 1 >= pl->nfilter)
+                return fail(err, "plan %u: filter word %u: operand missing", i, k);
+            uint32_t a = pl->filter[++k];
+            if (op == FOP_COL && a >= t->ncolumns)
+                return fail(err, "plan %u: filter: column %u out of range (table %s has %u)", i, a, t->name,
+                            t->ncolumns);
+            if (op == FOP_PARAM && (a < pl->nterms || a >= pl->nparams))
+                return fail(err, "plan %u: filter: parameter %u is not the filter's (%u..%u)", i, a, pl->nterms,
+                            pl->nparams);
+            if (++depth > VOUCH_FILTER_MAX_DEPTH)
+                return fail(err, "plan %u: filter deeper than %d", i, VOUCH_FILTER_MAX_DEPTH);
+            continue;
+        }
+        uint32_t pops = op == FOP_NOT ? 1 : 2;
+        if (depth < pops)
+            return fail(err, "plan %u: filter word %u: stack underflow", i, k);
+        depth -= pops - 1;
+    }
+    if (pl->nfilter && depth != 1)
+        return fail(err, "plan %u: filter leaves %u values, not one", i, depth);
+    return VOUCH_OK;
+}
+
 static vouch_status check_plans(const vouch_program *p, vouch_error *err)
 {
     if (p->nplans && !p->plans)
@@ -151,9 +191,9 @@ static vouch_status check_plans(const vouch_program *p, vouch_error *err)
         if (pl->nparams > VOUCH_STACK_MAX)
             return fail(err, "plan %u: %u parameters (at most %d)", i, pl->nparams,
                         VOUCH_STACK_MAX);
-        if (pl->nterms != pl->nparams)
-            return fail(err, "plan %u: %u terms for %u parameters (one term per parameter)", i,
-                        pl->nterms, pl->nparams);
+        if (pl->nfilter ? pl->nterms > pl->nparams : pl->nterms != pl->nparams)
+            return fail(err, "plan %u: %u terms for %u parameters (one term per parameter, the "
+                        "rest the filter's)", i, pl->nterms, pl->nparams);
         if (pl->nterms && !pl->terms)
             return fail(err, "plan %u has no term list", i);
         unsigned char used[VOUCH_STACK_MAX];
@@ -180,6 +220,9 @@ static vouch_status check_plans(const vouch_program *p, vouch_error *err)
         if ((pl->mode == PLAN_MIN || pl->mode == PLAN_MAX) && pl->agg_column >= t->ncolumns)
             return fail(err, "plan %u: aggregated column %u out of range (table %s has %u)", i,
                         pl->agg_column, t->name, t->ncolumns);
+        vouch_status st = check_filter(p, i, err);
+        if (st != VOUCH_OK)
+            return st;
     }
     return VOUCH_OK;
 }

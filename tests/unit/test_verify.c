@@ -113,13 +113,13 @@ static vouch_plan_term rows_terms[] = {{1, CMP_EQ, 1, 0}, {2, CMP_GE, 0, 1}};
 static uint32_t rows_cols[] = {0, 2};
 static vouch_plan plans[] = {
     /* 0: rows of evidence where control = $0 and collected_on >= $1 */
-    {0, PLAN_ROWS, 1, 0, 2, rows_terms, 2, 2, rows_cols, 0},
+    {0, PLAN_ROWS, 1, 0, 2, rows_terms, 2, 2, rows_cols, 0, 0, NULL},
     /* 1: exists, no terms */
-    {0, PLAN_EXISTS, 0, 0, 0, NULL, 0, 0, NULL, 0},
+    {0, PLAN_EXISTS, 0, 0, 0, NULL, 0, 0, NULL, 0, 0, NULL},
     /* 2: count */
-    {0, PLAN_COUNT, 0, 0, 0, NULL, 0, 0, NULL, 0},
+    {0, PLAN_COUNT, 0, 0, 0, NULL, 0, 0, NULL, 0, 0, NULL},
     /* 3: max(score) */
-    {0, PLAN_MAX, 0, 3, 0, NULL, 0, 0, NULL, 0},
+    {0, PLAN_MAX, 0, 3, 0, NULL, 0, 0, NULL, 0, 0, NULL},
 };
 
 static builder B;
@@ -629,7 +629,7 @@ static void test_declarations(void **state)
         b_op(&B, OP_HALT);
         memcpy(terms, rows_terms, sizeof terms);
         cols[0] = 1;
-        bad = (vouch_plan){0, PLAN_ROWS, 1, 0, 2, terms, 2, 1, cols, 0};
+        bad = (vouch_plan){0, PLAN_ROWS, 1, 0, 2, terms, 2, 1, cols, 0, 0, NULL};
         switch (cases[c].field) {
         case 0: bad.table = 1; break;
         case 1: bad.mode = 9; break;
@@ -674,6 +674,46 @@ static void test_declarations(void **state)
  * rejection is a clean program error. */
 /* Explain programs: TRACE names a point that exists and peeks at a value
  * that is there; the points themselves are consistent. */
+/* Filters: operators known, operands in range, parameters the filter's
+ * own, a stack that never runs dry and ends with one value. */
+static void test_filters(void **state)
+{
+    (void)state;
+    /* plan 0: terms use $0 and $1; the filter gets $2 */
+    uint32_t good[] = {FOP_COL, 3, FOP_PARAM, 2, FOP_LE, FOP_NOT};
+    vouch_plan pl[4];
+    memcpy(pl, plans, sizeof pl);
+    B.plans = pl;
+    b_rule(&B, "R1", 0);
+    b_op(&B, OP_HALT);
+    pl[0].nparams = 3;
+    rejects("plan 0", "3 parameters");  /* (the message: 2 terms for 3 parameters) */
+    pl[0].filter = good;
+    pl[0].nfilter = 6;
+    accepts();
+    uint32_t bad_col[] = {FOP_COL, 4, FOP_NOT};
+    pl[0].filter = bad_col;
+    pl[0].nfilter = 3;
+    rejects("plan 0", "column 4 out of range");
+    uint32_t term_param[] = {FOP_PARAM, 1, FOP_NOT};
+    pl[0].filter = term_param;
+    rejects("plan 0", "parameter 1 is not the filter's");
+    uint32_t underflow[] = {FOP_COL, 3, FOP_AND};
+    pl[0].filter = underflow;
+    rejects("plan 0", "stack underflow");
+    uint32_t two[] = {FOP_COL, 3, FOP_COL, 3};
+    pl[0].filter = two;
+    pl[0].nfilter = 4;
+    rejects("plan 0", "leaves 2 values");
+    uint32_t unknown[] = {FOP__COUNT};
+    pl[0].filter = unknown;
+    pl[0].nfilter = 1;
+    rejects("plan 0", "unknown operator");
+    uint32_t cut[] = {FOP_COL};
+    pl[0].filter = cut;
+    rejects("plan 0", "operand missing");
+}
+
 static void test_trace_points(void **state)
 {
     (void)state;
@@ -843,6 +883,7 @@ int main(void)
         cmocka_unit_test_setup(test_rules_table, setup),
         cmocka_unit_test_setup(test_declarations, setup),
         cmocka_unit_test_setup(test_trace_points, setup),
+        cmocka_unit_test_setup(test_filters, setup),
         cmocka_unit_test_setup(test_flip_every_byte, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

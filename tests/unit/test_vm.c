@@ -654,7 +654,7 @@ static void test_no_store(void **state)
     /* A plan read without a facts store stops the run cleanly. */
     static vouch_column_decl cols[] = {{"id", VT_TEXT, 0, -1}};
     static vouch_table_decl tab[] = {{"t", 1, cols, 0, NULL, 1}};
-    static vouch_plan pl[] = {{0, PLAN_EXISTS, 0, 0, 0, NULL, 0, 0, NULL, 0}};
+    static vouch_plan pl[] = {{0, PLAN_EXISTS, 0, 0, 0, NULL, 0, 0, NULL, 0, 0, NULL}};
     setup(NULL);
     B.tables = tab;
     B.ntables = 1;
@@ -737,18 +737,18 @@ static vouch_plan_term t_ctl[] = {{1, CMP_EQ, 1, 0}};
 static uint32_t c_bad[] = {0, 1};
 static vouch_plan fact_plans[] = {
     /* 0: for c in soa where applicable == $0 -> control */
-    {0, PLAN_ROWS, 0, 0, 1, t_applicable, 1, 1, c_soa, 0},
+    {0, PLAN_ROWS, 0, 0, 1, t_applicable, 1, 1, c_soa, 0, 0, NULL},
     /* 1: evidence where control == $0 and collected_on >= $1 -> id, collected_on
      *    (repeated, no index on control: answered by a hash index) */
-    {1, PLAN_ROWS, 1, 0, 2, t_fresh, 2, 2, c_ev, 0},
+    {1, PLAN_ROWS, 1, 0, 2, t_fresh, 2, 2, c_ev, 0, 0, NULL},
     /* 2: count evidence where control == $0 */
-    {1, PLAN_COUNT, 1, 0, 1, t_ctl, 1, 0, NULL, 1},
+    {1, PLAN_COUNT, 1, 0, 1, t_ctl, 1, 0, NULL, 1, 0, NULL},
     /* 3: max(score) of evidence where control == $0 */
-    {1, PLAN_MAX, 1, 3, 1, t_ctl, 1, 0, NULL, 1},
+    {1, PLAN_MAX, 1, 3, 1, t_ctl, 1, 0, NULL, 1, 0, NULL},
     /* 4: exists evidence where control == $0 */
-    {1, PLAN_EXISTS, 1, 0, 1, t_ctl, 1, 0, NULL, 1},
+    {1, PLAN_EXISTS, 1, 0, 1, t_ctl, 1, 0, NULL, 1, 0, NULL},
     /* 5: every row of bad */
-    {2, PLAN_ROWS, 0, 0, 0, NULL, 0, 2, c_bad, 2},
+    {2, PLAN_ROWS, 0, 0, 0, NULL, 0, 2, c_bad, 2, 0, NULL},
 };
 
 static void use_facts(void)
