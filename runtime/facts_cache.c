@@ -13,6 +13,10 @@
  * same values). Members of a group read the union of their columns, so an
  * answer recorded for one serves all.
  *
+ * A cached plan leaves its filter out (program.h allows it): the members
+ * share the unfiltered answer and each applies its own residual, where
+ * filtering in SQL would give every member its own scan.
+ *
  * An answer is recorded while the SQL statement runs and kept only once it
  * has run to its end (a loop the VM left early is not a whole answer); a
  * value that does not convert, or no memory, only stops the recording (the
@@ -58,9 +62,8 @@ vouch_status facts_cache_bind(vouch_facts *f, vouch_error *err)
     for (uint32_t i = 0; i < f->ncur; i++) {
         cursor *c = &f->cur[i];
         const vouch_plan *pl = c->plan;
-        if (c->want == 1 || pl->nfilter)
-            continue;              /* a hash index from the start: no SQL to save; a filter
-                                    * makes the rows this plan's alone */
+        if (c->want == 1)
+            continue;              /* a hash index from the start: no SQL to save */
         uint32_t n = pl->nterms;
         c->cparam = vouch_malloc((n + 1) * sizeof *c->cparam);
         uint32_t nout = pl->mode == PLAN_ROWS || pl->mode == PLAN_EXISTS ? pl->ncolumns : 0;

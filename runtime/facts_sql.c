@@ -277,7 +277,7 @@ vouch_status facts_plan_sql(vouch_facts *f, uint32_t pi, vouch_error *err)
         sb_str(&b, facts_cmp_sql(tm->cmp, cd->optional));
         sb_fmt(&b, "?%u", tm->param + 1);
     }
-    if (pl->nfilter) {
+    if (pl->nfilter && !c->cg) { /* (a cached plan shares an unfiltered answer) */
         sb_str(&b, pl->nterms ? " AND " : " WHERE ");
         if (filter_sql(&b, t, pl) != 0)
             b.oom = 1;
