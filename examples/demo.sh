@@ -1,7 +1,8 @@
 #!/bin/sh
 # examples/demo.sh: `make demo`. Loads the Acme Ledger example organisation
 # (examples/acme/*.csv) into a fresh facts store and checks it against its
-# own pack (examples/acme/pack.vouch) as of 2026-11-21; then loads it again,
+# own pack (examples/acme/pack.vouch) as of 2026-11-21 and explains one
+# finding (vouch explain); then loads it again,
 # with the published catalogues (rules/catalogues, rules/crosswalks) in
 # place of Acme's own, checks it against the ISO/IEC 27001:2022 auditor's
 # pack (rules/iso27001) and shows the SOC 2 and NIST CSF 2.0 coverage that
@@ -37,6 +38,16 @@ case $st in
 *)  echo "demo: vouch check failed (exit status $st)" >&2
     exit "$st" ;;
 esac
+
+# Why one of those findings fired: the risk row, each condition's value,
+# and the search for an acceptance by the CISO that found nothing.
+echo
+echo "\$ vouch explain --facts acme.db --as-of 2026-11-21 risk_acceptance_authorised RSK-04 examples/acme/pack.vouch"
+if ! ./vouch explain --facts "$db" --as-of 2026-11-21 risk_acceptance_authorised RSK-04 \
+        examples/acme/pack.vouch </dev/null; then
+    echo "demo: vouch explain failed" >&2
+    exit 1
+fi
 
 # What the ISO 27001 results imply for SOC 2, through Acme's crosswalk.
 echo
