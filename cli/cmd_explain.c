@@ -238,7 +238,6 @@ int cmd_explain(int argc, char **argv, cli_compile_fn compile)
     shown *list = NULL;
     vouch_run_env env;
     memset(&env, 0, sizeof env);
-    vouch_error err;
     const char *format = a.format ? a.format : "text";
     int json = strcmp(format, "json") == 0;
     if (!json && strcmp(format, "text") != 0) {
@@ -288,10 +287,8 @@ int cmd_explain(int argc, char **argv, cli_compile_fn compile)
                 p->rules[rule].override_by, p->rules[rule].skip_reason);
         goto out;
     }
-    if (vouch_facts_open(a.facts, &f, &err) != VOUCH_OK || vouch_facts_bind(f, p, &err) != VOUCH_OK) {
-        fprintf(stderr, "vouch: error: %s\n", err.msg);
+    if (cli_open_facts(a.facts, p, 1, &f) != 0)
         goto out;
-    }
     env.explain = 1;
     env.keep_passes = 1;
     env.only_subject = subject;

@@ -73,6 +73,27 @@ int cli_write_file(const char *path, cli_writer writer, void *ctx)
     return rc;
 }
 
+int cli_open_facts(const char *path, const vouch_program *p, int explain, vouch_facts **out)
+{
+    vouch_error err;
+    *out = NULL;
+    if (vouch_facts_open(path, out, &err) != VOUCH_OK) {
+        fprintf(stderr, "vouch: error: %s\n", err.msg);
+        return -1;
+    }
+    if (explain) {
+        vouch_facts_options o;
+        vouch_facts_options_default(&o);
+        o.hash = VOUCH_HASH_NOINDEX;
+        vouch_facts_set_options(*out, &o);
+    }
+    if (vouch_facts_bind(*out, p, &err) != VOUCH_OK) {
+        fprintf(stderr, "vouch: error: %s\n", err.msg);
+        return -1;
+    }
+    return 0;
+}
+
 void cli_unknown_framework(const vouch_program *p, const char *id, const char *none_note)
 {
     const char **names = vouch_calloc((size_t)p->nframeworks + 1, sizeof *names);

@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 #include "../runtime/vm.h"
+#include "../runtime/facts.h"
 
 /* Prints "vouch: <fmt with arg>" and the --help pointer; returns 2. */
 int cli_usage(const char *fmt, const char *arg);
@@ -22,6 +23,14 @@ int cli_dates(const char *as_of, const char *period, vouch_run_env *env);
  * returns -1. */
 typedef int (*cli_writer)(void *ctx, FILE *out);
 int cli_write_file(const char *path, cli_writer writer, void *ctx);
+
+/* Opens the facts store at path and binds p to it. An explained run takes
+ * its access paths from the schema alone (hash indexes only where no index
+ * serves): the others move probes to a hash index by measured time, and a
+ * hash index gives rows in another order and without the plan's filter,
+ * so explanations (which show rows) would change from run to run. Prints
+ * why and returns -1 on failure (*out is then NULL or to be closed). */
+int cli_open_facts(const char *path, const vouch_program *p, int explain, vouch_facts **out);
 
 /* "the packs declare no framework `id`; did you mean ...? (they declare ...)";
  * none_note is printed when the packs declare no framework at all. */

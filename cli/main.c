@@ -500,10 +500,8 @@ static int cmd_check(int argc, char **argv)
     if (!p)
         goto out;
     env.explain = explain;
-    if (vouch_facts_open(a.facts, &f, &err) != VOUCH_OK || vouch_facts_bind(f, p, &err) != VOUCH_OK) {
-        fprintf(stderr, "vouch: error: %s\n", err.msg);
+    if (cli_open_facts(a.facts, p, explain, &f) != 0)
         goto out;
-    }
     if (vouch_vm_run(p, f, &env, &res, &err) != VOUCH_OK ||
         vouch_apply_waivers(p, env.today, &res, &err) != VOUCH_OK) {
         fprintf(stderr, "vouch: error: %s\n", err.msg);
