@@ -40,40 +40,10 @@ typedef struct explain_args {
 
 static int parse(int argc, char **argv, explain_args *a)
 {
-    static const char *const names[] = {"--facts", "--as-of", "--period", "--format", "--output", "-o"};
     memset(a, 0, sizeof *a);
-    a->files = calloc((size_t)argc + 1, sizeof *a->files);
-    if (!a->files)
-        return cli_usage("%s", "out of memory");
-    int only_files = 0;
-    for (int i = 0; i < argc; i++) {
-        char *s = argv[i];
-        if (only_files || s[0] != '-' || strcmp(s, "-") == 0) {
-            a->files[a->nfiles++] = s;
-            continue;
-        }
-        if (strcmp(s, "--") == 0) {
-            only_files = 1;
-            continue;
-        }
-        const char *eq = strchr(s, '=');
-        size_t nl = eq ? (size_t)(eq - s) : strlen(s);
-        int k = -1;
-        for (int j = 0; j < (int)(sizeof names / sizeof names[0]); j++)
-            if (strlen(names[j]) == nl && strncmp(names[j], s, nl) == 0)
-                k = j;
-        if (k < 0) {
-            char name[64];
-            snprintf(name, sizeof name, "%.*s", (int)(nl < 60 ? nl : 60), s);
-            return cli_usage("unknown option %s for this command", name);
-        }
-        const char *val = eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
-        if (!val)
-            return cli_usage("option %s needs a value", names[k]);
-        const char **slot[] = {&a->facts, &a->as_of, &a->period, &a->format, &a->output, &a->output};
-        *slot[k] = val;
-    }
-    return 0;
+    const cli_option opts[] = {{"--facts", &a->facts},   {"--as-of", &a->as_of},   {"--period", &a->period},
+                               {"--format", &a->format}, {"--output", &a->output}, {"-o", &a->output}};
+    return cli_parse(argc, argv, opts, sizeof opts / sizeof opts[0], &a->files, &a->nfiles);
 }
 
 static int ends_with(const char *s, const char *suffix)
@@ -227,7 +197,7 @@ int cmd_explain(int argc, char **argv, cli_compile_fn compile)
     explain_args a;
     int rc = parse(argc, argv, &a);
     if (rc) {
-        free(a.files);
+        vouch_free(a.files);
         return rc;
     }
     rc = EXIT_USAGE;
@@ -331,6 +301,6 @@ out:
     vouch_results_free(&res);
     vouch_facts_close(f);
     vouch_program_free(p);
-    free(a.files);
+    vouch_free(a.files);
     return rc;
 }

@@ -52,43 +52,11 @@ typedef struct soa_args {
 
 static int soa_parse(int argc, char **argv, soa_args *a)
 {
-    static const char *const names[] = {"--facts", "--as-of", "--period", "--format",
-                                        "--output", "-o", "--framework", "--only"};
-    enum { NNAMES = sizeof names / sizeof names[0] };
     memset(a, 0, sizeof *a);
-    a->files = vouch_calloc((size_t)argc + 1, sizeof *a->files);
-    if (!a->files)
-        return cli_usage("%s", "out of memory");
-    int only_files = 0;
-    for (int i = 0; i < argc; i++) {
-        char *s = argv[i];
-        if (only_files || s[0] != '-' || strcmp(s, "-") == 0) {
-            a->files[a->nfiles++] = s;
-            continue;
-        }
-        if (strcmp(s, "--") == 0) {
-            only_files = 1;
-            continue;
-        }
-        const char *eq = strchr(s, '=');
-        size_t len = eq ? (size_t)(eq - s) : strlen(s);
-        int which = -1;
-        for (int j = 0; j < NNAMES; j++)
-            if (strlen(names[j]) == len && memcmp(names[j], s, len) == 0)
-                which = j;
-        if (which < 0) {
-            char name[64];
-            snprintf(name, sizeof name, "%.*s", (int)(len < 60 ? len : 60), s);
-            return cli_usage("unknown option %s for this command", name);
-        }
-        const char *val = eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
-        if (!val)
-            return cli_usage("option %s needs a value", names[which]);
-        const char **slots[NNAMES] = {&a->facts, &a->as_of, &a->period, &a->format,
-                                      &a->output, &a->output, &a->framework, &a->only};
-        *slots[which] = val;
-    }
-    return 0;
+    const cli_option opts[] = {{"--facts", &a->facts},   {"--as-of", &a->as_of},   {"--period", &a->period},
+                               {"--format", &a->format}, {"--output", &a->output}, {"-o", &a->output},
+                               {"--framework", &a->framework}, {"--only", &a->only}};
+    return cli_parse(argc, argv, opts, sizeof opts / sizeof opts[0], &a->files, &a->nfiles);
 }
 
 /* The as-of date (default: today, UTC) and the audit period (default: the

@@ -73,6 +73,42 @@ int cli_write_file(const char *path, cli_writer writer, void *ctx)
     return rc;
 }
 
+int cli_parse(int argc, char **argv, const cli_option *opts, size_t nopts, char ***operands, int *noperands)
+{
+    *noperands = 0;
+    *operands = vouch_calloc((size_t)argc + 1, sizeof **operands);
+    if (!*operands)
+        return cli_usage("%s", "out of memory");
+    int only_operands = 0;
+    for (int i = 0; i < argc; i++) {
+        char *s = argv[i];
+        if (only_operands || s[0] != '-' || strcmp(s, "-") == 0) {
+            (*operands)[(*noperands)++] = s;
+            continue;
+        }
+        if (strcmp(s, "--") == 0) {
+            only_operands = 1;
+            continue;
+        }
+        const char *eq = strchr(s, '=');
+        size_t len = eq ? (size_t)(eq - s) : strlen(s);
+        const cli_option *o = NULL;
+        for (size_t j = 0; j < nopts && !o; j++)
+            if (strlen(opts[j].name) == len && memcmp(opts[j].name, s, len) == 0)
+                o = &opts[j];
+        if (!o) {
+            char name[64];
+            snprintf(name, sizeof name, "%.*s", (int)(len < 60 ? len : 60), s);
+            return cli_usage("unknown option %s for this command", name);
+        }
+        const char *val = eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
+        if (!val)
+            return cli_usage("option %s needs a value", o->name);
+        *o->value = val;
+    }
+    return 0;
+}
+
 int cli_open_facts(const char *path, const vouch_program *p, int explain, vouch_facts **out)
 {
     vouch_error err;

@@ -13,6 +13,19 @@
 /* Prints "vouch: <fmt with arg>" and the --help pointer; returns 2. */
 int cli_usage(const char *fmt, const char *arg);
 
+/* An option that takes a value, and where the value goes. */
+typedef struct cli_option {
+    const char *name;        /* "--facts" */
+    const char **value;
+} cli_option;
+
+/* Parses the arguments of a command: the options of opts, as --name VALUE
+ * or --name=VALUE (the last one given counts); `--` ends them; everything
+ * else is an operand, collected in order into *operands (argc + 1 slots,
+ * freed by the caller with vouch_free, also on error). An unknown option
+ * or a missing value prints the usage error and returns 2; else 0. */
+int cli_parse(int argc, char **argv, const cli_option *opts, size_t nopts, char ***operands, int *noperands);
+
 /* Sets env->today from --as-of (default: the current UTC date) and the
  * period from --period A..B (default: the four calendar quarters before the
  * as-of quarter). Returns 0, or prints why and returns 2. */
