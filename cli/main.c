@@ -97,6 +97,10 @@ static const char USAGE[] =
     "  --help, -h        this help\n"
     "  --version         the version\n"
     "\n"
+    "Environment: VOUCH_PATH directories (colon-separated) where imports are looked for;\n"
+    "VOUCH_THREADS=1 runs check's rules on one thread (by default two, when there are two CPUs and\n"
+    "both can read one snapshot of the store; the results are the same).\n"
+    "\n"
     "Exit status: 0 no finding fails the run; 1 a finding fails it (a hard rule's finding, or a\n"
     "soft rule's at or above --fail-on unless --allow-soft; advisory rules' never do);\n"
     "2 usage or input error (bad source, bad facts, missing or unreadable file, unknown\n"
@@ -502,7 +506,7 @@ static int cmd_check(int argc, char **argv)
     env.explain = explain;
     if (cli_open_facts(a.facts, p, explain, &f) != 0)
         goto out;
-    if (vouch_vm_run(p, f, &env, &res, &err) != VOUCH_OK ||
+    if (vouch_vm_run_parallel(p, f, a.facts, &env, &res, &err) != VOUCH_OK ||
         vouch_apply_waivers(p, env.today, &res, &err) != VOUCH_OK) {
         fprintf(stderr, "vouch: error: %s\n", err.msg);
         goto out;
@@ -510,8 +514,9 @@ static int cmd_check(int argc, char **argv)
     if (a.stats) {
         vouch_facts_stats st;
         vouch_facts_get_stats(f, &st);
-        fprintf(stderr, "vouch: %u plans by SQL, %u by hash index; %llu seeks, %llu rows\n", st.sql_plans,
-                st.hash_plans, (unsigned long long)st.seeks, (unsigned long long)st.rows);
+        fprintf(stderr, "vouch: %u plans by SQL, %u by hash index; %llu seeks, %llu rows%s; %u thread%s\n",
+                st.sql_plans, st.hash_plans, (unsigned long long)st.seeks, (unsigned long long)st.rows,
+                res.threads > 1 ? " (the first thread's)" : "", res.threads, res.threads == 1 ? "" : "s");
         for (uint32_t i = 0; i < p->nplans; i++)
             fprintf(stderr, "  plan %u (%s): %s\n", i, p->rules[p->plans[i].rule].id, vouch_facts_describe(f, i));
     }

@@ -662,6 +662,58 @@ void vouch_facts_reset(vouch_facts *f, uint32_t plan)
     release(f, &f->cur[plan]);
 }
 
+void vouch_facts_get_options(const vouch_facts *f, vouch_facts_options *o) { *o = f->opt; }
+
+int vouch_facts_blocks_writers(vouch_facts *f)
+{
+    sqlite3_stmt *st = NULL;
+    int blocks = 0;
+    if (f->in_txn && sqlite3_prepare_v2(f->db, "PRAGMA journal_mode", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW) {
+        const char *mode = (const char *)sqlite3_column_text(st, 0);
+        blocks = mode && sqlite3_stricmp(mode, "wal") != 0;
+    }
+    sqlite3_finalize(st);
+    return blocks;
+}
+
+int vouch_facts_wal_mark(vouch_facts *f, unsigned char mark[VOUCH_WAL_MARK_BYTES])
+{
+    /* The WAL index begins with two copies of its 48-byte header, written
+     * one after the other at each commit; copies that differ are a commit
+     * in progress (SQLite's own readers retry then; we give up). */
+    const char *db = sqlite3_db_filename(f->db, "main");
+    if (!db || !*db)
+        return -1;
+    size_t n = strlen(db);
+    char *shm = vouch_malloc(n + 5);
+    if (!shm)
+        return -1;
+    memcpy(shm, db, n);
+    memcpy(shm + n, "-shm", 5);
+    FILE *fp = fopen(shm, "rb");
+    vouch_free(shm);
+    if (!fp)
+        return -1;
+    size_t got = fread(mark, 1, VOUCH_WAL_MARK_BYTES, fp);
+    fclose(fp);
+    return got == VOUCH_WAL_MARK_BYTES && memcmp(mark, mark + VOUCH_WAL_MARK_BYTES / 2, VOUCH_WAL_MARK_BYTES / 2) == 0
+               ? 0 : -1;
+}
+
+vouch_status vouch_facts_renew(vouch_facts *f, vouch_error *err)
+{
+    int rc = exec(f->db, "COMMIT");
+    f->in_txn = 0;
+    if (rc == SQLITE_OK)
+        rc = exec(f->db, "BEGIN");
+    if (rc == SQLITE_OK) {
+        f->in_txn = 1;
+        rc = exec(f->db, "SELECT count(*) FROM sqlite_master");
+    }
+    return rc == SQLITE_OK ? VOUCH_OK : facts_db_error(f, rc, err, "starting the read transaction");
+}
+
 void vouch_facts_get_stats(const vouch_facts *f, vouch_facts_stats *out)
 {
     *out = f->stats;

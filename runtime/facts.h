@@ -92,6 +92,27 @@ vouch_status vouch_facts_column(vouch_facts *f, uint32_t plan, uint32_t i, vouch
 /* Releases the current result of plan's cursor. */
 void vouch_facts_reset(vouch_facts *f, uint32_t plan);
 
+/* f's options (those of its last bind). */
+void vouch_facts_get_options(const vouch_facts *f, vouch_facts_options *o);
+/* 1 if f, bound, keeps every writer from committing until it is closed:
+ * the store is in a rollback-journal mode, where f's read transaction
+ * holds a shared lock. Then a second connection bound after f reads the
+ * same snapshot (vm_parallel.c relies on it). 0 in WAL mode, where
+ * writers commit past readers, or when it cannot tell. */
+int vouch_facts_blocks_writers(vouch_facts *f);
+
+/* For a second connection to read f's snapshot in WAL mode, where readers
+ * do not hold writers back (vm_parallel.c):
+ * vouch_facts_wal_mark copies the header of the store's WAL index (the
+ * -shm file beside it: SQLite's record of the last commit, changed by
+ * every commit) into mark; -1 if there is none or it is being written.
+ * vouch_facts_renew ends f's read transaction and begins a new one, a
+ * snapshot of the store as it is now. Two marks that are equal mean that
+ * nothing was committed between the two readings. */
+#define VOUCH_WAL_MARK_BYTES 96
+int vouch_facts_wal_mark(vouch_facts *f, unsigned char mark[VOUCH_WAL_MARK_BYTES]);
+vouch_status vouch_facts_renew(vouch_facts *f, vouch_error *err);
+
 /* How the bound plans are answered (for --stats and tests). */
 void vouch_facts_get_stats(const vouch_facts *f, vouch_facts_stats *out);
 /* A one-line description of how plan is answered ("sql: SELECT ...",

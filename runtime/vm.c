@@ -40,6 +40,7 @@
  * failure of the store itself (seek or next) end the run.
  */
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,20 +83,35 @@ typedef struct chunk {
  * vouch_run_env.memory_limit): the bump areas' chunks and the findings are
  * counted, which bounds everything the VM holds (a local's buffer never
  * holds more than a text made in scratch or copied from a row). */
-typedef struct mem_budget {
-    uint64_t used, limit;
-    int over;                /* an allocation was refused for the limit */
-} mem_budget;
+/* The budget is the run's: VMs running its rules on two threads
+ * (vm_parallel.c) take from the same one, hence the atomics. */
+struct vouch_mem_budget {
+    _Atomic uint64_t used;
+    uint64_t limit;
+    _Atomic int over;        /* an allocation was refused for the limit */
+};
+typedef struct vouch_mem_budget mem_budget;
 
 static int mem_take(mem_budget *mb, size_t n)
 {
-    if (mb->limit - mb->used < n) {
-        mb->over = 1;
+    uint64_t before = atomic_fetch_add_explicit(&mb->used, n, memory_order_relaxed);
+    if (before + n < before || before + n > mb->limit) {
+        atomic_fetch_sub_explicit(&mb->used, n, memory_order_relaxed);
+        atomic_store_explicit(&mb->over, 1, memory_order_relaxed);
         return 0;
     }
-    mb->used += n;
     return 1;
 }
+
+vouch_mem_budget *vouch_mem_budget_new(uint64_t limit)
+{
+    mem_budget *mb = vouch_calloc(1, sizeof *mb);
+    if (mb)
+        mb->limit = limit ? limit : VOUCH_MAX_RUN_MEMORY;
+    return mb;
+}
+
+void vouch_mem_budget_free(vouch_mem_budget *mb) { vouch_free(mb); }
 
 typedef struct bump {
     chunk *first, *cur;
@@ -182,7 +198,8 @@ typedef struct vm {
     uint32_t maxlocals;
 
     bump scratch;
-    mem_budget mem;
+    mem_budget *mem;         /* the run's: own_mem, or one shared with another VM */
+    mem_budget own_mem;
     int oom;                 /* a scratch allocation failed */
     bump *rows;              /* one per plan */
     unsigned char *open;     /* open[plan]: the running rule sought it */
@@ -288,7 +305,7 @@ static int explain_outcome(vm *m, vouch_finding *fd, const vouch_value *subject)
     if (!wanted(m, subject))
         return 0;
     fd->why = vouch_trace_build(m->trace);
-    if (!fd->why || !mem_take(&m->mem, fd->why->bytes)) {
+    if (!fd->why || !mem_take(m->mem, fd->why->bytes)) {
         vouch_why_free(fd->why);
         fd->why = NULL;
         return -1;
@@ -304,7 +321,7 @@ static int add_pass(vm *m, uint32_t rule, const vouch_value *subject)
         return 0;
     if (r->npasses == r->cappasses) {
         uint32_t nc = r->cappasses ? r->cappasses * 2 : 64;
-        if (nc < r->cappasses || !mem_take(&m->mem, (size_t)(nc - r->cappasses) * sizeof *r->passes))
+        if (nc < r->cappasses || !mem_take(m->mem, (size_t)(nc - r->cappasses) * sizeof *r->passes))
             return -1;
         vouch_finding *np = vouch_realloc(r->passes, (size_t)nc * sizeof *np);
         if (!np)
@@ -332,11 +349,11 @@ static int add_finding(vm *m, uint32_t rule, const vouch_value *subject, const v
                        vouch_status_kind status)
 {
     vouch_results *r = m->res;
-    if (!mem_take(&m->mem, vouch_value_format(subject, NULL, 0) + vouch_value_format(msg, NULL, 0) + 2))
+    if (!mem_take(m->mem, vouch_value_format(subject, NULL, 0) + vouch_value_format(msg, NULL, 0) + 2))
         return -1;
     if (r->nfindings == r->cap) {
         uint32_t nc = r->cap ? r->cap * 2 : 64;
-        if (nc < r->cap || !mem_take(&m->mem, (size_t)(nc - r->cap) * sizeof *r->findings))
+        if (nc < r->cap || !mem_take(m->mem, (size_t)(nc - r->cap) * sizeof *r->findings))
             return -1;
         vouch_finding *nf = vouch_realloc(r->findings, (size_t)nc * sizeof *nf);
         if (!nf)
@@ -418,10 +435,10 @@ static int run_rule(vm *m, uint32_t r, vouch_error *err)
 #define TOP (stack[sp - 1])
 #define SEC (stack[sp - 2])
 #define RERR(...) do { rule_msg(m, __VA_ARGS__); goto rule_error; } while (0)
-#define OOM() do { if (m->mem.over)                                                        \
+#define OOM() do { if (atomic_load(&m->mem->over))                                                        \
                        vouch_error_set(err, VOUCH_EINPUT, "rule %s: the run needs more than the " \
                                        "memory limit of %llu MiB (findings and texts)", ri->id, \
-                                       (unsigned long long)(m->mem.limit >> 20));                 \
+                                       (unsigned long long)(m->mem->limit >> 20));                 \
                    else                                                                           \
                        vouch_error_set(err, VOUCH_ENOMEM, "out of memory in rule %s", ri->id);   \
                    goto run_stop; } while (0)
@@ -899,6 +916,12 @@ run_stop:
 #undef NEXT
 }
 
+void vouch_results_sort(vouch_results *r)
+{
+    if (r->nfindings > 1)
+        qsort(r->findings, r->nfindings, sizeof *r->findings, cmp_findings);
+}
+
 void vouch_results_free(vouch_results *r)
 {
     if (!r)
@@ -944,6 +967,13 @@ static void vm_fini(vm *m)
 vouch_status vouch_vm_run(const vouch_program *p, vouch_facts *f, const vouch_run_env *env,
                           vouch_results *out, vouch_error *err)
 {
+    return vouch_vm_run_part(p, f, env, NULL, NULL, out, err);
+}
+
+vouch_status vouch_vm_run_part(const vouch_program *p, vouch_facts *f, const vouch_run_env *env,
+                               vouch_rule_queue *queue, vouch_mem_budget *shared, vouch_results *out,
+                               vouch_error *err)
+{
     vouch_status st = VOUCH_OK;
     vm *m = vouch_calloc(1, sizeof *m);
     memset(out, 0, sizeof *out);
@@ -954,8 +984,9 @@ vouch_status vouch_vm_run(const vouch_program *p, vouch_facts *f, const vouch_ru
     m->env = env;
     m->res = out;
     m->budget = env->step_budget ? env->step_budget : VOUCH_DEFAULT_STEP_BUDGET;
-    m->mem.limit = env->memory_limit ? env->memory_limit : VOUCH_MAX_RUN_MEMORY;
-    m->scratch.mb = &m->mem;
+    m->own_mem.limit = env->memory_limit ? env->memory_limit : VOUCH_MAX_RUN_MEMORY;
+    m->mem = shared ? shared : &m->own_mem;
+    m->scratch.mb = m->mem;
     for (uint32_t r = 0; r < p->nrules; r++)
         if (p->rules[r].nlocals > m->maxlocals)
             m->maxlocals = p->rules[r].nlocals;
@@ -971,14 +1002,19 @@ vouch_status vouch_vm_run(const vouch_program *p, vouch_facts *f, const vouch_ru
         goto done;
     }
     for (uint32_t i = 0; i < p->nplans; i++)
-        m->rows[i].mb = &m->mem;
+        m->rows[i].mb = m->mem;
     out->nrules = p->nrules;
+    out->threads = 1;
     if (env->explain && p->npoints && !(m->trace = vouch_trace_new(p))) {
         st = vouch_error_set(err, VOUCH_ENOMEM, "out of memory");
         goto done;
     }
 
-    for (uint32_t r = 0; r < p->nrules; r++) {
+    for (uint32_t next = 0;;) {
+        /* the next rule: in order, or the next one nobody has taken */
+        uint32_t r = queue ? atomic_fetch_add_explicit(&queue->next, 1, memory_order_relaxed) : next++;
+        if (r >= p->nrules || (queue && atomic_load_explicit(&queue->stop, memory_order_relaxed)))
+            break;
         if (env->one_rule && r + 1 != env->one_rule)
             continue;
         int rc = run_rule(m, r, err);
@@ -986,6 +1022,8 @@ vouch_status vouch_vm_run(const vouch_program *p, vouch_facts *f, const vouch_ru
             st = err ? err->status : VOUCH_EINPUT;
             if (st == VOUCH_OK)
                 st = VOUCH_EINPUT;
+            if (queue) /* the other VM stops too: the run has failed */
+                atomic_store_explicit(&queue->stop, 1, memory_order_relaxed);
             goto done;
         }
         if (rc == RULE_ERROR) {
@@ -998,8 +1036,7 @@ vouch_status vouch_vm_run(const vouch_program *p, vouch_facts *f, const vouch_ru
             }
         }
     }
-    if (out->nfindings > 1)
-        qsort(out->findings, out->nfindings, sizeof *out->findings, cmp_findings);
+    vouch_results_sort(out);
 
 done:
     vm_fini(m);

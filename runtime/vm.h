@@ -73,6 +73,7 @@ typedef struct vouch_results {
     vouch_rule_outcome *rules; /* one per program rule */
     uint32_t nunused;        /* waivers that matched no finding */
     uint32_t *unused;        /* their indices into program->waivers */
+    uint32_t threads;        /* VMs that ran the rules: 1, or 2 (vouch_vm_run_parallel) */
     uint32_t npasses, cappasses;
     vouch_finding *passes;   /* vouch_run_env.keep_passes: passing subjects
                               * (OUTCOME_PASS), explained, in run order */
@@ -85,6 +86,32 @@ typedef struct vouch_results {
  * On success the findings are sorted. */
 vouch_status vouch_vm_run(const vouch_program *p, vouch_facts *f, const vouch_run_env *env,
                           vouch_results *out, vouch_error *err);
+
+/* For running one program's rules on several threads (vm_parallel.c):
+ * each thread's VM takes the next rule nobody has taken from the queue,
+ * and all take memory from one budget, so --max-memory bounds the run. A
+ * VM that must stop the run sets `stop`, and the others end after their
+ * current rule. out gets the outcomes of the rules this VM ran (the
+ * others' stay zero) and its findings, sorted. */
+typedef struct vouch_rule_queue {
+    _Atomic uint32_t next;
+    _Atomic int stop;
+} vouch_rule_queue;
+typedef struct vouch_mem_budget vouch_mem_budget;
+vouch_mem_budget *vouch_mem_budget_new(uint64_t limit); /* 0: VOUCH_MAX_RUN_MEMORY; NULL if out of memory */
+void vouch_mem_budget_free(vouch_mem_budget *mb);
+vouch_status vouch_vm_run_part(const vouch_program *p, vouch_facts *f, const vouch_run_env *env,
+                               vouch_rule_queue *queue, vouch_mem_budget *shared, vouch_results *out,
+                               vouch_error *err);
+
+/* vouch_vm_run, on two threads when the run allows it (vm_parallel.c says
+ * when): the second opens its own connection to the store at path (f's),
+ * bound after f, so both read one snapshot. The results are the same as
+ * vouch_vm_run's. */
+vouch_status vouch_vm_run_parallel(const vouch_program *p, vouch_facts *f, const char *path,
+                                   const vouch_run_env *env, vouch_results *out, vouch_error *err);
+/* Sorts the findings by rule index, then subject, then message. */
+void vouch_results_sort(vouch_results *r);
 void vouch_results_free(vouch_results *r);
 
 /* verify.c: checks every instruction of p: opcodes, operand ranges

@@ -64,6 +64,65 @@ else
     bad "$bad_runs of $i checks during writes saw mixed data or failed"
 fi
 
+# Two rules on two threads (runtime/vm_parallel.c), each with its own
+# connection: one fires when the title is A, the other when the name is B.
+# Flipped together, one snapshot gives exactly one finding; two different
+# snapshots would give none or two. The writer pauses between commits so
+# that some checks find a moment without one and do run on two threads.
+cat > p2.vouch <<'PACK'
+pack "snap2" version "1"
+import "isms"
+rule TITLE_A "the title is not A" severity high {
+  for f in framework where f.title == "A"
+  for q in months(0001-01-01..3000-12-31) where q.start == 2000-01-01
+  require false
+  subject f.id
+}
+rule NAME_B "the name is not B" severity high {
+  for p in person where p.name == "B"
+  for q in months(0001-01-01..3000-12-31) where q.start == 2000-01-01
+  require false
+  subject p.id
+}
+PACK
+cat > slowflip.py <<'PY'
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], timeout=10, isolation_level=None)
+end = time.time() + float(sys.argv[2])
+n = 0
+while time.time() < end:
+    v = "B" if n % 2 == 0 else "A"
+    db.execute("BEGIN IMMEDIATE")
+    db.execute("UPDATE framework SET title = ?", (v,))
+    db.execute("UPDATE person SET name = ?", (v,))
+    db.execute("COMMIT")
+    n += 1
+    time.sleep(0.003)
+print(n)
+PY
+python3 slowflip.py facts.db 4 > flips.out 2>&1 &
+writer=$!
+i=0; good=0; bad_runs=0; two=0
+while kill -0 "$writer" 2>/dev/null && [ "$i" -lt 60 ]; do
+    i=$((i + 1))
+    "$VOUCH" check --facts facts.db --format tsv --stats p2.vouch > run.out 2> stats.out
+    st=$?
+    if [ "$st" = 1 ] && [ "$(wc -l < run.out)" -eq 1 ]; then
+        good=$((good + 1))
+    else
+        bad_runs=$((bad_runs + 1))
+        echo "check $i: exit $st, $(wc -l < run.out) findings:"; head -n 5 run.out
+    fi
+    grep -q '; 2 threads$' stats.out && two=$((two + 1))
+done
+wait "$writer"
+flips=$(cat flips.out)
+if [ "$bad_runs" -eq 0 ] && [ "$good" -ge 3 ] && [ "$two" -ge 1 ]; then
+    ok "$good two-rule checks during $flips writer commits ($two of them on two threads): each saw one snapshot"
+else
+    bad "two-rule checks during writes: $bad_runs of $i saw mixed data or failed; $two ran on two threads"
+fi
+
 # A write transaction held open for 2 s: the check is not blocked.
 cat > hold.py <<'PY'
 import sqlite3, sys, time

@@ -1,0 +1,156 @@
+/*
+ * vm_parallel.c: a run's rules on two threads, each with its own
+ * connection to the facts store.
+ *
+ * Rules are independent: each reads the store and records its own
+ * outcomes. So two VMs can share the work, each taking the next rule nobody
+ * has taken (vouch_vm_run_part), with one memory budget between them; the
+ * outcomes are merged and sorted as one VM would have left them.
+ *
+ * The one thing that must not change is what the run reads: every rule
+ * sees one snapshot of the store. The first connection is bound (its read
+ * transaction open) before the second is. In a rollback-journal store the
+ * first's shared lock keeps every writer from committing until the run
+ * ends, so the second reads the same data. In WAL mode writers commit past
+ * readers, and Debian's SQLite has no snapshot API to hand one connection's
+ * snapshot to another; instead the header of the WAL index, which every
+ * commit changes, is read, the first connection takes a fresh snapshot, the
+ * second takes its own, and the header is read again: equal readings mean
+ * no commit came between, so both snapshots are the same. Otherwise (a
+ * writer was busy) the run stays on one thread.
+ *
+ * Also on one thread: explain runs and runs of one rule, programs of one
+ * rule, one CPU, VOUCH_THREADS=1 in the environment, a run given its own
+ * memory limit (which rule meets a shared limit first would depend on
+ * timing, and the message names it), and stores whose plans use in-memory
+ * hash indexes (each connection would build its own, doubling the memory a
+ * large store needs). Anything that keeps the second
+ * connection from opening or binding also just means one thread.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vm.h"
+#include "alloc.h"
+
+typedef struct worker {
+    const vouch_program *p;
+    vouch_facts *f;
+    const vouch_run_env *env;
+    vouch_rule_queue *queue;
+    vouch_mem_budget *budget;
+    vouch_results res;
+    vouch_error err;
+    vouch_status st;
+} worker;
+
+static void *work(void *arg)
+{
+    worker *w = arg;
+    w->st = vouch_vm_run_part(w->p, w->f, w->env, w->queue, w->budget, &w->res, &w->err);
+    return NULL;
+}
+
+static int wants_threads(const vouch_program *p, vouch_facts *f, const vouch_run_env *env)
+{
+    const char *n = getenv("VOUCH_THREADS");
+    if ((n && strcmp(n, "1") == 0) || env->explain || env->one_rule || env->memory_limit || p->nrules < 2 ||
+        sysconf(_SC_NPROCESSORS_ONLN) < 2)
+        return 0;
+    vouch_facts_stats st;
+    vouch_facts_get_stats(f, &st);
+    return st.hash_plans == 0;
+}
+
+/* Moves b's records and outcomes into a (each rule ran in one of them). */
+static vouch_status merge(vouch_results *a, vouch_results *b, vouch_error *err)
+{
+    for (uint32_t r = 0; r < a->nrules && r < b->nrules; r++) {
+        vouch_rule_outcome *x = &a->rules[r], *y = &b->rules[r];
+        x->passed += y->passed;
+        x->failed += y->failed;
+        x->not_applicable += y->not_applicable;
+        x->waived += y->waived;
+        if (y->errored) {
+            x->errored = 1;
+            x->error = y->error;
+            y->error = NULL;
+        }
+    }
+    if (b->nfindings) {
+        uint32_t n = a->nfindings + b->nfindings;
+        vouch_finding *nf = vouch_realloc(a->findings, (size_t)n * sizeof *nf);
+        if (!nf)
+            return vouch_error_set(err, VOUCH_ENOMEM, "out of memory");
+        memcpy(nf + a->nfindings, b->findings, (size_t)b->nfindings * sizeof *nf);
+        a->findings = nf;
+        a->nfindings = a->cap = n;
+        b->nfindings = 0; /* they are a's now */
+        vouch_results_sort(a);
+    }
+    return VOUCH_OK;
+}
+
+vouch_status vouch_vm_run_parallel(const vouch_program *p, vouch_facts *f, const char *path,
+                                   const vouch_run_env *env, vouch_results *out, vouch_error *err)
+{
+    if (!path || !wants_threads(p, f, env))
+        return vouch_vm_run(p, f, env, out, err);
+    int wal = !vouch_facts_blocks_writers(f);
+    unsigned char before[VOUCH_WAL_MARK_BYTES], after[VOUCH_WAL_MARK_BYTES];
+    if (wal && vouch_facts_wal_mark(f, before) != 0)
+        return vouch_vm_run(p, f, env, out, err);
+    if (wal && vouch_facts_renew(f, err) != VOUCH_OK)
+        return err ? err->status : VOUCH_EIO;
+    vouch_facts *f2 = NULL;
+    vouch_facts_options opt;
+    vouch_error e2;
+    if (vouch_facts_open(path, &f2, &e2) != VOUCH_OK) {
+        vouch_facts_close(f2);
+        return vouch_vm_run(p, f, env, out, err);
+    }
+    vouch_facts_get_options(f, &opt);
+    vouch_facts_set_options(f2, &opt);
+    vouch_mem_budget *budget = vouch_mem_budget_new(env->memory_limit);
+    if (!budget || vouch_facts_bind(f2, p, &e2) != VOUCH_OK ||
+        (wal && (vouch_facts_wal_mark(f, after) != 0 || memcmp(before, after, sizeof before) != 0))) {
+        vouch_mem_budget_free(budget);
+        vouch_facts_close(f2);
+        return vouch_vm_run(p, f, env, out, err);
+    }
+    vouch_rule_queue queue;
+    atomic_init(&queue.next, 0);
+    atomic_init(&queue.stop, 0);
+    worker w;
+    memset(&w, 0, sizeof w);
+    w.p = p;
+    w.f = f2;
+    w.env = env;
+    w.queue = &queue;
+    w.budget = budget;
+    pthread_t th;
+    /* Without the thread, this one takes every rule from the queue. */
+    int started = pthread_create(&th, NULL, work, &w) == 0;
+    vouch_status st = vouch_vm_run_part(p, f, env, &queue, budget, out, err);
+    if (started)
+        pthread_join(th, NULL);
+    if (started && st == VOUCH_OK && w.st != VOUCH_OK) {
+        st = w.st;
+        if (err)
+            *err = w.err;
+        vouch_results_free(out);
+    } else if (started && st == VOUCH_OK) {
+        st = merge(out, &w.res, err);
+        if (st != VOUCH_OK)
+            vouch_results_free(out);
+        else
+            out->threads = 2;
+    }
+    vouch_results_free(&w.res);
+    vouch_mem_budget_free(budget);
+    vouch_facts_close(f2);
+    return st;
+}
