@@ -110,7 +110,7 @@ int cmd_coverage(int argc, char **argv, cli_compile_fn compile)
         goto out;
     }
     if (vouch_facts_open(a.facts, &f, &err) != VOUCH_OK || vouch_facts_bind(f, p, &err) != VOUCH_OK ||
-        vouch_vm_run(p, f, &env, &res, &err) != VOUCH_OK ||
+        vouch_vm_run_parallel(p, f, a.facts, &env, &res, &err) != VOUCH_OK ||
         vouch_apply_waivers(p, env.today, &res, &err) != VOUCH_OK ||
         vouch_coverage_build(p, &res, (uint32_t)fw, &cov, &err) != VOUCH_OK) {
         fprintf(stderr, "vouch: error: %s\n", err.msg);

@@ -171,7 +171,7 @@ int cmd_soa(int argc, char **argv, cli_compile_fn compile)
      * own), then the packs' run. */
     if (vouch_facts_open(a.facts, &f, &err) != VOUCH_OK ||
         vouch_soa_read(f, a.framework, env.today, &sf, &err) != VOUCH_OK ||
-        vouch_facts_bind(f, p, &err) != VOUCH_OK || vouch_vm_run(p, f, &env, &res, &err) != VOUCH_OK ||
+        vouch_facts_bind(f, p, &err) != VOUCH_OK || vouch_vm_run_parallel(p, f, a.facts, &env, &res, &err) != VOUCH_OK ||
         vouch_apply_waivers(p, env.today, &res, &err) != VOUCH_OK ||
         vouch_soa_build(p, &res, (uint32_t)fw, &sf, a.only ? only_attr : NULL, only_value, &soa, &err) != VOUCH_OK) {
         fprintf(stderr, "vouch: error: %s\n", err.msg);

@@ -66,6 +66,7 @@ void vouch_facts_options_default(vouch_facts_options *o)
     o->hash = VOUCH_HASH_AUTO;
     o->cache = 1;
     o->mmap_bytes = MMAP_BYTES;
+    o->cache_bytes = (size_t)64 << 20;
     o->switch_ns = 0;
 }
 
@@ -663,6 +664,17 @@ void vouch_facts_reset(vouch_facts *f, uint32_t plan)
 }
 
 void vouch_facts_get_options(const vouch_facts *f, vouch_facts_options *o) { *o = f->opt; }
+
+void vouch_facts_retune(vouch_facts *f, const vouch_facts_options *o)
+{
+    f->opt.mmap_bytes = o->mmap_bytes;
+    f->opt.cache_bytes = o->cache_bytes;
+    if (o->hash != VOUCH_HASH_AUTO && f->opt.hash == VOUCH_HASH_AUTO)
+        f->opt.hash = VOUCH_HASH_NOINDEX; /* the hash indexes it has stay; no new switches */
+    char pragma[64];
+    snprintf(pragma, sizeof pragma, "PRAGMA mmap_size=%zu", o->mmap_bytes);
+    (void)exec(f->db, pragma); /* only a size: if it fails, the old one stays */
+}
 
 int vouch_facts_blocks_writers(vouch_facts *f)
 {

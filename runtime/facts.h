@@ -57,11 +57,12 @@ typedef struct vouch_facts_options {
     int hash;                /* VOUCH_HASH_* */
     int cache;               /* 1: remember the answers plans share */
     size_t mmap_bytes;       /* bytes of the file read through a memory map (0: none) */
+    size_t cache_bytes;      /* answers remembered at most (facts_cache.c) */
     uint64_t switch_ns;      /* VOUCH_HASH_AUTO: move to the hash index once probes took
                                 this long (0: the measured time of one build scan) */
 } vouch_facts_options;
 
-/* The defaults: VOUCH_HASH_AUTO, cache on, 96 MiB mapped. */
+/* The defaults: VOUCH_HASH_AUTO, cache on (64 MiB), 96 MiB mapped. */
 void vouch_facts_options_default(vouch_facts_options *o);
 /* Sets the options for the next vouch_facts_bind. */
 void vouch_facts_set_options(vouch_facts *f, const vouch_facts_options *o);
@@ -94,6 +95,11 @@ void vouch_facts_reset(vouch_facts *f, uint32_t plan);
 
 /* f's options (those of its last bind). */
 void vouch_facts_get_options(const vouch_facts *f, vouch_facts_options *o);
+/* Applies to f, bound or not, the options that can change after a bind:
+ * the memory map's and the answer cache's sizes, and whether probes may
+ * still move to a hash index (VOUCH_HASH_AUTO) or not (the others). For
+ * two connections of one run (vm_parallel.c). */
+void vouch_facts_retune(vouch_facts *f, const vouch_facts_options *o);
 /* 1 if f, bound, keeps every writer from committing until it is closed:
  * the store is in a rollback-journal mode, where f's read transaction
  * holds a shared lock. Then a second connection bound after f reads the

@@ -28,7 +28,6 @@
 #include <string.h>
 #include "facts_int.h"
 
-#define CACHE_BUDGET ((size_t)64 << 20)
 
 static int tcmp_before(uint32_t ca, uint8_t pa, uint32_t cb, uint8_t pb)
 {
@@ -178,7 +177,7 @@ int facts_cache_lookup(vouch_facts *f, cursor *c)
                 f->stats.cache_hits++;
                 return 1;
             }
-    if (f->cache_bytes < CACHE_BUDGET) {
+    if (f->cache_bytes < f->opt.cache_bytes) {
         c->recording = 1;
         c->rechash = h;
         c->nrec = 0;
@@ -201,7 +200,7 @@ vouch_status facts_cache_row(vouch_facts *f, cursor *c, vouch_error *err)
     const cgroup *g = c->cg;
     const vouch_table_decl *t = &f->p->tables[g->table];
     uint32_t w = width(g);
-    if ((c->nrec + 1) * (size_t)w * sizeof(vouch_value) + f->cache_bytes > CACHE_BUDGET) {
+    if ((c->nrec + 1) * (size_t)w * sizeof(vouch_value) + f->cache_bytes > f->opt.cache_bytes) {
         c->recording = 0;   /* too big to keep: not an error */
         return VOUCH_OK;
     }

@@ -112,7 +112,15 @@ vouch_status vouch_vm_run_parallel(const vouch_program *p, vouch_facts *f, const
         vouch_facts_close(f2);
         return vouch_vm_run(p, f, env, out, err);
     }
+    /* The two connections share the memory one would have had, and no
+     * probe moves to a hash index: each connection would build its own
+     * (twice the memory and the scan), and a timed switch is not worth it
+     * when two threads already share the probes. */
     vouch_facts_get_options(f, &opt);
+    opt.mmap_bytes /= 2;
+    opt.cache_bytes /= 2;
+    if (opt.hash == VOUCH_HASH_AUTO)
+        opt.hash = VOUCH_HASH_NOINDEX;
     vouch_facts_set_options(f2, &opt);
     vouch_mem_budget *budget = vouch_mem_budget_new(env->memory_limit);
     if (!budget || vouch_facts_bind(f2, p, &e2) != VOUCH_OK ||
@@ -121,6 +129,7 @@ vouch_status vouch_vm_run_parallel(const vouch_program *p, vouch_facts *f, const
         vouch_facts_close(f2);
         return vouch_vm_run(p, f, env, out, err);
     }
+    vouch_facts_retune(f, &opt);
     vouch_rule_queue queue;
     atomic_init(&queue.next, 0);
     atomic_init(&queue.stop, 0);
