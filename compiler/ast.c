@@ -492,34 +492,35 @@ ast_node *ast_rule(ast_builder *b, uint32_t off, uint32_t id_off, uint32_t id_le
     return n;
 }
 
-ast_node *ast_rule_severity(ast_builder *b, ast_node *rule, uint32_t kw_off, uint32_t off,
-                            uint32_t len)
+/* A header clause that names one word (`severity high`): the word goes to
+ * *slot; a second clause of the kind is an error ("already has WHAT",
+ * with hint). */
+static ast_node *rule_word(ast_builder *b, ast_node *rule, ast_name *slot, const char *what,
+                           const char *hint, uint32_t kw_off, uint32_t off, uint32_t len)
 {
     if (!rule)
         return NULL;
-    if (rule->u.rule.severity.p) {
-        diag_error(b->diag, b->src, kw_off, off + len - kw_off, "give one severity per rule",
-                   "rule `%.*s` already has a severity", (int)rule->u.rule.id.len,
-                   rule->u.rule.id.p);
+    if (slot->p) {
+        diag_error(b->diag, b->src, kw_off, off + len - kw_off, hint, "rule `%.*s` already has %s",
+                   (int)rule->u.rule.id.len, rule->u.rule.id.p, what);
         return rule;
     }
-    rule->u.rule.severity = ast_name_at(b, off, len);
+    *slot = ast_name_at(b, off, len);
     return rule;
+}
+
+ast_node *ast_rule_severity(ast_builder *b, ast_node *rule, uint32_t kw_off, uint32_t off,
+                            uint32_t len)
+{
+    return rule_word(b, rule, rule ? &rule->u.rule.severity : NULL, "a severity", "give one severity per rule",
+                     kw_off, off, len);
 }
 
 ast_node *ast_rule_enforcement(ast_builder *b, ast_node *rule, uint32_t kw_off, uint32_t off,
                                uint32_t len)
 {
-    if (!rule)
-        return NULL;
-    if (rule->u.rule.enforcement.p) {
-        diag_error(b->diag, b->src, kw_off, off + len - kw_off, "give one enforcement level per rule",
-                   "rule `%.*s` already has an enforcement level", (int)rule->u.rule.id.len,
-                   rule->u.rule.id.p);
-        return rule;
-    }
-    rule->u.rule.enforcement = ast_name_at(b, off, len);
-    return rule;
+    return rule_word(b, rule, rule ? &rule->u.rule.enforcement : NULL, "an enforcement level",
+                     "give one enforcement level per rule", kw_off, off, len);
 }
 
 ast_node *ast_rule_for(ast_builder *b, ast_node *rule, ast_node *loop)

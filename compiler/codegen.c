@@ -568,13 +568,38 @@ static void gen_in(gen *g, ast_node *n)
 
 static void gen_node(gen *g, ast_node *n);
 
+/* OPR_AND or OPR_OR if n is such a chain's link, else 0. */
+static int chain_of(const ast_node *n)
+{
+    return n->kind == AST_BINARY && (n->op == OPR_AND || n->op == OPR_OR) ? n->op : 0;
+}
+
+/* n's code under a new trace point of its own, then the TRACE of its
+ * value; `tracing` says whether what n is made of is traced too. */
+static void gen_traced(gen *g, ast_node *n, vouch_point_kind kind, int require, int tracing)
+{
+    int pt = new_point(g, n, kind, require);
+    int32_t saved = g->cur_point;
+    int saved_chain = g->chain_op, saved_tracing = g->tracing;
+    g->cur_point = pt;
+    g->chain_op = chain_of(n);
+    g->tracing = tracing;
+    if (n->kind == AST_QUANT)
+        g->quant_point = pt;
+    gen_node(g, n);
+    g->cur_point = saved;
+    g->chain_op = saved_chain;
+    g->tracing = saved_tracing;
+    emit1(g, OP_TRACE, (uint32_t)pt);
+}
+
 /* An expression's code; in an explain program, followed by a TRACE of its
  * value when it is a condition, a quantifier or an operand worth showing. */
 static void gen_expr(gen *g, ast_node *n)
 {
     int operand = g->operand;
     g->operand = 0;
-    int chain = n->kind == AST_BINARY && (n->op == OPR_AND || n->op == OPR_OR) ? n->op : 0;
+    int chain = chain_of(n);
     if (!g->explain || !g->tracing || is_literal(n) ||
         !(operand || n->kind == AST_QUANT || n->type.kind == TY_BOOL) ||
         (chain && chain == g->chain_op)) {
@@ -583,20 +608,8 @@ static void gen_expr(gen *g, ast_node *n)
         return;
     }
     int cond = n->type.kind == TY_BOOL;
-    int pt = new_point(g, n, cond ? POINT_COND : POINT_VALUE, 0);
-    int32_t saved = g->cur_point;
-    int saved_chain = g->chain_op, tracing = g->tracing;
-    g->cur_point = pt;
-    g->chain_op = chain;
     /* A value is shown as what it came to, not how. */
-    g->tracing = cond || n->kind == AST_QUANT;
-    if (n->kind == AST_QUANT)
-        g->quant_point = pt;
-    gen_node(g, n);
-    g->cur_point = saved;
-    g->chain_op = saved_chain;
-    g->tracing = tracing;
-    emit1(g, OP_TRACE, (uint32_t)pt);
+    gen_traced(g, n, cond ? POINT_COND : POINT_VALUE, 0, cond || n->kind == AST_QUANT);
 }
 
 /* The root of what an explanation shows: a traced condition even when it
@@ -607,19 +620,7 @@ static void gen_root(gen *g, ast_node *n, int require)
         gen_node(g, n);
         return;
     }
-    int pt = new_point(g, n, POINT_COND, require);
-    int32_t saved = g->cur_point;
-    int tracing = g->tracing, saved_chain = g->chain_op;
-    g->cur_point = pt;
-    g->tracing = 1;
-    g->chain_op = n->kind == AST_BINARY && (n->op == OPR_AND || n->op == OPR_OR) ? n->op : 0;
-    if (n->kind == AST_QUANT)
-        g->quant_point = pt;
-    gen_node(g, n);
-    g->cur_point = saved;
-    g->tracing = tracing;
-    g->chain_op = saved_chain;
-    emit1(g, OP_TRACE, (uint32_t)pt);
+    gen_traced(g, n, POINT_COND, require, 1);
 }
 
 static void gen_node(gen *g, ast_node *n)

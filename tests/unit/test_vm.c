@@ -25,78 +25,7 @@
 #include "date.h"
 #include "builtins.h"
 
-/* ---- a small program builder -------------------------------------------- */
-
-typedef struct builder {
-    uint32_t code[4096];
-    uint32_t ncode;
-    vouch_value consts[128];
-    uint32_t nconsts;
-    vouch_rule_info rules[8];
-    uint32_t nrules;
-    vouch_table_decl *tables;  /* borrowed: the program points at them */
-    uint32_t ntables;
-    vouch_plan *plans;
-    uint32_t nplans;
-} builder;
-
-static void b_rule(builder *b, const char *id, uint32_t nlocals)
-{
-    vouch_rule_info *r = &b->rules[b->nrules++];
-    memset(r, 0, sizeof *r);
-    r->id = id;
-    r->title = id;
-    r->severity = SEV_MEDIUM;
-    r->file = "test.vouch";
-    r->line = b->nrules;
-    r->col = 1;
-    r->entry = b->ncode;
-    r->nlocals = nlocals;
-}
-
-/* Appends op and its operand words (as many as opcodes.def says). */
-static uint32_t b_op(builder *b, uint32_t op, ...)
-{
-    uint32_t pc = b->ncode;
-    b->code[b->ncode++] = op;
-    const char *fmt = vouch_opcode_operands(op);
-    va_list ap;
-    va_start(ap, op);
-    for (size_t i = 0; fmt && fmt[i]; i++)
-        b->code[b->ncode++] = va_arg(ap, uint32_t);
-    va_end(ap);
-    return pc;
-}
-
-static void b_push(builder *b, vouch_value v)
-{
-    b->consts[b->nconsts] = v;
-    b_op(b, OP_CONST, b->nconsts++);
-}
-
-static vouch_program *b_build(const builder *b)
-{
-    vouch_program *p = vouch_program_new();
-    assert_non_null(p);
-    p->ncode = b->ncode;
-    p->code = vouch_program_alloc(p, b->ncode * sizeof *p->code + 1);
-    memcpy(p->code, b->code, b->ncode * sizeof *p->code);
-    p->nconsts = b->nconsts;
-    p->consts = vouch_program_alloc(p, b->nconsts * sizeof *p->consts + 1);
-    for (uint32_t i = 0; i < b->nconsts; i++) {
-        p->consts[i] = b->consts[i];
-        if (b->consts[i].type == VT_TEXT)
-            p->consts[i].u.s = vouch_program_strdup(p, b->consts[i].u.s, b->consts[i].len);
-    }
-    p->nrules = b->nrules;
-    p->rules = vouch_program_alloc(p, b->nrules * sizeof *p->rules + 1);
-    memcpy(p->rules, b->rules, b->nrules * sizeof *p->rules);
-    p->tables = b->tables;
-    p->ntables = b->ntables;
-    p->plans = b->plans;
-    p->nplans = b->nplans;
-    return p;
-}
+#include "prog_builder.h"
 
 static vouch_value T(const char *s) { return vouch_text(s, strlen(s)); }
 static vouch_value I(int64_t i) { return vouch_int(i); }
