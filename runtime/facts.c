@@ -68,6 +68,7 @@ void vouch_facts_options_default(vouch_facts_options *o)
     o->mmap_bytes = MMAP_BYTES;
     o->cache_bytes = (size_t)64 << 20;
     o->switch_ns = 0;
+    o->defer_prepare = 0;
 }
 
 void vouch_facts_set_options(vouch_facts *f, const vouch_facts_options *o) { f->opt = *o; }
@@ -548,6 +549,8 @@ vouch_status vouch_facts_seek(vouch_facts *f, uint32_t plan, const vouch_value *
         s = VOUCH_OK;
     } else {
         c->src = SRC_SQL;
+        if (!c->stmt && (s = facts_sql_prepare(f, c, err)) != VOUCH_OK)
+            return s;
         sqlite3_clear_bindings(c->stmt);
         s = facts_sql_bind(f, c, err);
         if (s != VOUCH_OK)
@@ -689,28 +692,39 @@ int vouch_facts_blocks_writers(vouch_facts *f)
     return blocks;
 }
 
+int vouch_facts_file_id(vouch_facts *f, vouch_file_id *id)
+{
+    struct stat a, b;
+    int moved = 1;
+    if (stat(f->path, &a) != 0 ||
+        sqlite3_file_control(f->db, "main", SQLITE_FCNTL_HAS_MOVED, &moved) != SQLITE_OK || moved ||
+        stat(f->path, &b) != 0 || a.st_dev != b.st_dev || a.st_ino != b.st_ino)
+        return -1;
+    id->dev = (uint64_t)a.st_dev;
+    id->ino = (uint64_t)a.st_ino;
+    return 0;
+}
+
 int vouch_facts_wal_mark(vouch_facts *f, unsigned char mark[VOUCH_WAL_MARK_BYTES])
 {
     /* The WAL index begins with two copies of its 48-byte header, written
      * one after the other at each commit; copies that differ are a commit
-     * in progress (SQLite's own readers retry then; we give up). */
-    const char *db = sqlite3_db_filename(f->db, "main");
-    if (!db || !*db)
+     * in progress (SQLite's own readers retry then; we give up). It is read
+     * through the connection's own map of the index: opening and closing
+     * the -shm file here would drop every POSIX lock the process holds on
+     * it, the read lock that keeps checkpoints off this snapshot included. */
+    sqlite3_file *file = NULL;
+    volatile void *region = NULL;
+    if (sqlite3_file_control(f->db, "main", SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK ||
+        !file || !file->pMethods || file->pMethods->iVersion < 2 || !file->pMethods->xShmMap ||
+        file->pMethods->xShmMap(file, 0, 32768, 0, &region) != SQLITE_OK || !region)
         return -1;
-    size_t n = strlen(db);
-    char *shm = vouch_malloc(n + 5);
-    if (!shm)
-        return -1;
-    memcpy(shm, db, n);
-    memcpy(shm + n, "-shm", 5);
-    FILE *fp = fopen(shm, "rb");
-    vouch_free(shm);
-    if (!fp)
-        return -1;
-    size_t got = fread(mark, 1, VOUCH_WAL_MARK_BYTES, fp);
-    fclose(fp);
-    return got == VOUCH_WAL_MARK_BYTES && memcmp(mark, mark + VOUCH_WAL_MARK_BYTES / 2, VOUCH_WAL_MARK_BYTES / 2) == 0
-               ? 0 : -1;
+    file->pMethods->xShmBarrier(file);
+    const volatile unsigned char *hdr = region;
+    for (int i = 0; i < VOUCH_WAL_MARK_BYTES; i++)
+        mark[i] = hdr[i];
+    file->pMethods->xShmBarrier(file);
+    return memcmp(mark, mark + VOUCH_WAL_MARK_BYTES / 2, VOUCH_WAL_MARK_BYTES / 2) == 0 ? 0 : -1;
 }
 
 vouch_status vouch_facts_renew(vouch_facts *f, vouch_error *err)

@@ -60,6 +60,10 @@ typedef struct vouch_facts_options {
     size_t cache_bytes;      /* answers remembered at most (facts_cache.c) */
     uint64_t switch_ns;      /* VOUCH_HASH_AUTO: move to the hash index once probes took
                                 this long (0: the measured time of one build scan) */
+    int defer_prepare;       /* 1: prepare each statement at its plan's first seek, not at
+                                bind (a second connection to a store another one has
+                                already bound: its statements are known to prepare, and
+                                it may need only a few of them) */
 } vouch_facts_options;
 
 /* The defaults: VOUCH_HASH_AUTO, cache on (64 MiB), 96 MiB mapped. */
@@ -106,6 +110,14 @@ void vouch_facts_retune(vouch_facts *f, const vouch_facts_options *o);
  * same snapshot (vm_parallel.c relies on it). 0 in WAL mode, where
  * writers commit past readers, or when it cannot tell. */
 int vouch_facts_blocks_writers(vouch_facts *f);
+/* The file f reads, as the device and inode its path names now: 0 and
+ * *id filled if the path still names the file f opened (SQLite's
+ * SQLITE_FCNTL_HAS_MOVED, with the path's inode read before and after),
+ * -1 if it names another file, none, or it cannot tell. Two connections
+ * with equal ids read one file: a store replaced by a rename between
+ * their opens is caught (vm_parallel.c). */
+typedef struct vouch_file_id { uint64_t dev, ino; } vouch_file_id;
+int vouch_facts_file_id(vouch_facts *f, vouch_file_id *id);
 
 /* For a second connection to read f's snapshot in WAL mode, where readers
  * do not hold writers back (vm_parallel.c):

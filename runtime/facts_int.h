@@ -259,7 +259,10 @@ vouch_status facts_convert(vouch_facts *f, const vouch_table_decl *t, uint32_t c
                            sqlite3_stmt *st, int sc, int rowid_sc, int keep, vouch_value *out,
                            vouch_error *err);
 const char *facts_cmp_sql(int cmp, int optional);
+/* Builds plan pi's SQL (its desc) and prepares it, unless opt.defer_prepare
+ * leaves that to facts_sql_prepare at the plan's first seek. */
 vouch_status facts_plan_sql(vouch_facts *f, uint32_t pi, vouch_error *err);
+vouch_status facts_sql_prepare(vouch_facts *f, cursor *c, vouch_error *err);
 vouch_status facts_sql_bind(vouch_facts *f, cursor *c, vouch_error *err);
 /* Binds value v to parameter i of st (dates as YYYY-MM-DD text in buf). */
 int facts_bind_value(sqlite3_stmt *st, int i, const vouch_value *v, char buf[11]);

@@ -288,13 +288,6 @@ vouch_status facts_plan_sql(vouch_facts *f, uint32_t pi, vouch_error *err)
         vouch_free(b.p);
         return facts_oom(err);
     }
-    int rc = sqlite3_prepare_v3(f->db, b.p, -1, SQLITE_PREPARE_PERSISTENT, &c->stmt, NULL);
-    if (rc != SQLITE_OK) {
-        vouch_status s = facts_db_error(f, rc, err, "preparing a query");
-        vouch_free(b.p);
-        return s;
-    }
-    c->nbind = sqlite3_bind_parameter_count(c->stmt);
     c->desc = vouch_malloc(b.n + 6);
     if (!c->desc) {
         vouch_free(b.p);
@@ -303,6 +296,18 @@ vouch_status facts_plan_sql(vouch_facts *f, uint32_t pi, vouch_error *err)
     memcpy(c->desc, "sql: ", 5);
     memcpy(c->desc + 5, b.p, b.n + 1);
     vouch_free(b.p);
+    return f->opt.defer_prepare ? VOUCH_OK : facts_sql_prepare(f, c, err);
+}
+
+vouch_status facts_sql_prepare(vouch_facts *f, cursor *c, vouch_error *err)
+{
+    int rc = sqlite3_prepare_v3(f->db, c->desc + 5, -1, SQLITE_PREPARE_PERSISTENT, &c->stmt, NULL);
+    if (rc != SQLITE_OK) {
+        sqlite3_finalize(c->stmt);
+        c->stmt = NULL;
+        return facts_db_error(f, rc, err, "preparing a query");
+    }
+    c->nbind = sqlite3_bind_parameter_count(c->stmt);
     return VOUCH_OK;
 }
 
