@@ -115,7 +115,7 @@ vouch_status vouch_facts_open(const char *path, vouch_facts **out, vouch_error *
         return facts_oom(err);
     }
     vouch_facts_options_default(&f->opt);
-    int rc = sqlite3_open_v2(path, &f->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+    int rc = sqlite3_open_v2(path, &f->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, facts_vfs());
     if (rc != SQLITE_OK) {
         vouch_status s = !f->db ? facts_oom(err)
             : vouch_error_set(err, VOUCH_EINPUT, "cannot open facts store %s: %s", path,

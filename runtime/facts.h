@@ -116,6 +116,10 @@ int vouch_facts_blocks_writers(vouch_facts *f);
  * -1 if it names another file, none, or it cannot tell. Two connections
  * with equal ids read one file: a store replaced by a rename between
  * their opens is caught (vm_parallel.c). */
+/* 1 if f reads its file's pages through the one memory map the process's
+ * connections to it share (facts_vfs.c), 0 if through a map of its own or
+ * none. */
+int vouch_facts_shares_map(vouch_facts *f);
 typedef struct vouch_file_id { uint64_t dev, ino; } vouch_file_id;
 int vouch_facts_file_id(vouch_facts *f, vouch_file_id *id);
 

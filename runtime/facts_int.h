@@ -233,6 +233,14 @@ struct vouch_facts {
 vouch_status facts_db_error(vouch_facts *f, int rc, vouch_error *err, const char *what);
 vouch_status facts_oom(vouch_error *err);
 
+/* ---- facts_vfs.c ----------------------------------------------------------------- */
+
+/* The name of the VFS that shares one memory map of a store among the
+ * process's connections (registered at the first call), or NULL (the
+ * default VFS) if it could not be registered. */
+#define FACTS_VFS_NAME "vouch"
+const char *facts_vfs(void);
+
 /* ---- facts_util.c: interning --------------------------------------------------- */
 
 /* The id (>= 1) of the interned copy of s[0..n), made if new; 0 if out of memory. */

@@ -175,15 +175,17 @@ vouch_status vouch_vm_run_parallel(const vouch_program *p, vouch_facts *f, const
     /* The two connections share the answer cache one would have had, and
      * no probe moves to a hash index: each connection would build its own
      * (twice the memory and the scan), and a timed switch is not worth it
-     * when two threads already share the probes. A store the map holds
-     * whole is mapped whole by each (halving the map of a 50 MB store sent
-     * its reads through read(), which cost more than the thread saved); a
-     * larger one gets half the map each, so peak memory stays as one
-     * connection's (120 rules at scale L: 323 -> 216 MiB). */
+     * when two threads already share the probes. The memory map of the
+     * file is one for both (facts_vfs.c); should f not read through it, a
+     * store larger than the map gets half a map per connection, so peak
+     * memory stays as one connection's (120 rules at scale L: 323 -> 216
+     * MiB), and a smaller one is mapped whole by each (halving the map of
+     * a 50 MB store sent its reads through read(), which cost more than
+     * the thread saved). */
     vouch_facts_get_options(f, &w.opt);
     w.opt.cache_bytes /= 2;
     struct stat sb;
-    if (stat(path, &sb) != 0 || (uint64_t)sb.st_size > w.opt.mmap_bytes)
+    if (!vouch_facts_shares_map(f) && (stat(path, &sb) != 0 || (uint64_t)sb.st_size > w.opt.mmap_bytes))
         w.opt.mmap_bytes /= 2;
     if (w.opt.hash == VOUCH_HASH_AUTO)
         w.opt.hash = VOUCH_HASH_NOINDEX;

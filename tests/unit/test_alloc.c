@@ -212,7 +212,10 @@ static int teardown(void **state)
         unlink(csv_paths[i]);
         free((void *)csv_paths[i]);
     }
+    /* a read-only connection leaves the WAL mode store's -wal and -shm */
     unlink(tpath("store.db"));
+    unlink(tpath("store.db-wal"));
+    unlink(tpath("store.db-shm"));
     rmdir(tmpdir);
     free(reference_text);
     for (int i = 0; i < 3; i++)

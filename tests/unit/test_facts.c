@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <sqlite3.h>
 #include "facts.h"
@@ -1422,6 +1423,92 @@ static void test_values(void **state)
     assert_true(vouch_value_hash(&a) != vouch_value_hash(&b));
 }
 
+/* ---- the shared memory map (runtime/facts_vfs.c) ------------------------------ */
+
+/* A writer in another process: 1 if it committed, 0 if the store was
+ * locked (any other failure fails the test). */
+static int other_process_writes(const char *path)
+{
+    char cmd[1024];
+    const char *errs = tpath("writer.err");
+    snprintf(cmd, sizeof cmd,
+             "sqlite3 -bail '%s' \"BEGIN IMMEDIATE; INSERT INTO soa VALUES ('F9', 'C9', 1, NULL); "
+             "COMMIT;\" >/dev/null 2>'%s'", path, errs);
+    int st = system(cmd);
+    assert_true(st != -1 && WIFEXITED(st));
+    if (WEXITSTATUS(st) == 0)
+        return 1;
+    char msg[512] = "";
+    FILE *fp = fopen(errs, "r");
+    assert_non_null(fp);
+    size_t n = fread(msg, 1, sizeof msg - 1, fp);
+    msg[n] = 0;
+    fclose(fp);
+    assert_contains(msg, "database is locked");
+    return 0;
+}
+
+static void test_shared_map(void **state)
+{
+    const char *path = tpath("shared.db");
+    make_store(path, 1);
+    vouch_program *p = make_program();
+    add_compare_plans(p, 0);
+    vouch_error err;
+
+    /* Two connections to one file read it through one map; a third reads
+     * without a map. All three give the same answers. */
+    vouch_facts *a = open_bind(path, p), *b = open_bind(path, p), *c = NULL;
+    assert_true(vouch_facts_shares_map(a));
+    assert_true(vouch_facts_shares_map(b));
+    vouch_file_id ia, ib;
+    assert_int_equal(vouch_facts_file_id(a, &ia), 0);
+    assert_int_equal(vouch_facts_file_id(b, &ib), 0);
+    assert_true(ia.dev == ib.dev && ia.ino == ib.ino);
+    vouch_facts_options o;
+    vouch_facts_options_default(&o);
+    o.mmap_bytes = 0;
+    assert_ok(vouch_facts_open(path, &c, &err), err);
+    vouch_facts_set_options(c, &o);
+    assert_ok(vouch_facts_bind(c, p, &err), err);
+    for (uint32_t i = 0; i < NPLANS; i++) {
+        char *ga = grid(a, p, i), *gb = grid(b, p, i), *gc = grid(c, p, i);
+        assert_string_equal(ga, gc);
+        assert_string_equal(gb, gc);
+        free(ga);
+        free(gb);
+        free(gc);
+    }
+    vouch_facts_close(c);
+
+    /* Closing b (which opened descriptors of its own on the file) must not
+     * drop a's shared lock: the process's POSIX locks on a file go with
+     * any close of it. A writer in another process stays locked out until
+     * a is closed too. */
+    vouch_facts_close(b);
+    assert_int_equal(other_process_writes(path), 0);
+    vouch_facts_close(a);
+    assert_int_equal(other_process_writes(path), 1);
+
+    /* A store replaced by a rename: a connection opened before reads the
+     * old file, one opened after the new one, and their ids tell. */
+    const char *next = tpath("shared-next.db");
+    a = open_bind(path, p);
+    make_store(next, 0);
+    assert_int_equal(rename(next, path), 0);
+    assert_int_not_equal(vouch_facts_file_id(a, &ia), 0);
+    b = open_bind(path, p);
+    assert_true(vouch_facts_shares_map(b));
+    assert_int_equal(vouch_facts_file_id(b, &ib), 0);
+    char *ga = grid(a, p, 0), *gb = grid(b, p, 0);
+    assert_string_equal(ga, gb);   /* same rows, from two files */
+    free(ga);
+    free(gb);
+    vouch_facts_close(a);
+    vouch_facts_close(b);
+    vouch_program_free(p);
+}
+
 /* ---- setup -------------------------------------------------------------------- */
 
 static int setup(void **state)
@@ -1465,6 +1552,7 @@ int main(void)
         cmocka_unit_test(test_load_good),
         cmocka_unit_test(test_load_bad_cells),
         cmocka_unit_test(test_load_file_errors),
+        cmocka_unit_test(test_shared_map),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

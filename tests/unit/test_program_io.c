@@ -483,7 +483,13 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
+    char side[sizeof store + 8];
     unlink(store);
+    /* a read-only connection leaves the WAL mode store's -wal and -shm */
+    snprintf(side, sizeof side, "%s-wal", store);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", store);
+    unlink(side);
     rmdir(tmpdir);
     return 0;
 }
