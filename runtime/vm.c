@@ -551,27 +551,18 @@ static int run_rule(vm *m, uint32_t r, vouch_error *err)
         pc += 3;
         NEXT;
     }
-    CASE(ADD) {
-        BINARY_PRELUDE(VT_INT, VT_INT, "+")
-        if (UNLIKELY(__builtin_add_overflow(a_->u.i, b_->u.i, &a_->u.i)))
-            RERR("integer overflow");
-        pc += 1;
-        NEXT;
+/* Integer-like arithmetic that fails the rule on overflow. */
+#define CHECKED(t, opname, overflows)                                           \
+    {                                                                           \
+        BINARY_PRELUDE(t, t, opname)                                            \
+        if (UNLIKELY(overflows(a_->u.i, b_->u.i, &a_->u.i)))                    \
+            RERR("integer overflow");                                           \
+        pc += 1;                                                                \
+        NEXT;                                                                   \
     }
-    CASE(SUB) {
-        BINARY_PRELUDE(VT_INT, VT_INT, "-")
-        if (UNLIKELY(__builtin_sub_overflow(a_->u.i, b_->u.i, &a_->u.i)))
-            RERR("integer overflow");
-        pc += 1;
-        NEXT;
-    }
-    CASE(MUL) {
-        BINARY_PRELUDE(VT_INT, VT_INT, "*")
-        if (UNLIKELY(__builtin_mul_overflow(a_->u.i, b_->u.i, &a_->u.i)))
-            RERR("integer overflow");
-        pc += 1;
-        NEXT;
-    }
+    CASE(ADD) CHECKED(VT_INT, "+", __builtin_add_overflow)
+    CASE(SUB) CHECKED(VT_INT, "-", __builtin_sub_overflow)
+    CASE(MUL) CHECKED(VT_INT, "*", __builtin_mul_overflow)
     CASE(DIV) {
         BINARY_PRELUDE(VT_INT, VT_INT, "/")
         if (UNLIKELY(b_->u.i == 0))
@@ -645,20 +636,9 @@ static int run_rule(vm *m, uint32_t r, vouch_error *err)
         pc += 1;
         NEXT;
     }
-    CASE(DUR_ADD) {
-        BINARY_PRELUDE(VT_DUR, VT_DUR, "duration +")
-        if (UNLIKELY(__builtin_add_overflow(a_->u.i, b_->u.i, &a_->u.i)))
-            RERR("integer overflow");
-        pc += 1;
-        NEXT;
-    }
-    CASE(DUR_SUB) {
-        BINARY_PRELUDE(VT_DUR, VT_DUR, "duration -")
-        if (UNLIKELY(__builtin_sub_overflow(a_->u.i, b_->u.i, &a_->u.i)))
-            RERR("integer overflow");
-        pc += 1;
-        NEXT;
-    }
+    CASE(DUR_ADD) CHECKED(VT_DUR, "duration +", __builtin_add_overflow)
+    CASE(DUR_SUB) CHECKED(VT_DUR, "duration -", __builtin_sub_overflow)
+#undef CHECKED
     CASE(EQ)
         SEC = vouch_bool(vouch_value_equal(&SEC, &TOP));
         sp--;
