@@ -39,9 +39,15 @@ typedef struct cov_args {
 static int parse(int argc, char **argv, cov_args *a)
 {
     memset(a, 0, sizeof *a);
-    const cli_option opts[] = {{"--facts", &a->facts},   {"--as-of", &a->as_of},   {"--period", &a->period},
-                               {"--format", &a->format}, {"--output", &a->output}, {"-o", &a->output},
-                               {"--framework", &a->framework}};
+    const cli_option opts[] = {
+        {"--facts", .value = &a->facts},
+        {"--as-of", .value = &a->as_of},
+        {"--period", .value = &a->period},
+        {"--format", .value = &a->format},
+        {"--output", .value = &a->output},
+        {"-o", .value = &a->output},
+        {"--framework", .value = &a->framework},
+    };
     return cli_parse(argc, argv, opts, sizeof opts / sizeof opts[0], &a->files, &a->nfiles);
 }
 

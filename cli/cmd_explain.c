@@ -41,8 +41,14 @@ typedef struct explain_args {
 static int parse(int argc, char **argv, explain_args *a)
 {
     memset(a, 0, sizeof *a);
-    const cli_option opts[] = {{"--facts", &a->facts},   {"--as-of", &a->as_of},   {"--period", &a->period},
-                               {"--format", &a->format}, {"--output", &a->output}, {"-o", &a->output}};
+    const cli_option opts[] = {
+        {"--facts", .value = &a->facts},
+        {"--as-of", .value = &a->as_of},
+        {"--period", .value = &a->period},
+        {"--format", .value = &a->format},
+        {"--output", .value = &a->output},
+        {"-o", .value = &a->output},
+    };
     return cli_parse(argc, argv, opts, sizeof opts / sizeof opts[0], &a->files, &a->nfiles);
 }
 

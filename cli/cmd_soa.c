@@ -53,9 +53,16 @@ typedef struct soa_args {
 static int soa_parse(int argc, char **argv, soa_args *a)
 {
     memset(a, 0, sizeof *a);
-    const cli_option opts[] = {{"--facts", &a->facts},   {"--as-of", &a->as_of},   {"--period", &a->period},
-                               {"--format", &a->format}, {"--output", &a->output}, {"-o", &a->output},
-                               {"--framework", &a->framework}, {"--only", &a->only}};
+    const cli_option opts[] = {
+        {"--facts", .value = &a->facts},
+        {"--as-of", .value = &a->as_of},
+        {"--period", .value = &a->period},
+        {"--format", .value = &a->format},
+        {"--output", .value = &a->output},
+        {"-o", .value = &a->output},
+        {"--framework", .value = &a->framework},
+        {"--only", .value = &a->only},
+    };
     return cli_parse(argc, argv, opts, sizeof opts / sizeof opts[0], &a->files, &a->nfiles);
 }
 

@@ -22,6 +22,8 @@
 #include <unistd.h>
 
 #include "cmd_test.h"
+#include "common.h"
+#include "../runtime/alloc.h"
 #include "../runtime/date.h"
 #include "../runtime/facts.h"
 #include "../runtime/outcome.h"
@@ -30,14 +32,6 @@
 #define EXIT_CLEAN 0
 #define EXIT_FAILED 1
 #define EXIT_USAGE 2
-
-static int usage(const char *fmt, const char *arg)
-{
-    fprintf(stderr, "vouch: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\nRun `vouch --help` for usage.\n");
-    return EXIT_USAGE;
-}
 
 static void csv_field(FILE *f, const char *s)
 {
@@ -265,41 +259,32 @@ static void xml_text(FILE *f, const char *s)
 int cmd_test(int argc, char **argv, cli_compile_fn compile)
 {
     const char *junit = NULL, *min_cov = NULL;
-    char **files = calloc((size_t)argc + 1, sizeof *files);
+    char **files = NULL;
     int nfiles = 0;
-    if (!files)
-        return usage("%s", "out of memory");
-    for (int i = 0; i < argc; i++) {
-        const char *s = argv[i];
-        const char **slot = strcmp(s, "--junit") == 0 ? &junit : strcmp(s, "--min-coverage") == 0 ? &min_cov : NULL;
-        if (slot) {
-            if (i + 1 >= argc) {
-                free(files);
-                return usage("option %s needs a value", s);
-            }
-            *slot = argv[++i];
-        } else if (s[0] == '-' && s[1]) {
-            free(files);
-            return usage("unknown option %s for this command", s);
-        } else {
-            files[nfiles++] = argv[i];
-        }
+    const cli_option opts[] = {
+        {"--junit", .value = &junit},
+        {"--min-coverage", .value = &min_cov},
+    };
+    int rc = cli_parse(argc, argv, opts, sizeof opts / sizeof opts[0], &files, &nfiles);
+    if (rc) {
+        vouch_free(files);
+        return rc;
     }
     double want_cov = -1;
     if (min_cov) {
         char *end;
         want_cov = strtod(min_cov, &end);
         if (*end || want_cov < 0 || want_cov > 100) {
-            free(files);
-            return usage("--min-coverage `%s` is not a percentage (0-100)", min_cov);
+            vouch_free(files);
+            return cli_usage("--min-coverage `%s` is not a percentage (0-100)", min_cov);
         }
     }
     if (nfiles == 0) {
-        free(files);
-        return usage("%s", "test needs at least one pack file");
+        vouch_free(files);
+        return cli_usage("%s", "test needs at least one pack file");
     }
     vouch_program *p = compile(files, nfiles);
-    free(files);
+    vouch_free(files);
     if (!p)
         return EXIT_USAGE;
     if (p->ntests == 0) {
@@ -376,7 +361,7 @@ int cmd_test(int argc, char **argv, cli_compile_fn compile)
                 printf(" %s", p->rules[r].id);
         printf("\n");
     }
-    int rc = broken ? EXIT_USAGE : failed ? EXIT_FAILED : EXIT_CLEAN;
+    rc = broken ? EXIT_USAGE : failed ? EXIT_FAILED : EXIT_CLEAN;
     if (want_cov >= 0 && cov + 1e-9 < want_cov) {
         printf("coverage %.0f%% is below the required %.0f%%\n", cov, want_cov);
         if (rc == EXIT_CLEAN)

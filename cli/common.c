@@ -90,7 +90,7 @@ int cli_parse(int argc, char **argv, const cli_option *opts, size_t nopts, char 
             only_operands = 1;
             continue;
         }
-        const char *eq = strchr(s, '=');
+        char *eq = strchr(s, '=');
         size_t len = eq ? (size_t)(eq - s) : strlen(s);
         const cli_option *o = NULL;
         for (size_t j = 0; j < nopts && !o; j++)
@@ -101,10 +101,22 @@ int cli_parse(int argc, char **argv, const cli_option *opts, size_t nopts, char 
             snprintf(name, sizeof name, "%.*s", (int)(len < 60 ? len : 60), s);
             return cli_usage("unknown option %s for this command", name);
         }
-        const char *val = eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
+        if (o->flag) {
+            if (eq)
+                return cli_usage("option %s takes no value", o->name);
+            *o->flag = 1;
+            continue;
+        }
+        char *val = eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
         if (!val)
             return cli_usage("option %s needs a value", o->name);
-        *o->value = val;
+        if (o->value) {
+            *o->value = val;
+            continue;
+        }
+        if (!o->list->v && !(o->list->v = vouch_calloc((size_t)argc + 1, sizeof *o->list->v)))
+            return cli_usage("%s", "out of memory");
+        o->list->v[o->list->n++] = val;
     }
     return 0;
 }

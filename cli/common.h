@@ -13,17 +13,29 @@
 /* Prints "vouch: <fmt with arg>" and the --help pointer; returns 2. */
 int cli_usage(const char *fmt, const char *arg);
 
-/* An option that takes a value, and where the value goes. */
+/* Every value of a repeatable option, in order (v: argc + 1 slots, made at
+ * its first value, freed by the caller with vouch_free). */
+typedef struct cli_list {
+    char **v;
+    int n;
+} cli_list;
+
+/* An option and where it goes: exactly one of value (takes a value, the
+ * last one given counts), flag (takes none, set to 1) and list (takes a
+ * value, every one kept). */
 typedef struct cli_option {
     const char *name;        /* "--facts" */
     const char **value;
+    int *flag;
+    cli_list *list;
 } cli_option;
 
 /* Parses the arguments of a command: the options of opts, as --name VALUE
- * or --name=VALUE (the last one given counts); `--` ends them; everything
- * else is an operand, collected in order into *operands (argc + 1 slots,
- * freed by the caller with vouch_free, also on error). An unknown option
- * or a missing value prints the usage error and returns 2; else 0. */
+ * or --name=VALUE (flags as --name); `--` ends them; everything else is an
+ * operand, collected in order into *operands (argc + 1 slots, freed by the
+ * caller with vouch_free, also on error). An unknown option, a missing
+ * value or a value given to a flag prints the usage error and returns 2;
+ * else 0. */
 int cli_parse(int argc, char **argv, const cli_option *opts, size_t nopts, char ***operands, int *noperands);
 
 /* Sets env->today from --as-of (default: the current UTC date) and the

@@ -24,6 +24,7 @@
 #include "format.h"
 #include "compile.h"
 #include "diag.h"
+#include "../runtime/alloc.h"
 #include "../runtime/date.h"
 #include "../runtime/facts.h"
 #include "../runtime/outcome.h"
@@ -325,89 +326,61 @@ typedef struct args {
     int npacks;
     char **outputs;          /* check --output FORMAT=FILE, repeatable */
     int noutputs;
+    cli_list pack_list, output_list;
 } args;
 
-/* Parses options shared by the commands; unknown options are an error.
- * allowed is a string of the option names the command takes. */
+/* Parses the options of check, load, lint and disasm (cli_parse); allowed
+ * is a string of the option names the command takes. Each --output is a
+ * FORMAT=FILE output, or else the one file --format goes to (the last one
+ * given). */
 static int parse_args(int argc, char **argv, const char *allowed, args *a)
 {
     memset(a, 0, sizeof *a);
-    a->files = calloc((size_t)argc + 1, sizeof *a->files);
-    a->packs = calloc((size_t)argc + 1, sizeof *a->packs);
-    a->outputs = calloc((size_t)argc + 1, sizeof *a->outputs);
-    if (!a->files || !a->packs || !a->outputs)
-        return usage_error("%s", "out of memory");
-    int only_files = 0;
-    for (int i = 0; i < argc; i++) {
-        char *s = argv[i];
-        if (only_files || s[0] != '-' || strcmp(s, "-") == 0) {
-            a->files[a->nfiles++] = s;
-            continue;
-        }
-        if (strcmp(s, "--") == 0) {
-            only_files = 1;
-            continue;
-        }
-        char *val = NULL;
-        char name[64];
-        const char *eq = strchr(s, '=');
-        size_t nl = eq ? (size_t)(eq - s) : strlen(s);
-        if (nl >= sizeof name)
-            return usage_error("unknown option %s", s);
-        memcpy(name, s, nl);
-        name[nl] = 0;
-        int flag = strcmp(name, "--replace") == 0 || strcmp(name, "--stats") == 0 ||
-                   strcmp(name, "--catalogues") == 0 || strcmp(name, "--allow-soft") == 0 ||
-                   strcmp(name, "--explain") == 0;
-        char pattern[80];
-        snprintf(pattern, sizeof pattern, " %s ", name);
-        if (!strstr(allowed, pattern))
-            return usage_error("unknown option %s for this command", name);
-        if (flag) {
-            if (eq)
-                return usage_error("option %s takes no value", name);
-            if (strcmp(name, "--replace") == 0)
-                a->replace = 1;
-            else if (strcmp(name, "--catalogues") == 0)
-                a->catalogues = 1;
-            else if (strcmp(name, "--allow-soft") == 0)
-                a->allow_soft = 1;
-            else if (strcmp(name, "--explain") == 0)
-                a->explain = 1;
-            else
-                a->stats = 1;
-            continue;
-        }
-        if (eq)
-            val = (char *)eq + 1;
-        else if (i + 1 < argc)
-            val = argv[++i];
-        else
-            return usage_error("option %s needs a value", name);
-        if (strcmp(name, "--facts") == 0) a->facts = val;
-        else if (strcmp(name, "--as-of") == 0) a->as_of = val;
-        else if (strcmp(name, "--period") == 0) a->period = val;
-        else if (strcmp(name, "--format") == 0) a->format = val;
-        else if (strcmp(name, "--fail-on") == 0) a->fail_on = val;
-        else if (strcmp(name, "--output") == 0 || strcmp(name, "-o") == 0) {
-            const char *feq = strchr(val, '=');
-            if (feq && find_format(val, (size_t)(feq - val)))
-                a->outputs[a->noutputs++] = val; /* FORMAT=FILE */
-            else
-                a->output = val;
-        }
-        else if (strcmp(name, "--pack") == 0) a->packs[a->npacks++] = val;
-        else if (strcmp(name, "--max-steps") == 0) a->max_steps = val;
-        else if (strcmp(name, "--max-memory") == 0) a->max_memory = val;
+    const cli_option all[] = {
+        {"--facts", .value = &a->facts},
+        {"--as-of", .value = &a->as_of},
+        {"--period", .value = &a->period},
+        {"--format", .value = &a->format},
+        {"--fail-on", .value = &a->fail_on},
+        {"--max-steps", .value = &a->max_steps},
+        {"--max-memory", .value = &a->max_memory},
+        {"--output", .list = &a->output_list},
+        {"-o", .list = &a->output_list},
+        {"--pack", .list = &a->pack_list},
+        {"--replace", .flag = &a->replace},
+        {"--stats", .flag = &a->stats},
+        {"--catalogues", .flag = &a->catalogues},
+        {"--allow-soft", .flag = &a->allow_soft},
+        {"--explain", .flag = &a->explain},
+    };
+    cli_option opts[sizeof all / sizeof all[0]];
+    size_t n = 0;
+    char pattern[80];
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+        snprintf(pattern, sizeof pattern, " %s ", all[i].name);
+        if (strstr(allowed, pattern))
+            opts[n++] = all[i];
     }
-    return 0;
+    int rc = cli_parse(argc, argv, opts, n, &a->files, &a->nfiles);
+    a->packs = a->pack_list.v;
+    a->npacks = a->pack_list.n;
+    a->outputs = a->output_list.v;
+    for (int i = 0; i < a->output_list.n; i++) {
+        char *val = a->output_list.v[i];
+        const char *feq = strchr(val, '=');
+        if (feq && find_format(val, (size_t)(feq - val)))
+            a->outputs[a->noutputs++] = val; /* FORMAT=FILE, kept in order in place */
+        else
+            a->output = val;
+    }
+    return rc;
 }
 
 static void free_args(args *a)
 {
-    free(a->files);
-    free(a->packs);
-    free(a->outputs);
+    vouch_free(a->files);
+    vouch_free(a->pack_list.v);
+    vouch_free(a->output_list.v);
 }
 
 
