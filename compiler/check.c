@@ -14,13 +14,19 @@
  * identifiers (binding id, or -2 for an enum member), members (column
  * index), calls (builtin index), `for` and quantifiers (binding id); the
  * fact tables and enums; the rules in order.
+ *
+ * This file keeps the driver, which fixes the order of the declarations,
+ * and everything an expression can reach: bindings, the implicit rows of
+ * scopes and the appetite, builtins. The other declarations only resolve
+ * names against what is declared and hand their few expressions back to
+ * check_expr, so they live apart (check_decls.c), as do `test` blocks
+ * (check_tests.c) and lint (check_lint.c); check_int.h is what they share.
  */
 #include <string.h>
 #include <stdlib.h>
-#include "compiler.h"
+#include "check_int.h"
 #include "../runtime/vouch_limits.h"
 #include "../stdlib/builtins.h"
-#include "../runtime/date.h"
 
 /* ---- small helpers ------------------------------------------------------ */
 
@@ -37,32 +43,14 @@ int vec_grow(arena *a, void **v, uint32_t *cap, size_t elem, uint32_t n)
     return 1;
 }
 
-static int name_is(ast_name n, const char *s)
-{
-    size_t l = strlen(s);
-    return n.len == l && memcmp(n.p, s, l) == 0;
-}
-
-static int names_equal(ast_name a, ast_name b)
-{
-    return a.len == b.len && memcmp(a.p, b.p, a.len) == 0;
-}
-
 /* FNV-1a, for the tables that find rules and controls by id. */
-static uint32_t hash_bytes(const char *p, size_t n)
+uint32_t check_hash_bytes(const char *p, size_t n)
 {
     uint32_t h = 2166136261u;
     for (size_t i = 0; i < n; i++)
         h = (h ^ (uint8_t)p[i]) * 16777619u;
     return h;
 }
-
-static const vouch_source *src_of(const ast_node *n) { return n->src; }
-
-#define ERR_AT(c, node, hint, ...) \
-    diag_error((c)->d, src_of(node), (node)->off, (node)->len, (hint), __VA_ARGS__)
-#define ERR_NAME(c, node, nm, hint, ...) \
-    diag_error((c)->d, src_of(node), (nm).off, (nm).len, (hint), __VA_ARGS__)
 
 static ast_type ty(ast_tkind k, int optional, int id)
 {
@@ -73,10 +61,8 @@ static ast_type ty(ast_tkind k, int optional, int id)
     return t;
 }
 
-static const ast_type TYPE_ERROR = {TY_ERROR, 0, 0};
-
 /* "did you mean `x`?" over a list of candidate names, or NULL. */
-static const char *hint_closest(compiler *c, ast_name n, const char *const *cand, size_t ncand)
+const char *check_hint_closest(compiler *c, ast_name n, const char *const *cand, size_t ncand)
 {
     const char *best = diag_closest(n.p, n.len, cand, ncand);
     return best ? arena_printf(c->a, "did you mean `%s`?", best) : NULL;
@@ -119,15 +105,15 @@ static const char **table_names(compiler *c)
     return v;
 }
 
-static int find_column(const fact_table *t, ast_name n)
+int check_find_column(const fact_table *t, ast_name n)
 {
     for (uint32_t i = 0; i < t->ncols; i++)
-        if (names_equal(t->cols[i].name, n))
+        if (check_names_equal(t->cols[i].name, n))
             return (int)i;
     return -1;
 }
 
-static const char **column_names(compiler *c, const fact_table *t)
+const char **check_column_names(compiler *c, const fact_table *t)
 {
     const char **v = arena_alloc(c->a, (t->ncols + 1) * sizeof *v);
     if (v)
@@ -160,12 +146,12 @@ static int declare_column_type(compiler *c, fact_table *t, fact_column *col, ast
 {
     ast_name n = tn->u.type.name;
     int opt = tn->u.type.optional;
-    if (name_is(n, "text")) col->type = ty(TY_TEXT, opt, 0);
-    else if (name_is(n, "int")) col->type = ty(TY_INT, opt, 0);
-    else if (name_is(n, "bool")) col->type = ty(TY_BOOL, opt, 0);
-    else if (name_is(n, "date")) col->type = ty(TY_DATE, opt, 0);
-    else if (name_is(n, "duration")) col->type = ty(TY_DUR, opt, 0);
-    else if (name_is(n, "enum")) {
+    if (check_name_is(n, "text")) col->type = ty(TY_TEXT, opt, 0);
+    else if (check_name_is(n, "int")) col->type = ty(TY_INT, opt, 0);
+    else if (check_name_is(n, "bool")) col->type = ty(TY_BOOL, opt, 0);
+    else if (check_name_is(n, "date")) col->type = ty(TY_DATE, opt, 0);
+    else if (check_name_is(n, "duration")) col->type = ty(TY_DUR, opt, 0);
+    else if (check_name_is(n, "enum")) {
         enum_info e;
         e.name = arena_printf(c->a, "%s.%s", t->name, col->cname);
         e.n = 0;
@@ -196,7 +182,7 @@ static int declare_column_type(compiler *c, fact_table *t, fact_column *col, ast
             return -1;
         col->type = ty(TY_ENUM, opt, (int)c->enums.n - 1);
     } else {
-        const char *hint = hint_closest(c, n, TYPE_NAMES, 6);
+        const char *hint = check_hint_closest(c, n, TYPE_NAMES, 6);
         ERR_NAME(c, tn, n, hint ? hint : "types are text, int, bool, date, duration and enum(a, b, ...)",
                  "unknown type `%.*s`", (int)n.len, n.p);
         col->type = TYPE_ERROR;
@@ -240,7 +226,7 @@ static void declare_fact(compiler *c, ast_node *f)
         col->name = fl->u.field.name;
         col->cname = arena_strndup(c->a, col->name.p, col->name.len);
         for (uint32_t j = 0; j < i; j++)
-            if (names_equal(t.cols[j].name, col->name))
+            if (check_names_equal(t.cols[j].name, col->name))
                 ERR_NAME(c, fl, col->name, NULL, "field `%s` is declared twice in fact `%s`",
                          col->cname, t.name);
         declare_column_type(c, &t, col, fl->u.field.type);
@@ -257,9 +243,9 @@ static void declare_fact(compiler *c, ast_node *f)
         return;
     i = 0;
     for (ast_node *k = f->u.fact.key; k; k = k->next, i++) {
-        int ci = find_column(&t, k->u.name);
+        int ci = check_find_column(&t, k->u.name);
         if (ci < 0) {
-            const char *hint = hint_closest(c, k->u.name, column_names(c, &t), t.ncols);
+            const char *hint = check_hint_closest(c, k->u.name, check_column_names(c, &t), t.ncols);
             ERR_AT(c, k, hint, "key column `%.*s` is not a field of `%s`", (int)k->u.name.len,
                    k->u.name.p, t.name);
             ci = 0;
@@ -275,7 +261,7 @@ static int lookup_binding(compiler *c, ast_name n)
 {
     for (uint32_t i = c->scope.n; i-- > 0;) {
         int id = c->scope.v[i];
-        if (names_equal(c->bindings.v[id].name, n))
+        if (check_names_equal(c->bindings.v[id].name, n))
             return id;
     }
     return -1;
@@ -283,7 +269,7 @@ static int lookup_binding(compiler *c, ast_name n)
 
 /* Introduces a variable; reports a clash with a visible one. Returns the
  * binding id, or -1 when out of memory. */
-static int bind(compiler *c, ast_node *node, ast_name n, binding_kind kind, int table)
+int check_bind(compiler *c, ast_node *node, ast_name n, binding_kind kind, int table)
 {
     int prev = lookup_binding(c, n);
     if (prev >= 0) {
@@ -336,8 +322,6 @@ static const char **visible_names(compiler *c, size_t *n)
 
 /* ---- expressions -------------------------------------------------------- */
 
-static ast_type expr(compiler *c, ast_node *n);
-
 static int is_scalar(ast_type t)
 {
     return t.kind != TY_ROW && t.kind != TY_SPAN && t.kind != TY_PERIOD;
@@ -364,7 +348,7 @@ static ast_type set(ast_node *n, ast_type t)
 
 /* Checks that n, a bare identifier or a string literal, is a member of enum
  * e; marks it as an enum literal. */
-static ast_type enum_literal(compiler *c, ast_node *n, ast_type et)
+ast_type check_enum_literal(compiler *c, ast_node *n, ast_type et)
 {
     const enum_info *e = &c->enums.v[et.id];
     const char *p = n->kind == AST_IDENT ? n->u.name.p : n->u.s.text;
@@ -389,8 +373,8 @@ static ast_type enum_literal(compiler *c, ast_node *n, ast_type et)
 static ast_type operand_against(compiler *c, ast_node *n, ast_type other)
 {
     if (other.kind == TY_ENUM && (is_free_ident(c, n) || n->kind == AST_STRING))
-        return enum_literal(c, n, other);
-    return expr(c, n);
+        return check_enum_literal(c, n, other);
+    return check_expr(c, n);
 }
 
 static int looks_like_date(const char *p, uint32_t n)
@@ -457,13 +441,13 @@ static ast_type check_compare(compiler *c, ast_node *n)
     ast_node *l = n->u.binary.lhs, *r = n->u.binary.rhs;
     ast_type lt, rt;
     if (is_free_ident(c, l) && !is_free_ident(c, r)) {
-        rt = expr(c, r);
+        rt = check_expr(c, r);
         lt = operand_against(c, l, rt);
     } else {
-        lt = expr(c, l);
+        lt = check_expr(c, l);
         rt = operand_against(c, r, lt);
         if (l->kind == AST_STRING && rt.kind == TY_ENUM)
-            lt = enum_literal(c, l, rt);
+            lt = check_enum_literal(c, l, rt);
     }
     if (!comparable(c, l, lt, r, rt, n->op, n))
         return set(n, lt.kind == TY_ERROR || rt.kind == TY_ERROR ? TYPE_ERROR : ty(TY_BOOL, 0, 0));
@@ -472,7 +456,7 @@ static ast_type check_compare(compiler *c, ast_node *n)
 
 static ast_type check_arith(compiler *c, ast_node *n)
 {
-    ast_type a = expr(c, n->u.binary.lhs), b = expr(c, n->u.binary.rhs);
+    ast_type a = check_expr(c, n->u.binary.lhs), b = check_expr(c, n->u.binary.rhs);
     if (a.kind == TY_ERROR || b.kind == TY_ERROR)
         return set(n, TYPE_ERROR);
     int opt = a.optional || b.optional;
@@ -519,9 +503,9 @@ static ast_type check_arith(compiler *c, ast_node *n)
     return set(n, ty(k, opt, 0));
 }
 
-static ast_type check_bool_operand(compiler *c, ast_node *n, const char *what)
+ast_type check_bool_operand(compiler *c, ast_node *n, const char *what)
 {
-    ast_type t = expr(c, n);
+    ast_type t = check_expr(c, n);
     if (t.kind != TY_BOOL && t.kind != TY_ERROR) {
         ERR_AT(c, n, NULL, "%s needs a bool, not %s", what, check_type_name(c, t));
         return TYPE_ERROR;
@@ -542,12 +526,12 @@ static int implicit_column(compiler *c, ast_name n)
     const binding *b = &c->bindings.v[c->implicit];
     if (b->kind != BIND_ROW || b->table < 0)
         return -1;
-    return find_column(&c->tables.v[b->table], n);
+    return check_find_column(&c->tables.v[b->table], n);
 }
 
 static int is_score_name(compiler *c, ast_name n)
 {
-    return c->in_appetite && c->appetite.score && names_equal(n, c->appetite.score_name);
+    return c->in_appetite && c->appetite.score && check_names_equal(n, c->appetite.score_name);
 }
 
 /* The template of a computed field of the appetite's table, or NULL. */
@@ -556,11 +540,11 @@ static ast_node *appetite_field(compiler *c, int table, ast_name f)
     const appetite_info *ap = &c->appetite;
     if (!ap->decl || ap->table != table)
         return NULL;
-    if (names_equal(f, ap->score_name)) return ap->score;
-    if (name_is(f, "band")) return ap->band;
-    if (name_is(f, "tolerated")) return ap->tolerated;
-    if (name_is(f, "acceptor")) return ap->acceptor;
-    if (name_is(f, "review_every")) return ap->review_every;
+    if (check_names_equal(f, ap->score_name)) return ap->score;
+    if (check_name_is(f, "band")) return ap->band;
+    if (check_name_is(f, "tolerated")) return ap->tolerated;
+    if (check_name_is(f, "acceptor")) return ap->acceptor;
+    if (check_name_is(f, "review_every")) return ap->review_every;
     return NULL;
 }
 
@@ -580,7 +564,7 @@ static ast_type expand_in_place(compiler *c, ast_node *n, const ast_node *templa
     c->in_appetite = 1;
     /* The template was checked where it is declared; here it only gets
      * this row's bindings and types. */
-    ast_type t = expr(c, n);
+    ast_type t = check_expr(c, n);
     c->implicit = saved;
     c->in_appetite = saved_ap;
     n->off = off;
@@ -594,10 +578,10 @@ static ast_type check_member(compiler *c, ast_node *n)
     ast_name f = n->u.member.field;
     if (obj->kind == AST_PERIOD) {
         set(obj, ty(TY_PERIOD, 0, 0));
-        if (name_is(f, "start")) { n->slot = 0; return set(n, ty(TY_DATE, 0, 0)); }
-        if (name_is(f, "end")) { n->slot = 1; return set(n, ty(TY_DATE, 0, 0)); }
+        if (check_name_is(f, "start")) { n->slot = 0; return set(n, ty(TY_DATE, 0, 0)); }
+        if (check_name_is(f, "end")) { n->slot = 1; return set(n, ty(TY_DATE, 0, 0)); }
         static const char *const pf[] = {"start", "end"};
-        ERR_NAME(c, n, f, hint_closest(c, f, pf, 2), "`period` has no field `%.*s`", (int)f.len, f.p);
+        ERR_NAME(c, n, f, check_hint_closest(c, f, pf, 2), "`period` has no field `%.*s`", (int)f.len, f.p);
         return set(n, TYPE_ERROR);
     }
     if (obj->kind != AST_IDENT) {
@@ -608,7 +592,7 @@ static ast_type check_member(compiler *c, ast_node *n)
     if (id < 0) {
         size_t nv;
         const char **cand = visible_names(c, &nv);
-        const char *hint = hint_closest(c, obj->u.name, cand, nv);
+        const char *hint = check_hint_closest(c, obj->u.name, cand, nv);
         if (!hint && check_find_table(c, obj->u.name.p, obj->u.name.len) >= 0)
             hint = arena_printf(c->a, "`%.*s` is a fact type; loop over it first: `for x in %.*s`",
                                 (int)obj->u.name.len, obj->u.name.p, (int)obj->u.name.len, obj->u.name.p);
@@ -621,22 +605,22 @@ static ast_type check_member(compiler *c, ast_node *n)
         set(obj, ty(TY_SPAN, 0, 0));
         static const char *const sf[] = {"start", "end", "name"};
         for (int i = 0; i < 3; i++)
-            if (name_is(f, sf[i])) {
+            if (check_name_is(f, sf[i])) {
                 n->slot = i;
                 return set(n, ty(i == 2 ? TY_TEXT : TY_DATE, 0, 0));
             }
-        ERR_NAME(c, n, f, hint_closest(c, f, sf, 3), "`%.*s` has no field `%.*s` (it has start, end and name)",
+        ERR_NAME(c, n, f, check_hint_closest(c, f, sf, 3), "`%.*s` has no field `%.*s` (it has start, end and name)",
                  (int)b->name.len, b->name.p, (int)f.len, f.p);
         return set(n, TYPE_ERROR);
     }
     set(obj, ty(TY_ROW, 0, b->table));
     const fact_table *t = &c->tables.v[b->table];
-    int col = find_column(t, f);
+    int col = check_find_column(t, f);
     if (col < 0) {
         ast_node *computed = appetite_field(c, b->table, f);
         if (computed)
             return expand_in_place(c, n, computed, obj->slot);
-        const char **cand = column_names(c, t);
+        const char **cand = check_column_names(c, t);
         size_t ncand = t->ncols;
         if (c->appetite.decl && c->appetite.table == b->table && cand) {
             const char **more = arena_alloc(c->a, (ncand + 5) * sizeof *more);
@@ -650,7 +634,7 @@ static ast_type check_member(compiler *c, ast_node *n)
                 cand = more;
             }
         }
-        ERR_NAME(c, n, f, hint_closest(c, f, cand, ncand),
+        ERR_NAME(c, n, f, check_hint_closest(c, f, cand, ncand),
                  "fact `%s` has no field `%.*s`", t->name, (int)f.len, f.p);
         return set(n, TYPE_ERROR);
     }
@@ -662,7 +646,7 @@ static int builtin_index(ast_name n)
 {
     for (uint32_t i = 0; i < BI__COUNT; i++) {
         const char *nm = vouch_builtin_name(i);
-        if (name_is(n, nm))
+        if (check_name_is(n, nm))
             return (int)i;
     }
     return -1;
@@ -688,7 +672,7 @@ static ast_type check_generic_call(compiler *c, ast_node *n, int bi)
     int bad = 0;
     ast_node *last = NULL;
     for (ast_node *a = n->u.call.args; a; a = a->next) {
-        ast_type at = expr(c, a);
+        ast_type at = check_expr(c, a);
         last = a;
         if (at.kind == TY_ERROR) {
             bad = 1;
@@ -720,7 +704,7 @@ static ast_type check_generic_call(compiler *c, ast_node *n, int bi)
 static ast_type check_call(compiler *c, ast_node *n)
 {
     ast_name fn = n->u.call.name;
-    if (name_is(fn, "quarters") || name_is(fn, "months")) {
+    if (check_name_is(fn, "quarters") || check_name_is(fn, "months")) {
         ERR_AT(c, n, "write `for q in quarters(period)` and use q.start, q.end, q.name",
                "`%.*s(...)` can only be looped over with `for`", (int)fn.len, fn.p);
         return set(n, TYPE_ERROR);
@@ -732,10 +716,10 @@ static ast_type check_call(compiler *c, ast_node *n)
             names[i] = vouch_builtin_name(i);
         names[BI__COUNT] = "quarters";
         names[BI__COUNT + 1] = "months";
-        ERR_NAME(c, n, fn, hint_closest(c, fn, names, BI__COUNT + 2), "unknown function `%.*s`",
-                 (int)fn.len, fn.p);
+        ERR_NAME(c, n, fn, check_hint_closest(c, fn, names, BI__COUNT + 2),
+                 "unknown function `%.*s`", (int)fn.len, fn.p);
         for (ast_node *a = n->u.call.args; a; a = a->next)
-            expr(c, a);
+            check_expr(c, a);
         return set(n, TYPE_ERROR);
     }
     n->slot = bi;
@@ -758,7 +742,7 @@ static ast_type check_call(compiler *c, ast_node *n)
         int takes_none = *p == '?';
         if (takes_none)
             p++;
-        ast_type at = expr(c, a);
+        ast_type at = check_expr(c, a);
         ast_type wt = sig_type(ch);
         if (at.kind == TY_ERROR) {
             bad = 1;
@@ -784,7 +768,7 @@ static ast_type check_call(compiler *c, ast_node *n)
 
 static ast_type check_in(compiler *c, ast_node *n)
 {
-    ast_type lt = expr(c, n->u.in.lhs);
+    ast_type lt = check_expr(c, n->u.in.lhs);
     int bad = lt.kind == TY_ERROR;
     for (ast_node *it = n->u.in.items; it; it = it->next) {
         ast_type t = operand_against(c, it, lt);
@@ -811,7 +795,7 @@ static ast_node *member_of(compiler *c, ast_node *obj, const char *field, const 
 static ast_type check_in_span(compiler *c, ast_node *n)
 {
     ast_node *lhs = n->u.in.lhs, *span = n->u.in.items;
-    ast_type lt = expr(c, lhs), st = expr(c, span);
+    ast_type lt = check_expr(c, lhs), st = check_expr(c, span);
     if (lt.kind == TY_ERROR || st.kind == TY_ERROR)
         return set(n, TYPE_ERROR);
     if (lt.kind != TY_DATE) {
@@ -849,14 +833,14 @@ static ast_type check_in_span(compiler *c, ast_node *n)
     n->op = OPR_AND;
     n->u.binary.lhs = ge;
     n->u.binary.rhs = le;
-    return expr(c, n);
+    return check_expr(c, n);
 }
 
-static int lookup_table_or_report(compiler *c, ast_node *at, ast_name n)
+int check_lookup_table(compiler *c, ast_node *at, ast_name n)
 {
     int t = check_find_table(c, n.p, n.len);
     if (t < 0) {
-        const char *hint = hint_closest(c, n, table_names(c), c->tables.n);
+        const char *hint = check_hint_closest(c, n, table_names(c), c->tables.n);
         if (!hint && c->tables.n == 0)
             hint = "declare it with `fact`, or `import \"isms\"` for the standard fact model";
         diag_error(c->d, at->src, n.off, n.len, hint, "unknown fact type `%.*s`", (int)n.len, n.p);
@@ -864,28 +848,28 @@ static int lookup_table_or_report(compiler *c, ast_node *at, ast_name n)
     return t;
 }
 
-static int find_scope(const compiler *c, ast_name n)
+int check_find_scope(const compiler *c, ast_name n)
 {
     for (uint32_t i = 0; i < c->scopes.n; i++)
-        if (names_equal(c->scopes.v[i].name, n))
+        if (check_names_equal(c->scopes.v[i].name, n))
             return (int)i;
     return -1;
 }
 
 /* The checked condition of scope `sc` on the row of binding `row`. */
-static ast_node *scope_test(compiler *c, int sc, int row)
+ast_node *check_scope_test(compiler *c, int sc, int row)
 {
     ast_node *w = ast_clone(c->a, c->scopes.v[sc].decl->u.scope.where);
     if (!w)
         return NULL;
     int saved = c->implicit;
     c->implicit = row;
-    expr(c, w);
+    check_expr(c, w);
     c->implicit = saved;
     return w;
 }
 
-/* where := scope_test and where (either may be NULL). */
+/* where := check_scope_test and where (either may be NULL). */
 static ast_node *and_also(compiler *c, ast_node *first, ast_node *then)
 {
     if (!first)
@@ -906,7 +890,7 @@ static ast_node *and_also(compiler *c, ast_node *first, ast_node *then)
 
 /* A fact type or a scope (a fact type with a condition); reports neither.
  * *sc is the scope index or -1. */
-static void mark_scope_used(compiler *c, int sc)
+void check_mark_scope_used(compiler *c, int sc)
 {
     if (sc >= 0 && (uint32_t)sc < c->scope_used.n)
         c->scope_used.v[sc] = 1;
@@ -914,18 +898,18 @@ static void mark_scope_used(compiler *c, int sc)
 
 static int lookup_source(compiler *c, ast_node *at, ast_name n, int *sc)
 {
-    *sc = find_scope(c, n);
-    mark_scope_used(c, *sc);
+    *sc = check_find_scope(c, n);
+    check_mark_scope_used(c, *sc);
     if (*sc >= 0)
         return c->scopes.v[*sc].table;
-    return lookup_table_or_report(c, at, n);
+    return check_lookup_table(c, at, n);
 }
 
 static ast_type check_quant(compiler *c, ast_node *n)
 {
     int sc;
     int t = lookup_source(c, n, n->u.quant.table, &sc);
-    int id = bind(c, n, n->u.quant.var, BIND_ROW, t < 0 ? 0 : t);
+    int id = check_bind(c, n, n->u.quant.var, BIND_ROW, t < 0 ? 0 : t);
     if (id < 0)
         return set(n, TYPE_ERROR);
     n->slot = id;
@@ -938,7 +922,7 @@ static ast_type check_quant(compiler *c, ast_node *n)
     if (n->u.quant.where && check_bool_operand(c, n->u.quant.where, "`where`").kind == TY_ERROR)
         bad = 1;
     if (sc >= 0)
-        n->u.quant.where = and_also(c, scope_test(c, sc, id), n->u.quant.where);
+        n->u.quant.where = and_also(c, check_scope_test(c, sc, id), n->u.quant.where);
     ast_type result = ty(TY_BOOL, 0, 0);
     switch (n->op) {
     case Q_EXISTS:
@@ -952,7 +936,7 @@ static ast_type check_quant(compiler *c, ast_node *n)
         break;
     case Q_NEWEST:
     case Q_OLDEST: {
-        ast_type bt = expr(c, n->u.quant.body);
+        ast_type bt = check_expr(c, n->u.quant.body);
         if (bt.kind == TY_ERROR) {
             bad = 1;
         } else if (bt.kind != TY_INT && bt.kind != TY_DATE && bt.kind != TY_DUR && bt.kind != TY_TEXT) {
@@ -981,7 +965,7 @@ static ast_type check_interp(compiler *c, ast_node *n)
         return set(n, TYPE_ERROR);
     }
     for (ast_node *p = n->u.list.first; p; p = p->next) {
-        ast_type t = expr(c, p);
+        ast_type t = check_expr(c, p);
         if (t.kind == TY_ERROR)
             bad = 1;
         else if (!is_scalar(t)) {
@@ -993,7 +977,7 @@ static ast_type check_interp(compiler *c, ast_node *n)
     return set(n, bad ? TYPE_ERROR : ty(TY_TEXT, 0, 0));
 }
 
-static ast_type expr(compiler *c, ast_node *n)
+ast_type check_expr(compiler *c, ast_node *n)
 {
     if (!n) /* a part the parser already reported missing */
         return TYPE_ERROR;
@@ -1008,7 +992,7 @@ static ast_type expr(compiler *c, ast_node *n)
     case AST_MONTHS: return set(n, ty(TY_MONTHS, 0, 0));
     case AST_COND: {
         ast_type t = check_bool_operand(c, n->u.cond.test, "a condition");
-        ast_type a = expr(c, n->u.cond.then), b = expr(c, n->u.cond.otherwise);
+        ast_type a = check_expr(c, n->u.cond.then), b = check_expr(c, n->u.cond.otherwise);
         if (t.kind == TY_ERROR || a.kind == TY_ERROR || b.kind == TY_ERROR)
             return set(n, TYPE_ERROR);
         if (a.kind != TY_NONE && b.kind != TY_NONE && !(a.kind == b.kind || (is_texty(a) && is_texty(b)))) {
@@ -1053,12 +1037,12 @@ static ast_type expr(compiler *c, ast_node *n)
                 return set(n, TYPE_ERROR);
             *n = *e;
             n->next = next;
-            return expr(c, n);
+            return check_expr(c, n);
         }
         if (id < 0) {
             size_t nv;
             const char **cand = visible_names(c, &nv);
-            const char *hint = hint_closest(c, n->u.name, cand, nv);
+            const char *hint = check_hint_closest(c, n->u.name, cand, nv);
             ERR_AT(c, n, hint, "unknown name `%.*s`", (int)n->u.name.len, n->u.name.p);
             return set(n, TYPE_ERROR);
         }
@@ -1073,7 +1057,7 @@ static ast_type expr(compiler *c, ast_node *n)
             ast_type t = check_bool_operand(c, n->u.unary.operand, "`not`");
             return set(n, t.kind == TY_ERROR ? t : ty(TY_BOOL, 0, 0));
         } else {
-            ast_type t = expr(c, n->u.unary.operand);
+            ast_type t = check_expr(c, n->u.unary.operand);
             if (t.kind == TY_ERROR)
                 return set(n, t);
             if (t.kind != TY_INT && t.kind != TY_DUR) {
@@ -1098,7 +1082,7 @@ static ast_type expr(compiler *c, ast_node *n)
         }
     case AST_IN: return n->op == 1 ? check_in_span(c, n) : check_in(c, n);
     case AST_RANGE: {
-        ast_type a = expr(c, n->u.binary.lhs), b = expr(c, n->u.binary.rhs);
+        ast_type a = check_expr(c, n->u.binary.lhs), b = check_expr(c, n->u.binary.rhs);
         if (a.kind == TY_ERROR || b.kind == TY_ERROR)
             return set(n, TYPE_ERROR);
         if (a.kind != TY_DATE || b.kind != TY_DATE || a.optional || b.optional) {
@@ -1125,7 +1109,7 @@ static int span_unit(ast_name n, int singular)
     static const char *const single[] = {"quarter", "month", "year"};
     static const int months[] = {3, 1, 12};
     for (int i = 0; i < 3; i++)
-        if (name_is(n, singular ? single[i] : plural[i]))
+        if (check_name_is(n, singular ? single[i] : plural[i]))
             return months[i];
     return 0;
 }
@@ -1138,16 +1122,16 @@ static void check_for(compiler *c, ast_node *f)
     if (s->kind == AST_IDENT) {
         int sc;
         int t = lookup_source(c, s, s->u.name, &sc);
-        id = bind(c, f, f->u.loop.var, BIND_ROW, t < 0 ? 0 : t);
+        id = check_bind(c, f, f->u.loop.var, BIND_ROW, t < 0 ? 0 : t);
         if (t < 0 && id >= 0)
             c->bindings.v[id].table = -1;
         if (sc >= 0 && id >= 0)
-            f->u.loop.scope_where = scope_test(c, sc, id);
+            f->u.loop.scope_where = check_scope_test(c, sc, id);
     } else if (s->kind == AST_CALL && months == 0 && f->op == 1) {
         static const char *const units[] = {"quarter", "month", "year"};
-        ERR_NAME(c, s, s->u.call.name, hint_closest(c, s->u.call.name, units, 3),
+        ERR_NAME(c, s, s->u.call.name, check_hint_closest(c, s->u.call.name, units, 3),
                  "`every` takes quarter, month or year, not `%.*s`", (int)s->u.call.name.len, s->u.call.name.p);
-        id = bind(c, f, f->u.loop.var, BIND_SPAN, 0);
+        id = check_bind(c, f, f->u.loop.var, BIND_SPAN, 0);
         if (id >= 0)
             c->bindings.v[id].span_months = 3;
     } else if (s->kind == AST_CALL && months > 0) {
@@ -1156,19 +1140,19 @@ static void check_for(compiler *c, ast_node *f)
             ERR_AT(c, s, "e.g. quarters(period) or quarters(2026-01-01..2026-12-31)",
                    "`%.*s` takes one period", (int)s->u.call.name.len, s->u.call.name.p);
         } else {
-            ast_type t = expr(c, arg);
+            ast_type t = check_expr(c, arg);
             if (t.kind != TY_PERIOD && t.kind != TY_ERROR)
                 ERR_AT(c, arg, "e.g. quarters(period) or quarters(2026-01-01..2026-12-31)",
                        "`%.*s` needs a period, not %s", (int)s->u.call.name.len, s->u.call.name.p,
                        check_type_name(c, t));
         }
-        id = bind(c, f, f->u.loop.var, BIND_SPAN, 0);
+        id = check_bind(c, f, f->u.loop.var, BIND_SPAN, 0);
         if (id >= 0)
             c->bindings.v[id].span_months = months;
     } else {
         ERR_AT(c, s, "e.g. `for s in soa` or `for q in quarters(period)`",
                "a `for` loops over a fact type, a scope, quarters(...), months(...) or years(...)");
-        id = bind(c, f, f->u.loop.var, BIND_SPAN, 0);
+        id = check_bind(c, f, f->u.loop.var, BIND_SPAN, 0);
         if (id >= 0)
             c->bindings.v[id].span_months = 3;
     }
@@ -1185,782 +1169,6 @@ static int rule_has_error_binding(compiler *c)
     return 0;
 }
 
-/* ---- catalogues -------------------------------------------------------- */
-
-static const char *text_of(compiler *c, const ast_node *n)
-{
-    if (!n)
-        return "";
-    if (n->kind == AST_STRING)
-        return n->u.s.text ? n->u.s.text : "";
-    if (n->kind == AST_IDENT)
-        return arena_strndup(c->a, n->u.name.p, n->u.name.len);
-    return "";
-}
-
-static int find_framework(const compiler *c, const char *id)
-{
-    for (uint32_t i = 0; i < c->frameworks.n; i++)
-        if (strcmp(c->frameworks.v[i].id, id) == 0)
-            return (int)i;
-    return -1;
-}
-
-/* Controls are found through fw->ctl_slots: a catalogue such as SP 800-53
- * lists over a thousand, and crosswalks name them by the thousand, so a
- * scan per lookup was most of the time of compiling the catalogues. */
-static int find_control(const fw_info *fw, const char *id)
-{
-    if (!fw->ctl_cap)
-        return -1;
-    uint32_t mask = fw->ctl_cap - 1;
-    for (uint32_t i = hash_bytes(id, strlen(id)) & mask;; i = (i + 1) & mask) {
-        uint32_t k = fw->ctl_slots[i];
-        if (!k)
-            return -1;
-        if (strcmp(fw->controls.v[k - 1].id, id) == 0)
-            return (int)(k - 1);
-    }
-}
-
-static void put_control(uint32_t *slots, uint32_t cap, const char *id, uint32_t k)
-{
-    uint32_t i = hash_bytes(id, strlen(id)) & (cap - 1);
-    while (slots[i])
-        i = (i + 1) & (cap - 1);
-    slots[i] = k + 1;
-}
-
-/* Indexes control k of fw (an id not indexed yet). Out of memory leaves
- * it unindexed; the arena has failed and the compilation reports that. */
-static void index_control(compiler *c, fw_info *fw, uint32_t k)
-{
-    if ((fw->controls.n + 1) * 2 > fw->ctl_cap) {
-        uint32_t cap = fw->ctl_cap ? fw->ctl_cap * 2 : 64;
-        uint32_t *slots = arena_alloc(c->a, (size_t)cap * sizeof *slots);
-        if (!slots)
-            return;
-        memset(slots, 0, (size_t)cap * sizeof *slots);
-        for (uint32_t i = 0; i < fw->ctl_cap; i++)
-            if (fw->ctl_slots[i])
-                put_control(slots, cap, fw->controls.v[fw->ctl_slots[i] - 1].id, fw->ctl_slots[i] - 1);
-        fw->ctl_slots = slots;
-        fw->ctl_cap = cap;
-    }
-    put_control(fw->ctl_slots, fw->ctl_cap, fw->controls.v[k].id, k);
-}
-
-static const char *closest_text(compiler *c, const char *word, const char **cand, size_t n)
-{
-    const char *best = diag_closest(word, strlen(word), cand, n);
-    return best ? arena_printf(c->a, "did you mean `%s`?", best) : NULL;
-}
-
-/* The framework named by node (a string or a name); reports an unknown one. */
-static int resolve_framework(compiler *c, const ast_node *node)
-{
-    const char *id = text_of(c, node);
-    int fw = find_framework(c, id);
-    if (fw < 0) {
-        const char **cand = arena_alloc(c->a, (c->frameworks.n + 1) * sizeof *cand);
-        for (uint32_t i = 0; cand && i < c->frameworks.n; i++)
-            cand[i] = c->frameworks.v[i].id;
-        const char *hint = cand ? closest_text(c, id, cand, c->frameworks.n) : NULL;
-        ERR_AT(c, node, hint ? hint : "declare its catalogue with `framework \"id\" \"title\" { control ... }`",
-               "no framework `%s` is declared", id);
-    }
-    return fw;
-}
-
-/* The control named by node in framework fw; reports an unknown one. */
-static int resolve_control(compiler *c, int fw, const ast_node *node)
-{
-    const fw_info *f = &c->frameworks.v[fw];
-    const char *id = text_of(c, node);
-    int ctl = find_control(f, id);
-    if (ctl < 0) {
-        const char **cand = arena_alloc(c->a, (f->controls.n + 1) * sizeof *cand);
-        for (uint32_t i = 0; cand && i < f->controls.n; i++)
-            cand[i] = f->controls.v[i].id;
-        const char *hint = cand ? closest_text(c, id, cand, f->controls.n) : NULL;
-        ERR_AT(c, node, hint, "framework `%s` has no control `%s`", f->id, id);
-    }
-    return ctl;
-}
-
-static void declare_framework(compiler *c, ast_node *n)
-{
-    fw_info fw;
-    memset(&fw, 0, sizeof fw);
-    fw.id = text_of(c, n->u.cat.id);
-    fw.title = text_of(c, n->u.cat.title);
-    fw.version = "";
-    fw.source = "";
-    fw.decl = n;
-    if (find_framework(c, fw.id) >= 0) {
-        ERR_AT(c, n->u.cat.id, NULL, "framework `%s` is declared twice", fw.id);
-        return;
-    }
-    for (ast_node *a = n->u.cat.attrs; a; a = a->next) {
-        if (name_is(a->u.field.name, "version"))
-            fw.version = text_of(c, a->u.field.type);
-        else if (name_is(a->u.field.name, "source"))
-            fw.source = text_of(c, a->u.field.type);
-        else
-            ERR_NAME(c, a, a->u.field.name, "a framework takes `version` and `source`",
-                     "unknown framework attribute `%.*s`", (int)a->u.field.name.len, a->u.field.name.p);
-    }
-    for (ast_node *k = n->u.cat.items; k; k = k->next) {
-        ctl_info ci;
-        memset(&ci, 0, sizeof ci);
-        ci.id = text_of(c, k->u.cat.id);
-        ci.title = text_of(c, k->u.cat.title);
-        if (find_control(&fw, ci.id) >= 0) {
-            ERR_AT(c, k->u.cat.id, NULL, "control `%s` is listed twice in framework `%s`", ci.id, fw.id);
-            continue;
-        }
-        for (ast_node *a = k->u.cat.attrs; a; a = a->next) {
-            VEC_PUSH(c->a, ci.attr_names, arena_strndup(c->a, a->u.field.name.p, a->u.field.name.len));
-            VEC_PUSH(c->a, ci.attr_values, text_of(c, a->u.field.type));
-        }
-        if (VEC_PUSH(c->a, fw.controls, ci))
-            index_control(c, &fw, fw.controls.n - 1);
-    }
-    VEC_PUSH(c->a, c->frameworks, fw);
-}
-
-static const char *const RELATIONS[] = {"equal", "subset_of", "superset_of", "intersects", "unspecified"};
-
-static void declare_crosswalk(compiler *c, ast_node *n)
-{
-    int a = resolve_framework(c, n->u.cat.id), b = resolve_framework(c, n->u.cat.title);
-    if (a < 0 || b < 0)
-        return;
-    if (a == b) {
-        ERR_AT(c, n, NULL, "a crosswalk pairs two different frameworks");
-        return;
-    }
-    /* `source "..."` names where the pairs come from (it is each pair's
-     * note unless the pair has its own); `derived "..."` marks pairs made by
-     * chaining other crosswalks, with the path they were derived through. */
-    const char *source = "", *derived = NULL;
-    for (ast_node *at = n->u.cat.attrs; at; at = at->next) {
-        if (name_is(at->u.field.name, "source"))
-            source = text_of(c, at->u.field.type);
-        else if (name_is(at->u.field.name, "derived"))
-            derived = text_of(c, at->u.field.type);
-        else
-            ERR_NAME(c, at, at->u.field.name, "a crosswalk takes `source` and `derived`",
-                     "unknown crosswalk attribute `%.*s`", (int)at->u.field.name.len, at->u.field.name.p);
-    }
-    for (ast_node *p = n->u.cat.items; p; p = p->next) {
-        vouch_crosswalk_pair pr;
-        memset(&pr, 0, sizeof pr);
-        int sc = resolve_control(c, a, p->u.pair.src), dc = resolve_control(c, b, p->u.pair.dst);
-        int rel = REL_UNSPECIFIED;
-        if (p->u.pair.rel.len) {
-            rel = -1;
-            for (int i = 0; i < REL__COUNT; i++)
-                if (name_is(p->u.pair.rel, RELATIONS[i]))
-                    rel = i;
-            if (rel < 0) {
-                const char *hint = hint_closest(c, p->u.pair.rel, RELATIONS, REL__COUNT);
-                ERR_NAME(c, p, p->u.pair.rel,
-                         hint ? hint : "relations are equal, subset_of, superset_of, intersects and unspecified",
-                         "unknown relation `%.*s`", (int)p->u.pair.rel.len, p->u.pair.rel.p);
-                continue;
-            }
-        }
-        if (sc < 0 || dc < 0)
-            continue;
-        pr.src.framework = (uint32_t)a;
-        pr.src.control = (uint32_t)sc;
-        pr.dst.framework = (uint32_t)b;
-        pr.dst.control = (uint32_t)dc;
-        pr.relation = (uint8_t)rel;
-        pr.note = p->u.pair.note ? text_of(c, p->u.pair.note) : source;
-        if (derived) {
-            pr.derived = 1;
-            pr.note = arena_printf(c->a, "derived %s%s%s", derived, *pr.note ? "; " : "", pr.note);
-        }
-        pr.file = p->src->name;
-        uint32_t col;
-        source_position(p->src, p->off, &pr.line, &col);
-        VEC_PUSH(c->a, c->pairs, pr);
-    }
-}
-
-static void check_maps(compiler *c, ast_node *r, rule_extra *x)
-{
-    for (ast_node *m = r->u.rule.maps; m; m = m->next) {
-        int fw = resolve_framework(c, m->u.pair.src);
-        if (fw < 0)
-            continue;
-        int ctl = resolve_control(c, fw, m->u.pair.dst);
-        if (ctl < 0)
-            continue;
-        vouch_control_ref ref = {(uint32_t)fw, (uint32_t)ctl};
-        VEC_PUSH(c->a, x->maps, ref);
-    }
-}
-
-/* ---- scopes ------------------------------------------------------------- */
-
-static void declare_scope(compiler *c, ast_node *n)
-{
-    ast_name nm = n->u.scope.name;
-    if (find_scope(c, nm) >= 0 || check_find_table(c, nm.p, nm.len) >= 0) {
-        ERR_NAME(c, n, nm, "scopes and fact types share one namespace", "`%.*s` is already declared",
-                 (int)nm.len, nm.p);
-        return;
-    }
-    int t = lookup_table_or_report(c, n, n->u.scope.table);
-    if (t < 0)
-        return;
-    /* Check a copy once here, so mistakes are reported where they are
-     * written; every use checks its own copy against its own row. */
-    c->scope.n = 0;
-    ast_name it = {"it", 2, n->off};
-    int id = bind(c, n, it, BIND_ROW, t);
-    if (id < 0)
-        return;
-    c->scope.n = 0;
-    ast_node *w = ast_clone(c->a, n->u.scope.where);
-    int saved = c->implicit;
-    c->implicit = id;
-    if (w)
-        check_bool_operand(c, w, "a scope");
-    c->implicit = saved;
-    scope_info si = {nm, t, n};
-    VEC_PUSH(c->a, c->scopes, si);
-    VEC_PUSH(c->a, c->scope_used, (uint8_t)0);
-}
-
-static void check_rule_scope(compiler *c, ast_node *r, rule_extra *x)
-{
-    ast_name nm = r->u.rule.scope;
-    int sc = find_scope(c, nm);
-    if (sc < 0) {
-        const char **cand = arena_alloc(c->a, (c->scopes.n + 1) * sizeof *cand);
-        for (uint32_t i = 0; cand && i < c->scopes.n; i++)
-            cand[i] = arena_strndup(c->a, c->scopes.v[i].name.p, c->scopes.v[i].name.len);
-        diag_error(c->d, r->src, nm.off, nm.len, cand ? hint_closest(c, nm, cand, c->scopes.n) : NULL,
-                   "no scope `%.*s` is declared", (int)nm.len, nm.p);
-        return;
-    }
-    ast_node *first = r->u.rule.fors;
-    binding *b = first && first->slot >= 0 ? &c->bindings.v[first->slot] : NULL;
-    if (!b || b->kind != BIND_ROW || b->table != c->scopes.v[sc].table) {
-        diag_error(c->d, r->src, nm.off, nm.len,
-                   arena_printf(c->a, "start the rule with `for x in %s`", c->tables.v[c->scopes.v[sc].table].name),
-                   "scope `%.*s` is a set of `%s` rows, but the rule's first `for` is not over `%s`", (int)nm.len,
-                   nm.p, c->tables.v[c->scopes.v[sc].table].name, c->tables.v[c->scopes.v[sc].table].name);
-        return;
-    }
-    x->scope = sc;
-    mark_scope_used(c, sc);
-    x->scope_test = scope_test(c, sc, first->slot);
-}
-
-/* ---- the risk appetite --------------------------------------------------- */
-
-static ast_node *mk(compiler *c, const ast_node *at, ast_kind k)
-{
-    return ast_new(c->a, at->src, k, at->off, at->len);
-}
-
-static ast_node *mk_cond(compiler *c, const ast_node *at, ast_node *test, ast_node *then, ast_node *otherwise)
-{
-    ast_node *n = mk(c, at, AST_COND);
-    if (n) {
-        n->u.cond.test = test;
-        n->u.cond.then = then;
-        n->u.cond.otherwise = otherwise;
-    }
-    return n;
-}
-
-static ast_node *mk_text(compiler *c, const ast_node *at, const char *s, uint32_t len)
-{
-    ast_node *n = mk(c, at, AST_STRING);
-    if (n) {
-        n->u.s.text = s;
-        n->u.s.n = len;
-    }
-    return n;
-}
-
-static void declare_appetite(compiler *c, ast_node *n)
-{
-    appetite_info *ap = &c->appetite;
-    if (ap->decl) {
-        uint32_t line, col;
-        source_position(ap->decl->src, ap->decl->off, &line, &col);
-        ERR_AT(c, n, arena_printf(c->a, "the first is at %s:%u:%u", ap->decl->src->name, line, col),
-               "the risk appetite is declared twice");
-        return;
-    }
-    ast_name tn = n->u.appetite.table;
-    if (!tn.len) {
-        tn.p = "risk";
-        tn.len = 4;
-        tn.off = n->off;
-    }
-    int t = lookup_table_or_report(c, n, tn);
-    if (t < 0)
-        return;
-    ap->decl = n;
-    ap->table = t;
-    ast_node *bands = NULL, **band_tail = &bands;
-    ast_node *accepts = NULL, **acc_tail = &accepts;
-    ast_node *reviews = NULL, **rev_tail = &reviews;
-    ast_node *none_at = mk(c, n, AST_NONE);
-    for (ast_node *k = n->u.appetite.clauses; k; k = k->next) {
-        switch (k->u.apc.kind) {
-        case AP_SCORE:
-            if (ap->score) {
-                ERR_AT(c, k, "one score per appetite", "the appetite already defines a score");
-                break;
-            }
-            if (find_column(&c->tables.v[t], k->u.apc.name) >= 0)
-                ERR_NAME(c, k, k->u.apc.name, "pick a name that is not a field, e.g. `score`",
-                         "`%.*s` is already a field of `%s`", (int)k->u.apc.name.len, k->u.apc.name.p,
-                         c->tables.v[t].name);
-            ap->score_name = k->u.apc.name;
-            ap->score = k->u.apc.cond;
-            break;
-        case AP_BAND: {
-            ast_node *name = mk_text(c, k->u.apc.arg, k->u.apc.name.p, k->u.apc.name.len);
-            ast_node *cnd = mk_cond(c, k, k->u.apc.cond, name, NULL);
-            *band_tail = cnd;
-            if (cnd)
-                band_tail = &cnd->u.cond.otherwise;
-            break;
-        }
-        case AP_TOLERATE:
-            if (ap->tolerated)
-                ERR_AT(c, k, "one `tolerate` per appetite", "the appetite already says what is tolerated");
-            else
-                ap->tolerated = k->u.apc.cond;
-            break;
-        case AP_ACCEPT: {
-            ast_node *a1 = mk_cond(c, k, k->u.apc.cond, k->u.apc.arg, NULL);
-            ast_node *r1 = mk_cond(c, k, k->u.apc.cond, k->u.apc.review ? k->u.apc.review : none_at, NULL);
-            if (k->u.apc.review && k->u.apc.review->kind != AST_DUR)
-                ERR_AT(c, k->u.apc.review, "write the review period in days or weeks, e.g. `365d`",
-                       "a review period is a duration in days");
-            *acc_tail = a1;
-            if (a1)
-                acc_tail = &a1->u.cond.otherwise;
-            *rev_tail = r1;
-            if (r1)
-                rev_tail = &r1->u.cond.otherwise;
-            break;
-        }
-        }
-    }
-    if (!ap->score) {
-        ERR_AT(c, n, "e.g. `score = residual_likelihood * residual_impact`", "the appetite defines no score");
-        ap->decl = NULL;
-        return;
-    }
-    *band_tail = mk(c, n, AST_NONE);
-    *acc_tail = mk(c, n, AST_NONE);
-    *rev_tail = mk(c, n, AST_NONE);
-    ap->band = bands;
-    if (!ap->tolerated) {
-        ap->tolerated = mk(c, n, AST_BOOL);
-        if (ap->tolerated)
-            ap->tolerated->u.lit.i = 0;
-    }
-    /* A tolerated risk needs no acceptor and no review. */
-    ap->acceptor = mk_cond(c, n, ap->tolerated, mk(c, n, AST_NONE), accepts);
-    ap->review_every = mk_cond(c, n, ap->tolerated, mk(c, n, AST_NONE), reviews);
-
-    /* Check every template once, against a row of the table, so that
-     * mistakes are reported at the declaration. */
-    c->scope.n = 0;
-    ast_name it = {"it", 2, n->off};
-    int id = bind(c, n, it, BIND_ROW, t);
-    c->scope.n = 0;
-    if (id < 0)
-        return;
-    int saved = c->implicit;
-    c->implicit = id;
-    c->in_appetite = 0;
-    ast_node *score = ast_clone(c->a, ap->score);
-    ast_type st = score ? expr(c, score) : TYPE_ERROR;
-    if (st.kind != TY_ERROR && st.kind != TY_INT)
-        ERR_AT(c, ap->score, NULL, "the score must be an int, not %s", check_type_name(c, st));
-    c->in_appetite = 1;
-    ast_node *templates[4] = {ap->band, ap->tolerated, ap->acceptor, ap->review_every};
-    for (int i = 0; i < 4 && st.kind == TY_INT; i++) {
-        ast_node *copy = ast_clone(c->a, templates[i]);
-        if (copy)
-            expr(c, copy);
-    }
-    c->in_appetite = 0;
-    c->implicit = saved;
-}
-
-/* ---- waivers and overrides ---------------------------------------------------- */
-
-static int find_rule(compiler *c, ast_name n, const ast_node *at)
-{
-    for (uint32_t i = 0; i < c->rules.n; i++)
-        if (names_equal(c->rules.v[i]->u.rule.id, n))
-            return (int)i;
-    const char **cand = arena_alloc(c->a, (c->rules.n + 1) * sizeof *cand);
-    for (uint32_t i = 0; cand && i < c->rules.n; i++)
-        cand[i] = arena_strndup(c->a, c->rules.v[i]->u.rule.id.p, c->rules.v[i]->u.rule.id.len);
-    diag_error(c->d, at->src, n.off, n.len, cand ? hint_closest(c, n, cand, c->rules.n) : NULL,
-               "no rule `%.*s`", (int)n.len, n.p);
-    return -1;
-}
-
-static int blank_text(const ast_node *s)
-{
-    if (!s || !s->u.s.text)
-        return 1;
-    for (uint32_t i = 0; i < s->u.s.n; i++)
-        if (s->u.s.text[i] != ' ' && s->u.s.text[i] != '\t' && s->u.s.text[i] != '\n' && s->u.s.text[i] != '\r')
-            return 0;
-    return 1;
-}
-
-static const char *fmt_day(compiler *c, int64_t day)
-{
-    char *buf = arena_alloc(c->a, 11);
-    if (buf)
-        date_format(day, buf);
-    return buf ? buf : "";
-}
-
-static void declare_waiver(compiler *c, ast_node *n)
-{
-    int r = find_rule(c, n->u.waive.rule, n);
-    if (blank_text(n->u.waive.because))
-        ERR_AT(c, n->u.waive.because ? n->u.waive.because : n, "say why the finding is accepted",
-               "a waiver needs a justification");
-    if (blank_text(n->u.waive.approved))
-        ERR_AT(c, n->u.waive.approved ? n->u.waive.approved : n, "name who approved it",
-               "a waiver needs an approver");
-    if (blank_text(n->u.waive.subject))
-        ERR_AT(c, n->u.waive.subject ? n->u.waive.subject : n, "name the subject as findings show it",
-               "a waiver needs a subject");
-    ast_node *per = n->u.waive.period;
-    if (r < 0 || !per || !per->u.binary.rhs)
-        return;
-    vouch_waiver w;
-    memset(&w, 0, sizeof w);
-    w.rule = (uint32_t)r;
-    w.subject = n->u.waive.subject ? n->u.waive.subject->u.s.text : "";
-    w.until = per->u.binary.rhs->u.lit.i;
-    w.granted = per->u.binary.lhs ? per->u.binary.lhs->u.lit.i : INT64_MIN;
-    if (per->u.binary.lhs && w.until < w.granted)
-        ERR_AT(c, per, NULL, "the waiver ends before it starts");
-    else if (per->u.binary.lhs && c->waiver_max_days && w.until - w.granted > c->waiver_max_days)
-        ERR_AT(c, per, arena_printf(c->a, "end it by %s, or have the cap raised", fmt_day(c, w.granted + c->waiver_max_days)),
-               "the waiver runs %lld days, more than the cap of %lld days", (long long)(w.until - w.granted),
-               (long long)c->waiver_max_days);
-    w.because = n->u.waive.because ? n->u.waive.because->u.s.text : "";
-    w.approved_by = n->u.waive.approved ? n->u.waive.approved->u.s.text : "";
-    w.file = n->src->name;
-    source_position(n->src, n->off, &w.line, &w.col);
-    for (uint32_t i = 0; i < c->waivers.n; i++)
-        if (c->waivers.v[i].rule == w.rule && strcmp(c->waivers.v[i].subject, w.subject) == 0) {
-            ERR_AT(c, n, arena_printf(c->a, "the first is at %s:%u", c->waivers.v[i].file, c->waivers.v[i].line),
-                   "`%s` is already waived for rule `%.*s`", w.subject, (int)n->u.waive.rule.len,
-                   n->u.waive.rule.p);
-            return;
-        }
-    VEC_PUSH(c->a, c->waivers, w);
-}
-
-static void declare_waiver_cap(compiler *c, ast_node *n)
-{
-    ast_node *d = n->u.unary.operand;
-    if (!d || d->kind != AST_DUR) {
-        ERR_AT(c, d ? d : n, "write the cap in days or weeks, e.g. `180d`", "a waiver cap is a number of days");
-        return;
-    }
-    if (d->u.lit.i <= 0) {
-        ERR_AT(c, d, NULL, "a waiver cap must be at least one day");
-        return;
-    }
-    if (c->waiver_max_days == 0 || d->u.lit.i < c->waiver_max_days)
-        c->waiver_max_days = d->u.lit.i; /* several packs: the strictest cap holds */
-}
-
-/* Does the file of `at` import pack `name`? */
-static int file_imports(ast_node *const *items, size_t nfiles, const vouch_source *src, const char *name)
-{
-    for (size_t i = 0; i < nfiles; i++)
-        for (ast_node *it = items[i]; it; it = it->next)
-            if (it->src == src && it->kind == AST_IMPORT && strlen(name) == it->u.s.n &&
-                memcmp(it->u.s.text, name, it->u.s.n) == 0)
-                return 1;
-    return 0;
-}
-
-static void declare_override(compiler *c, ast_node *n, ast_node *const *items, size_t nfiles)
-{
-    int r = find_rule(c, n->u.ovr.rule, n);
-    if (r < 0)
-        return;
-    rule_extra *x = &c->extra.v[r];
-    const char *mine = c->pack_of_src ? c->pack_of_src[n->src->index] : "";
-    if (c->rules.v[r]->src == n->src || strcmp(x->pack, mine) == 0) {
-        ERR_AT(c, n, "change the rule itself; overrides are for the rules of imported packs",
-               "rule `%.*s` belongs to this pack", (int)n->u.ovr.rule.len, n->u.ovr.rule.p);
-        return;
-    }
-    if (!file_imports(items, nfiles, n->src, x->pack)) {
-        ERR_AT(c, n, arena_printf(c->a, "add `import \"%s\"` to this file", x->pack),
-               "rule `%.*s` comes from pack `%s`, which this file does not import", (int)n->u.ovr.rule.len,
-               n->u.ovr.rule.p, x->pack);
-        return;
-    }
-    /* One pack decides a rule's local variations, each at most once, so
-     * what a rule became never depends on the order of imports. */
-    if (x->override_by && strcmp(x->override_by, mine) != 0) {
-        ERR_AT(c, n, NULL, "rule `%.*s` is already overridden by pack `%s`", (int)n->u.ovr.rule.len,
-               n->u.ovr.rule.p, x->override_by);
-        return;
-    }
-    static const char *const what[] = {[OVR_SEVERITY] = "severity", [OVR_SKIP] = "skip",
-                                       [OVR_ENFORCEMENT] = "enforcement level"};
-    if (x->skipped || (n->op == OVR_SKIP && x->overridden)) {
-        ERR_AT(c, n, "a skipped rule does not run: drop the other override",
-               "rule `%.*s` is both skipped and overridden", (int)n->u.ovr.rule.len, n->u.ovr.rule.p);
-        return;
-    }
-    if (x->overridden & (1u << n->op)) {
-        ERR_AT(c, n, "keep one override per rule and property", "the %s of rule `%.*s` is already overridden",
-               what[n->op], (int)n->u.ovr.rule.len, n->u.ovr.rule.p);
-        return;
-    }
-    if (n->op == OVR_SEVERITY) {
-        int sev = vouch_severity_parse(n->u.ovr.severity.p, n->u.ovr.severity.len);
-        if (sev < 0) {
-            static const char *const sevs[] = {"info", "low", "medium", "high", "critical"};
-            ERR_NAME(c, n, n->u.ovr.severity, hint_closest(c, n->u.ovr.severity, sevs, 5),
-                     "unknown severity `%.*s`", (int)n->u.ovr.severity.len, n->u.ovr.severity.p);
-            return;
-        }
-        x->severity = sev;
-    } else if (n->op == OVR_ENFORCEMENT) {
-        int e = vouch_enforcement_parse(n->u.ovr.severity.p, n->u.ovr.severity.len);
-        if (e < 0) {
-            static const char *const enf[] = {"advisory", "soft", "hard"};
-            ERR_NAME(c, n, n->u.ovr.severity, hint_closest(c, n->u.ovr.severity, enf, 3),
-                     "unknown enforcement level `%.*s`", (int)n->u.ovr.severity.len, n->u.ovr.severity.p);
-            return;
-        }
-        x->enforcement = e;
-    } else {
-        if (blank_text(n->u.ovr.because)) {
-            ERR_AT(c, n, "say why the rule does not apply", "skipping a rule needs a reason");
-            return;
-        }
-        x->skipped = 1;
-        x->skip_reason = n->u.ovr.because->u.s.text;
-    }
-    x->overridden |= 1u << n->op;
-    x->override_by = mine;
-}
-
-/* ---- tests ------------------------------------------------------------------ */
-
-/* A fixture cell as the CSV text `vouch load` reads for column col, or
- * NULL for none; reports a value that does not fit. *ok is cleared on error. */
-static const char *cell_text(compiler *c, const fact_table *t, int col, ast_node *v, int *ok)
-{
-    const fact_column *fc = &t->cols[col];
-    ast_type want = fc->type;
-    char buf[32];
-    if (v->kind == AST_NONE) {
-        if (!want.optional) {
-            ERR_AT(c, v, "only optional fields (declared with `?`) can be none", "`%s.%s` is required", t->name,
-                   fc->cname);
-            *ok = 0;
-        }
-        return NULL;
-    }
-    switch (want.kind) {
-    case TY_TEXT:
-        if (v->kind == AST_STRING)
-            return v->u.s.text;
-        break;
-    case TY_ENUM:
-        if (v->kind == AST_STRING || v->kind == AST_IDENT) {
-            if (enum_literal(c, v, want).kind == TY_ERROR) {
-                *ok = 0;
-                return NULL;
-            }
-            return v->kind == AST_STRING ? v->u.s.text : arena_strndup(c->a, v->u.name.p, v->u.name.len);
-        }
-        break;
-    case TY_INT:
-        if (v->kind == AST_INT)
-            return arena_printf(c->a, "%lld", (long long)v->u.lit.i);
-        if (v->kind == AST_UNARY && v->u.unary.operand && v->u.unary.operand->kind == AST_INT)
-            return arena_printf(c->a, "-%lld", (long long)v->u.unary.operand->u.lit.i);
-        break;
-    case TY_BOOL:
-        if (v->kind == AST_BOOL)
-            return v->u.lit.i ? "true" : "false";
-        break;
-    case TY_DATE:
-        if (v->kind == AST_DATE) {
-            date_format(v->u.lit.i, buf);
-            return arena_strndup(c->a, buf, 10);
-        }
-        break;
-    case TY_DUR:
-        if (v->kind == AST_DUR)
-            return arena_printf(c->a, "%lldd", (long long)v->u.lit.i);
-        break;
-    default:
-        break;
-    }
-    ERR_AT(c, v, NULL, "`%s.%s` is %s; this value does not fit", t->name, fc->cname, check_type_name(c, want));
-    *ok = 0;
-    return NULL;
-}
-
-typedef VEC(vouch_test_row) test_rows;
-
-static void declare_given(compiler *c, ast_node *g, vouch_test *vt, test_rows *rows)
-{
-    int t = lookup_table_or_report(c, g, g->u.field.name);
-    if (t < 0)
-        return;
-    const fact_table *ft = &c->tables.v[t];
-    vouch_test_row row;
-    memset(&row, 0, sizeof row);
-    row.table = (uint32_t)t;
-    for (ast_node *cl = g->u.field.type; cl; cl = cl->next)
-        row.ncells++;
-    row.columns = arena_alloc(c->a, (row.ncells + 1) * sizeof *row.columns);
-    row.values = arena_alloc(c->a, (row.ncells + 1) * sizeof *row.values);
-    char *seen = arena_alloc(c->a, ft->ncols + 1);
-    if (!row.columns || !row.values || !seen)
-        return;
-    int ok = 1;
-    uint32_t i = 0;
-    for (ast_node *cl = g->u.field.type; cl; cl = cl->next, i++) {
-        int col = find_column(ft, cl->u.field.name);
-        if (col < 0) {
-            ERR_NAME(c, cl, cl->u.field.name, hint_closest(c, cl->u.field.name, column_names(c, ft), ft->ncols),
-                     "fact `%s` has no field `%.*s`", ft->name, (int)cl->u.field.name.len, cl->u.field.name.p);
-            ok = 0;
-            continue;
-        }
-        if (seen[col]) {
-            ERR_NAME(c, cl, cl->u.field.name, NULL, "`%s` is given twice in this row", ft->cols[col].cname);
-            ok = 0;
-            continue;
-        }
-        seen[col] = 1;
-        row.columns[i] = (uint32_t)col;
-        row.values[i] = cell_text(c, ft, col, cl->u.field.type, &ok);
-    }
-    const char *missing = "";
-    for (uint32_t k = 0; k < ft->ncols; k++)
-        if (!seen[k] && !ft->cols[k].type.optional)
-            missing = arena_printf(c->a, "%s%s%s", missing, *missing ? ", " : "", ft->cols[k].cname);
-    if (*missing) {
-        ERR_AT(c, g, NULL, "this `%s` row lacks its required field%s %s", ft->name, strchr(missing, ',') ? "s" : "",
-               missing);
-        ok = 0;
-    }
-    if (ok)
-        VEC_PUSH(c->a, *rows, row);
-    (void)vt;
-}
-
-static void declare_test(compiler *c, ast_node *n)
-{
-    vouch_test vt;
-    memset(&vt, 0, sizeof vt);
-    vt.name = n->u.cat.id ? n->u.cat.id->u.s.text : "";
-    vt.file = n->src->name;
-    uint32_t col;
-    source_position(n->src, n->off, &vt.line, &col);
-    vt.as_of = INT64_MIN;
-    vt.period_start = vt.period_end = INT64_MIN;
-    for (uint32_t i = 0; i < c->tests.n; i++)
-        if (strcmp(c->tests.v[i].name, vt.name) == 0) {
-            ERR_AT(c, n->u.cat.id ? n->u.cat.id : n, arena_printf(c->a, "the first is at %s:%u", c->tests.v[i].file,
-                                                                  c->tests.v[i].line),
-                   "test \"%s\" is defined twice", vt.name);
-            return;
-        }
-    test_rows rows = {0};
-    VEC(vouch_test_expect) expects = {0};
-    for (ast_node *k = n->u.cat.attrs; k; k = k->next) {
-        switch (k->kind) {
-        case AST_TEST_ASOF:
-            vt.as_of = k->u.unary.operand->u.lit.i;
-            break;
-        case AST_TEST_PERIOD:
-            vt.period_start = k->u.binary.lhs->u.lit.i;
-            vt.period_end = k->u.binary.rhs->u.lit.i;
-            if (vt.period_end < vt.period_start)
-                ERR_AT(c, k, NULL, "the period ends before it starts");
-            break;
-        case AST_TEST_GIVEN:
-            declare_given(c, k, &vt, &rows);
-            break;
-        case AST_TEST_EXPECT: {
-            vouch_test_expect e;
-            memset(&e, 0, sizeof e);
-            source_position(k->src, k->off, &e.line, &col);
-            int r = find_rule(c, k->u.ovr.rule, k);
-            ast_name w = k->u.ovr.severity;
-            ast_node *v = k->u.ovr.because;
-            static const char *const words[] = {"fail", "not_applicable", "waived", "passes"};
-            int kind = -1;
-            for (int i = 0; i < 4; i++)
-                if (name_is(w, words[i]))
-                    kind = i;
-            if (kind < 0) {
-                ERR_NAME(c, k, w, hint_closest(c, w, words, 4), "unknown outcome `%.*s` (fail, waived, not_applicable, passes)",
-                         (int)w.len, w.p);
-                break;
-            }
-            if ((kind == EXPECT_PASSES) != (v->kind == AST_INT)) {
-                ERR_AT(c, v, kind == EXPECT_PASSES ? "e.g. `expect R passes 3`" : "e.g. `expect R fail \"iso/A.5.18\"`",
-                       kind == EXPECT_PASSES ? "`passes` takes a count" : "`%s` takes a subject", words[kind]);
-                break;
-            }
-            if (r < 0)
-                break;
-            e.rule = (uint32_t)r;
-            e.kind = (uint8_t)kind;
-            e.subject = v->kind == AST_STRING ? v->u.s.text : "";
-            e.count = v->kind == AST_INT ? (uint64_t)v->u.lit.i : 0;
-            VEC_PUSH(c->a, expects, e);
-            break;
-        }
-        default:
-            break;
-        }
-    }
-    if (vt.as_of == INT64_MIN)
-        ERR_AT(c, n, "tests are deterministic: give the date the rules see, e.g. `as_of 2026-11-21`",
-               "test \"%s\" has no as_of date", vt.name);
-    if (expects.n == 0)
-        ERR_AT(c, n, "a test that expects nothing cannot fail: add `expect RULE fail \"SUBJECT\"` or `expect RULE passes N`",
-               "test \"%s\" expects nothing", vt.name);
-    vt.nrows = rows.n;
-    vt.rows = rows.v;
-    vt.nexpect = expects.n;
-    vt.expect = expects.v;
-    VEC_PUSH(c->a, c->tests, vt);
-}
-
 static void check_rule(compiler *c, ast_node *r)
 {
     c->scope.n = 0;
@@ -1971,7 +1179,7 @@ static void check_rule(compiler *c, ast_node *r)
                "a rule title cannot interpolate values");
     if (vouch_severity_parse(r->u.rule.severity.p, r->u.rule.severity.len) < 0) {
         static const char *const sev[] = {"info", "low", "medium", "high", "critical"};
-        const char *hint = hint_closest(c, r->u.rule.severity, sev, 5);
+        const char *hint = check_hint_closest(c, r->u.rule.severity, sev, 5);
         diag_error(c->d, r->src, r->u.rule.severity.off, r->u.rule.severity.len,
                    hint ? hint : "severities are info, low, medium, high and critical",
                    "unknown severity `%.*s`", (int)r->u.rule.severity.len, r->u.rule.severity.p);
@@ -1979,7 +1187,7 @@ static void check_rule(compiler *c, ast_node *r)
     if (r->u.rule.enforcement.p &&
         vouch_enforcement_parse(r->u.rule.enforcement.p, r->u.rule.enforcement.len) < 0) {
         static const char *const enf[] = {"advisory", "soft", "hard"};
-        const char *hint = hint_closest(c, r->u.rule.enforcement, enf, 3);
+        const char *hint = check_hint_closest(c, r->u.rule.enforcement, enf, 3);
         diag_error(c->d, r->src, r->u.rule.enforcement.off, r->u.rule.enforcement.len,
                    hint ? hint : "enforcement levels are advisory, soft and hard",
                    "unknown enforcement level `%.*s`", (int)r->u.rule.enforcement.len, r->u.rule.enforcement.p);
@@ -2017,7 +1225,7 @@ static void check_rule(compiler *c, ast_node *r)
     check_bool_operand(c, r->u.rule.require, "`require`");
     ast_node *subj = r->u.rule.subject;
     if (subj) {
-        ast_type t = expr(c, subj);
+        ast_type t = check_expr(c, subj);
         if (t.kind != TY_ERROR && !is_scalar(t))
             ERR_AT(c, subj, "name one of its fields, or write a template: \"{x.a}/{x.b}\"",
                    "a subject must be a value, not a %s", check_type_name(c, t));
@@ -2031,68 +1239,11 @@ static void check_rule(compiler *c, ast_node *r)
                        (int)r->u.rule.id.len, r->u.rule.id.p);
     }
     if (r->u.rule.message) {
-        ast_type t = expr(c, r->u.rule.message);
+        ast_type t = check_expr(c, r->u.rule.message);
         if (t.kind != TY_ERROR && !is_scalar(t))
             ERR_AT(c, r->u.rule.message, NULL, "a message must be text, not a %s", check_type_name(c, t));
     }
     c->scope.n = 0;
-}
-
-/* ---- lint: legal but suspicious ---------------------------------------------
- * Warnings only (`vouch lint`): declarations nothing uses, rules whose
- * outcome is fixed whatever the facts, waivers no cap bounds, rules that
- * count for no framework. Standard packs are not linted. */
-
-static int user_source(const compiler *c, const vouch_source *src) { return src && src->index >= c->nstd; }
-
-/* Does any rule, scope or appetite loop over table t? */
-static int table_read(const compiler *c, int t)
-{
-    for (uint32_t i = 0; i < c->bindings.n; i++)
-        if (c->bindings.v[i].kind == BIND_ROW && c->bindings.v[i].table == t)
-            return 1;
-    return 0;
-}
-
-static void lint_program(compiler *c)
-{
-    for (uint32_t i = 0; i < c->scopes.n; i++)
-        if (!c->scope_used.v[i] && user_source(c, c->scopes.v[i].decl->src))
-            diag_warning(c->d, c->scopes.v[i].decl->src, c->scopes.v[i].name.off, c->scopes.v[i].name.len,
-                         "use it (`for x in NAME` or a rule's `scope NAME`) or remove it",
-                         "scope `%.*s` is never used", (int)c->scopes.v[i].name.len, c->scopes.v[i].name.p);
-    for (uint32_t t = 0; t < c->tables.n; t++) {
-        const ast_node *d = c->tables.v[t].decl;
-        if (user_source(c, d->src) && !table_read(c, (int)t))
-            diag_warning(c->d, d->src, d->u.fact.name.off, d->u.fact.name.len,
-                         "no rule reads it; `vouch load` still accepts its rows", "fact `%s` is never read",
-                         c->tables.v[t].name);
-    }
-    for (uint32_t i = 0; i < c->rules.n; i++) {
-        ast_node *r = c->rules.v[i];
-        if (!user_source(c, r->src) || !r->u.rule.require)
-            continue;
-        ast_node *q = r->u.rule.require;
-        if (q->kind == AST_BOOL)
-            diag_warning(c->d, q->src, q->off, q->len, q->u.lit.i ? "it never fires" : "every subject it visits fails",
-                         "rule `%.*s` requires a constant: its outcome does not depend on the facts",
-                         (int)r->u.rule.id.len, r->u.rule.id.p);
-        for (ast_node *f = r->u.rule.fors; f; f = f->next) {
-            ast_node *w = f->u.loop.where;
-            if (w && w->kind == AST_BOOL && !w->u.lit.i)
-                diag_warning(c->d, w->src, w->off, w->len, "the rule can never fire",
-                             "this `where` is always false: the loop visits nothing");
-        }
-        if (c->frameworks.n && c->extra.v[i].maps.n == 0 && !c->extra.v[i].skipped)
-            diag_warning(c->d, r->src, r->u.rule.id.off, r->u.rule.id.len,
-                         "add `maps \"framework\" \"control\"` so coverage reports can use it",
-                         "rule `%.*s` maps no control", (int)r->u.rule.id.len, r->u.rule.id.p);
-    }
-    if (c->waivers.n && c->waiver_max_days == 0) {
-        const vouch_waiver *w = &c->waivers.v[0];
-        diag_warning(c->d, NULL, 0, 0, "add `waivers at most 180d` (or the term your policy allows)",
-                     "%s:%u:%u: waivers have no term cap: a waiver can run for years", w->file, w->line, w->col);
-    }
 }
 
 /* ---- rule ids ------------------------------------------------------------ */
@@ -2115,7 +1266,7 @@ typedef struct rule_ids {
     uint32_t n;
 } rule_ids;
 
-static uint32_t name_hash(ast_name n) { return hash_bytes(n.p, n.len); }
+static uint32_t name_hash(ast_name n) { return check_hash_bytes(n.p, n.len); }
 
 /* The index of the first rule with id n, or -1. */
 static int rule_ids_find(const compiler *c, const rule_ids *s, ast_name n)
@@ -2127,7 +1278,7 @@ static int rule_ids_find(const compiler *c, const rule_ids *s, ast_name n)
         const rule_id_slot *e = &s->slot[i];
         if (!e->rule)
             return -1;
-        if (e->hash == h && names_equal(c->rules.v[e->rule - 1]->u.rule.id, n))
+        if (e->hash == h && check_names_equal(c->rules.v[e->rule - 1]->u.rule.id, n))
             return (int)(e->rule - 1);
     }
 }
@@ -2182,15 +1333,15 @@ int check_program(compiler *c, ast_node *const *items, const vouch_source *const
             declare_fact(c, decls.v[k]);
     for (uint32_t k = 0; k < decls.n; k++)
         if (decls.v[k]->kind == AST_FRAMEWORK)
-            declare_framework(c, decls.v[k]);
+            check_declare_framework(c, decls.v[k]);
     for (uint32_t k = 0; k < decls.n; k++) {
         ast_node *it = decls.v[k];
         if (it->kind == AST_CROSSWALK)
-            declare_crosswalk(c, it);
+            check_declare_crosswalk(c, it);
         else if (it->kind == AST_SCOPE)
-            declare_scope(c, it);
+            check_declare_scope(c, it);
         else if (it->kind == AST_APPETITE)
-            declare_appetite(c, it);
+            check_declare_appetite(c, it);
     }
     for (size_t i = 0; i < nfiles; i++)
         for (ast_node *it = items[i]; it; it = it->next) {
@@ -2233,18 +1384,18 @@ int check_program(compiler *c, ast_node *const *items, const vouch_source *const
     for (uint32_t k = 0; k < decls.n; k++) {
         ast_node *it = decls.v[k];
         if (it->kind == AST_WAIVER_CAP)
-            declare_waiver_cap(c, it);
+            check_declare_waiver_cap(c, it);
         else if (it->kind == AST_OVERRIDE)
-            declare_override(c, it, items, nfiles);
+            check_declare_override(c, it, items, nfiles);
     }
     for (uint32_t k = 0; k < decls.n; k++) {
         ast_node *it = decls.v[k];
         if (it->kind == AST_WAIVE)
-            declare_waiver(c, it);
+            check_declare_waiver(c, it);
         else if (it->kind == AST_TEST)
-            declare_test(c, it);
+            check_declare_test(c, it);
     }
     if (c->lint && c->d->nerrors == 0)
-        lint_program(c);
+        check_lint_program(c);
     return c->d->nerrors == 0 && !c->a->failed;
 }

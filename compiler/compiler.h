@@ -1,5 +1,5 @@
 /*
- * compiler.h: state shared by the compiler's passes (check.c, plan.c,
+ * compiler.h: state shared by the compiler's passes (check*.c, plan.c,
  * codegen.c, compile.c). Not a public header.
  *
  * The passes run in order over one arena:
@@ -73,7 +73,7 @@ typedef struct fw_info {
     const char *id, *title, *version, *source;
     ast_node *decl;
     VEC(ctl_info) controls;
-    /* check.c: the controls by id, open addressing: control index + 1, 0
+    /* check_decls.c: the controls by id, open addressing: control index + 1, 0
      * when empty; ctl_cap is 0 or a power of two */
     uint32_t *ctl_slots;
     uint32_t ctl_cap;
@@ -138,7 +138,7 @@ typedef struct compiler {
     VEC(uint8_t) scope_used; /* per scope: used by a rule */
 } compiler;
 
-/* check.c */
+/* check.c (the checker's internal interface is check_int.h) */
 int check_program(compiler *c, ast_node *const *items, const vouch_source *const *srcs,
                   size_t nfiles);
 int check_find_table(const compiler *c, const char *name, size_t n);
