@@ -87,7 +87,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         vouch_facts *f = NULL;
         if (rp && vouch_facts_open(db, &f, &err) == VOUCH_OK &&
             vouch_facts_bind(f, rp, &err) == VOUCH_OK) {
-            vouch_run_env env = {20700, 20454, 20819, 100000, 64u << 20};
+            vouch_run_env env = {.today = 20700, .period_start = 20454, .period_end = 20819,
+                                 .step_budget = 100000, .memory_limit = 64u << 20};
             vouch_results res;
             if (vouch_vm_run(rp, f, &env, &res, &err) == VOUCH_OK)
                 vouch_results_free(&res);

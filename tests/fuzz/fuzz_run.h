@@ -18,13 +18,14 @@
 
 static inline void fuzz_run(const vouch_program *p, vouch_facts *f, uint64_t steps)
 {
-    vouch_run_env env = {20778, 20362, 20726, steps, 64u << 20};
+    vouch_run_env env = {.today = 20778, .period_start = 20362, .period_end = 20726,
+                         .step_budget = steps, .memory_limit = 64u << 20};
     vouch_results res;
     vouch_error err;
     if (vouch_vm_run(p, f, &env, &res, &err) != VOUCH_OK)
         return;
     if (vouch_apply_waivers(p, env.today, &res, &err) == VOUCH_OK) {
-        vouch_report rep = {p, &res, env.today, env.period_start, env.period_end, "fuzz.db", SEV_LOW};
+        vouch_report rep = {p, &res, env.today, env.period_start, env.period_end, "fuzz.db", SEV_LOW, 0};
         FILE *null = fuzz_null();
         vouch_report_text(&rep, null);
         vouch_report_json(&rep, null);
