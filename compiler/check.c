@@ -43,15 +43,6 @@ int vec_grow(arena *a, void **v, uint32_t *cap, size_t elem, uint32_t n)
     return 1;
 }
 
-/* FNV-1a, for the tables that find rules and controls by id. */
-uint32_t check_hash_bytes(const char *p, size_t n)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (uint8_t)p[i]) * 16777619u;
-    return h;
-}
-
 static ast_type ty(ast_tkind k, int optional, int id)
 {
     ast_type t;
@@ -1248,74 +1239,40 @@ static void check_rule(compiler *c, ast_node *r)
 
 /* ---- rule ids ------------------------------------------------------------ */
 
-/* The rules seen so far by id, so that a duplicate id is found without
- * scanning every earlier rule (that scan made 10,000 rules quadratic).
- * Open addressing with linear probing. A slot keeps the id's hash, so
- * probing and growing do not read the rule nodes (cache misses on a big
- * pack), and the rule index + 1 into c->rules, 0 when empty. Only the
- * first rule of each id is added, so a lookup finds the one the "defined
- * twice" message points at. */
-typedef struct rule_id_slot {
-    uint32_t hash;
-    uint32_t rule;
-} rule_id_slot;
+/* The rules seen so far by id (an id_index), so that a duplicate id is
+ * found without scanning every earlier rule (that scan made 10,000 rules
+ * quadratic). Only the first rule of each id is added, so a lookup finds
+ * the one the "defined twice" message points at. */
+typedef struct rule_key {
+    const compiler *c;
+    ast_name id;
+} rule_key;
 
-typedef struct rule_ids {
-    rule_id_slot *slot;
-    uint32_t cap;            /* 0 or a power of two */
-    uint32_t n;
-} rule_ids;
-
-static uint32_t name_hash(ast_name n) { return check_hash_bytes(n.p, n.len); }
-
-/* The index of the first rule with id n, or -1. */
-static int rule_ids_find(const compiler *c, const rule_ids *s, ast_name n)
+static int is_rule(const void *ctx, uint32_t r)
 {
-    if (!s->cap)
-        return -1;
-    uint32_t h = name_hash(n);
-    for (uint32_t i = h & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
-        const rule_id_slot *e = &s->slot[i];
-        if (!e->rule)
-            return -1;
-        if (e->hash == h && check_names_equal(c->rules.v[e->rule - 1]->u.rule.id, n))
-            return (int)(e->rule - 1);
-    }
+    const rule_key *key = ctx;
+    return check_names_equal(key->c->rules.v[r]->u.rule.id, key->id);
 }
 
-static void rule_ids_put(rule_id_slot *slot, uint32_t cap, rule_id_slot e)
+/* The index of the first rule with id n, or -1. */
+static int rule_ids_find(const compiler *c, const id_index *ids, ast_name n)
 {
-    uint32_t i = e.hash & (cap - 1);
-    while (slot[i].rule)
-        i = (i + 1) & (cap - 1);
-    slot[i] = e;
+    rule_key key = {c, n};
+    return id_index_find(ids, id_index_hash(n.p, n.len), is_rule, &key);
 }
 
 /* Adds rule r (an id not in the set). Out of memory leaves the set as it
  * was and the arena failed, which the compilation reports. */
-static void rule_ids_add(compiler *c, rule_ids *s, uint32_t r)
+static void rule_ids_add(compiler *c, id_index *ids, uint32_t r)
 {
-    if ((s->n + 1) * 2 > s->cap) {
-        uint32_t cap = s->cap ? s->cap * 2 : 64;
-        rule_id_slot *slot = arena_alloc(c->a, (size_t)cap * sizeof *slot);
-        if (!slot)
-            return;
-        memset(slot, 0, (size_t)cap * sizeof *slot);
-        for (uint32_t i = 0; i < s->cap; i++)
-            if (s->slot[i].rule)
-                rule_ids_put(slot, cap, s->slot[i]);
-        s->slot = slot;
-        s->cap = cap;
-    }
-    rule_id_slot e = {name_hash(c->rules.v[r]->u.rule.id), r + 1};
-    rule_ids_put(s->slot, s->cap, e);
-    s->n++;
+    ast_name n = c->rules.v[r]->u.rule.id;
+    (void)id_index_add(c->a, ids, id_index_hash(n.p, n.len), r);
 }
 
 int check_program(compiler *c, ast_node *const *items, const vouch_source *const *srcs, size_t nfiles)
 {
     (void)srcs;
-    rule_ids ids = {NULL, 0, 0};
+    id_index ids = {NULL, 0, 0};
     c->implicit = -1;
     /* The items other than rules, in order, for the passes that declare
      * them: a big pack is mostly rules, and walking every item again for

@@ -38,48 +38,32 @@ static int find_framework(const compiler *c, const char *id)
     return -1;
 }
 
-/* Controls are found through fw->ctl_slots: a catalogue such as SP 800-53
+/* Controls are found through fw->ctl_ids: a catalogue such as SP 800-53
  * lists over a thousand, and crosswalks name them by the thousand, so a
  * scan per lookup was most of the time of compiling the catalogues. */
-static int find_control(const fw_info *fw, const char *id)
+typedef struct control_key {
+    const fw_info *fw;
+    const char *id;
+} control_key;
+
+static int is_control(const void *ctx, uint32_t k)
 {
-    if (!fw->ctl_cap)
-        return -1;
-    uint32_t mask = fw->ctl_cap - 1;
-    for (uint32_t i = check_hash_bytes(id, strlen(id)) & mask;; i = (i + 1) & mask) {
-        uint32_t k = fw->ctl_slots[i];
-        if (!k)
-            return -1;
-        if (strcmp(fw->controls.v[k - 1].id, id) == 0)
-            return (int)(k - 1);
-    }
+    const control_key *key = ctx;
+    return strcmp(key->fw->controls.v[k].id, key->id) == 0;
 }
 
-static void put_control(uint32_t *slots, uint32_t cap, const char *id, uint32_t k)
+static int find_control(const fw_info *fw, const char *id)
 {
-    uint32_t i = check_hash_bytes(id, strlen(id)) & (cap - 1);
-    while (slots[i])
-        i = (i + 1) & (cap - 1);
-    slots[i] = k + 1;
+    control_key key = {fw, id};
+    return id_index_find(&fw->ctl_ids, id_index_hash(id, strlen(id)), is_control, &key);
 }
 
 /* Indexes control k of fw (an id not indexed yet). Out of memory leaves
  * it unindexed; the arena has failed and the compilation reports that. */
 static void index_control(compiler *c, fw_info *fw, uint32_t k)
 {
-    if ((fw->controls.n + 1) * 2 > fw->ctl_cap) {
-        uint32_t cap = fw->ctl_cap ? fw->ctl_cap * 2 : 64;
-        uint32_t *slots = arena_alloc(c->a, (size_t)cap * sizeof *slots);
-        if (!slots)
-            return;
-        memset(slots, 0, (size_t)cap * sizeof *slots);
-        for (uint32_t i = 0; i < fw->ctl_cap; i++)
-            if (fw->ctl_slots[i])
-                put_control(slots, cap, fw->controls.v[fw->ctl_slots[i] - 1].id, fw->ctl_slots[i] - 1);
-        fw->ctl_slots = slots;
-        fw->ctl_cap = cap;
-    }
-    put_control(fw->ctl_slots, fw->ctl_cap, fw->controls.v[k].id, k);
+    const char *id = fw->controls.v[k].id;
+    (void)id_index_add(c->a, &fw->ctl_ids, id_index_hash(id, strlen(id)), k);
 }
 
 static const char *closest_text(compiler *c, const char *word, const char **cand, size_t n)

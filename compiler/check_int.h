@@ -42,8 +42,6 @@ static inline int check_names_equal(ast_name a, ast_name b)
 
 /* ---- check.c ------------------------------------------------------------- */
 
-/* FNV-1a, for the tables that find rules and controls by id. */
-uint32_t check_hash_bytes(const char *p, size_t n);
 /* "did you mean `x`?" over a list of candidate names, or NULL. */
 const char *check_hint_closest(compiler *c, ast_name n, const char *const *cand, size_t ncand);
 int check_find_column(const fact_table *t, ast_name n);     /* -1: no such field */

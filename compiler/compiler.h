@@ -13,6 +13,7 @@
 #define VOUCH_COMPILER_H
 
 #include "arena.h"
+#include "id_index.h"
 #include "ast.h"
 #include "diag.h"
 #include "../runtime/program.h"
@@ -73,10 +74,7 @@ typedef struct fw_info {
     const char *id, *title, *version, *source;
     ast_node *decl;
     VEC(ctl_info) controls;
-    /* check_decls.c: the controls by id, open addressing: control index + 1, 0
-     * when empty; ctl_cap is 0 or a power of two */
-    uint32_t *ctl_slots;
-    uint32_t ctl_cap;
+    id_index ctl_ids;        /* check_decls.c: the controls by id */
 } fw_info;
 
 typedef struct scope_info {
