@@ -182,8 +182,11 @@ static int store_setup(void **state)
 static int store_teardown(void **state)
 {
     (void)state;
-    static const char *const files[] = {"soa.csv", "evidence.csv", "person.csv", "full.db", "noperson.db",
-                                        "nosoa.db"};
+    /* the stores are in WAL mode: a read-only connection leaves -wal, -shm */
+    static const char *const files[] = {"soa.csv",         "evidence.csv",    "person.csv",
+                                        "full.db",         "full.db-wal",     "full.db-shm",
+                                        "noperson.db",     "noperson.db-wal", "noperson.db-shm",
+                                        "nosoa.db",        "nosoa.db-wal",    "nosoa.db-shm"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
         unlink(tpath(files[i]));
     rmdir(tmpdir);
