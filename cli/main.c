@@ -490,6 +490,9 @@ static int cmd_check(int argc, char **argv)
         fprintf(stderr, "vouch: %u plans by SQL, %u by hash index; %llu seeks, %llu rows%s; %u thread%s\n",
                 st.sql_plans, st.hash_plans, (unsigned long long)st.seeks, (unsigned long long)st.rows,
                 res.threads > 1 ? " (the first thread's)" : "", res.threads, res.threads == 1 ? "" : "s");
+        if (res.shared)
+            fprintf(stderr, "vouch: the rows of %u rule%s shared between the threads\n", res.shared,
+                    res.shared == 1 ? "" : "s");
         for (uint32_t i = 0; i < p->nplans; i++)
             fprintf(stderr, "  plan %u (%s): %s\n", i, p->rules[p->plans[i].rule].id, vouch_facts_describe(f, i));
     }

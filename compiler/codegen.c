@@ -1075,13 +1075,18 @@ vouch_program *codegen_program(compiler *c)
         g.nlocals = g.maxlocals = 0;
         vouch_rule_info *ri = &infos[i];
         ri->entry = pc(&g);
+        ri->outer_plan = VOUCH_NO_PLAN;
         /* The next rule's nodes, while this one is generated (see
          * arena_prefetch): most of a big pack's code generation was
          * waiting for them otherwise. */
         if (i + 1 < c->rules.n)
             arena_prefetch(r + 1, c->rules.v[i + 1] + 1);
-        if (!c->extra.v[i].skipped)
+        if (!c->extra.v[i].skipped) {
             gen_fors(&g, r, r->u.rule.fors);
+            ast_node *outer = r->u.rule.fors;
+            if (outer && bnd(&g, outer->slot)->kind == BIND_ROW)
+                ri->outer_plan = (uint32_t)bnd(&g, outer->slot)->plan;
+        }
         emit(&g, OP_HALT);
         ri->nlocals = g.maxlocals;
         ri->severity = (uint8_t)vouch_severity_parse(r->u.rule.severity.p, r->u.rule.severity.len);

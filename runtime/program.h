@@ -28,7 +28,7 @@
 #include <stddef.h>
 #include "value.h"
 
-#define VOUCH_PROGRAM_VERSION 2
+#define VOUCH_PROGRAM_VERSION 3
 
 typedef enum vouch_opcode {
 #define OP(name, operands, pops, pushes, meaning) OP_##name,
@@ -276,7 +276,15 @@ typedef struct vouch_rule_info {
     const char *override_by; /* pack that changed the severity or enforcement, or "" */
     uint8_t enforcement;     /* vouch_enforcement, after an importing pack's override */
     uint8_t declared_enforcement; /* as the rule declares it */
+    /* The plan of the rule's outermost `for` over a fact, or VOUCH_NO_PLAN.
+     * Each of its rows is evaluated on its own (its subjects, outcomes and
+     * findings depend on that row alone), so two VMs may share them out
+     * (vm_parallel.c); the rule does nothing before or after that loop
+     * but compute its parameters. */
+    uint32_t outer_plan;
 } vouch_rule_info;
+
+#define VOUCH_NO_PLAN UINT32_MAX
 
 typedef struct vouch_program {
     uint32_t version;        /* VOUCH_PROGRAM_VERSION */

@@ -19,7 +19,7 @@
  *             u32 line, u32 col, u32 entry, u32 nlocals, str pack,
  *             u32 nmaps, nmaps x ref, u8 skipped, str skip_reason,
  *             u8 declared_severity, str override_by, u8 enforcement,
- *             u8 declared_enforcement
+ *             u8 declared_enforcement, u32 outer_plan
  *             (a ref is u32 framework, u32 control)
  *   frameworks u32 n, each: str id, str title, str version, str source,
  *             u32 ncontrols, each control: str id, str title, u32 nattrs,
@@ -299,6 +299,7 @@ vouch_status vouch_program_write_buf(const vouch_program *p, unsigned char **out
         put_str(&b, r->override_by);
         put_u8(&b, r->enforcement);
         put_u8(&b, r->declared_enforcement);
+        put_u32(&b, r->outer_plan);
     }
 
     put_u32(&b, p->nframeworks);
@@ -652,7 +653,8 @@ static int read_rules(rbuf *r, vouch_program *p)
             get_small(r, SEV__COUNT, "declared severity", &ri->declared_severity) ||
             get_bytes(r, VOUCH_MAX_STRING_BYTES, &ri->override_by, NULL) ||
             get_small(r, ENF__COUNT, "enforcement", &ri->enforcement) ||
-            get_small(r, ENF__COUNT, "declared enforcement", &ri->declared_enforcement))
+            get_small(r, ENF__COUNT, "declared enforcement", &ri->declared_enforcement) ||
+            get_u32(r, &ri->outer_plan))
             return -1;
     }
     return 0;

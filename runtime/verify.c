@@ -284,6 +284,11 @@ static vouch_status check_catalogue(const vouch_program *p, vouch_error *err)
         if (ri->enforcement >= ENF__COUNT || ri->declared_enforcement >= ENF__COUNT)
             return fail(err, "rule %s: unknown enforcement level %u", ri->id ? ri->id : "?",
                         ri->enforcement >= ENF__COUNT ? ri->enforcement : ri->declared_enforcement);
+        if (ri->outer_plan != VOUCH_NO_PLAN &&
+            (ri->outer_plan >= p->nplans || p->plans[ri->outer_plan].rule != r ||
+             p->plans[ri->outer_plan].mode != PLAN_ROWS))
+            return fail(err, "rule %s: outer plan %u is not one of its row plans", ri->id ? ri->id : "?",
+                        ri->outer_plan);
     }
     return VOUCH_OK;
 }

@@ -208,6 +208,11 @@ typedef struct vm {
 
     vouch_trace *trace;      /* explain programs run with env->explain: the record */
 
+    vouch_rule_share *shares; /* per rule, if outer rows are shared out (vouch_rule_queue) */
+    vouch_rule_share *share; /* the running rule's */
+    uint32_t outer_row;      /* rows of its outer loop seen so far */
+    uint32_t claimed;        /* the last outer row this VM claimed, or UINT32_MAX */
+
     char why[768];           /* what went wrong in the running rule */
     char msg[1024];          /* the same, with the rule and pc */
 } vm;
@@ -405,7 +410,21 @@ static int cmp_findings(const void *a, const void *b)
     int c = strcmp(x->subject, y->subject);
     if (c)
         return c;
-    return strcmp(x->message, y->message);
+    c = strcmp(x->message, y->message);
+    if (c)
+        return c;
+    /* a total order, so findings gathered by two VMs sort as one VM's */
+    return (x->status > y->status) - (x->status < y->status);
+}
+
+/* Whether the outer row just read is this VM's: claimed now (the rows
+ * are numbered in the order both VMs read them), or already another's. */
+static int claim_row(vm *m)
+{
+    uint32_t k = m->outer_row++;
+    while (m->claimed == UINT32_MAX || m->claimed < k)
+        m->claimed = atomic_fetch_add_explicit(&m->share->next_row, 1, memory_order_relaxed);
+    return m->claimed == k;
 }
 
 /* Result of running one rule. */
@@ -431,6 +450,9 @@ static int run_rule(vm *m, uint32_t r, vouch_error *err)
         locals[i] = vouch_none();
     if (m->trace)
         vouch_trace_reset(m->trace);
+    m->share = m->shares && ri->outer_plan != VOUCH_NO_PLAN ? &m->shares[r] : NULL;
+    m->outer_row = 0;
+    m->claimed = UINT32_MAX;
 
 #define TOP (stack[sp - 1])
 #define SEC (stack[sp - 2])
@@ -822,6 +844,8 @@ static int run_rule(vm *m, uint32_t r, vouch_error *err)
             goto run_stop;
         }
         bump_rewind(&m->rows[pl]);
+        if (m->share && pl == ri->outer_plan && has_row && !claim_row(m))
+            NEXT; /* another VM's row: the same NEXT again */
         if (m->trace)
             vouch_trace_next(m->trace, m->f, pl, has_row);
         pc = has_row ? pc + 3 : code[pc + 2];
@@ -860,6 +884,8 @@ static int run_rule(vm *m, uint32_t r, vouch_error *err)
         pc += 1;
         NEXT;
     CASE(HALT)
+        if (m->share)
+            atomic_fetch_add_explicit(&m->share->steps, m->budget - left, memory_order_relaxed);
         end_rule(m);
         return RULE_OK;
     CASE(TRACE)
@@ -879,6 +905,8 @@ budget_out:
     rule_msg(m, "step budget of %llu instructions exhausted", (unsigned long long)m->budget);
     goto rule_error;
 rule_error: {
+        if (m->share)
+            atomic_fetch_add_explicit(&m->share->steps, m->budget - left, memory_order_relaxed);
         snprintf(m->msg, sizeof m->msg, "rule %s pc %u: %s", ri->id, op_pc, m->why);
         end_rule(m);
         return RULE_ERROR;
@@ -967,6 +995,7 @@ vouch_status vouch_vm_run_part(const vouch_program *p, vouch_facts *f, const vou
     m->own_mem.limit = env->memory_limit ? env->memory_limit : VOUCH_MAX_RUN_MEMORY;
     m->mem = shared ? shared : &m->own_mem;
     m->scratch.mb = m->mem;
+    m->shares = queue ? queue->share : NULL;
     for (uint32_t r = 0; r < p->nrules; r++)
         if (p->rules[r].nlocals > m->maxlocals)
             m->maxlocals = p->rules[r].nlocals;
@@ -990,14 +1019,31 @@ vouch_status vouch_vm_run_part(const vouch_program *p, vouch_facts *f, const vou
         goto done;
     }
 
-    for (uint32_t next = 0;;) {
-        /* the next rule: in order, or the next one nobody has taken */
+    /* The rules in order, or the next one nobody has taken; then, with
+     * shared rows, the rules another VM is still running. */
+    for (uint32_t next = 0, join = 0;;) {
         uint32_t r = queue ? atomic_fetch_add_explicit(&queue->next, 1, memory_order_relaxed) : next++;
-        if (r >= p->nrules || (queue && atomic_load_explicit(&queue->stop, memory_order_relaxed)))
+        if (queue && atomic_load_explicit(&queue->stop, memory_order_relaxed))
             break;
+        if (r >= p->nrules) {
+            if (!m->shares)
+                break;
+            while (join < p->nrules && !(p->rules[join].outer_plan != VOUCH_NO_PLAN &&
+                                         atomic_load(&m->shares[join].started) &&
+                                         !atomic_load(&m->shares[join].finished)))
+                join++;
+            if (join >= p->nrules)
+                break;
+            r = join++;
+            atomic_store(&m->shares[r].joined, 1);
+        } else if (m->shares) {
+            atomic_store(&m->shares[r].started, 1);
+        }
         if (env->one_rule && r + 1 != env->one_rule)
             continue;
         int rc = run_rule(m, r, err);
+        if (m->shares)
+            atomic_store(&m->shares[r].finished, 1);
         if (rc == RUN_STOP) {
             st = err ? err->status : VOUCH_EINPUT;
             if (st == VOUCH_OK)

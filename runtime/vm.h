@@ -74,6 +74,7 @@ typedef struct vouch_results {
     uint32_t nunused;        /* waivers that matched no finding */
     uint32_t *unused;        /* their indices into program->waivers */
     uint32_t threads;        /* VMs that ran the rules: 1, or 2 (vouch_vm_run_parallel) */
+    uint32_t shared;         /* rules whose outer rows both VMs evaluated */
     uint32_t npasses, cappasses;
     vouch_finding *passes;   /* vouch_run_env.keep_passes: passing subjects
                               * (OUTCOME_PASS), explained, in run order */
@@ -92,10 +93,29 @@ vouch_status vouch_vm_run(const vouch_program *p, vouch_facts *f, const vouch_ru
  * and all take memory from one budget, so --max-memory bounds the run. A
  * VM that must stop the run sets `stop`, and the others end after their
  * current rule. out gets the outcomes of the rules this VM ran (the
- * others' stay zero) and its findings, sorted. */
+ * others' stay zero) and its findings, sorted.
+ *
+ * With `share` (one per rule), the rows of a rule's outer loop
+ * (vouch_rule_info.outer_plan) are handed out one by one: a VM evaluates
+ * the rows it claims and skips the others. A VM that finds the queue empty
+ * joins the rules still running, so one long rule does not keep the other
+ * thread idle. Both VMs see the same rows in the same order (one snapshot,
+ * one plan), so every row is evaluated exactly once. A rule two VMs shared
+ * that failed, or whose two parts together ran past the step budget, must
+ * be run again on one VM (vm_parallel.c): its outcome must not depend on
+ * how its rows were shared. */
+typedef struct vouch_rule_share {
+    _Atomic uint32_t next_row;   /* the next outer row nobody has claimed */
+    _Atomic int started;         /* a VM took the rule from the queue */
+    _Atomic int finished;        /* a VM has ended the rule */
+    _Atomic int joined;          /* a second VM worked on it */
+    _Atomic uint64_t steps;      /* instructions the VMs spent on it */
+} vouch_rule_share;
+
 typedef struct vouch_rule_queue {
     _Atomic uint32_t next;
     _Atomic int stop;
+    vouch_rule_share *share;     /* per rule, or NULL: each rule on one VM */
 } vouch_rule_queue;
 typedef struct vouch_mem_budget vouch_mem_budget;
 vouch_mem_budget *vouch_mem_budget_new(uint64_t limit); /* 0: VOUCH_MAX_RUN_MEMORY; NULL if out of memory */

@@ -39,6 +39,7 @@ static inline void b_rule(builder *b, const char *id, uint32_t nlocals)
     r->col = 1;
     r->entry = b->ncode;
     r->nlocals = nlocals;
+    r->outer_plan = VOUCH_NO_PLAN;
 }
 
 /* Appends op and as many operand words as opcodes.def gives it; returns
