@@ -96,7 +96,7 @@ vouch_status vouch_vm_run(const vouch_program *p, vouch_facts *f, const vouch_ru
  * others' stay zero) and its findings, sorted.
  *
  * With `share` (one per rule), the rows of a rule's outer loop
- * (vouch_rule_info.outer_plan) are handed out one by one: a VM evaluates
+ * (vouch_rule_info.outer_plan) are handed out a few at a time: a VM evaluates
  * the rows it claims and skips the others. A VM that finds the queue empty
  * joins the rules still running, so one long rule does not keep the other
  * thread idle. Both VMs see the same rows in the same order (one snapshot,

@@ -7,7 +7,7 @@
  * has taken (vouch_vm_run_part), with one memory budget between them; the
  * outcomes are merged and sorted as one VM would have left them. So are
  * the rows of a rule's outer loop: a VM with no rule left helps with the
- * one still running, taking its rows one by one (vouch_rule_share), so one
+ * one still running, taking its rows a few at a time (vouch_rule_share), so one
  * long rule does not leave a thread idle (scale M, the reference rules:
  * rule R2 took 10 of the 12 ms while the other thread idled for 4). A
  * shared rule that failed or ran out of steps runs again on one VM
