@@ -31,24 +31,15 @@
 
 
 typedef struct cov_args {
-    const char *facts, *as_of, *period, *format, *output, *framework;
-    char **files;
-    int nfiles;
+    cli_run_args run;
+    const char *framework;
 } cov_args;
 
 static int parse(int argc, char **argv, cov_args *a)
 {
-    memset(a, 0, sizeof *a);
-    const cli_option opts[] = {
-        {"--facts", .value = &a->facts},
-        {"--as-of", .value = &a->as_of},
-        {"--period", .value = &a->period},
-        {"--format", .value = &a->format},
-        {"--output", .value = &a->output},
-        {"-o", .value = &a->output},
-        {"--framework", .value = &a->framework},
-    };
-    return cli_parse(argc, argv, opts, sizeof opts / sizeof opts[0], &a->files, &a->nfiles);
+    a->framework = NULL;
+    const cli_option extra[] = {{"--framework", .value = &a->framework}};
+    return cli_parse_run(argc, argv, &a->run, extra, 1);
 }
 
 
@@ -74,7 +65,7 @@ int cmd_coverage(int argc, char **argv, cli_compile_fn compile)
     cov_args a;
     int rc = parse(argc, argv, &a);
     if (rc) {
-        vouch_free(a.files);
+        vouch_free(a.run.files);
         return rc;
     }
     rc = EXIT_USAGE;
@@ -87,7 +78,7 @@ int cmd_coverage(int argc, char **argv, cli_compile_fn compile)
     vouch_error err;
     vouch_run_env env;
     memset(&env, 0, sizeof env);
-    const char *format = a.format ? a.format : "text";
+    const char *format = a.run.format ? a.run.format : "text";
 
     if (strcmp(format, "text") && strcmp(format, "json")) {
         cli_usage("unknown format `%s` for coverage (text or json)", format);
@@ -97,17 +88,17 @@ int cmd_coverage(int argc, char **argv, cli_compile_fn compile)
         cli_usage("%s", "coverage needs --framework ID");
         goto out;
     }
-    if (!a.facts) {
+    if (!a.run.facts) {
         cli_usage("%s", "coverage needs --facts FILE.db");
         goto out;
     }
-    if (a.nfiles == 0) {
+    if (a.run.nfiles == 0) {
         cli_usage("%s", "coverage needs at least one pack file");
         goto out;
     }
-    if (cli_dates(a.as_of, a.period, &env) != 0)
+    if (cli_dates(a.run.as_of, a.run.period, &env) != 0)
         goto out;
-    p = compile(a.files, a.nfiles);
+    p = compile(a.run.files, a.run.nfiles);
     if (!p)
         goto out;
     int fw = vouch_framework_find(p, a.framework);
@@ -115,16 +106,16 @@ int cmd_coverage(int argc, char **argv, cli_compile_fn compile)
         cli_unknown_framework(p, a.framework, "they declare none");
         goto out;
     }
-    if (vouch_facts_open(a.facts, &f, &err) != VOUCH_OK || vouch_facts_bind(f, p, &err) != VOUCH_OK ||
-        vouch_vm_run_parallel(p, f, a.facts, &env, &res, &err) != VOUCH_OK ||
+    if (vouch_facts_open(a.run.facts, &f, &err) != VOUCH_OK || vouch_facts_bind(f, p, &err) != VOUCH_OK ||
+        vouch_vm_run_parallel(p, f, a.run.facts, &env, &res, &err) != VOUCH_OK ||
         vouch_apply_waivers(p, env.today, &res, &err) != VOUCH_OK ||
         vouch_coverage_build(p, &res, (uint32_t)fw, &cov, &err) != VOUCH_OK) {
         fprintf(stderr, "vouch: error: %s\n", err.msg);
         goto out;
     }
-    vouch_report rep = {p, &res, env.today, env.period_start, env.period_end, a.facts, SEV_INFO, 0};
+    vouch_report rep = {p, &res, env.today, env.period_start, env.period_end, a.run.facts, SEV_INFO, 0};
     cov_job job = {strcmp(format, "json") == 0, &rep, &cov};
-    if (cli_write_file(a.output, cov_job_write, &job) != 0)
+    if (cli_write_file(a.run.output, cov_job_write, &job) != 0)
         goto out;
     rc = EXIT_CLEAN;
     for (uint32_t i = 0; i < res.nrules; i++)
@@ -138,6 +129,6 @@ out:
     vouch_results_free(&res);
     vouch_facts_close(f);
     vouch_program_free(p);
-    vouch_free(a.files);
+    vouch_free(a.run.files);
     return rc;
 }

@@ -32,26 +32,6 @@
 #define EXIT_CLEAN 0
 #define EXIT_USAGE 2
 
-typedef struct explain_args {
-    const char *facts, *as_of, *period, *format, *output;
-    char **files;
-    int nfiles;
-} explain_args;
-
-static int parse(int argc, char **argv, explain_args *a)
-{
-    memset(a, 0, sizeof *a);
-    const cli_option opts[] = {
-        {"--facts", .value = &a->facts},
-        {"--as-of", .value = &a->as_of},
-        {"--period", .value = &a->period},
-        {"--format", .value = &a->format},
-        {"--output", .value = &a->output},
-        {"-o", .value = &a->output},
-    };
-    return cli_parse(argc, argv, opts, sizeof opts / sizeof opts[0], &a->files, &a->nfiles);
-}
-
 static int ends_with(const char *s, const char *suffix)
 {
     size_t n = strlen(s), m = strlen(suffix);
@@ -200,8 +180,8 @@ static int run(const vouch_program *p, vouch_facts *f, vouch_run_env *env, vouch
 
 int cmd_explain(int argc, char **argv, cli_compile_fn compile)
 {
-    explain_args a;
-    int rc = parse(argc, argv, &a);
+    cli_run_args a;
+    int rc = cli_parse_run(argc, argv, &a, NULL, 0);
     if (rc) {
         vouch_free(a.files);
         return rc;

@@ -45,25 +45,15 @@ static int soa_job_write(void *ctx, FILE *out)
 
 
 typedef struct soa_args {
-    const char *facts, *as_of, *period, *format, *output, *framework, *only;
-    char **files;
-    int nfiles;
+    cli_run_args run;
+    const char *framework, *only;
 } soa_args;
 
 static int soa_parse(int argc, char **argv, soa_args *a)
 {
-    memset(a, 0, sizeof *a);
-    const cli_option opts[] = {
-        {"--facts", .value = &a->facts},
-        {"--as-of", .value = &a->as_of},
-        {"--period", .value = &a->period},
-        {"--format", .value = &a->format},
-        {"--output", .value = &a->output},
-        {"-o", .value = &a->output},
-        {"--framework", .value = &a->framework},
-        {"--only", .value = &a->only},
-    };
-    return cli_parse(argc, argv, opts, sizeof opts / sizeof opts[0], &a->files, &a->nfiles);
+    a->framework = a->only = NULL;
+    const cli_option extra[] = {{"--framework", .value = &a->framework}, {"--only", .value = &a->only}};
+    return cli_parse_run(argc, argv, &a->run, extra, 2);
 }
 
 /* The as-of date (default: today, UTC) and the audit period (default: the
@@ -105,7 +95,7 @@ int cmd_soa(int argc, char **argv, cli_compile_fn compile)
     soa_args a;
     int rc = soa_parse(argc, argv, &a);
     if (rc) {
-        vouch_free(a.files);
+        vouch_free(a.run.files);
         return rc;
     }
     rc = SOA_EXIT_USAGE;
@@ -120,7 +110,7 @@ int cmd_soa(int argc, char **argv, cli_compile_fn compile)
     vouch_error err;
     vouch_run_env env;
     memset(&env, 0, sizeof env);
-    const char *format = a.format ? a.format : "markdown";
+    const char *format = a.run.format ? a.run.format : "markdown";
     soa_writer writer = strcmp(format, "markdown") == 0 ? vouch_soa_markdown
                         : strcmp(format, "csv") == 0    ? vouch_soa_csv
                         : strcmp(format, "html") == 0   ? vouch_soa_html
@@ -133,15 +123,15 @@ int cmd_soa(int argc, char **argv, cli_compile_fn compile)
         cli_usage("%s", "soa needs --framework ID");
         goto out;
     }
-    if (!a.facts) {
+    if (!a.run.facts) {
         cli_usage("%s", "soa needs --facts FILE.db");
         goto out;
     }
-    if (a.nfiles == 0) {
+    if (a.run.nfiles == 0) {
         cli_usage("%s", "soa needs at least one pack file");
         goto out;
     }
-    if (cli_dates(a.as_of, a.period, &env) != 0)
+    if (cli_dates(a.run.as_of, a.run.period, &env) != 0)
         goto out;
     char only_attr[256] = "";
     const char *only_value = NULL;
@@ -156,7 +146,7 @@ int cmd_soa(int argc, char **argv, cli_compile_fn compile)
         only_value = eq + 1;
     }
 
-    p = compile(a.files, a.nfiles);
+    p = compile(a.run.files, a.run.nfiles);
     if (!p)
         goto out;
     int fw = vouch_framework_find(p, a.framework);
@@ -176,17 +166,17 @@ int cmd_soa(int argc, char **argv, cli_compile_fn compile)
     }
     /* The SoA's own facts first (soa_read binds the store to programs of its
      * own), then the packs' run. */
-    if (vouch_facts_open(a.facts, &f, &err) != VOUCH_OK ||
+    if (vouch_facts_open(a.run.facts, &f, &err) != VOUCH_OK ||
         vouch_soa_read(f, a.framework, env.today, &sf, &err) != VOUCH_OK ||
-        vouch_facts_bind(f, p, &err) != VOUCH_OK || vouch_vm_run_parallel(p, f, a.facts, &env, &res, &err) != VOUCH_OK ||
+        vouch_facts_bind(f, p, &err) != VOUCH_OK || vouch_vm_run_parallel(p, f, a.run.facts, &env, &res, &err) != VOUCH_OK ||
         vouch_apply_waivers(p, env.today, &res, &err) != VOUCH_OK ||
         vouch_soa_build(p, &res, (uint32_t)fw, &sf, a.only ? only_attr : NULL, only_value, &soa, &err) != VOUCH_OK) {
         fprintf(stderr, "vouch: error: %s\n", err.msg);
         goto out;
     }
-    vouch_report rep = {p, &res, env.today, env.period_start, env.period_end, a.facts, SEV_INFO, 0};
+    vouch_report rep = {p, &res, env.today, env.period_start, env.period_end, a.run.facts, SEV_INFO, 0};
     soa_job job = {writer, &rep, &soa};
-    if (cli_write_file(a.output, soa_job_write, &job) != 0)
+    if (cli_write_file(a.run.output, soa_job_write, &job) != 0)
         goto out;
     rc = SOA_EXIT_OK;
     for (uint32_t i = 0; i < res.nrules; i++)
@@ -201,6 +191,6 @@ out:
     vouch_results_free(&res);
     vouch_facts_close(f);
     vouch_program_free(p);
-    vouch_free(a.files);
+    vouch_free(a.run.files);
     return rc;
 }

@@ -20,6 +20,20 @@ int cli_usage(const char *fmt, const char *arg)
     return 2;
 }
 
+int cli_parse_run(int argc, char **argv, cli_run_args *a, const cli_option *extra, size_t nextra)
+{
+    memset(a, 0, sizeof *a);
+    cli_option opts[6 + 8] = {
+        {"--facts", .value = &a->facts},   {"--as-of", .value = &a->as_of},
+        {"--period", .value = &a->period}, {"--format", .value = &a->format},
+        {"--output", .value = &a->output}, {"-o", .value = &a->output},
+    };
+    size_t n = 6;
+    for (size_t i = 0; i < nextra && n < sizeof opts / sizeof opts[0]; i++)
+        opts[n++] = extra[i];
+    return cli_parse(argc, argv, opts, n, &a->files, &a->nfiles);
+}
+
 int cli_dates(const char *as_of, const char *period, vouch_run_env *env)
 {
     time_t now = time(NULL);

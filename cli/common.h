@@ -38,6 +38,18 @@ typedef struct cli_option {
  * else 0. */
 int cli_parse(int argc, char **argv, const cli_option *opts, size_t nopts, char ***operands, int *noperands);
 
+/* The options of every command that evaluates packs against a store
+ * (explain, coverage, soa): --facts, --as-of, --period, --format,
+ * --output/-o, and the pack files. */
+typedef struct cli_run_args {
+    const char *facts, *as_of, *period, *format, *output;
+    char **files;
+    int nfiles;
+} cli_run_args;
+
+/* cli_parse of those options and the command's own (extra, up to 8). */
+int cli_parse_run(int argc, char **argv, cli_run_args *a, const cli_option *extra, size_t nextra);
+
 /* Sets env->today from --as-of (default: the current UTC date) and the
  * period from --period A..B (default: the four calendar quarters before the
  * as-of quarter). Returns 0, or prints why and returns 2. */
