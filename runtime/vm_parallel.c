@@ -26,7 +26,7 @@
  * writer was busy) the run stays on one thread.
  *
  * Also on one thread: explain runs and runs of one rule, programs of one
- * rule, one CPU, VOUCH_THREADS=1 in the environment, a run given its own
+ * rule that has no outer loop over a fact to share, one CPU, VOUCH_THREADS=1 in the environment, a run given its own
  * memory limit (which rule meets a shared limit first would depend on
  * timing, and the message names it), and stores whose plans use in-memory
  * hash indexes (each connection would build its own, doubling the memory a
@@ -70,8 +70,7 @@ typedef struct worker {
 /* The second thread: its own connection, bound while the first thread
  * already runs rules; then rules from the queue, unless it might not read
  * the first's file or snapshot (then the first takes every rule). Its
- * connection is closed here, while the first thread may still be running:
- * unmapping the file is not free. */
+ * connection is closed here, while the first thread may still be running. */
 static void *work(void *arg)
 {
     worker *w = arg;
@@ -116,7 +115,8 @@ static void start_elsewhere(pthread_attr_t *attr, worker *w)
 static int wants_threads(const vouch_program *p, vouch_facts *f, const vouch_run_env *env)
 {
     const char *n = getenv("VOUCH_THREADS");
-    if ((n && strcmp(n, "1") == 0) || env->explain || env->one_rule || env->memory_limit || p->nrules < 2 ||
+    int one = p->nrules == 0 || (p->nrules == 1 && p->rules[0].outer_plan == VOUCH_NO_PLAN);
+    if ((n && strcmp(n, "1") == 0) || env->explain || env->one_rule || env->memory_limit || one ||
         sysconf(_SC_NPROCESSORS_ONLN) < 2)
         return 0;
     vouch_facts_stats st;
