@@ -29,7 +29,6 @@
 #define EXIT_CLEAN 0
 #define EXIT_USAGE 2
 
-
 typedef struct cov_args {
     cli_run_args run;
     const char *framework;
@@ -41,11 +40,6 @@ static int parse(int argc, char **argv, cov_args *a)
     const cli_option extra[] = {{"--framework", .value = &a->framework}};
     return cli_parse_run(argc, argv, &a->run, extra, 1);
 }
-
-
-/* Writes through a temporary file renamed into place, as check does. */
-
-/* The unknown-framework message, with the frameworks the packs declare. */
 
 /* The coverage writer with its inputs, for cli_write_file. */
 typedef struct cov_job {

@@ -43,7 +43,6 @@ static int soa_job_write(void *ctx, FILE *out)
     return j->writer(j->rep, j->soa, out);
 }
 
-
 typedef struct soa_args {
     cli_run_args run;
     const char *framework, *only;

@@ -318,36 +318,46 @@ static int explain_outcome(vm *m, vouch_finding *fd, const vouch_value *subject)
     return 0;
 }
 
+/* Appends an outcome of rule to *list (n used, cap allocated), its
+ * memory charged to the run's budget, with its explanation if the run
+ * explains. 0, or -1 if out of memory. */
+static int record(vm *m, vouch_finding **list, uint32_t *n, uint32_t *cap, uint32_t rule,
+                  vouch_status_kind status, const vouch_value *subject, const vouch_value *msg)
+{
+    if (*n == *cap) {
+        uint32_t nc = *cap ? *cap * 2 : 64;
+        if (nc < *cap || !mem_take(m->mem, (size_t)(nc - *cap) * sizeof **list))
+            return -1;
+        vouch_finding *nl = vouch_realloc(*list, (size_t)nc * sizeof *nl);
+        if (!nl)
+            return -1;
+        *list = nl;
+        *cap = nc;
+    }
+    vouch_finding *fd = &(*list)[*n];
+    memset(fd, 0, sizeof *fd);
+    fd->rule = rule;
+    fd->status = (uint8_t)status;
+    fd->waiver = -1;
+    fd->subject = dup_value(subject);
+    fd->message = dup_value(msg);
+    if (!fd->subject || !fd->message || explain_outcome(m, fd, subject) != 0) {
+        vouch_free(fd->subject);
+        vouch_free(fd->message);
+        return -1;
+    }
+    ++*n;
+    return 0;
+}
+
 /* A passing subject, kept with its explanation (env->keep_passes). */
 static int add_pass(vm *m, uint32_t rule, const vouch_value *subject)
 {
     vouch_results *r = m->res;
     if (!m->env->keep_passes || !wanted(m, subject))
         return 0;
-    if (r->npasses == r->cappasses) {
-        uint32_t nc = r->cappasses ? r->cappasses * 2 : 64;
-        if (nc < r->cappasses || !mem_take(m->mem, (size_t)(nc - r->cappasses) * sizeof *r->passes))
-            return -1;
-        vouch_finding *np = vouch_realloc(r->passes, (size_t)nc * sizeof *np);
-        if (!np)
-            return -1;
-        r->passes = np;
-        r->cappasses = nc;
-    }
-    vouch_finding *fd = &r->passes[r->npasses];
-    memset(fd, 0, sizeof *fd);
-    fd->rule = rule;
-    fd->status = OUTCOME_PASS;
-    fd->waiver = -1;
-    fd->subject = dup_value(subject);
-    fd->message = dup_value(&(vouch_value){VT_TEXT, 0, {.s = ""}});
-    if (!fd->subject || !fd->message || explain_outcome(m, fd, subject) != 0) {
-        vouch_free(fd->subject);
-        vouch_free(fd->message);
-        return -1;
-    }
-    r->npasses++;
-    return 0;
+    return record(m, &r->passes, &r->npasses, &r->cappasses, rule, OUTCOME_PASS, subject,
+                  &(vouch_value){VT_TEXT, 0, {.s = ""}});
 }
 
 static int add_finding(vm *m, uint32_t rule, const vouch_value *subject, const vouch_value *msg,
@@ -356,30 +366,7 @@ static int add_finding(vm *m, uint32_t rule, const vouch_value *subject, const v
     vouch_results *r = m->res;
     if (!mem_take(m->mem, vouch_value_format(subject, NULL, 0) + vouch_value_format(msg, NULL, 0) + 2))
         return -1;
-    if (r->nfindings == r->cap) {
-        uint32_t nc = r->cap ? r->cap * 2 : 64;
-        if (nc < r->cap || !mem_take(m->mem, (size_t)(nc - r->cap) * sizeof *r->findings))
-            return -1;
-        vouch_finding *nf = vouch_realloc(r->findings, (size_t)nc * sizeof *nf);
-        if (!nf)
-            return -1;
-        r->findings = nf;
-        r->cap = nc;
-    }
-    vouch_finding *fd = &r->findings[r->nfindings];
-    fd->rule = rule;
-    fd->status = (uint8_t)status;
-    fd->waiver = -1;
-    fd->waiver_expired = 0;
-    fd->subject = dup_value(subject);
-    fd->message = dup_value(msg);
-    if (!fd->subject || !fd->message || explain_outcome(m, fd, subject) != 0) {
-        vouch_free(fd->subject);
-        vouch_free(fd->message);
-        return -1;
-    }
-    r->nfindings++;
-    return 0;
+    return record(m, &r->findings, &r->nfindings, &r->cap, rule, status, subject, msg);
 }
 
 /* Ends the running rule: resets the cursors it opened and releases what
