@@ -86,6 +86,9 @@ static const char USAGE[] =
     "                    low, medium, high, critical (a rule's `enforcement` is soft unless it\n"
     "                    says advisory, whose findings never fail a run, or hard, whose always do)\n"
     "  --allow-soft      soft rules' findings are reported but do not fail the run\n"
+    "  --baseline OLD    (check) mark each finding new or unchanged against an earlier\n"
+    "                    --format json report (by rule and subject), and list the resolved ones\n"
+    "  --fail-on-new     (check, with --baseline) only new findings fail the run\n"
     "  --explain         (check) with each finding, why: the rows that made its subject, each\n"
     "                    condition's value, each search of the facts and the row it found\n"
     "                    (text, json; html always has it)\n"
@@ -319,7 +322,8 @@ static report_writer find_format(const char *name, size_t n);
 typedef struct args {
     const char *facts, *as_of, *period, *format, *fail_on, *output;
     const char *max_steps, *max_memory;  /* check: lower limits (limits_opt.h) */
-    int replace, stats, catalogues, allow_soft, explain;
+    const char *baseline;    /* check --baseline OLD.json */
+    int replace, stats, catalogues, allow_soft, explain, fail_on_new;
     char **files;
     int nfiles;
     char **packs;            /* load --pack */
@@ -352,6 +356,8 @@ static int parse_args(int argc, char **argv, const char *allowed, args *a)
         {"--catalogues", .flag = &a->catalogues},
         {"--allow-soft", .flag = &a->allow_soft},
         {"--explain", .flag = &a->explain},
+        {"--baseline", .value = &a->baseline},
+        {"--fail-on-new", .flag = &a->fail_on_new},
     };
     cli_option opts[sizeof all / sizeof all[0]];
     size_t n = 0;
@@ -427,7 +433,8 @@ static int write_report(const vouch_report *rep, report_writer writer, const cha
 static int cmd_check(int argc, char **argv)
 {
     args a;
-    int rc = parse_args(argc, argv, " --facts --as-of --period --format --fail-on --allow-soft --explain --output -o --stats --max-steps --max-memory ", &a);
+    int rc = parse_args(argc, argv, " --facts --as-of --period --format --fail-on --allow-soft --explain --output -o --stats --max-steps --max-memory "
+                        "--baseline --fail-on-new ", &a);
     if (rc) {
         free_args(&a);
         return rc;
@@ -440,6 +447,8 @@ static int cmd_check(int argc, char **argv)
     vouch_error err;
     vouch_run_env env;
     memset(&env, 0, sizeof env);
+    vouch_baseline base;
+    memset(&base, 0, sizeof base);
     const char *format = a.format ? a.format : "text";
     int fail_on = SEV_INFO;
 
@@ -468,6 +477,15 @@ static int cmd_check(int argc, char **argv)
         goto out;
     if (cli_dates(a.as_of, a.period, &env) != 0)
         goto out;
+    if (a.fail_on_new && !a.baseline) {
+        usage_error("%s", "--fail-on-new needs --baseline OLD.json");
+        goto out;
+    }
+    /* The baseline is read before the run: a bad file costs no evaluation. */
+    if (a.baseline && vouch_baseline_read(a.baseline, &base, &err) != VOUCH_OK) {
+        fprintf(stderr, "vouch: error: %s\n", err.msg);
+        goto out;
+    }
 
     /* The HTML report shows each finding's explanation. */
     int explain = a.explain || (a.format && strcmp(format, "html") == 0);
@@ -496,7 +514,15 @@ static int cmd_check(int argc, char **argv)
         for (uint32_t i = 0; i < p->nplans; i++)
             fprintf(stderr, "  plan %u (%s): %s\n", i, p->rules[p->plans[i].rule].id, vouch_facts_describe(f, i));
     }
-    vouch_report rep = {p, &res, env.today, env.period_start, env.period_end, a.facts, fail_on, a.allow_soft};
+    if (a.baseline && vouch_baseline_match(&base, p, &res, &err) != VOUCH_OK) {
+        fprintf(stderr, "vouch: error: %s\n", err.msg);
+        goto out;
+    }
+    vouch_report rep = {p, &res, env.today, env.period_start, env.period_end, a.facts, fail_on, a.allow_soft, 0, NULL, 0};
+    /* Explanations asked for only by the HTML report stay in it. */
+    rep.why_html_only = explain && !a.explain;
+    rep.baseline = a.baseline ? &base : NULL;
+    rep.fail_on_new = a.fail_on_new;
     /* --format goes to --output FILE (or stdout) unless only FORMAT=FILE
      * outputs are given; each FORMAT=FILE is written whole or not at all. */
     if ((a.output || a.noutputs == 0 || a.format) &&
@@ -519,6 +545,7 @@ out:
     vouch_results_free(&res);
     vouch_facts_close(f);
     vouch_program_free(p);
+    vouch_baseline_free(&base);
     free_args(&a);
     return rc;
 }

@@ -34,11 +34,39 @@ int vouch_report_blocks(const vouch_report *r, const vouch_finding *f)
     if (f->status != OUTCOME_FAIL)
         return 0;
     const vouch_rule_info *ri = &r->program->rules[f->rule];
+    int blocks;
     switch (ri->enforcement) {
-    case ENF_HARD: return 1;
-    case ENF_SOFT: return !r->allow_soft && (int)ri->severity >= r->fail_on;
-    default: return 0;
+    case ENF_HARD: blocks = 1; break;
+    case ENF_SOFT: blocks = !r->allow_soft && (int)ri->severity >= r->fail_on; break;
+    default: blocks = 0;
     }
+    if (blocks && r->fail_on_new && r->baseline) {
+        const char *b = vouch_report_baseline_of(r, f);
+        blocks = !b || strcmp(b, "new") == 0;
+    }
+    return blocks;
+}
+
+int vouch_report_no_subjects(const vouch_report *r, uint32_t i)
+{
+    if (i >= r->program->nrules || i >= r->results->nrules || r->program->rules[i].skipped)
+        return 0;
+    const vouch_rule_outcome *o = &r->results->rules[i];
+    return !o->errored && o->passed == 0 && o->failed == 0 && o->waived == 0 && o->not_applicable == 0;
+}
+
+const char *vouch_report_baseline_of(const vouch_report *r, const vouch_finding *f)
+{
+    const vouch_baseline *b = r->baseline;
+    if (!b || !b->state || f < r->results->findings)
+        return NULL;
+    size_t i = (size_t)(f - r->results->findings);
+    return i < b->nstate ? vouch_baseline_state_name(b->state[i]) : NULL;
+}
+
+int vouch_report_shows_why(const vouch_report *r, const vouch_finding *f)
+{
+    return f->why && !r->why_html_only;
 }
 
 uint64_t vouch_report_failing(const vouch_report *r)
@@ -284,13 +312,33 @@ static int text_not_applicable(FILE *out, const vouch_results *res, uint32_t lo,
     return 0;
 }
 
+/* " [new]" or " [unchanged]" after a finding, with a baseline. */
+static void text_baseline_mark(FILE *out, const vouch_report *r, const vouch_finding *fd)
+{
+    const char *b = vouch_report_baseline_of(r, fd);
+    if (b)
+        fprintf(out, " [%s]", b);
+}
+
+/* The baseline's findings of rule id that are gone now. */
+static void text_resolved(FILE *out, const vouch_report *r, const char *id)
+{
+    const vouch_baseline *b = r->baseline;
+    for (uint32_t k = 0; b && k < b->nresolved; k++) {
+        const vouch_baseline_item *it = &b->items[b->resolved[k]];
+        if (strcmp(it->rule, id) == 0)
+            fprintf(out, "  RESOLVED %s: %s (in the baseline, gone now)\n", it->subject, it->message);
+    }
+}
+
 /* When some findings do not fail the run: which do, and why. */
 static void text_blocking(FILE *out, const vouch_report *r, uint64_t failing, uint64_t blocking)
 {
     fprintf(out, "%llu of %llu findings fail the run (hard rules always; soft rules at or above %s%s; "
-                 "advisory rules never)\n",
+                 "advisory rules never%s)\n",
             (unsigned long long)blocking, (unsigned long long)failing, vouch_severity_name((uint32_t)r->fail_on),
-            r->allow_soft ? ", but --allow-soft is given" : "");
+            r->allow_soft ? ", but --allow-soft is given" : "",
+            r->fail_on_new && r->baseline ? "; only new ones, --fail-on-new" : "");
 }
 
 int vouch_report_text(const vouch_report *r, FILE *out)
@@ -308,7 +356,7 @@ int vouch_report_text(const vouch_report *r, FILE *out)
     fprintf(out, "vouch %s: pack %s%s%s, as of %s, period %s..%s\n", VOUCH_VERSION,
             p->pack && *p->pack ? p->pack : "(unnamed)", ver ? " " : "", ver ? ver : "", asof, ps, pe);
     uint64_t by_sev[SEV__COUNT] = {0};
-    uint64_t failing = 0, blocking = 0, passed = 0, waived = 0, na = 0, errors = 0, skipped = 0;
+    uint64_t failing = 0, blocking = 0, passed = 0, waived = 0, na = 0, errors = 0, skipped = 0, nosubj = 0;
     uint32_t f = 0;
     int rc = 0;
     for (uint32_t i = 0; i < p->nrules && rc == 0; i++) {
@@ -351,9 +399,10 @@ int vouch_report_text(const vouch_report *r, FILE *out)
                 continue;
             fprintf(out, "  FAIL %s: %s", fd->subject, fd->message);
             text_waiver_note(out, r, fd);
+            text_baseline_mark(out, r, fd);
             blocking += (uint64_t)vouch_report_blocks(r, fd);
             fputc('\n', out);
-            if (fd->why)
+            if (vouch_report_shows_why(r, fd))
                 vouch_why_text(p, fd->why, 6, out);
             by_sev[ri->severity]++;
             failing++;
@@ -365,17 +414,24 @@ int vouch_report_text(const vouch_report *r, FILE *out)
             const vouch_waiver *w = &p->waivers[fd->waiver];
             char d[11];
             fmt_date(w->until, d);
-            fprintf(out, "  WAIVED %s: %s (waived until %s by %s: %s)\n", fd->subject, fd->message, d,
+            fprintf(out, "  WAIVED %s: %s (waived until %s by %s: %s)", fd->subject, fd->message, d,
                     w->approved_by ? w->approved_by : "?", w->because ? w->because : "");
-            if (fd->why)
+            text_baseline_mark(out, r, fd);
+            fputc('\n', out);
+            if (vouch_report_shows_why(r, fd))
                 vouch_why_text(p, fd->why, 6, out);
         }
+        text_resolved(out, r, ri->id);
         rc = text_not_applicable(out, res, lo, f, o->not_applicable);
         if (o->errored) {
             errors++;
             fprintf(out, "  ERROR %s\n", o->error ? o->error : "rule stopped");
         }
-        if (o->failed == 0 && o->waived == 0 && o->not_applicable == 0 && !o->errored) {
+        if (vouch_report_no_subjects(r, i)) {
+            fputs("  no subject examined: nothing in the facts matched the rule's loops, so it shows nothing "
+                  "either way\n", out);
+            nosubj++;
+        } else if (o->failed == 0 && o->waived == 0 && o->not_applicable == 0 && !o->errored) {
             fprintf(out, "  ok: %llu subject%s passed\n", (unsigned long long)o->passed, plural(o->passed));
         } else {
             fprintf(out, "  %llu failed", (unsigned long long)o->failed);
@@ -418,7 +474,12 @@ int vouch_report_text(const vouch_report *r, FILE *out)
         fprintf(out, "; %llu rule%s stopped with an error", (unsigned long long)errors, plural(errors));
     if (skipped)
         fprintf(out, "; %llu rule%s skipped", (unsigned long long)skipped, plural(skipped));
+    if (nosubj)
+        fprintf(out, "; %llu rule%s examined no subject", (unsigned long long)nosubj, plural(nosubj));
     fprintf(out, "\n");
+    if (r->baseline)
+        fprintf(out, "baseline %s: %u new, %u unchanged, %u resolved\n", r->baseline->path, r->baseline->nnew,
+                r->baseline->nunchanged, r->baseline->nresolved);
     if (blocking != failing)
         text_blocking(out, r, failing, blocking);
     if (x.any_fw) {
@@ -513,6 +574,27 @@ static void json_waiver_body(FILE *out, const vouch_report *r, const vouch_waive
     json_location(out, w->file, w->line, w->col);
 }
 
+/* The "baseline" member: the file, the counts, the resolved findings. */
+static void json_baseline(FILE *out, const vouch_baseline *b)
+{
+    fputs(",\n  \"baseline\": {\"file\": ", out);
+    vouch_json_str(out, b->path);
+    fprintf(out, ", \"new\": %u, \"unchanged\": %u, \"resolved\": [", b->nnew, b->nunchanged);
+    for (uint32_t k = 0; k < b->nresolved; k++) {
+        const vouch_baseline_item *it = &b->items[b->resolved[k]];
+        fputs(k ? ",\n    {\"rule\": " : "\n    {\"rule\": ", out);
+        vouch_json_str(out, it->rule);
+        fputs(", \"subject\": ", out);
+        vouch_json_str(out, it->subject);
+        fputs(", \"severity\": ", out);
+        vouch_json_str(out, it->severity);
+        fputs(", \"message\": ", out);
+        vouch_json_str(out, it->message);
+        fputc('}', out);
+    }
+    fputs(b->nresolved ? "\n  ]}" : "]}", out);
+}
+
 static const char *status_name(uint8_t s)
 {
     switch (s) {
@@ -531,6 +613,7 @@ int vouch_report_json(const vouch_report *r, FILE *out)
     if (vouch_report_facts_init(r, &x) != 0)
         return -1;
     uint64_t by_sev[SEV__COUNT] = {0}, passed = 0, failed = 0, waived = 0, na = 0, errors = 0, skipped = 0;
+    uint64_t nosubj = 0;
     for (uint32_t i = 0; i < res->nfindings; i++)
         if (res->findings[i].status == OUTCOME_FAIL)
             by_sev[p->rules[res->findings[i].rule].severity]++;
@@ -541,15 +624,16 @@ int vouch_report_json(const vouch_report *r, FILE *out)
         na += res->rules[i].not_applicable;
         errors += res->rules[i].errored != 0;
         skipped += p->rules[i].skipped != 0;
+        nosubj += (uint64_t)vouch_report_no_subjects(r, i);
     }
     fputs("{\n", out);
     vouch_json_header(r, out);
     fprintf(out, "  \"summary\": {\"rules\": %u, \"skipped\": %llu, \"findings\": %u, \"failing\": %llu, "
                  "\"passed\": %llu, \"failed\": %llu, \"waived\": %llu, \"not_applicable\": %llu, "
-                 "\"errors\": %llu, \"by_severity\": {",
+                 "\"errors\": %llu, \"no_subjects\": %llu, \"by_severity\": {",
             p->nrules, (unsigned long long)skipped, res->nfindings, (unsigned long long)vouch_report_failing(r),
             (unsigned long long)passed, (unsigned long long)failed, (unsigned long long)waived,
-            (unsigned long long)na, (unsigned long long)errors);
+            (unsigned long long)na, (unsigned long long)errors, (unsigned long long)nosubj);
     for (int s = SEV__COUNT - 1; s >= 0; s--)
         fprintf(out, "\"%s\": %llu%s", vouch_severity_name((uint32_t)s), (unsigned long long)by_sev[s],
                 s ? ", " : "");
@@ -619,7 +703,7 @@ int vouch_report_json(const vouch_report *r, FILE *out)
         }
         fputs("], \"controls\": ", out);
         json_controls(out, p, &x.reach[i]);
-        fputs("}", out);
+        fputs(vouch_report_no_subjects(r, i) ? ", \"no_subjects\": true}" : ", \"no_subjects\": false}", out);
     }
     fputs(p->nrules ? "\n  ],\n  \"findings\": [" : "],\n  \"findings\": [", out);
     for (uint32_t i = 0; i < res->nfindings; i++) {
@@ -649,7 +733,13 @@ int vouch_report_json(const vouch_report *r, FILE *out)
         /* The controls a finding touches are its rule's (listed once, with
          * their paths, on the rule): repeating them per finding made the
          * output grow with findings x controls. */
-        if (fd->why) {
+        const char *bs = vouch_report_baseline_of(r, fd);
+        if (bs) {
+            json_raw(out, ", \"baseline\": \"");
+            json_raw(out, bs);
+            putc_unlocked('"', out);
+        }
+        if (vouch_report_shows_why(r, fd)) {
             fputs(", \"explanation\": ", out);
             vouch_why_json(p, fd->why, out);
         }
@@ -667,7 +757,10 @@ int vouch_report_json(const vouch_report *r, FILE *out)
         json_waiver_body(out, r, w);
         fputs("}", out);
     }
-    fputs(nu ? "\n  ]\n}\n" : "]\n}\n", out);
+    fputs(nu ? "\n  ]" : "]", out);
+    if (r->baseline)
+        json_baseline(out, r->baseline);
+    fputs("\n}\n", out);
     vouch_report_facts_free(p, &x);
     return ferror(out) ? -1 : 0;
 }

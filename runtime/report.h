@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include "vm.h"
 #include "crosswalk.h"
+#include "baseline.h"
 
 #define VOUCH_VERSION "0.1.0"
 /* Version of the JSON result model (bumped on incompatible change). */
@@ -27,14 +28,30 @@ typedef struct vouch_report {
     const char *facts_path;
     int fail_on;             /* vouch_severity: soft findings at or above it fail the run */
     int allow_soft;          /* 1: soft rules' findings do not fail the run (--allow-soft) */
+    /* Set by name (positional initialisers stop above): */
+    int why_html_only;       /* 1: explanations were computed for the HTML report only:
+                              * the other writers leave them out (--output html= alone) */
+    const vouch_baseline *baseline; /* --baseline, matched to results; NULL without */
+    int fail_on_new;         /* 1: only new findings fail the run (--fail-on-new) */
 } vouch_report;
 
 /* 1 if f fails the run (exit 1): a still-failing finding (OUTCOME_FAIL) of
  * a hard rule, or of a soft rule at or above r->fail_on unless the run
- * allows soft failures. Advisory rules' findings never do. */
+ * allows soft failures. Advisory rules' findings never do. With
+ * r->fail_on_new, only those the baseline does not have. f must point into
+ * r->results->findings. */
 int vouch_report_blocks(const vouch_report *r, const vouch_finding *f);
 /* Number of findings that fail the run (vouch_report_blocks). */
 uint64_t vouch_report_failing(const vouch_report *r);
+/* 1 if rule i ran (not skipped, no error) and examined no subject at all:
+ * nothing passed, failed, was waived or was not applicable. Such a rule
+ * shows nothing either way, and every format says so. */
+int vouch_report_no_subjects(const vouch_report *r, uint32_t i);
+/* "new" or "unchanged" for a finding of a run with a baseline, else NULL.
+ * f must point into r->results->findings. */
+const char *vouch_report_baseline_of(const vouch_report *r, const vouch_finding *f);
+/* 1 if the finding's explanation goes into this report (text, JSON). */
+int vouch_report_shows_why(const vouch_report *r, const vouch_finding *f);
 
 /* Each returns 0, or -1 if writing failed or memory ran out (errno set). */
 int vouch_report_text(const vouch_report *r, FILE *out);
