@@ -8,7 +8,10 @@
  * names: every expected record must occur, and every record of those rules
  * (fail, waived, not applicable) must be expected. A test that expects
  * nothing, or names an unknown rule, does not compile, so it can never pass
- * silently.
+ * silently. Nor can a test pass over a failure it does not look at: a
+ * runtime error in any rule over its fixture fails it (`vouch check` on the
+ * same rows would exit 2), and so does `expect R passes 0` when R examined
+ * no subject at all, since that expectation then holds whatever R says.
  *
  * Exit status: 0 every test passed (and coverage reached --min-coverage),
  * 1 a test failed or coverage is too low, 2 usage or input error.
@@ -190,7 +193,7 @@ static int run_test(const vouch_program *p, const vouch_test *t, uint8_t *covere
     }
     int bad = 0;
     for (uint32_t r = 0; r < p->nrules; r++)
-        if (named[r] && res.rules[r].errored) {
+        if (res.rules[r].errored) {
             addf(why, "rule %s stopped: %s\n", p->rules[r].id, res.rules[r].error ? res.rules[r].error : "error");
             bad = 1;
         }
@@ -213,7 +216,13 @@ static int run_test(const vouch_program *p, const vouch_test *t, uint8_t *covere
     for (uint32_t e = 0; e < t->nexpect; e++) {
         const vouch_test_expect *x = &t->expect[e];
         if (x->kind == EXPECT_PASSES) {
-            if (res.rules[x->rule].passed != x->count) {
+            const vouch_rule_outcome *o = &res.rules[x->rule];
+            if (x->count == 0 && !o->errored && o->passed + o->failed + o->waived + o->not_applicable == 0) {
+                addf(why, "%s:%u: expect %s passes 0: the rule examined no subject (no row of the fixture reaches "
+                          "it), so the test cannot fail; give it a row\n",
+                     t->file, x->line, p->rules[x->rule].id);
+                bad = 1;
+            } else if (res.rules[x->rule].passed != x->count) {
                 addf(why, "%s:%u: expected %s to pass %llu subject%s, it passed %llu\n", t->file, x->line,
                      p->rules[x->rule].id, (unsigned long long)x->count, x->count == 1 ? "" : "s",
                      (unsigned long long)res.rules[x->rule].passed);

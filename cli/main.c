@@ -487,10 +487,11 @@ static int cmd_check(int argc, char **argv)
         goto out;
     }
 
-    /* The HTML report shows each finding's explanation. */
-    int explain = a.explain || (a.format && strcmp(format, "html") == 0);
+    /* The HTML report shows each finding's explanation, and the OSCAL
+     * report the facts rows behind it. */
+    int explain = a.explain || (a.format && (strcmp(format, "html") == 0 || strcmp(format, "oscal") == 0));
     for (int k = 0; k < a.noutputs; k++)
-        explain |= strncmp(a.outputs[k], "html=", 5) == 0;
+        explain |= strncmp(a.outputs[k], "html=", 5) == 0 || strncmp(a.outputs[k], "oscal=", 6) == 0;
     p = explain ? compile_explain(a.files, a.nfiles) : compile_packs(a.files, a.nfiles);
     if (!p)
         goto out;
@@ -519,8 +520,8 @@ static int cmd_check(int argc, char **argv)
         goto out;
     }
     vouch_report rep = {p, &res, env.today, env.period_start, env.period_end, a.facts, fail_on, a.allow_soft, 0, NULL, 0};
-    /* Explanations asked for only by the HTML report stay in it. */
-    rep.why_html_only = explain && !a.explain;
+    /* Explanations asked for only by the HTML and OSCAL reports stay there. */
+    rep.why_hidden = explain && !a.explain;
     rep.baseline = a.baseline ? &base : NULL;
     rep.fail_on_new = a.fail_on_new;
     /* --format goes to --output FILE (or stdout) unless only FORMAT=FILE

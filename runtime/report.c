@@ -66,7 +66,7 @@ const char *vouch_report_baseline_of(const vouch_report *r, const vouch_finding 
 
 int vouch_report_shows_why(const vouch_report *r, const vouch_finding *f)
 {
-    return f->why && !r->why_html_only;
+    return f->why && !r->why_hidden;
 }
 
 uint64_t vouch_report_failing(const vouch_report *r)

@@ -29,8 +29,8 @@ typedef struct vouch_report {
     int fail_on;             /* vouch_severity: soft findings at or above it fail the run */
     int allow_soft;          /* 1: soft rules' findings do not fail the run (--allow-soft) */
     /* Set by name (positional initialisers stop above): */
-    int why_html_only;       /* 1: explanations were computed for the HTML report only:
-                              * the other writers leave them out (--output html= alone) */
+    int why_hidden;          /* 1: explanations were computed only for the HTML and OSCAL
+                              * reports (no --explain): text and JSON leave them out */
     const vouch_baseline *baseline; /* --baseline, matched to results; NULL without */
     int fail_on_new;         /* 1: only new findings fail the run (--fail-on-new) */
 } vouch_report;

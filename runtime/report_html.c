@@ -139,9 +139,15 @@ static void finding_row(FILE *out, const vouch_report *r, const vouch_report_fac
         fd->waiver >= 0 && (uint32_t)fd->waiver < p->nwaivers ? &p->waivers[fd->waiver] : NULL;
     fprintf(out, "<tr class=\"%s\" data-status=\"%s\" data-severity=\"%s\" data-rule=\"", st, st, sev);
     esc(out, ri->id);
+    const char *bs = vouch_report_baseline_of(r, fd);
+    if (bs)
+        fprintf(out, "\" data-baseline=\"%s", bs);
     fprintf(out, "\"><td data-key=\"%d\"><span class=\"sev sev-%s\">%s</span></td>", SEV__COUNT - ri->severity, sev,
             sev);
-    fprintf(out, "<td class=\"status-%s\">%s</td><td><code>", st, st);
+    fprintf(out, "<td class=\"status-%s\">%s", st, st);
+    if (bs)
+        fprintf(out, "<br><small>%s</small>", bs);
+    fputs("</td><td><code>", out);
     esc(out, ri->id);
     fputs("</code><br><small>", out);
     esc(out, ri->title);
@@ -215,6 +221,15 @@ int vouch_report_html(const vouch_report *r, FILE *out)
     card(out, "rules", "rules", "rules", p->nrules);
     card(out, "skipped", "skipped", "rules skipped", t.skipped);
     card(out, "errors", "errors", "rules stopped with an error", t.errors);
+    uint64_t nosubj = 0;
+    for (uint32_t i = 0; i < p->nrules; i++)
+        nosubj += (uint64_t)vouch_report_no_subjects(r, i);
+    card(out, "skipped", "no-subjects", "rules that examined no subject", nosubj);
+    if (r->baseline) {
+        card(out, "fail", "baseline-new", "new since the baseline", r->baseline->nnew);
+        card(out, "rules", "baseline-unchanged", "unchanged", r->baseline->nunchanged);
+        card(out, "pass", "baseline-resolved", "resolved", r->baseline->nresolved);
+    }
     fputs("</div>\n<table id=\"by-severity\">\n<thead><tr><th>Severity</th><th class=\"n\">Failing</th>"
           "<th class=\"n\">Waived</th><th class=\"n\">Not applicable</th></tr></thead>\n<tbody>\n",
           out);
@@ -287,6 +302,29 @@ int vouch_report_html(const vouch_report *r, FILE *out)
             }
     fputs("</tbody>\n</table>\n", out);
 
+    if (r->baseline && r->baseline->nresolved) {
+        const vouch_baseline *b = r->baseline;
+        fputs("<h2>Resolved since the baseline</h2>\n<p class=\"muted\">Findings of ", out);
+        esc(out, b->path);
+        fputs(" that are gone now.</p>\n<table id=\"resolved\">\n<thead><tr><th>Severity</th><th>Rule</th>"
+              "<th>Subject</th><th>Message</th></tr></thead>\n<tbody>\n", out);
+        for (uint32_t k = 0; k < b->nresolved; k++) {
+            const vouch_baseline_item *it = &b->items[b->resolved[k]];
+            fputs("<tr data-baseline=\"resolved\" data-rule=\"", out);
+            esc(out, it->rule);
+            fputs("\"><td>", out);
+            esc(out, it->severity);
+            fputs("</td><td><code>", out);
+            esc(out, it->rule);
+            fputs("</code></td><td>", out);
+            esc(out, it->subject);
+            fputs("</td><td>", out);
+            esc(out, it->message);
+            fputs("</td></tr>\n", out);
+        }
+        fputs("</tbody>\n</table>\n", out);
+    }
+
     if (t.not_applicable) {
         fputs("<h2>Not applicable</h2>\n<table id=\"not-applicable\">\n<thead><tr><th>Rule</th>"
               "<th class=\"n\">Subjects</th><th>Reasons</th></tr></thead>\n<tbody>\n",
@@ -358,6 +396,9 @@ int vouch_report_html(const vouch_report *r, FILE *out)
                 esc(out, ri->skip_reason);
             }
         }
+        if (vouch_report_no_subjects(r, i))
+            fputs("<br><b>no subject examined:</b> nothing in the facts matched its loops, so it shows nothing "
+                  "either way", out);
         if (o->errored) {
             fputs("<br><b>stopped with an error:</b> ", out);
             esc(out, o->error ? o->error : "rule stopped");

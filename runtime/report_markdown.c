@@ -97,9 +97,12 @@ int vouch_report_markdown(const vouch_report *r, FILE *out)
             (unsigned long long)t.waived, (unsigned long long)t.not_applicable);
 
     /* failing findings, most severe first, in record order within a severity */
+    /* With a baseline the finding tables open with a Baseline column. */
+    const char *bcol = r->baseline ? "| Baseline " : "";
+    const char *bsep = r->baseline ? "|---" : "";
     if (t.failed) {
-        fputs("\n### Failing findings\n\n| Severity | Rule | Subject | Message | Source |\n|---|---|---|---|---|\n",
-              out);
+        fprintf(out, "\n### Failing findings\n\n%s| Severity | Rule | Subject | Message | Source |\n%s|---|---|---|---|---|\n",
+                bcol, bsep);
         uint64_t shown = 0;
         for (int s = SEV__COUNT - 1; s >= 0 && shown < MD_MAX_FAILING; s--)
             for (uint32_t i = 0; i < res->nfindings && shown < MD_MAX_FAILING; i++) {
@@ -107,6 +110,9 @@ int vouch_report_markdown(const vouch_report *r, FILE *out)
                 if (fd->status != OUTCOME_FAIL || fd->rule >= p->nrules || p->rules[fd->rule].severity != s)
                     continue;
                 const vouch_rule_info *ri = &p->rules[fd->rule];
+                const char *bs = vouch_report_baseline_of(r, fd);
+                if (bs)
+                    fprintf(out, "| %s ", bs);
                 fprintf(out, "| %s | ", vouch_severity_name(ri->severity));
                 cell(out, ri->id);
                 fputs(" | ", out);
@@ -121,6 +127,35 @@ int vouch_report_markdown(const vouch_report *r, FILE *out)
         if (t.failed > shown)
             fprintf(out, "\n_%llu more failing finding%s not shown: see the full report._\n",
                     (unsigned long long)(t.failed - shown), plural(t.failed - shown));
+    }
+
+    if (r->baseline && r->baseline->nresolved) {
+        const vouch_baseline *b = r->baseline;
+        fputs("\n### Resolved since the baseline\n\n| Baseline | Severity | Rule | Subject | Message | Source |\n"
+              "|---|---|---|---|---|---|\n", out);
+        uint32_t shown = 0;
+        for (uint32_t k = 0; k < b->nresolved && shown < MD_MAX_FAILING; k++, shown++) {
+            const vouch_baseline_item *it = &b->items[b->resolved[k]];
+            fputs("| resolved | ", out);
+            cell(out, it->severity);
+            fputs(" | ", out);
+            cell(out, it->rule);
+            fputs(" | ", out);
+            cell(out, it->subject);
+            fputs(" | ", out);
+            cell(out, it->message);
+            fputs(" | ", out);
+            for (uint32_t i = 0; i < p->nrules; i++)
+                if (strcmp(p->rules[i].id, it->rule) == 0) {
+                    cell(out, p->rules[i].file);
+                    fprintf(out, ":%u", p->rules[i].line);
+                    break;
+                }
+            fputs(" |\n", out);
+        }
+        if (b->nresolved > shown)
+            fprintf(out, "\n_%u more resolved finding%s not shown._\n", b->nresolved - shown,
+                    plural(b->nresolved - shown));
     }
 
     if (t.waived) {
@@ -160,6 +195,18 @@ int vouch_report_markdown(const vouch_report *r, FILE *out)
         }
     }
 
+    int nosubj = 0;
+    for (uint32_t i = 0; i < p->nrules; i++) {
+        if (!vouch_report_no_subjects(r, i))
+            continue;
+        if (!nosubj++)
+            fputs("\n### Rules that examined no subject\n\nThey show nothing either way: nothing in the facts matched "
+                  "their loops.\n\n", out);
+        fputs("- ", out);
+        cell(out, p->rules[i].id);
+        fputc('\n', out);
+    }
+
     if (t.errors) {
         fputs("\n### Rules that stopped with an error\n\n", out);
         for (uint32_t i = 0; i < p->nrules && i < res->nrules; i++) {
@@ -177,5 +224,9 @@ int vouch_report_markdown(const vouch_report *r, FILE *out)
         unused += res->unused[k] < p->nwaivers;
     if (unused)
         fprintf(out, "\n%u waiver%s match%s no finding.\n", unused, plural(unused), unused == 1 ? "es" : "");
+    if (r->baseline)
+        fprintf(out, "\nAgainst the baseline %s: %u new, %u unchanged, %u resolved%s.\n", r->baseline->path,
+                r->baseline->nnew, r->baseline->nunchanged, r->baseline->nresolved,
+                r->fail_on_new ? " (only new findings fail the run)" : "");
     return ferror(out) ? -1 : 0;
 }

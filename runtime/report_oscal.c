@@ -3,18 +3,30 @@
  * (JSON, oscal-version 1.2.1), for GRC tools that read OSCAL.
  * docs/outputs.md describes the mapping; in short, one result with
  *
- *   reviewed-controls  every control a rule maps or reaches through the
+ *   reviewed-controls  one control selection per framework, listing every
+ *                      control of it a rule maps or reaches through the
  *                      crosswalks (include-all when no rule maps any);
  *   observations       one per rule that ran (what it examined: its
  *                      counts of passed, failed, waived, not applicable
- *                      subjects), one per failing or waived record
- *                      (subject and message);
+ *                      subjects, or that it examined none), one per failing
+ *                      or waived record: its subject, and as relevant
+ *                      evidence the facts rows behind it (its explanation's
+ *                      rows: the OSCAL report is always explained);
  *   risks              one per waived finding, status deviation-approved,
  *                      deadline the last day its waiver holds;
- *   findings           one per rule that ran, target the rule as an
- *                      objective: not-satisfied when it has failing
- *                      findings or stopped with an error, else satisfied;
- *                      related to its observations and risks.
+ *   findings           one per control the rules reach (target the control,
+ *                      props its framework), its state the control's
+ *                      coverage (coverage.h): satisfied only when the
+ *                      coverage is; else not-satisfied, the reason saying
+ *                      fail, partial or not-assessed; related to the
+ *                      observations and risks of the rules behind it. A rule
+ *                      that reaches no control has a finding of its own
+ *                      (target the rule as an objective): not-satisfied when
+ *                      it has failing findings, stopped, or examined no
+ *                      subject (nothing was shown either way), else
+ *                      satisfied.
+ * import-ap points at a back-matter resource: the rule packs that were
+ * evaluated (vouch has no OSCAL assessment plan; the packs are the plan).
  *
  * Deterministic: UUIDs are derived from content (SHA-256 of pack, as-of,
  * period and the item's key, marked version 4; report_util.h), and every
@@ -27,10 +39,13 @@
  * becomes "_" (and a leading digit gets a "_" in front); the exact id is
  * kept in a prop. Prop values are one line, trimmed, never empty.
  */
+#include <errno.h>
 #include <string.h>
 #include "report_util.h"
 #include "outcome.h"
 #include "date.h"
+#include "coverage.h"
+#include "explain.h"
 
 #define NS "urn:vouch:oscal"
 
@@ -55,14 +70,30 @@ static int is_token_char(unsigned char ch, int first)
     return !first && ((ch >= '0' && ch <= '9') || ch == '.' || ch == '-');
 }
 
+/* An id as an OSCAL token: kept as it is when it is one; an enhancement's
+ * "(n)" becomes ".n" as in NIST's own OSCAL ids ("AC-2(1)" -> "AC-2.1");
+ * any other character becomes "_", and "_" goes in front of a leading
+ * digit ("4.1" -> "_4.1"). */
 static void token(FILE *out, const char *s)
 {
     const unsigned char *p = (const unsigned char *)(s ? s : "");
     fputc('"', out);
     if (!*p || !is_token_char(*p, 1))
         fputc('_', out);
-    for (; *p; p++)
+    for (; *p; p++) {
+        if (*p == '(' && p[1] >= '0' && p[1] <= '9') {
+            const unsigned char *q = p + 1;
+            while (*q >= '0' && *q <= '9')
+                q++;
+            if (*q == ')') {
+                fputc('.', out);
+                fwrite(p + 1, 1, (size_t)(q - p - 1), out);
+                p = q;
+                continue;
+            }
+        }
         fputc(is_token_char(*p, 0) ? *p : '_', out);
+    }
     fputc('"', out);
 }
 
@@ -149,9 +180,13 @@ static void rule_observation(const oscal *o, uint32_t i, int first)
     vouch_json_chars(out, ri->id);
     fputs(" (", out);
     vouch_json_chars(out, ri->title);
-    fprintf(out, ") evaluated on the facts: %llu subjects passed, %llu failed, %llu waived, %llu not applicable%s.\",\n",
-            (unsigned long long)oc->passed, (unsigned long long)oc->failed, (unsigned long long)oc->waived,
-            (unsigned long long)oc->not_applicable, oc->errored ? "; the rule stopped with an error" : "");
+    if (vouch_report_no_subjects(o->r, i))
+        fputs(") examined no subject: nothing in the facts matched its loops, so it shows nothing either way.\",\n",
+              out);
+    else
+        fprintf(out, ") evaluated on the facts: %llu subjects passed, %llu failed, %llu waived, %llu not applicable%s.\",\n",
+                (unsigned long long)oc->passed, (unsigned long long)oc->failed, (unsigned long long)oc->waived,
+                (unsigned long long)oc->not_applicable, oc->errored ? "; the rule stopped with an error" : "");
     fputs("         \"props\": [", out);
     int f = 1;
     prop(out, &f, "rule", ri->id);
@@ -165,6 +200,8 @@ static void rule_observation(const oscal *o, uint32_t i, int first)
     prop_u(out, &f, "not-applicable", oc->not_applicable);
     if (oc->errored)
         prop(out, &f, "error", oc->error ? oc->error : "rule stopped");
+    if (vouch_report_no_subjects(o->r, i))
+        prop(out, &f, "no-subjects", "true");
     fprintf(out, "],\n         \"methods\": [\"TEST\"], \"types\": [\"control-objective\"], \"collected\": \"%s\"}", o->ts);
 }
 
@@ -185,7 +222,45 @@ static void record_observation(const oscal *o, const vouch_finding *fd)
     prop(out, &f, "rule", ri->id);
     prop(out, &f, "subject", fd->subject);
     prop(out, &f, "status", fd->status == OUTCOME_WAIVED ? "waived" : "fail");
-    fprintf(out, "],\n         \"methods\": [\"TEST\"], \"types\": [\"finding\"], \"collected\": \"%s\"}", o->ts);
+    const char *bs = vouch_report_baseline_of(o->r, fd);
+    if (bs)
+        prop(out, &f, "baseline", bs);
+    fputs("],\n         \"methods\": [\"TEST\"], \"types\": [\"finding\"],\n", out);
+    /* the subject, and the facts rows its explanation recorded */
+    char su[37];
+    uuid(o, su, "subject", fd->subject, NULL, NULL);
+    fprintf(out, "         \"subjects\": [{\"subject-uuid\": \"%s\", \"type\": \"resource\", \"title\": ", su);
+    str1(out, fd->subject);
+    fputs(", \"props\": [", out);
+    f = 1;
+    prop(out, &f, "subject", fd->subject);
+    fputs("]}],\n", out);
+    int nrow = 0;
+    const vouch_program *p = o->r->program;
+    for (uint32_t k = 0; fd->why && k < fd->why->nsteps; k++) {
+        const vouch_why_step *st = &fd->why->steps[k];
+        if (st->kind != WHY_ROW || st->table >= p->ntables)
+            continue;
+        fputs(nrow++ ? ", {\"description\": \"" : "         \"relevant-evidence\": [{\"description\": \"", out);
+        fputs("Facts row ", out);
+        vouch_json_chars(out, p->tables[st->table].name);
+        fputc(' ', out);
+        vouch_json_chars(out, st->text);
+        for (uint32_t c = 0; c < st->nfields; c++) {
+            fputs(c ? ", " : ": ", out);
+            vouch_json_chars(out, st->fields[c].name);
+            fputs(" = ", out);
+            vouch_json_chars(out, st->fields[c].value);
+        }
+        fputs("\", \"props\": [", out);
+        int g = 1;
+        prop(out, &g, "table", p->tables[st->table].name);
+        prop(out, &g, "key", st->text);
+        fputs("]}", out);
+    }
+    if (nrow)
+        fputs("],\n", out);
+    fprintf(out, "         \"collected\": \"%s\"}", o->ts);
 }
 
 static void risk(const oscal *o, const vouch_finding *fd, int first)
@@ -228,14 +303,17 @@ static void finding(const oscal *o, const vouch_report_facts *x, uint32_t i, uin
     const vouch_results *res = o->r->results;
     const vouch_rule_info *ri = &p->rules[i];
     const vouch_rule_outcome *oc = &res->rules[i];
-    int ok = oc->failed == 0 && !oc->errored;
+    int none = vouch_report_no_subjects(o->r, i);
+    int ok = oc->failed == 0 && !oc->errored && !none;
     char u[37];
     uuid(o, u, "finding", ri->id, NULL, NULL);
     fprintf(out, "%s        {\"uuid\": \"%s\", \"title\": ", first ? "\n" : ",\n", u);
     str1(out, ri->title && *ri->title ? ri->title : ri->id);
     fputs(",\n         \"description\": \"", out);
     vouch_json_chars(out, ri->id);
-    if (ok)
+    if (none)
+        fputs(": examined no subject, so nothing shows the objective is met.\",\n", out);
+    else if (ok)
         fprintf(out, ": no failing finding (%llu passed, %llu waived, %llu not applicable).\",\n",
                 (unsigned long long)oc->passed, (unsigned long long)oc->waived,
                 (unsigned long long)oc->not_applicable);
@@ -255,7 +333,7 @@ static void finding(const oscal *o, const vouch_report_facts *x, uint32_t i, uin
     fputs("],\n         \"target\": {\"type\": \"objective-id\", \"target-id\": ", out);
     token(out, ri->id);
     fprintf(out, ", \"status\": {\"state\": \"%s\", \"reason\": \"%s\"}},\n", ok ? "satisfied" : "not-satisfied",
-            ok ? "pass" : oc->errored && oc->failed == 0 ? "other" : "fail");
+            ok ? "pass" : none ? "no-subjects" : oc->errored && oc->failed == 0 ? "other" : "fail");
     char ou[37];
     uuid(o, ou, "rule-observation", ri->id, NULL, NULL);
     fprintf(out, "         \"related-observations\": [{\"observation-uuid\": \"%s\"}", ou);
@@ -275,6 +353,112 @@ static void finding(const oscal *o, const vouch_report_facts *x, uint32_t i, uin
         uuid(o, ou, "risk", ri->id, fd->subject, fd->message);
         fprintf(out, "%s{\"risk-uuid\": \"%s\"}", nr++ ? ", " : ",\n         \"related-risks\": [", ou);
     }
+    fputs(nr ? "]}" : "}", out);
+}
+
+/* The observations (n: how many written so far) of rule i: its own and its
+ * failing and waived records'. */
+static void rule_related_observations(const oscal *o, uint32_t i, int *n)
+{
+    FILE *out = o->out;
+    const vouch_results *res = o->r->results;
+    const vouch_rule_info *ri = &o->r->program->rules[i];
+    char ou[37];
+    uint32_t pos = 0, lo, hi;
+    uuid(o, ou, "rule-observation", ri->id, NULL, NULL);
+    fprintf(out, "%s{\"observation-uuid\": \"%s\"}", (*n)++ ? ", " : "", ou);
+    vouch_report_rule_records(res, i, &pos, &lo, &hi);
+    for (uint32_t k = lo; k < hi; k++) {
+        const vouch_finding *fd = &res->findings[k];
+        if (fd->status == OUTCOME_NA)
+            continue;
+        uuid(o, ou, "record-observation", ri->id, fd->subject, fd->message);
+        fprintf(out, ", {\"observation-uuid\": \"%s\"}", ou);
+    }
+}
+
+/* The risks of rule i's waived records; opens the list at the first. */
+static void rule_related_risks(const oscal *o, uint32_t i, int *n)
+{
+    FILE *out = o->out;
+    const vouch_program *p = o->r->program;
+    const vouch_results *res = o->r->results;
+    const vouch_rule_info *ri = &p->rules[i];
+    char ou[37];
+    uint32_t pos = 0, lo, hi;
+    vouch_report_rule_records(res, i, &pos, &lo, &hi);
+    for (uint32_t k = lo; k < hi; k++) {
+        const vouch_finding *fd = &res->findings[k];
+        if (fd->status != OUTCOME_WAIVED || fd->waiver < 0 || (uint32_t)fd->waiver >= p->nwaivers)
+            continue;
+        uuid(o, ou, "risk", ri->id, fd->subject, fd->message);
+        fprintf(out, "%s{\"risk-uuid\": \"%s\"}", (*n)++ ? ", " : ",\n         \"related-risks\": [", ou);
+    }
+}
+
+/* A finding on control c of the coverage's framework: its coverage state
+ * and the rules behind it. */
+static void control_finding(const oscal *o, const vouch_coverage *cov, uint32_t c, int first)
+{
+    FILE *out = o->out;
+    const vouch_program *p = o->r->program;
+    const vouch_framework_info *fw = &p->frameworks[cov->framework];
+    const vouch_control_info *ci = &fw->controls[c];
+    const vouch_cov_control *cc = &cov->controls[c];
+    char u[37];
+    uuid(o, u, "control-finding", fw->id, ci->id, NULL);
+    fprintf(out, "%s        {\"uuid\": \"%s\", \"title\": \"", first ? "\n" : ",\n", u);
+    oneline(out, fw->id);
+    fputc(' ', out);
+    oneline(out, ci->id);
+    if (ci->title && *ci->title) {
+        fputs(": ", out);
+        oneline(out, ci->title);
+    }
+    fputs("\",\n         \"description\": \"Control ", out);
+    vouch_json_chars(out, ci->id);
+    fputs(" of ", out);
+    vouch_json_chars(out, fw->id);
+    fprintf(out, ": %s%s. Rules:", vouch_cov_status_text(cc->status), cc->waived ? " (with waivers)" : "");
+    for (uint32_t k = 0; k < cc->nsources; k++) {
+        const vouch_cov_source *src = &cc->sources[k];
+        fputs(k ? "; " : " ", out);
+        vouch_json_chars(out, p->rules[src->rule].id);
+        fprintf(out, " %s", vouch_cov_status_text(src->status));
+        if (src->reach.nhops)
+            fprintf(out, " (through the crosswalks, %s)", vouch_relation_name(src->reach.relation));
+        if (vouch_report_no_subjects(o->r, src->rule))
+            fputs(", examined no subject", out);
+    }
+    fputs(".\",\n         \"props\": [", out);
+    int f = 1;
+    prop(out, &f, "framework", fw->id);
+    prop(out, &f, "control", ci->id);
+    prop(out, &f, "coverage", vouch_cov_status_name(cc->status));
+    for (uint32_t k = 0; k < cc->nsources; k++)
+        prop(out, &f, "rule", p->rules[cc->sources[k].rule].id);
+    fputs("],\n         \"target\": {\"type\": \"statement-id\", \"target-id\": ", out);
+    token(out, ci->id);
+    fputs(", \"props\": [", out);
+    f = 1;
+    prop(out, &f, "framework", fw->id);
+    prop(out, &f, "control-id", ci->id);
+    int ok = cc->status == COV_SATISFIED;
+    const char *reason = ok ? "pass" : cc->status == COV_NOT_SATISFIED ? "fail"
+                                     : cc->status == COV_PARTIAL       ? "partial"
+                                                                       : "not-assessed";
+    fprintf(out, "], \"status\": {\"state\": \"%s\", \"reason\": \"%s\"}},\n", ok ? "satisfied" : "not-satisfied",
+            reason);
+    fputs("         \"related-observations\": [", out);
+    int n = 0;
+    for (uint32_t k = 0; k < cc->nsources; k++)
+        if (!p->rules[cc->sources[k].rule].skipped)
+            rule_related_observations(o, cc->sources[k].rule, &n);
+    fputc(']', out);
+    int nr = 0;
+    for (uint32_t k = 0; k < cc->nsources; k++)
+        if (!p->rules[cc->sources[k].rule].skipped)
+            rule_related_risks(o, cc->sources[k].rule, &nr);
     fputs(nr ? "]}" : "}", out);
 }
 
@@ -305,19 +489,13 @@ int vouch_report_oscal(const vouch_report *r, FILE *out)
     prop(out, &f, "tool", "vouch " VOUCH_VERSION);
     prop(out, &f, "pack", p->pack);
     fputs("]\n    },\n", out);
-    /* No OSCAL assessment plan exists: the plan is the pack itself. */
-    fputs("    \"import-ap\": {\"href\": ", out);
-    const char *main_file = NULL;
-    for (uint32_t i = 0; i < p->nrules && !main_file; i++)
-        if (p->rules[i].pack && p->pack && strcmp(p->rules[i].pack, p->pack) == 0)
-            main_file = p->rules[i].file;
-    if (main_file)
-        vouch_json_uri(out, main_file);
-    else
-        fputs("\"#\"", out);
-    fputs(", \"remarks\": \"vouch has no OSCAL assessment plan: the reference names the rule pack that was "
-          "evaluated.\"},\n",
-          out);
+    /* No OSCAL assessment plan exists: the plan is the packs, described
+     * by a resource in back-matter that the reference resolves to. */
+    char plan[37];
+    uuid(&o, plan, "plan", NULL, NULL, NULL);
+    fprintf(out, "    \"import-ap\": {\"href\": \"#%s\", \"remarks\": \"vouch has no OSCAL assessment plan: the "
+                 "reference names the back-matter resource of the rule packs that were evaluated.\"},\n",
+            plan);
 
     uuid(&o, u, "result", NULL, NULL, NULL);
     fprintf(out, "    \"results\": [{\n      \"uuid\": \"%s\",\n      \"title\": \"vouch check as of %s\",\n", u, o.asof);
@@ -334,33 +512,36 @@ int vouch_report_oscal(const vouch_report *r, FILE *out)
     prop(out, &f, "fail-on", vouch_severity_name((uint32_t)r->fail_on));
     fputs("],\n", out);
 
-    /* reviewed controls: every control some rule touches, each once */
-    fputs("      \"reviewed-controls\": {\"control-selections\": [{", out);
-    int nc = 0;
-    for (uint32_t i = 0; i < p->nrules; i++) {
-        const vouch_reach_list *l = &x.reach[i];
-        for (uint32_t k = 0; k < l->n; k++) {
-            vouch_control_ref c = l->items[k].control;
-            if (!vouch_control_ref_valid(p, c))
+    /* reviewed controls: per framework, every control of it some rule
+     * touches, each once */
+    fputs("      \"reviewed-controls\": {\"control-selections\": [", out);
+    int nsel = 0;
+    for (uint32_t fwi = 0; fwi < p->nframeworks; fwi++) {
+        const vouch_framework_info *fw = &p->frameworks[fwi];
+        int nc = 0;
+        for (uint32_t c = 0; c < fw->ncontrols; c++) {
+            int touched = 0;
+            for (uint32_t i = 0; i < p->nrules && !touched; i++)
+                for (uint32_t k = 0; k < x.reach[i].n && !touched; k++)
+                    touched = x.reach[i].items[k].control.framework == fwi && x.reach[i].items[k].control.control == c;
+            if (!touched)
                 continue;
-            int dup = 0;
-            for (uint32_t j = 0; j <= i && !dup; j++)
-                for (uint32_t m = 0; m < x.reach[j].n && !dup; m++) {
-                    if (j == i && m >= k)
-                        break;
-                    vouch_control_ref d = x.reach[j].items[m].control;
-                    dup = vouch_control_ref_valid(p, d) &&
-                          strcmp(p->frameworks[d.framework].controls[d.control].id,
-                                 p->frameworks[c.framework].controls[c.control].id) == 0;
-                }
-            if (dup)
-                continue;
-            fputs(nc++ ? ", {\"control-id\": " : "\"include-controls\": [{\"control-id\": ", out);
-            token(out, p->frameworks[c.framework].controls[c.control].id);
+            if (!nc++) {
+                fputs(nsel++ ? ",\n        {\"description\": \"" : "\n        {\"description\": \"", out);
+                vouch_json_chars(out, fw->title && *fw->title ? fw->title : fw->id);
+                fputs("\", \"props\": [", out);
+                int g = 1;
+                prop(out, &g, "framework", fw->id);
+                fputs("],\n         \"include-controls\": [", out);
+            }
+            fputs(nc > 1 ? ", {\"control-id\": " : "{\"control-id\": ", out);
+            token(out, fw->controls[c].id);
             fputc('}', out);
         }
+        if (nc)
+            fputs("]}", out);
     }
-    fputs(nc ? "]}]},\n" : "\"include-all\": {}}]},\n", out);
+    fputs(nsel ? "\n      ]},\n" : "{\"include-all\": {}}]},\n", out);
 
     uint32_t nrun = 0;
     for (uint32_t i = 0; i < p->nrules; i++)
@@ -394,19 +575,69 @@ int vouch_report_oscal(const vouch_report *r, FILE *out)
     }
     if (nrisk)
         fputs("\n      ],\n", out);
-    /* findings */
-    if (nrun)
-        fputs("      \"findings\": [", out);
-    pos = 0;
+    /* findings: per control the rules reach, then per rule reaching none */
     int nf = 0;
+    for (uint32_t fwi = 0; fwi < p->nframeworks; fwi++) {
+        int any = 0;
+        for (uint32_t i = 0; i < p->nrules && !any; i++)
+            for (uint32_t k = 0; k < x.reach[i].n && !any; k++)
+                any = x.reach[i].items[k].control.framework == fwi;
+        if (!any)
+            continue;
+        vouch_coverage cov;
+        vouch_error err;
+        if (vouch_coverage_build(p, res, fwi, &cov, &err) != VOUCH_OK) {
+            vouch_report_facts_free(p, &x);
+            errno = ENOMEM;
+            return -1;
+        }
+        for (uint32_t c = 0; c < cov.ncontrols; c++) {
+            int ran = 0;
+            for (uint32_t k = 0; k < cov.controls[c].nsources && !ran; k++)
+                ran = !p->rules[cov.controls[c].sources[k].rule].skipped;
+            if (!ran)
+                continue;
+            if (!nf)
+                fputs("      \"findings\": [", out);
+            control_finding(&o, &cov, c, nf++ == 0);
+        }
+        vouch_coverage_free(&cov);
+    }
+    pos = 0;
     for (uint32_t i = 0; i < p->nrules; i++) {
-        if (p->rules[i].skipped)
+        if (p->rules[i].skipped || x.reach[i].n)
             continue;
         vouch_report_rule_records(res, i, &pos, &lo, &hi);
+        if (!nf)
+            fputs("      \"findings\": [", out);
         finding(&o, &x, i, lo, hi, nf++ == 0);
     }
-    fputs(nrun ? "\n      ],\n" : "", out);
-    fprintf(out, "      \"remarks\": \"%u rules, %u evaluated.\"\n    }]\n  }\n}\n", p->nrules, nrun);
+    fputs(nf ? "\n      ],\n" : "", out);
+    fprintf(out, "      \"remarks\": \"%u rules, %u evaluated.\"\n    }],\n", p->nrules, nrun);
+    /* back-matter: the rule packs, the plan import-ap names */
+    fprintf(out, "    \"back-matter\": {\"resources\": [{\"uuid\": \"%s\", \"title\": \"vouch rule pack ", plan);
+    oneline(out, p->pack);
+    fputs("\",\n      \"description\": \"The rules evaluated, the assessment plan of these results: pack ", out);
+    vouch_json_chars(out, p->pack);
+    fputs(" version ", out);
+    vouch_json_chars(out, p->pack_version && *p->pack_version ? p->pack_version : "unversioned");
+    fputs(", its source files relative to the directory vouch ran in.\",\n      \"props\": [", out);
+    f = 1;
+    prop(out, &f, "pack", p->pack);
+    fputs("]", out);
+    int nl = 0;
+    for (uint32_t i = 0; i < p->nrules; i++) {
+        const char *file = p->rules[i].file;
+        int dup = !file;
+        for (uint32_t j = 0; j < i && !dup; j++)
+            dup = p->rules[j].file && strcmp(p->rules[j].file, file) == 0;
+        if (dup)
+            continue;
+        fputs(nl++ ? ",\n        {\"href\": " : ",\n      \"rlinks\": [\n        {\"href\": ", out);
+        vouch_json_uri(out, file);
+        fputs(", \"media-type\": \"text/plain\"}", out);
+    }
+    fputs(nl ? "]}]}\n  }\n}\n" : "}]}\n  }\n}\n", out);
     vouch_report_facts_free(p, &x);
     return ferror(out) ? -1 : 0;
 }

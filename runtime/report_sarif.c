@@ -20,13 +20,33 @@
  *
  * The invocation carries the as-of date, audit period, facts path and
  * --fail-on as properties, a notification per rule that stopped with an
- * error (executionSuccessful false then) and one per unused waiver.
+ * error (executionSuccessful false then), one per rule that examined no
+ * subject and one per unused waiver.
+ *
+ * What GitHub code scanning accepts, beyond the schema (checked in make
+ * test with Microsoft's SARIF multitool and its GitHub rules): every rule
+ * has a fullDescription; at most SARIF_MAX_TAGS tags per rule (the rule's
+ * own mapped controls first; every control stays in properties.controls);
+ * %SRCROOT% is declared in originalUriBaseIds, and a path outside the
+ * working directory is an absolute file:// URI, never "../"; at most
+ * SARIF_MAX_RESULTS results, the most important kept (failing before
+ * waived, blocking first, then by severity) and the number left out said in
+ * a notification and run.properties.
+ *
+ * With a baseline each result has baselineState "new" or "unchanged", and
+ * each resolved finding is a result of its own with "absent".
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include "report_util.h"
 #include "outcome.h"
 #include "date.h"
+
+/* GitHub code scanning's limits (docs.github.com, "SARIF support for code
+ * scanning"): tags per rule, results per run. */
+#define SARIF_MAX_TAGS 20
+#define SARIF_MAX_RESULTS 25000
 
 static const char *sarif_level(const vouch_rule_info *ri)
 {
@@ -86,12 +106,18 @@ static void rule_descriptor(FILE *out, const vouch_report *r, const vouch_report
     const vouch_program *p = r->program;
     const vouch_rule_info *ri = &p->rules[i];
     const vouch_reach_list *l = &x->reach[i];
+    /* no "name": it would repeat the id, which SARIF asks tools not to do */
     fputs("        {\"id\": ", out);
-    vouch_json_text(out, ri->id);
-    fputs(", \"name\": ", out);
     vouch_json_text(out, ri->id);
     fputs(",\n         \"shortDescription\": {\"text\": ", out);
     vouch_json_text(out, ri->title && *ri->title ? ri->title : ri->id);
+    fputs("},\n         \"fullDescription\": {\"text\": \"", out);
+    vouch_json_chars(out, ri->title && *ri->title ? ri->title : ri->id);
+    fputs(" (rule ", out);
+    vouch_json_chars(out, ri->id);
+    fprintf(out, ", severity %s, %s, pack ", vouch_severity_name(ri->severity), vouch_enforcement_name(ri->enforcement));
+    vouch_json_chars(out, ri->pack ? ri->pack : "?");
+    fputs(")\"", out);
     /* help: one string built from pieces */
     fputs("},\n         \"help\": {\"text\": \"", out);
     vouch_json_chars(out, ri->title);
@@ -126,7 +152,8 @@ static void rule_descriptor(FILE *out, const vouch_report *r, const vouch_report
             vouch_severity_name(ri->severity), security_severity(ri->severity),
             vouch_enforcement_name(ri->enforcement));
     vouch_json_text(out, ri->pack);
-    fprintf(out, ", \"skipped\": %s, \"maps\": [", ri->skipped ? "true" : "false");
+    fprintf(out, ", \"skipped\": %s, \"noSubjects\": %s, \"maps\": [", ri->skipped ? "true" : "false",
+            vouch_report_no_subjects(r, i) ? "true" : "false");
     for (uint32_t k = 0; ri->maps && k < ri->nmaps; k++) {
         if (k)
             fputs(", ", out);
@@ -140,8 +167,10 @@ static void rule_descriptor(FILE *out, const vouch_report *r, const vouch_report
                 l->items[k].nhops ? vouch_relation_name(l->items[k].relation) : "direct",
                 vouch_cov_status_name(l->items[k].cap));
     }
+    /* Tags: the reach list starts with the direct controls (fewest hops
+     * first), so the cap keeps the rule's own controls. */
     fputs("], \"tags\": [\"compliance\"", out);
-    for (uint32_t k = 0; k < l->n; k++) {
+    for (uint32_t k = 0; k < l->n && k + 1 < SARIF_MAX_TAGS; k++) {
         fputs(", ", out);
         control_name(out, p, l->items[k].control);
     }
@@ -157,6 +186,7 @@ static void date_str(FILE *out, int64_t d)
 
 static void result(FILE *out, const vouch_report *r, const vouch_finding *fd, int first)
 {
+    const char *bs = vouch_report_baseline_of(r, fd);
     const vouch_program *p = r->program;
     const vouch_rule_info *ri = &p->rules[fd->rule];
     const vouch_waiver *w =
@@ -174,6 +204,8 @@ static void result(FILE *out, const vouch_report *r, const vouch_finding *fd, in
     char fp[33];
     vouch_hash_hex(fp, parts, 3);
     fprintf(out, "],\n       \"partialFingerprints\": {\"vouchRuleSubject/v1\": \"%s\"},\n", fp);
+    if (bs)
+        fprintf(out, "       \"baselineState\": \"%s\",\n", bs);
     fputs("       \"properties\": {\"subject\": ", out);
     vouch_json_text(out, fd->subject);
     fprintf(out, ", \"status\": \"%s\", \"severity\": \"%s\", \"blocking\": %s",
@@ -201,6 +233,38 @@ static void result(FILE *out, const vouch_report *r, const vouch_finding *fd, in
     fputc('}', out);
 }
 
+/* A resolved finding of the baseline: a result whose baselineState is
+ * "absent", at its rule (rule i) if the packs still have it. */
+static void absent_result(FILE *out, const vouch_report *r, const vouch_baseline_item *it, uint32_t i, int first)
+{
+    const vouch_program *p = r->program;
+    const vouch_rule_info *ri = &p->rules[i];
+    fputs(first ? "\n      {\"ruleId\": " : ",\n      {\"ruleId\": ", out);
+    vouch_json_text(out, ri->id);
+    fprintf(out, ", \"ruleIndex\": %u, \"kind\": \"pass\", \"level\": \"none\",\n       \"message\": {\"text\": \"", i);
+    vouch_json_chars(out, it->subject);
+    fputs(": ", out);
+    vouch_json_chars(out, it->message);
+    fputs(" (resolved: in the baseline, gone now)\"},\n       \"locations\": [", out);
+    location(out, ri->file, ri->line, ri->col);
+    const char *parts[3] = {"vouch-finding", ri->id, it->subject};
+    char fp[33];
+    vouch_hash_hex(fp, parts, 3);
+    fprintf(out, "],\n       \"partialFingerprints\": {\"vouchRuleSubject/v1\": \"%s\"},\n", fp);
+    fputs("       \"baselineState\": \"absent\",\n       \"properties\": {\"subject\": ", out);
+    vouch_json_text(out, it->subject);
+    fputs(", \"status\": \"resolved\"}}", out);
+}
+
+/* How much a record matters when results must be left out: 0 (most) to
+ * 15. Failing before waived, blocking before not, then by severity. */
+static unsigned result_rank(const vouch_report *r, const vouch_finding *fd)
+{
+    uint32_t sev = r->program->rules[fd->rule].severity;
+    unsigned rank = (fd->status == OUTCOME_FAIL ? 0u : 10u) + (SEV__COUNT - 1 - (sev < SEV__COUNT ? sev : 0));
+    return rank + (fd->status == OUTCOME_FAIL && !vouch_report_blocks(r, fd) ? 5u : 0u);
+}
+
 int vouch_report_sarif(const vouch_report *r, FILE *out)
 {
     const vouch_program *p = r->program;
@@ -214,12 +278,42 @@ int vouch_report_sarif(const vouch_report *r, FILE *out)
           "  \"version\": \"2.1.0\",\n  \"runs\": [{\n", out);
     fprintf(out, "    \"tool\": {\"driver\": {\"name\": \"vouch\", \"version\": \"%s\", \"semanticVersion\": \"%s\",\n",
             VOUCH_VERSION, VOUCH_VERSION);
+    /* Which results fit under GitHub's cap: every record of rank below
+     * `cut`, and of rank `cut` the first `room`, in report order. */
+    uint64_t per_rank[16] = {0}, total = 0;
+    const vouch_baseline *b = r->baseline;
+    uint32_t nabsent = 0;
+    for (uint32_t k = 0; b && k < b->nresolved; k++)
+        for (uint32_t i = 0; i < p->nrules; i++)
+            if (strcmp(p->rules[i].id, b->items[b->resolved[k]].rule) == 0) {
+                nabsent++;
+                break;
+            }
+    for (uint32_t i = 0; i < res->nfindings; i++) {
+        const vouch_finding *fd = &res->findings[i];
+        if (fd->rule >= p->nrules || (fd->status != OUTCOME_FAIL && fd->status != OUTCOME_WAIVED))
+            continue;
+        per_rank[result_rank(r, fd)]++;
+        total++;
+    }
+    unsigned cut = 16;
+    uint64_t room = 0, kept = 0, omitted = 0;
+    if (total + nabsent > SARIF_MAX_RESULTS) {
+        omitted = total + nabsent - (total < SARIF_MAX_RESULTS ? total : SARIF_MAX_RESULTS);
+        nabsent = 0; /* resolved findings go first when results must be left out */
+        for (cut = 0; cut < 16 && kept + per_rank[cut] <= SARIF_MAX_RESULTS; cut++)
+            kept += per_rank[cut];
+        room = SARIF_MAX_RESULTS - kept;
+    }
+
     fputs("      \"rules\": [", out);
     for (uint32_t i = 0; i < p->nrules; i++) {
         fputs(i ? ",\n" : "\n", out);
         rule_descriptor(out, r, &x, i);
     }
     fputs(p->nrules ? "\n      ]}},\n" : "]}},\n", out);
+    fputs("    \"originalUriBaseIds\": {\"%SRCROOT%\": {\"description\": {\"text\": \"The working directory vouch "
+          "ran in (the repository root in CI): rule locations are relative to it.\"}}},\n", out);
 
     /* the invocation: run parameters, rules that stopped, unused waivers */
     fprintf(out, "    \"invocations\": [{\"executionSuccessful\": %s,\n      \"properties\": {\"asOf\": ",
@@ -243,6 +337,21 @@ int vouch_report_sarif(const vouch_report *r, FILE *out)
         vouch_json_text(out, p->rules[i].id);
         fprintf(out, ", \"index\": %u}}", i);
     }
+    for (uint32_t i = 0; i < p->nrules; i++) {
+        if (!vouch_report_no_subjects(r, i))
+            continue;
+        fputs(nn++ ? ",\n        {\"level\": \"warning\", \"message\": {\"text\": \"rule "
+                   : "\n        {\"level\": \"warning\", \"message\": {\"text\": \"rule ", out);
+        vouch_json_chars(out, p->rules[i].id);
+        fputs(" examined no subject\"}, \"associatedRule\": {\"id\": ", out);
+        vouch_json_text(out, p->rules[i].id);
+        fprintf(out, ", \"index\": %u}}", i);
+    }
+    if (omitted)
+        fprintf(out, "%s        {\"level\": \"warning\", \"message\": {\"text\": \"%llu results left out: GitHub code "
+                     "scanning takes at most %d per run; the most important are kept, and the JSON report has "
+                     "them all\"}}",
+                nn++ ? ",\n" : "\n", (unsigned long long)omitted, SARIF_MAX_RESULTS);
     for (uint32_t k = 0; k < res->nunused; k++) {
         if (res->unused[k] >= p->nwaivers)
             continue;
@@ -264,17 +373,31 @@ int vouch_report_sarif(const vouch_report *r, FILE *out)
     fputs(", \"packVersion\": ", out);
     vouch_json_text(out, p->pack_version);
     fprintf(out, ", \"resultsFormat\": %d, \"failing\": %llu, \"waived\": %llu, \"notApplicable\": %llu, "
-                 "\"passed\": %llu},\n",
+                 "\"passed\": %llu, \"omittedResults\": %llu},\n",
             VOUCH_JSON_FORMAT, (unsigned long long)t.failed, (unsigned long long)t.waived,
-            (unsigned long long)t.not_applicable, (unsigned long long)t.passed);
+            (unsigned long long)t.not_applicable, (unsigned long long)t.passed, (unsigned long long)omitted);
     fputs("    \"results\": [", out);
     int first = 1;
     for (uint32_t i = 0; i < res->nfindings; i++) {
         const vouch_finding *fd = &res->findings[i];
         if (fd->rule >= p->nrules || (fd->status != OUTCOME_FAIL && fd->status != OUTCOME_WAIVED))
             continue;
+        unsigned rank = result_rank(r, fd);
+        if (rank > cut || (rank == cut && room == 0))
+            continue;
+        if (rank == cut)
+            room--;
         result(out, r, fd, first);
         first = 0;
+    }
+    for (uint32_t k = 0; nabsent && k < b->nresolved; k++) {
+        const vouch_baseline_item *it = &b->items[b->resolved[k]];
+        for (uint32_t i = 0; i < p->nrules; i++)
+            if (strcmp(p->rules[i].id, it->rule) == 0) {
+                absent_result(out, r, it, i, first);
+                first = 0;
+                break;
+            }
     }
     fputs(first ? "]\n  }]\n}\n" : "\n    ]\n  }]\n}\n", out);
     vouch_report_facts_free(p, &x);

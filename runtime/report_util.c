@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "report_util.h"
@@ -316,9 +317,31 @@ static void uri_bytes(FILE *out, const char *s)
     }
 }
 
+/* 1 if the relative path s climbs out of where it starts ("..", "../x",
+ * "x/../../y"): relative to the working directory it would point outside
+ * the repository root, which SARIF consumers refuse. */
+static int climbs(const char *s)
+{
+    for (const char *p = s; *p;) {
+        if (p[0] == '.' && p[1] == '.' && (p[2] == '/' || p[2] == 0))
+            return 1;
+        const char *slash = strchr(p, '/');
+        if (!slash)
+            break;
+        p = slash + 1;
+    }
+    return 0;
+}
+
 int vouch_json_uri(FILE *out, const char *path)
 {
     const char *s = path ? path : "";
+    /* A path with ".." is resolved first: what it names may still lie
+     * under the working directory, and if not it becomes a file:// URI
+     * without dot-dot segments. */
+    char real[PATH_MAX];
+    if (s[0] != '/' && climbs(s) && realpath(s, real))
+        s = real;
     fputc('"', out);
     if (s[0] == '/') {
         char cwd[PATH_MAX];

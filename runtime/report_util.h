@@ -92,7 +92,8 @@ void vouch_hash_hex(char out[33], const char *const *parts, size_t n);
 /* ---- places and times ---------------------------------------------------------- */
 
 /* path as a JSON string holding a URI: a relative path (without a leading
- * "./") stays relative; an absolute path under the working directory is
+ * "./") stays relative; one with ".." segments is resolved (realpath) and
+ * then treated as absolute; an absolute path under the working directory is
  * made relative to it; any other absolute path becomes a file:// URI.
  * Bytes other than unreserved characters and '/' are percent-encoded.
  * Returns 1 if the URI is relative (to the working directory), 0 if not. */
