@@ -18,6 +18,10 @@
 #     failures, risks = waived findings, oscal-version 1.2.1, unique UUIDs;
 #     Markdown and HTML summaries;
 #   - the same run again gives byte-identical files (no clock, no random);
+#   - SARIF with Microsoft's SARIF multitool and its GitHub rules
+#     (tests/tools/sarif, installed by npm ci), GitHub's limits (20 tags per
+#     rule, 25,000 results: a run of 25,010 findings), and `vouch explain
+#     --format json` against docs/results.schema.json;
 #   - the HTML page in headless Chromium: a screenshot (a PNG over 10 KB) and
 #     the DOM's summary counts equal to the JSON summary.
 # Files go to $OUTPUTS_OUT (default build/test-logs/outputs). Ends with
@@ -177,38 +181,75 @@ check(inv["asOf"] == j["run"]["as_of"] and inv["period"]["start"] == j["run"]["p
 t = ET.parse(base + ".xml").getroot()
 suites = t.findall("testsuite")
 nfail = sum(int(x.get("failures")) for x in suites)
-check(nfail == len(fail) == len(t.findall(".//failure")),
-      "junit: %d failures, %d <failure>, %d failing findings" % (nfail, len(t.findall(".//failure")), len(fail)))
+blockrules = set(f["rule"] for f in records if f["blocking"])
+erred = set(r["id"] for r in j["rules"] if r["error"])
+check(nfail == len(blockrules - erred) == len(t.findall(".//failure")),
+      "junit: %d failures, %d <failure>, %d rules with findings that fail the run" % (nfail, len(t.findall(".//failure")), len(blockrules - erred)))
+nblocking = sum(1 for f in records if f["blocking"] and f["rule"] not in erred)
+inside = sum(1 for x in t.findall(".//failure") for l in (x.text or "").split("\n")
+             if not (l.startswith("rule ") or l.startswith("at ") or l.startswith("controls:")))
+check(inside == nblocking, "junit: the <failure>s list the %d findings that fail the run (%d)" % (nblocking, inside))
 nskip = sum(int(x.get("skipped")) for x in suites)
-want = len(waived) + len(na) + s["skipped"]
-check(nskip == want == len(t.findall(".//skipped")), "junit: %d skipped = %d waived + %d n/a + %d skipped rules" % (nskip, len(waived), len(na), s["skipped"]))
+want = s["skipped"] + s["no_subjects"]
+check(nskip == want == len(t.findall(".//skipped")), "junit: %d skipped = %d skipped rules + %d that examined no subject" % (nskip, s["skipped"], s["no_subjects"]))
 packs = []
 for r in j["rules"]:
     if r["pack"] not in packs: packs.append(r["pack"])
 check([x.get("name") for x in suites] == packs, "junit: one testsuite per pack %r" % packs)
 keys = [(c.get("classname"), c.get("name")) for c in t.iter("testcase")]
-check(len(keys) == len(set(keys)), "junit: (classname, name) unique over %d testcases" % len(keys))
-passed = [c for c in t.iter("testcase") if c.get("name").startswith("[passed] ")]
-check(len(passed) == len(ran) and sum(int(c.get("name").split()[1]) for c in passed) == s["passed"],
-      "junit: one [passed] testcase per rule run, counting %d passed" % s["passed"])
+check(keys == [(r["pack"], r["id"]) for r in sorted(j["rules"], key=lambda r: packs.index(r["pack"]))],
+      "junit: one testcase per rule, named by its id (%d)" % len(keys))
+out_lines = "".join(x.findtext("system-out") or "" for x in suites).split("\n")
+nonblock = [f for f in records if not (f["blocking"] and f["rule"] not in erred)]
+counts_re = re.compile(r"^\S+: \d+ passed, \d+ failed, \d+ waived, \d+ not applicable(, stopped with an error)?$")
+check(sum(1 for l in out_lines if l and not counts_re.match(l)) == len(nonblock),
+      "junit: system-out has a line per record that does not fail the run (%d)" % len(nonblock))
 
 # OSCAL
 o = json.load(open(base + ".oscal.json", encoding="utf-8"))["assessment-results"]
 check(o["metadata"]["oscal-version"] == "1.2.1", "oscal: oscal-version 1.2.1")
 r0 = o["results"][0]
 fs = r0.get("findings", [])
-check(len(fs) == len(ran), "oscal: %d findings, %d rules evaluated" % (len(fs), len(ran)))
-ns = sum(1 for f in fs if f["target"]["status"]["state"] == "not-satisfied")
-want = sum(1 for r in ran if r["failed"] or r["error"])
-check(ns == want, "oscal: %d not-satisfied, %d rules with failures" % (ns, want))
+touched = {}
+for r in ran:
+    for c in r["controls"]:
+        touched.setdefault(c["framework"], set()).add(c["control"])
+unmapped = [r for r in ran if not r["controls"]]
+ctl_f = [f for f in fs if f["target"]["type"] == "statement-id"]
+check(len(ctl_f) == sum(len(v) for v in touched.values()) and len(fs) == len(ctl_f) + len(unmapped),
+      "oscal: %d findings: one per control reached (%d) and per rule reaching none (%d)" % (len(fs), len(ctl_f), len(unmapped)))
+fwp = lambda x: [p["value"] for p in x.get("props", []) if p["name"] == "framework"]
+check(all(fwp(f["target"]) and [p["value"] for p in f["target"]["props"] if p["name"] == "control-id"][0] in touched[fwp(f["target"])[0]]
+          for f in ctl_f), "oscal: each control finding's target names its framework and control")
+sels = r0["reviewed-controls"]["control-selections"]
+check(sorted(fwp(x)[0] for x in sels if "include-controls" in x) == sorted(touched) and
+      all(len(x["include-controls"]) == len(touched[fwp(x)[0]]) for x in sels if "include-controls" in x),
+      "oscal: reviewed-controls has a selection per framework with its controls (%d)" % len(sels))
+obs = r0.get("observations", [])
+recobs = [x for x in obs if "finding" in x["types"]]
+check(len(obs) == len(ran) + len(fail) + len(waived) and len(recobs) == len(fail) + len(waived),
+      "oscal: %d observations (rules + failing and waived records)" % len(obs))
+check(all(x.get("subjects") and x["subjects"][0]["title"] for x in recobs),
+      "oscal: every record observation names its subject")
+check(sum(1 for x in recobs if x.get("relevant-evidence")) > 0, "oscal: record observations carry the facts rows behind them")
+res_ids = [x["uuid"] for x in o.get("back-matter", {}).get("resources", [])]
+check(o["import-ap"]["href"].startswith("#") and o["import-ap"]["href"][1:] in res_ids,
+      "oscal: import-ap points at a back-matter resource (%s)" % o["import-ap"]["href"])
 risks = r0.get("risks", [])
 check(len(risks) == len(waived) and all(x.get("deadline") for x in risks), "oscal: %d risks with deadlines, %d waived" % (len(risks), len(waived)))
-obs = r0.get("observations", [])
-check(len(obs) == len(ran) + len(fail) + len(waived), "oscal: %d observations (rules + failing and waived records)" % len(obs))
 uu = re.findall(r'"(?:uuid|observation-uuid|risk-uuid)": "([^"]+)"', open(base + ".oscal.json").read())
-defs = [x["uuid"] for x in obs + risks + fs] + [o["uuid"], r0["uuid"]]
+defs = [x["uuid"] for x in obs + risks + fs] + [o["uuid"], r0["uuid"]] + res_ids
 check(len(defs) == len(set(defs)) and all(u in defs for u in uu), "oscal: %d UUIDs unique, every reference resolves" % len(defs))
 check(r0["start"] == j["run"]["as_of"] + "T00:00:00Z", "oscal: start is the as-of date")
+
+# SARIF as GitHub code scanning takes it (beyond the schema)
+check(all(d.get("fullDescription", {}).get("text") for d in rules), "sarif: every rule has a fullDescription")
+check(max([len(d["properties"]["tags"]) for d in rules] or [0]) <= 20, "sarif: at most 20 tags per rule (most: %d)" % max([len(d["properties"]["tags"]) for d in rules] or [0]))
+check(len(res) <= 25000, "sarif: at most 25000 results (%d)" % len(res))
+bases = set(run.get("originalUriBaseIds", {}))
+uris = [l["physicalLocation"]["artifactLocation"] for x in res for l in x["locations"]]
+check(all(a.get("uriBaseId") in bases for a in uris if "uriBaseId" in a), "sarif: every uriBaseId is declared in originalUriBaseIds")
+check(not any(a["uri"].startswith("../") or "/../" in a["uri"] for a in uris), "sarif: no ../ URIs")
 
 # Markdown
 md = open(base + ".md", encoding="utf-8").read()
@@ -240,6 +281,92 @@ PY
     done
     if [ -z "$diffs" ]; then ok "$name: a second run writes byte-identical files"; else bad "$name: a second run differs in:$diffs"; fi
 done
+
+# ---- SARIF as GitHub code scanning takes it: Microsoft's SARIF multitool ----------------
+# tests/tools/sarif pins @microsoft/sarif-multitool (package.json and
+# package-lock.json); `npm ci` installs it there once (node_modules is not
+# committed). Its GitHub rules (GH*) and SARIF rules run over every SARIF
+# file; an error, or a warning other than SARIF2005 (no informationUri:
+# vouch has no web page), fails. When npm cannot install it the suite fails
+# saying so: it never skips.
+tools=$root/tests/tools/sarif
+multitool=""
+if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+    multitool=$(cd "$tools" && node -e 'process.stdout.write(require("@microsoft/sarif-multitool"))' 2>/dev/null)
+    if [ -z "$multitool" ] || [ ! -f "$multitool" ]; then
+        (cd "$tools" && $tmo npm ci --no-audit --no-fund) >"$out/npm.log" 2>&1
+        multitool=$(cd "$tools" && node -e 'process.stdout.write(require("@microsoft/sarif-multitool"))' 2>/dev/null)
+    fi
+fi
+if [ -z "$multitool" ] || [ ! -f "$multitool" ]; then
+    bad "cannot install Microsoft's SARIF multitool (npm ci in tests/tools/sarif; needs node, npm and the npm registry):"
+    [ -f "$out/npm.log" ] && tail -n 20 "$out/npm.log"
+else
+    chmod u+x "$multitool" 2>/dev/null
+    for name in reference acme iso; do
+        rm -f "$out/$name.mt.sarif"
+        $tmo "$multitool" validate --rule-kind "Gh;Sarif" -o "$out/$name.mt.sarif" "$out/$name.sarif" \
+            >"$out/$name.mt.log" 2>&1
+        st=$?
+        problems=$(grep -E ': (error|warning) [A-Z]+[0-9]+' "$out/$name.mt.log" | grep -v ' warning SARIF2005: ')
+        if [ "$st" -eq 0 ] && [ -z "$problems" ] && grep -q 'Analysis completed successfully' "$out/$name.mt.log"; then
+            ok "$name: SARIF passes the multitool's GitHub and SARIF rules"
+        else
+            bad "$name: the SARIF multitool (exit $st) reports:"
+            if [ -n "$problems" ]; then echo "$problems" | head -n 10; else tail -n 10 "$out/$name.mt.log"; fi
+        fi
+    done
+fi
+
+# More results than GitHub takes (25,000 per run): the most important are
+# kept, and the log says how many were left out.
+mkdir -p "$out/many"
+cat > "$out/many/pack.vouch" <<'VOUCH'
+pack "many" version "1"
+fact item key (id) {
+  id: text
+  sev: text
+}
+rule high_items "High items" severity high {
+  for i in item where i.sev == "high"
+  require false
+}
+rule low_items "Low items" severity low {
+  for i in item where i.sev == "low"
+  require false
+}
+VOUCH
+awk 'BEGIN { print "id,sev"; for (i = 0; i < 25010; i++) printf "i%05d,%s\n", i, (i < 10 ? "high" : "low") }' > "$out/many/item.csv"
+if "$bin" load --facts "$out/many/many.db" --pack "$out/many/pack.vouch" "$out/many/item.csv" >"$out/many/load.log" 2>&1 &&
+    { "$bin" check --facts "$out/many/many.db" --as-of "$asof" --format sarif "$out/many/pack.vouch" >"$out/many/many.sarif" 2>"$out/many/check.log"; [ $? -eq 1 ]; } &&
+    "$python" - "$out/many/many.sarif" >"$out/many/checks" 2>&1 <<'PY'
+import json, sys
+run = json.load(open(sys.argv[1]))["runs"][0]
+res = run["results"]
+notes = [n["message"]["text"] for n in run["invocations"][0]["toolExecutionNotifications"]]
+ok = len(res) == 25000 and sum(1 for r in res if r["ruleId"] == "high_items") == 10 and \
+     run["properties"]["omittedResults"] == 10 and any(t.startswith("10 results left out") for t in notes)
+print("ok" if ok else "bad: %d results, %d high, omitted %r, notes %r" % (len(res), sum(1 for r in res if r["ruleId"] == "high_items"), run["properties"].get("omittedResults"), notes[:2]))
+PY
+then
+    if [ "$(cat "$out/many/checks")" = ok ]; then
+        ok "sarif: 25,010 findings give 25,000 results, every high one kept, 10 counted as left out"
+    else
+        bad "sarif: over 25,000 findings: $(cat "$out/many/checks")"
+    fi
+else
+    bad "sarif: the 25,010-finding run failed:"; cat "$out/many/load.log" "$out/many/check.log" "$out/many/checks" 2>/dev/null | head -n 10
+fi
+
+# ---- vouch explain --format json against the published schema ------------------------
+rule=$("$python" -c 'import json, sys; j = json.load(open(sys.argv[1])); print(next(f["rule"] for f in j["findings"] if f["status"] == "waived"))' "$out/acme.json")
+if "$bin" explain --facts "$out/acme.db" --as-of "$asof" --format json "$rule" examples/acme/pack.vouch \
+        >"$out/explain.json" 2>"$out/explain.log" &&
+    "$python" tests/validate_json.py docs/results.schema.json "$out/explain.json" >"$out/explain.check" 2>&1; then
+    ok "explain: vouch explain --format json $rule (waived, failing and passing subjects) is valid against docs/results.schema.json"
+else
+    bad "explain: vouch explain --format json $rule is not valid:"; cat "$out/explain.log" "$out/explain.check" | head -n 10
+fi
 
 # ---- the command line --------------------------------------------------------------
 "$bin" check --facts "$out/acme.db" --as-of "$asof" --format yaml examples/acme/pack.vouch </dev/null >"$out/cli.log" 2>&1
@@ -328,8 +455,8 @@ check(len(d.rows) == len(recs), "dom: %d finding rows, %d failing and waived rec
 st = sorted((r.get("data-status"), r.get("data-rule")) for r in d.rows)
 check(st == sorted((f["status"], f["rule"]) for f in recs), "dom: each row's status and rule match the records")
 check(d.th >= 4, "dom: %d sortable column headers" % d.th)
-check(d.why == len(recs) and all(f.get("explanation") for f in recs),
-      "dom: each of the %d finding rows has its explanation (%d), as the JSON does" % (len(recs), d.why))
+check(d.why == len(recs) and not any(f.get("explanation") for f in recs),
+      "dom: each of the %d finding rows has its explanation (%d); the JSON of the same run (no --explain) has none" % (len(recs), d.why))
 check(not d.external, "dom: nothing external: %r" % d.external[:3])
 PY
     if [ ! -s "$out/$name.dom.checks" ]; then bad "$name: the DOM checks printed nothing"; fi
