@@ -78,7 +78,10 @@ static const char USAGE[] =
     "Options:\n"
     "  --facts FILE      the facts store (SQLite)\n"
     "  --as-of DATE      the evaluation date, YYYY-MM-DD: `today` in rules (default: the current date)\n"
-    "  --period A..B     the audit period (default: the four calendar quarters before the as-of quarter)\n"
+    "  --period A..B     the audit period (default: the four calendar quarters before the as-of quarter);\n"
+    "                    it may not end after the as-of date, whose later facts are not seen\n"
+    "  --period-to-date  a --period that ends after the as-of date stands for its part up to it;\n"
+    "                    a quarter or month not ended on the as-of is in progress, not a gap\n"
     "  --format F        text (default), json, tsv (RULE<TAB>SUBJECT lines, sorted), sarif\n"
     "                    (SARIF 2.1.0), junit (JUnit XML), oscal (OSCAL 1.2.1 assessment-results),\n"
     "                    markdown (a pull-request summary) or html (one page); docs/outputs.md\n"
@@ -319,7 +322,7 @@ static report_writer find_format(const char *name, size_t n);
 typedef struct args {
     const char *facts, *as_of, *period, *format, *fail_on, *output;
     const char *max_steps, *max_memory;  /* check: lower limits (limits_opt.h) */
-    int replace, stats, catalogues, allow_soft, explain;
+    int replace, stats, catalogues, allow_soft, explain, period_to_date;
     char **files;
     int nfiles;
     char **packs;            /* load --pack */
@@ -352,6 +355,7 @@ static int parse_args(int argc, char **argv, const char *allowed, args *a)
         {"--catalogues", .flag = &a->catalogues},
         {"--allow-soft", .flag = &a->allow_soft},
         {"--explain", .flag = &a->explain},
+        {"--period-to-date", .flag = &a->period_to_date},
     };
     cli_option opts[sizeof all / sizeof all[0]];
     size_t n = 0;
@@ -427,7 +431,7 @@ static int write_report(const vouch_report *rep, report_writer writer, const cha
 static int cmd_check(int argc, char **argv)
 {
     args a;
-    int rc = parse_args(argc, argv, " --facts --as-of --period --format --fail-on --allow-soft --explain --output -o --stats --max-steps --max-memory ", &a);
+    int rc = parse_args(argc, argv, " --facts --as-of --period --period-to-date --format --fail-on --allow-soft --explain --output -o --stats --max-steps --max-memory ", &a);
     if (rc) {
         free_args(&a);
         return rc;
@@ -466,7 +470,7 @@ static int cmd_check(int argc, char **argv)
     }
     if (cli_limit_options(a.max_steps, a.max_memory, &env) != 0)
         goto out;
-    if (cli_dates(a.as_of, a.period, &env) != 0)
+    if (cli_dates(a.as_of, a.period, a.period_to_date, &env) != 0)
         goto out;
 
     /* The HTML report shows each finding's explanation. */
@@ -477,7 +481,7 @@ static int cmd_check(int argc, char **argv)
     if (!p)
         goto out;
     env.explain = explain;
-    if (cli_open_facts(a.facts, p, explain, &f) != 0)
+    if (cli_open_facts(a.facts, p, env.today, explain, &f) != 0)
         goto out;
     if (vouch_vm_run_parallel(p, f, a.facts, &env, &res, &err) != VOUCH_OK ||
         vouch_apply_waivers(p, env.today, &res, &err) != VOUCH_OK) {
