@@ -104,7 +104,7 @@ int main(int argc, char **argv)
         vouch_error err;
         double t1 = now_ms();
         if (vouch_facts_open(argv[2], &f, &err) != VOUCH_OK ||
-            vouch_facts_bind(f, p, &err) != VOUCH_OK) {
+            vouch_facts_bind(f, p, VOUCH_AS_OF_ANY, &err) != VOUCH_OK) {
             fprintf(stderr, "probe: %s\n", err.msg);
             return 1;
         }

@@ -90,7 +90,7 @@ int cmd_coverage(int argc, char **argv, cli_compile_fn compile)
         cli_usage("%s", "coverage needs at least one pack file");
         goto out;
     }
-    if (cli_dates(a.run.as_of, a.run.period, &env) != 0)
+    if (cli_dates(a.run.as_of, a.run.period, a.run.period_to_date, &env) != 0)
         goto out;
     p = compile(a.run.files, a.run.nfiles);
     if (!p)
@@ -100,7 +100,7 @@ int cmd_coverage(int argc, char **argv, cli_compile_fn compile)
         cli_unknown_framework(p, a.framework, "they declare none");
         goto out;
     }
-    if (vouch_facts_open(a.run.facts, &f, &err) != VOUCH_OK || vouch_facts_bind(f, p, &err) != VOUCH_OK ||
+    if (vouch_facts_open(a.run.facts, &f, &err) != VOUCH_OK || vouch_facts_bind(f, p, env.today, &err) != VOUCH_OK ||
         vouch_vm_run_parallel(p, f, a.run.facts, &env, &res, &err) != VOUCH_OK ||
         vouch_apply_waivers(p, env.today, &res, &err) != VOUCH_OK ||
         vouch_coverage_build(p, &res, (uint32_t)fw, &cov, &err) != VOUCH_OK) {

@@ -219,7 +219,7 @@ int cmd_explain(int argc, char **argv, cli_compile_fn compile)
         cli_usage("%s", "explain needs at least one pack file after the rule and the subject");
         goto out;
     }
-    if (cli_dates(a.as_of, a.period, &env) != 0)
+    if (cli_dates(a.as_of, a.period, a.period_to_date, &env) != 0)
         goto out;
     p = compile(a.files + first_pack, a.nfiles - first_pack);
     if (!p)
@@ -243,7 +243,7 @@ int cmd_explain(int argc, char **argv, cli_compile_fn compile)
                 p->rules[rule].override_by, p->rules[rule].skip_reason);
         goto out;
     }
-    if (cli_open_facts(a.facts, p, 1, &f) != 0)
+    if (cli_open_facts(a.facts, p, env.today, 1, &f) != 0)
         goto out;
     env.explain = 1;
     env.keep_passes = 1;

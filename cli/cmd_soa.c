@@ -130,7 +130,7 @@ int cmd_soa(int argc, char **argv, cli_compile_fn compile)
         cli_usage("%s", "soa needs at least one pack file");
         goto out;
     }
-    if (cli_dates(a.run.as_of, a.run.period, &env) != 0)
+    if (cli_dates(a.run.as_of, a.run.period, a.run.period_to_date, &env) != 0)
         goto out;
     char only_attr[256] = "";
     const char *only_value = NULL;
@@ -167,7 +167,7 @@ int cmd_soa(int argc, char **argv, cli_compile_fn compile)
      * own), then the packs' run. */
     if (vouch_facts_open(a.run.facts, &f, &err) != VOUCH_OK ||
         vouch_soa_read(f, a.framework, env.today, &sf, &err) != VOUCH_OK ||
-        vouch_facts_bind(f, p, &err) != VOUCH_OK || vouch_vm_run_parallel(p, f, a.run.facts, &env, &res, &err) != VOUCH_OK ||
+        vouch_facts_bind(f, p, env.today, &err) != VOUCH_OK || vouch_vm_run_parallel(p, f, a.run.facts, &env, &res, &err) != VOUCH_OK ||
         vouch_apply_waivers(p, env.today, &res, &err) != VOUCH_OK ||
         vouch_soa_build(p, &res, (uint32_t)fw, &sf, a.only ? only_attr : NULL, only_value, &soa, &err) != VOUCH_OK) {
         fprintf(stderr, "vouch: error: %s\n", err.msg);

@@ -173,7 +173,7 @@ static int run_test(const vouch_program *p, const vouch_test *t, uint8_t *covere
         env.period_start = date_add_months(q, -12);
         env.period_end = q - 1;
     }
-    if (vouch_facts_open(db, &f, &err) != VOUCH_OK || vouch_facts_bind(f, p, &err) != VOUCH_OK ||
+    if (vouch_facts_open(db, &f, &err) != VOUCH_OK || vouch_facts_bind(f, p, env.today, &err) != VOUCH_OK ||
         vouch_vm_run(p, f, &env, &res, &err) != VOUCH_OK || vouch_apply_waivers(p, env.today, &res, &err) != VOUCH_OK) {
         addf(why, "%s\n", err.msg);
         goto out;

@@ -23,18 +23,19 @@ int cli_usage(const char *fmt, const char *arg)
 int cli_parse_run(int argc, char **argv, cli_run_args *a, const cli_option *extra, size_t nextra)
 {
     memset(a, 0, sizeof *a);
-    cli_option opts[6 + 8] = {
+    cli_option opts[7 + 8] = {
         {"--facts", .value = &a->facts},   {"--as-of", .value = &a->as_of},
         {"--period", .value = &a->period}, {"--format", .value = &a->format},
         {"--output", .value = &a->output}, {"-o", .value = &a->output},
+        {"--period-to-date", .flag = &a->period_to_date},
     };
-    size_t n = 6;
+    size_t n = 7;
     for (size_t i = 0; i < nextra && n < sizeof opts / sizeof opts[0]; i++)
         opts[n++] = extra[i];
     return cli_parse(argc, argv, opts, n, &a->files, &a->nfiles);
 }
 
-int cli_dates(const char *as_of, const char *period, vouch_run_env *env)
+int cli_dates(const char *as_of, const char *period, int to_date, vouch_run_env *env)
 {
     time_t now = time(NULL);
     struct tm tm;
@@ -54,7 +55,27 @@ int cli_dates(const char *as_of, const char *period, vouch_run_env *env)
         return cli_usage("--period `%s` is not a range of dates (YYYY-MM-DD..YYYY-MM-DD)", period);
     if (env->period_end < env->period_start)
         return cli_usage("--period `%s` ends before it starts", period);
-    return 0;
+    if (env->period_end <= env->today)
+        return 0;
+    /* The facts after the as-of are not seen (facts.h), so the rest of the
+     * period cannot be judged: only its part up to the as-of, if asked. */
+    char asof[11];
+    date_format(env->today, asof);
+    if (to_date && env->period_start <= env->today) {
+        env->period_end = env->today;
+        return 0;
+    }
+    fputs("vouch: ", stderr);
+    if (to_date)
+        fprintf(stderr, "--period `%s` starts after the as-of date %s: no part of it has happened yet\n", period,
+                asof);
+    else
+        fprintf(stderr,
+                "--period `%s` ends after the as-of date %s, and facts dated after the as-of are not seen\n"
+                "hint: end the period by %s, or give --period-to-date to check the part of it up to %s\n",
+                period, asof, asof, asof);
+    fputs("Run `vouch --help` for usage.\n", stderr);
+    return 2;
 }
 
 int cli_write_file(const char *path, cli_writer writer, void *ctx)
@@ -135,7 +156,7 @@ int cli_parse(int argc, char **argv, const cli_option *opts, size_t nopts, char 
     return 0;
 }
 
-int cli_open_facts(const char *path, const vouch_program *p, int explain, vouch_facts **out)
+int cli_open_facts(const char *path, const vouch_program *p, int64_t as_of, int explain, vouch_facts **out)
 {
     vouch_error err;
     *out = NULL;
@@ -149,7 +170,7 @@ int cli_open_facts(const char *path, const vouch_program *p, int explain, vouch_
         o.hash = VOUCH_HASH_NOINDEX;
         vouch_facts_set_options(*out, &o);
     }
-    if (vouch_facts_bind(*out, p, &err) != VOUCH_OK) {
+    if (vouch_facts_bind(*out, p, as_of, &err) != VOUCH_OK) {
         fprintf(stderr, "vouch: error: %s\n", err.msg);
         return -1;
     }

@@ -39,10 +39,11 @@ typedef struct cli_option {
 int cli_parse(int argc, char **argv, const cli_option *opts, size_t nopts, char ***operands, int *noperands);
 
 /* The options of every command that evaluates packs against a store
- * (explain, coverage, soa): --facts, --as-of, --period, --format,
- * --output/-o, and the pack files. */
+ * (explain, coverage, soa): --facts, --as-of, --period, --period-to-date,
+ * --format, --output/-o, and the pack files. */
 typedef struct cli_run_args {
     const char *facts, *as_of, *period, *format, *output;
+    int period_to_date;      /* --period-to-date */
     char **files;
     int nfiles;
 } cli_run_args;
@@ -52,8 +53,11 @@ int cli_parse_run(int argc, char **argv, cli_run_args *a, const cli_option *extr
 
 /* Sets env->today from --as-of (default: the current UTC date) and the
  * period from --period A..B (default: the four calendar quarters before the
- * as-of quarter). Returns 0, or prints why and returns 2. */
-int cli_dates(const char *as_of, const char *period, vouch_run_env *env);
+ * as-of quarter). The as-of freezes the world: a period that ends after it
+ * is a usage error, unless to_date (--period-to-date) asks for the part of
+ * it up to the as-of (a period that starts after it has no such part).
+ * Returns 0, or prints why and returns 2. */
+int cli_dates(const char *as_of, const char *period, int to_date, vouch_run_env *env);
 
 /* Writes with writer(ctx, FILE) to path through a temporary file renamed
  * into place (stdout when path is NULL). Returns 0, or prints why and
@@ -61,13 +65,14 @@ int cli_dates(const char *as_of, const char *period, vouch_run_env *env);
 typedef int (*cli_writer)(void *ctx, FILE *out);
 int cli_write_file(const char *path, cli_writer writer, void *ctx);
 
-/* Opens the facts store at path and binds p to it. An explained run takes
+/* Opens the facts store at path and binds p to it as of as_of (the run's
+ * today: rows dated after it are not seen). An explained run takes
  * its access paths from the schema alone (hash indexes only where no index
  * serves): the others move probes to a hash index by measured time, and a
  * hash index gives rows in another order and without the plan's filter,
  * so explanations (which show rows) would change from run to run. Prints
  * why and returns -1 on failure (*out is then NULL or to be closed). */
-int cli_open_facts(const char *path, const vouch_program *p, int explain, vouch_facts **out);
+int cli_open_facts(const char *path, const vouch_program *p, int64_t as_of, int explain, vouch_facts **out);
 
 /* "the packs declare no framework `id`; did you mean ...? (they declare ...)";
  * none_note is printed when the packs declare no framework at all. */

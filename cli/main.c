@@ -78,7 +78,10 @@ static const char USAGE[] =
     "Options:\n"
     "  --facts FILE      the facts store (SQLite)\n"
     "  --as-of DATE      the evaluation date, YYYY-MM-DD: `today` in rules (default: the current date)\n"
-    "  --period A..B     the audit period (default: the four calendar quarters before the as-of quarter)\n"
+    "  --period A..B     the audit period (default: the four calendar quarters before the as-of quarter);\n"
+    "                    it may not end after the as-of date, whose later facts are not seen\n"
+    "  --period-to-date  a --period that ends after the as-of date stands for its part up to it;\n"
+    "                    a quarter or month not ended on the as-of is in progress, not a gap\n"
     "  --format F        text (default), json, tsv (RULE<TAB>SUBJECT lines, sorted), sarif\n"
     "                    (SARIF 2.1.0), junit (JUnit XML), oscal (OSCAL 1.2.1 assessment-results),\n"
     "                    markdown (a pull-request summary) or html (one page); docs/outputs.md\n"
@@ -323,7 +326,7 @@ typedef struct args {
     const char *facts, *as_of, *period, *format, *fail_on, *output;
     const char *max_steps, *max_memory;  /* check: lower limits (limits_opt.h) */
     const char *baseline;    /* check --baseline OLD.json */
-    int replace, stats, catalogues, allow_soft, explain, fail_on_new;
+    int replace, stats, catalogues, allow_soft, explain, fail_on_new, period_to_date;
     char **files;
     int nfiles;
     char **packs;            /* load --pack */
@@ -358,6 +361,7 @@ static int parse_args(int argc, char **argv, const char *allowed, args *a)
         {"--explain", .flag = &a->explain},
         {"--baseline", .value = &a->baseline},
         {"--fail-on-new", .flag = &a->fail_on_new},
+        {"--period-to-date", .flag = &a->period_to_date},
     };
     cli_option opts[sizeof all / sizeof all[0]];
     size_t n = 0;
@@ -433,7 +437,7 @@ static int write_report(const vouch_report *rep, report_writer writer, const cha
 static int cmd_check(int argc, char **argv)
 {
     args a;
-    int rc = parse_args(argc, argv, " --facts --as-of --period --format --fail-on --allow-soft --explain --output -o --stats --max-steps --max-memory "
+    int rc = parse_args(argc, argv, " --facts --as-of --period --period-to-date --format --fail-on --allow-soft --explain --output -o --stats --max-steps --max-memory "
                         "--baseline --fail-on-new ", &a);
     if (rc) {
         free_args(&a);
@@ -475,7 +479,7 @@ static int cmd_check(int argc, char **argv)
     }
     if (cli_limit_options(a.max_steps, a.max_memory, &env) != 0)
         goto out;
-    if (cli_dates(a.as_of, a.period, &env) != 0)
+    if (cli_dates(a.as_of, a.period, a.period_to_date, &env) != 0)
         goto out;
     if (a.fail_on_new && !a.baseline) {
         usage_error("%s", "--fail-on-new needs --baseline OLD.json");
@@ -496,7 +500,7 @@ static int cmd_check(int argc, char **argv)
     if (!p)
         goto out;
     env.explain = explain;
-    if (cli_open_facts(a.facts, p, explain, &f) != 0)
+    if (cli_open_facts(a.facts, p, env.today, explain, &f) != 0)
         goto out;
     if (vouch_vm_run_parallel(p, f, a.facts, &env, &res, &err) != VOUCH_OK ||
         vouch_apply_waivers(p, env.today, &res, &err) != VOUCH_OK) {

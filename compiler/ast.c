@@ -444,6 +444,15 @@ ast_node *ast_fact(ast_builder *b, uint32_t off, uint32_t name_off, uint32_t nam
     return n;
 }
 
+ast_node *ast_fact_dated(ast_builder *b, ast_node *fact, uint32_t name_off, uint32_t name_len)
+{
+    ast_node *id = ast_ident(b, name_off, name_len);
+    if (!fact || !id)
+        return fact;
+    fact->u.fact.dated = ast_append(fact->u.fact.dated, id);
+    return ast_span_to(fact, name_off + name_len);
+}
+
 ast_node *ast_fact_field(ast_node *fact, ast_node *field)
 {
     if (!fact)
@@ -719,6 +728,11 @@ void ast_dump(const ast_node *n, FILE *out)
         if (n->u.fact.key) {
             fputs(" (key", out);
             dump_list(n->u.fact.key, out);
+            fputc(')', out);
+        }
+        if (n->u.fact.dated) {
+            fputs(" (dated", out);
+            dump_list(n->u.fact.dated, out);
             fputc(')', out);
         }
         dump_list(n->u.fact.fields, out);

@@ -22,7 +22,7 @@ typedef enum ast_kind {
     /* items */
     AST_PACK,        /* pack "name" version "1.0.0"                 s.text=name, s.text2=version */
     AST_IMPORT,      /* import "name"                               s.text=name */
-    AST_FACT,        /* fact NAME key (a, b) { fields }             fact */
+    AST_FACT,        /* fact NAME key (a, b) dated by F { fields }  fact */
     AST_FIELD,       /* NAME : type                                 field */
     AST_TYPE,        /* text | int | ... | enum(a, b) ; '?' = opt   type */
     AST_RULE,        /* rule ID "title" severity S { body }          rule */
@@ -139,7 +139,12 @@ struct ast_node {
         struct { const char *text; uint32_t n; const char *text2; uint32_t n2; } s;
         ast_name name;
         struct { ast_node *first; } list;
-        struct { ast_name name; ast_node *key; ast_node *fields; } fact;  /* key: AST_IDENT list */
+        struct {
+            ast_name name;
+            ast_node *key;           /* AST_IDENT list */
+            ast_node *fields;
+            ast_node *dated;         /* `dated by F`: AST_IDENT list (one unless repeated), or NULL */
+        } fact;
         struct { ast_name name; ast_node *type; } field;
         struct { ast_name name; ast_node *members; int optional; } type;  /* members: AST_IDENT list (enum) */
         struct {
@@ -237,6 +242,9 @@ ast_node *ast_import(ast_builder *b, uint32_t off, uint32_t name_off, uint32_t n
 ast_node *ast_fact(ast_builder *b, uint32_t off, uint32_t name_off, uint32_t name_len,
                    ast_node *key);
 ast_node *ast_fact_field(ast_node *fact, ast_node *field);
+/* `dated by NAME` after a fact's name and key; a second one is kept for
+ * the checker to report. */
+ast_node *ast_fact_dated(ast_builder *b, ast_node *fact, uint32_t name_off, uint32_t name_len);
 ast_node *ast_field(ast_builder *b, uint32_t name_off, uint32_t name_len, ast_node *type);
 /* A type named by [off, off+len) (`enum` when members != NULL), ending at end. */
 ast_node *ast_type_decl(ast_builder *b, uint32_t off, uint32_t len, ast_node *members, uint32_t end);

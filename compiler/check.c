@@ -182,6 +182,34 @@ static int declare_column_type(compiler *c, fact_table *t, fact_column *col, ast
     return 0;
 }
 
+/* `dated by F`: F must be a date field of the fact (it may be optional: a
+ * row whose date is none is undated, and always seen). Returns its column,
+ * or -1 when the fact is not dated or F is wrong. */
+static int32_t declare_dated(compiler *c, fact_table *t, ast_node *f)
+{
+    ast_node *d = f->u.fact.dated;
+    if (!d)
+        return -1;
+    if (d->next)
+        ERR_AT(c, d->next, "a fact has one field that dates its rows", "fact `%s` is dated twice", t->name);
+    int ci = check_find_column(t, d->u.name);
+    if (ci < 0) {
+        const char *hint = check_hint_closest(c, d->u.name, check_column_names(c, t), t->ncols);
+        ERR_AT(c, d, hint, "`dated by %.*s`: `%s` has no field `%.*s`", (int)d->u.name.len, d->u.name.p,
+               t->name, (int)d->u.name.len, d->u.name.p);
+        return -1;
+    }
+    ast_type ct = t->cols[ci].type;
+    if (ct.kind != TY_DATE) {
+        if (ct.kind != TY_ERROR)
+            ERR_AT(c, d, "a fact is dated by a field of type date",
+                   "`dated by %s`: field `%s` of `%s` is not a date", t->cols[ci].cname, t->cols[ci].cname,
+                   t->name);
+        return -1;
+    }
+    return ci;
+}
+
 static void declare_fact(compiler *c, ast_node *f)
 {
     ast_name n = f->u.fact.name;
@@ -243,6 +271,7 @@ static void declare_fact(compiler *c, ast_node *f)
         }
         t.key[i] = (uint32_t)ci;
     }
+    t.dated = declare_dated(c, &t, f);
     VEC_PUSH(c->a, c->tables, t);
 }
 

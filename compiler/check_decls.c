@@ -484,13 +484,26 @@ void check_declare_waiver(compiler *c, ast_node *n)
     w.approved_by = n->u.waive.approved ? n->u.waive.approved->u.s.text : "";
     w.file = n->src->name;
     source_position(n->src, n->off, &w.line, &w.col);
-    for (uint32_t i = 0; i < c->waivers.n; i++)
-        if (c->waivers.v[i].rule == w.rule && strcmp(c->waivers.v[i].subject, w.subject) == 0) {
-            ERR_AT(c, n, arena_printf(c->a, "the first is at %s:%u", c->waivers.v[i].file, c->waivers.v[i].line),
-                   "`%s` is already waived for rule `%.*s`", w.subject, (int)n->u.waive.rule.len,
-                   n->u.waive.rule.p);
+    /* A renewal (a window that begins after the other ends, or ends before
+     * it begins) is allowed; overlapping windows would leave two waivers
+     * in force on one day. A waiver without `from` has no start. */
+    for (uint32_t i = 0; i < c->waivers.n; i++) {
+        const vouch_waiver *o = &c->waivers.v[i];
+        if (o->rule != w.rule || strcmp(o->subject, w.subject) != 0)
+            continue;
+        if (w.granted <= o->until && o->granted <= w.until) {
+            const char *first = o->granted == INT64_MIN
+                                    ? arena_printf(c->a, "until %s", fmt_day(c, o->until))
+                                    : arena_printf(c->a, "from %s until %s", fmt_day(c, o->granted),
+                                                   fmt_day(c, o->until));
+            ERR_AT(c, n,
+                   arena_printf(c->a, "the first is at %s:%u; a renewal starts after it ends: `from %s`", o->file,
+                                o->line, fmt_day(c, o->until + 1)),
+                   "`%s` is already waived for rule `%.*s` %s, and the windows overlap", w.subject,
+                   (int)n->u.waive.rule.len, n->u.waive.rule.p, first);
             return;
         }
+    }
     VEC_PUSH(c->a, c->waivers, w);
 }
 

@@ -191,6 +191,9 @@ void check_declare_test(compiler *c, ast_node *n)
     if (vt.as_of == INT64_MIN)
         ERR_AT(c, n, "tests are deterministic: give the date the rules see, e.g. `as_of 2026-11-21`",
                "test \"%s\" has no as_of date", vt.name);
+    if (vt.as_of != INT64_MIN && vt.period_start != INT64_MIN && vt.period_end > vt.as_of)
+        ERR_AT(c, n, "end the period by the as_of date: facts dated after it are not seen",
+               "test \"%s\" has a period that ends after its as_of date", vt.name);
     if (expects.n == 0)
         ERR_AT(c, n, "a test that expects nothing cannot fail: add `expect RULE fail \"SUBJECT\"` or `expect RULE passes N`",
                "test \"%s\" expects nothing", vt.name);

@@ -750,24 +750,71 @@ static void gen_default_subject(gen *g, ast_node *rule, int cadence, int with_sp
     emit1(g, OP_INTERP, parts);
 }
 
-/* The innermost iteration: subject, require, outcome. */
+/* Pushes the calendar function of a span of `months` months: its end
+ * (which 0) or its name (which 1), of the span starting at the local it. */
+static void gen_span_call(gen *g, int months, uint32_t it, int which)
+{
+    emit1(g, OP_LOAD, it);
+    if (which == 0)
+        emit2(g, OP_CALL, months == 3 ? BI_quarter_end : months == 12 ? BI_year_end : BI_month_end, 1);
+    else
+        emit2(g, OP_CALL, months == 3 ? BI_quarter_name : months == 12 ? BI_year : BI_month_name, 1);
+}
+
+/* The innermost iteration: subject, require, outcome.
+ *
+ * A calendar span that has not ended on the as-of date (its whole
+ * quarter, month or year, not the part the period clips) is in progress:
+ * its facts are not all in yet (those dated after the as-of are not seen),
+ * so its subject is neither a pass nor a gap. It is recorded as not
+ * applicable, the reason saying "in progress", and require is not
+ * evaluated. */
 static void gen_outcome(gen *g, ast_node *rule)
 {
     if (rule->u.rule.subject)
         gen_text(g, rule->u.rule.subject);
     else
         gen_default_subject(g, rule, g->c->extra.v[g->rule].cadence, 1);
+    uint32_t jprog[8];
+    ast_node *pspan[8];
+    uint32_t nprog = 0;
+    for (ast_node *f = rule->u.rule.fors; f && nprog < 8; f = f->next) {
+        binding *b = bnd(g, f->slot);
+        if (b->kind != BIND_SPAN)
+            continue;
+        gen_span_call(g, b->span_months, (uint32_t)b->local, 0);
+        emit1(g, OP_ENV, VOUCH_ENV_TODAY);
+        emit(g, OP_GT);
+        pspan[nprog] = f;
+        jprog[nprog++] = emit1(g, OP_JUMP_TRUE, 0);
+    }
     gen_root(g, rule->u.rule.require, 1);
     uint32_t jfail = emit1(g, OP_JUMP_FALSE, 0);
     emit(g, OP_PASS);
-    uint32_t jdone = emit1(g, OP_JUMP, 0);
+    uint32_t jdone[1 + 8];
+    uint32_t ndone = 0;
+    jdone[ndone++] = emit1(g, OP_JUMP, 0);
     patch(g, jfail, pc(g));
     if (rule->u.rule.message)
         gen_text(g, rule->u.rule.message);
     else
         emit_text(g, rule->u.rule.title->u.s.text, rule->u.rule.title->u.s.n);
     emit(g, OP_FINDING);
-    patch(g, jdone, pc(g));
+    for (uint32_t k = 0; k < nprog; k++) {
+        jdone[ndone++] = emit1(g, OP_JUMP, 0);
+        patch(g, jprog[k], pc(g));
+        binding *b = bnd(g, pspan[k]->slot);
+        static const char pre[] = "in progress: ", mid[] = " has not ended on the as-of date (it ends ";
+        emit_text(g, pre, sizeof pre - 1);
+        gen_span_call(g, b->span_months, (uint32_t)b->local, 1);
+        emit_text(g, mid, sizeof mid - 1);
+        gen_span_call(g, b->span_months, (uint32_t)b->local, 0);
+        emit_text(g, ")", 1);
+        emit1(g, OP_INTERP, 5);
+        emit(g, OP_NA);
+    }
+    for (uint32_t k = 0; k < ndone; k++)
+        patch(g, jdone[k], pc(g));
 }
 
 static void gen_fors(gen *g, ast_node *rule, ast_node *f)
@@ -933,6 +980,7 @@ static vouch_program *finish(gen *g)
         t->key = PALLOC(p, ft->nkey, uint32_t);
         if (t->key && ft->nkey)
             memcpy(t->key, ft->key, ft->nkey * sizeof(uint32_t));
+        t->dated = ft->dated >= 0 ? (uint32_t)ft->dated + 1 : 0;
     }
 
     p->nplans = g->plans.n;

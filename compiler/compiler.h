@@ -41,6 +41,7 @@ typedef struct fact_table {
     fact_column *cols;
     uint32_t nkey;
     uint32_t *key;
+    int32_t dated;           /* `dated by`: the column dating each row, or -1 */
 } fact_table;
 
 typedef struct enum_info {

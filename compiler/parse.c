@@ -138,6 +138,7 @@ static const char *spelling(int type)
     case TK_EXPECT: return "`expect`";
     case TK_ENFORCEMENT: return "`enforcement`";
     case TK_THEN: return "`then`";
+    case TK_DATED: return "`dated`";
     case TK_EQ: return "`==`";
     case TK_NE: return "`!=`";
     case TK_LT: return "`<`";

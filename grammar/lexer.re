@@ -243,6 +243,7 @@ int lex_next(lexer *lx, lex_token *t)
             "enforcement" { TOK(TK_ENFORCEMENT); }
             "then"      { TOK(TK_THEN); }
             "skip"      { TOK(TK_SKIP); }
+            "dated"     { TOK(TK_DATED); }
 
             [A-Za-z_][A-Za-z0-9_]* {
                 if (YYCURSOR - tok > VOUCH_MAX_NAME_BYTES && lx->diag)

@@ -67,7 +67,7 @@ static void ps_syntax_error(parse_state *ps, void *parser);
 %token FOR IN WHERE REQUIRE SUBJECT ELSE.
 %token EXISTS ALL COUNT NEWEST OLDEST SATISFIES.
 %token FRAMEWORK CONTROL CROSSWALK NOTE SCOPE APPETITE BAND TOLERATE ACCEPT BY ROLE REVIEW.
-%token EVERY OF AS WAIVE FROM UNTIL BECAUSE APPROVED_BY WAIVERS OVERRIDE SKIP IF THEN TEST GIVEN EXPECT ENFORCEMENT.
+%token EVERY OF AS WAIVE FROM UNTIL BECAUSE APPROVED_BY WAIVERS OVERRIDE SKIP IF THEN TEST GIVEN EXPECT ENFORCEMENT DATED.
 %token AND OR NOT TRUE FALSE NONE TODAY PERIOD.
 %token EQ NE LT LE GT GE PLUS MINUS STAR SLASH PERCENT DOT DOTDOT.
 %token COMMA COLON LPAREN RPAREN LBRACE RBRACE LBRACKET RBRACKET QUESTION ASSIGN ARROW.
@@ -82,7 +82,7 @@ static void ps_syntax_error(parse_state *ps, void *parser);
              EXISTS ALL COUNT NEWEST OLDEST TRUE FALSE NONE TODAY PERIOD
              FRAMEWORK CROSSWALK NOTE SCOPE APPETITE BAND TOLERATE ACCEPT BY ROLE REVIEW
              EVERY OF AS WAIVE FROM UNTIL BECAUSE APPROVED_BY WAIVERS OVERRIDE SKIP IF THEN
-             TEST GIVEN EXPECT ENFORCEMENT.
+             TEST GIVEN EXPECT ENFORCEMENT DATED.
 
 /* Lowest to highest. QUANT and NEG are precedence names only. */
 %nonassoc QUANT.
@@ -213,6 +213,8 @@ until(A) ::= FROM DATE(F) UNTIL DATE(U).      { A = ast_until(B, F.off, F.len, U
 
 fhead(A) ::= FACT(F) tname(N).                               { A = ast_fact(B, F.off, N.off, N.len, NULL); }
 fhead(A) ::= FACT(F) tname(N) KEY LPAREN idlist(K) RPAREN.     { A = ast_fact(B, F.off, N.off, N.len, K); }
+/* `dated by FIELD`: the field that says on which day a row happened. */
+fhead(A) ::= fhead(H) DATED BY name(N).     { A = ast_fact_dated(B, H, N.off, N.len); }
 
 fbody(A) ::= fhead(H) LBRACE.                 { A = H; }
 fbody(A) ::= fbody(F) field(X).               { A = ast_fact_field(F, X); }

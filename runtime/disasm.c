@@ -80,6 +80,8 @@ static void print_tables(const vouch_program *p, FILE *out)
                 fprintf(out, "%s%s", k ? ", " : "", column_name(t, t->key[k]));
             fputc(')', out);
         }
+        if (t->dated)
+            fprintf(out, " dated by %s", column_name(t, t->dated - 1));
         fputc('\n', out);
         for (uint32_t c = 0; t->columns && c < t->ncolumns; c++) {
             const vouch_column_decl *col = &t->columns[c];

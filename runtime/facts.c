@@ -35,6 +35,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "facts_int.h"
+#include "date.h"
 
 #define BUSY_MS 3000
 #define MMAP_BYTES ((size_t)96 << 20)
@@ -384,10 +385,14 @@ done:
 
 /* ---- bind ------------------------------------------------------------------------ */
 
-vouch_status vouch_facts_bind(vouch_facts *f, const vouch_program *p, vouch_error *err)
+vouch_status vouch_facts_bind(vouch_facts *f, const vouch_program *p, int64_t as_of, vouch_error *err)
 {
     vouch_status s;
     unbind(f);
+    if (as_of != VOUCH_AS_OF_ANY && !date_in_range(as_of))
+        return vouch_error_set(err, VOUCH_EINPUT, "the as-of date is out of range (years 1..9999)");
+    f->as_of = as_of;
+    date_format(as_of == VOUCH_AS_OF_ANY ? 0 : as_of, f->as_of_text);
     f->p = p;
     f->tinfo = vouch_calloc(p->ntables + 1, sizeof *f->tinfo);
     f->cur = vouch_calloc(p->nplans + 1, sizeof *f->cur);
@@ -476,6 +481,8 @@ fail:
     unbind(f);
     return s;
 }
+
+int64_t vouch_facts_as_of(const vouch_facts *f) { return f->as_of; }
 
 /* ---- cursors ------------------------------------------------------------------- */
 

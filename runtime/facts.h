@@ -76,11 +76,23 @@ void vouch_facts_set_options(vouch_facts *f, const vouch_facts_options *o);
 vouch_status vouch_facts_open(const char *path, vouch_facts **out, vouch_error *err);
 void vouch_facts_close(vouch_facts *f);
 
-/* Prepares f to run program p: checks that every table and column the
- * program reads exists (an error names the table or column), chooses each
- * plan's access path and prepares its statement, and begins the read
- * transaction. p must outlive f's use of it. Bind once per run. */
-vouch_status vouch_facts_bind(vouch_facts *f, const vouch_program *p, vouch_error *err);
+/* Prepares f to run program p as of day as_of: checks that every table and
+ * column the program reads exists (an error names the table or column),
+ * chooses each plan's access path and prepares its statement, and begins
+ * the read transaction. p must outlive f's use of it. Bind once per run.
+ *
+ * The as-of date freezes the world: over a table whose rows are dated
+ * (vouch_table_decl.dated), no plan sees a row dated after as_of, whatever
+ * the path that answers it (statement, hash index, remembered answer,
+ * count, min or max): the bound is part of every statement's WHERE and of
+ * every hash index's build scan, a parameter bound at each seek. A row
+ * whose date is none, or is not a date, is kept (the VM reads and reports
+ * a bad one). VOUCH_AS_OF_ANY binds with no bound, every row seen (tools
+ * and tests that look at a store whatever its dates). */
+#define VOUCH_AS_OF_ANY INT64_MAX
+vouch_status vouch_facts_bind(vouch_facts *f, const vouch_program *p, int64_t as_of, vouch_error *err);
+/* The as-of date of f's last bind (VOUCH_AS_OF_ANY: none). */
+int64_t vouch_facts_as_of(const vouch_facts *f);
 
 /* Starts plan's cursor with params (plan->nparams values, in term order of
  * the param indices). Any previous result of that cursor is released. */

@@ -389,6 +389,8 @@ static vouch_status spec_sql(vouch_facts *f, hspec *s, vouch_error *err)
         sb_str(&b, facts_cmp_sql(s->ccmp[k], cd->optional));
         sb_fmt(&b, "?%u", k + 1);
     }
+    /* rows dated after the as-of are never stored: ?(nconst + 1) */
+    facts_dated_sql(f, t, &b, s->nconst == 0, s->nconst + 1);
     if (b.oom) {
         vouch_free(b.p);
         return facts_oom(err);
@@ -914,6 +916,11 @@ static vouch_status build(vouch_facts *f, hspec *s, const vouch_value *cvals, hi
             rs = facts_db_error(f, rc, err, "building a hash index");
             goto out;
         }
+    }
+    if (sqlite3_bind_parameter_count(st) > (int)s->nconst &&
+        (rc = sqlite3_bind_text(st, (int)s->nconst + 1, f->as_of_text, 10, SQLITE_STATIC)) != SQLITE_OK) {
+        rs = facts_db_error(f, rc, err, "building a hash index");
+        goto out;
     }
 
     /* One pass: read the key (text still in SQLite's row), find or add its

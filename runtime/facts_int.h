@@ -226,6 +226,8 @@ struct vouch_facts {
     struct facts_dcache { uint64_t lo; uint16_t hi; uint8_t set; int32_t day; } dcache[4096];
     vouch_facts_options opt;
     vouch_facts_stats stats;
+    int64_t as_of;         /* the bind's as-of date (VOUCH_AS_OF_ANY: no bound) */
+    char as_of_text[11];   /* as YYYY-MM-DD, bound to every dated seek */
 };
 
 /* ---- facts.c ------------------------------------------------------------------ */
@@ -274,6 +276,13 @@ vouch_status facts_sql_prepare(vouch_facts *f, cursor *c, vouch_error *err);
 vouch_status facts_sql_bind(vouch_facts *f, cursor *c, vouch_error *err);
 /* Binds value v to parameter i of st (dates as YYYY-MM-DD text in buf). */
 int facts_bind_value(sqlite3_stmt *st, int i, const vouch_value *v, char buf[11]);
+/* Rows dated after the as-of are never seen: for a dated table (program.h)
+ * under a bound, appends to b (after " WHERE " if where, else " AND ") the
+ * condition that keeps a row whose date is on or before parameter ?param,
+ * and returns 1; else appends nothing and returns 0. The condition keeps a
+ * row whose stored date is none or not a date (YYYY-MM-DD) too, so that
+ * the VM's read of it reports it, never a silent skip. */
+int facts_dated_sql(const vouch_facts *f, const vouch_table_decl *t, sbuf *b, int where, uint32_t param);
 /* One step of c's statement, timed into its spec's probe cost when the
  * spec may still turn to its hash index (facts_int.h, hspec). */
 int facts_sql_step(vouch_facts *f, cursor *c);

@@ -141,6 +141,23 @@ vouch_status facts_convert(vouch_facts *f, const vouch_table_decl *t, uint32_t c
 
 /* ---- statements --------------------------------------------------------------- */
 
+int facts_dated_sql(const vouch_facts *f, const vouch_table_decl *t, sbuf *b, int where, uint32_t param)
+{
+    if (!t->dated || t->dated > t->ncolumns || f->as_of == VOUCH_AS_OF_ANY)
+        return 0;
+    const char *col = t->columns[t->dated - 1].name;
+    sb_str(b, where ? " WHERE (" : " AND (");
+    sb_ident(b, col);
+    sb_fmt(b, " <= ?%u OR ", param);
+    sb_ident(b, col);
+    sb_str(b, " IS NULL OR date(");
+    sb_ident(b, col);
+    sb_str(b, ") IS NOT ");
+    sb_ident(b, col);
+    sb_str(b, ")");
+    return 1;
+}
+
 const char *facts_cmp_sql(int cmp, int optional)
 {
     switch (cmp) {
@@ -282,6 +299,8 @@ vouch_status facts_plan_sql(vouch_facts *f, uint32_t pi, vouch_error *err)
         if (filter_sql(&b, t, pl) != 0)
             b.oom = 1;
     }
+    /* the as-of bound, ?(nparams + 1), bound at every seek (facts_sql_bind) */
+    facts_dated_sql(f, t, &b, pl->nterms == 0 && !(pl->nfilter && !c->cg), pl->nparams + 1);
     if (pl->mode == PLAN_EXISTS)
         sb_str(&b, " LIMIT 1");
     if (b.oom) {
@@ -345,6 +364,12 @@ vouch_status facts_sql_bind(vouch_facts *f, cursor *c, vouch_error *err)
         int rc = facts_bind_value(st, i + 1, v, c->pbuf + at);
         if (v->type == VT_DATE)
             at += 11;
+        if (rc != SQLITE_OK)
+            return facts_db_error(f, rc, err, "binding a query");
+    }
+    /* the as-of bound of a dated table: the parameter after the plan's */
+    if (c->nbind > (int)pl->nparams) {
+        int rc = sqlite3_bind_text(st, (int)pl->nparams + 1, f->as_of_text, 10, SQLITE_STATIC);
         if (rc != SQLITE_OK)
             return facts_db_error(f, rc, err, "binding a query");
     }

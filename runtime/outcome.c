@@ -14,7 +14,7 @@
 
 const char *vouch_waiver_state_name(uint32_t s)
 {
-    static const char *const names[] = {"holds", "expired", "too_long"};
+    static const char *const names[] = {"holds", "expired", "too_long", "not_started"};
     return s < sizeof names / sizeof names[0] ? names[s] : "?";
 }
 
@@ -27,6 +27,8 @@ vouch_waiver_state vouch_waiver_state_of(const vouch_program *p, const vouch_wai
 {
     if (p->waiver_max_days > 0 && vouch_waiver_term(w, as_of) > p->waiver_max_days)
         return WAIVER_TOO_LONG;
+    if (w->granted != INT64_MIN && as_of < w->granted)
+        return WAIVER_NOT_STARTED;
     return as_of <= w->until ? WAIVER_HOLDS : WAIVER_EXPIRED;
 }
 
@@ -62,10 +64,12 @@ static uint32_t lower_bound(const vouch_results *r, uint32_t rule, const char *s
 /* 1 if waiver a should be the one recorded on a finding rather than b. */
 static int better(const vouch_program *p, int64_t as_of, uint32_t a, uint32_t b)
 {
+    static const int rank[] = {[WAIVER_HOLDS] = 0, [WAIVER_NOT_STARTED] = 1, [WAIVER_EXPIRED] = 2,
+                               [WAIVER_TOO_LONG] = 3};
     vouch_waiver_state sa = vouch_waiver_state_of(p, &p->waivers[a], as_of);
     vouch_waiver_state sb = vouch_waiver_state_of(p, &p->waivers[b], as_of);
     if (sa != sb)
-        return sa < sb;
+        return rank[sa] < rank[sb];
     if (p->waivers[a].until != p->waivers[b].until)
         return p->waivers[a].until > p->waivers[b].until;
     return a < b;
@@ -132,6 +136,7 @@ vouch_status vouch_apply_waivers(const vouch_program *p, int64_t as_of, vouch_re
             f->waiver_expired = 1;
             break;
         case WAIVER_TOO_LONG:
+        case WAIVER_NOT_STARTED:
             break;
         }
     }

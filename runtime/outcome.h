@@ -7,11 +7,16 @@
  * names the same rule and exactly the same subject (bytewise). What a
  * matching waiver does depends on its state on the as-of date:
  *
- *   holds      as_of <= until and its term is within the pack's cap: the
- *              finding becomes OUTCOME_WAIVED (rule outcome: failed--,
- *              waived++) and finding.waiver is the waiver's index;
+ *   holds      the as-of lies in its window (granted <= as_of <= until;
+ *              one without `from` has no start) and its term is within
+ *              the pack's cap: the finding becomes OUTCOME_WAIVED (rule
+ *              outcome: failed--, waived++) and finding.waiver is the
+ *              waiver's index;
  *   expired    as_of > until: the finding stays a failure, with
  *              finding.waiver set and finding.waiver_expired = 1;
+ *   not_started as_of < granted (its `from`): the finding stays a failure,
+ *              with finding.waiver set and finding.waiver_expired = 0
+ *              (the reports ask vouch_waiver_state_of which it is);
  *   too_long   its term is longer than program->waiver_max_days (when that
  *              is > 0): the waiver never applies, whatever the date; the
  *              finding stays a failure with finding.waiver set and
@@ -23,9 +28,11 @@
  * that is too long and also past its date is reported as too long: it was
  * never valid.
  *
- * When several waivers match one finding, one that holds wins over one that
- * expired, which wins over one that is too long; among equals the one that
- * runs longest (latest until), then the first declared.
+ * When several waivers match one finding (a renewal: windows one after the
+ * other; the checker refuses overlapping ones), one that holds wins over
+ * one not started yet, which wins over one that expired, which wins over
+ * one that is too long; among equals the one that runs longest (latest
+ * until), then the first declared.
  *
  * Waivers that match no failing finding (also those of a skipped rule, or
  * whose finding the rule did not report this time) are listed in
@@ -50,10 +57,11 @@
 typedef enum vouch_waiver_state {
     WAIVER_HOLDS = 0,
     WAIVER_EXPIRED,
-    WAIVER_TOO_LONG
+    WAIVER_TOO_LONG,
+    WAIVER_NOT_STARTED
 } vouch_waiver_state;
 
-/* "holds", "expired", "too_long". */
+/* "holds", "expired", "too_long", "not_started". */
 const char *vouch_waiver_state_name(uint32_t s);
 
 /* The waiver's term in days (see above). */

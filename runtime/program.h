@@ -28,7 +28,7 @@
 #include <stddef.h>
 #include "value.h"
 
-#define VOUCH_PROGRAM_VERSION 3
+#define VOUCH_PROGRAM_VERSION 4
 
 typedef enum vouch_opcode {
 #define OP(name, operands, pops, pushes, meaning) OP_##name,
@@ -74,6 +74,11 @@ typedef struct vouch_table_decl {
     uint32_t nkey;           /* declared key: the subject of rows of this table */
     uint32_t *key;           /* column indices */
     uint32_t first_used;     /* 1 if some plan reads it (only those are checked at open) */
+    /* `dated by F`: 1 + the index of the date column that says on which
+     * day a row happened; 0: the rows are not dated (zero, so a table
+     * built by hand is undated). The facts store hides every row dated
+     * after the run's as-of date from every plan over the table (facts.h). */
+    uint32_t dated;
 } vouch_table_decl;
 
 /* ---- Access plans: how a loop or quantifier reads a table -------------

@@ -10,7 +10,7 @@
  *   enums     u32 n, each: str name, u32 nvalues, nvalues x str
  *   tables    u32 n, each: str name, u32 ncolumns, each column: str name,
  *             u8 type, u8 optional, i32 enum_id; u32 nkey, nkey x u32;
- *             u8 first_used
+ *             u8 first_used, u32 dated
  *   plans     u32 n, each: u32 table, u8 mode, u8 repeated, u32 agg_column,
  *             u32 nterms, each term: u32 column, u8 cmp, u8 bound,
  *             u32 param; u32 nparams, u32 ncolumns, ncolumns x u32,
@@ -252,6 +252,7 @@ vouch_status vouch_program_write_buf(const vouch_program *p, unsigned char **out
         for (uint32_t k = 0; k < t->nkey; k++)
             put_u32(&b, t->key[k]);
         put_u8(&b, t->first_used ? 1 : 0);
+        put_u32(&b, t->dated);
     }
 
     put_u32(&b, p->nplans);
@@ -590,6 +591,8 @@ static int read_tables(rbuf *r, vouch_program *p)
         if (get_small(r, 2, "table used flag", &used))
             return -1;
         t->first_used = used;
+        if (get_u32(r, &t->dated))   /* the verifier checks the column */
+            return -1;
     }
     return 0;
 }

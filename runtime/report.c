@@ -272,6 +272,9 @@ static void text_waiver_note(FILE *out, const vouch_report *r, const vouch_findi
     if (f->waiver_expired) {
         fmt_date(w->until, d);
         fprintf(out, " (waiver expired on %s, ", d);
+    } else if (vouch_waiver_state_of(p, w, r->as_of) == WAIVER_NOT_STARTED) {
+        fmt_date(w->granted, d);
+        fprintf(out, " (waiver not started: it acts from %s, ", d);
     } else {
         fprintf(out, " (waiver not applied: its term of %lld days exceeds the pack's limit of %lld days, ",
                 (long long)vouch_waiver_term(w, r->as_of), (long long)p->waiver_max_days);
@@ -456,6 +459,11 @@ int vouch_report_text(const vouch_report *r, FILE *out)
         int known = w->rule < p->nrules;
         fprintf(out, "warning: waiver for %s %s matches no finding%s (", known ? p->rules[w->rule].id : "?",
                 w->subject ? w->subject : "", known && p->rules[w->rule].skipped ? ": the rule is skipped" : "");
+        if (vouch_waiver_state_of(p, w, r->as_of) == WAIVER_NOT_STARTED) {
+            char d[11];
+            fmt_date(w->granted, d);
+            fprintf(out, "not started: it acts from %s; ", d);
+        }
         text_location(out, w->file, w->line, w->col);
         fputs(")\n", out);
     }

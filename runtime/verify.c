@@ -132,6 +132,10 @@ static vouch_status check_tables(const vouch_program *p, vouch_error *err)
             if (t->key[k] >= t->ncolumns)
                 return fail(err, "table %s: key column %u out of range (%u columns)", t->name,
                             t->key[k], t->ncolumns);
+        /* the store compares the dating column with the as-of date */
+        if (t->dated && (t->dated > t->ncolumns || t->columns[t->dated - 1].type != VT_DATE))
+            return fail(err, "table %s: its rows are dated by column %u, which is not a date column",
+                        t->name, t->dated - 1);
     }
     return VOUCH_OK;
 }

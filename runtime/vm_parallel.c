@@ -58,6 +58,7 @@ typedef struct worker {
     cpu_set_t cpus;          /* the CPUs the process may run on */
     int restore;             /* started away from the first thread's CPU: restore cpus */
     vouch_facts *f;          /* its own connection */
+    int64_t as_of;           /* bound as of the first connection's date: one world */
     const vouch_run_env *env;
     vouch_rule_queue *queue;
     vouch_mem_budget *budget;
@@ -83,7 +84,7 @@ static void *work(void *arg)
     if (vouch_facts_open(w->path, &w->f, &e) != VOUCH_OK)
         return NULL;
     vouch_facts_set_options(w->f, &w->opt);
-    if (vouch_facts_bind(w->f, w->p, &e) == VOUCH_OK && vouch_facts_file_id(w->f, &id) == 0 &&
+    if (vouch_facts_bind(w->f, w->p, w->as_of, &e) == VOUCH_OK && vouch_facts_file_id(w->f, &id) == 0 &&
         id.dev == w->file.dev && id.ino == w->file.ino &&
         (!w->wal || (vouch_facts_wal_mark(w->f, after) == 0 && memcmp(w->before, after, sizeof after) == 0))) {
         w->ran = 1;
@@ -224,6 +225,7 @@ vouch_status vouch_vm_run_parallel(const vouch_program *p, vouch_facts *f, const
     w.before = before;
     w.file = file;
     w.env = env;
+    w.as_of = vouch_facts_as_of(f);
     w.budget = budget;
     /* The two connections share the answer cache one would have had, and
      * no probe moves to a hash index: each connection would build its own

@@ -86,7 +86,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         vouch_program *rp = reader_of(table);
         vouch_facts *f = NULL;
         if (rp && vouch_facts_open(db, &f, &err) == VOUCH_OK &&
-            vouch_facts_bind(f, rp, &err) == VOUCH_OK) {
+            vouch_facts_bind(f, rp, VOUCH_AS_OF_ANY, &err) == VOUCH_OK) {
             vouch_run_env env = {.today = 20700, .period_start = 20454, .period_end = 20819,
                                  .step_budget = 100000, .memory_limit = 64u << 20};
             vouch_results res;

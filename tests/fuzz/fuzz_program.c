@@ -30,7 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     vouch_disasm(p, fuzz_null());
     vouch_facts *f = NULL;
     if (vouch_facts_open(fuzz_store(), &f, &err) == VOUCH_OK &&
-        vouch_facts_bind(f, p, &err) == VOUCH_OK) {
+        vouch_facts_bind(f, p, VOUCH_AS_OF_ANY, &err) == VOUCH_OK) {
         fuzz_run(p, f, 20000);
     }
     vouch_facts_close(f);

@@ -254,7 +254,7 @@ static void check_job(outcome *o)
     }
     if ((st = vouch_verify(p, &err)) != VOUCH_OK ||
         (st = vouch_facts_open(tpath("store.db"), &f, &err)) != VOUCH_OK ||
-        (st = vouch_facts_bind(f, p, &err)) != VOUCH_OK)
+        (st = vouch_facts_bind(f, p, VOUCH_AS_OF_ANY, &err)) != VOUCH_OK)
         goto out;
     vouch_run_env env = {20778, 20362, 20726, 0, 0, 0, 0, NULL, 0}; /* as of 2026-11-21, period 2025-10-01..2026-09-30 */
     env.explain = env.keep_passes = job_explain;

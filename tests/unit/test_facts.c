@@ -327,7 +327,7 @@ static vouch_facts *open_bind(const char *path, const vouch_program *p)
     vouch_facts *f = NULL;
     vouch_error err;
     assert_ok(vouch_facts_open(path, &f, &err), err);
-    assert_ok(vouch_facts_bind(f, p, &err), err);
+    assert_ok(vouch_facts_bind(f, p, VOUCH_AS_OF_ANY, &err), err);
     return f;
 }
 
@@ -512,7 +512,7 @@ static void test_paths_agree(void **state)
 
     /* Rebinding starts over and gives the same answers. */
     vouch_error err;
-    assert_ok(vouch_facts_bind(fh, rep, &err), err);
+    assert_ok(vouch_facts_bind(fh, rep, VOUCH_AS_OF_ANY, &err), err);
     char *h = grid(fh, rep, 0), *s = grid(fs, rep, 0);
     assert_string_equal(h, s);
     free(h);
@@ -540,7 +540,7 @@ static vouch_facts *open_with(const char *path, const vouch_program *p, int hash
     o.switch_ns = switch_ns;
     assert_ok(vouch_facts_open(path, &f, &err), err);
     vouch_facts_set_options(f, &o);
-    assert_ok(vouch_facts_bind(f, p, &err), err);
+    assert_ok(vouch_facts_bind(f, p, VOUCH_AS_OF_ANY, &err), err);
     return f;
 }
 
@@ -606,6 +606,107 @@ static void test_options_agree(void **state)
     }
     vouch_facts_close(ref);
     vouch_program_free(rep);
+}
+
+/* ---- the as-of bound: rows dated after it are seen by no path ------------- */
+
+static vouch_facts *open_as_of(const char *path, const vouch_program *p, int hash, int cache, uint64_t switch_ns,
+                               int64_t as_of)
+{
+    vouch_facts *f = NULL;
+    vouch_error err;
+    vouch_facts_options o;
+    vouch_facts_options_default(&o);
+    o.hash = hash;
+    o.cache = cache;
+    o.switch_ns = switch_ns;
+    assert_ok(vouch_facts_open(path, &f, &err), err);
+    vouch_facts_set_options(f, &o);
+    assert_ok(vouch_facts_bind(f, p, as_of, &err), err);
+    return f;
+}
+
+/* The compare plans over evidence dated by collected_on, bound as of
+ * 2026-01-15 and answered every way (statements with and without an index
+ * and the cache, hash indexes from the start and taken up mid-run, plans
+ * repeated or not): each answer equals that of an undated program over a
+ * copy of the store from which the later rows were deleted. The same
+ * dated program bound with no as-of sees the later rows (so the test can
+ * fail), and a bind on a later as-of sees them again. */
+static void test_as_of_bound(void **state)
+{
+    const char *noidx = tpath("asof-noidx.db"), *idx = tpath("asof-idx.db"), *cut = tpath("asof-cut.db");
+    make_store(noidx, 0);
+    make_store(idx, 1);
+    make_store(cut, 0);
+    exec_sql(cut, "DELETE FROM evidence WHERE collected_on > '2026-01-15'");
+    int64_t as_of = D("2026-01-15");
+    vouch_program *rep = make_program(), *once = make_program(), *plain = make_program();
+    rep->tables[EV].dated = E_ON + 1;
+    once->tables[EV].dated = E_ON + 1;
+    add_compare_plans(rep, 1);
+    add_compare_plans(once, 0);
+    add_compare_plans(plain, 1);
+    static const struct { int idx, hash, cache, once; uint64_t sw; } v[] = {
+        {0, VOUCH_HASH_AUTO, 1, 0, 0},  {1, VOUCH_HASH_NEVER, 0, 0, 0}, {1, VOUCH_HASH_NEVER, 1, 0, 0},
+        {1, VOUCH_HASH_AUTO, 1, 0, 1},  {1, VOUCH_HASH_NOINDEX, 1, 0, 0}, {0, VOUCH_HASH_NEVER, 1, 1, 0},
+        {1, VOUCH_HASH_AUTO, 1, 1, 0},
+    };
+    enum { NV = sizeof v / sizeof *v };
+    vouch_facts *ref = open_as_of(cut, plain, VOUCH_HASH_NEVER, 0, 0, VOUCH_AS_OF_ANY);
+    vouch_facts *all = open_as_of(noidx, rep, VOUCH_HASH_NEVER, 0, 0, VOUCH_AS_OF_ANY);
+    vouch_facts *f[NV];
+    for (int k = 0; k < NV; k++)
+        f[k] = open_as_of(v[k].idx ? idx : noidx, v[k].once ? once : rep, v[k].hash, v[k].cache, v[k].sw, as_of);
+    assert_non_null(strstr(vouch_facts_describe(f[1], 0), "date(\"collected_on\")"));
+    assert_null(strstr(vouch_facts_describe(all, 0), "date(\"collected_on\")"));
+    int differs = 0;
+    for (uint32_t i = 0; i < NPLANS; i++) {
+        char *want = grid(ref, plain, i);
+        char *seen = grid(all, rep, i);
+        differs += strcmp(want, seen) != 0;
+        free(seen);
+        for (int k = 0; k < NV; k++)
+            for (int pass = 0; pass < 2; pass++) {
+                char *got = grid(f[k], v[k].once ? once : rep, i);
+                if (strcmp(want, got) != 0) {
+                    size_t at = 0;
+                    while (want[at] && want[at] == got[at])
+                        at++;
+                    size_t from = at > 200 ? at - 200 : 0;
+                    fail_msg("as-of: plan %u, variant %d, pass %d (%s) differs at %zu:\nwant: %.400s\n"
+                             "got:  %.400s", i, k, pass, vouch_facts_describe(f[k], i), at, want + from,
+                             got + from);
+                }
+                free(got);
+            }
+        free(want);
+    }
+    assert_true(differs >= 8);   /* most plans see some later row when unbounded */
+    vouch_facts_stats st;
+    vouch_facts_get_stats(f[0], &st);
+    assert_true(st.hash_builds > 0);
+    vouch_facts_get_stats(f[3], &st);
+    assert_true(st.hash_switched > 0);
+    /* a later as-of on the same connection sees the later rows again */
+    vouch_error err;
+    assert_ok(vouch_facts_bind(f[1], rep, D("2027-01-01"), &err), err);
+    assert_int_equal(vouch_facts_as_of(f[1]), D("2027-01-01"));
+    for (uint32_t i = 0; i < NPLANS; i++) {
+        char *a = grid(all, rep, i), *b = grid(f[1], rep, i);
+        assert_string_equal(a, b);
+        free(a);
+        free(b);
+    }
+    /* an as-of outside years 1..9999 is refused */
+    assert_int_equal(vouch_facts_bind(f[1], rep, D("9999-12-31") + 1, &err), VOUCH_EINPUT);
+    for (int k = 0; k < NV; k++)
+        vouch_facts_close(f[k]);
+    vouch_facts_close(ref);
+    vouch_facts_close(all);
+    vouch_program_free(rep);
+    vouch_program_free(once);
+    vouch_program_free(plain);
 }
 
 /* Hash index filters on compact columns: a date ordering, a bool, a text
@@ -799,7 +900,7 @@ static void test_schema_errors(void **state)
     unlink(path);
     exec_sql(path, "CREATE TABLE evidence(id INTEGER PRIMARY KEY)");
     assert_ok(vouch_facts_open(path, &f, &err), err);
-    assert_int_equal(vouch_facts_bind(f, p, &err), VOUCH_EINPUT);
+    assert_int_equal(vouch_facts_bind(f, p, VOUCH_AS_OF_ANY, &err), VOUCH_EINPUT);
     assert_contains(err.msg, "`soa`");
     assert_contains(err.msg, "vouch load");
     assert_string_equal(vouch_facts_describe(f, 0), "unbound");
@@ -810,7 +911,7 @@ static void test_schema_errors(void **state)
     unlink(path);
     exec_sql(path, "CREATE TABLE soa(framework TEXT, control TEXT, applicable INTEGER)");
     assert_ok(vouch_facts_open(path, &f, &err), err);
-    assert_int_equal(vouch_facts_bind(f, p, &err), VOUCH_EINPUT);
+    assert_int_equal(vouch_facts_bind(f, p, VOUCH_AS_OF_ANY, &err), VOUCH_EINPUT);
     assert_contains(err.msg, "`soa`");
     assert_contains(err.msg, "`justification`");
     assert_contains(err.msg, "vouch load");
@@ -1470,7 +1571,7 @@ static void test_shared_map(void **state)
     o.mmap_bytes = 0;
     assert_ok(vouch_facts_open(path, &c, &err), err);
     vouch_facts_set_options(c, &o);
-    assert_ok(vouch_facts_bind(c, p, &err), err);
+    assert_ok(vouch_facts_bind(c, p, VOUCH_AS_OF_ANY, &err), err);
     for (uint32_t i = 0; i < NPLANS; i++) {
         char *ga = grid(a, p, i), *gb = grid(b, p, i), *gc = grid(c, p, i);
         assert_string_equal(ga, gc);
@@ -1543,6 +1644,7 @@ int main(void)
         cmocka_unit_test(test_schema_errors),
         cmocka_unit_test(test_paths_agree),
         cmocka_unit_test(test_options_agree),
+        cmocka_unit_test(test_as_of_bound),
         cmocka_unit_test(test_hash_codes),
         cmocka_unit_test(test_none_semantics),
         cmocka_unit_test(test_params_copied),

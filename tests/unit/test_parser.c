@@ -156,11 +156,15 @@ static void test_items(void **state)
     expect_dump("pack \"p\" version \"1.0.0\"\n"
                 "import \"isms\"\n"
                 "fact f key (a, b) { a: text, b: int? c: enum(x, y)?\n d: date }\n"
-                "fact g { }\n",
+                "fact g { }\n"
+                "fact h key (a) dated by d { a: text d: date }\n"
+                "fact dated dated by dated { dated: date }\n",
                 "(pack \"p\" \"1.0.0\")\n"
                 "(import \"isms\")\n"
                 "(fact f (key a b) (a text) (b int?) (c (enum x y)?) (d date))\n"
-                "(fact g)");
+                "(fact g)\n"
+                "(fact h (key a) (dated d) (a text) (d date))\n"
+                "(fact dated (dated dated) (dated date))");
     expect_dump("", "");
     expect_dump("# nothing but a comment\n", "");
 }

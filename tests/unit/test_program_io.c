@@ -293,7 +293,7 @@ static void run_it(vouch_program *p, int with_store)
     if (!with_store) {
         if (vouch_vm_run(p, NULL, &env, &res, &err) == VOUCH_OK)
             vouch_results_free(&res);
-    } else if (vouch_facts_open(store, &f, &err) == VOUCH_OK && vouch_facts_bind(f, p, &err) == VOUCH_OK) {
+    } else if (vouch_facts_open(store, &f, &err) == VOUCH_OK && vouch_facts_bind(f, p, VOUCH_AS_OF_ANY, &err) == VOUCH_OK) {
         if (vouch_vm_run(p, f, &env, &res, &err) == VOUCH_OK)
             vouch_results_free(&res);
     }

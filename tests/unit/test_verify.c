@@ -30,7 +30,7 @@ static vouch_column_decl ev_cols[] = {
     {"score", VT_INT, 1, -1},
 };
 static uint32_t ev_key[] = {0};
-static vouch_table_decl tables[] = {{"evidence", 4, ev_cols, 1, ev_key, 1}};
+static vouch_table_decl tables[] = {{"evidence", 4, ev_cols, 1, ev_key, 1, 0}};
 static vouch_plan_term rows_terms[] = {{1, CMP_EQ, 1, 0}, {2, CMP_GE, 0, 1}};
 static uint32_t rows_cols[] = {0, 2};
 static vouch_plan plans[] = {
@@ -571,7 +571,7 @@ static void test_declarations(void **state)
     /* tables */
     vouch_column_decl tcols[2] = {{"a", VT_TEXT, 0, -1}, {"b", VT_INT, 0, -1}};
     uint32_t tkey[1] = {0};
-    vouch_table_decl t = {"t", 2, tcols, 1, tkey, 0};
+    vouch_table_decl t = {"t", 2, tcols, 1, tkey, 0, 0};
     setup(NULL);
     B.tables = &t;
     B.plans = NULL;
@@ -585,6 +585,16 @@ static void test_declarations(void **state)
     tcols[0].enum_id = -1;
     tcols[1].type = VT__COUNT;
     rejects("table t", "unknown type");
+    tcols[1].type = VT_INT;
+    /* the dating column: a date column of the table (1 + its index) */
+    t.dated = 2;
+    rejects("table t", "dated by column 1, which is not a date column");
+    t.dated = 3;
+    rejects("table t", "dated by column 2, which is not a date column");
+    tcols[1].type = VT_DATE;
+    t.dated = 2;
+    accepts();
+    t.dated = 0;
     tcols[1].type = VT_INT;
     t.name = NULL;
     rejects("table 0", "no name");
@@ -745,7 +755,7 @@ static void test_flip_every_byte(void **state)
     sqlite3_close(db);
     vouch_facts *f = NULL;
     assert_int_equal(vouch_facts_open(path, &f, &err), VOUCH_OK);
-    assert_int_equal(vouch_facts_bind(f, p, &err), VOUCH_OK);
+    assert_int_equal(vouch_facts_bind(f, p, VOUCH_AS_OF_ANY, &err), VOUCH_OK);
 
     vouch_run_env env = {20000, 19000, 20000, 500, 0, 0, 0, NULL, 0};
     /* the unmutated program runs and reads the store */

@@ -70,7 +70,7 @@ static vouch_status run(void)
     if (st != VOUCH_OK)
         fail_msg("program does not verify: %s", err.msg);
     if (facts) {
-        st = vouch_facts_bind(facts, p, &err);
+        st = vouch_facts_bind(facts, p, VOUCH_AS_OF_ANY, &err);
         if (st != VOUCH_OK)
             fail_msg("bind: %s", err.msg);
     }
@@ -582,7 +582,7 @@ static void test_no_store(void **state)
     (void)state;
     /* A plan read without a facts store stops the run cleanly. */
     static vouch_column_decl cols[] = {{"id", VT_TEXT, 0, -1}};
-    static vouch_table_decl tab[] = {{"t", 1, cols, 0, NULL, 1}};
+    static vouch_table_decl tab[] = {{"t", 1, cols, 0, NULL, 1, 0}};
     static vouch_plan pl[] = {{0, PLAN_EXISTS, 0, 0, 0, NULL, 0, 0, NULL, 0, 0, NULL}};
     setup(NULL);
     B.tables = tab;
@@ -654,9 +654,9 @@ static vouch_column_decl ev_cols[] = {{"id", VT_TEXT, 0, -1},
 static vouch_column_decl bad_cols[] = {{"id", VT_TEXT, 0, -1}, {"on_day", VT_DATE, 0, -1}};
 static uint32_t soa_key[] = {0, 1};
 static vouch_table_decl fact_tables[] = {
-    {"soa", 3, soa_cols, 2, soa_key, 1},
-    {"evidence", 4, ev_cols, 0, NULL, 1},
-    {"bad", 2, bad_cols, 0, NULL, 1},
+    {"soa", 3, soa_cols, 2, soa_key, 1, 0},
+    {"evidence", 4, ev_cols, 0, NULL, 1, 0},
+    {"bad", 2, bad_cols, 0, NULL, 1, 0},
 };
 static vouch_plan_term t_applicable[] = {{2, CMP_EQ, 0, 0}};
 static uint32_t c_soa[] = {1};
