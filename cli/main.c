@@ -50,7 +50,8 @@ static const char USAGE[] =
     "  load    import CSV files into a facts store, checked against the declared facts\n"
     "          vouch load --facts FILE.db [--pack PACK.vouch]... [--replace] [--catalogues] TABLE.csv...\n"
     "          (--catalogues also loads the packs' frameworks, controls and crosswalk pairs;\n"
-    "          tables the packs read that no CSV fills are created empty)\n"
+    "          tables the packs read that no CSV fills are created empty; with no CSV file, only\n"
+    "          checks every stored value of a store other tools wrote and records its digests)\n"
     "  disasm  compile packs and print their bytecode and access plans\n"
     "          vouch disasm PACK.vouch...\n"
     "  compile compile packs into one checked program file, run by giving it in place of the packs\n"
@@ -541,10 +542,6 @@ static int cmd_load(int argc, char **argv)
     const char **files = NULL;
     if (!a.facts) {
         usage_error("%s", "load needs --facts FILE.db");
-        goto out;
-    }
-    if (a.nfiles == 0 && !a.catalogues) {
-        usage_error("%s", "load needs at least one CSV file (or --catalogues)");
         goto out;
     }
     p = compile_sources(a.packs, a.npacks, 1);
