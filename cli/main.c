@@ -195,6 +195,10 @@ static int try_pack_file(resolver *r, const char *dir, size_t dlen, const char *
         char *text = read_file(path, &len);
         if (!text)
             continue;
+        if (cli_identity_source(path, text, len) != 0) {
+            free(text);
+            return 0;
+        }
         r->texts[r->n] = text;
         r->names[r->n] = strdup(path);
         if (!r->names[r->n]) {
@@ -256,8 +260,18 @@ static vouch_program *compile_explain(char **paths, int n)
  * (load writes facts of the standard tables). */
 static vouch_program *compile_sources(char **paths, int n, int with_isms)
 {
-    if (n > 0 && cli_is_program_file(paths[0]))
+    if (n > 0 && cli_is_program_file(paths[0])) {
+        /* the identity of a compiled program is the SHA-256 of its file */
+        for (int i = 0; i < n; i++) {
+            size_t len = 0;
+            char *bytes = read_file(paths[i], &len);
+            int bad = bytes && cli_identity_source(paths[i], bytes, len) != 0;
+            free(bytes);
+            if (bad)
+                return NULL;
+        }
         return cli_load_program(paths, n);
+    }
     vouch_compile_input *in = calloc((size_t)n + 2, sizeof *in);
     char **texts = calloc((size_t)n + 2, sizeof *texts);
     vouch_program *p = NULL;
@@ -273,6 +287,10 @@ static vouch_program *compile_sources(char **paths, int n, int with_isms)
         in[i].name = paths[i];
         in[i].text = texts[i];
         in[i].len = len;
+        if (cli_identity_source(paths[i], texts[i], len) != 0) {
+            ok = 0;
+            break;
+        }
     }
     static const char std_only[] = "import \"isms\"\n";
     if (ok && with_isms) {
@@ -478,7 +496,7 @@ static int cmd_check(int argc, char **argv)
     if (!p)
         goto out;
     env.explain = explain;
-    if (cli_open_facts(a.facts, p, explain, &f) != 0)
+    if (cli_open_facts(a.facts, p, explain, &f) != 0 || cli_identity_finish(p, f, &env) != 0)
         goto out;
     if (vouch_vm_run_parallel(p, f, a.facts, &env, &res, &err) != VOUCH_OK ||
         vouch_apply_waivers(p, env.today, &res, &err) != VOUCH_OK) {
@@ -497,7 +515,8 @@ static int cmd_check(int argc, char **argv)
         for (uint32_t i = 0; i < p->nplans; i++)
             fprintf(stderr, "  plan %u (%s): %s\n", i, p->rules[p->plans[i].rule].id, vouch_facts_describe(f, i));
     }
-    vouch_report rep = {p, &res, env.today, env.period_start, env.period_end, a.facts, fail_on, a.allow_soft};
+    vouch_report rep = {p, &res, env.today, env.period_start, env.period_end, a.facts, fail_on, a.allow_soft,
+                        cli_identity()};
     /* --format goes to --output FILE (or stdout) unless only FORMAT=FILE
      * outputs are given; each FORMAT=FILE is written whole or not at all. */
     if ((a.output || a.noutputs == 0 || a.format) &&

@@ -25,6 +25,7 @@
  * does not time rules, and the output must not depend on the clock.
  */
 #include <string.h>
+#include "identity.h"
 #include "report_util.h"
 #include "outcome.h"
 #include "date.h"
@@ -184,7 +185,10 @@ int vouch_report_junit(const vouch_report *r, FILE *out)
         fprintf(out, "\"/>\n      <property name=\"allow-soft\" value=\"%s\"/>\n", r->allow_soft ? "true" : "false");
         fprintf(out, "      <property name=\"fail-on\" value=\"%s\"/>\n",
                 vouch_severity_name((uint32_t)r->fail_on));
-        fprintf(out, "      <property name=\"engine\" value=\"vouch %s\"/>\n    </properties>\n", VOUCH_VERSION);
+        fprintf(out, "      <property name=\"engine\" value=\"vouch %s\"/>\n", VOUCH_VERSION);
+        if (r->identity)
+            vouch_identity_xml_properties(r->identity, out);
+        fputs("    </properties>\n", out);
 
         pos = 0;
         for (uint32_t i = first; i < p->nrules; i++) {

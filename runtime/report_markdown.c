@@ -21,6 +21,7 @@
 #include "report_util.h"
 #include "outcome.h"
 #include "date.h"
+#include "identity.h"
 
 #define MD_MAX_FAILING 30
 #define MD_MAX_WAIVED 20
@@ -177,5 +178,9 @@ int vouch_report_markdown(const vouch_report *r, FILE *out)
         unused += res->unused[k] < p->nwaivers;
     if (unused)
         fprintf(out, "\n%u waiver%s match%s no finding.\n", unused, plural(unused), unused == 1 ? "es" : "");
+    if (r->identity) {
+        fputc('\n', out);
+        vouch_identity_text(r->identity, out);
+    }
     return ferror(out) ? -1 : 0;
 }
