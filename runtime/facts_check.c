@@ -499,26 +499,28 @@ static int recorded(sqlite3 *db, const vouch_program *p, uint32_t ti, facts_tabl
     st = NULL;
     vouch_free(sh.p);
     /* ... and it counts only while the three triggers stand as load made them */
+    if (ok == 1 && sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?1",
+                                      -1, &st, NULL) != SQLITE_OK)
+        ok = 0;
     for (int op = 0; op < 3 && ok == 1; op++) {
         sbuf name = {0}, want = {0};
         trigger_name(&name, t, op);
         trigger_sql(&want, t, op);
         ok = 0;
-        if (name.oom || want.oom)
+        if (name.oom || want.oom) {
             ok = -1;
-        else if (sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?1",
-                                    -1, &st, NULL) == SQLITE_OK) {
+        } else {
+            sqlite3_reset(st);
             sqlite3_bind_text(st, 1, name.p, (int)name.n, SQLITE_STATIC);
             if (sqlite3_step(st) == SQLITE_ROW) {
                 const char *have = (const char *)sqlite3_column_text(st, 0);
                 ok = have && strcmp(have, want.p) == 0 && sqlite3_step(st) == SQLITE_DONE;
             }
         }
-        sqlite3_finalize(st);
-        st = NULL;
         vouch_free(name.p);
         vouch_free(want.p);
     }
+    sqlite3_finalize(st);
     return ok;
 }
 
