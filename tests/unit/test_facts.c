@@ -953,7 +953,7 @@ static void test_conversions(void **state)
         assert_int_equal(vouch_facts_column(f, pl, 7, &v, &err), VOUCH_ERUNTIME);
         char msg[512];
         assert_int_equal(vouch_facts_rule_problem(f, 0, msg, sizeof msg), 1);
-        assert_contains(msg, "evidence (id = `7`): id holds `7`, but an int is stored as an INTEGER, not as TEXT");
+        assert_contains(msg, "evidence (id = `7`): id holds `7`, which is TEXT, but an int column holds INTEGER values");
         vouch_facts_close(f);
         vouch_program_free(p);
     }
