@@ -21,7 +21,7 @@ VARIANT ?= release
 
 # Debian packages the build and the tests need, and the commands or headers
 # that show each one is there.
-DEBIAN_PACKAGES = re2c lemon libsqlite3-dev libcmocka-dev libjansson-dev sqlite3 python3 python3-jsonschema \
+DEBIAN_PACKAGES = re2c lemon libsqlite3-dev libcmocka-dev libjansson-dev nettle-dev sqlite3 python3 python3-jsonschema \
                   python3-regex libxml2-utils chromium nodejs npm
 DEPS_STAMP = build/.deps-ok
 
@@ -49,14 +49,14 @@ UNIT_BIN = $(patsubst tests/unit/%.c,$(BD)/tests/%,$(UNIT_SRC))
 STDLIB_VOUCH = $(sort $(wildcard stdlib/*.vouch))
 
 CFLAGS_ALL = $(CSTD) $(WARN) $(CFLAGS_$(VARIANT)) $(INCLUDES) -MMD -MP $(CFLAGS)
-LDLIBS_ALL = -lsqlite3 -ljansson -lm $(LDLIBS)
+LDLIBS_ALL = -lsqlite3 -ljansson -lnettle -lm $(LDLIBS)
 # The release binary links SQLite statically when libsqlite3-dev ships the
 # archive (Debian's does): every start then skips the dynamic loader's
 # relocations of libsqlite3, about 3% of `vouch check` at scale M (make
 # bench). Other variants, and machines without the archive, link it
 # dynamically.
 SQLITE_A := $(firstword $(wildcard /usr/lib/$(shell $(CC) -print-multiarch 2>/dev/null)/libsqlite3.a /usr/lib/libsqlite3.a))
-LDLIBS_STATIC = -Wl,-Bstatic -lsqlite3 -Wl,-Bdynamic -ljansson -lm $(LDLIBS)
+LDLIBS_STATIC = -Wl,-Bstatic -lsqlite3 -lnettle -Wl,-Bdynamic -ljansson -lm $(LDLIBS)
 LDLIBS_VOUCH = $(if $(and $(filter release,$(VARIANT)),$(SQLITE_A)),$(LDLIBS_STATIC),$(LDLIBS_ALL))
 
 .PHONY: all vouch demo test test-one bench deps clean lint unit fuzz fuzz-bins fuzz-replay fuzz-cov
@@ -76,6 +76,7 @@ $(DEPS_STAMP): Makefile
 	command -v $(LEMON) >/dev/null 2>&1 || missing="$$missing lemon"; \
 	[ -f /usr/share/lemon/lempar.c ] || missing="$$missing lemon"; \
 	[ -f /usr/include/sqlite3.h ] || missing="$$missing libsqlite3-dev"; \
+	[ -f /usr/include/nettle/sha2.h ] || missing="$$missing nettle-dev"; \
 	[ -f /usr/include/cmocka.h ] || missing="$$missing libcmocka-dev"; \
 	[ -f /usr/include/jansson.h ] || missing="$$missing libjansson-dev"; \
 	command -v sqlite3 >/dev/null 2>&1 || missing="$$missing sqlite3"; \
@@ -236,6 +237,7 @@ lint:
 	@! grep -l '^#include.*jansson.h' compiler/*.c runtime/*.c cli/*.c | grep -v 'runtime/baseline.c' || { echo "only the baseline reader includes jansson.h"; exit 1; }
 	@! grep -l '^#include.*sqlite3.h' compiler/*.c compiler/*.h stdlib/*.c cli/*.c runtime/vm.c runtime/verify.c || { echo "only the facts store includes sqlite3.h"; exit 1; }
 	@! grep -l '^#include.*parser.h' compiler/*.c runtime/*.c cli/*.c | grep -v 'compiler/parse.c\|compiler/format.c' || { echo "only the parser driver (and the token-level formatter) include the Lemon header"; exit 1; }
+	@! grep -l '^#include.*nettle/' compiler/*.c runtime/*.c runtime/*.h cli/*.c | grep -v 'runtime/digest.c' || { echo "only runtime/digest.c includes Nettle"; exit 1; }
 	@echo "lint: dependencies are one-way"
 
 clean:

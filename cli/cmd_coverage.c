@@ -107,7 +107,10 @@ int cmd_coverage(int argc, char **argv, cli_compile_fn compile)
         fprintf(stderr, "vouch: error: %s\n", err.msg);
         goto out;
     }
-    vouch_report rep = {p, &res, env.today, env.period_start, env.period_end, a.run.facts, SEV_INFO, 0, 0, NULL, 0};
+    if (cli_identity_finish(p, f, &env) != 0)
+        goto out;
+    vouch_report rep = {p, &res, env.today, env.period_start, env.period_end, a.run.facts, SEV_INFO, 0,
+                        cli_identity(), 0, NULL, 0};
     cov_job job = {strcmp(format, "json") == 0, &rep, &cov};
     if (cli_write_file(a.run.output, cov_job_write, &job) != 0)
         goto out;

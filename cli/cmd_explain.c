@@ -276,7 +276,7 @@ int cmd_explain(int argc, char **argv, cli_compile_fn compile)
         goto out;
     }
     qsort(list, n, sizeof *list, cmp_shown);
-    vouch_report rep = {p, &res, env.today, env.period_start, env.period_end, a.facts, SEV_INFO, 0, 0, NULL, 0};
+    vouch_report rep = {p, &res, env.today, env.period_start, env.period_end, a.facts, SEV_INFO, 0, NULL, 0, NULL, 0};
     explain_out eo = {&rep, rule, list, n, json};
     if (cli_write_file(a.output, write_explained, &eo) != 0)
         goto out;

@@ -173,7 +173,8 @@ int cmd_soa(int argc, char **argv, cli_compile_fn compile)
         fprintf(stderr, "vouch: error: %s\n", err.msg);
         goto out;
     }
-    vouch_report rep = {p, &res, env.today, env.period_start, env.period_end, a.run.facts, SEV_INFO, 0, 0, NULL, 0};
+    vouch_report rep = {p, &res, env.today, env.period_start, env.period_end, a.run.facts, SEV_INFO, 0,
+                        NULL, 0, NULL, 0};   /* (the SoA formats do not show the run's identity yet) */
     soa_job job = {writer, &rep, &soa};
     if (cli_write_file(a.run.output, soa_job_write, &job) != 0)
         goto out;

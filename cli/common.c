@@ -11,6 +11,7 @@
 #include "diag.h"
 #include "../runtime/alloc.h"
 #include "../runtime/date.h"
+#include "../runtime/identity.h"
 
 int cli_usage(const char *fmt, const char *arg)
 {
@@ -213,4 +214,32 @@ void cli_unknown_framework(const vouch_program *p, const char *id, const char *n
         fputc(')', stderr);
     fputc('\n', stderr);
     vouch_free(names);
+}
+
+/* ---- the run's identity ---------------------------------------------------------- */
+
+static vouch_identity identity;
+
+/* (freed at exit by the operating system: one per process) */
+struct vouch_identity *cli_identity(void) { return &identity; }
+
+int cli_identity_source(const char *path, const void *bytes, size_t n)
+{
+    vouch_error err;
+    if (vouch_identity_add_source(&identity, path, bytes, n, &err) != VOUCH_OK) {
+        fprintf(stderr, "vouch: error: %s\n", err.msg);
+        return -1;
+    }
+    return 0;
+}
+
+int cli_identity_finish(const vouch_program *p, const vouch_facts *f, const vouch_run_env *env)
+{
+    vouch_error err;
+    if (vouch_identity_add_facts(&identity, p, f, &err) != VOUCH_OK) {
+        fprintf(stderr, "vouch: error: %s\n", err.msg);
+        return -1;
+    }
+    vouch_identity_finish(&identity, env->today, env->period_start, env->period_end);
+    return 0;
 }

@@ -74,6 +74,15 @@ int cli_write_file(const char *path, cli_writer writer, void *ctx);
  * why and returns -1 on failure (*out is then NULL or to be closed). */
 int cli_open_facts(const char *path, const vouch_program *p, int64_t as_of, int explain, vouch_facts **out);
 
+/* The run's identity (runtime/identity.h): the compiler's readers add
+ * every source they read to it; cli_identity_finish adds the facts of a
+ * bound store and the dates, after which reports may show it. Returns 0,
+ * or prints why and returns -1. */
+struct vouch_identity *cli_identity(void);
+int cli_identity_finish(const vouch_program *p, const vouch_facts *f, const vouch_run_env *env);
+/* Adds a source read from path to the identity (out of memory: printed, -1). */
+int cli_identity_source(const char *path, const void *bytes, size_t n);
+
 /* "the packs declare no framework `id`; did you mean ...? (they declare ...)";
  * none_note is printed when the packs declare no framework at all. */
 void cli_unknown_framework(const vouch_program *p, const char *id, const char *none_note);

@@ -50,7 +50,8 @@ static const char USAGE[] =
     "  load    import CSV files into a facts store, checked against the declared facts\n"
     "          vouch load --facts FILE.db [--pack PACK.vouch]... [--replace] [--catalogues] TABLE.csv...\n"
     "          (--catalogues also loads the packs' frameworks, controls and crosswalk pairs;\n"
-    "          tables the packs read that no CSV fills are created empty)\n"
+    "          tables the packs read that no CSV fills are created empty; with no CSV file, only\n"
+    "          checks every stored value of a store other tools wrote and records its digests)\n"
     "  disasm  compile packs and print their bytecode and access plans\n"
     "          vouch disasm PACK.vouch...\n"
     "  compile compile packs into one checked program file, run by giving it in place of the packs\n"
@@ -200,6 +201,10 @@ static int try_pack_file(resolver *r, const char *dir, size_t dlen, const char *
         char *text = read_file(path, &len);
         if (!text)
             continue;
+        if (cli_identity_source(path, text, len) != 0) {
+            free(text);
+            return 0;
+        }
         r->texts[r->n] = text;
         r->names[r->n] = strdup(path);
         if (!r->names[r->n]) {
@@ -261,8 +266,18 @@ static vouch_program *compile_explain(char **paths, int n)
  * (load writes facts of the standard tables). */
 static vouch_program *compile_sources(char **paths, int n, int with_isms)
 {
-    if (n > 0 && cli_is_program_file(paths[0]))
+    if (n > 0 && cli_is_program_file(paths[0])) {
+        /* the identity of a compiled program is the SHA-256 of its file */
+        for (int i = 0; i < n; i++) {
+            size_t len = 0;
+            char *bytes = read_file(paths[i], &len);
+            int bad = bytes && cli_identity_source(paths[i], bytes, len) != 0;
+            free(bytes);
+            if (bad)
+                return NULL;
+        }
         return cli_load_program(paths, n);
+    }
     vouch_compile_input *in = calloc((size_t)n + 2, sizeof *in);
     char **texts = calloc((size_t)n + 2, sizeof *texts);
     vouch_program *p = NULL;
@@ -278,6 +293,10 @@ static vouch_program *compile_sources(char **paths, int n, int with_isms)
         in[i].name = paths[i];
         in[i].text = texts[i];
         in[i].len = len;
+        if (cli_identity_source(paths[i], texts[i], len) != 0) {
+            ok = 0;
+            break;
+        }
     }
     static const char std_only[] = "import \"isms\"\n";
     if (ok && with_isms) {
@@ -500,7 +519,7 @@ static int cmd_check(int argc, char **argv)
     if (!p)
         goto out;
     env.explain = explain;
-    if (cli_open_facts(a.facts, p, env.today, explain, &f) != 0)
+    if (cli_open_facts(a.facts, p, env.today, explain, &f) != 0 || cli_identity_finish(p, f, &env) != 0)
         goto out;
     if (vouch_vm_run_parallel(p, f, a.facts, &env, &res, &err) != VOUCH_OK ||
         vouch_apply_waivers(p, env.today, &res, &err) != VOUCH_OK) {
@@ -523,7 +542,8 @@ static int cmd_check(int argc, char **argv)
         fprintf(stderr, "vouch: error: %s\n", err.msg);
         goto out;
     }
-    vouch_report rep = {p, &res, env.today, env.period_start, env.period_end, a.facts, fail_on, a.allow_soft, 0, NULL, 0};
+    vouch_report rep = {p, &res, env.today, env.period_start, env.period_end, a.facts, fail_on, a.allow_soft,
+                        cli_identity(), 0, NULL, 0};
     /* Explanations asked for only by the HTML and OSCAL reports stay there. */
     rep.why_hidden = explain && !a.explain;
     rep.baseline = a.baseline ? &base : NULL;
@@ -573,10 +593,6 @@ static int cmd_load(int argc, char **argv)
     const char **files = NULL;
     if (!a.facts) {
         usage_error("%s", "load needs --facts FILE.db");
-        goto out;
-    }
-    if (a.nfiles == 0 && !a.catalogues) {
-        usage_error("%s", "load needs at least one CSV file (or --catalogues)");
         goto out;
     }
     p = compile_sources(a.packs, a.npacks, 1);

@@ -70,6 +70,7 @@ void vouch_facts_options_default(vouch_facts_options *o)
     o->cache_bytes = (size_t)64 << 20;
     o->switch_ns = 0;
     o->defer_prepare = 0;
+    o->checked = NULL;
 }
 
 void vouch_facts_set_options(vouch_facts *f, const vouch_facts_options *o) { f->opt = *o; }
@@ -179,8 +180,11 @@ static void unbind(vouch_facts *f)
     f->ncur = 0;
     facts_hash_free(f);
     facts_cache_free(f);
-    for (uint32_t t = 0; f->tinfo && t < f->ntinfo; t++)   /* p may be gone by now */
+    for (uint32_t t = 0; f->tinfo && t < f->ntinfo; t++) {   /* p may be gone by now */
         vouch_free(f->tinfo[t].indexed);
+        facts_check_free(&f->tinfo[t].check);
+    }
+    f->nbad_tables = 0;
     f->ntinfo = 0;
     vouch_free(f->tinfo);
     f->tinfo = NULL;
@@ -383,6 +387,97 @@ done:
     return s;
 }
 
+/* Checks table t's stored values and takes its digest (facts_check.h),
+ * or takes both over from the connection opt.checked names. */
+static vouch_status check_values(vouch_facts *f, uint32_t t, vouch_error *err)
+{
+    const vouch_facts *o = f->opt.checked;
+    tinfo *info = &f->tinfo[t];
+    vouch_status s;
+    if (o && o->p == f->p && t < o->ntinfo && o->tinfo[t].values_checked)
+        s = facts_check_copy(&info->check, &o->tinfo[t].check, err);
+    else
+        s = facts_check_table(f->db, f->p, t, &info->check, err);
+    if (s != VOUCH_OK)
+        return s;
+    info->values_checked = 1;
+    f->nbad_tables += info->check.nbad != 0;
+    return VOUCH_OK;
+}
+
+/* Marks in read[] the columns plan pl reads: its output, its terms, its
+ * filter and its aggregate. */
+static void plan_columns(const vouch_plan *pl, uint32_t ncolumns, uint8_t *read)
+{
+    for (uint32_t j = 0; j < pl->ncolumns; j++)
+        if (pl->columns[j] < ncolumns)
+            read[pl->columns[j]] = 1;
+    for (uint32_t j = 0; j < pl->nterms; j++)
+        if (pl->terms[j].column < ncolumns)
+            read[pl->terms[j].column] = 1;
+    for (uint32_t j = 0; j + 1 < pl->nfilter; j++) {
+        if (pl->filter[j] == FOP_COL && pl->filter[j + 1] < ncolumns)
+            read[pl->filter[j + 1]] = 1;
+        if (pl->filter[j] == FOP_COL || pl->filter[j] == FOP_PARAM)
+            j++;   /* the operand */
+    }
+    if ((pl->mode == PLAN_MIN || pl->mode == PLAN_MAX) && pl->agg_column < ncolumns)
+        read[pl->agg_column] = 1;
+}
+
+int vouch_facts_rule_problem(const vouch_facts *f, uint32_t rule, char *msg, size_t size)
+{
+    const vouch_program *p = f ? f->p : NULL;   /* (a program that reads no facts runs without a store) */
+    if (!p || !f->nbad_tables)
+        return 0;
+    for (uint32_t i = 0; i < p->nplans; i++) {
+        const vouch_plan *pl = &p->plans[i];
+        if (pl->rule != rule || pl->table >= f->ntinfo || !f->tinfo[pl->table].check.nbad)
+            continue;
+        const facts_table_check *c = &f->tinfo[pl->table].check;
+        uint8_t read[256];
+        uint8_t *rd = c->ncolumns <= sizeof read ? read : vouch_calloc(c->ncolumns, 1);
+        if (!rd) {
+            snprintf(msg, size, "out of memory");
+            return 1;
+        }
+        memset(rd, 0, c->ncolumns <= sizeof read ? c->ncolumns : 0);
+        plan_columns(pl, c->ncolumns, rd);
+        /* a duplicate key first (it touches every column), then by column */
+        const facts_issue *first = c->issues[c->ncolumns].count ? &c->issues[c->ncolumns] : NULL;
+        uint64_t total = first ? first->count : 0;
+        for (uint32_t j = 0; j < c->ncolumns; j++)
+            if (rd[j] && c->issues[j].count) {
+                total += c->issues[j].count;
+                if (!first)
+                    first = &c->issues[j];
+            }
+        if (rd != read)
+            vouch_free(rd);
+        if (!first)
+            continue;
+        snprintf(msg, size, "facts store: %s", first->msg ? first->msg : "out of memory");
+        if (total > 1) {
+            size_t n = strlen(msg);
+            snprintf(msg + n, size - n, " (and %llu more bad value%s in `%s` where this rule reads)",
+                     (unsigned long long)(total - 1), total == 2 ? "" : "s", p->tables[pl->table].name);
+        }
+        return 1;
+    }
+    return 0;
+}
+
+int vouch_facts_table_digest(const vouch_facts *f, uint32_t t, unsigned char digest[32],
+                             uint64_t *rows, int *recorded)
+{
+    if (!f->p || t >= f->ntinfo || !f->tinfo[t].values_checked)
+        return -1;
+    memcpy(digest, f->tinfo[t].check.digest, VOUCH_SHA256_BYTES);
+    *rows = f->tinfo[t].check.rows;
+    *recorded = f->tinfo[t].check.recorded;
+    return 0;
+}
+
 /* ---- bind ------------------------------------------------------------------------ */
 
 vouch_status vouch_facts_bind(vouch_facts *f, const vouch_program *p, int64_t as_of, vouch_error *err)
@@ -443,7 +538,7 @@ vouch_status vouch_facts_bind(vouch_facts *f, const vouch_program *p, int64_t as
         int used = p->tables[t].first_used != 0;
         for (uint32_t i = 0; i < p->nplans && !used; i++)
             used = p->plans[i].table == t;
-        if (used && (s = check_table(f, t, err)) != VOUCH_OK)
+        if (used && ((s = check_table(f, t, err)) != VOUCH_OK || (s = check_values(f, t, err)) != VOUCH_OK))
             goto fail;
     }
     /* 1. which plans have a hash index (active from the start or not) */

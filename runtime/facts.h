@@ -64,6 +64,9 @@ typedef struct vouch_facts_options {
                                 bind (a second connection to a store another one has
                                 already bound: its statements are known to prepare, and
                                 it may need only a few of them) */
+    const struct vouch_facts *checked; /* a connection bound to the same program on the
+                                same snapshot: its checks of the stored values and its
+                                digests are taken over instead of made again */
 } vouch_facts_options;
 
 /* The defaults: VOUCH_HASH_AUTO, cache on (64 MiB), 96 MiB mapped. */
@@ -76,23 +79,46 @@ void vouch_facts_set_options(vouch_facts *f, const vouch_facts_options *o);
 vouch_status vouch_facts_open(const char *path, vouch_facts **out, vouch_error *err);
 void vouch_facts_close(vouch_facts *f);
 
-/* Prepares f to run program p as of day as_of: checks that every table and
- * column the program reads exists (an error names the table or column),
- * chooses each plan's access path and prepares its statement, and begins
- * the read transaction. p must outlive f's use of it. Bind once per run.
+/* Prepares f to run program p as of day as_of: begins the read
+ * transaction, checks that every table and column the program reads exists
+ * (a missing one is VOUCH_EINPUT naming it), checks every stored value of
+ * those tables against its declaration and takes each table's digest
+ * (facts_check.h: from `vouch load`'s record while it still holds, else by
+ * a scan), chooses each plan's access path and prepares its statement. p
+ * must outlive f's use of it. Bind once per run.
  *
  * The as-of date freezes the world: over a table whose rows are dated
  * (vouch_table_decl.dated), no plan sees a row dated after as_of, whatever
  * the path that answers it (statement, hash index, remembered answer,
  * count, min or max): the bound is part of every statement's WHERE and of
  * every hash index's build scan, a parameter bound at each seek. A row
- * whose date is none, or is not a date, is kept (the VM reads and reports
- * a bad one). VOUCH_AS_OF_ANY binds with no bound, every row seen (tools
- * and tests that look at a store whatever its dates). */
+ * whose date is none is kept. VOUCH_AS_OF_ANY binds with no bound, every
+ * row seen (tools and tests that look at a store whatever its dates).
+ *
+ * A bad stored value does not fail the bind: the rules that read its
+ * column (or, for a duplicate key, its table) are the ones it makes wrong,
+ * and vouch_facts_rule_problem says which. A table with a bad value is
+ * read only through SQL (no hash index, no shared answers), so no rule
+ * trips on a value only another rule reads. */
 #define VOUCH_AS_OF_ANY INT64_MAX
 vouch_status vouch_facts_bind(vouch_facts *f, const vouch_program *p, int64_t as_of, vouch_error *err);
 /* The as-of date of f's last bind (VOUCH_AS_OF_ANY: none). */
 int64_t vouch_facts_as_of(const vouch_facts *f);
+
+/* 1 if rule (an index into the bound program's rules) reads a stored value
+ * that does not fit its declaration, with msg (size bytes) saying which:
+ * "facts store: evidence (id = 1): collected_on holds `15/01/2026`, which
+ * is not a date (...)" and how many more; 0 if it reads none. Such a rule
+ * cannot be evaluated: a planned filter inside SQLite would skip the row
+ * or keep it by another order than the VM's, so its outcome is an error
+ * (vm.c), whichever subjects the row would have touched. */
+int vouch_facts_rule_problem(const vouch_facts *f, uint32_t rule, char *msg, size_t size);
+
+/* The digest of table t of the bound program as read (facts_check.h), its
+ * rows, and 1 if it came from load's record rather than a scan: 0, or -1
+ * if the program does not read t. */
+int vouch_facts_table_digest(const vouch_facts *f, uint32_t t, unsigned char digest[32],
+                             uint64_t *rows, int *recorded);
 
 /* Starts plan's cursor with params (plan->nparams values, in term order of
  * the param indices). Any previous result of that cursor is released. */
@@ -166,7 +192,11 @@ typedef struct vouch_load_options {
  * as "file:row:column: ..." and nothing is written: one transaction for all
  * files, and a store that did not exist before is not left behind.
  * Tables are created from the declarations if missing, and the indexes the
- * declared keys and p's repeated plans need are created. */
+ * declared keys and p's repeated plans need are created. Every declared
+ * table whose values all fit gets its digest recorded (facts_check.h).
+ * With ncsv 0, only the records are made, in an existing store (nothing
+ * else changes), and every value that does not fit is an error naming
+ * table, key, column and value (VOUCH_EINPUT). */
 vouch_status vouch_facts_load(const char *db_path, const vouch_program *p,
                               const char *const *csv_paths, uint32_t ncsv,
                               const vouch_load_options *opt, vouch_error *err);

@@ -61,8 +61,9 @@ vouch_status facts_cache_bind(vouch_facts *f, vouch_error *err)
     for (uint32_t i = 0; i < f->ncur; i++) {
         cursor *c = &f->cur[i];
         const vouch_plan *pl = c->plan;
-        if (c->want == 1)
-            continue;              /* a hash index from the start: no SQL to save */
+        if (c->want == 1 || f->tinfo[pl->table].check.nbad)
+            continue;              /* a hash index from the start: no SQL to save; or a
+                                    * table with bad values, read row by row (facts.h) */
         uint32_t n = pl->nterms;
         c->cparam = vouch_malloc((n + 1) * sizeof *c->cparam);
         uint32_t nout = pl->mode == PLAN_ROWS || pl->mode == PLAN_EXISTS ? pl->ncolumns : 0;

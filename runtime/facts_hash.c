@@ -61,7 +61,9 @@ static const vouch_table_decl *spec_table(const vouch_facts *f, const hspec *s)
 
 int facts_hash_wants(vouch_facts *f, const vouch_plan *pl)
 {
-    if (!pl->repeated || f->opt.hash == VOUCH_HASH_NEVER)
+    /* (a table with bad values is read only through SQL, so a build for
+     * one rule never trips on a value only another reads: facts.h) */
+    if (!pl->repeated || f->opt.hash == VOUCH_HASH_NEVER || f->tinfo[pl->table].check.nbad)
         return 0;
     const tinfo *info = &f->tinfo[pl->table];
     uint32_t any = 0;

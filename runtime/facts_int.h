@@ -9,6 +9,8 @@
  *                  compact columns, probes, aggregates
  *   facts_cache.c  the result cache: identical seeks answered once per run
  *   facts_util.c   growable text, arena, text interning, value comparison
+ *   facts_check.c  every stored value checked against its declaration, and
+ *                  the tables' digests (facts_check.h; load.c shares it)
  *
  * Nothing outside runtime/facts*.c includes this file (the unit test of the
  * store does, to steer its choices). Every allocation goes through
@@ -21,6 +23,7 @@
 #include <stddef.h>
 #include <sqlite3.h>
 #include "facts.h"
+#include "facts_check.h"
 #include "strbuf.h"
 #include "alloc.h"
 
@@ -202,6 +205,8 @@ typedef struct tinfo {     /* what bind learnt about a declared table */
     uint8_t has_rowid;
     uint8_t *indexed;      /* per declared column: some usable index starts with it */
     uint64_t est_rows;     /* from sqlite_stat1 or max(rowid); 0 unknown */
+    uint8_t values_checked;   /* check is filled */
+    facts_table_check check;  /* its stored values and digest (facts_check.h) */
 } tinfo;
 
 typedef struct istr { const char *s; uint32_t len; uint32_t h; } istr;
@@ -215,6 +220,7 @@ struct vouch_facts {
     uint32_t ncur;
     tinfo *tinfo;
     uint32_t ntinfo;
+    uint32_t nbad_tables;  /* tables read that hold a bad value */
     hspec *specs;
     cgroup *groups;
     chunk *arena;

@@ -114,11 +114,14 @@ vouch_status facts_convert(vouch_facts *f, const vouch_table_decl *t, uint32_t c
     }
     default:
         if (c->enum_id >= 0 && (uint32_t)c->enum_id < f->p->nenums) {
-            /* enum members come back as the program's own spellings */
+            /* enum members come back as the program's own spellings. The
+             * stored text is n bytes and may hold a NUL: compare lengths
+             * and bytes, never read a member past its end. */
             const vouch_enum_decl *e = &f->p->enums[c->enum_id];
             for (uint32_t k = 0; k < e->nvalues; k++) {
                 const char *m = e->values[k];
-                if (m[0] == (n ? s[0] : 0) && strncmp(m, s, (size_t)n) == 0 && m[n] == 0) {
+                if (m[0] == (n ? s[0] : 0) && strnlen(m, (size_t)n + 1) == (size_t)n &&
+                    memcmp(m, s, (size_t)n) == 0) {
                     *out = vouch_text(m, (size_t)n);
                     return VOUCH_OK;
                 }

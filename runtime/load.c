@@ -16,6 +16,14 @@
  *
  * Stored forms: int/bool/duration as INTEGER (bool 0/1, duration in days),
  * dates as YYYY-MM-DD text, enums and text as text. Empty cells are NULL.
+ *
+ * The record (facts_check.h): a table load writes loses its record and
+ * triggers first; at the end every declared table whose values all fit
+ * (the rows of earlier loads and of other tools included) gets its digest
+ * recorded and its triggers, in the same transaction, so `vouch check`
+ * need not scan it again until something else writes to it. A load with
+ * no CSV file only does that (seal), and reports the values that do not
+ * fit as errors.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -27,6 +35,7 @@
 #include <unistd.h>
 #include <sqlite3.h>
 #include "facts.h"
+#include "facts_check.h"
 #include "date.h"
 #include "alloc.h"
 #include "strbuf.h"
@@ -905,6 +914,10 @@ static int load_file(sqlite3 *db, const vouch_program *p, const char *path, int 
             goto out;
         }
     }
+    /* its record goes: the rows this load writes are checked as cells
+     * now, and the whole table again at the end (seal_tables) */
+    if ((rc = facts_check_forget(db, t)) != SQLITE_OK)
+        goto out;
     if (replace && !emptied[ti]) {
         sbuf b = {0};
         sb_str(&b, "DELETE FROM ");
@@ -1007,6 +1020,82 @@ out:
     return rc;
 }
 
+/* ---- the records ---------------------------------------------------------------- */
+
+/* Records the digest of every declared table of p the store holds with
+ * all its declared columns, where every value fits (facts_check_seal).
+ * With e, each table that holds a bad value is reported into it (as
+ * many of its problems as the messages hold); without, it is left
+ * without a record for `vouch check` to report. */
+static int seal_tables(sqlite3 *db, const vouch_program *p, const char *db_path, lerr *e)
+{
+    int rc = SQLITE_OK;
+    for (uint32_t ti = 0; ti < p->ntables && rc == SQLITE_OK; ti++) {
+        const vouch_table_decl *t = &p->tables[ti];
+        int exists = 0;
+        const char *missing = NULL;
+        if ((rc = table_exists(db, t->name, &exists)) != SQLITE_OK || !exists)
+            continue;
+        if ((rc = missing_column(db, t, &missing)) != SQLITE_OK || missing)
+            continue;   /* made for another schema: check says so */
+        facts_table_check bad;
+        rc = facts_check_seal(db, p, ti, &bad);
+        if (rc != SQLITE_OK || !bad.nbad)
+            continue;
+        for (uint32_t i = 0; e && i <= bad.ncolumns; i++)
+            if (bad.issues[i].count)
+                lerr_add(e, "%s: error: %s%s", db_path, bad.issues[i].msg ? bad.issues[i].msg : t->name,
+                         bad.issues[i].count > 1 ? " (and more like it)" : "");
+        facts_check_free(&bad);
+    }
+    return rc;
+}
+
+/* `vouch load` with no CSV file: checks and records the tables of an
+ * existing store, written by other tools, without changing anything else
+ * (no table made, no index, no journal mode). */
+static vouch_status seal_store(const char *db_path, const vouch_program *p, vouch_error *err)
+{
+    sqlite3 *db = NULL;
+    lerr *e = vouch_calloc(1, sizeof *e);
+    vouch_status s = VOUCH_OK;
+    struct stat stt;
+    if (!e)
+        return vouch_error_set(err, VOUCH_ENOMEM, "out of memory");
+    e->err = err;
+    if (stat(db_path, &stt) != 0 || S_ISDIR(stt.st_mode)) {
+        s = vouch_error_set(err, VOUCH_EINPUT, "cannot check facts store %s: %s", db_path,
+                            S_ISDIR(stt.st_mode) ? "is a directory" : strerror(errno));
+        goto done;
+    }
+    int rc = sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READWRITE, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_busy_timeout(db, BUSY_MS);
+        rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    }
+    if (rc == SQLITE_OK) {
+        rc = seal_tables(db, p, db_path, e);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+        else
+            sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    if (rc != SQLITE_OK) {
+        int base = rc & 0xff;
+        s = vouch_error_set(err, base == SQLITE_NOMEM ? VOUCH_ENOMEM : VOUCH_EINPUT,
+                            "cannot check facts store %s: %s", db_path,
+                            base == SQLITE_NOTADB ? "not a SQLite database"
+                            : base == SQLITE_BUSY ? "it is locked by another process"
+                            : db ? sqlite3_errmsg(db) : "out of memory");
+    } else if (e->n) {
+        s = lerr_finish(e);
+    }
+done:
+    sqlite3_close(db);
+    vouch_free(e);
+    return s;
+}
+
 /* ---- the load ------------------------------------------------------------------ */
 
 /* Switches db to WAL mode if it can, without waiting for other
@@ -1026,6 +1115,8 @@ vouch_status vouch_facts_load(const char *db_path, const vouch_program *p,
                               const char *const *csv_paths, uint32_t ncsv,
                               const vouch_load_options *opt, vouch_error *err)
 {
+    if (ncsv == 0)
+        return seal_store(db_path, p, err);
     lerr *e = vouch_calloc(1, sizeof *e);
     uint8_t *emptied = vouch_calloc(p->ntables + 1, 1);
     uint8_t *created = vouch_calloc(p->ntables + 1, 1);
@@ -1143,6 +1234,8 @@ vouch_status vouch_facts_load(const char *db_path, const vouch_program *p,
     rc = plan_indexes(db, p);
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(db, "ANALYZE", NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = seal_tables(db, p, db_path, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {

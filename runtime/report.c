@@ -28,6 +28,7 @@
 #include "date.h"
 #include "report_util.h"
 #include "explain.h"
+#include "identity.h"
 
 int vouch_report_blocks(const vouch_report *r, const vouch_finding *f)
 {
@@ -233,8 +234,13 @@ void vouch_json_header(const vouch_report *r, FILE *out)
     vouch_json_str(out, p->pack);
     fputs(", \"version\": ", out);
     vouch_json_str(out, p->pack_version);
-    fprintf(out, "}, \"fail_on\": \"%s\", \"allow_soft\": %s},\n", vouch_severity_name((uint32_t)r->fail_on),
+    fprintf(out, "}, \"fail_on\": \"%s\", \"allow_soft\": %s", vouch_severity_name((uint32_t)r->fail_on),
             r->allow_soft ? "true" : "false");
+    if (r->identity) {
+        fputs(", \"identity\": ", out);
+        vouch_identity_json(r->identity, out);
+    }
+    fputs("},\n", out);
 }
 
 /* ---- text ------------------------------------------------------------ */
@@ -504,6 +510,8 @@ int vouch_report_text(const vouch_report *r, FILE *out)
                     (unsigned long long)c->not_applicable, (unsigned long long)c->errors, plural(c->errors));
         }
     }
+    if (r->identity)
+        vouch_identity_text(r->identity, out);
     vouch_report_facts_free(p, &x);
     return ferror(out) ? -1 : 0;
 }

@@ -21,6 +21,8 @@
 /* Version of the JSON result model (bumped on incompatible change). */
 #define VOUCH_JSON_FORMAT 2
 
+struct vouch_identity;
+
 typedef struct vouch_report {
     const vouch_program *program;
     const vouch_results *results;
@@ -28,6 +30,8 @@ typedef struct vouch_report {
     const char *facts_path;
     int fail_on;             /* vouch_severity: soft findings at or above it fail the run */
     int allow_soft;          /* 1: soft rules' findings do not fail the run (--allow-soft) */
+    const struct vouch_identity *identity; /* the run's (identity.h), or NULL: every writer
+                                            * but TSV shows it when there is one */
     /* Set by name (positional initialisers stop above): */
     int why_hidden;          /* 1: explanations were computed only for the HTML and OSCAL
                               * reports (no --explain): text and JSON leave them out */

@@ -24,6 +24,7 @@
 #include "explain.h"
 #include "outcome.h"
 #include "date.h"
+#include "identity.h"
 
 static const char CSS[] =
     "body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;margin:2em auto;max-width:1200px;"
@@ -412,7 +413,13 @@ int vouch_report_html(const vouch_report *r, FILE *out)
         controls(out, p, &x.reach[i]);
         fputs("</td></tr>\n", out);
     }
-    fprintf(out, "</tbody>\n</table>\n<script>\n%s</script>\n</body>\n</html>\n", SCRIPT);
+    fputs("</tbody>\n</table>\n", out);
+    if (r->identity) {   /* hex digits and a version: nothing to escape */
+        fputs("<p class=\"identity\"><small>", out);
+        vouch_identity_text(r->identity, out);
+        fputs("</small></p>\n", out);
+    }
+    fprintf(out, "<script>\n%s</script>\n</body>\n</html>\n", SCRIPT);
     vouch_report_facts_free(p, &x);
     return ferror(out) ? -1 : 0;
 }

@@ -28,6 +28,7 @@
  * the clock.
  */
 #include <string.h>
+#include "identity.h"
 #include "report_util.h"
 #include "outcome.h"
 #include "date.h"
@@ -236,7 +237,10 @@ int vouch_report_junit(const vouch_report *r, FILE *out)
                     r->baseline->nnew, r->baseline->nunchanged, r->baseline->nresolved,
                     r->fail_on_new ? "true" : "false");
         }
-        fprintf(out, "      <property name=\"engine\" value=\"vouch %s\"/>\n    </properties>\n", VOUCH_VERSION);
+        fprintf(out, "      <property name=\"engine\" value=\"vouch %s\"/>\n", VOUCH_VERSION);
+        if (r->identity)
+            vouch_identity_xml_properties(r->identity, out);
+        fputs("    </properties>\n", out);
 
         pos = 0;
         for (uint32_t i = first; i < p->nrules; i++) {

@@ -21,6 +21,7 @@
 #include "report_util.h"
 #include "outcome.h"
 #include "date.h"
+#include "identity.h"
 
 #define MD_MAX_FAILING 30
 #define MD_MAX_WAIVED 20
@@ -228,5 +229,9 @@ int vouch_report_markdown(const vouch_report *r, FILE *out)
         fprintf(out, "\nAgainst the baseline %s: %u new, %u unchanged, %u resolved%s.\n", r->baseline->path,
                 r->baseline->nnew, r->baseline->nunchanged, r->baseline->nresolved,
                 r->fail_on_new ? " (only new findings fail the run)" : "");
+    if (r->identity) {
+        fputc('\n', out);
+        vouch_identity_text(r->identity, out);
+    }
     return ferror(out) ? -1 : 0;
 }

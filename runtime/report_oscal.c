@@ -41,6 +41,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include "identity.h"
 #include "report_util.h"
 #include "outcome.h"
 #include "date.h"
@@ -54,13 +55,17 @@ typedef struct oscal {
     FILE *out;
     char asof[11], ps[11], pe[11];
     char ts[32];
+    char run[65];            /* the run digest (identity.h), or "" */
 } oscal;
 
-/* A UUID from the run's identity plus up to three more parts. */
+/* A name-based (v5) UUID from the run's identity plus up to three more
+ * parts: the run digest covers the version, the pack sources, the facts,
+ * the as-of and the period, so different facts give a different document
+ * and the same inputs the same one. */
 static void uuid(const oscal *o, char u[37], const char *kind, const char *a, const char *b, const char *c)
 {
-    const char *parts[9] = {"vouch-oscal", kind, o->r->program->pack, o->asof, o->ps, o->pe, a, b, c};
-    vouch_uuid_from(u, parts, 9);
+    const char *parts[10] = {"vouch-oscal", kind, o->run, o->r->program->pack, o->asof, o->ps, o->pe, a, b, c};
+    vouch_uuid_from(u, parts, 10);
 }
 
 static int is_token_char(unsigned char ch, int first)
@@ -477,6 +482,9 @@ int vouch_report_oscal(const vouch_report *r, FILE *out)
     date_format(r->period_start, o.ps);
     date_format(r->period_end, o.pe);
     vouch_datetime(r->as_of, 0, 0, 0, o.ts);
+    o.run[0] = 0;
+    if (r->identity)
+        vouch_identity_hex(r->identity->run, o.run);
     char u[37];
 
     uuid(&o, u, "assessment-results", NULL, NULL, NULL);
@@ -488,6 +496,26 @@ int vouch_report_oscal(const vouch_report *r, FILE *out)
     int f = 1;
     prop(out, &f, "tool", "vouch " VOUCH_VERSION);
     prop(out, &f, "pack", p->pack);
+    if (r->identity) {
+        const vouch_identity *id = r->identity;
+        char hex[65];
+        prop(out, &f, "run-sha256", o.run);
+        vouch_identity_hex(id->facts, hex);
+        prop(out, &f, "facts-sha256", hex);
+        for (uint32_t i = 0; i < id->nsources; i++) {
+            char v[600];
+            vouch_identity_hex(id->sources[i].sha256, hex);
+            snprintf(v, sizeof v, "%s %s", hex, id->sources[i].name);
+            prop(out, &f, "source-sha256", v);
+        }
+        for (uint32_t i = 0; i < id->ntables; i++) {
+            char v[600];
+            vouch_identity_hex(id->tables[i].sha256, hex);
+            snprintf(v, sizeof v, "%s %s (%llu rows)", hex, id->tables[i].name,
+                     (unsigned long long)id->tables[i].rows);
+            prop(out, &f, "table-sha256", v);
+        }
+    }
     fputs("]\n    },\n", out);
     /* No OSCAL assessment plan exists: the plan is the packs, described
      * by a resource in back-matter that the reference resolves to. */

@@ -39,6 +39,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "identity.h"
 #include "report_util.h"
 #include "outcome.h"
 #include "date.h"
@@ -373,9 +374,14 @@ int vouch_report_sarif(const vouch_report *r, FILE *out)
     fputs(", \"packVersion\": ", out);
     vouch_json_text(out, p->pack_version);
     fprintf(out, ", \"resultsFormat\": %d, \"failing\": %llu, \"waived\": %llu, \"notApplicable\": %llu, "
-                 "\"passed\": %llu, \"omittedResults\": %llu},\n",
+                 "\"passed\": %llu, \"omittedResults\": %llu",
             VOUCH_JSON_FORMAT, (unsigned long long)t.failed, (unsigned long long)t.waived,
             (unsigned long long)t.not_applicable, (unsigned long long)t.passed, (unsigned long long)omitted);
+    if (r->identity) {
+        fputs(", \"identity\": ", out);
+        vouch_identity_json(r->identity, out);
+    }
+    fputs("},\n", out);
     fputs("    \"results\": [", out);
     int first = 1;
     for (uint32_t i = 0; i < res->nfindings; i++) {

@@ -70,20 +70,10 @@ void vouch_json_chars(FILE *out, const char *s);
 
 /* ---- identities -------------------------------------------------------------- */
 
-typedef struct vouch_sha256 {
-    uint32_t h[8];
-    uint64_t len;
-    uint8_t buf[64];
-    uint32_t nbuf;
-} vouch_sha256;
-
-void vouch_sha256_init(vouch_sha256 *c);
-void vouch_sha256_update(vouch_sha256 *c, const void *data, size_t n);
-void vouch_sha256_final(vouch_sha256 *c, uint8_t out[32]);
-
-/* A UUID derived from the NUL-separated parts: the first 16 bytes of their
- * SHA-256 with the version set to 4 and the RFC 4122 variant, lower-case
- * "xxxxxxxx-xxxx-4xxx-[89ab]xxx-xxxxxxxxxxxx" and a NUL in out. */
+/* A name-based UUID (RFC 9562 version 5, vouch's own namespace) of the
+ * NUL-separated parts: the same parts give the same UUID, any other parts
+ * another; lower-case "xxxxxxxx-xxxx-5xxx-[89ab]xxx-xxxxxxxxxxxx" and a
+ * NUL in out. */
 void vouch_uuid_from(char out[37], const char *const *parts, size_t n);
 
 /* 32 lower-case hex digits (128 bits of SHA-256) of the NUL-separated parts. */

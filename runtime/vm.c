@@ -1036,7 +1036,15 @@ vouch_status vouch_vm_run_part(const vouch_program *p, vouch_facts *f, const vou
         }
         if (env->one_rule && r + 1 != env->one_rule)
             continue;
-        int rc = run_rule(m, r, err);
+        /* A rule that reads a bad stored value is not run: its outcome is
+         * the error (facts.h, vouch_facts_rule_problem). */
+        int rc;
+        if (vouch_facts_rule_problem(f, r, m->why, sizeof m->why)) {
+            snprintf(m->msg, sizeof m->msg, "rule %s: %s", p->rules[r].id, m->why);
+            rc = RULE_ERROR;
+        } else {
+            rc = run_rule(m, r, err);
+        }
         if (m->shares)
             atomic_store(&m->shares[r].finished, 1);
         if (rc == RUN_STOP) {

@@ -246,6 +246,7 @@ vouch_status vouch_vm_run_parallel(const vouch_program *p, vouch_facts *f, const
         w.opt.hash = VOUCH_HASH_NOINDEX;
     vouch_facts_retune(f, &w.opt);
     w.opt.defer_prepare = 1; /* f has prepared them all: they prepare */
+    w.opt.checked = f;       /* and has checked the stored values of this snapshot */
     vouch_rule_queue queue;
     atomic_init(&queue.next, 0);
     atomic_init(&queue.stop, 0);

@@ -267,7 +267,7 @@ static void check_job(outcome *o)
             goto out;
         }
     {
-        vouch_report rep = {p, &res, env.today, env.period_start, env.period_end, "store.db", SEV_INFO, 0, 0, NULL, 0};
+        vouch_report rep = {p, &res, env.today, env.period_start, env.period_end, "store.db", SEV_INFO, 0, NULL, 0, NULL, 0};
         char *buf = NULL;
         size_t len = 0;
         FILE *mem = open_memstream(&buf, &len);

@@ -748,7 +748,7 @@ static void test_coverage_build(void **state)
     char *buf = NULL;
     size_t len = 0;
     assert_int_equal(vouch_coverage_build(P, &R, 1, &C, &err), VOUCH_OK);
-    vouch_report rep = {P, &R, day(2026, 11, 21), day(2025, 10, 1), day(2026, 9, 30), "facts.db", SEV_INFO, 0, 0, NULL, 0};
+    vouch_report rep = {P, &R, day(2026, 11, 21), day(2025, 10, 1), day(2026, 9, 30), "facts.db", SEV_INFO, 0, NULL, 0, NULL, 0};
     FILE *f = open_memstream(&buf, &len);
     assert_int_equal(vouch_coverage_text(&rep, &C, f), 0);
     fclose(f);
@@ -833,7 +833,7 @@ static char *write_report(int (*writer)(const vouch_report *, FILE *), int fail_
 {
     char *buf = NULL;
     size_t len = 0;
-    vouch_report rep = {P, &R, day(2026, 11, 21), day(2025, 10, 1), day(2026, 9, 30), "facts.db", fail_on, 0, 0, NULL, 0};
+    vouch_report rep = {P, &R, day(2026, 11, 21), day(2025, 10, 1), day(2026, 9, 30), "facts.db", fail_on, 0, NULL, 0, NULL, 0};
     FILE *f = open_memstream(&buf, &len);
     assert_non_null(f);
     assert_int_equal(writer(&rep, f), 0);
@@ -889,7 +889,7 @@ static void test_report_text(void **state)
     t = write_report(vouch_report_tsv, SEV_INFO);
     assert_string_equal(t, "R0\ts1\nR0\ts3\nR1\tt1\n");
     free(t);
-    vouch_report rep = {P, &R, 0, 0, 0, "", SEV_INFO, 0, 0, NULL, 0};
+    vouch_report rep = {P, &R, 0, 0, 0, "", SEV_INFO, 0, NULL, 0, NULL, 0};
     assert_int_equal(vouch_report_failing(&rep), 3);
     rep.fail_on = SEV_MEDIUM;
     assert_int_equal(vouch_report_failing(&rep), 2);
@@ -949,7 +949,7 @@ static void test_report_oom(void **state)
             size_t len = 0;
             FILE *f = open_memstream(&buf, &len);
             assert_non_null(f);
-            vouch_report rep = {P, &R, day(2026, 11, 21), 0, 0, "", SEV_INFO, 0, 0, NULL, 0};
+            vouch_report rep = {P, &R, day(2026, 11, 21), 0, 0, "", SEV_INFO, 0, NULL, 0, NULL, 0};
             fail_ctx fc = {n, 0};
             vouch_set_allocator(failing_alloc, &fc);
             int rc = writers[w](&rep, f);

@@ -412,7 +412,7 @@ static int world_teardown(void **state)
 
 static vouch_report report_of(void)
 {
-    vouch_report rep = {P, &R, day("2026-11-21"), day("2025-10-01"), day("2026-09-30"), "org.db", SEV_INFO, 0, 0, NULL, 0};
+    vouch_report rep = {P, &R, day("2026-11-21"), day("2025-10-01"), day("2026-09-30"), "org.db", SEV_INFO, 0, NULL, 0, NULL, 0};
     return rep;
 }
 
