@@ -628,8 +628,12 @@ int facts_check_seal(sqlite3 *db, const vouch_program *p, uint32_t ti, facts_tab
     }
     int rc = facts_check_forget(db, t);
     if (rc == SQLITE_OK)
+        /* WITHOUT ROWID: the records sit in table-name order whatever order
+         * they were written in, so a store's dump (and so its comparison
+         * with another) does not depend on which table was loaded last. */
         rc = sqlite3_exec(db, "CREATE TABLE IF NOT EXISTS vouch_digest(tbl TEXT PRIMARY KEY, shape TEXT "
-                              "NOT NULL, rows INTEGER NOT NULL, digest BLOB NOT NULL)", NULL, NULL, NULL);
+                              "NOT NULL, rows INTEGER NOT NULL, digest BLOB NOT NULL) WITHOUT ROWID",
+                          NULL, NULL, NULL);
     sqlite3_stmt *st = NULL;
     sbuf sh = {0};
     shape(&sh, p, t);
