@@ -30,6 +30,7 @@
 #include "date.h"
 #include "alloc.h"
 #include "strbuf.h"
+#include "vouch_limits.h"
 
 #define MAX_ERRORS 20
 #define BUSY_MS 5000
@@ -140,7 +141,10 @@ typedef struct csv {
     uint64_t line;         /* current line, 1-based */
     uint64_t rec_line;     /* line where the current record started */
     int oom;
+    int over;              /* a cap of vouch_limits.h reached: CSV_OVER_* */
 } csv;
+
+enum { CSV_OVER_CELL = 1, CSV_OVER_RECORD, CSV_OVER_FIELDS };
 
 static int cfill(csv *r)
 {
@@ -165,8 +169,20 @@ static int cpeek(csv *r)
     return r->buf[r->pos];
 }
 
+/* Appends byte c to the current field, unless that takes the field or the
+ * record past its cap (r->over is set then, and the caller stops). */
 static void cadd(csv *r, int c)
 {
+    if (r->oom)
+        return;  /* cfield may have failed: fofs[nf - 1] is not there */
+    if (r->rlen - r->fofs[r->nf - 1] >= VOUCH_MAX_CSV_CELL_BYTES) {
+        r->over = CSV_OVER_CELL;
+        return;
+    }
+    if (r->rlen >= VOUCH_MAX_CSV_RECORD_BYTES) {
+        r->over = CSV_OVER_RECORD;
+        return;
+    }
     if (r->rlen == r->rcap) {
         size_t cap = r->rcap ? r->rcap * 2 : 256;
         char *p = vouch_realloc(r->rec, cap);
@@ -182,6 +198,10 @@ static void cadd(csv *r, int c)
 
 static void cfield(csv *r)
 {
+    if (r->nf >= VOUCH_MAX_CSV_FIELDS) {
+        r->over = CSV_OVER_FIELDS;
+        return;
+    }
     if (r->nf + 2 > r->fcap) {
         uint32_t cap = r->fcap ? r->fcap * 2 : 32;
         size_t *p = vouch_realloc(r->fofs, cap * sizeof *p);
@@ -195,9 +215,26 @@ static void cfield(csv *r)
     r->fofs[r->nf++] = r->rlen;
 }
 
-/* Reads one record: 1, 0 at the end of the file, -1 on a syntax error
- * (reported into e; the rest of the file cannot be trusted). Blank lines
- * are skipped. */
+/* Reports the cap r->over reached, in field r->nf of the current record;
+ * returns -1 (the rest of the file is not read). */
+static int csv_over(csv *r, lerr *e)
+{
+    if (r->over == CSV_OVER_FIELDS)
+        lerr_add(e, "%s:%llu:%u: error: a record of more than %u fields (the limit of one CSV record)",
+                 r->file, (unsigned long long)r->rec_line, r->nf + 1, VOUCH_MAX_CSV_FIELDS);
+    else if (r->over == CSV_OVER_CELL)
+        lerr_add(e, "%s:%llu:%u: error: a cell of more than %u bytes (the limit of one CSV cell)",
+                 r->file, (unsigned long long)r->rec_line, r->nf, VOUCH_MAX_CSV_CELL_BYTES);
+    else
+        lerr_add(e, "%s:%llu:%u: error: a record of more than %u bytes (the limit of one CSV record)",
+                 r->file, (unsigned long long)r->rec_line, r->nf, VOUCH_MAX_CSV_RECORD_BYTES);
+    return -1;
+}
+
+/* Reads one record: 1, 0 at the end of the file, -1 on a syntax error or
+ * a record past the caps of vouch_limits.h (reported into e; the rest of
+ * the file cannot be trusted). Blank lines are skipped. Memory: one record,
+ * at most VOUCH_MAX_CSV_RECORD_BYTES and VOUCH_MAX_CSV_FIELDS offsets. */
 static int csv_record(csv *r, lerr *e)
 {
     r->nf = 0;
@@ -214,6 +251,8 @@ static int csv_record(csv *r, lerr *e)
     r->rec_line = r->line;
     for (;;) {
         cfield(r);
+        if (r->over)
+            return csv_over(r, e);
         if (c == '"') {
             uint64_t qline = r->line;
             for (;;) {
@@ -231,6 +270,8 @@ static int csv_record(csv *r, lerr *e)
                     r->line++;
                 }
                 cadd(r, c);
+                if (r->over)
+                    return csv_over(r, e);
             }
             if (c >= 0 && c != ',' && c != '\n' && c != '\r') {
                 lerr_add(e, "%s:%llu:%u: error: unexpected `%c` after a closing quote (a quote inside a "
@@ -247,6 +288,8 @@ static int csv_record(csv *r, lerr *e)
                     return -1;
                 }
                 cadd(r, c);
+                if (r->over)
+                    return csv_over(r, e);
                 c = cget(r);
             }
         }
