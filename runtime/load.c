@@ -5,8 +5,10 @@
  * written; the whole load is one transaction, rolled back at the first
  * error (after collecting up to MAX_ERRORS messages, "FILE:ROW:COL: column
  * `name`: what is wrong"), so a failed load writes nothing. A store that did
- * not exist is built in a temporary file next to the target and renamed into
- * place only on success.
+ * not exist is built in a temporary file next to the target and published
+ * only on success, without replacing anything (publish()): when another
+ * load published a store at that path in the meantime, the load is done
+ * again into that store, so both loads' tables are kept.
  *
  * CSV is RFC 4180: a header row naming declared columns, fields separated by
  * commas, quoted fields with doubled quotes inside, CRLF or LF line ends (a
@@ -17,7 +19,9 @@
  * Stored forms: int/bool/duration as INTEGER (bool 0/1, duration in days),
  * dates as YYYY-MM-DD text, enums and text as text. Empty cells are NULL.
  */
+#define _GNU_SOURCE 1       /* renameat2 */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1065,10 +1069,52 @@ static void set_wal(sqlite3 *db)
     sqlite3_busy_timeout(db, BUSY_MS);
 }
 
+/* Gives the finished new store tmp the name db_path unless something has
+ * that name by now: 0, or an errno (EEXIST: another load was first).
+ * rename() would replace that store, and the other load's tables with it. */
+static int publish(const char *tmp, const char *db_path)
+{
+    if (renameat2(AT_FDCWD, tmp, AT_FDCWD, db_path, RENAME_NOREPLACE) == 0)
+        return 0;
+    if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
+        return errno;
+    /* a file system without RENAME_NOREPLACE: link() fails on an existing
+     * name too */
+    if (link(tmp, db_path) != 0)
+        return errno;
+    unlink(tmp);
+    return 0;
+}
+
+static vouch_status load_once(const char *db_path, const vouch_program *p,
+                              const char *const *csv_paths, uint32_t ncsv,
+                              const vouch_load_options *opt, int *again, vouch_error *err);
+
 vouch_status vouch_facts_load(const char *db_path, const vouch_program *p,
                               const char *const *csv_paths, uint32_t ncsv,
                               const vouch_load_options *opt, vouch_error *err)
 {
+    /* Again (at most a few times) while another load publishes the new
+     * store first: the next try finds it and loads into it. */
+    int again = 0;
+    vouch_status s;
+    for (int tries = 0;; tries++) {
+        s = load_once(db_path, p, csv_paths, ncsv, opt, &again, err);
+        if (!again)
+            return s;
+        if (tries == 3)
+            return vouch_error_set(err, VOUCH_EIO, "cannot create facts store %s: other loads keep "
+                                   "creating and removing it", db_path);
+    }
+}
+
+/* One try of vouch_facts_load; *again = 1 when another load published the
+ * new store first (nothing was written then). */
+static vouch_status load_once(const char *db_path, const vouch_program *p,
+                              const char *const *csv_paths, uint32_t ncsv,
+                              const vouch_load_options *opt, int *again, vouch_error *err)
+{
+    *again = 0;
     lerr *e = vouch_calloc(1, sizeof *e);
     uint8_t *emptied = vouch_calloc(p->ntables + 1, 1);
     uint8_t *created = vouch_calloc(p->ntables + 1, 1);
@@ -1199,9 +1245,14 @@ vouch_status vouch_facts_load(const char *db_path, const vouch_program *p,
     rc = sqlite3_close(db);
     db = NULL;
     if (fresh) {
-        if (rc != SQLITE_OK || rename(tmp, db_path) != 0) {
+        int perr = rc != SQLITE_OK ? 0 : publish(tmp, db_path);
+        if (perr == EEXIST) {
+            *again = 1;      /* tmp is removed below */
+            goto done;
+        }
+        if (rc != SQLITE_OK || perr != 0) {
             s = vouch_error_set(err, VOUCH_EIO, "cannot create facts store %s: %s", db_path,
-                                rc != SQLITE_OK ? "closing failed" : strerror(errno));
+                                rc != SQLITE_OK ? "closing failed" : strerror(perr));
             goto done;
         }
         vouch_free(tmp);
