@@ -226,7 +226,17 @@ struct vouch_facts {
     struct facts_dcache { uint64_t lo; uint16_t hi; uint8_t set; int32_t day; } dcache[4096];
     vouch_facts_options opt;
     vouch_facts_stats stats;
+    /* The bounds of the SQL it runs (vouch_facts_set_limits; the progress
+     * handler in facts.c): */
+    uint64_t sql_budget;   /* SQLite VM instructions allowed between restarts */
+    uint64_t sql_steps;    /* counted since the last restart */
+    uint64_t deadline_ns;  /* facts_now_ns() past which every statement stops; 0: none */
+    uint32_t timeout_s;    /* the deadline's seconds, for the message */
+    uint32_t ticks;
+    int stopped;           /* why the last statement was interrupted: FACTS_STOP_* */
 };
+
+enum { FACTS_STOP_NONE = 0, FACTS_STOP_STEPS, FACTS_STOP_DEADLINE };
 
 /* ---- facts.c ------------------------------------------------------------------ */
 
