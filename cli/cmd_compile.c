@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cmd_compile.h"
+#include "outfile.h"
 #include "../runtime/alloc.h"
 #include "../runtime/program_io.h"
 #include "../runtime/vouch_limits.h"
@@ -75,38 +76,21 @@ vouch_program *cli_load_program(char **paths, int n)
     }
     vouch_program *p = NULL;
     vouch_error err;
+    cli_input_pack(path);
     if (vouch_program_read(buf, len, 0, &p, &err) != VOUCH_OK)
         fprintf(stderr, "vouch: error: %s: %s\n", path, err.msg);
     free(buf);
     return p;
 }
 
-/* Writes buf to path through a temporary file in the same directory,
- * renamed into place, so a failed or killed run leaves no partial file. */
-static int write_whole(const char *path, const unsigned char *buf, size_t len)
+/* The last -o counts; two naming one file are a usage error (2). */
+static int set_output(const char **out, const char *path)
 {
-    size_t n = strlen(path) + 32;
-    char *tmp = malloc(n);
-    if (!tmp) {
-        fprintf(stderr, "vouch: error: cannot write %s: out of memory\n", path);
-        return -1;
-    }
-    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
-    int rc = -1;
-    if (f) {
-        rc = fwrite(buf, 1, len, f) == len ? 0 : -1;
-        if (fclose(f) != 0)
-            rc = -1;
-        if (rc == 0 && rename(tmp, path) != 0)
-            rc = -1;
-        if (rc != 0)
-            unlink(tmp);
-    }
-    if (rc != 0)
-        fprintf(stderr, "vouch: error: cannot write %s: %s\n", path, strerror(errno));
-    free(tmp);
-    return rc;
+    const char *two[2] = {*out, path};
+    if (*out && cli_outputs_check(two, 2, "-o") != 0)
+        return EXIT_USAGE;
+    *out = path;
+    return 0;
 }
 
 int cmd_compile(int argc, char **argv, cli_compile_fn compile)
@@ -127,9 +111,11 @@ int cmd_compile(int argc, char **argv, cli_compile_fn compile)
                 usage("option %s needs a value", s);
                 goto out;
             }
-            out = argv[++i];
+            if (set_output(&out, argv[++i]) != 0)
+                goto out;
         } else if (strncmp(s, "--output=", 9) == 0) {
-            out = s + 9;
+            if (set_output(&out, s + 9) != 0)
+                goto out;
         } else {
             usage("unknown option %s for this command", s);
             goto out;
@@ -152,7 +138,7 @@ int cmd_compile(int argc, char **argv, cli_compile_fn compile)
     if (vouch_program_write_buf(p, &buf, &len, &err) != VOUCH_OK) {
         fprintf(stderr, "vouch: error: %s\n", err.msg);
     } else {
-        if (write_whole(out, buf, len) == 0)
+        if (cli_write_buf(out, "-o", buf, len) == 0)
             rc = 0;
         vouch_free(buf);
     }

@@ -17,6 +17,7 @@
 
 #include "cmd_coverage.h"
 #include "common.h"
+#include "limits_opt.h"
 #include "diag.h"
 #include "../runtime/alloc.h"
 #include "../runtime/coverage.h"
@@ -59,7 +60,7 @@ int cmd_coverage(int argc, char **argv, cli_compile_fn compile)
     cov_args a;
     int rc = parse(argc, argv, &a);
     if (rc) {
-        vouch_free(a.run.files);
+        cli_run_args_free(&a.run);
         return rc;
     }
     rc = EXIT_USAGE;
@@ -92,6 +93,8 @@ int cmd_coverage(int argc, char **argv, cli_compile_fn compile)
     }
     if (cli_dates(a.run.as_of, a.run.period, a.run.period_to_date, &env) != 0)
         goto out;
+    if (cli_limit_options(a.run.max_steps, a.run.max_memory, a.run.timeout, &env) != 0)
+        goto out;
     p = compile(a.run.files, a.run.nfiles);
     if (!p)
         goto out;
@@ -100,7 +103,7 @@ int cmd_coverage(int argc, char **argv, cli_compile_fn compile)
         cli_unknown_framework(p, a.framework, "they declare none");
         goto out;
     }
-    if (vouch_facts_open(a.run.facts, &f, &err) != VOUCH_OK || vouch_facts_bind(f, p, env.today, &err) != VOUCH_OK ||
+    if (cli_open_facts_only(a.run.facts, &env, &f, &err) != VOUCH_OK || vouch_facts_bind(f, p, env.today, &err) != VOUCH_OK ||
         vouch_vm_run_parallel(p, f, a.run.facts, &env, &res, &err) != VOUCH_OK ||
         vouch_apply_waivers(p, env.today, &res, &err) != VOUCH_OK ||
         vouch_coverage_build(p, &res, (uint32_t)fw, &cov, &err) != VOUCH_OK) {
@@ -112,7 +115,7 @@ int cmd_coverage(int argc, char **argv, cli_compile_fn compile)
     vouch_report rep = {p, &res, env.today, env.period_start, env.period_end, a.run.facts, SEV_INFO, 0,
                         cli_identity(), 0, NULL, 0};
     cov_job job = {strcmp(format, "json") == 0, &rep, &cov};
-    if (cli_write_file(a.run.output, cov_job_write, &job) != 0)
+    if (cli_write_file(a.run.output, "--output", cov_job_write, &job) != 0)
         goto out;
     rc = EXIT_CLEAN;
     for (uint32_t i = 0; i < res.nrules; i++)
@@ -126,6 +129,6 @@ out:
     vouch_results_free(&res);
     vouch_facts_close(f);
     vouch_program_free(p);
-    vouch_free(a.run.files);
+    cli_run_args_free(&a.run);
     return rc;
 }

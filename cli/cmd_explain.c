@@ -20,6 +20,7 @@
 
 #include "cmd_explain.h"
 #include "common.h"
+#include "limits_opt.h"
 #include "diag.h"
 #include "../runtime/alloc.h"
 #include "../runtime/date.h"
@@ -183,7 +184,7 @@ int cmd_explain(int argc, char **argv, cli_compile_fn compile)
     cli_run_args a;
     int rc = cli_parse_run(argc, argv, &a, NULL, 0);
     if (rc) {
-        vouch_free(a.files);
+        cli_run_args_free(&a);
         return rc;
     }
     rc = EXIT_USAGE;
@@ -221,6 +222,8 @@ int cmd_explain(int argc, char **argv, cli_compile_fn compile)
     }
     if (cli_dates(a.as_of, a.period, a.period_to_date, &env) != 0)
         goto out;
+    if (cli_limit_options(a.max_steps, a.max_memory, a.timeout, &env) != 0)
+        goto out;
     p = compile(a.files + first_pack, a.nfiles - first_pack);
     if (!p)
         goto out;
@@ -243,7 +246,7 @@ int cmd_explain(int argc, char **argv, cli_compile_fn compile)
                 p->rules[rule].override_by, p->rules[rule].skip_reason);
         goto out;
     }
-    if (cli_open_facts(a.facts, p, env.today, 1, &f) != 0)
+    if (cli_open_facts(a.facts, p, 1, &env, &f) != 0)
         goto out;
     env.explain = 1;
     env.keep_passes = 1;
@@ -278,7 +281,7 @@ int cmd_explain(int argc, char **argv, cli_compile_fn compile)
     qsort(list, n, sizeof *list, cmp_shown);
     vouch_report rep = {p, &res, env.today, env.period_start, env.period_end, a.facts, SEV_INFO, 0, NULL, 0, NULL, 0};
     explain_out eo = {&rep, rule, list, n, json};
-    if (cli_write_file(a.output, write_explained, &eo) != 0)
+    if (cli_write_file(a.output, "--output", write_explained, &eo) != 0)
         goto out;
     rc = EXIT_CLEAN;
 out:
@@ -287,6 +290,6 @@ out:
     vouch_results_free(&res);
     vouch_facts_close(f);
     vouch_program_free(p);
-    vouch_free(a.files);
+    cli_run_args_free(&a);
     return rc;
 }

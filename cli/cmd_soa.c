@@ -15,6 +15,7 @@
 
 #include "cmd_soa.h"
 #include "common.h"
+#include "limits_opt.h"
 #include "diag.h"
 #include "../runtime/alloc.h"
 #include "../runtime/coverage.h"
@@ -94,7 +95,7 @@ int cmd_soa(int argc, char **argv, cli_compile_fn compile)
     soa_args a;
     int rc = soa_parse(argc, argv, &a);
     if (rc) {
-        vouch_free(a.run.files);
+        cli_run_args_free(&a.run);
         return rc;
     }
     rc = SOA_EXIT_USAGE;
@@ -132,6 +133,8 @@ int cmd_soa(int argc, char **argv, cli_compile_fn compile)
     }
     if (cli_dates(a.run.as_of, a.run.period, a.run.period_to_date, &env) != 0)
         goto out;
+    if (cli_limit_options(a.run.max_steps, a.run.max_memory, a.run.timeout, &env) != 0)
+        goto out;
     char only_attr[256] = "";
     const char *only_value = NULL;
     if (a.only) {
@@ -165,7 +168,7 @@ int cmd_soa(int argc, char **argv, cli_compile_fn compile)
     }
     /* The SoA's own facts first (soa_read binds the store to programs of its
      * own), then the packs' run. */
-    if (vouch_facts_open(a.run.facts, &f, &err) != VOUCH_OK ||
+    if (cli_open_facts_only(a.run.facts, &env, &f, &err) != VOUCH_OK ||
         vouch_soa_read(f, a.framework, env.today, &sf, &err) != VOUCH_OK ||
         vouch_facts_bind(f, p, env.today, &err) != VOUCH_OK || vouch_vm_run_parallel(p, f, a.run.facts, &env, &res, &err) != VOUCH_OK ||
         vouch_apply_waivers(p, env.today, &res, &err) != VOUCH_OK ||
@@ -176,7 +179,7 @@ int cmd_soa(int argc, char **argv, cli_compile_fn compile)
     vouch_report rep = {p, &res, env.today, env.period_start, env.period_end, a.run.facts, SEV_INFO, 0,
                         NULL, 0, NULL, 0};   /* (the SoA formats do not show the run's identity yet) */
     soa_job job = {writer, &rep, &soa};
-    if (cli_write_file(a.run.output, soa_job_write, &job) != 0)
+    if (cli_write_file(a.run.output, "--output", soa_job_write, &job) != 0)
         goto out;
     rc = SOA_EXIT_OK;
     for (uint32_t i = 0; i < res.nrules; i++)
@@ -191,6 +194,6 @@ out:
     vouch_results_free(&res);
     vouch_facts_close(f);
     vouch_program_free(p);
-    vouch_free(a.run.files);
+    cli_run_args_free(&a.run);
     return rc;
 }

@@ -265,6 +265,41 @@ static void xml_text(FILE *f, const char *s)
     }
 }
 
+/* The JUnit file's inputs, for cli_write_file. */
+typedef struct junit_job {
+    const vouch_program *p;
+    const int *ok;           /* per test: 1 passed, 0 failed, else broken */
+    const text *why;
+    int failed, broken;
+} junit_job;
+
+static int write_junit(void *ctx, FILE *f)
+{
+    const junit_job *j = ctx;
+    const vouch_program *p = j->p;
+    fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n");
+    fprintf(f, "  <testsuite name=\"vouch test\" tests=\"%u\" failures=\"%d\" errors=\"%d\">\n", p->ntests,
+            j->failed, j->broken);
+    for (uint32_t i = 0; i < p->ntests; i++) {
+        fputs("    <testcase classname=\"", f);
+        xml_text(f, p->tests[i].file);
+        fputs("\" name=\"", f);
+        xml_text(f, p->tests[i].name);
+        fputs("\" time=\"0\"", f);
+        if (j->ok[i] == 1) {
+            fputs("/>\n", f);
+            continue;
+        }
+        fprintf(f, ">\n      <%s message=\"", j->ok[i] == 0 ? "failure" : "error");
+        xml_text(f, j->ok[i] == 0 ? "outcomes differ from the expectations" : "the test could not run");
+        fputs("\" type=\"vouch\">", f);
+        xml_text(f, j->why[i].s ? j->why[i].s : "");
+        fprintf(f, "</%s>\n    </testcase>\n", j->ok[i] == 0 ? "failure" : "error");
+    }
+    fputs("  </testsuite>\n</testsuites>\n", f);
+    return 0;
+}
+
 int cmd_test(int argc, char **argv, cli_compile_fn compile)
 {
     const char *junit = NULL, *min_cov = NULL;
@@ -377,42 +412,9 @@ int cmd_test(int argc, char **argv, cli_compile_fn compile)
             rc = EXIT_FAILED;
     }
     if (junit) {
-        size_t len = strlen(junit) + 32;
-        char *tmp = malloc(len);
-        FILE *f = NULL;
-        if (tmp) {
-            snprintf(tmp, len, "%s.tmp.%ld", junit, (long)getpid());
-            f = fopen(tmp, "w");
-        }
-        if (f) {
-            fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n");
-            fprintf(f, "  <testsuite name=\"vouch test\" tests=\"%u\" failures=\"%d\" errors=\"%d\">\n", p->ntests,
-                    failed, broken);
-            for (uint32_t i = 0; i < p->ntests; i++) {
-                fputs("    <testcase classname=\"", f);
-                xml_text(f, p->tests[i].file);
-                fputs("\" name=\"", f);
-                xml_text(f, p->tests[i].name);
-                fputs("\" time=\"0\"", f);
-                if (ok[i] == 1) {
-                    fputs("/>\n", f);
-                    continue;
-                }
-                fprintf(f, ">\n      <%s message=\"", ok[i] == 0 ? "failure" : "error");
-                xml_text(f, ok[i] == 0 ? "outcomes differ from the expectations" : "the test could not run");
-                fputs("\" type=\"vouch\">", f);
-                xml_text(f, why[i].s ? why[i].s : "");
-                fprintf(f, "</%s>\n    </testcase>\n", ok[i] == 0 ? "failure" : "error");
-            }
-            fputs("  </testsuite>\n</testsuites>\n", f);
-        }
-        if (!f || fclose(f) != 0 || rename(tmp, junit) != 0) {
-            fprintf(stderr, "vouch: error: cannot write %s: %s\n", junit, strerror(errno));
-            if (tmp)
-                unlink(tmp);
+        junit_job job = {p, ok, why, failed, broken};
+        if (cli_write_file(junit, "--junit", write_junit, &job) != 0)
             rc = EXIT_USAGE;
-        }
-        free(tmp);
     }
     for (uint32_t i = 0; i < p->ntests; i++)
         free(why[i].s);

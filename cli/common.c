@@ -24,16 +24,31 @@ int cli_usage(const char *fmt, const char *arg)
 int cli_parse_run(int argc, char **argv, cli_run_args *a, const cli_option *extra, size_t nextra)
 {
     memset(a, 0, sizeof *a);
-    cli_option opts[7 + 8] = {
+    cli_option opts[10 + 8] = {
         {"--facts", .value = &a->facts},   {"--as-of", .value = &a->as_of},
         {"--period", .value = &a->period}, {"--format", .value = &a->format},
-        {"--output", .value = &a->output}, {"-o", .value = &a->output},
+        {"--output", .list = &a->outputs}, {"-o", .list = &a->outputs},
+        {"--max-steps", .value = &a->max_steps}, {"--max-memory", .value = &a->max_memory},
+        {"--timeout", .value = &a->timeout},
         {"--period-to-date", .flag = &a->period_to_date},
     };
-    size_t n = 7;
+    size_t n = 10;
     for (size_t i = 0; i < nextra && n < sizeof opts / sizeof opts[0]; i++)
         opts[n++] = extra[i];
-    return cli_parse(argc, argv, opts, n, &a->files, &a->nfiles);
+    int rc = cli_parse(argc, argv, opts, n, &a->files, &a->nfiles);
+    if (rc == 0 && a->outputs.n)
+        a->output = a->outputs.v[a->outputs.n - 1];
+    if (rc == 0 && a->outputs.n > 1)
+        rc = cli_outputs_check((const char *const *)a->outputs.v, a->outputs.n, "--output");
+    return rc;
+}
+
+void cli_run_args_free(cli_run_args *a)
+{
+    vouch_free(a->files);
+    vouch_free(a->outputs.v);
+    a->files = NULL;
+    a->outputs.v = NULL;
 }
 
 int cli_dates(const char *as_of, const char *period, int to_date, vouch_run_env *env)
@@ -77,36 +92,6 @@ int cli_dates(const char *as_of, const char *period, int to_date, vouch_run_env 
                 period, asof, asof, asof);
     fputs("Run `vouch --help` for usage.\n", stderr);
     return 2;
-}
-
-int cli_write_file(const char *path, cli_writer writer, void *ctx)
-{
-    if (!path)
-        return writer(ctx, stdout) == 0 && fflush(stdout) == 0 ? 0 : -1;
-    size_t n = strlen(path) + 32;
-    char *tmp = vouch_malloc(n);
-    if (!tmp) {
-        fprintf(stderr, "vouch: error: cannot write %s: out of memory\n", path);
-        return -1;
-    }
-    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
-    int rc = -1;
-    FILE *f = fopen(tmp, "wb");
-    if (f) {
-        rc = writer(ctx, f);
-        if (fclose(f) != 0)
-            rc = -1;
-        if (rc == 0 && rename(tmp, path) != 0)
-            rc = -1;
-        int saved = errno;
-        if (rc != 0)
-            unlink(tmp);
-        errno = saved;
-    }
-    if (rc != 0)
-        fprintf(stderr, "vouch: error: cannot write %s: %s\n", path, strerror(errno));
-    vouch_free(tmp);
-    return rc;
 }
 
 int cli_parse(int argc, char **argv, const cli_option *opts, size_t nopts, char ***operands, int *noperands)
@@ -157,11 +142,22 @@ int cli_parse(int argc, char **argv, const cli_option *opts, size_t nopts, char 
     return 0;
 }
 
-int cli_open_facts(const char *path, const vouch_program *p, int64_t as_of, int explain, vouch_facts **out)
+vouch_status cli_open_facts_only(const char *path, const vouch_run_env *env, vouch_facts **out,
+                                 vouch_error *err)
+{
+    cli_input_store(path);
+    vouch_status s = vouch_facts_open(path, out, err);
+    if (s == VOUCH_OK)
+        vouch_facts_set_limits(*out, env->step_budget, env->deadline_ns, env->timeout_s);
+    return s;
+}
+
+int cli_open_facts(const char *path, const vouch_program *p, int explain, const vouch_run_env *env,
+                   vouch_facts **out)
 {
     vouch_error err;
     *out = NULL;
-    if (vouch_facts_open(path, out, &err) != VOUCH_OK) {
+    if (cli_open_facts_only(path, env, out, &err) != VOUCH_OK) {
         fprintf(stderr, "vouch: error: %s\n", err.msg);
         return -1;
     }
@@ -171,7 +167,7 @@ int cli_open_facts(const char *path, const vouch_program *p, int64_t as_of, int 
         o.hash = VOUCH_HASH_NOINDEX;
         vouch_facts_set_options(*out, &o);
     }
-    if (vouch_facts_bind(*out, p, as_of, &err) != VOUCH_OK) {
+    if (vouch_facts_bind(*out, p, env->today, &err) != VOUCH_OK) {
         fprintf(stderr, "vouch: error: %s\n", err.msg);
         return -1;
     }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include "../runtime/vm.h"
 #include "../runtime/facts.h"
+#include "outfile.h"
 
 /* Prints "vouch: <fmt with arg>" and the --help pointer; returns 2. */
 int cli_usage(const char *fmt, const char *arg);
@@ -40,16 +41,22 @@ int cli_parse(int argc, char **argv, const cli_option *opts, size_t nopts, char 
 
 /* The options of every command that evaluates packs against a store
  * (explain, coverage, soa): --facts, --as-of, --period, --period-to-date,
- * --format, --output/-o, and the pack files. */
+ * --format, --output/-o, the limits (--max-steps, --max-memory, --timeout:
+ * limits_opt.h), and the pack files. */
 typedef struct cli_run_args {
     const char *facts, *as_of, *period, *format, *output;
+    const char *max_steps, *max_memory, *timeout;
     int period_to_date;      /* --period-to-date */
     char **files;
     int nfiles;
+    cli_list outputs;        /* every --output/-o; output is the last one */
 } cli_run_args;
 
-/* cli_parse of those options and the command's own (extra, up to 8). */
+/* cli_parse of those options and the command's own (extra, up to 8); two
+ * --output naming one file are a usage error (2). Free with
+ * cli_run_args_free, also on error. */
 int cli_parse_run(int argc, char **argv, cli_run_args *a, const cli_option *extra, size_t nextra);
+void cli_run_args_free(cli_run_args *a);
 
 /* Sets env->today from --as-of (default: the current UTC date) and the
  * period from --period A..B (default: the four calendar quarters before the
@@ -59,20 +66,23 @@ int cli_parse_run(int argc, char **argv, cli_run_args *a, const cli_option *extr
  * Returns 0, or prints why and returns 2. */
 int cli_dates(const char *as_of, const char *period, int to_date, vouch_run_env *env);
 
-/* Writes with writer(ctx, FILE) to path through a temporary file renamed
- * into place (stdout when path is NULL). Returns 0, or prints why and
- * returns -1. */
-typedef int (*cli_writer)(void *ctx, FILE *out);
-int cli_write_file(const char *path, cli_writer writer, void *ctx);
+/* Opens the facts store at path (noted as an input, outfile.h) with env's
+ * step budget and deadline for its SQL (vouch_facts_set_limits). */
+vouch_status cli_open_facts_only(const char *path, const vouch_run_env *env, vouch_facts **out,
+                                 vouch_error *err);
 
-/* Opens the facts store at path and binds p to it as of as_of (the run's
+/* cli_open_facts_only, then binds p to it as of env->today (the run's
  * today: rows dated after it are not seen). An explained run takes
  * its access paths from the schema alone (hash indexes only where no index
  * serves): the others move probes to a hash index by measured time, and a
  * hash index gives rows in another order and without the plan's filter,
- * so explanations (which show rows) would change from run to run. Prints
+ * so explanations (which show rows) would change from run to run. The
+ * store's SQL gets env's step budget and deadline (vouch_facts_set_limits)
+ * from the start, binding included; the path is noted as an input
+ * (outfile.h). Prints
  * why and returns -1 on failure (*out is then NULL or to be closed). */
-int cli_open_facts(const char *path, const vouch_program *p, int64_t as_of, int explain, vouch_facts **out);
+int cli_open_facts(const char *path, const vouch_program *p, int explain, const vouch_run_env *env,
+                   vouch_facts **out);
 
 /* The run's identity (runtime/identity.h): the compiler's readers add
  * every source they read to it; cli_identity_finish adds the facts of a

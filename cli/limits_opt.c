@@ -1,10 +1,11 @@
 /*
- * limits_opt.c: --max-steps and --max-memory (see limits_opt.h).
+ * limits_opt.c: --max-steps, --max-memory and --timeout (see limits_opt.h).
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "limits_opt.h"
+#include "../runtime/clock.h"
 #include "../runtime/vouch_limits.h"
 
 /* A decimal number in 1..max into *out; -1 if it is not one. */
@@ -24,7 +25,7 @@ static int number(const char *s, uint64_t max, uint64_t *out)
     return 0;
 }
 
-int cli_limit_options(const char *max_steps, const char *max_memory, vouch_run_env *env)
+int cli_limit_options(const char *max_steps, const char *max_memory, const char *timeout, vouch_run_env *env)
 {
     uint64_t v;
     if (max_steps) {
@@ -44,6 +45,16 @@ int cli_limit_options(const char *max_steps, const char *max_memory, vouch_run_e
             return 2;
         }
         env->memory_limit = v << 20;
+    }
+    if (timeout) {
+        if (number(timeout, CLI_MAX_TIMEOUT_S, &v) != 0) {
+            fprintf(stderr, "vouch: --timeout `%s` is not a number of seconds from 1 to %u\n"
+                    "Run `vouch --help` for usage.\n", timeout, CLI_MAX_TIMEOUT_S);
+            return 2;
+        }
+        /* from now: compiling the packs and opening the store count too */
+        env->deadline_ns = vouch_clock_ns() + v * 1000000000ull;
+        env->timeout_s = (uint32_t)v;
     }
     return 0;
 }

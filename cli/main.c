@@ -21,6 +21,7 @@
 #include "catalogue_csv.h"
 #include "cmd_test.h"
 #include "common.h"
+#include "outfile.h"
 #include "format.h"
 #include "compile.h"
 #include "diag.h"
@@ -45,7 +46,7 @@ static const char USAGE[] =
     "                      [--format text|json|tsv|sarif|junit|oscal|markdown|html]\n"
     "                      [--fail-on SEVERITY] [--allow-soft] [--explain]\n"
     "                      [--output FILE] [--output FORMAT=FILE]...\n"
-    "                      [--stats] [--max-steps N] [--max-memory MIB]\n"
+    "                      [--stats] [--max-steps N] [--max-memory MIB] [--timeout SECONDS]\n"
     "                      PACK.vouch...\n"
     "  load    import CSV files into a facts store, checked against the declared facts\n"
     "          vouch load --facts FILE.db [--pack PACK.vouch]... [--replace] [--catalogues] TABLE.csv...\n"
@@ -96,12 +97,17 @@ static const char USAGE[] =
     "  --explain         (check) with each finding, why: the rows that made its subject, each\n"
     "                    condition's value, each search of the facts and the row it found\n"
     "                    (text, json; html always has it)\n"
-    "  --output FILE     write the report to FILE (written whole or not at all) instead of stdout\n"
+    "  --output FILE     write the report to FILE (written whole or not at all) instead of stdout;\n"
+    "                    - is stdout, a device or FIFO is written in place, an input (pack, store)\n"
+    "                    or a read-only file is refused (docs/robustness.md)\n"
     "  --output F=FILE   (check, repeatable) also write format F to FILE: several formats in one run;\n"
     "                    with only F=FILE outputs and no --format, nothing goes to stdout\n"
     "  --stats           print how each access plan was answered, to stderr\n"
-    "  --max-steps N     stop a rule after N instructions (at most the default, 2000000000)\n"
+    "  --max-steps N     stop a rule after N instructions, or N SQLite instructions reading the\n"
+    "                    store (at most the default, 2000000000)\n"
     "  --max-memory MIB  stop the run when it holds more than MIB MiB (at most the default, 1024)\n"
+    "  --timeout S       stop the run after S seconds (1 to 86400; default: none)\n"
+    "                    (these three: check, explain, coverage, soa; docs/limits.md)\n"
     "  --help, -h        this help\n"
     "  --version         the version\n"
     "\n"
@@ -211,6 +217,7 @@ static int try_pack_file(resolver *r, const char *dir, size_t dlen, const char *
             free(text);
             return 0;
         }
+        cli_input_pack(r->names[r->n]);
         out->name = r->names[r->n];
         out->text = text;
         out->len = len;
@@ -290,6 +297,7 @@ static vouch_program *compile_sources(char **paths, int n, int with_isms)
             ok = 0;
             break;
         }
+        cli_input_pack(paths[i]);
         in[i].name = paths[i];
         in[i].text = texts[i];
         in[i].len = len;
@@ -343,7 +351,7 @@ static report_writer find_format(const char *name, size_t n);
 
 typedef struct args {
     const char *facts, *as_of, *period, *format, *fail_on, *output;
-    const char *max_steps, *max_memory;  /* check: lower limits (limits_opt.h) */
+    const char *max_steps, *max_memory, *timeout;  /* check: limits (limits_opt.h) */
     const char *baseline;    /* check --baseline OLD.json */
     int replace, stats, catalogues, allow_soft, explain, fail_on_new, period_to_date;
     char **files;
@@ -370,6 +378,7 @@ static int parse_args(int argc, char **argv, const char *allowed, args *a)
         {"--fail-on", .value = &a->fail_on},
         {"--max-steps", .value = &a->max_steps},
         {"--max-memory", .value = &a->max_memory},
+        {"--timeout", .value = &a->timeout},
         {"--output", .list = &a->output_list},
         {"-o", .list = &a->output_list},
         {"--pack", .list = &a->pack_list},
@@ -393,12 +402,15 @@ static int parse_args(int argc, char **argv, const char *allowed, args *a)
     int rc = cli_parse(argc, argv, opts, n, &a->files, &a->nfiles);
     a->packs = a->pack_list.v;
     a->npacks = a->pack_list.n;
-    a->outputs = a->output_list.v;
-    for (int i = 0; i < a->output_list.n; i++) {
+    /* a copy: check_outputs reads every value of output_list */
+    a->outputs = vouch_calloc((size_t)a->output_list.n + 1, sizeof *a->outputs);
+    if (!a->outputs && rc == 0)
+        rc = usage_error("%s", "out of memory");
+    for (int i = 0; a->outputs && i < a->output_list.n; i++) {
         char *val = a->output_list.v[i];
         const char *feq = strchr(val, '=');
         if (feq && find_format(val, (size_t)(feq - val)))
-            a->outputs[a->noutputs++] = val; /* FORMAT=FILE, kept in order in place */
+            a->outputs[a->noutputs++] = val; /* FORMAT=FILE, kept in order */
         else
             a->output = val;
     }
@@ -410,13 +422,12 @@ static void free_args(args *a)
     vouch_free(a->files);
     vouch_free(a->pack_list.v);
     vouch_free(a->output_list.v);
+    vouch_free(a->outputs);
 }
 
 
 /* ---- check ---------------------------------------------------------- */
 
-/* Writes the report to path through a temporary file renamed into place,
- * so a failed or killed run never leaves a half-written report. */
 /* The formats of `check`: name and writer (docs/outputs.md). */
 static const struct {
     const char *name;
@@ -450,14 +461,42 @@ static int report_job_write(void *ctx, FILE *out)
 static int write_report(const vouch_report *rep, report_writer writer, const char *path)
 {
     report_job job = {rep, writer};
-    return cli_write_file(path, report_job_write, &job);
+    return cli_write_file(path, "--output", report_job_write, &job);
+}
+
+/* Every file check's --output options name (a FORMAT=FILE's FILE; NULL
+ * for the standard output --format goes to when no --output FILE is
+ * given), checked as one run's outputs (cli_outputs_check): 0 or 2. */
+static int check_outputs(const args *a)
+{
+    const char **v = vouch_calloc((size_t)a->output_list.n + 2, sizeof *v);
+    if (!v)
+        return usage_error("%s", "out of memory");
+    int n = 0, plain = 0;
+    for (int i = 0; i < a->output_list.n; i++) {
+        const char *val = a->output_list.v[i];
+        const char *feq = strchr(val, '=');
+        if (feq && find_format(val, (size_t)(feq - val)))
+            v[n++] = feq + 1;
+        else
+            v[n++] = val, plain = 1;
+    }
+    if (!plain && (a->noutputs == 0 || a->format))
+        v[n++] = NULL;
+    int rc = cli_outputs_check(v, n, "--output");
+    vouch_free(v);
+    return rc;
 }
 
 static int cmd_check(int argc, char **argv)
 {
     args a;
-    int rc = parse_args(argc, argv, " --facts --as-of --period --period-to-date --format --fail-on --allow-soft --explain --output -o --stats --max-steps --max-memory "
+    int rc = parse_args(argc, argv, " --facts --as-of --period --period-to-date --format --fail-on --allow-soft --explain --output -o --stats --max-steps --max-memory --timeout "
                         "--baseline --fail-on-new ", &a);
+    if (rc == 0 && a.baseline)
+        cli_input_baseline(a.baseline);
+    if (rc == 0)
+        rc = check_outputs(&a);
     if (rc) {
         free_args(&a);
         return rc;
@@ -496,7 +535,7 @@ static int cmd_check(int argc, char **argv)
         usage_error("%s", "check needs at least one pack file");
         goto out;
     }
-    if (cli_limit_options(a.max_steps, a.max_memory, &env) != 0)
+    if (cli_limit_options(a.max_steps, a.max_memory, a.timeout, &env) != 0)
         goto out;
     if (cli_dates(a.as_of, a.period, a.period_to_date, &env) != 0)
         goto out;
@@ -519,7 +558,11 @@ static int cmd_check(int argc, char **argv)
     if (!p)
         goto out;
     env.explain = explain;
-    if (cli_open_facts(a.facts, p, env.today, explain, &f) != 0 || cli_identity_finish(p, f, &env) != 0)
+    if (cli_open_facts(a.facts, p, explain, &env, &f) != 0 || cli_identity_finish(p, f, &env) != 0)
+        goto out;
+    /* again, now that the inputs are known: nothing is run for a report
+     * that could not be written */
+    if (check_outputs(&a) != 0)
         goto out;
     if (vouch_vm_run_parallel(p, f, a.facts, &env, &res, &err) != VOUCH_OK ||
         vouch_apply_waivers(p, env.today, &res, &err) != VOUCH_OK) {
@@ -644,7 +687,7 @@ out:
 /* ---- fmt -------------------------------------------------------------- */
 
 /* vouch fmt [--check] FILE...: rewrites each file in the canonical layout
- * (through a temporary file renamed into place), or with --check only says
+ * (cli_write_buf: whole or not at all, its mode kept), or with --check only says
  * which files would change (exit 1). */
 static int cmd_fmt(int argc, char **argv)
 {
@@ -687,24 +730,8 @@ static int cmd_fmt(int argc, char **argv)
                 printf("%s: not formatted\n", path);
                 if (rc == EXIT_CLEAN)
                     rc = EXIT_FINDINGS;
-            } else {
-                size_t tn = strlen(path) + 32;
-                char *tmp = malloc(tn);
-                FILE *f = NULL;
-                if (tmp) {
-                    snprintf(tmp, tn, "%s.tmp.%ld", path, (long)getpid());
-                    f = fopen(tmp, "wb");
-                }
-                int ok = f && fwrite(out, 1, olen, f) == olen;
-                if (f && fclose(f) != 0)
-                    ok = 0;
-                if (!ok || rename(tmp, path) != 0) {
-                    fprintf(stderr, "vouch: error: cannot write %s: %s\n", path, strerror(errno));
-                    if (tmp)
-                        unlink(tmp);
-                    rc = EXIT_USAGE;
-                }
-                free(tmp);
+            } else if (cli_write_buf(path, "fmt", out, olen) != 0) {
+                rc = EXIT_USAGE;  /* a new file with the old one's mode (outfile.h) */
             }
         }
         free(out);

@@ -36,9 +36,13 @@
 #include <sys/stat.h>
 #include "facts_int.h"
 #include "date.h"
+#include "vouch_limits.h"
 
 #define BUSY_MS 3000
 #define MMAP_BYTES ((size_t)96 << 20)
+/* SQLite VM instructions between two calls of the progress handler; the
+ * clock is read at every 16th call. */
+#define PROGRESS_OPS 1000
 
 /* ---- errors --------------------------------------------------------------- */
 
@@ -47,6 +51,13 @@ vouch_status facts_db_error(vouch_facts *f, int rc, vouch_error *err, const char
     int base = rc & 0xff;
     if (base == SQLITE_NOMEM)
         return vouch_error_set(err, VOUCH_ENOMEM, "out of memory (%s)", what);
+    if (base == SQLITE_INTERRUPT && f->stopped == FACTS_STOP_DEADLINE)
+        return vouch_error_set(err, VOUCH_EINPUT, "facts store %s: %s: the run's time limit of %u s "
+                               "was reached", f->path, what, f->timeout_s);
+    if (base == SQLITE_INTERRUPT && f->stopped == FACTS_STOP_STEPS)
+        return vouch_error_set(err, VOUCH_ERUNTIME, "facts store %s: %s: step budget of %llu SQLite "
+                               "instructions exhausted (a view in the store that never ends?)",
+                               f->path, what, (unsigned long long)f->sql_budget);
     if (base == SQLITE_BUSY || base == SQLITE_LOCKED)
         return vouch_error_set(err, VOUCH_EIO,
                                "facts store %s is locked by another process (%s); try again "
@@ -74,6 +85,41 @@ void vouch_facts_options_default(vouch_facts_options *o)
 }
 
 void vouch_facts_set_options(vouch_facts *f, const vouch_facts_options *o) { f->opt = *o; }
+
+/* ---- limits ----------------------------------------------------------------- */
+
+/* SQLite's progress handler: the step budget and the deadline reach into
+ * sqlite3_step, where a view over a query that never ends (a recursive CTE
+ * without a bound) would otherwise spin for ever. Nonzero interrupts the
+ * statement (SQLITE_INTERRUPT, mapped by facts_db_error). */
+static int progress(void *arg)
+{
+    vouch_facts *f = arg;
+    f->sql_steps += PROGRESS_OPS;
+    if (f->sql_steps > f->sql_budget) {
+        f->stopped = FACTS_STOP_STEPS;
+        return 1;
+    }
+    if (f->deadline_ns && (++f->ticks & 15) == 0 && facts_now_ns() > f->deadline_ns) {
+        f->stopped = FACTS_STOP_DEADLINE;
+        return 1;
+    }
+    return 0;
+}
+
+void vouch_facts_set_limits(vouch_facts *f, uint64_t steps, uint64_t deadline_ns, uint32_t timeout_s)
+{
+    f->sql_budget = steps ? steps : VOUCH_MAX_RULE_STEPS;
+    f->deadline_ns = deadline_ns;
+    f->timeout_s = timeout_s;
+    vouch_facts_restart_budget(f);
+}
+
+void vouch_facts_restart_budget(vouch_facts *f)
+{
+    f->sql_steps = 0;
+    f->stopped = FACTS_STOP_NONE;
+}
 
 /* ---- open / close ----------------------------------------------------------- */
 
@@ -126,6 +172,8 @@ vouch_status vouch_facts_open(const char *path, vouch_facts **out, vouch_error *
         return s;
     }
     sqlite3_busy_timeout(f->db, BUSY_MS);
+    vouch_facts_set_limits(f, 0, 0, 0);
+    sqlite3_progress_handler(f->db, PROGRESS_OPS, progress, f);
     /* The first statement that reads the file tells a database from
      * anything else, and a locked one from a free one. */
     rc = exec(f->db, "PRAGMA query_only=1");
@@ -353,6 +401,26 @@ static vouch_status check_table(vouch_facts *f, uint32_t ti, vouch_error *err)
         sqlite3_finalize(st);
         st = NULL;
     }
+    /* Some SQLite builds let a view's `rowid` prepare (SQLITE_ALLOW_ROWID_IN_VIEW):
+     * a view has none, and max(rowid) would run its whole query. */
+    if (info->has_rowid) {
+        rc = sqlite3_prepare_v2(f->db, "SELECT 1 FROM sqlite_master WHERE type = 'view' AND name = ?1 "
+                                "COLLATE NOCASE", -1, &st, NULL);
+        if (rc != SQLITE_OK) {
+            s = facts_db_error(f, rc, err, "reading the schema");
+            goto done;
+        }
+        sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW)
+            info->has_rowid = 0;
+        else if (rc != SQLITE_DONE) {
+            s = facts_db_error(f, rc, err, "reading the schema");
+            goto done;
+        }
+        sqlite3_finalize(st);
+        st = NULL;
+    }
     if (npk == 1 && pkint && pkcol >= 0 && info->has_rowid)
         info->indexed[pkcol] = 1;
 
@@ -398,6 +466,13 @@ static vouch_status check_values(vouch_facts *f, uint32_t t, vouch_error *err)
         s = facts_check_copy(&info->check, &o->tinfo[t].check, err);
     else
         s = facts_check_table(f->db, f->p, t, &info->check, err);
+    /* The check's scan runs under the same budget and deadline as any
+     * read (a table that is a view may never end): say which stopped it. */
+    if (s != VOUCH_OK && f->stopped != FACTS_STOP_NONE) {
+        char what[160];
+        snprintf(what, sizeof what, "checking the values of `%s`", f->p->tables[t].name);
+        return facts_db_error(f, SQLITE_INTERRUPT, err, what);
+    }
     if (s != VOUCH_OK)
         return s;
     info->values_checked = 1;

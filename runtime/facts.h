@@ -135,6 +135,20 @@ vouch_status vouch_facts_column(vouch_facts *f, uint32_t plan, uint32_t i, vouch
 /* Releases the current result of plan's cursor. */
 void vouch_facts_reset(vouch_facts *f, uint32_t plan);
 
+/* Bounds the SQL f runs, since a store's tables may be views, and a view
+ * can be a query that never ends: at most steps instructions of SQLite's
+ * virtual machine (0: VOUCH_MAX_RULE_STEPS) between two calls of
+ * vouch_facts_restart_budget, and none after deadline_ns (CLOCK_MONOTONIC
+ * nanoseconds; 0: no deadline; timeout_s is its length, for the message).
+ * A statement past the budget fails with VOUCH_ERUNTIME (the VM stops that
+ * rule only), past the deadline with VOUCH_EINPUT (the run stops); both
+ * messages say which. Counted every 1000 instructions, so a budget below
+ * that stops the first statement that runs longer. Open sets the defaults
+ * (the maximum budget, no deadline); set_limits restarts the count. */
+void vouch_facts_set_limits(vouch_facts *f, uint64_t steps, uint64_t deadline_ns, uint32_t timeout_s);
+/* Starts a new budget period (the VM calls it at every rule). */
+void vouch_facts_restart_budget(vouch_facts *f);
+
 /* f's options (those of its last bind). */
 void vouch_facts_get_options(const vouch_facts *f, vouch_facts_options *o);
 /* Applies to f, bound or not, the options that can change after a bind:

@@ -234,7 +234,17 @@ struct vouch_facts {
     vouch_facts_stats stats;
     int64_t as_of;         /* the bind's as-of date (VOUCH_AS_OF_ANY: no bound) */
     char as_of_text[11];   /* as YYYY-MM-DD, bound to every dated seek */
+    /* The bounds of the SQL it runs (vouch_facts_set_limits; the progress
+     * handler in facts.c): */
+    uint64_t sql_budget;   /* SQLite VM instructions allowed between restarts */
+    uint64_t sql_steps;    /* counted since the last restart */
+    uint64_t deadline_ns;  /* facts_now_ns() past which every statement stops; 0: none */
+    uint32_t timeout_s;    /* the deadline's seconds, for the message */
+    uint32_t ticks;
+    int stopped;           /* why the last statement was interrupted: FACTS_STOP_* */
 };
+
+enum { FACTS_STOP_NONE = 0, FACTS_STOP_STEPS, FACTS_STOP_DEADLINE };
 
 /* ---- facts.c ------------------------------------------------------------------ */
 

@@ -5,8 +5,10 @@
  * written; the whole load is one transaction, rolled back at the first
  * error (after collecting up to MAX_ERRORS messages, "FILE:ROW:COL: column
  * `name`: what is wrong"), so a failed load writes nothing. A store that did
- * not exist is built in a temporary file next to the target and renamed into
- * place only on success.
+ * not exist is built in a temporary file next to the target and published
+ * only on success, without replacing anything (publish()): when another
+ * load published a store at that path in the meantime, the load is done
+ * again into that store, so both loads' tables are kept.
  *
  * CSV is RFC 4180: a header row naming declared columns, fields separated by
  * commas, quoted fields with doubled quotes inside, CRLF or LF line ends (a
@@ -25,7 +27,9 @@
  * no CSV file only does that (seal), and reports the values that do not
  * fit as errors.
  */
+#define _GNU_SOURCE 1       /* renameat2 */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +43,7 @@
 #include "date.h"
 #include "alloc.h"
 #include "strbuf.h"
+#include "vouch_limits.h"
 
 #define MAX_ERRORS 20
 #define BUSY_MS 5000
@@ -149,7 +154,10 @@ typedef struct csv {
     uint64_t line;         /* current line, 1-based */
     uint64_t rec_line;     /* line where the current record started */
     int oom;
+    int over;              /* a cap of vouch_limits.h reached: CSV_OVER_* */
 } csv;
+
+enum { CSV_OVER_CELL = 1, CSV_OVER_RECORD, CSV_OVER_FIELDS };
 
 static int cfill(csv *r)
 {
@@ -174,8 +182,20 @@ static int cpeek(csv *r)
     return r->buf[r->pos];
 }
 
+/* Appends byte c to the current field, unless that takes the field or the
+ * record past its cap (r->over is set then, and the caller stops). */
 static void cadd(csv *r, int c)
 {
+    if (r->oom)
+        return;  /* cfield may have failed: fofs[nf - 1] is not there */
+    if (r->rlen - r->fofs[r->nf - 1] >= VOUCH_MAX_CSV_CELL_BYTES) {
+        r->over = CSV_OVER_CELL;
+        return;
+    }
+    if (r->rlen >= VOUCH_MAX_CSV_RECORD_BYTES) {
+        r->over = CSV_OVER_RECORD;
+        return;
+    }
     if (r->rlen == r->rcap) {
         size_t cap = r->rcap ? r->rcap * 2 : 256;
         char *p = vouch_realloc(r->rec, cap);
@@ -191,6 +211,10 @@ static void cadd(csv *r, int c)
 
 static void cfield(csv *r)
 {
+    if (r->nf >= VOUCH_MAX_CSV_FIELDS) {
+        r->over = CSV_OVER_FIELDS;
+        return;
+    }
     if (r->nf + 2 > r->fcap) {
         uint32_t cap = r->fcap ? r->fcap * 2 : 32;
         size_t *p = vouch_realloc(r->fofs, cap * sizeof *p);
@@ -204,9 +228,26 @@ static void cfield(csv *r)
     r->fofs[r->nf++] = r->rlen;
 }
 
-/* Reads one record: 1, 0 at the end of the file, -1 on a syntax error
- * (reported into e; the rest of the file cannot be trusted). Blank lines
- * are skipped. */
+/* Reports the cap r->over reached, in field r->nf of the current record;
+ * returns -1 (the rest of the file is not read). */
+static int csv_over(csv *r, lerr *e)
+{
+    if (r->over == CSV_OVER_FIELDS)
+        lerr_add(e, "%s:%llu:%u: error: a record of more than %u fields (the limit of one CSV record)",
+                 r->file, (unsigned long long)r->rec_line, r->nf + 1, VOUCH_MAX_CSV_FIELDS);
+    else if (r->over == CSV_OVER_CELL)
+        lerr_add(e, "%s:%llu:%u: error: a cell of more than %u bytes (the limit of one CSV cell)",
+                 r->file, (unsigned long long)r->rec_line, r->nf, VOUCH_MAX_CSV_CELL_BYTES);
+    else
+        lerr_add(e, "%s:%llu:%u: error: a record of more than %u bytes (the limit of one CSV record)",
+                 r->file, (unsigned long long)r->rec_line, r->nf, VOUCH_MAX_CSV_RECORD_BYTES);
+    return -1;
+}
+
+/* Reads one record: 1, 0 at the end of the file, -1 on a syntax error or
+ * a record past the caps of vouch_limits.h (reported into e; the rest of
+ * the file cannot be trusted). Blank lines are skipped. Memory: one record,
+ * at most VOUCH_MAX_CSV_RECORD_BYTES and VOUCH_MAX_CSV_FIELDS offsets. */
 static int csv_record(csv *r, lerr *e)
 {
     r->nf = 0;
@@ -223,6 +264,8 @@ static int csv_record(csv *r, lerr *e)
     r->rec_line = r->line;
     for (;;) {
         cfield(r);
+        if (r->over)
+            return csv_over(r, e);
         if (c == '"') {
             uint64_t qline = r->line;
             for (;;) {
@@ -240,6 +283,8 @@ static int csv_record(csv *r, lerr *e)
                     r->line++;
                 }
                 cadd(r, c);
+                if (r->over)
+                    return csv_over(r, e);
             }
             if (c >= 0 && c != ',' && c != '\n' && c != '\r') {
                 lerr_add(e, "%s:%llu:%u: error: unexpected `%c` after a closing quote (a quote inside a "
@@ -256,6 +301,8 @@ static int csv_record(csv *r, lerr *e)
                     return -1;
                 }
                 cadd(r, c);
+                if (r->over)
+                    return csv_over(r, e);
                 c = cget(r);
             }
         }
@@ -1111,12 +1158,54 @@ static void set_wal(sqlite3 *db)
     sqlite3_busy_timeout(db, BUSY_MS);
 }
 
+/* Gives the finished new store tmp the name db_path unless something has
+ * that name by now: 0, or an errno (EEXIST: another load was first).
+ * rename() would replace that store, and the other load's tables with it. */
+static int publish(const char *tmp, const char *db_path)
+{
+    if (renameat2(AT_FDCWD, tmp, AT_FDCWD, db_path, RENAME_NOREPLACE) == 0)
+        return 0;
+    if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
+        return errno;
+    /* a file system without RENAME_NOREPLACE: link() fails on an existing
+     * name too */
+    if (link(tmp, db_path) != 0)
+        return errno;
+    unlink(tmp);
+    return 0;
+}
+
+static vouch_status load_once(const char *db_path, const vouch_program *p,
+                              const char *const *csv_paths, uint32_t ncsv,
+                              const vouch_load_options *opt, int *again, vouch_error *err);
+
 vouch_status vouch_facts_load(const char *db_path, const vouch_program *p,
                               const char *const *csv_paths, uint32_t ncsv,
                               const vouch_load_options *opt, vouch_error *err)
 {
     if (ncsv == 0)
         return seal_store(db_path, p, err);
+    /* Again (at most a few times) while another load publishes the new
+     * store first: the next try finds it and loads into it. */
+    int again = 0;
+    vouch_status s;
+    for (int tries = 0;; tries++) {
+        s = load_once(db_path, p, csv_paths, ncsv, opt, &again, err);
+        if (!again)
+            return s;
+        if (tries == 3)
+            return vouch_error_set(err, VOUCH_EIO, "cannot create facts store %s: other loads keep "
+                                   "creating and removing it", db_path);
+    }
+}
+
+/* One try of vouch_facts_load; *again = 1 when another load published the
+ * new store first (nothing was written then). */
+static vouch_status load_once(const char *db_path, const vouch_program *p,
+                              const char *const *csv_paths, uint32_t ncsv,
+                              const vouch_load_options *opt, int *again, vouch_error *err)
+{
+    *again = 0;
     lerr *e = vouch_calloc(1, sizeof *e);
     uint8_t *emptied = vouch_calloc(p->ntables + 1, 1);
     uint8_t *created = vouch_calloc(p->ntables + 1, 1);
@@ -1252,9 +1341,14 @@ vouch_status vouch_facts_load(const char *db_path, const vouch_program *p,
     rc = sqlite3_close(db);
     db = NULL;
     if (fresh) {
-        if (rc != SQLITE_OK || rename(tmp, db_path) != 0) {
+        int perr = rc != SQLITE_OK ? 0 : publish(tmp, db_path);
+        if (perr == EEXIST) {
+            *again = 1;      /* tmp is removed below */
+            goto done;
+        }
+        if (rc != SQLITE_OK || perr != 0) {
             s = vouch_error_set(err, VOUCH_EIO, "cannot create facts store %s: %s", db_path,
-                                rc != SQLITE_OK ? "closing failed" : strerror(errno));
+                                rc != SQLITE_OK ? "closing failed" : strerror(perr));
             goto done;
         }
         vouch_free(tmp);

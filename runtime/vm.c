@@ -46,6 +46,7 @@
 #include <string.h>
 
 #include "vm.h"
+#include "clock.h"
 #include "explain.h"
 #include "date.h"
 #include "builtins.h"
@@ -425,6 +426,16 @@ static int claim_row(vm *m)
 /* Result of running one rule. */
 enum { RULE_OK = 0, RULE_ERROR, RUN_STOP };
 
+/* Instructions between two readings of the clock (a few milliseconds). */
+#define VM_CHUNK ((uint64_t)1 << 22)
+
+static uint64_t take_chunk(uint64_t *rest)
+{
+    uint64_t n = *rest < VM_CHUNK ? *rest : VM_CHUNK;
+    *rest -= n;
+    return n;
+}
+
 /* Runs rule r. RULE_ERROR leaves the message in m->msg; RUN_STOP sets err. */
 static int run_rule(vm *m, uint32_t r, vouch_error *err)
 {
@@ -437,7 +448,11 @@ static int run_rule(vm *m, uint32_t r, vouch_error *err)
     uint32_t sp = 0;          /* stack[sp-1] is the top */
     uint32_t pc = ri->entry;
     uint32_t op_pc = pc;      /* start of the running instruction, for messages */
-    uint64_t left = m->budget;
+    /* The budget is counted down a chunk at a time: between chunks the
+     * deadline is read (budget_out), so --timeout reaches a rule that
+     * loops without a clock read on the hot path. */
+    uint64_t rest = m->budget;  /* instructions after the current chunk */
+    uint64_t left = take_chunk(&rest);
     vouch_scratch sc = {scratch_fn, m};
     vouch_error ferr;
 
@@ -445,6 +460,8 @@ static int run_rule(vm *m, uint32_t r, vouch_error *err)
         locals[i] = vouch_none();
     if (m->trace)
         vouch_trace_reset(m->trace);
+    if (m->f)  /* the store's SQL has a budget of the same size per rule */
+        vouch_facts_restart_budget(m->f);
     m->share = m->shares && ri->outer_plan != VOUCH_NO_PLAN ? &m->shares[r] : NULL;
     m->outer_row = 0;
     m->claim_lo = m->claim_hi = 0;
@@ -488,12 +505,14 @@ static int run_rule(vm *m, uint32_t r, vouch_error *err)
         goto *labels[code[pc]];                     \
     } while (0)
     left++;                   /* the first NEXT counts the first instruction */
+resume:
     NEXT;
 #else
 #define CASE(name) case OP_##name:
 #define NEXT continue
     left++;
     for (;;) {
+resume:
         if (UNLIKELY(--left == 0))
             goto budget_out;
         op_pc = pc;
@@ -880,7 +899,7 @@ static int run_rule(vm *m, uint32_t r, vouch_error *err)
         NEXT;
     CASE(HALT)
         if (m->share)
-            atomic_fetch_add_explicit(&m->share->steps, m->budget - left, memory_order_relaxed);
+            atomic_fetch_add_explicit(&m->share->steps, m->budget - rest - left, memory_order_relaxed);
         end_rule(m);
         return RULE_OK;
     CASE(TRACE)
@@ -897,11 +916,20 @@ static int run_rule(vm *m, uint32_t r, vouch_error *err)
 #endif
 
 budget_out:
+    if (rest) {
+        if (m->env->deadline_ns && vouch_clock_ns() > m->env->deadline_ns) {
+            vouch_error_set(err, VOUCH_EINPUT, "rule %s: the run's time limit of %u s was reached",
+                            ri->id, m->env->timeout_s);
+            goto run_stop;
+        }
+        left = take_chunk(&rest) + 1;  /* the instruction at pc has not run */
+        goto resume;
+    }
     rule_msg(m, "step budget of %llu instructions exhausted", (unsigned long long)m->budget);
     goto rule_error;
 rule_error: {
         if (m->share)
-            atomic_fetch_add_explicit(&m->share->steps, m->budget - left, memory_order_relaxed);
+            atomic_fetch_add_explicit(&m->share->steps, m->budget - rest - left, memory_order_relaxed);
         snprintf(m->msg, sizeof m->msg, "rule %s pc %u: %s", ri->id, op_pc, m->why);
         end_rule(m);
         return RULE_ERROR;
@@ -987,6 +1015,8 @@ vouch_status vouch_vm_run_part(const vouch_program *p, vouch_facts *f, const vou
     m->env = env;
     m->res = out;
     m->budget = env->step_budget ? env->step_budget : VOUCH_DEFAULT_STEP_BUDGET;
+    if (f)
+        vouch_facts_set_limits(f, m->budget, env->deadline_ns, env->timeout_s);
     m->own_mem.limit = env->memory_limit ? env->memory_limit : VOUCH_MAX_RUN_MEMORY;
     m->mem = shared ? shared : &m->own_mem;
     m->scratch.mb = m->mem;

@@ -19,6 +19,9 @@ typedef struct vouch_run_env {
     uint64_t step_budget;    /* instructions a rule may execute; 0 = default */
     uint64_t memory_limit;   /* bytes the VM may hold for the run (findings,
                               * texts); 0 = VOUCH_MAX_RUN_MEMORY */
+    uint64_t deadline_ns;    /* vouch_clock_ns() (clock.h) past which the run
+                              * stops, in the VM and in the store's SQL; 0 = none */
+    uint32_t timeout_s;      /* the deadline's length in seconds, for messages */
     /* Explanations (explain.h), for a program compiled with explain: */
     int explain;             /* 1: attach to each finding why it happened */
     int keep_passes;         /* 1: also keep the passing subjects, explained (results.passes) */

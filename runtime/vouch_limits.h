@@ -67,4 +67,15 @@
  * error (exit 2). */
 #define VOUCH_MAX_RUN_MEMORY (1024ull << 20)
 
+/* ---- loading CSV files (runtime/load.c) ----------------------------------- */
+
+/* Bytes in one CSV cell (after its quotes are undone). The reader buffers
+ * one record at a time, so these three bound its memory whatever the file:
+ * a cell or a record that never ends is an error naming FILE:ROW:COL. */
+#define VOUCH_MAX_CSV_CELL_BYTES (1u << 20)
+/* Bytes of all the cells of one CSV record together. */
+#define VOUCH_MAX_CSV_RECORD_BYTES (16u << 20)
+/* Fields in one CSV record (a fact has at most VOUCH_MAX_COLUMNS). */
+#define VOUCH_MAX_CSV_FIELDS 4096
+
 #endif
