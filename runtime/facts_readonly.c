@@ -30,7 +30,6 @@
 #include <unistd.h>
 
 #include "facts_int.h"
-#include "alloc.h"
 
 /* 1 if path names an existing file: *size gets its size. */
 static int file_size(const char *path, off_t *size)

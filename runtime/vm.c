@@ -468,8 +468,8 @@ static void append_value(char *buf, size_t cap, size_t *n, const vouch_value *v)
 
 /* ", subject S" or ", row KEY of TABLE" for the running iteration, as the
  * position says where it is; "" when it says nowhere or the row cannot be
- * read. stack_used: the stack held a value in slot 0 when the failing
- * instruction began (the verifier proves it where the subject is there). */
+ * read. Stack slot 0 is read only where the position says the subject is
+ * there, which the verifier proved every path fills. */
 static void describe_subject(vm *m, const vouch_rule_info *ri, const vouch_position *pos,
                              char *buf, size_t cap)
 {
