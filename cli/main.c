@@ -28,6 +28,7 @@
 #include "../runtime/alloc.h"
 #include "../runtime/date.h"
 #include "../runtime/facts.h"
+#include "../runtime/program_io.h"
 #include "../runtime/outcome.h"
 #include "../runtime/report.h"
 #include "../runtime/vm.h"
@@ -53,8 +54,9 @@ static const char USAGE[] =
     "          (--catalogues also loads the packs' frameworks, controls and crosswalk pairs;\n"
     "          tables the packs read that no CSV fills are created empty; with no CSV file, only\n"
     "          checks every stored value of a store other tools wrote and records its digests)\n"
-    "  disasm  compile packs and print their bytecode and access plans\n"
-    "          vouch disasm PACK.vouch...\n"
+    "  disasm  compile packs and print their bytecode and access plans (--positions: and\n"
+    "          where in the source each instruction comes from)\n"
+    "          vouch disasm [--positions] PACK.vouch...\n"
     "  compile compile packs into one checked program file, run by giving it in place of the packs\n"
     "          vouch compile -o PACK.vbc PACK.vouch...\n"
     "  fmt     rewrite files in the canonical layout (comments kept); --check only reports\n"
@@ -188,15 +190,15 @@ static int explain_mode;
 /* Imports that name no given file: PACK.vouch or PACK/pack.vouch beside the
  * importing file, then in each directory of $VOUCH_PATH (colon-separated). */
 typedef struct resolver {
-    char *texts[256];
-    char *names[256];
+    char *texts[VOUCH_MAX_IMPORTED_FILES];
+    char *names[VOUCH_MAX_IMPORTED_FILES];
     int n;
 } resolver;
 
 static int try_pack_file(resolver *r, const char *dir, size_t dlen, const char *name, vouch_compile_input *out)
 {
     static const char *const forms[] = {"%.*s/%s.vouch", "%.*s/%s/pack.vouch"};
-    if (r->n >= 256)
+    if (r->n >= VOUCH_MAX_IMPORTED_FILES)
         return 0;
     for (int i = 0; i < 2; i++) {
         char path[4096];
@@ -354,6 +356,7 @@ typedef struct args {
     const char *max_steps, *max_memory, *timeout;  /* check: limits (limits_opt.h) */
     const char *baseline;    /* check --baseline OLD.json */
     int replace, stats, catalogues, allow_soft, explain, fail_on_new, period_to_date;
+    int positions;           /* disasm --positions */
     char **files;
     int nfiles;
     char **packs;            /* load --pack */
@@ -390,6 +393,7 @@ static int parse_args(int argc, char **argv, const char *allowed, args *a)
         {"--baseline", .value = &a->baseline},
         {"--fail-on-new", .flag = &a->fail_on_new},
         {"--period-to-date", .flag = &a->period_to_date},
+        {"--positions", .flag = &a->positions},
     };
     cli_option opts[sizeof all / sizeof all[0]];
     size_t n = 0;
@@ -713,6 +717,12 @@ static int cmd_fmt(int argc, char **argv)
             rc = EXIT_USAGE;
             continue;
         }
+        if (vouch_program_is_vbc(text, len)) { /* by its signature, whatever its name */
+            fprintf(stderr, "vouch: error: %s is a compiled program; fmt takes .vouch sources\n", path);
+            free(text);
+            rc = EXIT_USAGE;
+            continue;
+        }
         arena a;
         arena_init(&a);
         vouch_source *src = source_new(&a, path, text, len);
@@ -755,6 +765,16 @@ static int cmd_lint(int argc, char **argv)
         free_args(&a);
         return usage_error("%s", "lint needs at least one pack file");
     }
+    for (int i = 0; i < a.nfiles; i++)
+        if (cli_is_program_file(a.files[i])) {
+            fprintf(stderr, "vouch: error: %s is a compiled program; lint takes .vouch sources\n",
+                    a.files[i]);
+            rc = EXIT_USAGE;
+        }
+    if (rc) {
+        free_args(&a);
+        return rc;
+    }
     lint_mode = 1;
     vouch_program *p = compile_packs(a.files, a.nfiles);
     lint_mode = 0;
@@ -772,7 +792,7 @@ static int cmd_lint(int argc, char **argv)
 static int cmd_disasm(int argc, char **argv)
 {
     args a;
-    int rc = parse_args(argc, argv, " ", &a);
+    int rc = parse_args(argc, argv, " --positions ", &a);
     if (rc) {
         free_args(&a);
         return rc;
@@ -783,7 +803,7 @@ static int cmd_disasm(int argc, char **argv)
     } else {
         vouch_program *p = compile_packs(a.files, a.nfiles);
         if (p) {
-            vouch_disasm(p, stdout);
+            vouch_disasm_with(p, stdout, a.positions ? VOUCH_DISASM_POSITIONS : 0);
             rc = fflush(stdout) == 0 ? EXIT_CLEAN : EXIT_USAGE;
             vouch_program_free(p);
         }

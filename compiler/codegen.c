@@ -59,6 +59,13 @@ typedef struct gen {
     int32_t quant_point;     /* the point gen_expr made for the quantifier it generates, or -1 */
     int chain_op;            /* OPR_AND/OPR_OR: cur_point is such a chain (its links share it) */
     VEC(vouch_trace_point) points;
+    /* source positions (program.h): the node whose code is being emitted
+     * and where the subject is meanwhile; emit() records a change */
+    const ast_node *pos_node;
+    uint8_t subj;            /* vouch_subject_at */
+    const ast_node *last_node;
+    uint8_t last_subj;
+    VEC(vouch_position) positions;
 } gen;
 
 /* ---- emission -------------------------------------------------------- */
@@ -71,9 +78,35 @@ static void word(gen *g, uint32_t w)
         g->failed = 1;
 }
 
+/* Records the position of the instruction about to start at pc `at`,
+ * if it differs from the last one recorded. */
+static void mark(gen *g, uint32_t at)
+{
+    const ast_node *n = g->pos_node;
+    if (!n || !n->src || (n == g->last_node && g->subj == g->last_subj && g->positions.n))
+        return;
+    g->last_node = n;
+    g->last_subj = g->subj;
+    vouch_position e = {at, n->src->index, 0, 0, g->subj};
+    source_position(n->src, n->off, &e.line, &e.col);
+    if (g->positions.n) {
+        vouch_position *last = &g->positions.v[g->positions.n - 1];
+        if (last->file == e.file && last->line == e.line && last->col == e.col &&
+            last->subject == e.subject)
+            return;
+        if (last->pc == at) { /* nothing was emitted under the last one */
+            *last = e;
+            return;
+        }
+    }
+    if (!VEC_PUSH(g->c->a, g->positions, e))
+        g->failed = 1;
+}
+
 static uint32_t emit(gen *g, vouch_opcode op)
 {
     uint32_t at = pc(g);
+    mark(g, at);
     word(g, (uint32_t)op);
     return at;
 }
@@ -623,7 +656,18 @@ static void gen_root(gen *g, ast_node *n, int require)
     gen_traced(g, n, POINT_COND, require, 1);
 }
 
+static void gen_node_code(gen *g, ast_node *n);
+
+/* n's code, its instructions positioned at n (its operands' at theirs). */
 static void gen_node(gen *g, ast_node *n)
+{
+    const ast_node *saved = g->pos_node;
+    g->pos_node = n;
+    gen_node_code(g, n);
+    g->pos_node = saved;
+}
+
+static void gen_node_code(gen *g, ast_node *n)
 {
     switch (n->kind) {
     case AST_INT: emit_const(g, vouch_int(n->u.lit.i)); break;
@@ -771,10 +815,14 @@ static void gen_span_call(gen *g, int months, uint32_t it, int which)
  * evaluated. */
 static void gen_outcome(gen *g, ast_node *rule)
 {
+    uint8_t subj = g->subj;
     if (rule->u.rule.subject)
         gen_text(g, rule->u.rule.subject);
     else
         gen_default_subject(g, rule, g->c->extra.v[g->rule].cadence, 1);
+    /* From here to PASS, FINDING and NA the subject is the stack's bottom
+     * value (every statement starts on an empty stack). */
+    g->subj = SUBJ_STACK;
     uint32_t jprog[8];
     ast_node *pspan[8];
     uint32_t nprog = 0;
@@ -791,18 +839,22 @@ static void gen_outcome(gen *g, ast_node *rule)
     gen_root(g, rule->u.rule.require, 1);
     uint32_t jfail = emit1(g, OP_JUMP_FALSE, 0);
     emit(g, OP_PASS);
+    g->subj = subj;
     uint32_t jdone[1 + 8];
     uint32_t ndone = 0;
     jdone[ndone++] = emit1(g, OP_JUMP, 0);
     patch(g, jfail, pc(g));
+    g->subj = SUBJ_STACK;
     if (rule->u.rule.message)
         gen_text(g, rule->u.rule.message);
     else
         emit_text(g, rule->u.rule.title->u.s.text, rule->u.rule.title->u.s.n);
     emit(g, OP_FINDING);
     for (uint32_t k = 0; k < nprog; k++) {
+        g->subj = subj;
         jdone[ndone++] = emit1(g, OP_JUMP, 0);
         patch(g, jprog[k], pc(g));
+        g->subj = SUBJ_STACK;
         binding *b = bnd(g, pspan[k]->slot);
         static const char pre[] = "in progress: ", mid[] = " has not ended on the as-of date (it ends ";
         emit_text(g, pre, sizeof pre - 1);
@@ -815,14 +867,28 @@ static void gen_outcome(gen *g, ast_node *rule)
     }
     for (uint32_t k = 0; k < ndone; k++)
         patch(g, jdone[k], pc(g));
+    g->subj = subj;
 }
 
+static void gen_fors_code(gen *g, ast_node *rule, ast_node *f);
+
+/* The loops from f on, their own instructions positioned at f. */
 static void gen_fors(gen *g, ast_node *rule, ast_node *f)
 {
     if (!f) {
         gen_outcome(g, rule);
         return;
     }
+    const ast_node *pos = g->pos_node;
+    uint8_t subj = g->subj;
+    g->pos_node = f;
+    gen_fors_code(g, rule, f);
+    g->pos_node = pos;
+    g->subj = subj;
+}
+
+static void gen_fors_code(gen *g, ast_node *rule, ast_node *f)
+{
     binding *b = bnd(g, f->slot);
     if (b->kind == BIND_ROW) {
         plan_split s;
@@ -837,6 +903,9 @@ static void gen_fors(gen *g, ast_node *rule, ast_node *f)
         seek(g, plan, &s, f->slot);
         uint32_t loop = pc(g);
         uint32_t next = emit2(g, OP_NEXT, (uint32_t)plan, 0);
+        uint8_t outside = g->subj;
+        if (f == rule->u.rule.fors)
+            g->subj = SUBJ_ROW; /* its key names the row (codegen_program reads it) */
         g->tracing = 1;
         residual(g, &s, loop);
         g->tracing = 0;
@@ -858,6 +927,7 @@ static void gen_fors(gen *g, ast_node *rule, ast_node *f)
         }
         gen_fors(g, rule, f->next);
         emit1(g, OP_JUMP, loop);
+        g->subj = outside;
         patch(g, next, pc(g));
         return;
     }
@@ -902,12 +972,20 @@ static void gen_fors(gen *g, ast_node *rule, ast_node *f)
     gen_fors(g, rule, f->next);
     if (f->u.loop.where)
         patch(g, jskip, pc(g));
+    /* The span that reaches the period's end is the last: the loop stops
+     * before computing the next span's start, which for a period ending
+     * in year 9999 would lie outside the calendar. */
+    emit1(g, OP_LOAD, it + 2);
+    gen_period_bound(g, period, 1);
+    emit(g, OP_GE);
+    uint32_t jlast = emit1(g, OP_JUMP_TRUE, 0);
     emit1(g, OP_LOAD, it);
     emit_const(g, vouch_int(months));
     emit2(g, OP_CALL, BI_add_months, 2);
     emit1(g, OP_STORE, it);
     emit1(g, OP_JUMP, loop);
     patch(g, jend, pc(g));
+    patch(g, jlast, pc(g));
 }
 
 /* ---- the program ---------------------------------------------------- */
@@ -1004,6 +1082,14 @@ static vouch_program *finish(gen *g)
         if (p->tables)
             p->tables[pl->table].first_used = 1;
     }
+    p->nfiles = c->nsrcs;
+    p->files = PALLOC(p, c->nsrcs, const char *);
+    for (uint32_t i = 0; p->files && i < c->nsrcs; i++)
+        p->files[i] = pcstr(p, c->srcs[i]->name);
+    p->npositions = g->positions.n;
+    p->positions = PALLOC(p, g->positions.n, vouch_position);
+    if (p->positions && g->positions.n)
+        memcpy(p->positions, g->positions.v, g->positions.n * sizeof *p->positions);
     p->pack = pcstr(p, c->pack ? c->pack : "");
     p->pack_version = pcstr(p, c->pack_version ? c->pack_version : "");
     p->npoints = g->points.n;
@@ -1129,13 +1215,24 @@ vouch_program *codegen_program(compiler *c)
          * waiting for them otherwise. */
         if (i + 1 < c->rules.n)
             arena_prefetch(r + 1, c->rules.v[i + 1] + 1);
+        g.pos_node = r;
+        g.subj = SUBJ_NONE;
         if (!c->extra.v[i].skipped) {
             gen_fors(&g, r, r->u.rule.fors);
             ast_node *outer = r->u.rule.fors;
-            if (outer && bnd(&g, outer->slot)->kind == BIND_ROW)
-                ri->outer_plan = (uint32_t)bnd(&g, outer->slot)->plan;
+            if (outer && bnd(&g, outer->slot)->kind == BIND_ROW) {
+                binding *ob = bnd(&g, outer->slot);
+                ri->outer_plan = (uint32_t)ob->plan;
+                /* The outer loop reads its key, so a runtime error can name
+                 * the row (SUBJ_ROW): appended, so the columns the code
+                 * reads keep their numbers. */
+                const fact_table *t = &c->tables.v[ob->table];
+                for (uint32_t k = 0; k < t->nkey; k++)
+                    plan_column(&g, ob->plan, (int)t->key[k]);
+            }
         }
         emit(&g, OP_HALT);
+        g.pos_node = NULL;
         ri->nlocals = g.maxlocals;
         ri->severity = (uint8_t)vouch_severity_parse(r->u.rule.severity.p, r->u.rule.severity.len);
         source_position(r->src, r->off, &ri->line, &ri->col);

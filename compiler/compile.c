@@ -65,7 +65,7 @@ vouch_program *vouch_compile(const vouch_compile_input *files, size_t nfiles, vo
 }
 
 /* Most packs one compilation may pull in through imports. */
-#define MAX_IMPORTED 256
+#define MAX_IMPORTED VOUCH_MAX_IMPORTED_FILES
 
 vouch_program *vouch_compile_ex(const vouch_compile_input *files, size_t nfiles, vouch_import_fn resolve,
                                 void *resolve_ctx, vouch_diag_fn fn, void *ctx)
@@ -133,7 +133,14 @@ vouch_program *vouch_compile_with(const vouch_compile_input *files, size_t nfile
                 for (; j < nstd; j++)
                     if (strlen(vouch_stdlib_files[j].name) == len && memcmp(vouch_stdlib_files[j].name, nm, len) == 0)
                         break;
-                if (j == nstd && resolve && nuser < nfiles + MAX_IMPORTED) {
+                if (j == nstd && resolve && nuser >= nfiles + MAX_IMPORTED) {
+                    diag_error(&d, u->src, it->off, it->len,
+                               "import fewer packs, or give some on the command line (docs/limits.md)",
+                               "import limit of %d files reached: \"%.*s\" is not imported",
+                               MAX_IMPORTED, (int)len, nm);
+                    continue;
+                }
+                if (j == nstd && resolve) {
                     vouch_compile_input in;
                     char *want = arena_strndup(&a, nm, len);
                     if (want && resolve(resolve_ctx, u->src->name, want, &in)) {
@@ -216,6 +223,8 @@ vouch_program *vouch_compile_with(const vouch_compile_input *files, size_t nfile
         goto out;
     if (!check_program(&c, items, srcs, n) || d.nerrors)
         goto out;
+    c.srcs = srcs;
+    c.nsrcs = (uint32_t)n;
     prog = codegen_program(&c);
     if (!prog && !a.failed)
         diag_error(&d, NULL, 0, 0, NULL, "internal error: code generation failed");

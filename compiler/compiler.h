@@ -117,6 +117,8 @@ typedef struct compiler {
     VEC(const vouch_source *) rule_src;
     const char *pack, *pack_version;   /* main pack: the last file's */
     const char **pack_of_src;          /* pack name declared by each source, by index */
+    const vouch_source *const *srcs;   /* every source, by index (positions name them) */
+    uint32_t nsrcs;
     VEC(fw_info) frameworks;
     VEC(vouch_crosswalk_pair) pairs;
     VEC(scope_info) scopes;

@@ -13,6 +13,7 @@
  * again and an out-of-range one is printed as "?".
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "vm.h"
@@ -256,7 +257,41 @@ static uint32_t print_insn(const vouch_program *p, FILE *out, uint32_t pc, uint3
     return len;
 }
 
-void vouch_disasm(const vouch_program *p, FILE *out)
+/* The instruction at pc, then, if a position entry starts there, its
+ * note in a column of its own; returns the instruction's length. *k is
+ * the next position entry not yet passed. */
+static uint32_t print_positioned(const vouch_program *p, FILE *out, uint32_t pc, uint32_t end,
+                                 uint32_t *k)
+{
+    static const char *const subject_names[SUBJ__COUNT] = {"", " row", " subject"};
+    while (p->positions && *k < p->npositions && p->positions[*k].pc < pc)
+        ++*k;
+    const vouch_position *e = p->positions && *k < p->npositions && p->positions[*k].pc == pc
+                                  ? &p->positions[*k] : NULL;
+    if (!e)
+        return print_insn(p, out, pc, end);
+    char *line = NULL;
+    size_t len = 0;
+    FILE *ms = open_memstream(&line, &len);
+    if (!ms)
+        return print_insn(p, out, pc, end);
+    uint32_t n = print_insn(p, ms, pc, end);
+    if (fclose(ms) != 0 || !line) {
+        free(line);
+        return print_insn(p, out, pc, end);
+    }
+    if (len && line[len - 1] == '\n')
+        line[--len] = '\0';
+    const char *file = p->files && e->file < p->nfiles && p->files[e->file] ? p->files[e->file] : "?";
+    fprintf(out, "%-48s ; %s:%u:%u%s\n", line, file, e->line, e->col,
+            e->subject < SUBJ__COUNT ? subject_names[e->subject] : " ?");
+    free(line);
+    return n;
+}
+
+void vouch_disasm(const vouch_program *p, FILE *out) { vouch_disasm_with(p, out, 0); }
+
+void vouch_disasm_with(const vouch_program *p, FILE *out, unsigned flags)
 {
     if (!p) {
         fputs("; no program\n", out);
@@ -296,7 +331,9 @@ void vouch_disasm(const vouch_program *p, FILE *out)
         uint32_t hi = r + 1 < p->nrules ? p->rules[r + 1].entry : p->ncode;
         if (hi > p->ncode)
             hi = p->ncode;
+        uint32_t k = 0;
         for (uint32_t pc = lo; p->code && pc < hi;)
-            pc += print_insn(p, out, pc, hi);
+            pc += flags & VOUCH_DISASM_POSITIONS ? print_positioned(p, out, pc, hi, &k)
+                                                 : print_insn(p, out, pc, hi);
     }
 }

@@ -137,6 +137,56 @@ static void configure_sqlite(void)
     }
 }
 
+/* "file:PATH?immutable=1" with PATH's URI-special bytes escaped; NULL if
+ * out of memory. */
+static char *immutable_uri(const char *path)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = strlen(path);
+    char *u = vouch_malloc(3 * n + 32);
+    if (!u)
+        return NULL;
+    size_t k = 0;
+    memcpy(u, path[0] == '/' ? "file://" : "file:", path[0] == '/' ? 7 : 5);
+    k = path[0] == '/' ? 7 : 5;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)path[i];
+        if (c == '%' || c == '?' || c == '#' || c <= 0x20 || c >= 0x7f) {
+            u[k++] = '%';
+            u[k++] = hex[c >> 4];
+            u[k++] = hex[c & 15];
+        } else {
+            u[k++] = (char)c;
+        }
+    }
+    memcpy(u + k, "?immutable=1", 13);
+    return u;
+}
+
+/* Opens f->db on path read-only (immutable: as a file nobody changes, with
+ * no locks and nothing created beside it) and makes the first read, which
+ * tells a database from anything else and a free one from a locked one.
+ * SQLite's result code; f->db is NULL only if out of memory. */
+static int open_conn(vouch_facts *f, const char *path, int immutable)
+{
+    int flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX;
+    char *uri = NULL;
+    if (immutable && !(uri = immutable_uri(path)))
+        return SQLITE_NOMEM;
+    int rc = sqlite3_open_v2(uri ? uri : path, &f->db, flags | (uri ? SQLITE_OPEN_URI : 0),
+                             facts_vfs());
+    vouch_free(uri);
+    if (rc != SQLITE_OK)
+        return rc;
+    sqlite3_busy_timeout(f->db, BUSY_MS);
+    vouch_facts_set_limits(f, 0, 0, 0);
+    sqlite3_progress_handler(f->db, PROGRESS_OPS, progress, f);
+    rc = exec(f->db, "PRAGMA query_only=1");
+    if (rc == SQLITE_OK)
+        rc = exec(f->db, "SELECT count(*) FROM sqlite_master");
+    return rc;
+}
+
 vouch_status vouch_facts_open(const char *path, vouch_facts **out, vouch_error *err)
 {
     struct stat st;
@@ -163,26 +213,32 @@ vouch_status vouch_facts_open(const char *path, vouch_facts **out, vouch_error *
         return facts_oom(err);
     }
     vouch_facts_options_default(&f->opt);
-    int rc = sqlite3_open_v2(path, &f->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, facts_vfs());
-    if (rc != SQLITE_OK) {
-        vouch_status s = !f->db ? facts_oom(err)
-            : vouch_error_set(err, VOUCH_EINPUT, "cannot open facts store %s: %s", path,
-                              sqlite3_errmsg(f->db));
-        vouch_facts_close(f);
-        return s;
+    int rc = open_conn(f, path, 0);
+    if (rc != SQLITE_OK && f->db) {
+        /* A store vouch may not write beside (facts_readonly.c): read the
+         * file alone where that is safe, say why not where it is not. */
+        vouch_error ro;
+        switch (facts_readonly_diagnose(path, sqlite3_extended_errcode(f->db), &ro)) {
+        case FACTS_RO_IMMUTABLE:
+            sqlite3_close(f->db);
+            f->db = NULL;
+            rc = open_conn(f, path, 1);
+            break;
+        case FACTS_RO_FAIL:
+            if (err)
+                *err = ro;
+            vouch_facts_close(f);
+            return ro.status;
+        default:
+            break;
+        }
     }
-    sqlite3_busy_timeout(f->db, BUSY_MS);
-    vouch_facts_set_limits(f, 0, 0, 0);
-    sqlite3_progress_handler(f->db, PROGRESS_OPS, progress, f);
-    /* The first statement that reads the file tells a database from
-     * anything else, and a locked one from a free one. */
-    rc = exec(f->db, "PRAGMA query_only=1");
-    if (rc == SQLITE_OK)
-        rc = exec(f->db, "SELECT count(*) FROM sqlite_master");
     if (rc != SQLITE_OK) {
         vouch_status s;
-        int base = sqlite3_errcode(f->db) & 0xff;
-        if (base == SQLITE_NOTADB || base == SQLITE_CORRUPT)
+        int base = f->db ? sqlite3_errcode(f->db) & 0xff : SQLITE_NOMEM;
+        if (!f->db)
+            s = facts_oom(err);
+        else if (base == SQLITE_NOTADB || base == SQLITE_CORRUPT)
             s = vouch_error_set(err, VOUCH_EINPUT,
                                 "cannot open facts store %s: not a SQLite database%s", path,
                                 base == SQLITE_CORRUPT ? " (or a damaged one)" : "");

@@ -251,6 +251,17 @@ enum { FACTS_STOP_NONE = 0, FACTS_STOP_STEPS, FACTS_STOP_DEADLINE };
 vouch_status facts_db_error(vouch_facts *f, int rc, vouch_error *err, const char *what);
 vouch_status facts_oom(vouch_error *err);
 
+/* ---- facts_readonly.c --------------------------------------------------------- */
+
+/* After the first read of a store failed with extended code xrc: whether
+ * the cause is that vouch may not write beside it, and what then. */
+typedef enum facts_readonly_action {
+    FACTS_RO_NONE = 0,       /* another cause: report SQLite's error */
+    FACTS_RO_IMMUTABLE,      /* safe to read the file alone, as immutable: open it again so */
+    FACTS_RO_FAIL            /* not safe: err says why and what to do */
+} facts_readonly_action;
+facts_readonly_action facts_readonly_diagnose(const char *path, int xrc, vouch_error *err);
+
 /* ---- facts_vfs.c ----------------------------------------------------------------- */
 
 /* The name of the VFS that shares one memory map of a store among the

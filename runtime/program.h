@@ -262,6 +262,37 @@ typedef struct vouch_trace_point {
     uint8_t require;         /* 1: the rule's `require` condition itself */
 } vouch_trace_point;
 
+/* ---- Source positions ------------------------------------------------------
+ *
+ * Where each instruction comes from, so a runtime error can name the
+ * source (FILE:LINE:COL of the expression that failed) and what was being
+ * evaluated, instead of a pc. The compiler writes one entry where the
+ * position or the subject's whereabouts change; entries are sorted by
+ * strictly increasing pc, and an entry covers the code from its pc up to
+ * the next entry's (the last one's, to the end of the code). Code before
+ * a rule's first entry has the rule's own position. The VM only looks
+ * entries up, after an error: they cost nothing while rules run.
+ *
+ * `subject` says where the subject of the running iteration is, for the
+ * message: nowhere yet (a loop's seek, a calendar span's bounds); the
+ * current row of the rule's outer loop (outer_plan), named by its key
+ * when that plan reads the key's columns; or the bottom value of the
+ * stack, once the subject is computed (the verifier checks that the stack
+ * holds a value there). */
+typedef enum vouch_subject_at {
+    SUBJ_NONE = 0,           /* not known here */
+    SUBJ_ROW,                /* the outer loop's current row */
+    SUBJ_STACK,              /* stack slot 0 */
+    SUBJ__COUNT
+} vouch_subject_at;
+
+typedef struct vouch_position {
+    uint32_t pc;             /* first code word the entry covers */
+    uint32_t file;           /* index into the program's files */
+    uint32_t line, col;
+    uint8_t subject;         /* vouch_subject_at */
+} vouch_position;
+
 /* ---- Rules --------------------------------------------------------------- */
 
 typedef struct vouch_rule_info {
@@ -318,6 +349,10 @@ typedef struct vouch_program {
     const char *pack_version;
     uint32_t npoints;        /* explain programs only; 0 otherwise */
     vouch_trace_point *points;
+    uint32_t nfiles;         /* source files the positions name */
+    const char **files;
+    uint32_t npositions;     /* sorted by pc; 0: only rules' own positions */
+    vouch_position *positions;
     void *mem;               /* owner of everything above (opaque) */
 } vouch_program;
 

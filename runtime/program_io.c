@@ -30,6 +30,8 @@
  *             str because, str approved_by, str file, u32 line, u32 col
  *   i64 waiver_max_days
  *   pack      str name, str version
+ *   positions u32 nfiles, nfiles x str; u32 n, each: u32 pc, u32 file,
+ *             u32 line, u32 col, u8 subject (program.h: source positions)
  *
  * Trace points (explain programs) are not written: such a program is
  * refused, and a program read back has none.
@@ -167,8 +169,12 @@ static const char *missing_part(const vouch_program *p)
     if ((p->ncode && !p->code) || (p->nconsts && !p->consts) || (p->nenums && !p->enums) ||
         (p->ntables && !p->tables) || (p->nplans && !p->plans) || (p->nrules && !p->rules) ||
         (p->nframeworks && !p->frameworks) || (p->npairs && !p->pairs) ||
-        (p->nwaivers && !p->waivers))
+        (p->nwaivers && !p->waivers) || (p->nfiles && !p->files) ||
+        (p->npositions && !p->positions))
         return "a list";
+    for (uint32_t i = 0; i < p->nfiles; i++)
+        if (!p->files[i])
+            return "a file name";
     for (uint32_t i = 0; i < p->nrules; i++)
         if (p->rules[i].nmaps && !p->rules[i].maps)
             return "a rule's maps";
@@ -195,6 +201,22 @@ static const char *missing_part(const vouch_program *p)
             (p->plans[i].ncolumns && !p->plans[i].columns))
             return "a plan's terms";
     return NULL;
+}
+
+static void put_positions(wbuf *b, const vouch_program *p)
+{
+    put_u32(b, p->nfiles);
+    for (uint32_t i = 0; i < p->nfiles; i++)
+        put_str(b, p->files[i]);
+    put_u32(b, p->npositions);
+    for (uint32_t i = 0; i < p->npositions; i++) {
+        const vouch_position *e = &p->positions[i];
+        put_u32(b, e->pc);
+        put_u32(b, e->file);
+        put_u32(b, e->line);
+        put_u32(b, e->col);
+        put_u8(b, e->subject);
+    }
 }
 
 vouch_status vouch_program_write_buf(const vouch_program *p, unsigned char **out, size_t *len,
@@ -351,6 +373,7 @@ vouch_status vouch_program_write_buf(const vouch_program *p, unsigned char **out
     put_i64(&b, p->waiver_max_days);
     put_str(&b, p->pack);
     put_str(&b, p->pack_version);
+    put_positions(&b, p);
 
     if (b.oom) {
         vouch_free(b.p);
@@ -726,6 +749,27 @@ static int read_waivers(rbuf *r, vouch_program *p)
     return get_i64(r, &p->waiver_max_days);
 }
 
+/* Indices (file, pc order) are the verifier's to check. */
+static int read_positions(rbuf *r, vouch_program *p)
+{
+    if (get_count(r, 4, UINT32_MAX, "source files", &p->nfiles) ||
+        !(p->files = array(r, p->nfiles, sizeof *p->files)))
+        return -1;
+    for (uint32_t i = 0; i < p->nfiles; i++)
+        if (get_name(r, &p->files[i]))
+            return -1;
+    if (get_count(r, 17, UINT32_MAX, "source positions", &p->npositions) ||
+        !(p->positions = array(r, p->npositions, sizeof *p->positions)))
+        return -1;
+    for (uint32_t i = 0; i < p->npositions; i++) {
+        vouch_position *e = &p->positions[i];
+        if (get_u32(r, &e->pc) || get_u32(r, &e->file) || get_u32(r, &e->line) ||
+            get_u32(r, &e->col) || get_small(r, SUBJ__COUNT, "subject place", &e->subject))
+            return -1;
+    }
+    return 0;
+}
+
 int vouch_program_is_vbc(const void *buf, size_t len)
 {
     return len >= VOUCH_VBC_MAGIC_LEN && memcmp(buf, VOUCH_VBC_MAGIC, VOUCH_VBC_MAGIC_LEN) == 0;
@@ -782,7 +826,8 @@ vouch_status vouch_program_read(const void *buf, size_t len, unsigned flags, vou
     if (read_code(&r, p) || read_consts(&r, p) || read_enums(&r, p) || read_tables(&r, p) ||
         read_plans(&r, p) || read_rules(&r, p) || read_frameworks(&r, p) || read_pairs(&r, p) ||
         read_waivers(&r, p) || get_bytes(&r, VOUCH_MAX_STRING_BYTES, &p->pack, NULL) ||
-        get_bytes(&r, VOUCH_MAX_STRING_BYTES, &p->pack_version, NULL)) {
+        get_bytes(&r, VOUCH_MAX_STRING_BYTES, &p->pack_version, NULL) ||
+        read_positions(&r, p)) {
         vouch_program_free(p);
         return r.st ? r.st : vouch_error_set(err, VOUCH_EINPUT, "program file: damaged");
     }

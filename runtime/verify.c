@@ -15,7 +15,11 @@
  *   - abstract interpretation over every path (a worklist, as a bytecode
  *     verifier does) gives each instruction one stack depth, never below
  *     what it pops and never above VOUCH_STACK_MAX, and every path ends in
- *     HALT with an empty stack; falling off the end of a rule is an error.
+ *     HALT with an empty stack; falling off the end of a rule is an error;
+ *   - the source positions name files the program lists, in increasing pc
+ *     order inside the code, and say the subject is on the stack only
+ *     where every path leaves a value there (the VM reads stack slot 0 for
+ *     an error's message on their word).
  *
  * Unreachable instructions are still decoded and their operands checked,
  * but they get no stack depth (the VM never runs them).
@@ -563,6 +567,48 @@ static vouch_status check_points(const vouch_program *p, vouch_error *err)
     return VOUCH_OK;
 }
 
+/* The position table's own consistency (check_subjects checks it against
+ * the code). */
+static vouch_status check_positions(const vouch_program *p, vouch_error *err)
+{
+    if ((p->nfiles && !p->files) || (p->npositions && !p->positions))
+        return fail(err, "%u positions in %u files but no list", p->npositions, p->nfiles);
+    for (uint32_t i = 0; i < p->nfiles; i++)
+        if (!p->files[i])
+            return fail(err, "source file %u has no name", i);
+    for (uint32_t i = 0; i < p->npositions; i++) {
+        const vouch_position *e = &p->positions[i];
+        if (e->pc >= p->ncode)
+            return fail(err, "position %u: pc %u outside the code (%u words)", i, e->pc, p->ncode);
+        if (i && e->pc <= p->positions[i - 1].pc)
+            return fail(err, "position %u: pc %u not after the previous position's %u", i, e->pc,
+                        p->positions[i - 1].pc);
+        if (e->file >= p->nfiles)
+            return fail(err, "position %u: file %u out of range (%u files)", i, e->file, p->nfiles);
+        if (e->subject >= SUBJ__COUNT)
+            return fail(err, "position %u: unknown subject place %u", i, e->subject);
+    }
+    return VOUCH_OK;
+}
+
+/* Pass 4: wherever the positions put the subject on the stack, every path
+ * reaches the instruction with a value there. *k is the first position
+ * that may cover the rule (positions are in pc order, rules too). */
+static vouch_status check_subjects(vstate *v, uint32_t *k)
+{
+    const vouch_program *p = v->p;
+    for (uint32_t pc = v->lo; pc < v->hi; pc += op_words[p->code[pc]]) {
+        while (*k + 1 < p->npositions && p->positions[*k + 1].pc <= pc)
+            ++*k;
+        if (*k >= p->npositions || p->positions[*k].pc > pc ||
+            p->positions[*k].subject != SUBJ_STACK)
+            continue;
+        if (v->depth[pc - v->lo] == 0)
+            return at(v, pc, "position %u puts the subject on an empty stack", *k);
+    }
+    return VOUCH_OK;
+}
+
 vouch_status vouch_verify(const vouch_program *p, vouch_error *err)
 {
     vouch_status st;
@@ -573,7 +619,8 @@ vouch_status vouch_verify(const vouch_program *p, vouch_error *err)
                     VOUCH_PROGRAM_VERSION);
     if ((st = check_consts(p, err)) || (st = check_enums(p, err)) ||
         (st = check_tables(p, err)) || (st = check_plans(p, err)) ||
-        (st = check_rules(p, err)) || (st = check_catalogue(p, err)) || (st = check_points(p, err)))
+        (st = check_rules(p, err)) || (st = check_catalogue(p, err)) || (st = check_points(p, err)) ||
+        (st = check_positions(p, err)))
         return st;
     if (p->ncode == 0)
         return VOUCH_OK;
@@ -597,6 +644,7 @@ vouch_status vouch_verify(const vouch_program *p, vouch_error *err)
         st = vouch_error_set(err, VOUCH_ENOMEM, "program: out of memory while verifying");
         goto done;
     }
+    uint32_t k = 0; /* check_subjects' place in the positions */
     for (uint32_t r = 0; r < p->nrules; r++) {
         v.r = r;
         v.lo = p->rules[r].entry;
@@ -604,7 +652,8 @@ vouch_status vouch_verify(const vouch_program *p, vouch_error *err)
         memset(v.start, 0, v.hi - v.lo);
         for (uint32_t i = 0; i < v.hi - v.lo; i++)
             v.depth[i] = -1;
-        if ((st = decode(&v)) || (st = check_jumps(&v)) || (st = check_stack(&v)))
+        if ((st = decode(&v)) || (st = check_jumps(&v)) || (st = check_stack(&v)) ||
+            (st = check_subjects(&v, &k)))
             goto done;
     }
     st = VOUCH_OK;

@@ -37,7 +37,11 @@
  * store reports as VOUCH_ERUNTIME) ends that rule:
  * its outcome records the message, the cursors it opened are reset, the
  * findings it made are kept, and the next rule runs. Out of memory and a
- * failure of the store itself (seek or next) end the run.
+ * failure of the store itself (seek or next) end the run. The message
+ * starts with the source position of the failing instruction and names
+ * the subject being evaluated, as the program's position table says
+ * (program.h); the VM looks the table up only then, and knows nothing of
+ * the source beyond it.
  */
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -421,6 +425,101 @@ static int claim_row(vm *m)
         m->claim_hi = m->claim_lo + CLAIM_ROWS;
     }
     return k >= m->claim_lo;
+}
+
+/* ---- error messages ----------------------------------------------------- */
+
+/* The position entry covering pc, or NULL if none of rule ri's does. */
+static const vouch_position *position_at(const vouch_program *p, const vouch_rule_info *ri,
+                                         uint32_t pc)
+{
+    uint32_t lo = 0, hi = p->npositions; /* first entry past pc: in [lo, hi] */
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (p->positions[mid].pc <= pc)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0 || p->positions[lo - 1].pc < ri->entry)
+        return NULL;
+    return &p->positions[lo - 1];
+}
+
+/* Appends v to buf (length *n, capacity cap), shortened past a few hundred
+ * bytes: a name for a message, not the value itself. */
+static void append_value(char *buf, size_t cap, size_t *n, const vouch_value *v)
+{
+    enum { MAX_SHOWN = 200 };
+    char tmp[MAX_SHOWN + 1];
+    size_t len;
+    const char *s;
+    if (v->type == VT_TEXT) {
+        s = v->u.s;
+        len = v->len;
+    } else {
+        len = vouch_value_format(v, tmp, sizeof tmp);
+        s = tmp;
+    }
+    size_t shown = len > MAX_SHOWN ? MAX_SHOWN : len;
+    int k = snprintf(buf + *n, cap - *n, "%.*s%s", (int)shown, s, shown < len ? "..." : "");
+    if (k > 0)
+        *n += (size_t)k < cap - *n ? (size_t)k : cap - *n - 1;
+}
+
+/* ", subject S" or ", row KEY of TABLE" for the running iteration, as the
+ * position says where it is; "" when it says nowhere or the row cannot be
+ * read. Stack slot 0 is read only where the position says the subject is
+ * there, which the verifier proved every path fills. */
+static void describe_subject(vm *m, const vouch_rule_info *ri, const vouch_position *pos,
+                             char *buf, size_t cap)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    if (!pos)
+        return;
+    if (pos->subject == SUBJ_STACK) {
+        n = (size_t)snprintf(buf, cap, ", subject ");
+        append_value(buf, cap, &n, &m->stack[0]);
+        return;
+    }
+    uint32_t pl = ri->outer_plan;
+    if (pos->subject != SUBJ_ROW || pl == VOUCH_NO_PLAN || !m->f || !m->open[pl])
+        return;
+    const vouch_plan *plan = &m->p->plans[pl];
+    const vouch_table_decl *t = &m->p->tables[plan->table];
+    n = (size_t)snprintf(buf, cap, ", row ");
+    for (uint32_t k = 0; k < t->nkey; k++) {
+        uint32_t i = 0;
+        while (i < plan->ncolumns && plan->columns[i] != t->key[k])
+            i++;
+        vouch_value v;
+        vouch_error ignored;
+        if (i == plan->ncolumns || vouch_facts_column(m->f, pl, i, &v, &ignored) != VOUCH_OK) {
+            buf[0] = '\0'; /* the row cannot be named: say nothing rather than half */
+            return;
+        }
+        if (k && n + 1 < cap)
+            buf[n++] = '/', buf[n] = '\0';
+        append_value(buf, cap, &n, &v);
+    }
+    if (n < cap)
+        snprintf(buf + n, cap - n, " of %s", t->name);
+}
+
+/* m->msg: "FILE:LINE:COL: rule R, subject S: what went wrong" for the
+ * instruction at pc (the rule's own position if the table has none). */
+static void error_message(vm *m, const vouch_rule_info *ri, uint32_t pc)
+{
+    const vouch_position *pos = position_at(m->p, ri, pc);
+    char subject[300];
+    describe_subject(m, ri, pos, subject, sizeof subject);
+    if (pos)
+        snprintf(m->msg, sizeof m->msg, "%s:%u:%u: rule %s%s: %s", m->p->files[pos->file],
+                 pos->line, pos->col, ri->id, subject, m->why);
+    else
+        snprintf(m->msg, sizeof m->msg, "%s:%u:%u: rule %s: %s", ri->file, ri->line, ri->col,
+                 ri->id, m->why);
 }
 
 /* Result of running one rule. */
@@ -930,7 +1029,7 @@ budget_out:
 rule_error: {
         if (m->share)
             atomic_fetch_add_explicit(&m->share->steps, m->budget - rest - left, memory_order_relaxed);
-        snprintf(m->msg, sizeof m->msg, "rule %s pc %u: %s", ri->id, op_pc, m->why);
+        error_message(m, ri, op_pc);
         end_rule(m);
         return RULE_ERROR;
     }

@@ -148,5 +148,10 @@ vouch_status vouch_verify(const vouch_program *p, vouch_error *err);
 /* disasm.c: writes a readable listing of p (rules, plans, code) to out. */
 
 void vouch_disasm(const vouch_program *p, FILE *out);
+/* The same; with VOUCH_DISASM_POSITIONS, each instruction that starts a
+ * source position entry is followed by "; FILE:LINE:COL" and where the
+ * subject is from there on ("row", "subject"). */
+enum { VOUCH_DISASM_POSITIONS = 1 };
+void vouch_disasm_with(const vouch_program *p, FILE *out, unsigned flags);
 
 #endif

@@ -23,6 +23,11 @@
 #define VOUCH_MAX_SOURCE_BYTES (8u << 20)
 /* Bytes in all the files of one compilation together. */
 #define VOUCH_MAX_TOTAL_SOURCE_BYTES (32u << 20)
+/* Files one compilation reads through `import` (packs found beside the
+ * importing file or on $VOUCH_PATH, not those given on the command line
+ * nor the standard library's). The import that would read one more is an
+ * error at that import. */
+#define VOUCH_MAX_IMPORTED_FILES 256
 /* Brackets ( [ { open at once in one file. */
 #define VOUCH_MAX_BRACKETS 64
 /* Depth of an expression tree: operators, calls, quantifiers and string

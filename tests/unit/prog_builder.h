@@ -24,7 +24,19 @@ typedef struct builder {
     uint32_t nplans;
     vouch_trace_point *points; /* borrowed, like tables */
     uint32_t npoints;
+    vouch_position positions[16];
+    uint32_t npositions;
+    const char **files;        /* borrowed, like tables */
+    uint32_t nfiles;
 } builder;
+
+/* Appends a source position entry from pc on. */
+static inline void b_pos(builder *b, uint32_t pc, uint32_t file, uint32_t line, uint32_t col,
+                         uint8_t subject)
+{
+    vouch_position e = {pc, file, line, col, subject};
+    b->positions[b->npositions++] = e;
+}
 
 /* Starts a rule (severity medium) at the current end of the code. */
 static inline void b_rule(builder *b, const char *id, uint32_t nlocals)
@@ -90,6 +102,11 @@ static inline vouch_program *b_build(const builder *b)
     p->nplans = b->nplans;
     p->points = b->points;
     p->npoints = b->npoints;
+    p->files = b->files;
+    p->nfiles = b->nfiles;
+    p->npositions = b->npositions;
+    p->positions = vouch_program_alloc(p, b->npositions * sizeof *p->positions + 1);
+    memcpy(p->positions, b->positions, b->npositions * sizeof *p->positions);
     p->pack = "test";
     return p;
 }

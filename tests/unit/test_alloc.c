@@ -256,7 +256,7 @@ static void check_job(outcome *o)
         (st = vouch_facts_open(tpath("store.db"), &f, &err)) != VOUCH_OK ||
         (st = vouch_facts_bind(f, p, VOUCH_AS_OF_ANY, &err)) != VOUCH_OK)
         goto out;
-    vouch_run_env env = {20778, 20362, 20726, 0, 0, 0, 0, NULL, 0}; /* as of 2026-11-21, period 2025-10-01..2026-09-30 */
+    vouch_run_env env = {.today = 20778, .period_start = 20362, .period_end = 20726}; /* as of 2026-11-21, period 2025-10-01..2026-09-30 */
     env.explain = env.keep_passes = job_explain;
     if ((st = vouch_vm_run(p, f, &env, &res, &err)) != VOUCH_OK ||
         (st = vouch_apply_waivers(p, env.today, &res, &err)) != VOUCH_OK)

@@ -288,7 +288,8 @@ static void run_it(vouch_program *p, int with_store)
 {
     vouch_facts *f = NULL;
     vouch_error err;
-    vouch_run_env env = {20778, 20362, 20726, with_store ? 100000 : 2000, 16u << 20, 0, 0, NULL, 0};
+    vouch_run_env env = {.today = 20778, .period_start = 20362, .period_end = 20726,
+                         .step_budget = with_store ? 100000 : 2000, .memory_limit = 16u << 20};
     vouch_results res;
     if (!with_store) {
         if (vouch_vm_run(p, NULL, &env, &res, &err) == VOUCH_OK)

@@ -757,7 +757,7 @@ static void test_flip_every_byte(void **state)
     assert_int_equal(vouch_facts_open(path, &f, &err), VOUCH_OK);
     assert_int_equal(vouch_facts_bind(f, p, VOUCH_AS_OF_ANY, &err), VOUCH_OK);
 
-    vouch_run_env env = {20000, 19000, 20000, 500, 0, 0, 0, NULL, 0};
+    vouch_run_env env = {.today = 20000, .period_start = 19000, .period_end = 20000, .step_budget = 500};
     /* the unmutated program runs and reads the store */
     vouch_results res0;
     assert_int_equal(vouch_vm_run(p, f, &env, &res0, &err), VOUCH_OK);
@@ -800,6 +800,60 @@ static void test_flip_every_byte(void **state)
     rmdir(dir);
 }
 
+/* The source positions: files in range, pcs increasing inside the code,
+ * and the subject on the stack only where every path leaves a value. */
+static void positions_rule(void)
+{
+    static const char *files[] = {"a.vouch"};
+    setup(NULL);
+    B.files = files;
+    B.nfiles = 1;
+    b_rule(&B, "R1", 0);
+    b_op(&B, OP_TRUE);  /* pc 0, depth 0 */
+    b_op(&B, OP_POP);   /* pc 1, depth 1 */
+    b_op(&B, OP_HALT);  /* pc 2, depth 0 */
+}
+
+static void test_positions(void **state)
+{
+    (void)state;
+    positions_rule();
+    b_pos(&B, 0, 0, 1, 1, SUBJ_NONE);
+    b_pos(&B, 1, 0, 2, 3, SUBJ_STACK);
+    b_pos(&B, 2, 0, 1, 1, SUBJ_ROW);
+    accepts();
+
+    positions_rule();
+    b_pos(&B, 0, 0, 1, 1, SUBJ_STACK);
+    rejects("rule R1 pc 0:", "position 0 puts the subject on an empty stack");
+
+    positions_rule();
+    b_pos(&B, 1, 0, 1, 1, SUBJ_STACK); /* covers pc 2 too, where the stack is empty */
+    rejects("rule R1 pc 2:", "position 0 puts the subject on an empty stack");
+
+    positions_rule();
+    b_pos(&B, 0, 1, 1, 1, SUBJ_NONE);
+    rejects("program:", "position 0: file 1 out of range (1 files)");
+
+    positions_rule();
+    b_pos(&B, 3, 0, 1, 1, SUBJ_NONE);
+    rejects("program:", "position 0: pc 3 outside the code");
+
+    positions_rule();
+    b_pos(&B, 1, 0, 1, 1, SUBJ_NONE);
+    b_pos(&B, 1, 0, 2, 1, SUBJ_NONE);
+    rejects("program:", "position 1: pc 1 not after the previous");
+
+    positions_rule();
+    b_pos(&B, 0, 0, 1, 1, SUBJ__COUNT);
+    rejects("program:", "position 0: unknown subject place");
+
+    positions_rule();
+    B.files = NULL;
+    b_pos(&B, 0, 0, 1, 1, SUBJ_NONE);
+    rejects("program:", "no list");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -817,6 +871,7 @@ int main(void)
         cmocka_unit_test_setup(test_trace_points, setup),
         cmocka_unit_test_setup(test_filters, setup),
         cmocka_unit_test_setup(test_flip_every_byte, setup),
+        cmocka_unit_test_setup(test_positions, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -134,6 +134,54 @@ static const char *bin(vouch_value a, uint32_t op, vouch_value b)
             fail_msg("expected an error with \"%s\", got \"%s\"", what, g_);                \
     } while (0)
 
+/* A runtime error names the position covering the failing instruction
+ * and the subject where the table says it is on the stack; an entry of
+ * another rule is not used. */
+static void test_error_positions(void **state)
+{
+    (void)state;
+    static const char *files[] = {"a.vouch", "b.vouch"};
+    begin();                          /* pc 0: CONST "s" */
+    b_push(&B, I(1));                 /* pc 2 */
+    b_push(&B, I(0));                 /* pc 4 */
+    b_op(&B, OP_DIV);                 /* pc 6 */
+    B.files = files;
+    B.nfiles = 2;
+    b_pos(&B, 0, 0, 3, 5, SUBJ_NONE);
+    b_pos(&B, 2, 1, 7, 9, SUBJ_STACK);
+    b_pos(&B, 10, 0, 3, 5, SUBJ_NONE); /* end()'s HALT, on an empty stack */
+    assert_error(end(), "error: b.vouch:7:9: rule R1_expr, subject s: division by zero");
+
+    begin();
+    b_push(&B, I(1));
+    b_push(&B, I(0));
+    b_op(&B, OP_DIV);
+    B.files = files;
+    B.nfiles = 2;
+    b_pos(&B, 0, 0, 3, 5, SUBJ_NONE); /* the subject not on the stack yet, as far as it says */
+    assert_error(end(), "error: a.vouch:3:5: rule R1_expr: division by zero");
+
+    /* a second rule before which the only entry lies: the rule's own position */
+    setup(NULL);
+    B.files = files;
+    B.nfiles = 2;
+    b_rule(&B, "R0", 0);
+    b_op(&B, OP_HALT);
+    b_pos(&B, 0, 1, 1, 1, SUBJ_NONE);
+    b_rule(&B, "R1_expr", 4);
+    b_push(&B, T("s"));
+    b_push(&B, I(1));
+    b_push(&B, I(0));
+    b_op(&B, OP_DIV);
+    b_op(&B, OP_INTERP, 1);
+    b_op(&B, OP_FINDING);
+    b_op(&B, OP_HALT);
+    assert_int_equal(run(), VOUCH_OK);
+    assert_int_equal(R.rules[1].errored, 1);
+    assert_string_equal(R.rules[1].error, "test.vouch:2:1: rule R1_expr: division by zero");
+    vouch_results_free(&R);
+}
+
 /* ---- instruction semantics ------------------------------------------------ */
 
 static void test_arithmetic(void **state)
@@ -151,8 +199,8 @@ static void test_arithmetic(void **state)
     assert_error(bin(I(INT64_MIN), OP_SUB, I(1)), "integer overflow");
     assert_error(bin(I(INT64_MAX / 2 + 1), OP_MUL, I(2)), "integer overflow");
     assert_error(bin(I(INT64_MIN), OP_DIV, I(-1)), "integer overflow");
-    /* the error names the rule and the pc of the failing instruction */
-    assert_error(bin(I(INT64_MAX), OP_ADD, I(1)), "rule R1_expr pc 6: integer overflow");
+    /* with no source positions, the error names the rule's own */
+    assert_error(bin(I(INT64_MAX), OP_ADD, I(1)), "test.vouch:1:1: rule R1_expr: integer overflow");
 
     begin();
     b_push(&B, I(5));
@@ -963,6 +1011,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_facts_row_text_lifetime, facts_setup,
                                         facts_teardown),
         cmocka_unit_test_setup_teardown(test_disasm, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_error_positions, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
