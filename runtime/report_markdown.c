@@ -12,9 +12,9 @@
  * Bounded: at most MD_MAX_FAILING failing and MD_MAX_WAIVED waived rows
  * (a line says how many were left out) and MD_MAX_CELL bytes per cell, so
  * a run with thousands of findings still fits a comment (GitHub's limit is
- * 65536 characters). Every cell is escaped: Markdown punctuation gets a
- * backslash, | cannot end the cell, line breaks become spaces, invalid
- * UTF-8 becomes U+FFFD. The first line is an HTML comment a bot can use to
+ * 65536 characters). Every cell is escaped (vouch_md_text): Markdown
+ * punctuation gets a backslash, | cannot end the cell, line breaks become
+ * spaces, invalid UTF-8 becomes U+FFFD, bidirectional controls show. The first line is an HTML comment a bot can use to
  * find and update its earlier comment.
  */
 #include <string.h>
@@ -26,34 +26,8 @@
 #define MD_MAX_WAIVED 20
 #define MD_MAX_CELL 200
 
-/* s as the text of one table cell. */
-static void cell(FILE *out, const char *s)
-{
-    const unsigned char *p = (const unsigned char *)(s ? s : "");
-    size_t used = 0;
-    while (*p) {
-        size_t n = vouch_utf8_len(p);
-        size_t step = n ? n : 1;
-        if (used + step > MD_MAX_CELL) {
-            fputs("\xe2\x80\xa6", out);
-            return;
-        }
-        used += step;
-        if (n == 0) {
-            fputs("\xef\xbf\xbd", out);
-        } else if (n > 1) {
-            fwrite(p, 1, n, out);
-        } else if (*p < 0x20 || *p == 0x7f) {
-            fputc(' ', out);
-        } else if (strchr("\\`*_[]<>|&~!#", *p)) {
-            fputc('\\', out);
-            fputc(*p, out);
-        } else {
-            fputc(*p, out);
-        }
-        p += step;
-    }
-}
+/* s as the text of one table cell (escape.h), at most MD_MAX_CELL bytes. */
+static void cell(FILE *out, const char *s) { vouch_md_text(out, s, MD_MAX_CELL); }
 
 static const char *plural(uint64_t n) { return n == 1 ? "" : "s"; }
 
