@@ -61,15 +61,15 @@ for t in "$@"; do
     st=$?
     end=$(date +%s)
     after=$(ls build/fuzz/crashes | grep -c "^$t-" || true)
-    cov=$(grep -o 'cov: [0-9]* ft: [0-9]*' "$log" | tail -n 1)
+    cov=$(grep -a -o 'cov: [0-9]* ft: [0-9]*' "$log" | tail -n 1)
     cpu=$(tail -n 1 "build/fuzz/logs/$t.cpu" 2>/dev/null | awk -F+ '$1 ~ /^[0-9.]+$/ { printf "%.0f", $1 + $2 }')
-    runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+    runs=$(LC_ALL=C sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
     echo "fuzz $t: ${runs:-?} inputs in $((end - start)) s (${cpu:-?} s CPU); ${cov:-no coverage line}; crashes: $((after - before)) new (exit $st)"
     # a ledger of every session, for the totals (build/fuzz/ledger.txt)
     echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) $t seconds=$((end - start)) cpu=${cpu:-?} inputs=${runs:-0} $cov crashes=$((after - before))" >> build/fuzz/ledger.txt
     if [ "$st" -ne 0 ] || [ "$after" -gt "$before" ]; then
         rc=1
-        grep -m 5 -e 'ERROR:' -e 'SUMMARY:' -e 'broken promise' "$log" | sed 's/^/    /'
+        grep -a -m 5 -e 'ERROR:' -e 'SUMMARY:' -e 'broken promise' "$log" | sed 's/^/    /'
         echo "    (log: $log)"
         nfail=$((nfail + 1))
     else
