@@ -30,9 +30,11 @@ CSTD    = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 CFLAGS_release = -O2 -g
 CFLAGS_debug   = -O0 -g
 CFLAGS_asan    = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
-LDFLAGS_asan   = -fsanitize=address,undefined
+# The sanitizers' defaults (runtime/sanitize.c: a report exits 99).
+SANITIZE_HOOKS = -Wl,-u,__asan_default_options -Wl,-u,__ubsan_default_options -Wl,-u,__lsan_default_options
+LDFLAGS_asan   = -fsanitize=address,undefined $(SANITIZE_HOOKS)
 CFLAGS_fuzz    = -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
-LDFLAGS_fuzz   = -fsanitize=fuzzer,address,undefined
+LDFLAGS_fuzz   = -fsanitize=fuzzer,address,undefined $(SANITIZE_HOOKS)
 CFLAGS_cov     = -O0 -g -fprofile-instr-generate -fcoverage-mapping
 LDFLAGS_cov    = -fprofile-instr-generate -fcoverage-mapping
 INCLUDES = -Ibuild/gen -Icompiler -Iruntime -Istdlib
@@ -59,7 +61,7 @@ SQLITE_A := $(firstword $(wildcard /usr/lib/$(shell $(CC) -print-multiarch 2>/de
 LDLIBS_STATIC = -Wl,-Bstatic -lsqlite3 -lnettle -Wl,-Bdynamic -ljansson -lm $(LDLIBS)
 LDLIBS_VOUCH = $(if $(and $(filter release,$(VARIANT)),$(SQLITE_A)),$(LDLIBS_STATIC),$(LDLIBS_ALL))
 
-.PHONY: all vouch demo test test-one bench deps clean lint unit fuzz fuzz-bins fuzz-replay fuzz-cov
+.PHONY: all vouch demo test test-one bench deps clean lint unit fuzz fuzz-build fuzz-bins fuzz-replay fuzz-cov
 
 all: vouch
 
@@ -156,7 +158,7 @@ unit: $(BD)/vouch $(UNIT_BIN)
 # (VARIANT=fuzz, clang) it is build/fuzz/fuzz_T; linked with
 # tests/fuzz/replay.c it is a plain program, build/<variant>/fuzz-replay/fuzz_T,
 # that `make test` runs over the corpus tests/fuzz/corpus/T/ (no clang).
-FUZZ_TARGETS = parse compile program csv
+FUZZ_TARGETS = parse compile program csv store
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_REPLAY = $(patsubst %,$(BD)/fuzz-replay/fuzz_%,$(FUZZ_TARGETS))
@@ -199,8 +201,11 @@ $(FUZZ_STAMP): | $(DEPS_STAMP)
 
 # Each target runs FUZZ_SECONDS (FUZZ_TARGETS="parse csv" picks some); new
 # inputs go to build/fuzz/corpus/T, crashes to build/fuzz/crashes/.
-fuzz: $(FUZZ_STAMP)
+# The libFuzzer binaries (tests/run.sh builds them with this too).
+fuzz-build: $(FUZZ_STAMP)
 	@$(MAKE) --no-print-directory VARIANT=fuzz CC=$(FUZZ_CC) fuzz-bins
+
+fuzz: fuzz-build
 	@$(MAKE) --no-print-directory VARIANT=release build/release/vouch
 	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 

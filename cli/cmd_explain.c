@@ -87,14 +87,18 @@ static void write_waiver(FILE *out, const vouch_report *rep, const vouch_finding
     if (json) {
         fprintf(out, ", \"waiver\": {\"state\": \"%s\", \"until\": \"%s\", \"approved_by\": ",
                 vouch_waiver_state_name(st), d);
-        vouch_json_str(out, w->approved_by);
+        vouch_json_text(out, w->approved_by);
         fputs(", \"because\": ", out);
-        vouch_json_str(out, w->because);
+        vouch_json_text(out, w->because);
         fputc('}', out);
     } else {
-        fprintf(out, "  (waiver %s: until %s, approved by %s: %s; %s:%u:%u)", vouch_waiver_state_name(st), d,
-                w->approved_by ? w->approved_by : "?", w->because ? w->because : "", w->file ? w->file : "?",
-                w->line, w->col);
+        fprintf(out, "  (waiver %s: until %s, approved by ", vouch_waiver_state_name(st), d);
+        vouch_text_chars(out, w->approved_by ? w->approved_by : "?");
+        fputs(": ", out);
+        vouch_text_chars(out, w->because);
+        fputs("; ", out);
+        vouch_text_chars(out, w->file ? w->file : "?");
+        fprintf(out, ":%u:%u)", w->line, w->col);
     }
 }
 
@@ -111,22 +115,22 @@ static int write_explained(void *ctx, FILE *out)
         fputs("{\n", out);
         vouch_json_header(e->rep, out);
         fputs("  \"rule\": {\"id\": ", out);
-        vouch_json_str(out, ri->id);
+        vouch_json_text(out, ri->id);
         fputs(", \"title\": ", out);
-        vouch_json_str(out, ri->title);
+        vouch_json_text(out, ri->title);
         fprintf(out, ", \"severity\": \"%s\", \"enforcement\": \"%s\", \"location\": {\"file\": ",
                 vouch_severity_name(ri->severity), vouch_enforcement_name(ri->enforcement));
-        vouch_json_str(out, ri->file);
+        vouch_json_text(out, ri->file);
         fprintf(out, ", \"line\": %u, \"column\": %u}},\n  \"outcomes\": [", ri->line, ri->col);
         for (uint32_t i = 0; i < e->n; i++) {
             const vouch_finding *fd = e->list[i].fd;
             fputs(i ? ",\n    {\"subject\": " : "\n    {\"subject\": ", out);
-            vouch_json_str(out, fd->subject);
+            vouch_json_text(out, fd->subject);
             fprintf(out, ", \"status\": \"%s\", \"message\": ", status_word(fd, 1));
             if (fd->status == OUTCOME_PASS)
                 fputs("null", out);
             else
-                vouch_json_str(out, fd->message);
+                vouch_json_text(out, fd->message);
             write_waiver(out, e->rep, fd, 1);
             fputs(", \"explanation\": ", out);
             vouch_why_json(p, fd->why, out);
@@ -135,13 +139,20 @@ static int write_explained(void *ctx, FILE *out)
         fputs(e->n ? "\n  ]\n}\n" : "]\n}\n", out);
         return ferror(out) ? -1 : 0;
     }
-    fprintf(out, "%s (%s; %s) %s\n  %s:%u:%u\n  as of %s, period %s..%s\n", ri->id, vouch_severity_name(ri->severity),
-            vouch_enforcement_name(ri->enforcement), ri->title, ri->file, ri->line, ri->col, asof, ps, pe);
+    vouch_text_chars(out, ri->id);
+    fprintf(out, " (%s; %s) ", vouch_severity_name(ri->severity), vouch_enforcement_name(ri->enforcement));
+    vouch_text_chars(out, ri->title);
+    fputs("\n  ", out);
+    vouch_text_chars(out, ri->file);
+    fprintf(out, ":%u:%u\n  as of %s, period %s..%s\n", ri->line, ri->col, asof, ps, pe);
     for (uint32_t i = 0; i < e->n; i++) {
         const vouch_finding *fd = e->list[i].fd;
-        fprintf(out, "\n%s %s", status_word(fd, 0), fd->subject);
-        if (fd->status != OUTCOME_PASS)
-            fprintf(out, ": %s", fd->message);
+        fprintf(out, "\n%s ", status_word(fd, 0));
+        vouch_text_chars(out, fd->subject);
+        if (fd->status != OUTCOME_PASS) {
+            fputs(": ", out);
+            vouch_text_chars(out, fd->message);
+        }
         write_waiver(out, e->rep, fd, 0);
         fputc('\n', out);
         vouch_why_text(p, fd->why, 2, out);
@@ -160,10 +171,16 @@ static void unknown_subject(const vouch_program *p, uint32_t rule, const vouch_r
     for (uint32_t i = 0; names && i < res->npasses; i++)
         names[n++] = res->passes[i].subject;
     const char *close = names ? diag_closest(subject, strlen(subject), names, n) : NULL;
-    fprintf(stderr, "vouch: error: rule %s has no subject `%s` (it evaluated %u subject%s as of this run)",
-            p->rules[rule].id, subject, n, n == 1 ? "" : "s");
-    if (close)
-        fprintf(stderr, "; did you mean `%s`?", close);
+    fputs("vouch: error: rule ", stderr);
+    vouch_text_chars(stderr, p->rules[rule].id);
+    fputs(" has no subject `", stderr);
+    vouch_text_chars(stderr, subject);
+    fprintf(stderr, "` (it evaluated %u subject%s as of this run)", n, n == 1 ? "" : "s");
+    if (close) {
+        fputs("; did you mean `", stderr);
+        vouch_text_chars(stderr, close);
+        fputs("`?", stderr);
+    }
     fputc('\n', stderr);
     vouch_free(names);
 }

@@ -24,6 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "cmd_test.h"
 #include "common.h"
 #include "../runtime/alloc.h"
@@ -250,20 +251,7 @@ out:
     return result;
 }
 
-static void xml_text(FILE *f, const char *s)
-{
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '&': fputs("&amp;", f); break;
-        case '"': fputs("&quot;", f); break;
-        default:
-            if ((unsigned char)*s >= 0x20 || *s == '\n' || *s == '\t')
-                fputc(*s, f);
-        }
-    }
-}
+static void xml_text(FILE *f, const char *s) { vouch_xml_text(f, s, 0); }
 
 /* The JUnit file's inputs, for cli_write_file. */
 typedef struct junit_job {
@@ -361,7 +349,14 @@ int cmd_test(int argc, char **argv, cli_compile_fn compile)
                 for (char *line = why[i].s; *line;) {
                     char *nl = strchr(line, '\n');
                     size_t len = nl ? (size_t)(nl - line) : strlen(line);
-                    printf("      %.*s\n", (int)len, line);
+                    /* one line of the details: escaped as text (escape.h) */
+                    char shown[1024];
+                    char piece[1024];
+                    size_t k = len < sizeof piece ? len : sizeof piece - 1;
+                    memcpy(piece, line, k);
+                    piece[k] = 0;
+                    vouch_text_escape(shown, sizeof shown, piece);
+                    printf("      %s\n", shown);
                     line += len + (nl ? 1 : 0);
                 }
         }

@@ -10,12 +10,19 @@
  * The caret line copies the tabs of the source line's prefix so the caret
  * lines up whatever the reader's tab width, and counts a UTF-8 character as
  * one column (its continuation bytes take no space).
+ *
+ * A source line can hold what a terminal must not receive raw (ESC, bytes
+ * that are not UTF-8, a right-to-left override: the lexer reports them):
+ * such characters are shown as the visible escapes of escape.h (\x1b,
+ * \u202E), the caret line counting each escape's width. The message and
+ * hint go through the same escaping.
  */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "diag.h"
+#include "../runtime/escape.h"
 
 static void report(diag_sink *d, diag_severity sev, const vouch_source *src, uint32_t off,
                    uint32_t len, const char *hint, const char *fmt, va_list ap)
@@ -84,10 +91,32 @@ static const char *severity_word(diag_severity s)
     }
 }
 
-/* 1 for the bytes that start a character (not UTF-8 continuation bytes). */
-static int starts_char(unsigned char c)
+/* The character at p (at most avail bytes) as the line shows it: *step
+ * bytes of source, shown as buf (NUL-terminated, an escape) or, if buf is
+ * empty, as itself in one column. A tab is itself. */
+static void shown_char(const char *p, uint32_t avail, char buf[8], uint32_t *step)
 {
-    return (c & 0xC0) != 0x80;
+    const unsigned char *u = (const unsigned char *)p;
+    size_t n = vouch_utf8_len(u);
+    buf[0] = 0;
+    if (n == 0 || n > avail) {
+        char one[2] = {p[0], 0};
+        *step = 1;
+        if (one[0])
+            vouch_text_escape(buf, 8, one);
+        else
+            memcpy(buf, "\\x00", 5);
+        return;
+    }
+    *step = (uint32_t)n;
+    if (u[0] == '\t')
+        return;
+    if ((n == 1 && (u[0] < 0x20 || u[0] == 0x7f)) || vouch_utf8_hidden(u, n)) {
+        char one[8];
+        memcpy(one, p, n);
+        one[n] = 0;
+        vouch_text_escape(buf, 8, one);
+    }
 }
 
 void diag_render(const vouch_diag *d, FILE *out)
@@ -98,49 +127,77 @@ void diag_render(const vouch_diag *d, FILE *out)
     char num[16];
 
     if (!s) {
-        fprintf(out, "vouch: %s: %s\n", severity_word(d->severity), d->message);
-        if (d->hint)
-            fprintf(out, "   = hint: %s\n", d->hint);
+        fprintf(out, "vouch: %s: ", severity_word(d->severity));
+        vouch_text_chars(out, d->message);
+        fputc('\n', out);
+        if (d->hint) {
+            fputs("   = hint: ", out);
+            vouch_text_chars(out, d->hint);
+            fputc('\n', out);
+        }
         return;
     }
 
     source_position(s, d->off, &line, &col);
-    fprintf(out, "%s:%u:%u: %s: %s\n", s->name, line, col, severity_word(d->severity),
-            d->message);
+    vouch_text_chars(out, s->name);
+    fprintf(out, ":%u:%u: %s: ", line, col, severity_word(d->severity));
+    vouch_text_chars(out, d->message);
+    fputc('\n', out);
 
     text = source_line(s, d->off, &llen);
     start = (uint32_t)(text - s->text);
     snprintf(num, sizeof num, "%u", line);
     width = (uint32_t)strlen(num) + 3;
 
-    /* The source line. */
-    if (llen)
-        fprintf(out, "%*s | %.*s\n", (int)width, num, (int)llen, text);
-    else
-        fprintf(out, "%*s |\n", (int)width, num);
+    /* The source line, each character as shown_char shows it. */
+    char buf[8];
+    uint32_t step;
+    fprintf(out, "%*s |%s", (int)width, num, llen ? " " : "");
+    for (i = 0; i < llen; i += step) {
+        shown_char(text + i, llen - i, buf, &step);
+        if (buf[0])
+            fputs(buf, out);
+        else
+            fwrite(text + i, 1, step, out);
+    }
+    fputc('\n', out);
 
-    /* The caret line: the prefix's tabs kept, then ^ and ~ to the span's
-     * end or the line's end, whichever comes first. */
+    /* The caret line: the prefix's tabs kept, a space per column of every
+     * other character, then ^ and ~ to the span's end or the line's end,
+     * whichever comes first. */
     fprintf(out, "%*s | ", (int)width, "");
     col = d->off > start ? d->off - start : 0;
     if (col > llen)
         col = llen;
-    for (i = 0; i < col; i++) {
-        unsigned char c = (unsigned char)text[i];
-        if (c == '\t')
+    for (i = 0; i < col; i += step) {
+        shown_char(text + i, llen - i, buf, &step);
+        if (text[i] == '\t')
             fputc('\t', out);
-        else if (starts_char(c))
-            fputc(' ', out);
+        else
+            fprintf(out, "%*s", buf[0] ? (int)strlen(buf) : 1, "");
     }
-    fputc('^', out);
     end = d->len > llen - col ? llen : col + d->len;
-    for (i = col + 1; i < end; i++)
-        if (starts_char((unsigned char)text[i]))
-            fputc('~', out);
+    int first = 1;
+    for (i = col; i < end || first; i += step) {
+        uint32_t w = 1;
+        if (i < llen) {
+            shown_char(text + i, llen - i, buf, &step);
+            w = buf[0] ? (uint32_t)strlen(buf) : 1;
+        } else {
+            step = 1;
+        }
+        for (uint32_t k = 0; k < w; k++) {
+            fputc(first ? '^' : '~', out);
+            first = 0;
+        }
+    }
     fputc('\n', out);
 
-    if (d->hint)
-        fprintf(out, "   = hint: %s\n", d->hint);
+    if (d->hint) {
+        fputs("   = hint: ", out);
+        vouch_text_chars(out, d->hint);
+        fputc('\n', out);
+    }
 }
 
 /* Edit distance of a[0..n) and b[0..m), both at most 63 bytes, counting

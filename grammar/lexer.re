@@ -28,6 +28,7 @@
 #include "lex.h"
 #include "parser.h"
 #include "../runtime/vouch_limits.h"
+#include "../runtime/escape.h"
 
 #define LEX_REPORTED UINT32_MAX
 
@@ -87,6 +88,50 @@ static void bad_char(lexer *lx, uint32_t off)
         diag_error(lx->diag, lx->src, off, 1, NULL, "unexpected byte 0x%02X", c);
 }
 
+/* Checks the text of a string piece or a comment, [from, to): a pack is
+ * UTF-8 text, and what it says is what it shows. Reports the first of:
+ * bytes that are not UTF-8; in a string, a raw control character other
+ * than tab (the escapes \n and \t are the way to write them); anywhere, a
+ * C1 control or a bidirectional control, which can make a line display
+ * differently from what it says (the "Trojan Source" attack,
+ * CVE-2021-42574) and would be written into every report. One report per
+ * piece: the rest of a damaged piece adds nothing. */
+static void check_text(lexer *lx, const unsigned char *from, const unsigned char *to, int in_string)
+{
+    const unsigned char *base = (const unsigned char *)lx->src->text;
+    const unsigned char *p = from;
+    if (!lx->diag)
+        return;
+    while (p < to) {
+        unsigned c = *p;
+        size_t n = c < 0x80 ? 1 : vouch_utf8_len(p);
+        if (n == 0 || p + n > to) {
+            const unsigned char *q = p + 1;
+            while (q < to && *q >= 0x80 && vouch_utf8_len(q) == 0)
+                q++;
+            diag_error(lx->diag, lx->src, (uint32_t)(p - base), (uint32_t)(q - p),
+                       "a pack is UTF-8 text: save the file as UTF-8",
+                       "byte 0x%02X is not UTF-8", c);
+            return;
+        }
+        if (in_string && n == 1 && ((c < 0x20 && c != '\t') || c == 0x7f)) {
+            diag_error(lx->diag, lx->src, (uint32_t)(p - base), 1,
+                       "write \\n for a line break, \\t for a tab; other control "
+                       "characters cannot appear in a string",
+                       "control character 0x%02X in a string", c);
+            return;
+        }
+        if (n > 1 && vouch_utf8_hidden(p, n)) {
+            diag_error(lx->diag, lx->src, (uint32_t)(p - base), (uint32_t)n,
+                       "a bidirectional or C1 control character can make the line "
+                       "read differently from what it says; remove it",
+                       "invisible control character in %s", in_string ? "a string" : "a comment");
+            return;
+        }
+        p += n;
+    }
+}
+
 /* Scans a string piece. start is the piece's first byte (`"` or the `}`
  * that resumes the string), YYCURSOR the byte after it; resumed says which
  * (it picks STRING/INTERP_START or INTERP_END/INTERP_MID); quote is the
@@ -132,7 +177,7 @@ static int lex_string(lexer *lx, lex_token *t, const unsigned char *YYCURSOR, ui
                 continue;
             }
             "\\" { continue; }
-            [^"\\{\n\x00]+ { continue; }
+            [^"\\{\n\x00]+ { check_text(lx, tok, YYCURSOR, 1); continue; }
             "\x00" {
                 if ((uint32_t)(tok - base) < lx->src->len) {
                     bad_char(lx, (uint32_t)(tok - base));
@@ -183,7 +228,11 @@ int lex_next(lexer *lx, lex_token *t)
                 return emit(lx, t, 0, lx->src->len, lx->src->len);
             }
             [ \t\r\n\v\f]+ { lx->pos = (uint32_t)(YYCURSOR - base); continue; }
-            "#" [^\n\x00]* { lx->pos = (uint32_t)(YYCURSOR - base); continue; }
+            "#" [^\n\x00]* {
+                check_text(lx, tok, YYCURSOR, 0);
+                lx->pos = (uint32_t)(YYCURSOR - base);
+                continue;
+            }
 
             "pack"      { TOK(TK_PACK); }
             "version"   { TOK(TK_VERSION); }

@@ -221,13 +221,17 @@ static void text_source(FILE *out, const vouch_report *rep, const vouch_cov_sour
     const vouch_program *p = rep->program;
     const vouch_results *res = rep->results;
     const vouch_rule_info *ri = &p->rules[s->rule];
-    fprintf(out, "    %s: %s", ri->id, vouch_cov_status_text(s->rule_status));
+    fputs("    ", out);
+    vouch_text_chars(out, ri->id);
+    fprintf(out, ": %s", vouch_cov_status_text(s->rule_status));
     if (s->waived)
         fputs(" with waivers", out);
     if (ri->skipped) {
-        if (ri->skip_reason && *ri->skip_reason)
-            fprintf(out, " (skipped: %s)", ri->skip_reason);
-        else
+        if (ri->skip_reason && *ri->skip_reason) {
+            fputs(" (skipped: ", out);
+            vouch_text_chars(out, ri->skip_reason);
+            fputc(')', out);
+        } else
             fputs(" (skipped)", out);
     } else if (s->rule < res->nrules) {
         const vouch_rule_outcome *o = &res->rules[s->rule];
@@ -260,12 +264,22 @@ int vouch_coverage_text(const vouch_report *rep, const vouch_coverage *c, FILE *
     date_format(rep->as_of, asof);
     date_format(rep->period_start, ps);
     date_format(rep->period_end, pe);
-    fprintf(out, "vouch %s: coverage of %s (%s", VOUCH_VERSION, fw->id, fw->title ? fw->title : "");
-    if (fw->version && *fw->version)
-        fprintf(out, ", version %s", fw->version);
+    fprintf(out, "vouch %s: coverage of ", VOUCH_VERSION);
+    vouch_text_chars(out, fw->id);
+    fputs(" (", out);
+    vouch_text_chars(out, fw->title);
+    if (fw->version && *fw->version) {
+        fputs(", version ", out);
+        vouch_text_chars(out, fw->version);
+    }
     const char *ver = p->pack_version && *p->pack_version ? p->pack_version : NULL;
-    fprintf(out, ") by pack %s%s%s, as of %s, period %s..%s\n", p->pack && *p->pack ? p->pack : "(unnamed)",
-            ver ? " " : "", ver ? ver : "", asof, ps, pe);
+    fputs(") by pack ", out);
+    vouch_text_chars(out, p->pack && *p->pack ? p->pack : "(unnamed)");
+    if (ver) {
+        fputc(' ', out);
+        vouch_text_chars(out, ver);
+    }
+    fprintf(out, ", as of %s, period %s..%s\n", asof, ps, pe);
 
     int w = (int)strlen("control");
     for (uint32_t i = 0; i < c->ncontrols; i++) {
@@ -278,13 +292,18 @@ int vouch_coverage_text(const vouch_report *rep, const vouch_coverage *c, FILE *
         const vouch_cov_control *cc = &c->controls[i];
         char st[32];
         snprintf(st, sizeof st, "%s%s", vouch_cov_status_text(cc->status), cc->waived ? "*" : "");
-        fprintf(out, "%-*s  %-14s %s\n", w, fw->controls[i].id, st, fw->controls[i].title ? fw->controls[i].title : "");
+        vouch_text_chars(out, fw->controls[i].id);
+        fprintf(out, "%*s  %-14s ", w - (int)strlen(fw->controls[i].id), "", st);
+        vouch_text_chars(out, fw->controls[i].title);
+        fputc('\n', out);
         for (uint32_t k = 0; k < cc->nsources; k++)
             text_source(out, rep, &cc->sources[k]);
     }
     if (c->waived)
         fputs("\n* with waivers: the status rests in part on waived findings\n", out);
-    fprintf(out, "\n%s: %u control%s: %llu satisfied, %llu partial, %llu not satisfied, %llu not assessed", fw->id,
+    fputc('\n', out);
+    vouch_text_chars(out, fw->id);
+    fprintf(out, ": %u control%s: %llu satisfied, %llu partial, %llu not satisfied, %llu not assessed",
             c->ncontrols, c->ncontrols == 1 ? "" : "s", (unsigned long long)c->counts[COV_SATISFIED],
             (unsigned long long)c->counts[COV_PARTIAL], (unsigned long long)c->counts[COV_NOT_SATISFIED],
             (unsigned long long)c->counts[COV_NOT_ASSESSED]);
@@ -304,13 +323,13 @@ int vouch_coverage_json(const vouch_report *rep, const vouch_coverage *c, FILE *
     fputs("{\n", out);
     vouch_json_header(rep, out);
     fputs("  \"framework\": {\"id\": ", out);
-    vouch_json_str(out, fw->id);
+    vouch_json_text(out, fw->id);
     fputs(", \"title\": ", out);
-    vouch_json_str(out, fw->title);
+    vouch_json_text(out, fw->title);
     fputs(", \"version\": ", out);
-    vouch_json_str(out, fw->version);
+    vouch_json_text(out, fw->version);
     fputs(", \"source\": ", out);
-    vouch_json_str(out, fw->source);
+    vouch_json_text(out, fw->source);
     fprintf(out, ", \"controls\": %u},\n", c->ncontrols);
     fprintf(out, "  \"summary\": {\"controls\": %u, \"satisfied\": %llu, \"partial\": %llu, \"not_satisfied\": %llu, "
                  "\"not_assessed\": %llu, \"with_waivers\": %llu},\n  \"controls\": [",
@@ -321,16 +340,16 @@ int vouch_coverage_json(const vouch_report *rep, const vouch_coverage *c, FILE *
         const vouch_control_info *ci = &fw->controls[i];
         const vouch_cov_control *cc = &c->controls[i];
         fputs(i ? ",\n    {\"id\": " : "\n    {\"id\": ", out);
-        vouch_json_str(out, ci->id);
+        vouch_json_text(out, ci->id);
         fputs(", \"title\": ", out);
-        vouch_json_str(out, ci->title);
+        vouch_json_text(out, ci->title);
         fputs(", \"attributes\": {", out);
         for (uint32_t a = 0; ci->attr_names && ci->attr_values && a < ci->nattrs; a++) {
             if (a)
                 fputs(", ", out);
-            vouch_json_str(out, ci->attr_names[a]);
+            vouch_json_text(out, ci->attr_names[a]);
             fputs(": ", out);
-            vouch_json_str(out, ci->attr_values[a]);
+            vouch_json_text(out, ci->attr_values[a]);
         }
         fprintf(out, "}, \"status\": \"%s\", \"with_waivers\": %s, \"sources\": [",
                 vouch_cov_status_name(cc->status), cc->waived ? "true" : "false");
@@ -338,7 +357,7 @@ int vouch_coverage_json(const vouch_report *rep, const vouch_coverage *c, FILE *
             const vouch_cov_source *s = &cc->sources[k];
             const vouch_rule_outcome *o = s->rule < res->nrules ? &res->rules[s->rule] : NULL;
             fputs(k ? ", {\"rule\": " : "{\"rule\": ", out);
-            vouch_json_str(out, p->rules[s->rule].id);
+            vouch_json_text(out, p->rules[s->rule].id);
             fprintf(out, ", \"rule_status\": \"%s\", \"with_waivers\": %s, \"failed\": %llu, \"waived\": %llu, "
                          "\"status\": \"%s\", \"relation\": \"%s\", \"carries\": \"%s\", \"hops\": %u, \"path\": ",
                     vouch_cov_status_name(s->rule_status), s->waived ? "true" : "false",

@@ -22,7 +22,10 @@ typedef struct vouch_error {
 } vouch_error;
 
 /* Sets err (if not NULL) and returns status, so callers can write
- * `return vouch_error_set(err, VOUCH_EINPUT, "...", ...);` */
+ * `return vouch_error_set(err, VOUCH_EINPUT, "...", ...);`. The message is
+ * escaped as text (escape.h): control characters, newlines included, come
+ * out as visible escapes. A message of several lines (load.c's list of
+ * errors) is joined from escaped lines by its writer. */
 vouch_status vouch_error_set(vouch_error *err, vouch_status status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

@@ -438,9 +438,10 @@ int vouch_why_verdict(const vouch_program *p, const vouch_why *w)
 static void text_value(FILE *out, uint8_t type, const char *s)
 {
     if (type == VT_TEXT)
-        fprintf(out, "\"%s\"", s);
-    else
-        fputs(s, out);
+        fputc('"', out);
+    vouch_text_chars(out, s);
+    if (type == VT_TEXT)
+        fputc('"', out);
 }
 
 static int is_key(const vouch_table_decl *tb, const char *name)
@@ -459,21 +460,26 @@ void vouch_why_text(const vouch_program *p, const vouch_why *w, int indent, FILE
         switch (s->kind) {
         case WHY_ROW: {
             const vouch_table_decl *tb = &p->tables[s->table];
-            fprintf(out, "%s %s", tb->name, *s->text ? s->text : "row");
+            vouch_text_chars(out, tb->name);
+            fputc(' ', out);
+            vouch_text_chars(out, *s->text ? s->text : "row");
             int n = 0;
             for (uint32_t k = 0; k < s->nfields; k++) {
                 if (is_key(tb, s->fields[k].name))
                     continue;
                 fputs(n++ ? ", " : ": ", out);
-                fprintf(out, "%s = ", s->fields[k].name);
+                vouch_text_chars(out, s->fields[k].name);
+                fputs(" = ", out);
                 text_value(out, s->fields[k].type, s->fields[k].value);
             }
             fputc('\n', out);
             break;
         }
         case WHY_SEARCH:
-            fprintf(out, "search %s%s%s", p->tables[s->table].name, *s->text ? " where " : " (every row)",
-                    s->text);
+            fputs("search ", out);
+            vouch_text_chars(out, p->tables[s->table].name);
+            fputs(*s->text ? " where " : " (every row)", out);
+            vouch_text_chars(out, s->text);
             if (s->rows == -1)
                 fputs(": stopped at the first row that decided it\n", out);
             else if (s->rows >= 0)
@@ -484,13 +490,22 @@ void vouch_why_text(const vouch_program *p, const vouch_why *w, int indent, FILE
         default: {
             const vouch_trace_point *pt = &p->points[s->point];
             if (pt->kind == POINT_SPAN) {
-                fprintf(out, "span from %s (%s)\n", s->text, pt->text);
+                fputs("span from ", out);
+                vouch_text_chars(out, s->text);
+                fputs(" (", out);
+                vouch_text_chars(out, pt->text);
+                fputs(")\n", out);
                 break;
             }
-            fprintf(out, "%s -> ", pt->text);
+            vouch_text_chars(out, pt->text);
+            fputs(" -> ", out);
             text_value(out, s->type, s->text);
             if (pt->require)
-                fprintf(out, "   (require, %s:%u:%u)", pt->file, pt->line, pt->col);
+            {
+                fputs("   (require, ", out);
+                vouch_text_chars(out, pt->file);
+                fprintf(out, ":%u:%u)", pt->line, pt->col);
+            }
             fputc('\n', out);
         }
         }
@@ -505,7 +520,7 @@ static void json_value(FILE *out, uint8_t type, const char *s)
     case VT_NONE: fputs("null", out); break;
     case VT_BOOL:
     case VT_INT: fputs(s, out); break;
-    default: vouch_json_str(out, s);
+    default: vouch_json_text(out, s);
     }
 }
 
@@ -519,14 +534,14 @@ void vouch_why_json(const vouch_program *p, const vouch_why *w, FILE *out)
         switch (s->kind) {
         case WHY_ROW: {
             fputs("\"row\", \"table\": ", out);
-            vouch_json_str(out, p->tables[s->table].name);
+            vouch_json_text(out, p->tables[s->table].name);
             fputs(", \"key\": ", out);
-            vouch_json_str(out, s->text);
+            vouch_json_text(out, s->text);
             fputs(", \"values\": {", out);
             for (uint32_t k = 0; k < s->nfields; k++) {
                 if (k)
                     fputs(", ", out);
-                vouch_json_str(out, s->fields[k].name);
+                vouch_json_text(out, s->fields[k].name);
                 fputs(": ", out);
                 json_value(out, s->fields[k].type, s->fields[k].value);
             }
@@ -535,9 +550,9 @@ void vouch_why_json(const vouch_program *p, const vouch_why *w, FILE *out)
         }
         case WHY_SEARCH:
             fputs("\"search\", \"table\": ", out);
-            vouch_json_str(out, p->tables[s->table].name);
+            vouch_json_text(out, p->tables[s->table].name);
             fputs(", \"filter\": ", out);
-            vouch_json_str(out, s->text);
+            vouch_json_text(out, s->text);
             if (s->rows >= 0)
                 fprintf(out, ", \"rows\": %lld}", (long long)s->rows);
             else
@@ -546,11 +561,11 @@ void vouch_why_json(const vouch_program *p, const vouch_why *w, FILE *out)
         default: {
             const vouch_trace_point *pt = &p->points[s->point];
             fprintf(out, "\"%s\", \"text\": ", point_kinds[pt->kind <= POINT_SPAN ? pt->kind : POINT_VALUE]);
-            vouch_json_str(out, pt->text);
+            vouch_json_text(out, pt->text);
             fputs(", \"value\": ", out);
             json_value(out, pt->kind == POINT_SPAN ? VT_DATE : s->type, s->text);
             fprintf(out, ", \"require\": %s, \"location\": {\"file\": ", pt->require ? "true" : "false");
-            vouch_json_str(out, pt->file);
+            vouch_json_text(out, pt->file);
             fprintf(out, ", \"line\": %u, \"column\": %u}}", pt->line, pt->col);
         }
         }

@@ -364,7 +364,9 @@ vouch_status facts_sql_bind(vouch_facts *f, cursor *c, vouch_error *err)
             return vouch_error_set(err, VOUCH_ERUNTIME,
                                    "date out of range (years 1..9999) in a query on `%s`",
                                    f->p->tables[pl->table].name);
-        int rc = facts_bind_value(st, i + 1, v, c->pbuf + at);
+        /* Only a date uses the buffer; with no text or date parameters
+         * there is none (pbuf NULL), and NULL + 0 is undefined. */
+        int rc = facts_bind_value(st, i + 1, v, v->type == VT_DATE ? c->pbuf + at : NULL);
         if (v->type == VT_DATE)
             at += 11;
         if (rc != SQLITE_OK)

@@ -148,7 +148,7 @@ void vouch_identity_json(const vouch_identity *id, FILE *out)
     for (uint32_t i = 0; i < id->nsources; i++) {
         vouch_identity_hex(id->sources[i].sha256, hex);
         fputs(i ? ", {\"name\": " : "{\"name\": ", out);
-        vouch_json_str(out, id->sources[i].name);
+        vouch_json_text(out, id->sources[i].name);
         fprintf(out, ", \"sha256\": \"%s\"}", hex);
     }
     vouch_identity_hex(id->facts, hex);
@@ -156,7 +156,7 @@ void vouch_identity_json(const vouch_identity *id, FILE *out)
     for (uint32_t i = 0; i < id->ntables; i++) {
         vouch_identity_hex(id->tables[i].sha256, hex);
         fputs(i ? ", {\"name\": " : "{\"name\": ", out);
-        vouch_json_str(out, id->tables[i].name);
+        vouch_json_text(out, id->tables[i].name);
         fprintf(out, ", \"rows\": %llu, \"sha256\": \"%s\"}", (unsigned long long)id->tables[i].rows, hex);
     }
     fputs("]}}", out);

@@ -44,6 +44,7 @@
 #include "alloc.h"
 #include "strbuf.h"
 #include "vouch_limits.h"
+#include "escape.h"
 
 #define MAX_ERRORS 20
 #define BUSY_MS 5000
@@ -69,6 +70,11 @@ static void lerr_add(lerr *e, const char *fmt, ...)
         return;
     if ((size_t)n >= sizeof line)
         n = sizeof line - 1;
+    /* A line quotes cells of the file: escaped as text, so it stays one
+     * line; the lines are then joined with real newlines. */
+    char shown[sizeof line];
+    n = (int)vouch_text_escape(shown, sizeof shown, line);
+    memcpy(line, shown, (size_t)n + 1);
     e->n++;
     /* keep room for the "(and N more)" line */
     if (e->dropped == 0 && e->used + (size_t)n + 1 + 40 < sizeof e->buf) {
@@ -84,12 +90,19 @@ static void lerr_add(lerr *e, const char *fmt, ...)
 
 static int lerr_full(const lerr *e) { return e->n >= MAX_ERRORS; }
 
+/* Not through vouch_error_set, which would escape the newlines that join
+ * the (already escaped) lines. */
 static vouch_status lerr_finish(lerr *e)
 {
+    if (!e->err)
+        return VOUCH_EINPUT;
+    e->err->status = VOUCH_EINPUT;
+    size_t n = strlen(e->buf); /* < sizeof msg - 40: lerr_add keeps room */
+    memcpy(e->err->msg, e->buf, n + 1);
     if (e->dropped)
-        return vouch_error_set(e->err, VOUCH_EINPUT, "%s\n(and %u more error%s)", e->buf,
-                               e->dropped, e->dropped == 1 ? "" : "s");
-    return vouch_error_set(e->err, VOUCH_EINPUT, "%s", e->buf);
+        snprintf(e->err->msg + n, sizeof e->err->msg - n, "\n(and %u more error%s)", e->dropped,
+                 e->dropped == 1 ? "" : "s");
+    return VOUCH_EINPUT;
 }
 
 /* ---- did you mean ------------------------------------------------------------ */

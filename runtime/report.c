@@ -14,7 +14,8 @@
  * summary, every rule with its counts and controls, every record (failing,
  * waived, not applicable) with its status, waiver and controls, and the
  * unused waivers. TSV is the bare RULE<TAB>SUBJECT list of still-failing
- * findings that the benchmark compares with the SQL reference.
+ * findings that the benchmark compares with the SQL reference. Text that
+ * came from packs or stores goes through escape.h in every writer.
  *
  * Records arrive sorted by rule, so the records of rule i are one run of
  * the array; each writer walks them once.
@@ -154,7 +155,9 @@ void vouch_text_control(const vouch_program *p, vouch_control_ref c, FILE *out)
         fputs("?", out);
         return;
     }
-    fprintf(out, "%s/%s", p->frameworks[c.framework].id, p->frameworks[c.framework].controls[c.control].id);
+    vouch_text_chars(out, p->frameworks[c.framework].id);
+    fputc('/', out);
+    vouch_text_chars(out, p->frameworks[c.framework].controls[c.control].id);
 }
 
 void vouch_text_path(const vouch_program *p, const vouch_reach *reach, FILE *out)
@@ -166,43 +169,13 @@ void vouch_text_path(const vouch_program *p, const vouch_reach *reach, FILE *out
     }
 }
 
-/* Writes s as a JSON string. Runs of bytes that need no escape go out in
- * one fwrite: findings are mostly plain text. */
-/* Writers run on one thread with their FILE to themselves, so the
- * unlocked stdio calls: a JSON report of 685 findings spent a third of its
- * time taking and releasing the stream's lock. */
-void vouch_json_str(FILE *out, const char *s)
-{
-    const unsigned char *p = (const unsigned char *)(s ? s : "");
-    putc_unlocked('"', out);
-    for (;;) {
-        const unsigned char *run = p;
-        while (*p >= 0x20 && *p != '"' && *p != '\\')
-            p++;
-        if (p > run)
-            fwrite_unlocked(run, 1, (size_t)(p - run), out);
-        if (!*p)
-            break;
-        switch (*p) {
-        case '"': fputs("\\\"", out); break;
-        case '\\': fputs("\\\\", out); break;
-        case '\n': fputs("\\n", out); break;
-        case '\r': fputs("\\r", out); break;
-        case '\t': fputs("\\t", out); break;
-        default: fprintf(out, "\\u%04x", *p);
-        }
-        p++;
-    }
-    putc_unlocked('"', out);
-}
-
 static void json_control_ref(const vouch_program *p, vouch_control_ref c, FILE *out)
 {
     int ok = vouch_control_ref_valid(p, c);
     fputs("\"framework\": ", out);
-    vouch_json_str(out, ok ? p->frameworks[c.framework].id : "?");
+    vouch_json_text(out, ok ? p->frameworks[c.framework].id : "?");
     fputs(", \"control\": ", out);
-    vouch_json_str(out, ok ? p->frameworks[c.framework].controls[c.control].id : "?");
+    vouch_json_text(out, ok ? p->frameworks[c.framework].controls[c.control].id : "?");
 }
 
 void vouch_json_path(const vouch_program *p, const vouch_reach *reach, FILE *out)
@@ -229,11 +202,11 @@ void vouch_json_header(const vouch_report *r, FILE *out)
             VOUCH_JSON_FORMAT, VOUCH_VERSION);
     fprintf(out, "  \"run\": {\"as_of\": \"%s\", \"period\": {\"start\": \"%s\", \"end\": \"%s\"}, \"facts\": ",
             asof, ps, pe);
-    vouch_json_str(out, r->facts_path);
+    vouch_json_text(out, r->facts_path);
     fputs(", \"pack\": {\"name\": ", out);
-    vouch_json_str(out, p->pack);
+    vouch_json_text(out, p->pack);
     fputs(", \"version\": ", out);
-    vouch_json_str(out, p->pack_version);
+    vouch_json_text(out, p->pack_version);
     fprintf(out, "}, \"fail_on\": \"%s\", \"allow_soft\": %s", vouch_severity_name((uint32_t)r->fail_on),
             r->allow_soft ? "true" : "false");
     if (r->identity) {
@@ -247,7 +220,8 @@ void vouch_json_header(const vouch_report *r, FILE *out)
 
 static void text_location(FILE *out, const char *file, uint32_t line, uint32_t col)
 {
-    fprintf(out, "%s:%u:%u", file ? file : "?", line, col);
+    vouch_text_chars(out, file ? file : "?");
+    fprintf(out, ":%u:%u", line, col);
 }
 
 static void text_controls(FILE *out, const vouch_program *p, const vouch_reach_list *l)
@@ -314,7 +288,9 @@ static int text_not_applicable(FILE *out, const vouch_results *res, uint32_t lo,
         uint64_t j = i + 1;
         while (j < k && strcmp(why[j], why[i]) == 0)
             j++;
-        fprintf(out, "  %llu not applicable: %s\n", (unsigned long long)(j - i), why[i]);
+        fprintf(out, "  %llu not applicable: ", (unsigned long long)(j - i));
+        vouch_text_chars(out, why[i]);
+        fputc('\n', out);
         i = j;
     }
     vouch_free(why);
@@ -335,8 +311,14 @@ static void text_resolved(FILE *out, const vouch_report *r, const char *id)
     const vouch_baseline *b = r->baseline;
     for (uint32_t k = 0; b && k < b->nresolved; k++) {
         const vouch_baseline_item *it = &b->items[b->resolved[k]];
-        if (strcmp(it->rule, id) == 0)
-            fprintf(out, "  RESOLVED %s: %s (in the baseline, gone now)\n", it->subject, it->message);
+        if (strcmp(it->rule, id) != 0)
+            continue;
+        /* a baseline is another file's text: escaped as any value */
+        fputs("  RESOLVED ", out);
+        vouch_text_chars(out, it->subject);
+        fputs(": ", out);
+        vouch_text_chars(out, it->message);
+        fputs(" (in the baseline, gone now)\n", out);
     }
 }
 
@@ -362,8 +344,13 @@ int vouch_report_text(const vouch_report *r, FILE *out)
     fmt_date(r->period_start, ps);
     fmt_date(r->period_end, pe);
     const char *ver = p->pack_version && *p->pack_version ? p->pack_version : NULL;
-    fprintf(out, "vouch %s: pack %s%s%s, as of %s, period %s..%s\n", VOUCH_VERSION,
-            p->pack && *p->pack ? p->pack : "(unnamed)", ver ? " " : "", ver ? ver : "", asof, ps, pe);
+    fprintf(out, "vouch %s: pack ", VOUCH_VERSION);
+    vouch_text_chars(out, p->pack && *p->pack ? p->pack : "(unnamed)");
+    if (ver) {
+        fputc(' ', out);
+        vouch_text_chars(out, ver);
+    }
+    fprintf(out, ", as of %s, period %s..%s\n", asof, ps, pe);
     uint64_t by_sev[SEV__COUNT] = {0};
     uint64_t failing = 0, blocking = 0, passed = 0, waived = 0, na = 0, errors = 0, skipped = 0, nosubj = 0;
     uint32_t f = 0;
@@ -378,24 +365,32 @@ int vouch_report_text(const vouch_report *r, FILE *out)
         int by = ri->override_by && *ri->override_by;
         int sev_changed = by && ri->declared_severity != ri->severity;
         int enf_changed = by && ri->declared_enforcement != ri->enforcement;
-        fprintf(out, "\n%s (%s", ri->id, vouch_severity_name(ri->severity));
+        fputc('\n', out);
+        vouch_text_chars(out, ri->id);
+        fprintf(out, " (%s", vouch_severity_name(ri->severity));
         if (sev_changed)
             fprintf(out, ", declared %s", vouch_severity_name(ri->declared_severity));
         if (ri->enforcement != ENF_SOFT || enf_changed)
             fprintf(out, "; %s", vouch_enforcement_name(ri->enforcement));
         if (enf_changed)
             fprintf(out, ", declared %s", vouch_enforcement_name(ri->declared_enforcement));
-        if (sev_changed || enf_changed)
-            fprintf(out, "; changed by %s", ri->override_by);
-        fprintf(out, ") %s\n  ", ri->title);
+        if (sev_changed || enf_changed) {
+            fputs("; changed by ", out);
+            vouch_text_chars(out, ri->override_by);
+        }
+        fputs(") ", out);
+        vouch_text_chars(out, ri->title);
+        fputs("\n  ", out);
         text_location(out, ri->file, ri->line, ri->col);
         fputc('\n', out);
         text_controls(out, p, &x.reach[i]);
         if (ri->skipped) {
             skipped++;
-            if (ri->skip_reason && *ri->skip_reason)
-                fprintf(out, "  skipped: %s\n", ri->skip_reason);
-            else
+            if (ri->skip_reason && *ri->skip_reason) {
+                fputs("  skipped: ", out);
+                vouch_text_chars(out, ri->skip_reason);
+                fputc('\n', out);
+            } else
                 fputs("  skipped\n", out);
             continue;
         }
@@ -406,7 +401,10 @@ int vouch_report_text(const vouch_report *r, FILE *out)
             const vouch_finding *fd = &res->findings[k];
             if (fd->status != OUTCOME_FAIL)
                 continue;
-            fprintf(out, "  FAIL %s: %s", fd->subject, fd->message);
+            fputs("  FAIL ", out);
+            vouch_text_chars(out, fd->subject);
+            fputs(": ", out);
+            vouch_text_chars(out, fd->message);
             text_waiver_note(out, r, fd);
             text_baseline_mark(out, r, fd);
             blocking += (uint64_t)vouch_report_blocks(r, fd);
@@ -423,8 +421,15 @@ int vouch_report_text(const vouch_report *r, FILE *out)
             const vouch_waiver *w = &p->waivers[fd->waiver];
             char d[11];
             fmt_date(w->until, d);
-            fprintf(out, "  WAIVED %s: %s (waived until %s by %s: %s)", fd->subject, fd->message, d,
-                    w->approved_by ? w->approved_by : "?", w->because ? w->because : "");
+            fputs("  WAIVED ", out);
+            vouch_text_chars(out, fd->subject);
+            fputs(": ", out);
+            vouch_text_chars(out, fd->message);
+            fprintf(out, " (waived until %s by ", d);
+            vouch_text_chars(out, w->approved_by ? w->approved_by : "?");
+            fputs(": ", out);
+            vouch_text_chars(out, w->because);
+            fputc(')', out);
             text_baseline_mark(out, r, fd);
             fputc('\n', out);
             if (vouch_report_shows_why(r, fd))
@@ -434,7 +439,9 @@ int vouch_report_text(const vouch_report *r, FILE *out)
         rc = text_not_applicable(out, res, lo, f, o->not_applicable);
         if (o->errored) {
             errors++;
-            fprintf(out, "  ERROR %s\n", o->error ? o->error : "rule stopped");
+            fputs("  ERROR ", out);
+            vouch_text_chars(out, o->error ? o->error : "rule stopped");
+            fputc('\n', out);
         }
         if (vouch_report_no_subjects(r, i)) {
             fputs("  no subject examined: nothing in the facts matched the rule's loops, so it shows nothing "
@@ -463,8 +470,11 @@ int vouch_report_text(const vouch_report *r, FILE *out)
             continue;
         const vouch_waiver *w = &p->waivers[res->unused[k]];
         int known = w->rule < p->nrules;
-        fprintf(out, "warning: waiver for %s %s matches no finding%s (", known ? p->rules[w->rule].id : "?",
-                w->subject ? w->subject : "", known && p->rules[w->rule].skipped ? ": the rule is skipped" : "");
+        fputs("warning: waiver for ", out);
+        vouch_text_chars(out, known ? p->rules[w->rule].id : "?");
+        fputc(' ', out);
+        vouch_text_chars(out, w->subject);
+        fprintf(out, " matches no finding%s (", known && p->rules[w->rule].skipped ? ": the rule is skipped" : "");
         if (vouch_waiver_state_of(p, w, r->as_of) == WAIVER_NOT_STARTED) {
             char d[11];
             fmt_date(w->granted, d);
@@ -492,8 +502,12 @@ int vouch_report_text(const vouch_report *r, FILE *out)
         fprintf(out, "; %llu rule%s examined no subject", (unsigned long long)nosubj, plural(nosubj));
     fprintf(out, "\n");
     if (r->baseline)
-        fprintf(out, "baseline %s: %u new, %u unchanged, %u resolved\n", r->baseline->path, r->baseline->nnew,
-                r->baseline->nunchanged, r->baseline->nresolved);
+    {
+        fputs("baseline ", out);
+        vouch_text_chars(out, r->baseline->path);
+        fprintf(out, ": %u new, %u unchanged, %u resolved\n", r->baseline->nnew, r->baseline->nunchanged,
+                r->baseline->nresolved);
+    }
     if (blocking != failing)
         text_blocking(out, r, failing, blocking);
     if (x.any_fw) {
@@ -502,7 +516,9 @@ int vouch_report_text(const vouch_report *r, FILE *out)
             const fw_counts *c = &x.fw[k];
             if (!c->rules && !c->skipped)
                 continue;
-            fprintf(out, "  %s: %llu rule%s", p->frameworks[k].id, (unsigned long long)c->rules, plural(c->rules));
+            fputs("  ", out);
+            vouch_text_chars(out, p->frameworks[k].id);
+            fprintf(out, ": %llu rule%s", (unsigned long long)c->rules, plural(c->rules));
             if (c->skipped)
                 fprintf(out, " (and %llu skipped)", (unsigned long long)c->skipped);
             fprintf(out, ", %llu passed, %llu failed, %llu waived, %llu not applicable, %llu error%s\n",
@@ -535,7 +551,7 @@ static void json_u32(FILE *out, uint32_t n)
 static void json_location(FILE *out, const char *file, uint32_t line, uint32_t col)
 {
     json_raw(out, "{\"file\": ");
-    vouch_json_str(out, file);
+    vouch_json_text(out, file);
     json_raw(out, ", \"line\": ");
     json_u32(out, line);
     json_raw(out, ", \"column\": ");
@@ -572,7 +588,7 @@ static void json_waiver_body(FILE *out, const vouch_report *r, const vouch_waive
 {
     vouch_waiver_state st = vouch_waiver_state_of(r->program, w, r->as_of);
     fputs("\"subject\": ", out);
-    vouch_json_str(out, w->subject);
+    vouch_json_text(out, w->subject);
     fputs(", \"until\": ", out);
     json_date(out, w->until);
     fputs(", \"granted\": ", out);
@@ -581,9 +597,9 @@ static void json_waiver_body(FILE *out, const vouch_report *r, const vouch_waive
     else
         json_date(out, w->granted);
     fputs(", \"because\": ", out);
-    vouch_json_str(out, w->because);
+    vouch_json_text(out, w->because);
     fputs(", \"approved_by\": ", out);
-    vouch_json_str(out, w->approved_by);
+    vouch_json_text(out, w->approved_by);
     fprintf(out, ", \"state\": \"%s\", \"expired\": %s, \"term_days\": %lld, \"location\": ",
             vouch_waiver_state_name(st), st == WAIVER_EXPIRED ? "true" : "false",
             (long long)vouch_waiver_term(w, r->as_of));
@@ -594,18 +610,18 @@ static void json_waiver_body(FILE *out, const vouch_report *r, const vouch_waive
 static void json_baseline(FILE *out, const vouch_baseline *b)
 {
     fputs(",\n  \"baseline\": {\"file\": ", out);
-    vouch_json_str(out, b->path);
+    vouch_json_text(out, b->path);
     fprintf(out, ", \"new\": %u, \"unchanged\": %u, \"resolved\": [", b->nnew, b->nunchanged);
     for (uint32_t k = 0; k < b->nresolved; k++) {
         const vouch_baseline_item *it = &b->items[b->resolved[k]];
         fputs(k ? ",\n    {\"rule\": " : "\n    {\"rule\": ", out);
-        vouch_json_str(out, it->rule);
+        vouch_json_text(out, it->rule);
         fputs(", \"subject\": ", out);
-        vouch_json_str(out, it->subject);
+        vouch_json_text(out, it->subject);
         fputs(", \"severity\": ", out);
-        vouch_json_str(out, it->severity);
+        vouch_json_text(out, it->severity);
         fputs(", \"message\": ", out);
-        vouch_json_str(out, it->message);
+        vouch_json_text(out, it->message);
         fputc('}', out);
     }
     fputs(b->nresolved ? "\n  ]}" : "]}", out);
@@ -661,9 +677,9 @@ int vouch_report_json(const vouch_report *r, FILE *out)
             continue;
         fputs(first ? "\n    {\"framework\": " : ",\n    {\"framework\": ", out);
         first = 0;
-        vouch_json_str(out, p->frameworks[k].id);
+        vouch_json_text(out, p->frameworks[k].id);
         fputs(", \"title\": ", out);
-        vouch_json_str(out, p->frameworks[k].title);
+        vouch_json_text(out, p->frameworks[k].title);
         fprintf(out, ", \"rules\": %llu, \"skipped\": %llu, \"passed\": %llu, \"failed\": %llu, \"waived\": %llu, "
                      "\"not_applicable\": %llu, \"errors\": %llu}",
                 (unsigned long long)c->rules, (unsigned long long)c->skipped, (unsigned long long)c->passed,
@@ -675,14 +691,14 @@ int vouch_report_json(const vouch_report *r, FILE *out)
         const vouch_rule_info *ri = &p->rules[i];
         const vouch_rule_outcome *o = &res->rules[i];
         fputs(i ? ",\n    {\"id\": " : "\n    {\"id\": ", out);
-        vouch_json_str(out, ri->id);
+        vouch_json_text(out, ri->id);
         fputs(", \"title\": ", out);
-        vouch_json_str(out, ri->title);
+        vouch_json_text(out, ri->title);
         fprintf(out, ", \"severity\": \"%s\", \"enforcement\": \"%s\", \"enforcement_override\": ",
                 vouch_severity_name(ri->severity), vouch_enforcement_name(ri->enforcement));
         if (ri->override_by && *ri->override_by && ri->declared_enforcement != ri->enforcement) {
             fprintf(out, "{\"declared\": \"%s\", \"by\": ", vouch_enforcement_name(ri->declared_enforcement));
-            vouch_json_str(out, ri->override_by);
+            vouch_json_text(out, ri->override_by);
             fputc('}', out);
         } else {
             fputs("null", out);
@@ -690,25 +706,25 @@ int vouch_report_json(const vouch_report *r, FILE *out)
         fputs(", \"severity_override\": ", out);
         if (ri->override_by && *ri->override_by && ri->declared_severity != ri->severity) {
             fprintf(out, "{\"declared\": \"%s\", \"by\": ", vouch_severity_name(ri->declared_severity));
-            vouch_json_str(out, ri->override_by);
+            vouch_json_text(out, ri->override_by);
             fputc('}', out);
         } else {
             fputs("null", out);
         }
         fputs(", \"pack\": ", out);
-        vouch_json_str(out, ri->pack);
+        vouch_json_text(out, ri->pack);
         fputs(", \"location\": ", out);
         json_location(out, ri->file, ri->line, ri->col);
         fprintf(out, ", \"skipped\": %s, \"skip_reason\": ", ri->skipped ? "true" : "false");
         if (ri->skipped)
-            vouch_json_str(out, ri->skip_reason);
+            vouch_json_text(out, ri->skip_reason);
         else
             fputs("null", out);
         fprintf(out, ", \"passed\": %llu, \"failed\": %llu, \"waived\": %llu, \"not_applicable\": %llu, \"error\": ",
                 (unsigned long long)o->passed, (unsigned long long)o->failed, (unsigned long long)o->waived,
                 (unsigned long long)o->not_applicable);
         if (o->errored)
-            vouch_json_str(out, o->error ? o->error : "rule stopped");
+            vouch_json_text(out, o->error ? o->error : "rule stopped");
         else
             fputs("null", out);
         fputs(", \"maps\": [", out);
@@ -726,16 +742,16 @@ int vouch_report_json(const vouch_report *r, FILE *out)
         const vouch_finding *fd = &res->findings[i];
         const vouch_rule_info *ri = &p->rules[fd->rule];
         fputs(i ? ",\n    {\"rule\": " : "\n    {\"rule\": ", out);
-        vouch_json_str(out, ri->id);
+        vouch_json_text(out, ri->id);
         fputs(", \"subject\": ", out);
-        vouch_json_str(out, fd->subject);
+        vouch_json_text(out, fd->subject);
         json_raw(out, ", \"status\": \"");
         json_raw(out, status_name(fd->status));
         json_raw(out, "\", \"severity\": \"");
         json_raw(out, vouch_severity_name(ri->severity));
         json_raw(out, vouch_report_blocks(r, fd) ? "\", \"blocking\": true, \"message\": "
                                                   : "\", \"blocking\": false, \"message\": ");
-        vouch_json_str(out, fd->message);
+        vouch_json_text(out, fd->message);
         fputs(", \"location\": ", out);
         json_location(out, ri->file, ri->line, ri->col);
         fputs(", \"waiver\": ", out);
@@ -768,7 +784,7 @@ int vouch_report_json(const vouch_report *r, FILE *out)
             continue;
         const vouch_waiver *w = &p->waivers[res->unused[k]];
         fputs(nu++ ? ",\n    {\"rule\": " : "\n    {\"rule\": ", out);
-        vouch_json_str(out, w->rule < p->nrules ? p->rules[w->rule].id : "?");
+        vouch_json_text(out, w->rule < p->nrules ? p->rules[w->rule].id : "?");
         fputs(", ", out);
         json_waiver_body(out, r, w);
         fputs("}", out);
@@ -783,45 +799,43 @@ int vouch_report_json(const vouch_report *r, FILE *out)
 
 /* ---- tsv ------------------------------------------------------------ */
 
+typedef struct tsv_line {
+    const char *id, *subject;
+} tsv_line;
+
 static int cmp_lines(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    const tsv_line *x = a, *y = b;
+    int c = strcmp(x->id, y->id);
+    return c ? c : strcmp(x->subject, y->subject);
 }
 
+/* RULE<TAB>SUBJECT per failing finding, sorted; both fields escaped
+ * (vouch_tsv_chars: \t \n \r \\ and \xHH), so a value holding a tab or a
+ * newline stays one field of one record. */
 int vouch_report_tsv(const vouch_report *r, FILE *out)
 {
     const vouch_results *res = r->results;
-    char **lines = vouch_malloc(((size_t)res->nfindings + 1) * sizeof *lines);
+    tsv_line *lines = vouch_malloc(((size_t)res->nfindings + 1) * sizeof *lines);
     if (!lines) {
         errno = ENOMEM;
         return -1;
     }
     uint32_t n = 0;
-    int rc = 0;
     for (uint32_t i = 0; i < res->nfindings; i++) {
         if (res->findings[i].status != OUTCOME_FAIL)
             continue;
-        const char *id = r->program->rules[res->findings[i].rule].id;
-        const char *s = res->findings[i].subject;
-        size_t len = strlen(id) + strlen(s) + 2;
-        char *l = vouch_malloc(len);
-        if (!l) {
-            errno = ENOMEM;
-            rc = -1;
-            break;
-        }
-        snprintf(l, len, "%s\t%s", id, s);
-        lines[n++] = l;
+        lines[n].id = r->program->rules[res->findings[i].rule].id;
+        lines[n].subject = res->findings[i].subject ? res->findings[i].subject : "";
+        n++;
     }
-    if (rc == 0) {
-        qsort(lines, n, sizeof *lines, cmp_lines);
-        for (uint32_t i = 0; i < n; i++) {
-            fputs(lines[i], out);
-            fputc('\n', out);
-        }
+    qsort(lines, n, sizeof *lines, cmp_lines);
+    for (uint32_t i = 0; i < n; i++) {
+        vouch_tsv_chars(out, lines[i].id);
+        fputc('\t', out);
+        vouch_tsv_chars(out, lines[i].subject);
+        fputc('\n', out);
     }
-    for (uint32_t i = 0; i < n; i++)
-        vouch_free(lines[i]);
     vouch_free(lines);
-    return rc || ferror(out) ? -1 : 0;
+    return ferror(out) ? -1 : 0;
 }

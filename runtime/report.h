@@ -16,6 +16,7 @@
 #include "vm.h"
 #include "crosswalk.h"
 #include "baseline.h"
+#include "escape.h"  /* the writers' escaping, vouch_json_text among them */
 
 #define VOUCH_VERSION "0.1.0"
 /* Version of the JSON result model (bumped on incompatible change). */
@@ -79,8 +80,6 @@ int vouch_report_markdown(const vouch_report *r, FILE *out);
 int vouch_report_html(const vouch_report *r, FILE *out);
 
 /* Pieces of the JSON writer that other JSON writers (coverage.c) share. */
-/* s as a JSON string ("" for NULL). */
-void vouch_json_str(FILE *out, const char *s);
 /* The "format", "engine" and "run" members, each on its own line and each
  * followed by a comma, after the opening brace. */
 void vouch_json_header(const vouch_report *r, FILE *out);

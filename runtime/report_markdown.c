@@ -12,9 +12,9 @@
  * Bounded: at most MD_MAX_FAILING failing and MD_MAX_WAIVED waived rows
  * (a line says how many were left out) and MD_MAX_CELL bytes per cell, so
  * a run with thousands of findings still fits a comment (GitHub's limit is
- * 65536 characters). Every cell is escaped: Markdown punctuation gets a
- * backslash, | cannot end the cell, line breaks become spaces, invalid
- * UTF-8 becomes U+FFFD. The first line is an HTML comment a bot can use to
+ * 65536 characters). Every cell is escaped (vouch_md_text): Markdown
+ * punctuation gets a backslash, | cannot end the cell, line breaks become
+ * spaces, invalid UTF-8 becomes U+FFFD, bidirectional controls show. The first line is an HTML comment a bot can use to
  * find and update its earlier comment.
  */
 #include <string.h>
@@ -27,34 +27,8 @@
 #define MD_MAX_WAIVED 20
 #define MD_MAX_CELL 200
 
-/* s as the text of one table cell. */
-static void cell(FILE *out, const char *s)
-{
-    const unsigned char *p = (const unsigned char *)(s ? s : "");
-    size_t used = 0;
-    while (*p) {
-        size_t n = vouch_utf8_len(p);
-        size_t step = n ? n : 1;
-        if (used + step > MD_MAX_CELL) {
-            fputs("\xe2\x80\xa6", out);
-            return;
-        }
-        used += step;
-        if (n == 0) {
-            fputs("\xef\xbf\xbd", out);
-        } else if (n > 1) {
-            fwrite(p, 1, n, out);
-        } else if (*p < 0x20 || *p == 0x7f) {
-            fputc(' ', out);
-        } else if (strchr("\\`*_[]<>|&~!#", *p)) {
-            fputc('\\', out);
-            fputc(*p, out);
-        } else {
-            fputc(*p, out);
-        }
-        p += step;
-    }
-}
+/* s as the text of one table cell (escape.h), at most MD_MAX_CELL bytes. */
+static void cell(FILE *out, const char *s) { vouch_md_text(out, s, MD_MAX_CELL); }
 
 static const char *plural(uint64_t n) { return n == 1 ? "" : "s"; }
 
@@ -225,10 +199,12 @@ int vouch_report_markdown(const vouch_report *r, FILE *out)
         unused += res->unused[k] < p->nwaivers;
     if (unused)
         fprintf(out, "\n%u waiver%s match%s no finding.\n", unused, plural(unused), unused == 1 ? "es" : "");
-    if (r->baseline)
-        fprintf(out, "\nAgainst the baseline %s: %u new, %u unchanged, %u resolved%s.\n", r->baseline->path,
-                r->baseline->nnew, r->baseline->nunchanged, r->baseline->nresolved,
-                r->fail_on_new ? " (only new findings fail the run)" : "");
+    if (r->baseline) {
+        fputs("\nAgainst the baseline ", out);
+        vouch_md_text(out, r->baseline->path, 0);
+        fprintf(out, ": %u new, %u unchanged, %u resolved%s.\n", r->baseline->nnew, r->baseline->nunchanged,
+                r->baseline->nresolved, r->fail_on_new ? " (only new findings fail the run)" : "");
+    }
     if (r->identity) {
         fputc('\n', out);
         vouch_identity_text(r->identity, out);

@@ -114,15 +114,15 @@ static void oneline(FILE *out, const char *s)
     }
     int space = 0;
     while (*p) {
-        if (*p <= 0x20 || *p == 0x7f) {
-            space = 1;
-            p++;
+        size_t n = vouch_utf8_len(p);
+        if (*p <= 0x20 || *p == 0x7f || (n > 1 && vouch_utf8_hidden(p, n))) {
+            space = 1; /* C1 and bidi controls too (escape.h) */
+            p += n > 1 ? n : 1;
             continue;
         }
         if (space)
             fputc(' ', out);
         space = 0;
-        size_t n = vouch_utf8_len(p);
         if (n == 0) {
             fputs("\\ufffd", out);
             p++;

@@ -6,10 +6,7 @@
  *  - the facts of a run every writer derives from the same vouch_report:
  *    the controls each rule touches and the counts per framework;
  *  - totals over the whole run (the JSON summary's numbers);
- *  - escaping that also repairs text: XML/HTML and JSON writers turn bytes
- *    that are not UTF-8 (and characters XML 1.0 forbids) into U+FFFD, so a
- *    finding's message copied from a damaged CSV cannot make the document
- *    unreadable;
+ *  - escaping (escape.h, included here: every writer needs it);
  *  - SHA-256, content-derived UUIDs and fingerprints, so that the same
  *    results always give byte-identical documents (nothing reads the clock
  *    or a random source);
@@ -21,6 +18,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "report.h"
+#include "escape.h"
 
 typedef struct vouch_fw_counts {
     uint64_t rules, skipped, passed, failed, waived, not_applicable, errors;
@@ -50,23 +48,6 @@ void vouch_report_totals_of(const vouch_report *r, vouch_report_totals *t);
  * sorted by rule, so *pos walks the array once when rules go in order. */
 void vouch_report_rule_records(const vouch_results *res, uint32_t rule, uint32_t *pos, uint32_t *lo,
                                uint32_t *hi);
-
-/* ---- escaping ------------------------------------------------------------------ */
-
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 if s does not start
- * one (also for the surrogates, U+FFFE/U+FFFF and bytes past the text). */
-size_t vouch_utf8_len(const unsigned char *s);
-
-/* s as XML character data or attribute value (also HTML): & < > " ' escaped,
- * tab/newline/CR as character references, other control characters and
- * invalid UTF-8 as U+FFFD. At most max bytes of s (0: all), cut on a
- * character boundary, "…" appended when cut. NULL writes nothing. */
-void vouch_xml_text(FILE *out, const char *s, size_t max);
-
-/* s as a JSON string with the same repairs ("" for NULL). */
-void vouch_json_text(FILE *out, const char *s);
-/* The same without the quotes, to build one string from pieces. */
-void vouch_json_chars(FILE *out, const char *s);
 
 /* ---- identities -------------------------------------------------------------- */
 

@@ -17,6 +17,7 @@
 #include "strbuf.h"
 #include "crosswalk.h"
 #include "date.h"
+#include "escape.h"
 
 /* ---- sorted arrays of records keyed by their first member (a char *) ---- */
 
@@ -793,49 +794,6 @@ static void header_dates(const vouch_report *rep, char asof[11], char ps[11], ch
     date_format(rep->period_end, pe);
 }
 
-/* ---- escapers ------------------------------------------------------------------- */
-
-void vouch_soa_csv_field(FILE *out, const char *s)
-{
-    if (!s)
-        return;
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, out);
-        return;
-    }
-    fputc('"', out);
-    for (const char *c = s; *c; c++) {
-        if (*c == '"')
-            fputc('"', out);
-        fputc(*c, out);
-    }
-    fputc('"', out);
-}
-
-void vouch_soa_html_text(FILE *out, const char *s)
-{
-    const unsigned char *p = (const unsigned char *)(s ? s : "");
-    for (;;) {
-        const unsigned char *run = p;
-        while (*p && *p != '&' && *p != '<' && *p != '>' && *p != '"' && *p != '\'' &&
-               (*p >= 0x20 || *p == '\t' || *p == '\n' || *p == '\r') && *p != 0x7f)
-            p++;
-        if (p > run)
-            fwrite(run, 1, (size_t)(p - run), out);
-        if (!*p)
-            return;
-        switch (*p) {
-        case '&': fputs("&amp;", out); break;
-        case '<': fputs("&lt;", out); break;
-        case '>': fputs("&gt;", out); break;
-        case '"': fputs("&quot;", out); break;
-        case '\'': fputs("&#39;", out); break;
-        default: fputs("\xEF\xBF\xBD", out); /* a control character */
-        }
-        p++;
-    }
-}
-
 void vouch_soa_html_id(FILE *out, const char *s)
 {
     for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
@@ -844,37 +802,6 @@ void vouch_soa_html_id(FILE *out, const char *s)
             fputc(*p, out);
         else
             fprintf(out, "_%02X", *p);
-    }
-}
-
-static int is_alnum(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
-}
-
-void vouch_soa_md_text(FILE *out, const char *s)
-{
-    const unsigned char *p = (const unsigned char *)(s ? s : "");
-    for (size_t i = 0; p[i]; i++) {
-        unsigned char c = p[i];
-        switch (c) {
-        case '|': case '\\': case '*': case '`': case '[': case ']': case '~':
-            fputc('\\', out);
-            fputc(c, out);
-            break;
-        case '_':
-            /* an underscore inside a word (rule_id) cannot start emphasis */
-            if (i > 0 && is_alnum(p[i - 1]) && is_alnum(p[i + 1]))
-                fputc('_', out);
-            else
-                fputs("\\_", out);
-            break;
-        case '<': fputs("&lt;", out); break;
-        case '>': fputs("&gt;", out); break;
-        case '&': fputs("&amp;", out); break;
-        default:
-            fputc(c < 0x20 || c == 0x7f ? ' ' : c, out);
-        }
     }
 }
 
@@ -889,32 +816,32 @@ int vouch_soa_markdown(const vouch_report *rep, const vouch_soa *s, FILE *out)
     sbuf b = {NULL, 0, 0, 0};
 
     fputs("# Statement of Applicability: ", out);
-    vouch_soa_md_text(out, str_or(fw->title, fw->id));
+    vouch_md_text(out, str_or(fw->title, fw->id), 0);
     fputs("\n\n- Framework: ", out);
-    vouch_soa_md_text(out, fw->id);
+    vouch_md_text(out, fw->id, 0);
     if (fw->version && *fw->version) {
         fputs(", version ", out);
-        vouch_soa_md_text(out, fw->version);
+        vouch_md_text(out, fw->version, 0);
     }
     if (fw->source && *fw->source) {
         fputs(" (source: ", out);
-        vouch_soa_md_text(out, fw->source);
+        vouch_md_text(out, fw->source, 0);
         fputc(')', out);
     }
     fputs("\n- Organisation: pack ", out);
-    vouch_soa_md_text(out, str_or(p->pack, "(unnamed)"));
+    vouch_md_text(out, str_or(p->pack, "(unnamed)"), 0);
     if (p->pack_version && *p->pack_version) {
         fputc(' ', out);
-        vouch_soa_md_text(out, p->pack_version);
+        vouch_md_text(out, p->pack_version, 0);
     }
     fprintf(out, "\n- As of %s; audit period %s..%s; facts ", asof, ps, pe);
-    vouch_soa_md_text(out, rep->facts_path);
+    vouch_md_text(out, rep->facts_path, 0);
     fprintf(out, "\n- Controls: %u", s->nrows);
     if (s->only_attr) {
         fputs(" with ", out);
-        vouch_soa_md_text(out, s->only_attr);
+        vouch_md_text(out, s->only_attr, 0);
         fputs(" = ", out);
-        vouch_soa_md_text(out, s->only_value);
+        vouch_md_text(out, s->only_value, 0);
         fprintf(out, ", of the catalogue's %u", fw->ncontrols);
     }
     fprintf(out, " (%llu applicable, %llu excluded, %llu not stated)\n",
@@ -933,33 +860,33 @@ int vouch_soa_markdown(const vouch_report *rep, const vouch_soa *s, FILE *out)
         const vouch_soa_row *row = &s->rows[i];
         const vouch_control_info *ci = &fw->controls[row->control];
         fputs("| ", out);
-        vouch_soa_md_text(out, ci->id);
+        vouch_md_text(out, ci->id, 0);
         fputs(" | ", out);
-        vouch_soa_md_text(out, ci->title);
+        vouch_md_text(out, ci->title, 0);
         sb_reset(&b);
         attrs_text(&b, ci);
         if (b.n) {
             fputs(" (", out);
-            vouch_soa_md_text(out, sb_text(&b));
+            vouch_md_text(out, sb_text(&b), 0);
             fputc(')', out);
         }
         fprintf(out, " | %s | ", vouch_soa_applicability_text(row->applicability));
         if (row->entry && row->entry->justification && *row->entry->justification)
-            vouch_soa_md_text(out, row->entry->justification);
+            vouch_md_text(out, row->entry->justification, 0);
         else if (row->applicability == SOA_EXCLUDED)
             fputs("none given", out);
         fputs(" | ", out);
         sb_reset(&b);
         implementation_text(&b, s, row);
-        vouch_soa_md_text(out, sb_text(&b));
+        vouch_md_text(out, sb_text(&b), 0);
         fputs(" | ", out);
         sb_reset(&b);
         evidence_text(&b, row);
-        vouch_soa_md_text(out, sb_text(&b));
+        vouch_md_text(out, sb_text(&b), 0);
         fputs(" | ", out);
         sb_reset(&b);
         owner_text(&b, s, row);
-        vouch_soa_md_text(out, sb_text(&b));
+        vouch_md_text(out, sb_text(&b), 0);
         fputs(" | ", out);
         sb_reset(&b);
         status_text(&b, row);
@@ -967,14 +894,14 @@ int vouch_soa_markdown(const vouch_report *rep, const vouch_soa *s, FILE *out)
             sb_printf(&b, "; finding%s: ", row->nfindings == 1 ? "" : "s");
             findings_text(&b, s, row);
         }
-        vouch_soa_md_text(out, sb_text(&b));
+        vouch_md_text(out, sb_text(&b), 0);
         fputs(" |\n", out);
     }
     if (s->nstray) {
         fputs("\nSoA rows naming no control of the catalogue:", out);
         for (uint32_t i = 0; i < s->nstray; i++) {
             fputs(i ? ", " : " ", out);
-            vouch_soa_md_text(out, s->stray[i]->control);
+            vouch_md_text(out, s->stray[i]->control, 0);
         }
         fputc('\n', out);
     }
@@ -1012,27 +939,27 @@ int vouch_soa_csv(const vouch_report *rep, const vouch_soa *s, FILE *out)
         const vouch_control_info *ci = &fw->controls[row->control];
         const vouch_soa_entry *e = row->entry;
         const vouch_soa_evidence *ev = row->evidence;
-        vouch_soa_csv_field(out, fw->id);
+        vouch_csv_cell(out, fw->id);
         csv_sep(out);
-        vouch_soa_csv_field(out, ci->id);
+        vouch_csv_cell(out, ci->id);
         csv_sep(out);
-        vouch_soa_csv_field(out, ci->title);
+        vouch_csv_cell(out, ci->title);
         csv_sep(out);
         sb_reset(&b);
         attrs_text(&b, ci);
-        vouch_soa_csv_field(out, sb_text(&b));
+        vouch_csv_cell(out, sb_text(&b));
         csv_sep(out);
         fputs(vouch_soa_applicability_name(row->applicability), out);
         csv_sep(out);
-        vouch_soa_csv_field(out, e ? e->justification : NULL);
+        vouch_csv_cell(out, e ? e->justification : NULL);
         csv_sep(out);
-        vouch_soa_csv_field(out, e ? e->owner : NULL);
+        vouch_csv_cell(out, e ? e->owner : NULL);
         csv_sep(out);
-        vouch_soa_csv_field(out, row->owner ? row->owner->name : NULL);
+        vouch_csv_cell(out, row->owner ? row->owner->name : NULL);
         csv_sep(out);
-        vouch_soa_csv_field(out, row->owner ? row->owner->role : NULL);
+        vouch_csv_cell(out, row->owner ? row->owner->role : NULL);
         csv_sep(out);
-        vouch_soa_csv_field(out, e ? e->frequency : NULL);
+        vouch_csv_cell(out, e ? e->frequency : NULL);
         csv_sep(out);
         fputs(vouch_cov_status_name(row->coverage->status), out);
         csv_sep(out);
@@ -1041,7 +968,7 @@ int vouch_soa_csv(const vouch_report *rep, const vouch_soa *s, FILE *out)
         sb_reset(&b);
         for (uint32_t k = 0; k < row->coverage->nsources; k++)
             sb_printf(&b, "%s%s", k ? "; " : "", p->rules[row->coverage->sources[k].rule].id);
-        vouch_soa_csv_field(out, sb_text(&b));
+        vouch_csv_cell(out, sb_text(&b));
         csv_sep(out);
         sb_reset(&b);
         for (uint32_t k = 0; k < row->coverage->nsources; k++) {
@@ -1049,11 +976,11 @@ int vouch_soa_csv(const vouch_report *rep, const vouch_soa *s, FILE *out)
                 sb_puts(&b, "; ");
             source_text(&b, p, &row->coverage->sources[k]);
         }
-        vouch_soa_csv_field(out, sb_text(&b));
+        vouch_csv_cell(out, sb_text(&b));
         fprintf(out, ",%u,%u,", row->failing, row->waived);
         sb_reset(&b);
         findings_text(&b, s, row);
-        vouch_soa_csv_field(out, sb_text(&b));
+        vouch_csv_cell(out, sb_text(&b));
         fprintf(out, ",%llu,%llu,", (unsigned long long)(ev ? ev->count : 0),
                 (unsigned long long)(ev ? ev->failed : 0));
         if (ev && ev->count) {
@@ -1065,7 +992,7 @@ int vouch_soa_csv(const vouch_report *rep, const vouch_soa *s, FILE *out)
         sb_reset(&b);
         for (uint32_t k = 0; ev && k < ev->nkinds; k++)
             sb_printf(&b, "%s%s", k ? "; " : "", ev->kinds[k]);
-        vouch_soa_csv_field(out, sb_text(&b));
+        vouch_csv_cell(out, sb_text(&b));
         fputs("\r\n", out);
     }
     int oom = b.oom;
@@ -1139,7 +1066,7 @@ static void html_count(FILE *out, const char *id, const char *label, uint64_t n)
 static void html_meta(FILE *out, const char *label, const char *value)
 {
     fprintf(out, "<dt>%s</dt><dd>", label);
-    vouch_soa_html_text(out, value);
+    vouch_xml_text(out, value, 0);
     fputs("</dd>\n", out);
 }
 
@@ -1160,7 +1087,7 @@ static void html_row(FILE *out, const vouch_soa *s, const vouch_soa_row *row, sb
     fputs("<tr id=\"ctl-", out);
     vouch_soa_html_id(out, ci->id);
     fputs("\" class=\"control\" data-control=\"", out);
-    vouch_soa_html_text(out, ci->id);
+    vouch_xml_text(out, ci->id, 0);
     fprintf(out, "\" data-status=\"%s\" data-applicable=\"%s\" data-waivers=\"%s\" data-failing=\"%u\" "
                  "data-waived=\"%u\">\n",
             vouch_cov_status_name(cc->status), vouch_soa_applicability_name(row->applicability),
@@ -1168,15 +1095,15 @@ static void html_row(FILE *out, const vouch_soa *s, const vouch_soa_row *row, sb
 
     /* control */
     fputs("<th scope=\"row\" class=\"control\"><span class=\"cid\">", out);
-    vouch_soa_html_text(out, ci->id);
+    vouch_xml_text(out, ci->id, 0);
     fputs("</span> <span class=\"title\">", out);
-    vouch_soa_html_text(out, ci->title);
+    vouch_xml_text(out, ci->title, 0);
     fputs("</span>", out);
     sb_reset(b);
     attrs_text(b, ci);
     if (b->n) {
         fputs("<span class=\"attrs\">", out);
-        vouch_soa_html_text(out, sb_text(b));
+        vouch_xml_text(out, sb_text(b), 0);
         fputs("</span>", out);
     }
     fputs("</th>\n", out);
@@ -1186,7 +1113,7 @@ static void html_row(FILE *out, const vouch_soa *s, const vouch_soa_row *row, sb
             vouch_soa_applicability_name(row->applicability), vouch_soa_applicability_text(row->applicability));
     fputs("<td class=\"justification\">", out);
     if (e && e->justification && *e->justification)
-        vouch_soa_html_text(out, e->justification);
+        vouch_xml_text(out, e->justification, 0);
     else if (row->applicability == SOA_EXCLUDED)
         fputs("<span class=\"f-failing\">none given</span>", out);
     fputs("</td>\n", out);
@@ -1195,7 +1122,7 @@ static void html_row(FILE *out, const vouch_soa *s, const vouch_soa_row *row, sb
     fputs("<td class=\"implementation\">", out);
     if (e && e->frequency && *e->frequency) {
         fputs("Frequency: ", out);
-        vouch_soa_html_text(out, e->frequency);
+        vouch_xml_text(out, e->frequency, 0);
     }
     if (cc->nsources == 0) {
         fputs(e && e->frequency && *e->frequency ? "<br>" : "", out);
@@ -1206,17 +1133,17 @@ static void html_row(FILE *out, const vouch_soa *s, const vouch_soa_row *row, sb
             const vouch_cov_source *src = &cc->sources[k];
             const vouch_rule_info *ri = &p->rules[src->rule];
             fputs("<li><code>", out);
-            vouch_soa_html_text(out, ri->id);
+            vouch_xml_text(out, ri->id, 0);
             fputs("</code> ", out);
-            vouch_soa_html_text(out, ri->title);
+            vouch_xml_text(out, ri->title, 0);
             fputs(": ", out);
             sb_reset(b);
             source_status_text(b, p, src);
-            vouch_soa_html_text(out, sb_text(b));
+            vouch_xml_text(out, sb_text(b), 0);
             sb_reset(b);
             reach_text(b, p, &src->reach);
             fputs(" <span class=\"via\">(", out);
-            vouch_soa_html_text(out, sb_text(b));
+            vouch_xml_text(out, sb_text(b), 0);
             fputs(")</span></li>", out);
         }
         fputs("</ul>", out);
@@ -1239,7 +1166,7 @@ static void html_row(FILE *out, const vouch_soa *s, const vouch_soa_row *row, sb
             fputs("<span class=\"kinds\" style=\"display:block\">", out);
             for (uint32_t k = 0; k < ev->nkinds; k++) {
                 fputs(k ? ", " : "", out);
-                vouch_soa_html_text(out, ev->kinds[k]);
+                vouch_xml_text(out, ev->kinds[k], 0);
             }
             fputs("</span>", out);
         }
@@ -1251,15 +1178,15 @@ static void html_row(FILE *out, const vouch_soa *s, const vouch_soa_row *row, sb
     if (!e || !e->owner || !*e->owner) {
         fputs("<span class=\"none\">none</span>", out);
     } else {
-        vouch_soa_html_text(out, e->owner);
+        vouch_xml_text(out, e->owner, 0);
         if (row->owner) {
             if (row->owner->name && *row->owner->name) {
                 fputs("<br>", out);
-                vouch_soa_html_text(out, row->owner->name);
+                vouch_xml_text(out, row->owner->name, 0);
             }
             if (row->owner->role && *row->owner->role) {
                 fputs("<br><span class=\"attrs\" style=\"display:inline\">", out);
-                vouch_soa_html_text(out, row->owner->role);
+                vouch_xml_text(out, row->owner->role, 0);
                 fputs("</span>", out);
             }
         } else if (s->facts->people_read) {
@@ -1280,7 +1207,7 @@ static void html_row(FILE *out, const vouch_soa *s, const vouch_soa_row *row, sb
             fprintf(out, "<li class=\"%s\">", fd->status == OUTCOME_WAIVED ? "f-waived" : "f-failing");
             sb_reset(b);
             finding_text(b, s, row->findings[k]);
-            vouch_soa_html_text(out, sb_text(b));
+            vouch_xml_text(out, sb_text(b), 0);
             fputs("</li>", out);
         }
         fputs("</ul>", out);
@@ -1299,20 +1226,20 @@ int vouch_soa_html(const vouch_report *rep, const vouch_soa *s, FILE *out)
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
           "<meta name=\"generator\" content=\"vouch " VOUCH_VERSION "\">\n<title>Statement of Applicability: ", out);
-    vouch_soa_html_text(out, str_or(fw->title, fw->id));
+    vouch_xml_text(out, str_or(fw->title, fw->id), 0);
     fputs("</title>\n", out);
     fputs(HTML_STYLE, out);
     fputs("</head>\n<body>\n<header>\n<h1>Statement of Applicability</h1>\n<p class=\"framework\" id=\"framework\" "
           "data-framework=\"", out);
-    vouch_soa_html_text(out, fw->id);
+    vouch_xml_text(out, fw->id, 0);
     fputs("\">", out);
-    vouch_soa_html_text(out, str_or(fw->title, fw->id));
+    vouch_xml_text(out, str_or(fw->title, fw->id), 0);
     fputs(" (<code>", out);
-    vouch_soa_html_text(out, fw->id);
+    vouch_xml_text(out, fw->id, 0);
     fputs("</code>", out);
     if (fw->version && *fw->version) {
         fputs(", version ", out);
-        vouch_soa_html_text(out, fw->version);
+        vouch_xml_text(out, fw->version, 0);
     }
     fputs(")</p>\n<dl class=\"meta\">\n", out);
     sb_reset(&b);
@@ -1368,7 +1295,7 @@ int vouch_soa_html(const vouch_report *rep, const vouch_soa *s, FILE *out)
             for (uint32_t i = 0; i < s->nstray; i++) {
                 fputs(i ? ", " : "", out);
                 fputs("<code>", out);
-                vouch_soa_html_text(out, s->stray[i]->control);
+                vouch_xml_text(out, s->stray[i]->control, 0);
                 fputs("</code>", out);
             }
             fputs("</p>\n", out);

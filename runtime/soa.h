@@ -168,19 +168,10 @@ int vouch_soa_markdown(const vouch_report *rep, const vouch_soa *s, FILE *out);
 int vouch_soa_csv(const vouch_report *rep, const vouch_soa *s, FILE *out);
 int vouch_soa_html(const vouch_report *rep, const vouch_soa *s, FILE *out);
 
-/* The escapers the writers use (NULL writes nothing). */
-/* An RFC 4180 field: quoted (inner quotes doubled) if it holds a comma, a
- * quote, CR or LF; as is otherwise. */
-void vouch_soa_csv_field(FILE *out, const char *s);
-/* Text for an HTML element or a quoted attribute: & < > " ' as character
- * references; control characters other than tab, CR and LF as U+FFFD. */
-void vouch_soa_html_text(FILE *out, const char *s);
+/* Text goes through escape.h (vouch_csv_cell, vouch_xml_text,
+ * vouch_md_text), as in every other writer. */
 /* An HTML id or id fragment: ASCII letters, digits, '.' and '-' as they
  * are, every other byte as _XX (hex), so distinct texts give distinct ids. */
 void vouch_soa_html_id(FILE *out, const char *s);
-/* Text for a Markdown table cell: | \ * ` [ ] ~ and word-boundary _ escaped
- * with a backslash, < > & as character references, line breaks and other
- * control characters as spaces. */
-void vouch_soa_md_text(FILE *out, const char *s);
 
 #endif

@@ -55,6 +55,7 @@
 #include "date.h"
 #include "builtins.h"
 #include "alloc.h"
+#include "escape.h"
 
 /* The sanitizer builds (the asan variant of `make test`, the fuzz
  * targets) run the switch, so `make test` runs every test through both
@@ -238,6 +239,8 @@ static void rule_msg(vm *m, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(m->why, sizeof m->why, fmt, ap);
     va_end(ap);
+    /* the message may quote a value: one line, shown as text (escape.h) */
+    vouch_text_escape_inplace(m->why, sizeof m->why);
 }
 
 /* Copies a text into the local's own buffer, retiring a buffer too small. */

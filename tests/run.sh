@@ -13,6 +13,9 @@
 #      source files and the generator (tests/packs.py);
 #   6. fuzz: every file of the fuzz corpora (tests/fuzz/corpus/) through the
 #      plain builds of the fuzz targets, release and asan (tests/fuzz/replay.sh);
+#      then each libFuzzer target (clang) for FUZZ_SECONDS, 20 s by default
+#      (tests/fuzz/run.sh); a sanitizer report exits 99 (runtime/sanitize.c),
+#      checked first with two faulty probe programs;
 #   7. robust: tests/robust/*.sh: limits, allocation failure, killed loads
 #      and reports, concurrent reads, damaged stores and programs, what vouch
 #      writes and runs (tests/robust/run.sh);
@@ -200,6 +203,33 @@ if [ "$leaks" = 1 ]; then
 else
     echo "lsan: does not work here: asan runs with detect_leaks=0"
 fi
+# A sanitizer report must not pass for an answer (0, 1, 2): the asan builds
+# exit 99 on one (runtime/sanitize.c). Checked here with two small faulty
+# programs linked with the same hooks: one reads past a buffer, one
+# overflows a signed int.
+san_ok=0
+san=build/asan/sanitize-probe
+if [ -f build/asan/runtime/sanitize.o ]; then
+    printf '#include <stdlib.h>\nint main(int c, char **v) { char *p = malloc(4); int r = p[c + 4]; free(p); return r; }\n' > "$san-asan.c"
+    printf '#include <limits.h>\nint main(int c, char **v) { int x = INT_MAX - 1 + c; return x + c > 0; }\n' > "$san-ubsan.c"
+    san_ok=1
+    for k in asan ubsan; do
+        if ${CC:-cc} -O0 -fsanitize=address,undefined -fno-sanitize-recover=all "$san-$k.c" build/asan/runtime/sanitize.o \
+            -o "$san-$k" >/dev/null 2>&1; then
+            env -u ASAN_OPTIONS -u UBSAN_OPTIONS "$san-$k" >/dev/null 2>&1
+            st=$?
+            [ "$st" = 99 ] || { san_ok=0; echo "sanitizers: a $k report exits $st, not 99 (runtime/sanitize.c)"; }
+        else
+            san_ok=0; echo "sanitizers: cannot build $san-$k.c"
+        fi
+    done
+fi
+if [ "$san_ok" = 1 ]; then
+    echo "sanitizers: a report exits 99"
+    counted unit 1 0
+else
+    cannot "sanitizers" "the asan builds do not exit 99 on a sanitizer report"
+fi
 ASAN_OPTIONS="detect_leaks=$leaks:abort_on_error=0:detect_stack_use_after_return=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 export ASAN_OPTIONS UBSAN_OPTIONS
@@ -254,6 +284,14 @@ if [ "$asan_unit_ok" = 1 ]; then
     suite "fuzz (asan)" fuzz sh tests/fuzz/replay.sh asan
 else
     cannot "fuzz (asan)" "the asan fuzz targets did not build"
+fi
+
+# Every libFuzzer target for FUZZ_SECONDS (20 s by default) after replaying
+# its corpus, under clang's ASan+UBSan (which see what gcc's do not, such
+# as an offset applied to a NULL pointer). Needs clang and libFuzzer: the
+# Makefile's fuzz-build installs them like the other dependencies.
+if build fuzz fuzz-build; then
+    suite "fuzzing" fuzzing sh tests/fuzz/run.sh "${FUZZ_SECONDS:-20}" parse compile program csv store
 fi
 
 # ---- 7. robustness --------------------------------------------------------------
