@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "catalogue_csv.h"
+#include "../runtime/crosswalk.h"
 
 /* One RFC 4180 field: quoted when it holds a comma, quote or line break. */
 static void field(FILE *f, const char *s, int last)
@@ -89,9 +90,19 @@ int cli_write_catalogue_csv(const vouch_program *p, const char *dir, char **path
         return -1;
     if (p->npairs == 0)
         return 0;
-    if (!(f = open_csv(dir, "mapping.csv", paths, n)))
+    /* A derived pair rests on the controls its two ends share through the
+     * walked pairs (crosswalk.h); counted here so rules can tell a pair one
+     * shared check decides from one many do. */
+    vouch_crosswalk *cw = vouch_crosswalk_new(p);
+    if (!cw) {
+        errno = ENOMEM;
         return -1;
-    fputs("src_framework,src_control,dst_framework,dst_control,relation\n", f);
+    }
+    if (!(f = open_csv(dir, "mapping.csv", paths, n))) {
+        vouch_crosswalk_free(cw);
+        return -1;
+    }
+    fputs("src_framework,src_control,dst_framework,dst_control,relation,origin,source,note,rests_on,weak\n", f);
     for (uint32_t i = 0; i < p->npairs; i++) {
         const vouch_crosswalk_pair *pr = &p->pairs[i];
         const vouch_framework_info *a = &p->frameworks[pr->src.framework], *b = &p->frameworks[pr->dst.framework];
@@ -99,7 +110,19 @@ int cli_write_catalogue_csv(const vouch_program *p, const char *dir, char **path
         field(f, a->controls[pr->src.control].id, 0);
         field(f, b->id, 0);
         field(f, b->controls[pr->dst.control].id, 0);
-        field(f, vouch_relation_name(pr->relation), 1);
+        field(f, vouch_relation_name(pr->relation), 0);
+        field(f, vouch_origin_name(pr->origin), 0);
+        field(f, pr->source, 0);
+        field(f, pr->note, 0);
+        if (pr->origin == ORIGIN_DERIVED) {
+            uint32_t shared = vouch_crosswalk_shared(cw, pr->src, pr->dst);
+            fprintf(f, "%u,", shared);
+            field(f, shared <= 1 ? "1" : "0", 1);
+        } else {
+            field(f, "", 0);
+            field(f, "0", 1);
+        }
     }
+    vouch_crosswalk_free(cw);
     return close_csv(f);
 }

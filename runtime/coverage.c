@@ -199,6 +199,12 @@ static vouch_status rule_sources(const vouch_program *p, const vouch_results *r,
             s.waived = (uint8_t)waived;
             s.status = (uint8_t)(rc->nhops ? vouch_relation_carry(rc->relation, rs) : rs);
             s.reach = *rc;
+            s.origin = ORIGIN_OFFICIAL;
+            for (uint32_t h = 0; h < rc->nhops; h++)
+                if (rc->hops[h].pair >= p->npairs || p->pairs[rc->hops[h].pair].origin != ORIGIN_OFFICIAL)
+                    s.origin = ORIGIN_UNOFFICIAL;
+            if (rc->nhops == 2)
+                s.shared = vouch_crosswalk_shared(cw, rc->origin, rc->control);
             if (gather(g, &s, rc->control.control) != 0)
                 return vouch_error_set(err, VOUCH_ENOMEM, "out of memory");
             controls[rc->control.control].nsources++;
@@ -282,6 +288,22 @@ oom:
 
 /* ---- text ------------------------------------------------------------------ */
 
+/* After a path: whether every pair on it is official and, for two hops,
+ * how many pivots join its ends: one alone makes the link weak (one shared
+ * check decides it), and the pivot the path names is one of several. */
+static void text_path_notes(FILE *out, const vouch_program *p, const vouch_cov_source *s)
+{
+    fprintf(out, " [%s", vouch_origin_name(s->origin));
+    if (s->reach.nhops == 2 && vouch_control_ref_valid(p, s->reach.hops[0].to)) {
+        const char *fw = p->frameworks[s->reach.hops[0].to.framework].id;
+        if (s->shared <= 1)
+            fprintf(out, ", weak: the only shared %s control", fw);
+        else
+            fprintf(out, ", one of %u shared %s controls", s->shared, fw);
+    }
+    fputc(']', out);
+}
+
 static void text_source(FILE *out, const vouch_report *rep, const vouch_cov_source *s)
 {
     const vouch_program *p = rep->program;
@@ -317,6 +339,7 @@ static void text_source(FILE *out, const vouch_report *rep, const vouch_cov_sour
     } else {
         fputs(", via ", out);
         vouch_text_path(p, &s->reach, out);
+        text_path_notes(out, p, s);
         fputc('\n', out);
     }
 }
@@ -415,7 +438,16 @@ int vouch_coverage_json(const vouch_report *rep, const vouch_coverage *c, FILE *
                     vouch_cov_status_name(s->status),
                     s->reach.nhops ? vouch_relation_name(s->reach.relation) : "direct");
             vouch_json_carries(&s->reach, out);
-            fprintf(out, ", \"hops\": %u, \"path\": ", s->reach.nhops);
+            fprintf(out, ", \"hops\": %u, \"origin\": ", s->reach.nhops);
+            if (s->reach.nhops)
+                fprintf(out, "\"%s\"", vouch_origin_name(s->origin));
+            else
+                fputs("null", out);
+            if (s->reach.nhops == 2)
+                fprintf(out, ", \"shared\": %u, \"weak\": %s", s->shared, s->shared <= 1 ? "true" : "false");
+            else
+                fputs(", \"shared\": null, \"weak\": false", out);
+            fputs(", \"path\": ", out);
             vouch_json_path(p, &s->reach, out);
             fputc('}', out);
         }

@@ -148,7 +148,7 @@ static uint32_t node_of(const vouch_crosswalk *cw, vouch_control_ref r)
 static int usable(const vouch_program *p, uint32_t i)
 {
     const vouch_crosswalk_pair *pr = &p->pairs[i];
-    return !pr->derived && vouch_control_ref_valid(p, pr->src) && vouch_control_ref_valid(p, pr->dst) &&
+    return pr->origin != ORIGIN_DERIVED && vouch_control_ref_valid(p, pr->src) && vouch_control_ref_valid(p, pr->dst) &&
            !(pr->src.framework == pr->dst.framework && pr->src.control == pr->dst.control);
 }
 
@@ -360,6 +360,35 @@ vouch_status vouch_crosswalk_reach(vouch_crosswalk *cw, const vouch_control_ref 
 oom:
     out->n = 0;
     return vouch_error_set(err, VOUCH_ENOMEM, "out of memory");
+}
+
+/* A fresh generation for the marks (reset when the counter wraps). */
+static uint32_t next_gen(vouch_crosswalk *cw)
+{
+    if (++cw->gen == 0) {
+        memset(cw->mark, 0, (size_t)cw->nnodes * sizeof *cw->mark);
+        cw->gen = 1;
+    }
+    return cw->gen;
+}
+
+uint32_t vouch_crosswalk_shared(vouch_crosswalk *cw, vouch_control_ref a, vouch_control_ref b)
+{
+    if (!vouch_control_ref_valid(cw->p, a) || !vouch_control_ref_valid(cw->p, b))
+        return 0;
+    uint32_t va = node_of(cw, a), vb = node_of(cw, b);
+    uint32_t near_a = next_gen(cw);
+    for (uint32_t k = cw->start[va]; k < cw->start[va + 1]; k++)
+        cw->mark[cw->edges[k].to] = near_a;
+    uint32_t counted = next_gen(cw), n = 0;
+    for (uint32_t k = cw->start[vb]; k < cw->start[vb + 1]; k++) {
+        uint32_t x = cw->edges[k].to;
+        if (cw->mark[x] == near_a && x != va && x != vb) {
+            cw->mark[x] = counted; /* a control paired twice counts once */
+            n++;
+        }
+    }
+    return n;
 }
 
 vouch_status vouch_crosswalk_rule_reach(vouch_crosswalk *cw, uint32_t rule, vouch_reach_goal goal,

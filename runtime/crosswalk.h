@@ -143,6 +143,13 @@ vouch_status vouch_crosswalk_reach(vouch_crosswalk *cw, const vouch_control_ref 
 vouch_status vouch_crosswalk_rule_reach(vouch_crosswalk *cw, uint32_t rule, vouch_reach_goal goal,
                                         vouch_reach_list *out, vouch_error *err);
 
+/* How many controls the walked pairs join to both a and b: the pivots a
+ * two-hop path between them can go through. A derived pair rests on as
+ * many (prowler checks shared by an ISO and a SOC 2 control, SP 800-53
+ * controls shared by a CSF and an ISO control); resting on one, it is
+ * weak: one check decides it. Uses the graph's scratch state. */
+uint32_t vouch_crosswalk_shared(vouch_crosswalk *cw, vouch_control_ref a, vouch_control_ref b);
+
 /* The same for a one-off question: builds and frees a graph. */
 vouch_status vouch_rule_reach(const vouch_program *p, uint32_t rule, vouch_reach_goal goal, vouch_reach_list *out,
                               vouch_error *err);

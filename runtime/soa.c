@@ -698,6 +698,9 @@ static void source_text(sbuf *b, const vouch_program *p, const vouch_cov_source 
     source_status_text(b, p, src);
     sb_puts(b, ", ");
     reach_text(b, p, &src->reach);
+    /* A two-hop link one shared pivot decides is weak (coverage.h). */
+    if (src->reach.nhops == 2 && src->shared <= 1 && vouch_control_ref_valid(p, src->reach.hops[0].to))
+        sb_printf(b, " (weak: the only shared %s control)", p->frameworks[src->reach.hops[0].to.framework].id);
 }
 
 /* "frequency: quarterly; RULE (TITLE): STATUS, direct; ..." or "... no rule maps it". */

@@ -89,6 +89,7 @@ static void add_pair(vouch_program *p, vouch_control_ref src, uint8_t rel, vouch
     pr->src = src;
     pr->dst = dst;
     pr->relation = rel;
+    pr->source = "";
     pr->note = "";
     pr->file = "test.vouch";
 }
@@ -601,7 +602,7 @@ static void test_reach_cycles_and_bad_pairs(void **state)
     /* Ignored: derived pairs, pairs out of range, relations out of range
      * read as unspecified. */
     add_pair(P, ref('A', 1), REL_EQUAL, ref('D', 4));
-    P->pairs[P->npairs - 1].derived = 1;
+    P->pairs[P->npairs - 1].origin = ORIGIN_DERIVED;
     add_pair(P, ref('A', 1), REL_EQUAL, (vouch_control_ref){9, 0});
     add_pair(P, ref('A', 1), REL_EQUAL, (vouch_control_ref){1, 9});
     add_pair(P, ref('A', 1), 77, ref('E', 2));
