@@ -98,31 +98,39 @@ int cli_write_catalogue_csv(const vouch_program *p, const char *dir, char **path
         errno = ENOMEM;
         return -1;
     }
-    if (!(f = open_csv(dir, "mapping.csv", paths, n))) {
+    FILE *g = NULL;
+    if (!(f = open_csv(dir, "mapping.csv", paths, n)) || !(g = open_csv(dir, "mapping_origin.csv", paths, n))) {
+        if (f)
+            fclose(f);
         vouch_crosswalk_free(cw);
         return -1;
     }
-    fputs("src_framework,src_control,dst_framework,dst_control,relation,origin,source,note,rests_on,weak\n", f);
+    fputs("src_framework,src_control,dst_framework,dst_control,relation\n", f);
+    fputs("src_framework,src_control,dst_framework,dst_control,relation,origin,source,note,rests_on,weak\n", g);
     for (uint32_t i = 0; i < p->npairs; i++) {
         const vouch_crosswalk_pair *pr = &p->pairs[i];
         const vouch_framework_info *a = &p->frameworks[pr->src.framework], *b = &p->frameworks[pr->dst.framework];
-        field(f, a->id, 0);
-        field(f, a->controls[pr->src.control].id, 0);
-        field(f, b->id, 0);
-        field(f, b->controls[pr->dst.control].id, 0);
-        field(f, vouch_relation_name(pr->relation), 0);
-        field(f, vouch_origin_name(pr->origin), 0);
-        field(f, pr->source, 0);
-        field(f, pr->note, 0);
+        for (int k = 0; k < 2; k++) {
+            FILE *o = k ? g : f;
+            field(o, a->id, 0);
+            field(o, a->controls[pr->src.control].id, 0);
+            field(o, b->id, 0);
+            field(o, b->controls[pr->dst.control].id, 0);
+            field(o, vouch_relation_name(pr->relation), !k);
+        }
+        field(g, vouch_origin_name(pr->origin), 0);
+        field(g, pr->source, 0);
+        field(g, pr->note, 0);
         if (pr->origin == ORIGIN_DERIVED) {
             uint32_t shared = vouch_crosswalk_shared(cw, pr->src, pr->dst);
-            fprintf(f, "%u,", shared);
-            field(f, shared <= 1 ? "1" : "0", 1);
+            fprintf(g, "%u,", shared);
+            field(g, shared <= 1 ? "1" : "0", 1);
         } else {
-            field(f, "", 0);
-            field(f, "0", 1);
+            field(g, "", 0);
+            field(g, "0", 1);
         }
     }
     vouch_crosswalk_free(cw);
-    return close_csv(f);
+    int bad = close_csv(f);
+    return close_csv(g) != 0 || bad ? -1 : 0;
 }

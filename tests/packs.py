@@ -120,7 +120,7 @@ class Vouch:
 
     def mappings(self, pack):
         """{(src fw, src, dst fw, dst): (origin, source, note, rests_on, weak)}
-        of the mapping rows `vouch load --catalogues` writes for pack."""
+        of the mapping_origin rows `vouch load --catalogues` writes for pack."""
         db = os.path.join(self.work, "catalogues.db")
         if os.path.exists(db):
             os.remove(db)
@@ -131,7 +131,7 @@ class Vouch:
         try:
             return {(a, b, c, d): (o, s, n, k, w) for a, b, c, d, o, s, n, k, w in con.execute(
                 "SELECT src_framework, src_control, dst_framework, dst_control, origin, source, note, "
-                "rests_on, weak FROM mapping")}
+                "rests_on, weak FROM mapping_origin")}
         finally:
             con.close()
 

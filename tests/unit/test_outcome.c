@@ -788,9 +788,9 @@ static void test_coverage_build(void **state)
     assert_int_equal(vouch_coverage_text(&rep, &C, f), 0);
     fclose(f);
     assert_non_null(strstr(buf, "\n1        satisfied*     a control\n"
-                                "    R0: satisfied with waivers, via A/1 equal B/1\n"
+                                "    R0: satisfied with waivers, via A/1 equal B/1 [unofficial]\n"
                                 "    R4: satisfied, direct\n"));
-    assert_non_null(strstr(buf, "    R1: satisfied -> partial, via A/2 intersects B/2\n"));
+    assert_non_null(strstr(buf, "    R1: satisfied -> partial, via A/2 intersects B/2 [unofficial]\n"));
     assert_non_null(strstr(buf, "    R2: not assessed (skipped), direct\n"));
     assert_non_null(strstr(buf, "    R3: not satisfied (1 failing), direct\n"));
     assert_non_null(strstr(buf, "B: 4 controls: 1 satisfied, 1 partial, 0 at risk, 1 not satisfied, "
