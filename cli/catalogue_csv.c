@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "catalogue_csv.h"
+#include "../runtime/crosswalk.h"
 
 /* One RFC 4180 field: quoted when it holds a comma, quote or line break. */
 static void field(FILE *f, const char *s, int last)
@@ -89,17 +90,47 @@ int cli_write_catalogue_csv(const vouch_program *p, const char *dir, char **path
         return -1;
     if (p->npairs == 0)
         return 0;
-    if (!(f = open_csv(dir, "mapping.csv", paths, n)))
+    /* A derived pair rests on the controls its two ends share through the
+     * walked pairs (crosswalk.h); counted here so rules can tell a pair one
+     * shared check decides from one many do. */
+    vouch_crosswalk *cw = vouch_crosswalk_new(p);
+    if (!cw) {
+        errno = ENOMEM;
         return -1;
+    }
+    FILE *g = NULL;
+    if (!(f = open_csv(dir, "mapping.csv", paths, n)) || !(g = open_csv(dir, "mapping_origin.csv", paths, n))) {
+        if (f)
+            fclose(f);
+        vouch_crosswalk_free(cw);
+        return -1;
+    }
     fputs("src_framework,src_control,dst_framework,dst_control,relation\n", f);
+    fputs("src_framework,src_control,dst_framework,dst_control,relation,origin,source,note,rests_on,weak\n", g);
     for (uint32_t i = 0; i < p->npairs; i++) {
         const vouch_crosswalk_pair *pr = &p->pairs[i];
         const vouch_framework_info *a = &p->frameworks[pr->src.framework], *b = &p->frameworks[pr->dst.framework];
-        field(f, a->id, 0);
-        field(f, a->controls[pr->src.control].id, 0);
-        field(f, b->id, 0);
-        field(f, b->controls[pr->dst.control].id, 0);
-        field(f, vouch_relation_name(pr->relation), 1);
+        for (int k = 0; k < 2; k++) {
+            FILE *o = k ? g : f;
+            field(o, a->id, 0);
+            field(o, a->controls[pr->src.control].id, 0);
+            field(o, b->id, 0);
+            field(o, b->controls[pr->dst.control].id, 0);
+            field(o, vouch_relation_name(pr->relation), !k);
+        }
+        field(g, vouch_origin_name(pr->origin), 0);
+        field(g, pr->source, 0);
+        field(g, pr->note, 0);
+        if (pr->origin == ORIGIN_DERIVED) {
+            uint32_t shared = vouch_crosswalk_shared(cw, pr->src, pr->dst);
+            fprintf(g, "%u,", shared);
+            field(g, shared <= 1 ? "1" : "0", 1);
+        } else {
+            field(g, "", 0);
+            field(g, "0", 1);
+        }
     }
-    return close_csv(f);
+    vouch_crosswalk_free(cw);
+    int bad = close_csv(f);
+    return close_csv(g) != 0 || bad ? -1 : 0;
 }

@@ -635,7 +635,7 @@ static int cmd_load(int argc, char **argv)
     rc = EXIT_USAGE;
     vouch_program *p = NULL;
     char tmpdir[] = "/tmp/vouch-catalogues.XXXXXX";
-    char *cat_paths[3] = {NULL, NULL, NULL};
+    char *cat_paths[4] = {NULL, NULL, NULL, NULL};
     int ncat = 0, made_dir = 0;
     const char **files = NULL;
     if (!a.facts) {

@@ -156,18 +156,40 @@ void check_declare_crosswalk(compiler *c, ast_node *n)
         ERR_AT(c, n, NULL, "a crosswalk pairs two different frameworks");
         return;
     }
-    /* `source "..."` names where the pairs come from (it is each pair's
-     * note unless the pair has its own); `derived "..."` marks pairs made by
-     * chaining other crosswalks, with the path they were derived through. */
+    /* `source "..."` names where the pairs come from; `origin official`
+     * says a framework's owner (or NIST) published them, and without it
+     * they are unofficial; `derived "..."` marks pairs made by chaining
+     * other crosswalks, with the path they were derived through (it stands
+     * for the source). */
     const char *source = "", *derived = NULL;
+    int origin = ORIGIN_UNOFFICIAL;
+    ast_node *origin_at = NULL;
     for (ast_node *at = n->u.cat.attrs; at; at = at->next) {
-        if (check_name_is(at->u.field.name, "source"))
+        if (check_name_is(at->u.field.name, "source")) {
             source = text_of(c, at->u.field.type);
-        else if (check_name_is(at->u.field.name, "derived"))
+        } else if (check_name_is(at->u.field.name, "derived")) {
             derived = text_of(c, at->u.field.type);
-        else
-            ERR_NAME(c, at, at->u.field.name, "a crosswalk takes `source` and `derived`",
+        } else if (check_name_is(at->u.field.name, "origin")) {
+            origin_at = at;
+            const char *v = text_of(c, at->u.field.type);
+            if (strcmp(v, "official") == 0)
+                origin = ORIGIN_OFFICIAL;
+            else if (strcmp(v, "unofficial") == 0)
+                origin = ORIGIN_UNOFFICIAL;
+            else
+                ERR_AT(c, at->u.field.type, "`derived \"...\"` marks a derived crosswalk",
+                       "a crosswalk's origin is `official` or `unofficial`, not `%s`", v);
+        } else {
+            ERR_NAME(c, at, at->u.field.name, "a crosswalk takes `source`, `origin` and `derived`",
                      "unknown crosswalk attribute `%.*s`", (int)at->u.field.name.len, at->u.field.name.p);
+        }
+    }
+    if (derived && origin_at)
+        ERR_AT(c, origin_at, "a derived crosswalk is neither official nor unofficial: its pairs rest on others",
+               "a crosswalk is either `derived` or has an `origin`");
+    if (derived) {
+        origin = ORIGIN_DERIVED;
+        source = derived;
     }
     for (ast_node *p = n->u.cat.items; p; p = p->next) {
         vouch_crosswalk_pair pr;
@@ -194,11 +216,9 @@ void check_declare_crosswalk(compiler *c, ast_node *n)
         pr.dst.framework = (uint32_t)b;
         pr.dst.control = (uint32_t)dc;
         pr.relation = (uint8_t)rel;
-        pr.note = p->u.pair.note ? text_of(c, p->u.pair.note) : source;
-        if (derived) {
-            pr.derived = 1;
-            pr.note = arena_printf(c->a, "derived %s%s%s", derived, *pr.note ? "; " : "", pr.note);
-        }
+        pr.origin = (uint8_t)origin;
+        pr.source = source;
+        pr.note = p->u.pair.note ? text_of(c, p->u.pair.note) : "";
         pr.file = p->src->name;
         uint32_t col;
         source_position(p->src, p->off, &pr.line, &col);

@@ -1142,6 +1142,7 @@ static int finish_catalogues(compiler *c, vouch_program *p)
         return 0;
     for (uint32_t i = 0; i < c->pairs.n; i++) {
         p->pairs[i] = c->pairs.v[i];
+        p->pairs[i].source = pcstr(p, c->pairs.v[i].source);
         p->pairs[i].note = pcstr(p, c->pairs.v[i].note);
         p->pairs[i].file = pcstr(p, c->pairs.v[i].file);
     }

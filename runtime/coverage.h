@@ -12,14 +12,19 @@
  *                  only not-applicable ones).
  *
  * The rule's status reaches a control of F directly (its `maps`) or through
- * crosswalks (crosswalk.h), capped by the path: a source's status is
- * vouch_cov_meet(rule status, path cap). A control's status combines its
- * sources: any not_satisfied gives not_satisfied; else any satisfied gives
- * satisfied; else any partial gives partial; else (no source, or only
- * not-assessed ones) not_assessed. A control is marked "with waivers" when a
- * source whose status equals the control's status comes from a rule
- * satisfied with waivers: the control's status rests, at least in part, on
- * waived findings. A not_satisfied control is never marked.
+ * crosswalks (crosswalk.h): a source's status is vouch_relation_carry of the
+ * path's composed relation and the rule's status on the control the path
+ * starts from (vouch_rule_cov_status_on), so a failure arrives as
+ * not_satisfied only through equal/subset_of chains and as at_risk
+ * otherwise, a pass as satisfied only through equal/superset_of chains and
+ * as partial otherwise. A control's status combines its sources: any
+ * not_satisfied gives not_satisfied; else any at_risk gives at_risk; else
+ * any satisfied gives satisfied; else any partial gives partial; else (no
+ * source, or only not-assessed ones) not_assessed. A control is marked
+ * "with waivers" when a source whose status equals the control's status
+ * comes from a rule satisfied with waivers on the control its path starts
+ * from: the control's status rests, at least in part, on waived findings.
+ * A not_satisfied or at_risk control is never marked.
  *
  * Ownership: vouch_coverage_build fills a vouch_coverage the caller frees
  * with vouch_coverage_free. The writers print nothing but to out.
@@ -39,7 +44,9 @@ typedef struct vouch_cov_source {
     uint32_t rule;           /* index into program->rules */
     uint8_t rule_status;     /* vouch_cov_status: the rule's own */
     uint8_t waived;          /* 1: the rule is satisfied with waivers */
-    uint8_t status;          /* what reaches the control: meet(rule_status, reach.cap) */
+    uint8_t status;          /* what reaches the control: vouch_relation_carry(reach.relation, rule_status) */
+    uint8_t origin;          /* vouch_origin of the path: official if every pair is, else unofficial */
+    uint32_t shared;         /* two hops: the pivots joining its ends (vouch_crosswalk_shared); else 0 */
     vouch_reach reach;       /* how the rule reaches the control */
 } vouch_cov_source;
 
@@ -59,14 +66,15 @@ typedef struct vouch_coverage {
     vouch_cov_source *pool;  /* owner of every controls[i].sources */
 } vouch_coverage;
 
-/* The rule's own status; *waived (if not NULL) is set to 1 when it is
- * satisfied with waivers, else 0. */
 /* The rule's outcome on one of the controls it maps (origin): as
- * vouch_rule_cov_status, except that a rule whose every failing subject
- * names one of its mapped controls ("fw/control...") fails only on the
- * controls so named. */
+ * vouch_rule_cov_status, except that a rule whose every failing and waived
+ * subject names one of its mapped controls ("fw/control...") fails only on
+ * the controls its failing subjects name, and rests on waivers only on
+ * those its waived subjects name. */
 vouch_cov_status vouch_rule_cov_status_on(const vouch_program *p, const vouch_results *r, uint32_t rule,
                                           vouch_control_ref origin, int *waived);
+/* The rule's own status; *waived (if not NULL) is set to 1 when it is
+ * satisfied with waivers, else 0. */
 vouch_cov_status vouch_rule_cov_status(const vouch_program *p, const vouch_results *r, uint32_t rule,
                                        int *waived);
 
@@ -82,7 +90,8 @@ vouch_status vouch_coverage_build(const vouch_program *p, const vouch_results *r
                                   vouch_coverage *out, vouch_error *err);
 void vouch_coverage_free(vouch_coverage *c);
 
-/* "not satisfied", "partial", "satisfied", "not assessed": for people. */
+/* "not satisfied", "at risk", "partial", "satisfied", "not assessed": for
+ * people. */
 const char *vouch_cov_status_text(uint32_t s);
 
 /* The report for people: a header, one block per control (id, status,

@@ -10,12 +10,15 @@
  *
  * The walk is breadth-first, one layer per hop. A node is settled in the
  * first layer that reaches it, which gives the fewest hops; within that
- * layer a later path replaces the recorded one only if its cap is strictly
- * stronger. Every path to a node first reached at layer k runs through
- * nodes first reached at layers 0..k-1 in order, so keeping only the best
- * path per node and layer loses nothing: the cap of a path is the meet of
- * its hops, and the meet is monotone. Shortest paths never repeat a node,
- * so no control is visited twice on a path.
+ * layer a later path replaces the recorded one only if its rank is strictly
+ * higher. Every path to a node first reached at layer k runs through nodes
+ * first reached at layers 0..k-1 in order, so keeping only the best path
+ * per node and layer loses nothing for the goal: whether a path carries the
+ * goal's result whole is the AND of its hops (vouch_relation_compose stays
+ * within equal + subset_of, or equal + superset_of, exactly while every hop
+ * does), and AND is monotone. The rank's second part (the other result
+ * carried whole) only breaks ties. Shortest paths never repeat a node, so
+ * no control is visited twice on a path.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -45,7 +48,8 @@ struct vouch_crosswalk {
 
 const char *vouch_cov_status_name(uint32_t s)
 {
-    static const char *const names[COV__COUNT] = {"not_satisfied", "partial", "satisfied", "not_assessed"};
+    static const char *const names[COV__COUNT] = {"not_satisfied", "at_risk", "partial", "satisfied",
+                                                  "not_assessed"};
     return s < COV__COUNT ? names[s] : "?";
 }
 
@@ -60,39 +64,57 @@ vouch_relation vouch_relation_inverse(uint32_t rel)
     }
 }
 
-vouch_cov_status vouch_relation_cap(uint32_t rel)
+vouch_relation vouch_relation_then(uint32_t a, uint32_t b)
 {
-    return rel == REL_EQUAL || rel == REL_SUPERSET_OF ? COV_SATISFIED : COV_PARTIAL;
+    enum { E = REL_EQUAL, SB = REL_SUBSET_OF, SP = REL_SUPERSET_OF, I = REL_INTERSECTS, U = REL_UNSPECIFIED };
+    /* [A a B][B b C]: A's relation to C. Why each cell (docs/language.md):
+     *   SB SP  A within B, C within B: they may share nothing
+     *   SP SB  B within A and within C: A and C share B
+     *   SB I   A within B, B overlaps C elsewhere: nothing known
+     *   I  SB  A overlaps B, B within C: the overlap is in C
+     *   SP I   B within A, B overlaps C: the overlap is in A
+     *   I  SP  A overlaps B, C within B elsewhere: nothing known
+     *   I  I   two overlaps may miss each other */
+    static const uint8_t table[REL__COUNT][REL__COUNT] = {
+        /*        E   SB  SP  I   U */
+        /* E  */ {E,  SB, SP, I,  U},
+        /* SB */ {SB, SB, U,  U,  U},
+        /* SP */ {SP, I,  SP, I,  U},
+        /* I  */ {I,  I,  U,  U,  U},
+        /* U  */ {U,  U,  U,  U,  U},
+    };
+    if (a >= REL__COUNT)
+        a = REL_UNSPECIFIED;
+    if (b >= REL__COUNT)
+        b = REL_UNSPECIFIED;
+    return (vouch_relation)table[a][b];
 }
 
 vouch_relation vouch_relation_compose(const uint8_t *rels, uint32_t n)
 {
-    uint32_t sub = 0, super = 0, inter = 0, other = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        switch (rels[i]) {
-        case REL_EQUAL: break;
-        case REL_SUBSET_OF: sub++; break;
-        case REL_SUPERSET_OF: super++; break;
-        case REL_INTERSECTS: inter++; break;
-        default: other++; break;
-        }
-    }
-    if (other)
-        return REL_UNSPECIFIED;
-    if (inter)
-        /* A intersects B equal C: A intersects C. Two overlaps, or an
-         * overlap next to a subset, may share nothing at all. */
-        return inter == 1 && !sub && !super ? REL_INTERSECTS : REL_UNSPECIFIED;
-    if (sub && super)
-        return REL_UNSPECIFIED; /* A within B, B contains C: A and C may be disjoint */
-    return sub ? REL_SUBSET_OF : super ? REL_SUPERSET_OF : REL_EQUAL;
+    vouch_relation r = REL_EQUAL;
+    for (uint32_t i = 0; i < n; i++)
+        r = vouch_relation_then(r, rels[i]);
+    return r;
 }
 
-vouch_cov_status vouch_cov_meet(vouch_cov_status a, vouch_cov_status b)
+int vouch_relation_implies_fail(uint32_t rel)
 {
-    if (a == COV_NOT_ASSESSED || b == COV_NOT_ASSESSED)
-        return COV_NOT_ASSESSED;
-    return a < b ? a : b;
+    return rel == REL_EQUAL || rel == REL_SUBSET_OF;
+}
+
+int vouch_relation_implies_pass(uint32_t rel)
+{
+    return rel == REL_EQUAL || rel == REL_SUPERSET_OF;
+}
+
+vouch_cov_status vouch_relation_carry(uint32_t rel, vouch_cov_status st)
+{
+    if (st == COV_SATISFIED)
+        return vouch_relation_implies_pass(rel) ? COV_SATISFIED : COV_PARTIAL;
+    if (st == COV_NOT_SATISFIED)
+        return vouch_relation_implies_fail(rel) ? COV_NOT_SATISFIED : COV_AT_RISK;
+    return st < COV__COUNT ? st : COV_NOT_ASSESSED;
 }
 
 int vouch_control_ref_valid(const vouch_program *p, vouch_control_ref ref)
@@ -126,7 +148,7 @@ static uint32_t node_of(const vouch_crosswalk *cw, vouch_control_ref r)
 static int usable(const vouch_program *p, uint32_t i)
 {
     const vouch_crosswalk_pair *pr = &p->pairs[i];
-    return !pr->derived && vouch_control_ref_valid(p, pr->src) && vouch_control_ref_valid(p, pr->dst) &&
+    return pr->origin != ORIGIN_DERIVED && vouch_control_ref_valid(p, pr->src) && vouch_control_ref_valid(p, pr->dst) &&
            !(pr->src.framework == pr->dst.framework && pr->src.control == pr->dst.control);
 }
 
@@ -232,7 +254,15 @@ static int cmp_reach(const void *a, const void *b)
     return 0;
 }
 
-static vouch_reach extend(const vouch_crosswalk *cw, const vouch_reach *from, const edge *e, vouch_cov_status cap)
+/* How well a path of composed relation rel serves goal: 2 if it carries the
+ * goal's result whole, plus 1 if it carries the other result whole. */
+static int rank(uint32_t rel, vouch_reach_goal goal)
+{
+    int f = vouch_relation_implies_fail(rel), p = vouch_relation_implies_pass(rel);
+    return goal == REACH_FAIL ? 2 * f + p : 2 * p + f;
+}
+
+static vouch_reach extend(const vouch_crosswalk *cw, const vouch_reach *from, const edge *e)
 {
     vouch_reach r = *from;
     uint32_t f = cw->node_fw[e->to];
@@ -243,11 +273,31 @@ static vouch_reach extend(const vouch_crosswalk *cw, const vouch_reach *from, co
     h->backward = e->backward;
     h->pair = e->pair;
     r.control = h->to;
-    r.cap = (uint8_t)cap;
+    r.relation = (uint8_t)vouch_relation_then(from->relation, e->relation);
     return r;
 }
 
+/* 1 if framework f is one the walk must not enter: a start's or a kept
+ * control's (the rule's own), or one the path already passed through. */
+static int closed(const vouch_reach_list *out, uint32_t nstart, const vouch_control_ref *keep, uint32_t nkeep,
+                  const vouch_reach *from, uint32_t f)
+{
+    if (from->origin.framework == f)
+        return 1;
+    for (uint32_t j = 0; j < nstart; j++)
+        if (out->items[j].control.framework == f)
+            return 1;
+    for (uint32_t j = 0; j < nkeep; j++)
+        if (keep[j].framework == f)
+            return 1;
+    for (uint32_t h = 0; h < from->nhops; h++)
+        if (from->hops[h].to.framework == f)
+            return 1;
+    return 0;
+}
+
 vouch_status vouch_crosswalk_reach(vouch_crosswalk *cw, const vouch_control_ref *start, uint32_t n,
+                                   const vouch_control_ref *keep, uint32_t nkeep, vouch_reach_goal goal,
                                    vouch_reach_list *out, vouch_error *err)
 {
     out->n = 0;
@@ -255,6 +305,8 @@ vouch_status vouch_crosswalk_reach(vouch_crosswalk *cw, const vouch_control_ref 
         memset(cw->mark, 0, (size_t)cw->nnodes * sizeof *cw->mark);
         cw->gen = 1;
     }
+    if (!keep)
+        nkeep = 0;
     for (uint32_t i = 0; i < n; i++) {
         if (!vouch_control_ref_valid(cw->p, start[i]))
             continue;
@@ -265,16 +317,16 @@ vouch_status vouch_crosswalk_reach(vouch_crosswalk *cw, const vouch_control_ref 
         memset(&r, 0, sizeof r);
         r.control = r.origin = start[i];
         r.relation = REL_EQUAL;
-        r.cap = COV_SATISFIED;
         if (push(out, &r) != 0)
             goto oom;
         cw->mark[v] = cw->gen;
         cw->slot[v] = out->n - 1;
     }
-    /* A rule names the controls of its own framework itself: walking back
-     * into that framework through a pivot (A.5.15 -> CC6.1 -> A.8.5) would
-     * claim controls its author did not map. So the start frameworks are
-     * not entered again. */
+    /* A rule names the controls of its own frameworks itself: walking back
+     * into one through a pivot (A.5.15 -> CC6.1 -> A.8.5) would claim
+     * controls its author did not map. Nor does a path enter a framework it
+     * has already passed through: ISO -> 800-53 -> CSF -> 800-53 would echo
+     * back controls of a pivot the path already used. */
     uint32_t nstart = out->n;
     uint32_t lo = 0, hi = out->n;
     for (uint32_t hop = 1; hop <= VOUCH_CROSSWALK_MAX_HOPS && lo < hi; hop++) {
@@ -283,25 +335,16 @@ vouch_status vouch_crosswalk_reach(vouch_crosswalk *cw, const vouch_control_ref 
             uint32_t v = node_of(cw, from.control);
             for (uint32_t k = cw->start[v]; k < cw->start[v + 1]; k++) {
                 const edge *e = &cw->edges[k];
-                /* Nor is any framework the path has already passed
-                 * through: ISO -> 800-53 -> CSF -> 800-53 would echo back
-                 * controls of a pivot the path already used. */
-                uint32_t tf = cw->node_fw[e->to];
-                int own = from.origin.framework == tf;
-                for (uint32_t j = 0; j < nstart && !own; j++)
-                    own = out->items[j].control.framework == tf;
-                for (uint32_t h = 0; h < from.nhops && !own; h++)
-                    own = from.hops[h].to.framework == tf;
-                if (own)
+                if (closed(out, nstart, keep, nkeep, &from, cw->node_fw[e->to]))
                     continue;
-                vouch_cov_status cap = vouch_cov_meet((vouch_cov_status)from.cap, vouch_relation_cap(e->relation));
                 if (cw->mark[e->to] == cw->gen) {
                     vouch_reach *old = &out->items[cw->slot[e->to]];
-                    if (old->nhops == hop && (uint8_t)cap > old->cap)
-                        *old = extend(cw, &from, e, cap);
+                    if (old->nhops == hop &&
+                        rank(vouch_relation_then(from.relation, e->relation), goal) > rank(old->relation, goal))
+                        *old = extend(cw, &from, e);
                     continue;
                 }
-                vouch_reach r = extend(cw, &from, e, cap);
+                vouch_reach r = extend(cw, &from, e);
                 if (push(out, &r) != 0)
                     goto oom;
                 cw->mark[e->to] = cw->gen;
@@ -311,13 +354,6 @@ vouch_status vouch_crosswalk_reach(vouch_crosswalk *cw, const vouch_control_ref 
         lo = hi;
         hi = out->n;
     }
-    for (uint32_t i = 0; i < out->n; i++) {
-        vouch_reach *r = &out->items[i];
-        uint8_t rels[VOUCH_CROSSWALK_MAX_HOPS];
-        for (uint32_t h = 0; h < r->nhops; h++)
-            rels[h] = r->hops[h].relation;
-        r->relation = (uint8_t)(r->nhops ? vouch_relation_compose(rels, r->nhops) : REL_EQUAL);
-    }
     if (out->n > 1)
         qsort(out->items, out->n, sizeof *out->items, cmp_reach);
     return VOUCH_OK;
@@ -326,23 +362,53 @@ oom:
     return vouch_error_set(err, VOUCH_ENOMEM, "out of memory");
 }
 
-vouch_status vouch_crosswalk_rule_reach(vouch_crosswalk *cw, uint32_t rule, vouch_reach_list *out,
-                                        vouch_error *err)
+/* A fresh generation for the marks (reset when the counter wraps). */
+static uint32_t next_gen(vouch_crosswalk *cw)
+{
+    if (++cw->gen == 0) {
+        memset(cw->mark, 0, (size_t)cw->nnodes * sizeof *cw->mark);
+        cw->gen = 1;
+    }
+    return cw->gen;
+}
+
+uint32_t vouch_crosswalk_shared(vouch_crosswalk *cw, vouch_control_ref a, vouch_control_ref b)
+{
+    if (!vouch_control_ref_valid(cw->p, a) || !vouch_control_ref_valid(cw->p, b))
+        return 0;
+    uint32_t va = node_of(cw, a), vb = node_of(cw, b);
+    uint32_t near_a = next_gen(cw);
+    for (uint32_t k = cw->start[va]; k < cw->start[va + 1]; k++)
+        cw->mark[cw->edges[k].to] = near_a;
+    uint32_t counted = next_gen(cw), n = 0;
+    for (uint32_t k = cw->start[vb]; k < cw->start[vb + 1]; k++) {
+        uint32_t x = cw->edges[k].to;
+        if (cw->mark[x] == near_a && x != va && x != vb) {
+            cw->mark[x] = counted; /* a control paired twice counts once */
+            n++;
+        }
+    }
+    return n;
+}
+
+vouch_status vouch_crosswalk_rule_reach(vouch_crosswalk *cw, uint32_t rule, vouch_reach_goal goal,
+                                        vouch_reach_list *out, vouch_error *err)
 {
     const vouch_program *p = cw->p;
     if (rule >= p->nrules || !p->rules[rule].maps)
-        return vouch_crosswalk_reach(cw, NULL, 0, out, err);
-    return vouch_crosswalk_reach(cw, p->rules[rule].maps, p->rules[rule].nmaps, out, err);
+        return vouch_crosswalk_reach(cw, NULL, 0, NULL, 0, goal, out, err);
+    return vouch_crosswalk_reach(cw, p->rules[rule].maps, p->rules[rule].nmaps, NULL, 0, goal, out, err);
 }
 
-vouch_status vouch_rule_reach(const vouch_program *p, uint32_t rule, vouch_reach_list *out, vouch_error *err)
+vouch_status vouch_rule_reach(const vouch_program *p, uint32_t rule, vouch_reach_goal goal, vouch_reach_list *out,
+                              vouch_error *err)
 {
     vouch_crosswalk *cw = vouch_crosswalk_new(p);
     if (!cw) {
         out->n = 0;
         return vouch_error_set(err, VOUCH_ENOMEM, "out of memory");
     }
-    vouch_status st = vouch_crosswalk_rule_reach(cw, rule, out, err);
+    vouch_status st = vouch_crosswalk_rule_reach(cw, rule, goal, out, err);
     vouch_crosswalk_free(cw);
     return st;
 }

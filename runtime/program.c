@@ -221,3 +221,9 @@ const char *vouch_relation_name(uint32_t rel)
                                                   "unspecified"};
     return rel < REL__COUNT ? names[rel] : "?";
 }
+
+const char *vouch_origin_name(uint32_t origin)
+{
+    static const char *const names[ORIGIN__COUNT] = {"unofficial", "official", "derived"};
+    return origin < ORIGIN__COUNT ? names[origin] : "?";
+}

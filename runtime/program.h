@@ -177,11 +177,18 @@ typedef struct vouch_control_ref {
     uint32_t control;        /* index into that framework's controls */
 } vouch_control_ref;
 
+/* Where a crosswalk's pairs come from: a crosswalk says `origin official`
+ * (published by the framework's owner or NIST), or nothing (unofficial: a
+ * vendor's, a tool's or the organisation's own), or `derived "..."` (made by
+ * chaining other crosswalks; such pairs are listed, not walked). */
+typedef enum vouch_origin { ORIGIN_UNOFFICIAL = 0, ORIGIN_OFFICIAL, ORIGIN_DERIVED, ORIGIN__COUNT } vouch_origin;
+
 typedef struct vouch_crosswalk_pair {
     vouch_control_ref src, dst;
     uint8_t relation;        /* vouch_relation */
-    uint8_t derived;         /* 1: made by chaining other crosswalks */
-    const char *note;        /* "" if none */
+    uint8_t origin;          /* vouch_origin */
+    const char *source;      /* the crosswalk's `source`, or its `derived` path; "" if none */
+    const char *note;        /* the pair's own note; "" if none */
     const char *file;        /* where the pair is declared */
     uint32_t line;
 } vouch_crosswalk_pair;
@@ -375,6 +382,7 @@ const char *vouch_opcode_name(uint32_t op);
 const char *vouch_opcode_operands(uint32_t op);   /* NULL if op is out of range */
 const char *vouch_severity_name(uint32_t sev);    /* "info" ... "critical" */
 const char *vouch_relation_name(uint32_t rel);    /* "equal" ... "unspecified" */
+const char *vouch_origin_name(uint32_t origin);   /* "unofficial", "official", "derived" */
 int vouch_severity_parse(const char *s, size_t n); /* -1 if unknown */
 const char *vouch_enforcement_name(uint32_t e);   /* "advisory", "soft", "hard" */
 int vouch_enforcement_parse(const char *s, size_t n); /* -1 if unknown */

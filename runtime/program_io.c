@@ -24,8 +24,8 @@
  *   frameworks u32 n, each: str id, str title, str version, str source,
  *             u32 ncontrols, each control: str id, str title, u32 nattrs,
  *             nattrs x (str name, str value)
- *   pairs     u32 n, each: ref src, ref dst, u8 relation, u8 derived,
- *             str note, str file, u32 line
+ *   pairs     u32 n, each: ref src, ref dst, u8 relation, u8 origin,
+ *             str source, str note, str file, u32 line
  *   waivers   u32 n, each: u32 rule, str subject, i64 granted, i64 until,
  *             str because, str approved_by, str file, u32 line, u32 col
  *   i64 waiver_max_days
@@ -351,7 +351,8 @@ vouch_status vouch_program_write_buf(const vouch_program *p, unsigned char **out
         put_ref(&b, &pr->src);
         put_ref(&b, &pr->dst);
         put_u8(&b, pr->relation);
-        put_u8(&b, pr->derived ? 1 : 0);
+        put_u8(&b, pr->origin);
+        put_str(&b, pr->source);
         put_str(&b, pr->note);
         put_str(&b, pr->file);
         put_u32(&b, pr->line);
@@ -716,14 +717,14 @@ static int read_frameworks(rbuf *r, vouch_program *p)
 
 static int read_pairs(rbuf *r, vouch_program *p)
 {
-    if (get_count(r, 30, UINT32_MAX, "crosswalk pairs", &p->npairs) ||
+    if (get_count(r, 34, UINT32_MAX, "crosswalk pairs", &p->npairs) ||
         !(p->pairs = array(r, p->npairs, sizeof *p->pairs)))
         return -1;
     for (uint32_t i = 0; i < p->npairs; i++) {
         vouch_crosswalk_pair *pr = &p->pairs[i];
         if (get_ref(r, &pr->src) || get_ref(r, &pr->dst) ||
             get_small(r, REL__COUNT, "relation", &pr->relation) ||
-            get_small(r, 2, "derived flag", &pr->derived) || get_str(r, &pr->note) ||
+            get_small(r, ORIGIN__COUNT, "origin", &pr->origin) || get_str(r, &pr->source) || get_str(r, &pr->note) ||
             get_name(r, &pr->file) || get_u32(r, &pr->line))
             return -1;
     }

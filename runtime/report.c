@@ -110,7 +110,11 @@ int vouch_report_facts_init(const vouch_report *r, vouch_report_facts *x)
     x->fw = vouch_calloc((size_t)nfw + 1, sizeof *x->fw);
     int ok = cw && seen && x->reach && x->fw;
     for (uint32_t i = 0; ok && i < p->nrules; i++) {
-        if (vouch_crosswalk_rule_reach(cw, i, &x->reach[i], NULL) != VOUCH_OK) {
+        /* The paths shown are the best for what the rule's result was:
+         * those that carry a failure for a rule that failed. */
+        const vouch_rule_outcome *ro = i < res->nrules ? &res->rules[i] : NULL;
+        vouch_reach_goal goal = ro && (ro->failed || ro->errored) ? REACH_FAIL : REACH_PASS;
+        if (vouch_crosswalk_rule_reach(cw, i, goal, &x->reach[i], NULL) != VOUCH_OK) {
             ok = 0;
             break;
         }
@@ -167,6 +171,25 @@ void vouch_text_path(const vouch_program *p, const vouch_reach *reach, FILE *out
         fprintf(out, " %s ", vouch_relation_name(reach->hops[h].relation));
         vouch_text_control(p, reach->hops[h].to, out);
     }
+}
+
+const char *vouch_carries_text(const vouch_reach *reach)
+{
+    int pass = vouch_relation_implies_pass(reach->relation), fail = vouch_relation_implies_fail(reach->relation);
+    if (reach->nhops == 0 || (pass && fail))
+        return "";
+    if (fail)
+        return ", a pass at most partial";
+    if (pass)
+        return ", a failure at most at risk";
+    return ", a pass at most partial, a failure at most at risk";
+}
+
+void vouch_json_carries(const vouch_reach *reach, FILE *out)
+{
+    uint32_t rel = reach->nhops ? reach->relation : REL_EQUAL;
+    fprintf(out, "{\"pass\": \"%s\", \"fail\": \"%s\"}", vouch_cov_status_name(vouch_relation_carry(rel, COV_SATISFIED)),
+            vouch_cov_status_name(vouch_relation_carry(rel, COV_NOT_SATISFIED)));
 }
 
 static void json_control_ref(const vouch_program *p, vouch_control_ref c, FILE *out)
@@ -234,8 +257,7 @@ static void text_controls(FILE *out, const vouch_program *p, const vouch_reach_l
             fputs(" (direct)\n", out);
             continue;
         }
-        fprintf(out, " (%s%s: ", vouch_relation_name(rc->relation),
-                rc->cap == COV_SATISFIED ? "" : ", at most partial");
+        fprintf(out, " (%s%s: ", vouch_relation_name(rc->relation), vouch_carries_text(rc));
         vouch_text_path(p, rc, out);
         fputs(")\n", out);
     }
@@ -574,9 +596,9 @@ static void json_controls(FILE *out, const vouch_program *p, const vouch_reach_l
         const vouch_reach *rc = &l->items[k];
         fputs(k ? ", {" : "{", out);
         json_control_ref(p, rc->control, out);
-        fprintf(out, ", \"relation\": \"%s\", \"carries\": \"%s\", \"hops\": %u, \"path\": ",
-                rc->nhops ? vouch_relation_name(rc->relation) : "direct", vouch_cov_status_name(rc->cap),
-                rc->nhops);
+        fprintf(out, ", \"relation\": \"%s\", \"carries\": ", rc->nhops ? vouch_relation_name(rc->relation) : "direct");
+        vouch_json_carries(rc, out);
+        fprintf(out, ", \"hops\": %u, \"path\": ", rc->nhops);
         vouch_json_path(p, rc, out);
         fputc('}', out);
     }

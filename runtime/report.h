@@ -86,6 +86,12 @@ void vouch_json_header(const vouch_report *r, FILE *out);
 /* A list of {"framework", "control", "relation"} steps: the reach's origin
  * (relation "direct") then each hop, with the relation it was walked with. */
 void vouch_json_path(const vouch_program *p, const vouch_reach *reach, FILE *out);
+/* {"pass": S, "fail": S}: what the reach's path makes of a pass and of a
+ * failure on its origin (vouch_relation_carry). */
+void vouch_json_carries(const vouch_reach *reach, FILE *out);
+/* What the path weakens, for people: "" when it carries both results whole,
+ * else ", a pass at most partial" and/or "a failure at most at risk". */
+const char *vouch_carries_text(const vouch_reach *reach);
 /* "FRAMEWORK/CONTROL" for people. */
 void vouch_text_control(const vouch_program *p, vouch_control_ref c, FILE *out);
 /* The path for people: "iso/A.5.18 equal soc2/CC6.1 intersects ...". */

@@ -93,7 +93,7 @@ static void controls(FILE *out, const vouch_program *p, const vouch_reach_list *
         fputs("</code>", out);
         if (l->items[k].nhops)
             fprintf(out, " <small>(%s%s)</small>", vouch_relation_name(l->items[k].relation),
-                    l->items[k].cap == COV_SATISFIED ? "" : ", at most partial");
+                    vouch_carries_text(&l->items[k]));
     }
 }
 

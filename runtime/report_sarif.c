@@ -164,9 +164,10 @@ static void rule_descriptor(FILE *out, const vouch_report *r, const vouch_report
     for (uint32_t k = 0; k < l->n; k++) {
         fputs(k ? ", {\"control\": " : "{\"control\": ", out);
         control_name(out, p, l->items[k].control);
-        fprintf(out, ", \"relation\": \"%s\", \"carries\": \"%s\"}",
-                l->items[k].nhops ? vouch_relation_name(l->items[k].relation) : "direct",
-                vouch_cov_status_name(l->items[k].cap));
+        fprintf(out, ", \"relation\": \"%s\", \"carries\": ",
+                l->items[k].nhops ? vouch_relation_name(l->items[k].relation) : "direct");
+        vouch_json_carries(&l->items[k], out);
+        fputc('}', out);
     }
     /* Tags: the reach list starts with the direct controls (fewest hops
      * first), so the cap keeps the rule's own controls. */

@@ -703,6 +703,9 @@ static void source_text(sbuf *b, const vouch_program *p, const vouch_cov_source 
     source_status_text(b, p, src);
     sb_puts(b, ", ");
     reach_text(b, p, &src->reach);
+    /* A two-hop link one shared pivot decides is weak (coverage.h). */
+    if (src->reach.nhops == 2 && src->shared <= 1 && vouch_control_ref_valid(p, src->reach.hops[0].to))
+        sb_printf(b, " (weak: the only shared %s control)", p->frameworks[src->reach.hops[0].to.framework].id);
 }
 
 /* "frequency: quarterly; RULE (TITLE): STATUS, direct; ..." or "... no rule maps it". */
@@ -847,10 +850,11 @@ int vouch_soa_markdown(const vouch_report *rep, const vouch_soa *s, FILE *out)
     fprintf(out, " (%llu applicable, %llu excluded, %llu not stated)\n",
             (unsigned long long)s->applicability[SOA_APPLICABLE], (unsigned long long)s->applicability[SOA_EXCLUDED],
             (unsigned long long)s->applicability[SOA_UNSTATED]);
-    fprintf(out, "- Status from the rules: %llu satisfied, %llu partial, %llu not satisfied, %llu not assessed; "
-                 "%llu with waivers; %llu with failing findings\n",
+    fprintf(out, "- Status from the rules: %llu satisfied, %llu partial, %llu at risk, %llu not satisfied, "
+                 "%llu not assessed; %llu with waivers; %llu with failing findings\n",
             (unsigned long long)s->status[COV_SATISFIED], (unsigned long long)s->status[COV_PARTIAL],
-            (unsigned long long)s->status[COV_NOT_SATISFIED], (unsigned long long)s->status[COV_NOT_ASSESSED],
+            (unsigned long long)s->status[COV_AT_RISK], (unsigned long long)s->status[COV_NOT_SATISFIED],
+            (unsigned long long)s->status[COV_NOT_ASSESSED],
             (unsigned long long)s->with_waivers, (unsigned long long)s->with_failing);
     fprintf(out, "- Written by vouch %s\n\n", VOUCH_VERSION);
 
@@ -1036,6 +1040,7 @@ static const char HTML_STYLE[] =
     "  font-size: 0.92em; white-space: nowrap; }\n"
     ".st-satisfied { color: #116329; background: #dafbe1; border-color: #4ac26b; }\n"
     ".st-partial { color: #7d4e00; background: #fff8c5; border-color: #d4a72c; }\n"
+    ".st-at_risk { color: #953800; background: #fff1e5; border-color: #fb8f44; }\n"
     ".st-not_satisfied { color: #a40e26; background: #ffebe9; border-color: #ff8182; }\n"
     ".st-not_assessed { color: #424a53; background: #f6f8fa; border-color: #afb8c1; }\n"
     ".app-yes { color: #0a3069; background: #ddf4ff; border-color: #54aeff; }\n"
@@ -1267,7 +1272,8 @@ int vouch_soa_html(const vouch_report *rep, const vouch_soa *s, FILE *out)
     html_count(out, "count-applicable-unstated", "Not stated", s->applicability[SOA_UNSTATED]);
     fputs("</table>\n<table class=\"counts\" id=\"counts-status\">\n<caption>Status from the rules</caption>\n", out);
     for (uint32_t st = 0; st < COV__COUNT; st++) {
-        static const uint32_t order[COV__COUNT] = {COV_SATISFIED, COV_PARTIAL, COV_NOT_SATISFIED, COV_NOT_ASSESSED};
+        static const uint32_t order[COV__COUNT] = {COV_SATISFIED, COV_PARTIAL, COV_AT_RISK, COV_NOT_SATISFIED,
+                                                            COV_NOT_ASSESSED};
         char id[48], label[48];
         snprintf(id, sizeof id, "count-status-%s", vouch_cov_status_name(order[st]));
         const char *t = vouch_cov_status_text(order[st]);

@@ -33,6 +33,7 @@ import json
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -117,6 +118,23 @@ class Vouch:
             return None
         return json.loads(r.stdout)
 
+    def mappings(self, pack):
+        """{(src fw, src, dst fw, dst): (origin, source, note, rests_on, weak)}
+        of the mapping_origin rows `vouch load --catalogues` writes for pack."""
+        db = os.path.join(self.work, "catalogues.db")
+        if os.path.exists(db):
+            os.remove(db)
+        r = self.run(["load", "--facts", db, "--catalogues", "--pack", pack])
+        if not check(r.returncode == 0, "vouch load --catalogues --pack %s" % pack, r.stdout + r.stderr):
+            return {}
+        con = sqlite3.connect(db)
+        try:
+            return {(a, b, c, d): (o, s, n, k, w) for a, b, c, d, o, s, n, k, w in con.execute(
+                "SELECT src_framework, src_control, dst_framework, dst_control, origin, source, note, "
+                "rests_on, weak FROM mapping_origin")}
+        finally:
+            con.close()
+
     def controls(self, framework, pack):
         """{id: (title, attributes)} of framework as vouch compiled pack."""
         cov = self.coverage(framework, [pack])
@@ -151,7 +169,8 @@ class Vouch:
 
 # ---- the .vouch text ---------------------------------------------------------------------
 PAIR_RE = re.compile(r'^  "((?:[^"\\]|\\.)*)" (?:([a-z_]+) )?"((?:[^"\\]|\\.)*)"(?: note "((?:[^"\\]|\\.)*)")?$')
-CW_RE = re.compile(r'^crosswalk "([^"]+)" -> "([^"]+)" (source|derived) "((?:[^"\\]|\\.)*)" \{$')
+CW_RE = re.compile(r'^crosswalk "([^"]+)" -> "([^"]+)" (?:origin (official|unofficial) )?(source|derived) '
+                   r'"((?:[^"\\]|\\.)*)" \{$')
 
 
 def unq(s):
@@ -160,7 +179,7 @@ def unq(s):
 
 def read_pack(path):
     """(header comment text, imports, crosswalks) of a generated pack, where
-    crosswalks is [(src fw, dst fw, attr, value, [(src, rel, dst, note)])]."""
+    crosswalks is [(src fw, dst fw, attr, value, [(src, rel, dst, note)], origin)]."""
     with open(path, encoding="utf-8") as f:
         lines = f.read().split("\n")
     head = []
@@ -173,7 +192,7 @@ def read_pack(path):
     for line in lines:
         m = CW_RE.match(line)
         if m:
-            cur = (m.group(1), m.group(2), m.group(3), unq(m.group(4)), [])
+            cur = (m.group(1), m.group(2), m.group(4), unq(m.group(5)), [], m.group(3))
             cws.append(cur)
             continue
         if cur is not None:
@@ -188,15 +207,15 @@ def read_pack(path):
     return " ".join(head), imports, cws
 
 
-def one_crosswalk(path, src, dst, kind, what):
+def one_crosswalk(path, src, dst, kind, what, origin=None):
     """The pairs of the only crosswalk src -> dst of a pack; checks its
-    attribute kind (source or derived) and that every relation is
-    unspecified."""
+    attribute kind (source or derived), its origin (official, unofficial,
+    or None for a derived one) and that every relation is unspecified."""
     head, imports, cws = read_pack(path)
     mine = [c for c in cws if c[0] == src and c[1] == dst]
-    if not check(len(mine) == 1 and mine[0][2] == kind,
-                 "%s: one crosswalk %s -> %s marked `%s`" % (what, src, dst, kind),
-                 [c[:4] for c in cws]):
+    if not check(len(mine) == 1 and mine[0][2] == kind and mine[0][5] == origin,
+                 "%s: one crosswalk %s -> %s marked `%s`, origin %s" % (what, src, dst, kind, origin),
+                 [c[:4] + c[5:] for c in cws]):
         return head, imports, []
     pairs = mine[0][4]
     check(all(p[1] == "unspecified" for p in pairs), "%s: every relation is unspecified" % what,
@@ -402,7 +421,7 @@ def test_sp800_53(v, data):
 def test_olir186(v, data, csf, sp):
     what = "csf2-to-sp800-53r5"
     path = os.path.join(XWS, what + ".vouch")
-    head, imports, pairs = one_crosswalk(path, "nist-csf-2.0", "nist-sp800-53r5", "source", what)
+    head, imports, pairs = one_crosswalk(path, "nist-csf-2.0", "nist-sp800-53r5", "source", what, "official")
     check(set(imports) == {"nist-csf-2.0", "nist-sp800-53r5"}, what + ": imports the two catalogues", imports)
     src = rows(data, "crosswalks/csf2_to_sp800-53r5_olir186.csv")
     allp = {(r["csf_id"], r["sp800_53_id"]) for r in src}
@@ -430,7 +449,7 @@ def test_olir186(v, data, csf, sp):
 def test_olir155(v, data, sp, iso):
     what = "sp800-53r5-to-iso27001-2022"
     path = os.path.join(XWS, what + ".vouch")
-    head, imports, pairs = one_crosswalk(path, "nist-sp800-53r5", "iso27001-2022", "source", what)
+    head, imports, pairs = one_crosswalk(path, "nist-sp800-53r5", "iso27001-2022", "source", what, "official")
     check(set(imports) == {"nist-sp800-53r5", "iso27001-2022"}, what + ": imports the two catalogues", imports)
     src = rows(data, "crosswalks/sp800-53r5_to_iso27001-2022_olir155.csv")
     allp = {(r["sp800_53_id"], r["iso27001_2022_id"]) for r in src}
@@ -470,6 +489,7 @@ def test_chain(v, csf, p186, p155):
     check(none == ["ID.AM-07", "PR.AA-02", "PR.AA-04", "PR.PS-03"],
           what + ": ID.AM-07, PR.AA-02, PR.AA-04, PR.PS-03 get no pair (and the header says so)", none)
     check(all(c in head for c in none), what + ": the header names the subcategories without a pair")
+    check_rests_on(v, path, "nist-csf-2.0", "iso27001-2022", via, what, "800-53 ids")
     bad = [p for p in pairs if not p[3].startswith("via ") or set(p[3][4:].split(", ")) != via.get((p[0], p[2]))]
     check(not bad, what + ": each note names the 800-53 ids of the path", bad[:5])
     check(len({s for c, s in p186} & {s for s, i in p155}) == 137, what + ": 137 800-53 ids occur in both crosswalks")
@@ -479,6 +499,27 @@ def test_chain(v, csf, p186, p155):
               % len(walked), set_diff(walked, got))
         check(set(seen) == {2}, what + ": the derived pairs themselves are not walked (every ISO control "
               "is two hops away)", seen)
+
+
+def check_rests_on(v, path, src_fw, dst_fw, via, what, pivots):
+    """The mapping rows vouch writes for a derived crosswalk: origin derived,
+    its `derived` text as source, and rests_on (counted by vouch from the
+    pairs it walks) equal to the pivots the sources give each pair; weak
+    exactly when that is one."""
+    m = v.mappings(path)
+    mine = {(k[1], k[3]): x for k, x in m.items() if k[0] == src_fw and k[2] == dst_fw}
+    check(set(mine) == set(via), what + ": load --catalogues writes one mapping row per derived pair",
+          set_diff(set(mine), set(via)))
+    bad = [(p, x) for p, x in mine.items() if p in via and
+           (x[0] != "derived" or not x[1].startswith("via ") or x[3] != len(via[p]) or x[4] != (len(via[p]) <= 1))]
+    check(not bad, what + ": each mapping row is derived, rests on as many %s as the sources give it, and is "
+          "weak exactly when that is one" % pivots, bad[:3])
+    weak = sum(1 for x in mine.values() if x[4])
+    check(weak > 0 and weak == sum(1 for p in via.values() if len(p) == 1),
+          what + ": %d pairs rest on one of the %s (weak)" % (weak, pivots))
+    others = {x[0] for k, x in m.items() if not (k[0] == src_fw and k[2] == dst_fw)}
+    check(others == {"official"} or others == {"unofficial"},
+          what + ": the crosswalks it rests on are written with their origin", others)
 
 
 def prowler_pairs(data, iso, soc):
@@ -504,7 +545,7 @@ def test_prowler(v, data, iso, soc):
         check(all(c[1] == {"provider": i.split(":")[0]} for i, c in ctl.items()), what + ": provider attribute")
     got = {}
     for fwid, want, n in (("iso27001-2022", want_iso, 1609), ("soc2-2017", want_soc, 731)):
-        _, _, pairs = one_crosswalk(path, fwid, "prowler-checks", "source", what)
+        _, _, pairs = one_crosswalk(path, fwid, "prowler-checks", "source", what, "unofficial")
         g = {(p[0], p[2]) for p in pairs}
         check(len(pairs) == n and g == want, "%s: %s -> check: %d pairs == the CSV's distinct rows" % (what, fwid, n),
               "pack %d; " % len(pairs) + set_diff(g, want))
@@ -535,6 +576,7 @@ def test_iso_soc2(v, iso_p, soc_p):
         if not m or set(m.group(2).split(", ")) != via.get((p[0], p[2])) or int(m.group(1)) != len(via[(p[0], p[2])]):
             bad.append(p)
     check(not bad, what + ": each note counts and names the shared checks", bad[:3])
+    check_rests_on(v, path, "iso27001-2022", "soc2-2017", via, what, "prowler checks")
     walked, seen = v.reach("iso27001-2022", sorted({p[0] for p in got}), "soc2-2017", [what], 2)
     if walked is not None:
         check(walked == got, what + ": vouch walks ISO -> check -> SOC 2 to exactly these pairs (two hops, %d)"

@@ -420,7 +420,7 @@ def gen_olir186(data, csf, sp):
          "their 800-53 reference: %s." % (len(left), len(kept) + len(left), "; ".join(why))])
     lines += ["", 'pack "csf2-to-sp800-53r5" version "%s"' % PACK_VERSION,
               'import "nist-csf-2.0"', 'import "nist-sp800-53r5"', ""]
-    lines += crosswalk_lines("nist-csf-2.0", "nist-sp800-53r5", "source " + q(OLIR186_SOURCE), kept)
+    lines += crosswalk_lines("nist-csf-2.0", "nist-sp800-53r5", "origin official source " + q(OLIR186_SOURCE), kept)
     return "crosswalks/csf2-to-sp800-53r5.vouch", lines, kept
 
 
@@ -441,7 +441,7 @@ def gen_olir155(data, sp, iso):
         [rel], ["Left out: nothing; every pair of the CSV is here."])
     lines += ["", 'pack "sp800-53r5-to-iso27001-2022" version "%s"' % PACK_VERSION,
               'import "nist-sp800-53r5"', 'import "iso27001-2022"', ""]
-    lines += crosswalk_lines("nist-sp800-53r5", "iso27001-2022", "source " + q(OLIR155_SOURCE), kept)
+    lines += crosswalk_lines("nist-sp800-53r5", "iso27001-2022", "origin official source " + q(OLIR155_SOURCE), kept)
     return "crosswalks/sp800-53r5-to-iso27001-2022.vouch", lines, kept
 
 
@@ -465,8 +465,10 @@ def gen_chain(data, csf, sp, iso, p186, p155):
         "maps the CSF id to an 800-53 id that OLIR 155 maps to the ISO id; each pair's note names "
         "those 800-53 ids. Derived, not an official CSF <-> ISO mapping; relation unspecified. "
         "The pairs are marked derived, so vouch lists and reports them but does not walk them: "
-        "it walks the two crosswalks they come from, which this pack imports."
-        % (len(out), len({p[0] for p in out}), len({p[1] for p in out})),
+        "it walks the two crosswalks they come from, which this pack imports. %d pairs rest on "
+        "one 800-53 id: vouch marks them weak (`vouch load --catalogues` writes mapping.weak)."
+        % (len(out), len({p[0] for p in out}), len({p[1] for p in out}),
+           sum(1 for p in out if "," not in p[2])),
         ["crosswalks/csf2_to_sp800-53r5_olir186.csv", "crosswalks/sp800-53r5_to_iso27001-2022_olir155.csv"],
         ["Built from the pairs of the packs csf2-to-sp800-53r5 and sp800-53r5-to-iso27001-2022 "
          "(so the pairs those leave out take no part). Active CSF subcategories with no pair: %s "
@@ -532,10 +534,10 @@ def gen_prowler_checks(data, iso, soc):
         lines.append("  control %s %s%s" % (q(c), q(name), attrs([("provider", prov)])))
     lines.append("}")
     lines.append("")
-    lines += crosswalk_lines("iso27001-2022", "prowler-checks", "source " + q(
+    lines += crosswalk_lines("iso27001-2022", "prowler-checks", "origin unofficial source " + q(
         "prowler compliance/<provider>/iso27001_2022_<provider>.json (unofficial, tool-derived)"), iso_p)
     lines.append("")
-    lines += crosswalk_lines("soc2-2017", "prowler-checks", "source " + q(
+    lines += crosswalk_lines("soc2-2017", "prowler-checks", "origin unofficial source " + q(
         "prowler compliance/<provider>/soc2_<provider>.json (unofficial, tool-derived)"), soc_p)
     return "crosswalks/prowler-checks.vouch", lines, Catalogue("prowler-checks", checks), iso_p, soc_p
 
@@ -561,8 +563,10 @@ def gen_iso_soc2(data, iso, soc, iso_p, soc_p):
         "note names the shared checks. There is no official (NIST or AICPA) mapping between the "
         "two: this one is unofficial and tool-derived, relation unspecified. The pairs are marked "
         "derived, so vouch lists and reports them but does not walk them: it walks the "
-        "crosswalks of the prowler-checks pack, which this pack imports."
-        % (len(out), len({p[0] for p in out}), len({p[1] for p in out})),
+        "crosswalks of the prowler-checks pack, which this pack imports. %d pairs rest on one "
+        "shared check: vouch marks them weak (`vouch load --catalogues` writes mapping.weak)."
+        % (len(out), len({p[0] for p in out}), len({p[1] for p in out}),
+           sum(1 for p in out if p[2].startswith("1 shared check:"))),
         ["prowler/prowler_check_requirement_map.csv"],
         ["Built from the pairs of the pack prowler-checks (prowler's ISO 27001 and SOC 2 rows "
          "only; see its header for what it leaves out)."])

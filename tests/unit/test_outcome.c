@@ -89,6 +89,7 @@ static void add_pair(vouch_program *p, vouch_control_ref src, uint8_t rel, vouch
     pr->src = src;
     pr->dst = dst;
     pr->relation = rel;
+    pr->source = "";
     pr->note = "";
     pr->file = "test.vouch";
 }
@@ -418,7 +419,7 @@ static const vouch_reach *reached(char fw, int ctl)
 
 static void reach_rule(uint32_t rule)
 {
-    assert_int_equal(vouch_rule_reach(P, rule, &L, &err), VOUCH_OK);
+    assert_int_equal(vouch_rule_reach(P, rule, REACH_PASS, &L, &err), VOUCH_OK);
 }
 
 /* The path of a reach, as the text report writes it. */
@@ -448,42 +449,56 @@ static void test_reach_caps(void **state)
     const vouch_reach *d = &L.items[0]; /* direct first */
     assert_int_equal(d->nhops, 0);
     assert_int_equal(d->control.framework, 0);
-    assert_int_equal(d->cap, COV_SATISFIED);
-    assert_int_equal(reached('B', 1)->cap, COV_SATISFIED);
+    assert_int_equal(vouch_relation_carry(d->relation, COV_SATISFIED), COV_SATISFIED);
+    assert_int_equal(vouch_relation_carry(reached('B', 1)->relation, COV_SATISFIED), COV_SATISFIED);
     assert_int_equal(reached('B', 1)->relation, REL_EQUAL);
-    assert_int_equal(reached('B', 2)->cap, COV_SATISFIED);
+    assert_int_equal(vouch_relation_carry(reached('B', 2)->relation, COV_SATISFIED), COV_SATISFIED);
     assert_int_equal(reached('B', 2)->relation, REL_SUPERSET_OF);
-    assert_int_equal(reached('B', 3)->cap, COV_PARTIAL);
-    assert_int_equal(reached('B', 4)->cap, COV_PARTIAL);
-    assert_int_equal(reached('C', 1)->cap, COV_PARTIAL);
+    assert_int_equal(vouch_relation_carry(reached('B', 3)->relation, COV_SATISFIED), COV_PARTIAL);
+    assert_int_equal(vouch_relation_carry(reached('B', 4)->relation, COV_SATISFIED), COV_PARTIAL);
+    assert_int_equal(vouch_relation_carry(reached('C', 1)->relation, COV_SATISFIED), COV_PARTIAL);
     assert_int_equal(reached('C', 1)->relation, REL_UNSPECIFIED);
     assert_string_equal(path_of(reached('B', 4)), "A/1 intersects B/4");
     assert_int_equal(reached('B', 4)->hops[0].pair, 3);
     assert_int_equal(reached('B', 4)->hops[0].backward, 0);
 
-    /* Relations and the lattice on their own. */
-    assert_int_equal(vouch_relation_cap(REL_EQUAL), COV_SATISFIED);
-    assert_int_equal(vouch_relation_cap(REL_SUPERSET_OF), COV_SATISFIED);
-    assert_int_equal(vouch_relation_cap(REL_SUBSET_OF), COV_PARTIAL);
-    assert_int_equal(vouch_relation_cap(REL_INTERSECTS), COV_PARTIAL);
-    assert_int_equal(vouch_relation_cap(REL_UNSPECIFIED), COV_PARTIAL);
-    assert_int_equal(vouch_cov_meet(COV_SATISFIED, COV_PARTIAL), COV_PARTIAL);
-    assert_int_equal(vouch_cov_meet(COV_NOT_SATISFIED, COV_SATISFIED), COV_NOT_SATISFIED);
-    assert_int_equal(vouch_cov_meet(COV_NOT_ASSESSED, COV_SATISFIED), COV_NOT_ASSESSED);
-    uint8_t r1[] = {REL_EQUAL, REL_SUBSET_OF, REL_EQUAL};
-    uint8_t r2[] = {REL_SUPERSET_OF, REL_SUPERSET_OF};
-    uint8_t r3[] = {REL_SUBSET_OF, REL_SUPERSET_OF};
-    uint8_t r4[] = {REL_EQUAL, REL_INTERSECTS};
-    uint8_t r5[] = {REL_INTERSECTS, REL_INTERSECTS};
-    uint8_t r6[] = {REL_EQUAL, REL_UNSPECIFIED};
-    uint8_t r7[] = {REL_EQUAL, REL_EQUAL};
-    assert_int_equal(vouch_relation_compose(r1, 3), REL_SUBSET_OF);
-    assert_int_equal(vouch_relation_compose(r2, 2), REL_SUPERSET_OF);
-    assert_int_equal(vouch_relation_compose(r3, 2), REL_UNSPECIFIED);
-    assert_int_equal(vouch_relation_compose(r4, 2), REL_INTERSECTS);
-    assert_int_equal(vouch_relation_compose(r5, 2), REL_UNSPECIFIED);
-    assert_int_equal(vouch_relation_compose(r6, 2), REL_UNSPECIFIED);
-    assert_int_equal(vouch_relation_compose(r7, 2), REL_EQUAL);
+    /* What each relation makes of a failure (the table is exhausted in
+     * test_crosswalk.c). */
+    assert_int_equal(vouch_relation_carry(reached('B', 1)->relation, COV_NOT_SATISFIED), COV_NOT_SATISFIED);
+    assert_int_equal(vouch_relation_carry(reached('B', 2)->relation, COV_NOT_SATISFIED), COV_AT_RISK);
+    assert_int_equal(vouch_relation_carry(reached('B', 3)->relation, COV_NOT_SATISFIED), COV_NOT_SATISFIED);
+    assert_int_equal(vouch_relation_carry(reached('B', 4)->relation, COV_NOT_SATISFIED), COV_AT_RISK);
+    assert_int_equal(vouch_relation_carry(reached('C', 1)->relation, COV_NOT_SATISFIED), COV_AT_RISK);
+}
+
+/* Two ways to D/1 in two hops: via B/1 (A/1 within B/1 = D/1: carries a
+ * failure) and via C/1 (A/1 contains C/1 = D/1: carries a pass). Whichever
+ * comes first in pair order, each goal gets the path that carries its
+ * result whole. */
+static void test_reach_goal(void **state)
+{
+    (void)state;
+    for (int order = 0; order < 2; order++) {
+        P = new_program(1, 8, 0);
+        if (order == 0) {
+            add_pair(P, ref('A', 1), REL_SUBSET_OF, ref('B', 1));
+            add_pair(P, ref('A', 1), REL_SUPERSET_OF, ref('C', 1));
+        } else {
+            add_pair(P, ref('A', 1), REL_SUPERSET_OF, ref('C', 1));
+            add_pair(P, ref('A', 1), REL_SUBSET_OF, ref('B', 1));
+        }
+        add_pair(P, ref('B', 1), REL_EQUAL, ref('D', 1));
+        add_pair(P, ref('C', 1), REL_EQUAL, ref('D', 1));
+        add_maps(P, 0, 1, ref('A', 1));
+        assert_int_equal(vouch_rule_reach(P, 0, REACH_FAIL, &L, &err), VOUCH_OK);
+        assert_string_equal(path_of(reached('D', 1)), "A/1 subset_of B/1 equal D/1");
+        assert_int_equal(reached('D', 1)->relation, REL_SUBSET_OF);
+        assert_int_equal(vouch_rule_reach(P, 0, REACH_PASS, &L, &err), VOUCH_OK);
+        assert_string_equal(path_of(reached('D', 1)), "A/1 superset_of C/1 equal D/1");
+        assert_int_equal(reached('D', 1)->relation, REL_SUPERSET_OF);
+        vouch_program_free(P);
+        P = NULL;
+    }
 }
 
 static void test_reach_inverse(void **state)
@@ -497,17 +512,17 @@ static void test_reach_inverse(void **state)
     /* Forwards: A/1 is within B/1, so a result on A/1 is partial for B/1. */
     reach_rule(0);
     assert_int_equal(reached('B', 1)->relation, REL_SUBSET_OF);
-    assert_int_equal(reached('B', 1)->cap, COV_PARTIAL);
+    assert_int_equal(vouch_relation_carry(reached('B', 1)->relation, COV_SATISFIED), COV_PARTIAL);
     assert_int_equal(reached('B', 2)->relation, REL_SUPERSET_OF);
-    assert_int_equal(reached('B', 2)->cap, COV_SATISFIED);
+    assert_int_equal(vouch_relation_carry(reached('B', 2)->relation, COV_SATISFIED), COV_SATISFIED);
     /* Backwards: B/1 contains A/1, so it carries whole; B/2 is within A/2. */
     reach_rule(1);
     assert_int_equal(reached('A', 1)->relation, REL_SUPERSET_OF);
-    assert_int_equal(reached('A', 1)->cap, COV_SATISFIED);
+    assert_int_equal(vouch_relation_carry(reached('A', 1)->relation, COV_SATISFIED), COV_SATISFIED);
     assert_int_equal(reached('A', 1)->hops[0].backward, 1);
     assert_string_equal(path_of(reached('A', 1)), "B/1 superset_of A/1");
     assert_int_equal(reached('A', 2)->relation, REL_SUBSET_OF);
-    assert_int_equal(reached('A', 2)->cap, COV_PARTIAL);
+    assert_int_equal(vouch_relation_carry(reached('A', 2)->relation, COV_SATISFIED), COV_PARTIAL);
     assert_int_equal(vouch_relation_inverse(REL_EQUAL), REL_EQUAL);
     assert_int_equal(vouch_relation_inverse(REL_INTERSECTS), REL_INTERSECTS);
     assert_int_equal(vouch_relation_inverse(REL_UNSPECIFIED), REL_UNSPECIFIED);
@@ -530,11 +545,11 @@ static void test_reach_depth_and_weakest_link(void **state)
     const vouch_reach *d = reached('D', 1);
     assert_non_null(d);
     assert_int_equal(d->nhops, 3);
-    assert_int_equal(d->cap, COV_PARTIAL);       /* the intersects hop caps the rest */
+    assert_int_equal(vouch_relation_carry(d->relation, COV_SATISFIED), COV_PARTIAL);       /* the intersects hop caps the rest */
     assert_int_equal(d->relation, REL_INTERSECTS);
     assert_int_equal(d->origin.framework, 0);
     assert_string_equal(path_of(d), "A/1 equal B/1 intersects C/1 equal D/1");
-    assert_int_equal(reached('B', 1)->cap, COV_SATISFIED);
+    assert_int_equal(vouch_relation_carry(reached('B', 1)->relation, COV_SATISFIED), COV_SATISFIED);
     /* sorted by hops, then framework */
     for (uint32_t i = 0; i < L.n; i++)
         assert_int_equal(L.items[i].nhops, i);
@@ -557,11 +572,11 @@ static void test_reach_best_path(void **state)
     reach_rule(0);
     const vouch_reach *d = reached('D', 1);
     assert_int_equal(d->nhops, 2);
-    assert_int_equal(d->cap, COV_SATISFIED);
+    assert_int_equal(vouch_relation_carry(d->relation, COV_SATISFIED), COV_SATISFIED);
     assert_string_equal(path_of(d), "A/1 equal C/1 equal D/1");
     const vouch_reach *e = reached('E', 1);
     assert_int_equal(e->nhops, 1);
-    assert_int_equal(e->cap, COV_PARTIAL);
+    assert_int_equal(vouch_relation_carry(e->relation, COV_SATISFIED), COV_PARTIAL);
     /* A rule mapping two controls: each reached control once, the direct
      * ones as direct even when a crosswalk also joins them. */
     add_maps(P, 1, 3, ref('A', 1), ref('D', 1), ref('A', 1));
@@ -587,7 +602,7 @@ static void test_reach_cycles_and_bad_pairs(void **state)
     /* Ignored: derived pairs, pairs out of range, relations out of range
      * read as unspecified. */
     add_pair(P, ref('A', 1), REL_EQUAL, ref('D', 4));
-    P->pairs[P->npairs - 1].derived = 1;
+    P->pairs[P->npairs - 1].origin = ORIGIN_DERIVED;
     add_pair(P, ref('A', 1), REL_EQUAL, (vouch_control_ref){9, 0});
     add_pair(P, ref('A', 1), REL_EQUAL, (vouch_control_ref){1, 9});
     add_pair(P, ref('A', 1), 77, ref('E', 2));
@@ -598,7 +613,7 @@ static void test_reach_cycles_and_bad_pairs(void **state)
     assert_int_equal(reached('C', 1)->nhops, 1);
     assert_null(reached('D', 4));
     assert_int_equal(reached('E', 2)->relation, REL_UNSPECIFIED);
-    assert_int_equal(reached('E', 2)->cap, COV_PARTIAL);
+    assert_int_equal(vouch_relation_carry(reached('E', 2)->relation, COV_SATISFIED), COV_PARTIAL);
     /* maps out of range, rules out of range: nothing */
     add_maps(P, 1, 2, (vouch_control_ref){7, 0}, (vouch_control_ref){0, 70});
     reach_rule(1);
@@ -612,7 +627,7 @@ static void test_reach_cycles_and_bad_pairs(void **state)
     vouch_crosswalk *cw = vouch_crosswalk_new(P);
     assert_non_null(cw);
     for (int i = 0; i < 1000; i++) {
-        assert_int_equal(vouch_crosswalk_rule_reach(cw, 0, &L, &err), VOUCH_OK);
+        assert_int_equal(vouch_crosswalk_rule_reach(cw, 0, REACH_PASS, &L, &err), VOUCH_OK);
         assert_int_equal(L.n, 4);
     }
     vouch_crosswalk_free(cw);
@@ -628,7 +643,7 @@ static void test_reach_oom(void **state)
     for (long n = 0;; n++) {
         fail_ctx fc = {n, 0};
         vouch_set_allocator(failing_alloc, &fc);
-        vouch_status st = vouch_rule_reach(P, 0, &L, &err);
+        vouch_status st = vouch_rule_reach(P, 0, REACH_PASS, &L, &err);
         vouch_set_allocator(NULL, NULL);
         if (fc.failures == 0) {
             assert_int_equal(st, VOUCH_OK);
@@ -669,6 +684,10 @@ static void test_rule_status(void **state)
     uint8_t b[] = {COV_PARTIAL, COV_SATISFIED, COV_NOT_SATISFIED};
     uint8_t c[] = {COV_NOT_ASSESSED, COV_PARTIAL};
     uint8_t d[] = {COV_NOT_ASSESSED};
+    uint8_t e[] = {COV_SATISFIED, COV_AT_RISK, COV_PARTIAL};
+    uint8_t g[] = {COV_AT_RISK, COV_NOT_SATISFIED};
+    assert_int_equal(vouch_cov_combine(e, 3), COV_AT_RISK);
+    assert_int_equal(vouch_cov_combine(g, 2), COV_NOT_SATISFIED);
     assert_int_equal(vouch_cov_combine(a, 3), COV_SATISFIED);
     assert_int_equal(vouch_cov_combine(b, 3), COV_NOT_SATISFIED);
     assert_int_equal(vouch_cov_combine(c, 2), COV_PARTIAL);
@@ -737,9 +756,25 @@ static void test_coverage_build(void **state)
     assert_int_equal(C.controls[0].status, COV_SATISFIED);
     assert_int_equal(C.controls[0].waived, 1);
     assert_int_equal(C.controls[1].status, COV_SATISFIED);
-    /* A/3: rule 3 fails on B/3, which is within A/3: a failure carries
-     * through any cap. */
+    /* A/3: rule 3 fails on B/3, which is within A/3: the failure of a
+     * part is the failure of the whole. */
     assert_int_equal(C.controls[2].status, COV_NOT_SATISFIED);
+    assert_int_equal(C.controls[2].sources[1].rule, 3);
+    assert_int_equal(C.controls[2].sources[1].status, COV_NOT_SATISFIED);
+    vouch_coverage_free(&C);
+
+    /* Rule 1 failing on A/2 only puts B/2 at risk (A/2 intersects B/2),
+     * and at risk outweighs the not-assessed source beside it. */
+    R.rules[3].failed = 0;
+    R.rules[1].failed = 1;
+    assert_int_equal(vouch_coverage_build(P, &R, 1, &C, &err), VOUCH_OK);
+    assert_int_equal(C.controls[1].status, COV_AT_RISK);
+    assert_int_equal(C.controls[1].sources[0].status, COV_AT_RISK);
+    assert_int_equal(C.controls[1].sources[0].rule_status, COV_NOT_SATISFIED);
+    assert_int_equal(C.controls[2].status, COV_SATISFIED);
+    assert_int_equal(C.counts[COV_AT_RISK], 1);
+    R.rules[3].failed = 1;
+    R.rules[1].failed = 0;
     vouch_coverage_free(&C);
 
     assert_int_equal(vouch_coverage_build(P, &R, 9, &C, &err), VOUCH_EINPUT);
@@ -753,12 +788,12 @@ static void test_coverage_build(void **state)
     assert_int_equal(vouch_coverage_text(&rep, &C, f), 0);
     fclose(f);
     assert_non_null(strstr(buf, "\n1        satisfied*     a control\n"
-                                "    R0: satisfied with waivers, via A/1 equal B/1\n"
+                                "    R0: satisfied with waivers, via A/1 equal B/1 [unofficial]\n"
                                 "    R4: satisfied, direct\n"));
-    assert_non_null(strstr(buf, "    R1: satisfied -> partial, via A/2 intersects B/2\n"));
+    assert_non_null(strstr(buf, "    R1: satisfied -> partial, via A/2 intersects B/2 [unofficial]\n"));
     assert_non_null(strstr(buf, "    R2: not assessed (skipped), direct\n"));
     assert_non_null(strstr(buf, "    R3: not satisfied (1 failing), direct\n"));
-    assert_non_null(strstr(buf, "B: 4 controls: 1 satisfied, 1 partial, 1 not satisfied, "
+    assert_non_null(strstr(buf, "B: 4 controls: 1 satisfied, 1 partial, 0 at risk, 1 not satisfied, "
                                 "1 not assessed; 1 with waivers\n"));
     free(buf);
     buf = NULL;
@@ -766,8 +801,9 @@ static void test_coverage_build(void **state)
     assert_int_equal(vouch_coverage_json(&rep, &C, f), 0);
     fclose(f);
     assert_non_null(strstr(buf, "\"summary\": {\"controls\": 4, \"satisfied\": 1, \"partial\": 1, "
-                                "\"not_satisfied\": 1, \"not_assessed\": 1, \"with_waivers\": 1}"));
-    assert_non_null(strstr(buf, "\"status\": \"partial\", \"relation\": \"intersects\", \"carries\": \"partial\""));
+                                "\"at_risk\": 0, \"not_satisfied\": 1, \"not_assessed\": 1, \"with_waivers\": 1}"));
+    assert_non_null(strstr(buf, "\"status\": \"partial\", \"relation\": \"intersects\", \"carries\": "
+                                "{\"pass\": \"partial\", \"fail\": \"at_risk\"}"));
     free(buf);
 }
 
@@ -853,7 +889,7 @@ static void test_report_text(void **state)
         "  test.vouch:1:1\n"
         "  control A/1 (direct)\n"
         "  control B/1 (equal: A/1 equal B/1)\n"
-        "  control C/1 (intersects, at most partial: A/1 equal B/1 intersects C/1)\n"
+        "  control C/1 (intersects, a pass at most partial, a failure at most at risk: A/1 equal B/1 intersects C/1)\n"
         "  FAIL s1: m1\n"
         "  FAIL s3: m3 (waiver expired on 2026-10-31, test.vouch:102:1)\n"
         "  WAIVED s2: m2 (waived until 2027-01-31 by ciso: a reason)\n"
@@ -871,7 +907,7 @@ static void test_report_text(void **state)
         "  test.vouch:3:1\n"
         "  control A/1 (direct)\n"
         "  control B/1 (equal: A/1 equal B/1)\n"
-        "  control C/1 (intersects, at most partial: A/1 equal B/1 intersects C/1)\n"
+        "  control C/1 (intersects, a pass at most partial, a failure at most at risk: A/1 equal B/1 intersects C/1)\n"
         "  skipped: not in scope for acme\n"
         "\n"
         "warning: waiver for R1 nothing matches no finding (test.vouch:103:1)\n"
@@ -930,7 +966,8 @@ static void test_report_json(void **state)
     assert_non_null(strstr(j, "\"subject\": \"s1\", \"status\": \"fail\", \"severity\": \"high\", "
                               "\"blocking\": true, \"message\": \"m1\""));
     assert_non_null(strstr(j, "{\"framework\": \"C\", \"control\": \"1\", \"relation\": \"intersects\", "
-                              "\"carries\": \"partial\", \"hops\": 2, \"path\": [{\"framework\": \"A\", "
+                              "\"carries\": {\"pass\": \"partial\", \"fail\": \"at_risk\"}, \"hops\": 2, "
+                              "\"path\": [{\"framework\": \"A\", "
                               "\"control\": \"1\", \"relation\": \"direct\"}, {\"framework\": \"B\", \"control\": "
                               "\"1\", \"relation\": \"equal\"}, {\"framework\": \"C\", \"control\": \"1\", "
                               "\"relation\": \"intersects\"}]}"));
@@ -975,6 +1012,7 @@ int main(void)
         cmocka_unit_test_teardown(test_waiver_choice, teardown),
         cmocka_unit_test_teardown(test_waiver_oom, teardown),
         cmocka_unit_test_teardown(test_reach_caps, reach_teardown),
+        cmocka_unit_test_teardown(test_reach_goal, reach_teardown),
         cmocka_unit_test_teardown(test_reach_inverse, reach_teardown),
         cmocka_unit_test_teardown(test_reach_depth_and_weakest_link, reach_teardown),
         cmocka_unit_test_teardown(test_reach_best_path, reach_teardown),

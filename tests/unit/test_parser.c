@@ -357,7 +357,7 @@ static void test_examples(void **state)
 {
     (void)state;
     check_example("rules/reference/reference.vouch", 9);
-    check_example("stdlib/isms.vouch", 19);
+    check_example("stdlib/isms.vouch", 20);
 }
 
 /* ---- errors -------------------------------------------------------------- */

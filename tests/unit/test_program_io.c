@@ -206,7 +206,8 @@ static void assert_same(const vouch_program *a, const vouch_program *b)
         assert_memory_equal(&x->src, &y->src, sizeof x->src);
         assert_memory_equal(&x->dst, &y->dst, sizeof x->dst);
         assert_int_equal(x->relation, y->relation);
-        assert_int_equal(x->derived != 0, y->derived != 0);
+        assert_int_equal(x->origin, y->origin);
+        STR_EQ(x->source, y->source);
         STR_EQ(x->note, y->note);
         STR_EQ(x->file, y->file);
         assert_int_equal(x->line, y->line);
