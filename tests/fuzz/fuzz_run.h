@@ -25,7 +25,7 @@ static inline void fuzz_run(const vouch_program *p, vouch_facts *f, uint64_t ste
     if (vouch_vm_run(p, f, &env, &res, &err) != VOUCH_OK)
         return;
     if (vouch_apply_waivers(p, env.today, &res, &err) == VOUCH_OK) {
-        vouch_report rep = {p, &res, env.today, env.period_start, env.period_end, "fuzz.db", SEV_LOW, 0};
+        vouch_report rep = {p, &res, env.today, env.period_start, env.period_end, "fuzz.db", SEV_LOW, 0, NULL, 0, NULL, 0};
         FILE *null = fuzz_null();
         vouch_report_text(&rep, null);
         vouch_report_json(&rep, null);
