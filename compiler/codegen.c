@@ -65,6 +65,8 @@ typedef struct gen {
     uint8_t subj;            /* vouch_subject_at */
     const ast_node *last_node;
     uint8_t last_subj;
+    const vouch_source *line_src;  /* the source line_hint is a line of */
+    uint32_t line_hint;            /* source_position_near's hint */
     VEC(vouch_position) positions;
 } gen;
 
@@ -88,7 +90,13 @@ static void mark(gen *g, uint32_t at)
     g->last_node = n;
     g->last_subj = g->subj;
     vouch_position e = {at, n->src->index, 0, 0, g->subj};
-    source_position(n->src, n->off, &e.line, &e.col);
+    if (g->line_src != n->src) {
+        g->line_src = n->src;
+        g->line_hint = 0;
+    }
+    /* code is emitted mostly in source order: the line is most often the
+     * last one found or the next */
+    source_position_near(n->src, n->off, &g->line_hint, &e.line, &e.col);
     if (g->positions.n) {
         vouch_position *last = &g->positions.v[g->positions.n - 1];
         if (last->file == e.file && last->line == e.line && last->col == e.col &&

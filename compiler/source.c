@@ -79,6 +79,28 @@ void source_position(const vouch_source *s, uint32_t off, uint32_t *line, uint32
     *col = off - s->line_start[li] + 1;
 }
 
+/* Whether off lies on line li. */
+static int on_line(const vouch_source *s, uint32_t li, uint32_t off)
+{
+    return li < s->nlines && s->line_start[li] <= off && (li + 1 == s->nlines || off < s->line_start[li + 1]);
+}
+
+void source_position_near(const vouch_source *s, uint32_t off, uint32_t *hint, uint32_t *line, uint32_t *col)
+{
+    if (!s->line_start || s->nlines == 0) {
+        source_position(s, off, line, col);
+        return;
+    }
+    if (off > s->len)
+        off = s->len;
+    uint32_t li = *hint;
+    if (!on_line(s, li, off))
+        li = on_line(s, li + 1, off) ? li + 1 : line_index(s, off);
+    *hint = li;
+    *line = li + 1;
+    *col = off - s->line_start[li] + 1;
+}
+
 const char *source_line(const vouch_source *s, uint32_t off, uint32_t *len)
 {
     uint32_t li, start, end;

@@ -25,6 +25,10 @@ typedef struct vouch_source {
 vouch_source *source_new(arena *a, const char *name, const char *text, size_t len);
 /* 1-based line and column (in bytes) of offset off. */
 void source_position(const vouch_source *s, uint32_t off, uint32_t *line, uint32_t *col);
+/* The same for offsets met mostly in order (code generation): *hint holds
+ * the line index the last call found (0 to start), tried first with the
+ * line after it before searching. */
+void source_position_near(const vouch_source *s, uint32_t off, uint32_t *hint, uint32_t *line, uint32_t *col);
 /* The text of the line holding off, without its newline. */
 const char *source_line(const vouch_source *s, uint32_t off, uint32_t *len);
 

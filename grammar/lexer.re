@@ -103,6 +103,11 @@ static void check_text(lexer *lx, const unsigned char *from, const unsigned char
     if (!lx->diag)
         return;
     while (p < to) {
+        /* printable ASCII, nearly all of a pack, needs no look */
+        while (p < to && *p >= 0x20 && *p < 0x7f)
+            p++;
+        if (p == to)
+            break;
         unsigned c = *p;
         size_t n = c < 0x80 ? 1 : vouch_utf8_len(p);
         if (n == 0 || p + n > to) {
