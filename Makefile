@@ -37,12 +37,14 @@ CFLAGS_fuzz    = -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,addres
 LDFLAGS_fuzz   = -fsanitize=fuzzer,address,undefined $(SANITIZE_HOOKS)
 CFLAGS_cov     = -O0 -g -fprofile-instr-generate -fcoverage-mapping
 LDFLAGS_cov    = -fprofile-instr-generate -fcoverage-mapping
-INCLUDES = -Ibuild/gen -Icompiler -Iruntime -Istdlib
+# The runtime's layers, lowest first (runtime/LAYER/; docs in README.md).
+LAYERS   = base program store vm report
+INCLUDES = -Ibuild/gen -Icompiler $(patsubst %,-Iruntime/%,$(LAYERS))
 
 GEN = build/gen
 BD  = build/$(VARIANT)
 
-LIB_SRC = $(sort $(wildcard compiler/*.c runtime/*.c stdlib/*.c))
+LIB_SRC = $(sort $(wildcard compiler/*.c runtime/*/*.c))
 GEN_SRC = $(GEN)/lexer.c $(GEN)/parser.c $(GEN)/stdlib_embed.c
 LIB_OBJ = $(patsubst %.c,$(BD)/%.o,$(LIB_SRC)) $(patsubst $(GEN)/%.c,$(BD)/gen/%.o,$(GEN_SRC))
 CLI_OBJ = $(patsubst %.c,$(BD)/%.o,$(sort $(wildcard cli/*.c)))
@@ -238,11 +240,11 @@ packs:
 
 # Keeps the one-way dependencies the design fixes.
 lint:
-	@! grep -l '^#include.*compiler/' runtime/*.c runtime/*.h || { echo "runtime/ must not include compiler/"; exit 1; }
-	@! grep -l '^#include.*jansson.h' compiler/*.c runtime/*.c cli/*.c | grep -v 'runtime/baseline.c' || { echo "only the baseline reader includes jansson.h"; exit 1; }
-	@! grep -l '^#include.*sqlite3.h' compiler/*.c compiler/*.h stdlib/*.c cli/*.c runtime/vm.c runtime/verify.c || { echo "only the facts store includes sqlite3.h"; exit 1; }
-	@! grep -l '^#include.*parser.h' compiler/*.c runtime/*.c cli/*.c | grep -v 'compiler/parse.c\|compiler/format.c' || { echo "only the parser driver (and the token-level formatter) include the Lemon header"; exit 1; }
-	@! grep -l '^#include.*nettle/' compiler/*.c runtime/*.c runtime/*.h cli/*.c | grep -v 'runtime/digest.c' || { echo "only runtime/digest.c includes Nettle"; exit 1; }
+	@! grep -l '^#include.*compiler/' runtime/*/*.c runtime/*/*.h || { echo "runtime/ must not include compiler/"; exit 1; }
+	@! grep -l '^#include.*jansson.h' compiler/*.c runtime/*/*.c cli/*.c | grep -v 'runtime/report/baseline.c' || { echo "only the baseline reader includes jansson.h"; exit 1; }
+	@! grep -l '^#include.*sqlite3.h' compiler/*.c compiler/*.h cli/*.c runtime/program/*.c runtime/vm/*.c || { echo "only the facts store includes sqlite3.h"; exit 1; }
+	@! grep -l '^#include.*parser.h' compiler/*.c runtime/*/*.c cli/*.c | grep -v 'compiler/parse.c\|compiler/format.c' || { echo "only the parser driver (and the token-level formatter) include the Lemon header"; exit 1; }
+	@! grep -l '^#include.*nettle/' compiler/*.c runtime/*/*.c runtime/*/*.h cli/*.c | grep -v 'runtime/base/digest.c' || { echo "only runtime/base/digest.c includes Nettle"; exit 1; }
 	@echo "lint: dependencies are one-way"
 
 clean:

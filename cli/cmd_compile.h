@@ -13,7 +13,7 @@
 #ifndef VOUCH_CMD_COMPILE_H
 #define VOUCH_CMD_COMPILE_H
 
-#include "../runtime/program.h"
+#include "program.h"
 
 /* How main.c compiles packs: prints diagnostics, NULL on any error. */
 typedef vouch_program *(*cli_compile_fn)(char **paths, int n);

@@ -22,13 +22,13 @@
 #include "common.h"
 #include "limits_opt.h"
 #include "diag.h"
-#include "../runtime/alloc.h"
-#include "../runtime/date.h"
-#include "../runtime/explain.h"
-#include "../runtime/facts.h"
-#include "../runtime/outcome.h"
-#include "../runtime/report.h"
-#include "../runtime/vm.h"
+#include "alloc.h"
+#include "date.h"
+#include "explain.h"
+#include "facts.h"
+#include "outcome.h"
+#include "report.h"
+#include "vm.h"
 
 #define EXIT_CLEAN 0
 #define EXIT_USAGE 2

@@ -17,14 +17,14 @@
 #include "common.h"
 #include "limits_opt.h"
 #include "diag.h"
-#include "../runtime/alloc.h"
-#include "../runtime/coverage.h"
-#include "../runtime/date.h"
-#include "../runtime/facts.h"
-#include "../runtime/outcome.h"
-#include "../runtime/report.h"
-#include "../runtime/soa.h"
-#include "../runtime/vm.h"
+#include "alloc.h"
+#include "coverage.h"
+#include "date.h"
+#include "facts.h"
+#include "outcome.h"
+#include "report.h"
+#include "soa.h"
+#include "vm.h"
 
 #define SOA_EXIT_OK 0
 #define SOA_EXIT_USAGE 2

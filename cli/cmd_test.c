@@ -27,11 +27,11 @@
 #include "escape.h"
 #include "cmd_test.h"
 #include "common.h"
-#include "../runtime/alloc.h"
-#include "../runtime/date.h"
-#include "../runtime/facts.h"
-#include "../runtime/outcome.h"
-#include "../runtime/vm.h"
+#include "alloc.h"
+#include "date.h"
+#include "facts.h"
+#include "outcome.h"
+#include "vm.h"
 
 #define EXIT_CLEAN 0
 #define EXIT_FAILED 1

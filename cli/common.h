@@ -7,8 +7,8 @@
 #define VOUCH_CLI_COMMON_H
 
 #include <stdio.h>
-#include "../runtime/vm.h"
-#include "../runtime/facts.h"
+#include "vm.h"
+#include "facts.h"
 #include "outfile.h"
 
 /* Prints "vouch: <fmt with arg>" and the --help pointer; returns 2. */

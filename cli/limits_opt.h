@@ -17,7 +17,7 @@
 #ifndef VOUCH_LIMITS_OPT_H
 #define VOUCH_LIMITS_OPT_H
 
-#include "../runtime/vm.h"
+#include "vm.h"
 
 #define CLI_MAX_TIMEOUT_S 86400
 

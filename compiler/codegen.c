@@ -32,7 +32,7 @@
  */
 #include <string.h>
 #include "compiler.h"
-#include "../stdlib/builtins.h"
+#include "builtins.h"
 
 typedef struct gen_plan {
     vouch_plan p;

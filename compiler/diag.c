@@ -22,7 +22,7 @@
 #include <string.h>
 
 #include "diag.h"
-#include "../runtime/escape.h"
+#include "escape.h"
 
 static void report(diag_sink *d, diag_severity sev, const vouch_source *src, uint32_t off,
                    uint32_t len, const char *hint, const char *fmt, va_list ap)

@@ -14,7 +14,7 @@
 #   6. fuzz: every file of the fuzz corpora (tests/fuzz/corpus/) through the
 #      plain builds of the fuzz targets, release and asan (tests/fuzz/replay.sh);
 #      then each libFuzzer target (clang) for FUZZ_SECONDS, 20 s by default
-#      (tests/fuzz/run.sh); a sanitizer report exits 99 (runtime/sanitize.c),
+#      (tests/fuzz/run.sh); a sanitizer report exits 99 (runtime/base/sanitize.c),
 #      checked first with two faulty probe programs;
 #   7. robust: tests/robust/*.sh: limits, allocation failure, killed loads
 #      and reports, concurrent reads, damaged stores and programs, what vouch
@@ -204,21 +204,21 @@ else
     echo "lsan: does not work here: asan runs with detect_leaks=0"
 fi
 # A sanitizer report must not pass for an answer (0, 1, 2): the asan builds
-# exit 99 on one (runtime/sanitize.c). Checked here with two small faulty
+# exit 99 on one (runtime/base/sanitize.c). Checked here with two small faulty
 # programs linked with the same hooks: one reads past a buffer, one
 # overflows a signed int.
 san_ok=0
 san=build/asan/sanitize-probe
-if [ -f build/asan/runtime/sanitize.o ]; then
+if [ -f build/asan/runtime/base/sanitize.o ]; then
     printf '#include <stdlib.h>\nint main(int c, char **v) { char *p = malloc(4); int r = p[c + 4]; free(p); return r; }\n' > "$san-asan.c"
     printf '#include <limits.h>\nint main(int c, char **v) { int x = INT_MAX - 1 + c; return x + c > 0; }\n' > "$san-ubsan.c"
     san_ok=1
     for k in asan ubsan; do
-        if ${CC:-cc} -O0 -fsanitize=address,undefined -fno-sanitize-recover=all "$san-$k.c" build/asan/runtime/sanitize.o \
+        if ${CC:-cc} -O0 -fsanitize=address,undefined -fno-sanitize-recover=all "$san-$k.c" build/asan/runtime/base/sanitize.o \
             -o "$san-$k" >/dev/null 2>&1; then
             env -u ASAN_OPTIONS -u UBSAN_OPTIONS "$san-$k" >/dev/null 2>&1
             st=$?
-            [ "$st" = 99 ] || { san_ok=0; echo "sanitizers: a $k report exits $st, not 99 (runtime/sanitize.c)"; }
+            [ "$st" = 99 ] || { san_ok=0; echo "sanitizers: a $k report exits $st, not 99 (runtime/base/sanitize.c)"; }
         else
             san_ok=0; echo "sanitizers: cannot build $san-$k.c"
         fi

@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include "builtins.h"
-#include "../runtime/date.h"
+#include "date.h"
 
 typedef struct bi_info {
     const char *name, *sig, *doc;

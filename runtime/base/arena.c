@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "arena.h"
-#include "../runtime/alloc.h"
+#include "alloc.h"
 
 #define ARENA_BLOCK 65536
 #define ARENA_ALIGN (sizeof(max_align_t))

@@ -5,7 +5,7 @@
 #define VOUCH_BUILTINS_H
 
 #include <stdint.h>
-#include "../runtime/value.h"
+#include "value.h"
 
 typedef enum vouch_builtin_id {
 #define BUILTIN(cname, name, sig, doc) BI_##cname,
