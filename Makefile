@@ -68,7 +68,7 @@ LDLIBS_VOUCH = $(if $(and $(filter release,$(VARIANT)),$(SQLITE_A)),$(LDLIBS_STA
 all: vouch
 
 vouch: $(DEPS_STAMP)
-	@$(MAKE) --no-print-directory VARIANT=release build/release/vouch
+	@$(MAKE) --no-print-directory VARIANT=release build/release/vouch build/release/libvouch.a
 	@cp build/release/vouch vouch
 
 # ---- dependencies -----------------------------------------------------------
@@ -142,16 +142,32 @@ PARSER_CFLAGS_release = -DNDEBUG
 $(BD)/gen/parser.o: GEN_CFLAGS = $(PARSER_CFLAGS_$(VARIANT))
 $(BD)/gen/parser.o: Makefile
 
+# One static library per layer (runtime/LAYER/, and compiler/ with the
+# generated lexer, parser and embedded stdlib). Programs link them highest
+# first, so a call from a layer to one above it does not link;
+# tests/layers.sh names such a call or include. libvouch.a holds them all
+# (bench/probe.c links it).
+LINK_LAYERS = report vm store compiler program base
+layer_obj = $(patsubst %.c,$(BD)/%.o,$(sort $(wildcard $(if $(filter compiler,$(1)),compiler,runtime/$(1))/*.c))) \
+            $(if $(filter compiler,$(1)),$(patsubst $(GEN)/%.c,$(BD)/gen/%.o,$(GEN_SRC)))
+LAYER_LIBS = $(patsubst %,$(BD)/libvouch_%.a,$(LINK_LAYERS))
+define layer_rule
+$(BD)/libvouch_$(1).a: $(call layer_obj,$(1))
+	@rm -f $$@
+	ar rcs $$@ $$^
+endef
+$(foreach l,$(LINK_LAYERS),$(eval $(call layer_rule,$(l))))
+
 $(BD)/libvouch.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BD)/vouch: $(CLI_OBJ) $(BD)/libvouch.a
+$(BD)/vouch: $(CLI_OBJ) $(LAYER_LIBS)
 	$(CC) $(CFLAGS_$(VARIANT)) $(LDFLAGS_$(VARIANT)) -o $@ $^ $(LDLIBS_VOUCH)
 
-$(BD)/tests/%: tests/unit/%.c $(BD)/libvouch.a | $(GEN)/parser.stamp
+$(BD)/tests/%: tests/unit/%.c $(LAYER_LIBS) | $(GEN)/parser.stamp
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) $(LDFLAGS_$(VARIANT)) -o $@ $< $(BD)/libvouch.a $(LDLIBS_ALL) -lcmocka
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS_$(VARIANT)) -o $@ $< $(LAYER_LIBS) $(LDLIBS_ALL) -lcmocka
 
 unit: $(BD)/vouch $(UNIT_BIN)
 
@@ -171,14 +187,14 @@ FUZZ_PACKAGES = clang libclang-rt-14-dev libclang-common-14-dev llvm
 
 fuzz-replay: $(FUZZ_REPLAY)
 
-$(BD)/fuzz-replay/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(wildcard tests/fuzz/*.h) $(BD)/libvouch.a | $(GEN)/parser.stamp
+$(BD)/fuzz-replay/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(wildcard tests/fuzz/*.h) $(LAYER_LIBS) | $(GEN)/parser.stamp
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -Itests/fuzz $(LDFLAGS_$(VARIANT)) -o $@ $< tests/fuzz/replay.c $(BD)/libvouch.a $(LDLIBS_ALL)
+	$(CC) $(CFLAGS_ALL) -Itests/fuzz $(LDFLAGS_$(VARIANT)) -o $@ $< tests/fuzz/replay.c $(LAYER_LIBS) $(LDLIBS_ALL)
 
 fuzz-bins: $(patsubst %,$(BD)/fuzz_%,$(FUZZ_TARGETS))
 
-$(BD)/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) $(BD)/libvouch.a | $(GEN)/parser.stamp
-	$(CC) $(CFLAGS_ALL) -Itests/fuzz $(LDFLAGS_$(VARIANT)) -o $@ $< $(BD)/libvouch.a $(LDLIBS_ALL)
+$(BD)/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) $(LAYER_LIBS) | $(GEN)/parser.stamp
+	$(CC) $(CFLAGS_ALL) -Itests/fuzz $(LDFLAGS_$(VARIANT)) -o $@ $< $(LAYER_LIBS) $(LDLIBS_ALL)
 
 # Installs clang's libFuzzer when run as root (otherwise says what to
 # install), checked by building a one-line fuzz target.
