@@ -24,7 +24,7 @@
 #include "diag.h"
 #include "alloc.h"
 #include "date.h"
-#include "explain.h"
+#include "explain_text.h"
 #include "facts.h"
 #include "outcome.h"
 #include "report.h"

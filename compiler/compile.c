@@ -12,7 +12,7 @@
 #include "compile.h"
 #include "compiler.h"
 #include "parse.h"
-#include "vm.h"             /* vouch_verify: the last check of a limit */
+#include "verify.h"         /* vouch_verify: the last check of a limit */
 #include "vouch_limits.h"
 
 typedef struct vouch_embedded { const char *name; const char *text; size_t len; } vouch_embedded;

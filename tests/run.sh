@@ -26,7 +26,9 @@
 #      (tests/explain.py), release and asan;
 #  10. browser: the SoA's HTML page in headless Chromium: a screenshot, the
 #      DOM's rows and counts against the CSV, a PDF print
-#      (tests/browser/soa_html.sh; fails when chromium is missing).
+#      (tests/browser/soa_html.sh; fails when chromium is missing);
+#  11. layers: no file includes or calls a layer above its own
+#      (tests/layers.sh, on the release build's layer archives).
 #
 # Prints a line per suite and, last, one summary line. Exits 1 if anything
 # failed or a suite could not run. POSIX sh; reads no stdin. Build logs and
@@ -57,6 +59,7 @@ n_robust=0
 n_browser=0
 n_outputs=0
 n_explain=0
+n_layers=0
 broken=""          # suites that could not run
 
 # ---- helpers ------------------------------------------------------------------
@@ -85,6 +88,7 @@ counted() {
     browser*) n_browser=$((n_browser + $2 + $3)) ;;
     outputs*) n_outputs=$((n_outputs + $2 + $3)) ;;
     explain*) n_explain=$((n_explain + $2 + $3)) ;;
+    layers*) n_layers=$((n_layers + $2 + $3)) ;;
     esac
 }
 
@@ -327,11 +331,18 @@ else
     cannot "browser" "no release binary"
 fi
 
+# ---- 11. layers ---------------------------------------------------------------
+if [ "$rel_ok" = 1 ]; then
+    suite "layers" layers sh tests/layers.sh build/release
+else
+    cannot "layers" "no release build"
+fi
+
 # ---- summary --------------------------------------------------------------------
 variants=""
 [ "$rel_ok" = 1 ] && variants=release
 [ "$asan_ok" = 1 ] && variants=${variants:+$variants+}asan
 extra=""
 [ -n "$broken" ] && extra="; could not run:$broken"
-echo "vouch tests: $passed passed, $failed failed (unit $n_unit, golden $n_golden, docs $n_docs, reference $n_reference, packs $n_packs, fuzz $n_fuzz, robust $n_robust, outputs $n_outputs, explain $n_explain, browser $n_browser; variants ${variants:-none}$extra)"
+echo "vouch tests: $passed passed, $failed failed (unit $n_unit, golden $n_golden, docs $n_docs, reference $n_reference, packs $n_packs, fuzz $n_fuzz, robust $n_robust, outputs $n_outputs, explain $n_explain, browser $n_browser, layers $n_layers; variants ${variants:-none}$extra)"
 [ "$failed" -eq 0 ] && [ -z "$broken" ]

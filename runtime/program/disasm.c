@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vm.h"
+#include "verify.h"
 #include "builtins.h"
 
 static const char *const type_names[VT__COUNT] = {"none", "bool", "int", "date", "duration",

@@ -56,7 +56,7 @@
 #include "program_io.h"
 #include "alloc.h"
 #include "date.h"
-#include "vm.h"
+#include "verify.h"
 #include "vouch_limits.h"
 
 /* ---- CRC-32 ------------------------------------------------------------------ */

@@ -32,7 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vm.h"
+#include "verify.h"
 #include "builtins.h"
 #include "alloc.h"
 

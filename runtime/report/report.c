@@ -28,7 +28,7 @@
 #include "alloc.h"
 #include "date.h"
 #include "report_util.h"
-#include "explain.h"
+#include "explain_text.h"
 #include "identity.h"
 
 int vouch_report_blocks(const vouch_report *r, const vouch_finding *f)

@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "report_util.h"
-#include "explain.h"
+#include "explain_text.h"
 #include "outcome.h"
 #include "date.h"
 #include "identity.h"

@@ -71,11 +71,7 @@ void vouch_why_free(vouch_why *w);
  * reach it (a subject outside the rule's scope). */
 int vouch_why_verdict(const vouch_program *p, const vouch_why *w);
 
-/* Writers, shared by `vouch check --explain` and `vouch explain`.
- * text: one line per step, indented by indent + 2 * depth spaces.
- * json: a JSON array of step objects (docs/results.schema.json, "explanation"). */
-void vouch_why_text(const vouch_program *p, const vouch_why *w, int indent, FILE *out);
-void vouch_why_json(const vouch_program *p, const vouch_why *w, FILE *out);
+/* Its text and JSON forms: explain_text.h (the report layer). */
 
 /* ---- the trace the VM keeps -------------------------------------------------- */
 

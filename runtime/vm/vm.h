@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "program.h"
+#include "verify.h"   /* the contract: vouch_verify, the limits it enforces */
 #include "facts.h"
 #include "error.h"
 #include "vouch_limits.h"
@@ -30,14 +31,6 @@ typedef struct vouch_run_env {
 } vouch_run_env;
 
 #define VOUCH_DEFAULT_STEP_BUDGET VOUCH_MAX_RULE_STEPS
-
-/* Limits vouch_verify enforces and the VM relies on: the value stack never
- * holds more than VOUCH_STACK_MAX values, a rule uses at most
- * VOUCH_MAX_LOCALS local slots, and INTERP joins at most VOUCH_MAX_INTERP
- * values. */
-#define VOUCH_STACK_MAX 256
-#define VOUCH_MAX_LOCALS 4096
-#define VOUCH_MAX_INTERP 64
 
 /* What became of one evaluated (rule, subject) that did not simply pass. */
 typedef enum vouch_status_kind {
@@ -136,22 +129,5 @@ vouch_status vouch_vm_run_parallel(const vouch_program *p, vouch_facts *f, const
 /* Sorts the findings by rule index, then subject, then message. */
 void vouch_results_sort(vouch_results *r);
 void vouch_results_free(vouch_results *r);
-
-/* verify.c: checks every instruction of p: opcodes, operand ranges
- * (constants, locals, plans, columns, builtins, run values), jump targets on
- * instruction starts, a consistent stack depth at every instruction along
- * every path, each rule ending in HALT, and the tables, plans and rules
- * being internally consistent. Returns VOUCH_EINPUT with the pc and what is
- * wrong. */
-vouch_status vouch_verify(const vouch_program *p, vouch_error *err);
-
-/* disasm.c: writes a readable listing of p (rules, plans, code) to out. */
-
-void vouch_disasm(const vouch_program *p, FILE *out);
-/* The same; with VOUCH_DISASM_POSITIONS, each instruction that starts a
- * source position entry is followed by "; FILE:LINE:COL" and where the
- * subject is from there on ("row", "subject"). */
-enum { VOUCH_DISASM_POSITIONS = 1 };
-void vouch_disasm_with(const vouch_program *p, FILE *out, unsigned flags);
 
 #endif

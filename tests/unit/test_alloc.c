@@ -37,7 +37,7 @@
 
 #include "alloc.h"
 #include "compile.h"
-#include "explain.h"
+#include "explain_text.h"
 #include "facts.h"
 #include "outcome.h"
 #include "program_io.h"
