@@ -1,7 +1,8 @@
 /*
- * arena.h: bump allocation for everything the compiler makes. One arena per
- * compilation, freed with one call whatever happened, so no error path in
- * the parser or the checker has to free anything.
+ * arena.h: bump allocation, the one arena of vouch: everything the compiler
+ * makes (one arena per compilation) and everything a program owns
+ * (program.c). Freed with one call whatever happened, so no error path in
+ * the parser, the checker or the program loader has to free anything.
  */
 #ifndef VOUCH_ARENA_H
 #define VOUCH_ARENA_H

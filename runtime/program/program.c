@@ -2,14 +2,14 @@
  * program.c: the memory a program owns, and the opcode and severity tables
  * generated from opcodes.def.
  *
- * A program owns everything it points to through one private arena hung on
- * p->mem: a singly linked list of blocks, each carved by a bump pointer.
- * Nothing is freed piecemeal; vouch_program_free walks the list once. The
- * compiler and the program loader build programs with vouch_program_alloc
- * and vouch_program_strdup and never call free on the parts.
+ * A program owns everything it points to through one arena (the base
+ * layer's, arena.h) hung on p->mem. Nothing is freed piecemeal;
+ * vouch_program_free frees the arena once. The compiler and the program
+ * loader build programs with vouch_program_alloc and vouch_program_strdup
+ * and never call free on the parts.
  *
- * Invariants: every pointer vouch_program_alloc returns is aligned to
- * ARENA_ALIGN (enough for any scalar type) and zeroed.
+ * Invariants: every pointer vouch_program_alloc returns is aligned for any
+ * type and zeroed (arena.h).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,45 +18,7 @@
 
 #include "program.h"
 #include "alloc.h"
-
-/* Alignment suitable for every type a program stores (int64, pointers,
- * doubles, long double on the usual ABIs). */
-#define ARENA_ALIGN ((size_t)_Alignof(max_align_t))
-/* Blocks are at least this big; larger requests get a block of their own. */
-#define ARENA_BLOCK 8192u
-
-typedef struct block {
-    struct block *next;
-    size_t used, cap;
-    /* data follows, aligned: see block_data */
-} block;
-
-typedef struct arena {
-    block *head;          /* the block being carved; older blocks follow */
-    int failed;           /* an allocation failed (vouch_program_failed) */
-} arena;
-
-static size_t round_up(size_t n, size_t a) { return (n + a - 1) & ~(a - 1); }
-
-/* The first usable byte of a block, aligned. */
-static unsigned char *block_data(block *b)
-{
-    return (unsigned char *)b + round_up(sizeof(block), ARENA_ALIGN);
-}
-
-static block *block_new(size_t cap)
-{
-    size_t hdr = round_up(sizeof(block), ARENA_ALIGN);
-    if (cap > SIZE_MAX - hdr)
-        return NULL;
-    block *b = vouch_malloc(hdr + cap);
-    if (!b)
-        return NULL;
-    b->next = NULL;
-    b->used = 0;
-    b->cap = cap;
-    return b;
-}
+#include "arena.h"
 
 vouch_program *vouch_program_new(void)
 {
@@ -67,6 +29,7 @@ vouch_program *vouch_program_new(void)
         vouch_free(a);
         return NULL;
     }
+    arena_init(a);
     p->version = VOUCH_PROGRAM_VERSION;
     p->mem = a;
     return p;
@@ -76,47 +39,7 @@ void *vouch_program_alloc(vouch_program *p, size_t n)
 {
     if (!p || !p->mem)
         return NULL;
-    arena *a = p->mem;
-    if (n == 0)
-        n = 1;
-    if (n > SIZE_MAX - ARENA_ALIGN) {
-        a->failed = 1;
-        return NULL;
-    }
-    size_t need = round_up(n, ARENA_ALIGN);
-    block *b = a->head;
-    if (!b || b->cap - b->used < need) {
-        if (need > ARENA_BLOCK / 4) {
-            /* A big request gets its own block, linked behind the current
-             * one so the current block keeps being carved. */
-            block *big = block_new(need);
-            if (!big) {
-                a->failed = 1;
-                return NULL;
-            }
-            if (b) {
-                big->next = b->next;
-                b->next = big;
-            } else {
-                a->head = big;
-            }
-            big->used = need;
-            memset(block_data(big), 0, need);
-            return block_data(big);
-        }
-        block *nb = block_new(ARENA_BLOCK);
-        if (!nb) {
-            a->failed = 1;
-            return NULL;
-        }
-        nb->next = b;
-        a->head = nb;
-        b = nb;
-    }
-    unsigned char *r = block_data(b) + b->used;
-    b->used += need;
-    memset(r, 0, need);
-    return r;
+    return arena_alloc(p->mem, n);
 }
 
 int vouch_program_failed(const vouch_program *p)
@@ -126,30 +49,18 @@ int vouch_program_failed(const vouch_program *p)
 
 char *vouch_program_strdup(vouch_program *p, const char *s, size_t n)
 {
-    if (n == SIZE_MAX)
+    if (!p || !p->mem)
         return NULL;
-    char *r = vouch_program_alloc(p, n + 1);
-    if (!r)
-        return NULL;
-    if (n)
-        memcpy(r, s, n);
-    r[n] = '\0';
-    return r;
+    return arena_strndup(p->mem, s, n);
 }
 
 void vouch_program_free(vouch_program *p)
 {
     if (!p)
         return;
-    arena *a = p->mem;
-    if (a) {
-        block *b = a->head;
-        while (b) {
-            block *next = b->next;
-            vouch_free(b);
-            b = next;
-        }
-        vouch_free(a);
+    if (p->mem) {
+        arena_free(p->mem);
+        vouch_free(p->mem);
     }
     vouch_free(p);
 }

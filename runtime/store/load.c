@@ -45,6 +45,7 @@
 #include "strbuf.h"
 #include "vouch_limits.h"
 #include "escape.h"
+#include "closest.h"
 
 #define MAX_ERRORS 20
 #define BUSY_MS 5000
@@ -103,54 +104,6 @@ static vouch_status lerr_finish(lerr *e)
         snprintf(e->err->msg + n, sizeof e->err->msg - n, "\n(and %u more error%s)", e->dropped,
                  e->dropped == 1 ? "" : "s");
     return VOUCH_EINPUT;
-}
-
-/* ---- did you mean ------------------------------------------------------------ */
-
-/* Edit distance (case-insensitive), capped: anything above 3 is 4. */
-static int distance(const char *a, const char *b)
-{
-    size_t na = strlen(a), nb = strlen(b);
-    if (na > 64 || nb > 64)
-        return 4;
-    int row[65];
-    for (size_t j = 0; j <= nb; j++)
-        row[j] = (int)j;
-    for (size_t i = 1; i <= na; i++) {
-        int diag = row[0];
-        row[0] = (int)i;
-        for (size_t j = 1; j <= nb; j++) {
-            int up = row[j];
-            int cost = (a[i - 1] | 0x20) == (b[j - 1] | 0x20) ? 0 : 1;
-            int v = diag + cost;
-            if (row[j] + 1 < v)
-                v = row[j] + 1;
-            if (row[j - 1] + 1 < v)
-                v = row[j - 1] + 1;
-            row[j] = v;
-            diag = up;
-        }
-    }
-    return row[nb] > 3 ? 4 : row[nb];
-}
-
-/* The closest of names to s if it is close enough, else NULL. */
-static const char *closest(const char *s, const char *const *names, size_t stride, uint32_t n)
-{
-    const char *best = NULL;
-    int bd = 4;
-    size_t ls = strlen(s);
-    for (uint32_t i = 0; i < n; i++) {
-        const char *name = *(const char *const *)((const char *)names + i * stride);
-        int d = distance(s, name);
-        size_t ln = strlen(name);
-        int limit = (ls < ln ? ls : ln) <= 3 ? 1 : (ls < ln ? ls : ln) <= 6 ? 2 : 3;
-        if (d <= limit && d < bd) {
-            bd = d;
-            best = name;
-        }
-    }
-    return best;
 }
 
 /* ---- CSV reader ------------------------------------------------------------- */
@@ -861,8 +814,8 @@ static int load_file(sqlite3 *db, const vouch_program *p, const char *path, int 
             if (used >= sizeof list)
                 used = sizeof list - 1;
         }
-        const char *dym = p->ntables ? closest(tname, (const char *const *)&p->tables[0].name,
-                                               sizeof p->tables[0], p->ntables) : NULL;
+        const char *dym = p->ntables ? vouch_closest(tname, strlen(tname), &p->tables[0].name,
+                                                     sizeof p->tables[0], p->ntables, VOUCH_CLOSEST_FOLD) : NULL;
         lerr_add(e, "%s: error: no declared fact `%s` to load it into%s%s%s (declared: %s)", path, tname,
                  dym ? "; did you mean `" : "", dym ? dym : "", dym ? ".csv`?" : "", list);
         return SQLITE_OK;
@@ -932,9 +885,8 @@ static int load_file(sqlite3 *db, const vouch_program *p, const char *path, int 
         } else if (ci == t->ncolumns) {
             char sh[48];
             snprintf(name, sizeof name, "%s", shown(r->rec + r->fofs[i], n, sh));
-            const char *dym = t->ncolumns ? closest(name,
-                                                    (const char *const *)&t->columns[0].name,
-                                                    sizeof t->columns[0], t->ncolumns) : NULL;
+            const char *dym = t->ncolumns ? vouch_closest(name, strlen(name), &t->columns[0].name,
+                                                          sizeof t->columns[0], t->ncolumns, VOUCH_CLOSEST_FOLD) : NULL;
             lerr_add(e, "%s:1:%u: error: `%s` is not a column of `%s`%s%s%s", path, i + 1, name,
                      t->name, dym ? "; did you mean `" : "", dym ? dym : "", dym ? "`?" : "");
             bad_header = 1;
