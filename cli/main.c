@@ -744,7 +744,7 @@ static int cmd_fmt(int argc, char **argv)
                 rc = EXIT_USAGE;  /* a new file with the old one's mode (outfile.h) */
             }
         }
-        free(out);
+        vouch_free(out);
         arena_free(&a);
         free(text);
     }

@@ -1,8 +1,11 @@
 /*
- * strbuf.h: a growable text, shared by the runtime's writers (SQL text,
- * CREATE statements, SoA cells). After a failed allocation it keeps what it
- * had and remembers the failure in `oom`, so callers check once at the end.
- * Memory comes from runtime/alloc.h; the owner frees p with vouch_free.
+ * strbuf.h: the one growable buffer of vouch, for text and bytes alike:
+ * the store's SQL and CREATE statements, SoA cells, the .vbc writer,
+ * `vouch fmt`, the details of `vouch test`. After a failed allocation (or
+ * a size that would overflow) it keeps what it had and remembers the
+ * failure in `oom`, so callers check once at the end. p is NUL-terminated
+ * once anything was added. Memory comes from alloc.h; the owner frees p
+ * with vouch_free.
  */
 #ifndef VOUCH_STRBUF_H
 #define VOUCH_STRBUF_H
@@ -15,7 +18,9 @@ typedef struct sbuf {
     int oom;
 } sbuf;
 
-void sb_add(sbuf *b, const char *s, size_t n);
+void sb_add(sbuf *b, const void *s, size_t n);
 void sb_str(sbuf *b, const char *s);
+/* printf into the buffer (a format error adds nothing). */
+void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

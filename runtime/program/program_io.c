@@ -55,6 +55,7 @@
 
 #include "program_io.h"
 #include "alloc.h"
+#include "strbuf.h"
 #include "date.h"
 #include "verify.h"
 #include "vouch_limits.h"
@@ -88,67 +89,35 @@ uint32_t vouch_crc32(uint32_t crc, const void *buf, size_t len)
 
 /* ---- writing ------------------------------------------------------------------ */
 
-typedef struct wbuf {
-    unsigned char *p;
-    size_t n, cap;
-    int oom;
-} wbuf;
-
-static void put(wbuf *b, const void *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (n > b->cap - b->n) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap - b->n < n) {
-            if (cap > SIZE_MAX / 2) {
-                b->oom = 1;
-                return;
-            }
-            cap *= 2;
-        }
-        unsigned char *q = vouch_realloc(b->p, cap);
-        if (!q) {
-            b->oom = 1;
-            return;
-        }
-        b->p = q;
-        b->cap = cap;
-    }
-    if (n)
-        memcpy(b->p + b->n, s, n);
-    b->n += n;
-}
-
-static void put_u8(wbuf *b, uint32_t v)
+static void put_u8(sbuf *b, uint32_t v)
 {
     unsigned char c = (unsigned char)v;
-    put(b, &c, 1);
+    sb_add(b, &c, 1);
 }
 
-static void put_u32(wbuf *b, uint32_t v)
+static void put_u32(sbuf *b, uint32_t v)
 {
     unsigned char c[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
                           (unsigned char)(v >> 24)};
-    put(b, c, 4);
+    sb_add(b, c, 4);
 }
 
-static void put_i64(wbuf *b, int64_t v)
+static void put_i64(sbuf *b, int64_t v)
 {
     uint64_t u = (uint64_t)v;
     put_u32(b, (uint32_t)u);
     put_u32(b, (uint32_t)(u >> 32));
 }
 
-static void put_bytes(wbuf *b, const char *s, size_t n)
+static void put_bytes(sbuf *b, const char *s, size_t n)
 {
     put_u32(b, (uint32_t)n);
-    put(b, s, n);
+    sb_add(b, s, n);
 }
 
-static void put_str(wbuf *b, const char *s) { put_bytes(b, s ? s : "", s ? strlen(s) : 0); }
+static void put_str(sbuf *b, const char *s) { put_bytes(b, s ? s : "", s ? strlen(s) : 0); }
 
-static void put_ref(wbuf *b, const vouch_control_ref *r)
+static void put_ref(sbuf *b, const vouch_control_ref *r)
 {
     put_u32(b, r->framework);
     put_u32(b, r->control);
@@ -203,7 +172,7 @@ static const char *missing_part(const vouch_program *p)
     return NULL;
 }
 
-static void put_positions(wbuf *b, const vouch_program *p)
+static void put_positions(sbuf *b, const vouch_program *p)
 {
     put_u32(b, p->nfiles);
     for (uint32_t i = 0; i < p->nfiles; i++)
@@ -231,10 +200,10 @@ vouch_status vouch_program_write_buf(const vouch_program *p, unsigned char **out
         return vouch_error_set(err, VOUCH_EINPUT,
                                "program: cannot write it: an explain program is never saved (compile without explain)");
 
-    wbuf b = {0};
+    sbuf b = {0};
     unsigned char hdr[VOUCH_VBC_HEADER_LEN];
     memset(hdr, 0, sizeof hdr);
-    put(&b, hdr, sizeof hdr); /* filled in at the end */
+    sb_add(&b, hdr, sizeof hdr); /* filled in at the end */
 
     put_u32(&b, p->ncode);
     for (uint32_t i = 0; i < p->ncode; i++)
@@ -387,14 +356,15 @@ vouch_status vouch_program_write_buf(const vouch_program *p, unsigned char **out
                                "program: %zu bytes, more than the limit of %u for a program file",
                                b.n, VOUCH_MAX_PROGRAM_BYTES);
     }
-    memcpy(b.p, VOUCH_VBC_MAGIC, VOUCH_VBC_MAGIC_LEN);
-    set_u32(b.p + 8, VOUCH_VBC_FORMAT);
-    set_u32(b.p + 12, p->version);
-    set_u32(b.p + 16, (uint32_t)payload);
-    uint32_t crc = vouch_crc32(0, b.p, 20);
-    crc = vouch_crc32(crc, b.p + VOUCH_VBC_HEADER_LEN, payload);
-    set_u32(b.p + 20, crc);
-    *out = b.p;
+    unsigned char *bytes = (unsigned char *)b.p;
+    memcpy(bytes, VOUCH_VBC_MAGIC, VOUCH_VBC_MAGIC_LEN);
+    set_u32(bytes + 8, VOUCH_VBC_FORMAT);
+    set_u32(bytes + 12, p->version);
+    set_u32(bytes + 16, (uint32_t)payload);
+    uint32_t crc = vouch_crc32(0, bytes, 20);
+    crc = vouch_crc32(crc, bytes + VOUCH_VBC_HEADER_LEN, payload);
+    set_u32(bytes + 20, crc);
+    *out = bytes;
     *len = b.n;
     return VOUCH_OK;
 }

@@ -9,7 +9,6 @@
  * up per control as they arrive, so memory grows with the controls, not
  * with the evidence.
  */
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include "soa.h"
@@ -618,32 +617,6 @@ oom:
 
 
 static void sb_puts(sbuf *b, const char *s) { sb_add(b, s ? s : "", strlen(s ? s : "")); }
-
-static void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_printf(sbuf *b, const char *fmt, ...)
-{
-    char small[256];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(small, sizeof small, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return;
-    if ((size_t)n < sizeof small) {
-        sb_add(b, small, (size_t)n);
-        return;
-    }
-    char *big = vouch_malloc((size_t)n + 1);
-    if (!big) {
-        b->oom = 1;
-        return;
-    }
-    va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    sb_add(b, big, (size_t)n);
-    vouch_free(big);
-}
 
 static const char *sb_text(sbuf *b) { return b->p && !b->oom ? b->p : ""; }
 static void sb_reset(sbuf *b) { b->n = 0; if (b->p) b->p[0] = 0; }
