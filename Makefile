@@ -30,7 +30,7 @@ CSTD    = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 CFLAGS_release = -O2 -g
 CFLAGS_debug   = -O0 -g
 CFLAGS_asan    = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
-# The sanitizers' defaults (runtime/sanitize.c: a report exits 99).
+# The sanitizers' defaults (runtime/base/sanitize.c: a report exits 99).
 SANITIZE_HOOKS = -Wl,-u,__asan_default_options -Wl,-u,__ubsan_default_options -Wl,-u,__lsan_default_options
 LDFLAGS_asan   = -fsanitize=address,undefined $(SANITIZE_HOOKS)
 CFLAGS_fuzz    = -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
