@@ -4,7 +4,7 @@
  *   vouch compile -o PACK.vbc PACK.vouch...
  *
  * compiles the packs (with the standard packs they import) into one
- * verified program and writes it as a .vbc file (runtime/program_io.h),
+ * verified program and writes it as a .vbc file (runtime/program/program_io.h),
  * through a temporary file renamed into place. Every command that takes
  * packs also takes one .vbc file instead: main.c's compile step hands such
  * a file to cli_load_program, which reads it, checks it (layout, version,

@@ -1,7 +1,7 @@
 /*
  * cmd_coverage.c: `vouch coverage`: runs the packs like `check`, applies
  * the waivers, and reports for each control of one framework whether the
- * results satisfy it (runtime/coverage.h).
+ * results satisfy it (runtime/report/coverage.h).
  *
  * Packs are compiled (or a .vbc loaded) by main.c's compile step, passed
  * in, so imports resolve as they do for `check`. The argument parsing is

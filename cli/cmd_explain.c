@@ -6,7 +6,7 @@
  * store with the same dates and waivers as `check`; every outcome of the
  * subject (every subject when none is given; a cadence rule's subject
  * SUBJECT covers SUBJECT@SPAN) is printed with the record of the
- * evaluation that made it (runtime/explain.h). Since the record is what the
+ * evaluation that made it (runtime/vm/explain.h). Since the record is what the
  * evaluation did, `explain` and `check` cannot disagree about an outcome.
  *
  * Arguments: the first operand is the rule, the second the subject unless

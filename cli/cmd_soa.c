@@ -2,7 +2,7 @@
  * cmd_soa.c: `vouch soa`: the Statement of Applicability of one framework.
  *
  * Reads the SoA's facts (soa, evidence, person) from the store through
- * runtime/soa.h, runs the packs as `check` does, applies the waivers,
+ * runtime/report/soa.h, runs the packs as `check` does, applies the waivers,
  * computes the framework's coverage and writes one row per control of the
  * catalogue as Markdown, CSV or HTML (docs/soa.md). The options behave as
  * the other commands' do: --opt VALUE or --opt=VALUE, `--` ends them.

@@ -1,6 +1,6 @@
 /*
  * limits_opt.h: the command-line options that lower a run's limits below
- * the defaults of runtime/vouch_limits.h (they cannot raise them):
+ * the defaults of runtime/base/vouch_limits.h (they cannot raise them):
  *
  *   --max-steps N     instructions one rule may execute (VOUCH_MAX_RULE_STEPS)
  *   --max-memory MIB  MiB the VM may hold for the run (VOUCH_MAX_RUN_MEMORY)

@@ -56,12 +56,12 @@
 /* Members of one enum. */
 #define VOUCH_MAX_ENUM_MEMBERS 256
 
-/* ---- precompiled programs (runtime/program_io.c) -------------------------- */
+/* ---- precompiled programs (runtime/program/program_io.c) -------------------------- */
 
 /* Bytes in a .vbc file; larger files are refused before they are read. */
 #define VOUCH_MAX_PROGRAM_BYTES (256u << 20)
 
-/* ---- running (runtime/vm.c) ----------------------------------------------- */
+/* ---- running (runtime/vm/vm.c) ----------------------------------------------- */
 
 /* Instructions one rule may execute (the step budget, checked at every
  * instruction). A rule that runs out ends with an error naming the rule;
@@ -72,7 +72,7 @@
  * error (exit 2). */
 #define VOUCH_MAX_RUN_MEMORY (1024ull << 20)
 
-/* ---- loading CSV files (runtime/load.c) ----------------------------------- */
+/* ---- loading CSV files (runtime/store/load.c) ----------------------------------- */
 
 /* Bytes in one CSV cell (after its quotes are undone). The reader buffers
  * one record at a time, so these three bound its memory whatever the file:

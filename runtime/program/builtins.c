@@ -1,5 +1,5 @@
 /*
- * builtins.c: the built-in functions of stdlib/builtins.def.
+ * builtins.c: the built-in functions of runtime/program/builtins.def.
  *
  * The VM calls vouch_builtin_call after the verifier has checked the arity
  * and after it has answered none itself for every argument not marked '?'
@@ -11,7 +11,7 @@
  * Texts are bytes: case mapping is ASCII only, lengths are byte counts.
  * Texts a function makes live in the caller's scratch space; functions that
  * return part of an argument (trim) return a slice of it without copying.
- * Calendar functions use runtime/date.h and refuse dates outside years
+ * Calendar functions use runtime/base/date.h and refuse dates outside years
  * 1..9999 so that every date they make prints as YYYY-MM-DD.
  */
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /*
- * builtins.h: the C side of stdlib/builtins.def.
+ * builtins.h: the C side of runtime/program/builtins.def.
  */
 #ifndef VOUCH_BUILTINS_H
 #define VOUCH_BUILTINS_H

@@ -15,8 +15,8 @@
  * owns (its arena); vouch_program_free releases all of it.
  *
  * Files that depend on this layout: compiler/codegen.c, compiler/compile.c,
- * runtime/program.c, runtime/verify.c, runtime/vm.c, runtime/disasm.c,
- * runtime/facts.c, runtime/load.c, and runtime/program_io.c (the .vbc
+ * runtime/program/program.c, runtime/program/verify.c, runtime/vm/vm.c, runtime/program/disasm.c,
+ * runtime/store/facts.c, runtime/store/load.c, and runtime/program/program_io.c (the .vbc
  * file lists every field: a new one must be written and read there, and
  * checked by the verifier if anything indexes with it). Changing it means
  * bumping VOUCH_PROGRAM_VERSION.
@@ -247,7 +247,7 @@ typedef struct vouch_test {
  * condition and each value worth showing, every `exists` read row by row
  * (so the row that satisfied it is seen) and every loop's plan also reading
  * its table's key. TRACE leaves the stack as it is, so the explain program
- * computes the same outcomes; what the VM records (runtime/explain.h)
+ * computes the same outcomes; what the VM records (runtime/vm/explain.h)
  * is the evaluation that made each outcome, not a re-derivation of it.
  * Normal programs have no points and no TRACE; a .vbc file never carries
  * them.

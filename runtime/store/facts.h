@@ -1,6 +1,6 @@
 /*
  * facts.h: the facts store. The only module that knows SQLite (only
- * runtime/facts*.c and runtime/load.c include <sqlite3.h>).
+ * runtime/facts*.c and runtime/store/load.c include <sqlite3.h>).
  *
  * The VM reads facts through plans (program.h): for each plan the store
  * keeps one cursor. vouch_facts_bind() decides per plan how to answer it:
@@ -193,7 +193,7 @@ void vouch_facts_get_stats(const vouch_facts *f, vouch_facts_stats *out);
  * "hash: evidence(framework, control)"), for disasm and tests. */
 const char *vouch_facts_describe(const vouch_facts *f, uint32_t plan);
 
-/* ---- Loading (runtime/load.c) ------------------------------------------ */
+/* ---- Loading (runtime/store/load.c) ------------------------------------------ */
 
 typedef struct vouch_load_options {
     int replace;             /* 1: empty each loaded table first (in the same transaction) */

@@ -3,7 +3,7 @@
  * declaration, and the table's digest (docs/facts.md, "Stored values";
  * docs/outputs.md, "Run identity"). Shared by the store (facts.c, at bind)
  * and the loader (load.c, which records the result so a check need not
- * scan again). Only runtime/facts*.c and runtime/load.c include it.
+ * scan again). Only runtime/facts*.c and runtime/store/load.c include it.
  *
  * A scan reads every declared column of every row in key order (then the
  * other columns, bytewise), so its digest depends on the values alone, not

@@ -14,7 +14,7 @@
  *
  * Nothing outside runtime/facts*.c includes this file (the unit test of the
  * store does, to steer its choices). Every allocation goes through
- * runtime/alloc.h.
+ * runtime/base/alloc.h.
  */
 #ifndef VOUCH_FACTS_INT_H
 #define VOUCH_FACTS_INT_H
