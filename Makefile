@@ -30,19 +30,21 @@ CSTD    = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 CFLAGS_release = -O2 -g
 CFLAGS_debug   = -O0 -g
 CFLAGS_asan    = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
-# The sanitizers' defaults (runtime/sanitize.c: a report exits 99).
+# The sanitizers' defaults (runtime/base/sanitize.c: a report exits 99).
 SANITIZE_HOOKS = -Wl,-u,__asan_default_options -Wl,-u,__ubsan_default_options -Wl,-u,__lsan_default_options
 LDFLAGS_asan   = -fsanitize=address,undefined $(SANITIZE_HOOKS)
 CFLAGS_fuzz    = -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
 LDFLAGS_fuzz   = -fsanitize=fuzzer,address,undefined $(SANITIZE_HOOKS)
 CFLAGS_cov     = -O0 -g -fprofile-instr-generate -fcoverage-mapping
 LDFLAGS_cov    = -fprofile-instr-generate -fcoverage-mapping
-INCLUDES = -Ibuild/gen -Icompiler -Iruntime -Istdlib
+# The runtime's layers, lowest first (runtime/LAYER/; docs in README.md).
+LAYERS   = base program store vm report
+INCLUDES = -Ibuild/gen -Icompiler $(patsubst %,-Iruntime/%,$(LAYERS))
 
 GEN = build/gen
 BD  = build/$(VARIANT)
 
-LIB_SRC = $(sort $(wildcard compiler/*.c runtime/*.c stdlib/*.c))
+LIB_SRC = $(sort $(wildcard compiler/*.c runtime/*/*.c))
 GEN_SRC = $(GEN)/lexer.c $(GEN)/parser.c $(GEN)/stdlib_embed.c
 LIB_OBJ = $(patsubst %.c,$(BD)/%.o,$(LIB_SRC)) $(patsubst $(GEN)/%.c,$(BD)/gen/%.o,$(GEN_SRC))
 CLI_OBJ = $(patsubst %.c,$(BD)/%.o,$(sort $(wildcard cli/*.c)))
@@ -66,7 +68,7 @@ LDLIBS_VOUCH = $(if $(and $(filter release,$(VARIANT)),$(SQLITE_A)),$(LDLIBS_STA
 all: vouch
 
 vouch: $(DEPS_STAMP)
-	@$(MAKE) --no-print-directory VARIANT=release build/release/vouch
+	@$(MAKE) --no-print-directory VARIANT=release build/release/vouch build/release/libvouch.a
 	@cp build/release/vouch vouch
 
 # ---- dependencies -----------------------------------------------------------
@@ -140,16 +142,32 @@ PARSER_CFLAGS_release = -DNDEBUG
 $(BD)/gen/parser.o: GEN_CFLAGS = $(PARSER_CFLAGS_$(VARIANT))
 $(BD)/gen/parser.o: Makefile
 
+# One static library per layer (runtime/LAYER/, and compiler/ with the
+# generated lexer, parser and embedded stdlib). Programs link them highest
+# first, so a call from a layer to one above it does not link;
+# tests/layers.sh names such a call or include. libvouch.a holds them all
+# (bench/probe.c links it).
+LINK_LAYERS = report vm store compiler program base
+layer_obj = $(patsubst %.c,$(BD)/%.o,$(sort $(wildcard $(if $(filter compiler,$(1)),compiler,runtime/$(1))/*.c))) \
+            $(if $(filter compiler,$(1)),$(patsubst $(GEN)/%.c,$(BD)/gen/%.o,$(GEN_SRC)))
+LAYER_LIBS = $(patsubst %,$(BD)/libvouch_%.a,$(LINK_LAYERS))
+define layer_rule
+$(BD)/libvouch_$(1).a: $(call layer_obj,$(1))
+	@rm -f $$@
+	ar rcs $$@ $$^
+endef
+$(foreach l,$(LINK_LAYERS),$(eval $(call layer_rule,$(l))))
+
 $(BD)/libvouch.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BD)/vouch: $(CLI_OBJ) $(BD)/libvouch.a
+$(BD)/vouch: $(CLI_OBJ) $(LAYER_LIBS)
 	$(CC) $(CFLAGS_$(VARIANT)) $(LDFLAGS_$(VARIANT)) -o $@ $^ $(LDLIBS_VOUCH)
 
-$(BD)/tests/%: tests/unit/%.c $(BD)/libvouch.a | $(GEN)/parser.stamp
+$(BD)/tests/%: tests/unit/%.c $(LAYER_LIBS) | $(GEN)/parser.stamp
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) $(LDFLAGS_$(VARIANT)) -o $@ $< $(BD)/libvouch.a $(LDLIBS_ALL) -lcmocka
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS_$(VARIANT)) -o $@ $< $(LAYER_LIBS) $(LDLIBS_ALL) -lcmocka
 
 unit: $(BD)/vouch $(UNIT_BIN)
 
@@ -169,14 +187,14 @@ FUZZ_PACKAGES = clang libclang-rt-14-dev libclang-common-14-dev llvm
 
 fuzz-replay: $(FUZZ_REPLAY)
 
-$(BD)/fuzz-replay/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(wildcard tests/fuzz/*.h) $(BD)/libvouch.a | $(GEN)/parser.stamp
+$(BD)/fuzz-replay/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(wildcard tests/fuzz/*.h) $(LAYER_LIBS) | $(GEN)/parser.stamp
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -Itests/fuzz $(LDFLAGS_$(VARIANT)) -o $@ $< tests/fuzz/replay.c $(BD)/libvouch.a $(LDLIBS_ALL)
+	$(CC) $(CFLAGS_ALL) -Itests/fuzz $(LDFLAGS_$(VARIANT)) -o $@ $< tests/fuzz/replay.c $(LAYER_LIBS) $(LDLIBS_ALL)
 
 fuzz-bins: $(patsubst %,$(BD)/fuzz_%,$(FUZZ_TARGETS))
 
-$(BD)/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) $(BD)/libvouch.a | $(GEN)/parser.stamp
-	$(CC) $(CFLAGS_ALL) -Itests/fuzz $(LDFLAGS_$(VARIANT)) -o $@ $< $(BD)/libvouch.a $(LDLIBS_ALL)
+$(BD)/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) $(LAYER_LIBS) | $(GEN)/parser.stamp
+	$(CC) $(CFLAGS_ALL) -Itests/fuzz $(LDFLAGS_$(VARIANT)) -o $@ $< $(LAYER_LIBS) $(LDLIBS_ALL)
 
 # Installs clang's libFuzzer when run as root (otherwise says what to
 # install), checked by building a one-line fuzz target.
@@ -238,11 +256,11 @@ packs:
 
 # Keeps the one-way dependencies the design fixes.
 lint:
-	@! grep -l '^#include.*compiler/' runtime/*.c runtime/*.h || { echo "runtime/ must not include compiler/"; exit 1; }
-	@! grep -l '^#include.*jansson.h' compiler/*.c runtime/*.c cli/*.c | grep -v 'runtime/baseline.c' || { echo "only the baseline reader includes jansson.h"; exit 1; }
-	@! grep -l '^#include.*sqlite3.h' compiler/*.c compiler/*.h stdlib/*.c cli/*.c runtime/vm.c runtime/verify.c || { echo "only the facts store includes sqlite3.h"; exit 1; }
-	@! grep -l '^#include.*parser.h' compiler/*.c runtime/*.c cli/*.c | grep -v 'compiler/parse.c\|compiler/format.c' || { echo "only the parser driver (and the token-level formatter) include the Lemon header"; exit 1; }
-	@! grep -l '^#include.*nettle/' compiler/*.c runtime/*.c runtime/*.h cli/*.c | grep -v 'runtime/digest.c' || { echo "only runtime/digest.c includes Nettle"; exit 1; }
+	@! grep -l '^#include.*compiler/' runtime/*/*.c runtime/*/*.h || { echo "runtime/ must not include compiler/"; exit 1; }
+	@! grep -l '^#include.*jansson.h' compiler/*.c runtime/*/*.c cli/*.c | grep -v 'runtime/report/baseline.c' || { echo "only the baseline reader includes jansson.h"; exit 1; }
+	@! grep -l '^#include.*sqlite3.h' compiler/*.c compiler/*.h cli/*.c runtime/program/*.c runtime/vm/*.c || { echo "only the facts store includes sqlite3.h"; exit 1; }
+	@! grep -l '^#include.*parser.h' compiler/*.c runtime/*/*.c cli/*.c | grep -v 'compiler/parse.c\|compiler/format.c' || { echo "only the parser driver (and the token-level formatter) include the Lemon header"; exit 1; }
+	@! grep -l '^#include.*nettle/' compiler/*.c runtime/*/*.c runtime/*/*.h cli/*.c | grep -v 'runtime/base/digest.c' || { echo "only runtime/base/digest.c includes Nettle"; exit 1; }
 	@echo "lint: dependencies are one-way"
 
 clean:

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "catalogue_csv.h"
-#include "../runtime/crosswalk.h"
+#include "crosswalk.h"
 
 /* One RFC 4180 field: quoted when it holds a comma, quote or line break. */
 static void field(FILE *f, const char *s, int last)

@@ -5,7 +5,7 @@
 #ifndef VOUCH_CATALOGUE_CSV_H
 #define VOUCH_CATALOGUE_CSV_H
 
-#include "../runtime/program.h"
+#include "program.h"
 
 /* Writes framework.csv, control.csv and (if p has crosswalk pairs)
  * mapping.csv and mapping_origin.csv into dir, and stores their paths

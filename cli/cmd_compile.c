@@ -12,9 +12,9 @@
 
 #include "cmd_compile.h"
 #include "outfile.h"
-#include "../runtime/alloc.h"
-#include "../runtime/program_io.h"
-#include "../runtime/vouch_limits.h"
+#include "alloc.h"
+#include "program_io.h"
+#include "vouch_limits.h"
 
 #define EXIT_USAGE 2
 

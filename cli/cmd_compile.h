@@ -4,7 +4,7 @@
  *   vouch compile -o PACK.vbc PACK.vouch...
  *
  * compiles the packs (with the standard packs they import) into one
- * verified program and writes it as a .vbc file (runtime/program_io.h),
+ * verified program and writes it as a .vbc file (runtime/program/program_io.h),
  * through a temporary file renamed into place. Every command that takes
  * packs also takes one .vbc file instead: main.c's compile step hands such
  * a file to cli_load_program, which reads it, checks it (layout, version,
@@ -13,7 +13,7 @@
 #ifndef VOUCH_CMD_COMPILE_H
 #define VOUCH_CMD_COMPILE_H
 
-#include "../runtime/program.h"
+#include "program.h"
 
 /* How main.c compiles packs: prints diagnostics, NULL on any error. */
 typedef vouch_program *(*cli_compile_fn)(char **paths, int n);

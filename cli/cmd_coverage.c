@@ -1,7 +1,7 @@
 /*
  * cmd_coverage.c: `vouch coverage`: runs the packs like `check`, applies
  * the waivers, and reports for each control of one framework whether the
- * results satisfy it (runtime/coverage.h).
+ * results satisfy it (runtime/report/coverage.h).
  *
  * Packs are compiled (or a .vbc loaded) by main.c's compile step, passed
  * in, so imports resolve as they do for `check`. The argument parsing is
@@ -19,13 +19,13 @@
 #include "common.h"
 #include "limits_opt.h"
 #include "diag.h"
-#include "../runtime/alloc.h"
-#include "../runtime/coverage.h"
-#include "../runtime/date.h"
-#include "../runtime/facts.h"
-#include "../runtime/outcome.h"
-#include "../runtime/report.h"
-#include "../runtime/vm.h"
+#include "alloc.h"
+#include "coverage.h"
+#include "date.h"
+#include "facts.h"
+#include "outcome.h"
+#include "report.h"
+#include "vm.h"
 
 #define EXIT_CLEAN 0
 #define EXIT_USAGE 2

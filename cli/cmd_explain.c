@@ -6,7 +6,7 @@
  * store with the same dates and waivers as `check`; every outcome of the
  * subject (every subject when none is given; a cadence rule's subject
  * SUBJECT covers SUBJECT@SPAN) is printed with the record of the
- * evaluation that made it (runtime/explain.h). Since the record is what the
+ * evaluation that made it (runtime/vm/explain.h). Since the record is what the
  * evaluation did, `explain` and `check` cannot disagree about an outcome.
  *
  * Arguments: the first operand is the rule, the second the subject unless
@@ -22,13 +22,13 @@
 #include "common.h"
 #include "limits_opt.h"
 #include "diag.h"
-#include "../runtime/alloc.h"
-#include "../runtime/date.h"
-#include "../runtime/explain.h"
-#include "../runtime/facts.h"
-#include "../runtime/outcome.h"
-#include "../runtime/report.h"
-#include "../runtime/vm.h"
+#include "alloc.h"
+#include "date.h"
+#include "explain_text.h"
+#include "facts.h"
+#include "outcome.h"
+#include "report.h"
+#include "vm.h"
 
 #define EXIT_CLEAN 0
 #define EXIT_USAGE 2

@@ -2,7 +2,7 @@
  * cmd_soa.c: `vouch soa`: the Statement of Applicability of one framework.
  *
  * Reads the SoA's facts (soa, evidence, person) from the store through
- * runtime/soa.h, runs the packs as `check` does, applies the waivers,
+ * runtime/report/soa.h, runs the packs as `check` does, applies the waivers,
  * computes the framework's coverage and writes one row per control of the
  * catalogue as Markdown, CSV or HTML (docs/soa.md). The options behave as
  * the other commands' do: --opt VALUE or --opt=VALUE, `--` ends them.
@@ -17,14 +17,14 @@
 #include "common.h"
 #include "limits_opt.h"
 #include "diag.h"
-#include "../runtime/alloc.h"
-#include "../runtime/coverage.h"
-#include "../runtime/date.h"
-#include "../runtime/facts.h"
-#include "../runtime/outcome.h"
-#include "../runtime/report.h"
-#include "../runtime/soa.h"
-#include "../runtime/vm.h"
+#include "alloc.h"
+#include "coverage.h"
+#include "date.h"
+#include "facts.h"
+#include "outcome.h"
+#include "report.h"
+#include "soa.h"
+#include "vm.h"
 
 #define SOA_EXIT_OK 0
 #define SOA_EXIT_USAGE 2

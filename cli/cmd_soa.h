@@ -10,7 +10,7 @@
  *           [--period A..B] [--format markdown|csv|html] [--output FILE] PACK...
  * argv holds the arguments after `soa`; compile is main.c's compile step
  * (packs with their imports, or one .vbc). Writes the Statement of
- * Applicability of framework ID (runtime/soa.h, docs/soa.md): every
+ * Applicability of framework ID (runtime/report/soa.h, docs/soa.md): every
  * control of its catalogue, or with --only those whose attribute ATTR is
  * VALUE (kind=annex_a for the ISO catalogue's Annex A). Returns the
  * exit status: 0 the SoA was written (findings do not change that), 2 usage

@@ -17,7 +17,6 @@
  * 1 a test failed or coverage is too low, 2 usage or input error.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,12 +25,13 @@
 
 #include "escape.h"
 #include "cmd_test.h"
+#include "strbuf.h"
 #include "common.h"
-#include "../runtime/alloc.h"
-#include "../runtime/date.h"
-#include "../runtime/facts.h"
-#include "../runtime/outcome.h"
-#include "../runtime/vm.h"
+#include "alloc.h"
+#include "date.h"
+#include "facts.h"
+#include "outcome.h"
+#include "vm.h"
 
 #define EXIT_CLEAN 0
 #define EXIT_FAILED 1
@@ -106,42 +106,15 @@ static int kind_of(const vouch_finding *fd)
     return fd->status == OUTCOME_NA ? EXPECT_NA : fd->status == OUTCOME_WAIVED ? EXPECT_WAIVED : EXPECT_FAIL;
 }
 
-/* A growing text for one test's failure details. */
-typedef struct text {
-    char *s;
-    size_t n, cap;
-} text;
-
-static void addf(text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void addf(text *t, const char *fmt, ...)
-{
-    char line[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    int k = vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    if (k < 0)
-        return;
-    size_t len = (size_t)k < sizeof line ? (size_t)k : sizeof line - 1;
-    if (t->n + len + 1 > t->cap) {
-        size_t nc = (t->cap + len + 1) * 2;
-        char *ns = realloc(t->s, nc);
-        if (!ns)
-            return;
-        t->s = ns;
-        t->cap = nc;
-    }
-    memcpy(t->s + t->n, line, len);
-    t->n += len;
-    t->s[t->n] = 0;
-}
+/* One test's failure details (strbuf.h: sb_printf; out of memory ends it). */
+typedef sbuf text;
 
 /* Runs one test; 1 passed, 0 failed (details in *why), -1 could not run. */
 static int run_test(const vouch_program *p, const vouch_test *t, uint8_t *covered, text *why)
 {
     char dir[] = "/tmp/vouch-test.XXXXXX";
     if (!mkdtemp(dir)) {
-        addf(why, "cannot make a temporary folder: %s\n", strerror(errno));
+        sb_printf(why, "cannot make a temporary folder: %s\n", strerror(errno));
         return -1;
     }
     char *paths[64];
@@ -154,13 +127,13 @@ static int run_test(const vouch_program *p, const vouch_test *t, uint8_t *covere
     memset(&res, 0, sizeof res);
     vouch_error err;
     if (n < 0) {
-        addf(why, "cannot write the fixtures: %s\n", strerror(errno));
+        sb_printf(why, "cannot write the fixtures: %s\n", strerror(errno));
         n = 0;
         goto out;
     }
     vouch_load_options opt = {0};
     if (vouch_facts_load(db, p, (const char *const *)paths, (uint32_t)n, &opt, &err) != VOUCH_OK) {
-        addf(why, "the given rows do not load: %s\n", err.msg);
+        sb_printf(why, "the given rows do not load: %s\n", err.msg);
         goto out;
     }
     vouch_run_env env;
@@ -176,7 +149,7 @@ static int run_test(const vouch_program *p, const vouch_test *t, uint8_t *covere
     }
     if (vouch_facts_open(db, &f, &err) != VOUCH_OK || vouch_facts_bind(f, p, env.today, &err) != VOUCH_OK ||
         vouch_vm_run(p, f, &env, &res, &err) != VOUCH_OK || vouch_apply_waivers(p, env.today, &res, &err) != VOUCH_OK) {
-        addf(why, "%s\n", err.msg);
+        sb_printf(why, "%s\n", err.msg);
         goto out;
     }
     /* Which rules the test speaks of; their records must all be expected. */
@@ -185,7 +158,7 @@ static int run_test(const vouch_program *p, const vouch_test *t, uint8_t *covere
     if (!named || !used) {
         free(named);
         free(used);
-        addf(why, "out of memory\n");
+        sb_printf(why, "out of memory\n");
         goto out;
     }
     for (uint32_t e = 0; e < t->nexpect; e++) {
@@ -195,7 +168,7 @@ static int run_test(const vouch_program *p, const vouch_test *t, uint8_t *covere
     int bad = 0;
     for (uint32_t r = 0; r < p->nrules; r++)
         if (res.rules[r].errored) {
-            addf(why, "rule %s stopped: %s\n", p->rules[r].id, res.rules[r].error ? res.rules[r].error : "error");
+            sb_printf(why, "rule %s stopped: %s\n", p->rules[r].id, res.rules[r].error ? res.rules[r].error : "error");
             bad = 1;
         }
     for (uint32_t i = 0; i < res.nfindings; i++) {
@@ -209,7 +182,7 @@ static int run_test(const vouch_program *p, const vouch_test *t, uint8_t *covere
                 used[e] = hit = 1;
         }
         if (!hit) {
-            addf(why, "unexpected: %s %s \"%s\" (%s)\n", p->rules[fd->rule].id, kind_word(kind_of(fd)), fd->subject,
+            sb_printf(why, "unexpected: %s %s \"%s\" (%s)\n", p->rules[fd->rule].id, kind_word(kind_of(fd)), fd->subject,
                  fd->message);
             bad = 1;
         }
@@ -219,18 +192,18 @@ static int run_test(const vouch_program *p, const vouch_test *t, uint8_t *covere
         if (x->kind == EXPECT_PASSES) {
             const vouch_rule_outcome *o = &res.rules[x->rule];
             if (x->count == 0 && !o->errored && o->passed + o->failed + o->waived + o->not_applicable == 0) {
-                addf(why, "%s:%u: expect %s passes 0: the rule examined no subject (no row of the fixture reaches "
+                sb_printf(why, "%s:%u: expect %s passes 0: the rule examined no subject (no row of the fixture reaches "
                           "it), so the test cannot fail; give it a row\n",
                      t->file, x->line, p->rules[x->rule].id);
                 bad = 1;
             } else if (res.rules[x->rule].passed != x->count) {
-                addf(why, "%s:%u: expected %s to pass %llu subject%s, it passed %llu\n", t->file, x->line,
+                sb_printf(why, "%s:%u: expected %s to pass %llu subject%s, it passed %llu\n", t->file, x->line,
                      p->rules[x->rule].id, (unsigned long long)x->count, x->count == 1 ? "" : "s",
                      (unsigned long long)res.rules[x->rule].passed);
                 bad = 1;
             }
         } else if (!used[e]) {
-            addf(why, "%s:%u: expected %s %s \"%s\", which did not happen\n", t->file, x->line, p->rules[x->rule].id,
+            sb_printf(why, "%s:%u: expected %s %s \"%s\", which did not happen\n", t->file, x->line, p->rules[x->rule].id,
                  kind_word(x->kind), x->subject);
             bad = 1;
         }
@@ -281,7 +254,7 @@ static int write_junit(void *ctx, FILE *f)
         fprintf(f, ">\n      <%s message=\"", j->ok[i] == 0 ? "failure" : "error");
         xml_text(f, j->ok[i] == 0 ? "outcomes differ from the expectations" : "the test could not run");
         fputs("\" type=\"vouch\">", f);
-        xml_text(f, j->why[i].s ? j->why[i].s : "");
+        xml_text(f, j->why[i].p ? j->why[i].p : "");
         fprintf(f, "</%s>\n    </testcase>\n", j->ok[i] == 0 ? "failure" : "error");
     }
     fputs("  </testsuite>\n</testsuites>\n", f);
@@ -345,8 +318,8 @@ int cmd_test(int argc, char **argv, cli_compile_fn compile)
         } else {
             ok[i] == 0 ? failed++ : broken++;
             printf("%s  %s (%s:%u)\n", ok[i] == 0 ? "FAIL" : "ERROR", t->name, t->file, t->line);
-            if (why[i].s)
-                for (char *line = why[i].s; *line;) {
+            if (why[i].p)
+                for (char *line = why[i].p; *line;) {
                     char *nl = strchr(line, '\n');
                     size_t len = nl ? (size_t)(nl - line) : strlen(line);
                     /* one line of the details: escaped as text (escape.h) */
@@ -412,7 +385,7 @@ int cmd_test(int argc, char **argv, cli_compile_fn compile)
             rc = EXIT_USAGE;
     }
     for (uint32_t i = 0; i < p->ntests; i++)
-        free(why[i].s);
+        vouch_free(why[i].p);
     free(why);
     free(ok);
     free(covered);

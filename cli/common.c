@@ -9,9 +9,9 @@
 
 #include "common.h"
 #include "diag.h"
-#include "../runtime/alloc.h"
-#include "../runtime/date.h"
-#include "../runtime/identity.h"
+#include "alloc.h"
+#include "date.h"
+#include "identity.h"
 
 int cli_usage(const char *fmt, const char *arg)
 {

@@ -7,8 +7,8 @@
 #define VOUCH_CLI_COMMON_H
 
 #include <stdio.h>
-#include "../runtime/vm.h"
-#include "../runtime/facts.h"
+#include "vm.h"
+#include "facts.h"
 #include "outfile.h"
 
 /* Prints "vouch: <fmt with arg>" and the --help pointer; returns 2. */
@@ -84,7 +84,7 @@ vouch_status cli_open_facts_only(const char *path, const vouch_run_env *env, vou
 int cli_open_facts(const char *path, const vouch_program *p, int explain, const vouch_run_env *env,
                    vouch_facts **out);
 
-/* The run's identity (runtime/identity.h): the compiler's readers add
+/* The run's identity (runtime/report/identity.h): the compiler's readers add
  * every source they read to it; cli_identity_finish adds the facts of a
  * bound store and the dates, after which reports may show it. Returns 0,
  * or prints why and returns -1. */

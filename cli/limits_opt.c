@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "limits_opt.h"
-#include "../runtime/clock.h"
-#include "../runtime/vouch_limits.h"
+#include "clock.h"
+#include "vouch_limits.h"
 
 /* A decimal number in 1..max into *out; -1 if it is not one. */
 static int number(const char *s, uint64_t max, uint64_t *out)

@@ -1,6 +1,6 @@
 /*
  * limits_opt.h: the command-line options that lower a run's limits below
- * the defaults of runtime/vouch_limits.h (they cannot raise them):
+ * the defaults of runtime/base/vouch_limits.h (they cannot raise them):
  *
  *   --max-steps N     instructions one rule may execute (VOUCH_MAX_RULE_STEPS)
  *   --max-memory MIB  MiB the VM may hold for the run (VOUCH_MAX_RUN_MEMORY)
@@ -17,7 +17,7 @@
 #ifndef VOUCH_LIMITS_OPT_H
 #define VOUCH_LIMITS_OPT_H
 
-#include "../runtime/vm.h"
+#include "vm.h"
 
 #define CLI_MAX_TIMEOUT_S 86400
 

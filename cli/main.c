@@ -25,14 +25,14 @@
 #include "format.h"
 #include "compile.h"
 #include "diag.h"
-#include "../runtime/alloc.h"
-#include "../runtime/date.h"
-#include "../runtime/facts.h"
-#include "../runtime/program_io.h"
-#include "../runtime/outcome.h"
-#include "../runtime/report.h"
-#include "../runtime/vm.h"
-#include "../runtime/vouch_limits.h"
+#include "alloc.h"
+#include "date.h"
+#include "facts.h"
+#include "program_io.h"
+#include "outcome.h"
+#include "report.h"
+#include "vm.h"
+#include "vouch_limits.h"
 
 #define EXIT_CLEAN 0
 #define EXIT_FINDINGS 1
@@ -744,7 +744,7 @@ static int cmd_fmt(int argc, char **argv)
                 rc = EXIT_USAGE;  /* a new file with the old one's mode (outfile.h) */
             }
         }
-        free(out);
+        vouch_free(out);
         arena_free(&a);
         free(text);
     }

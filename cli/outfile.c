@@ -17,7 +17,7 @@
 
 #include "outfile.h"
 #include "common.h"
-#include "../runtime/alloc.h"
+#include "alloc.h"
 
 /* ---- inputs ------------------------------------------------------------ */
 

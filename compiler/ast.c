@@ -19,7 +19,7 @@
 
 #include "ast.h"
 #include "lex.h"
-#include "../runtime/vouch_limits.h"
+#include "vouch_limits.h"
 
 /* ---- basics ---------------------------------------------------------------- */
 

@@ -25,8 +25,8 @@
 #include <string.h>
 #include <stdlib.h>
 #include "check_int.h"
-#include "../runtime/vouch_limits.h"
-#include "../stdlib/builtins.h"
+#include "vouch_limits.h"
+#include "builtins.h"
 
 /* ---- small helpers ------------------------------------------------------ */
 

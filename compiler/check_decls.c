@@ -15,7 +15,7 @@
  */
 #include <string.h>
 #include "check_int.h"
-#include "../runtime/date.h"
+#include "date.h"
 
 /* ---- catalogues -------------------------------------------------------- */
 

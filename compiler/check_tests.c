@@ -10,7 +10,7 @@
  */
 #include <string.h>
 #include "check_int.h"
-#include "../runtime/date.h"
+#include "date.h"
 
 /* A fixture cell as the CSV text `vouch load` reads for column col, or
  * NULL for none; reports a value that does not fit. *ok is cleared on error. */

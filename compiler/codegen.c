@@ -1,5 +1,5 @@
 /*
- * codegen.c: checked AST -> plans + bytecode (runtime/program.h).
+ * codegen.c: checked AST -> plans + bytecode (runtime/program/program.h).
  *
  * One pass over each rule. Loops and quantifiers become a plan (how the
  * store reads the table, see plan.c) and a cursor loop over it:
@@ -32,7 +32,7 @@
  */
 #include <string.h>
 #include "compiler.h"
-#include "../stdlib/builtins.h"
+#include "builtins.h"
 
 typedef struct gen_plan {
     vouch_plan p;

@@ -12,8 +12,8 @@
 #include "compile.h"
 #include "compiler.h"
 #include "parse.h"
-#include "../runtime/vm.h"             /* vouch_verify: the last check of a limit */
-#include "../runtime/vouch_limits.h"
+#include "verify.h"         /* vouch_verify: the last check of a limit */
+#include "vouch_limits.h"
 
 typedef struct vouch_embedded { const char *name; const char *text; size_t len; } vouch_embedded;
 extern const vouch_embedded vouch_stdlib_files[];

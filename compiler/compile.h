@@ -5,7 +5,7 @@
 #ifndef VOUCH_COMPILE_H
 #define VOUCH_COMPILE_H
 
-#include "../runtime/program.h"
+#include "program.h"
 #include "diag.h"
 
 typedef struct vouch_compile_input {

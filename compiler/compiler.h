@@ -16,7 +16,7 @@
 #include "id_index.h"
 #include "ast.h"
 #include "diag.h"
-#include "../runtime/program.h"
+#include "program.h"
 
 /* A growable array in the arena: old storage is abandoned on growth, which
  * the arena reclaims at the end with everything else. */

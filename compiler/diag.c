@@ -22,7 +22,8 @@
 #include <string.h>
 
 #include "diag.h"
-#include "../runtime/escape.h"
+#include "escape.h"
+#include "closest.h"
 
 static void report(diag_sink *d, diag_severity sev, const vouch_source *src, uint32_t off,
                    uint32_t len, const char *hint, const char *fmt, va_list ap)
@@ -200,53 +201,7 @@ void diag_render(const vouch_diag *d, FILE *out)
     }
 }
 
-/* Edit distance of a[0..n) and b[0..m), both at most 63 bytes, counting
- * an insertion, a deletion, a substitution or a swap of two neighbours as
- * one edit (optimal string alignment), so `sao` is one edit from `soa`. */
-static size_t edit_distance(const char *a, size_t n, const char *b, size_t m)
-{
-    size_t d[64][64], i, j;
-    for (i = 0; i <= n; i++)
-        d[i][0] = i;
-    for (j = 0; j <= m; j++)
-        d[0][j] = j;
-    for (i = 1; i <= n; i++)
-        for (j = 1; j <= m; j++) {
-            size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-            if (d[i - 1][j] + 1 < best)
-                best = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < best)
-                best = d[i][j - 1] + 1;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
-                best = d[i - 2][j - 2] + 1;
-            d[i][j] = best;
-        }
-    return d[n][m];
-}
-
 const char *diag_closest(const char *word, size_t n, const char *const *candidates, size_t ncand)
 {
-    size_t limit = n / 3 > 1 ? n / 3 : 1, best = (size_t)-1, i;
-    const char *found = NULL;
-
-    if (n >= 64)
-        return NULL;
-    for (i = 0; i < ncand; i++) {
-        const char *c = candidates[i];
-        size_t m, dist;
-        if (!c)
-            continue;
-        m = strlen(c);
-        if (m >= 64)
-            continue;
-        /* The length difference alone bounds the distance from below. */
-        if ((m > n ? m - n : n - m) > limit)
-            continue;
-        dist = edit_distance(word, n, c, m);
-        if (dist <= limit && dist < best) {
-            best = dist;
-            found = c;
-        }
-    }
-    return found;
+    return vouch_closest(word, n, candidates, sizeof *candidates, ncand, 0);
 }

@@ -54,7 +54,8 @@ void diag_warning(diag_sink *d, const vouch_source *src, uint32_t off, uint32_t 
 /* Writes the rendered form (above) of d to out. */
 void diag_render(const vouch_diag *d, FILE *out);
 
-/* The candidate closest to word by edit distance, if close enough to be a
+/* vouch_closest (closest.h) over an array of names, case counting: the
+ * candidate closest to word by edit distance, if close enough to be a
  * plausible misspelling (distance <= max(1, len/3)); NULL otherwise. */
 const char *diag_closest(const char *word, size_t n, const char *const *candidates, size_t ncand);
 

@@ -18,40 +18,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include "format.h"
+#include "alloc.h"
+#include "strbuf.h"
 #include "lex.h"
 #include "parser.h"
 
-typedef struct outbuf {
-    char *s;
-    size_t n, cap;
-    int failed;
-} outbuf;
+static void puts_(sbuf *o, const char *s) { sb_add(o, s, strlen(s)); }
 
-static void put(outbuf *o, const char *s, size_t n)
-{
-    if (o->failed)
-        return;
-    if (o->n + n + 1 > o->cap) {
-        size_t nc = (o->cap + n + 1) * 2;
-        char *ns = realloc(o->s, nc);
-        if (!ns) {
-            o->failed = 1;
-            return;
-        }
-        o->s = ns;
-        o->cap = nc;
-    }
-    memcpy(o->s + o->n, s, n);
-    o->n += n;
-    o->s[o->n] = 0;
-}
-
-static void puts_(outbuf *o, const char *s) { put(o, s, strlen(s)); }
-
-static void indent(outbuf *o, int n)
+static void indent(sbuf *o, int n)
 {
     for (int i = 0; i < n; i++)
-        put(o, " ", 1);
+        sb_add(o, " ", 1);
 }
 
 /* Tokens that start a clause or an item: their line is not a continuation. */
@@ -149,7 +126,7 @@ int format_source(const vouch_source *src, char **out, size_t *out_len)
         return 1; /* not valid source: leave it to the compiler to explain */
     }
 
-    outbuf o = {0};
+    sbuf o = {0};
     const char *text = src->text;
     int depth = 0, interp = 0, at_line_start = 1, blank_pending = 0;
     int line_cont = 0, prev = 0, prev_unary = 0;
@@ -169,19 +146,19 @@ int format_source(const vouch_source *src, char **out, size_t *out_len)
                 while (len && (text[p + len - 1] == ' ' || text[p + len - 1] == '\t' || text[p + len - 1] == '\r'))
                     len--;
                 if (!at_line_start && newlines == 0) {
-                    put(&o, " ", 1); /* a comment after code on its line */
+                    sb_add(&o, " ", 1); /* a comment after code on its line */
                 } else {
                     if (!at_line_start)
-                        put(&o, "\n", 1);
+                        sb_add(&o, "\n", 1);
                     if (blank_pending || newlines > 1)
-                        put(&o, "\n", o.n ? 1 : 0);
+                        sb_add(&o, "\n", o.n ? 1 : 0);
                     /* a comment alone takes the indentation of the code after it */
                     int next = i < n ? tok[i].type : 0;
                     int d2 = depth - (next == TK_RBRACE ? 1 : 0);
                     indent(&o, 2 * (d2 < 0 ? 0 : d2));
                 }
-                put(&o, text + p, len);
-                put(&o, "\n", 1);
+                sb_add(&o, text + p, len);
+                sb_add(&o, "\n", 1);
                 at_line_start = 1;
                 blank_pending = 0;
                 newlines = 0;
@@ -199,21 +176,21 @@ int format_source(const vouch_source *src, char **out, size_t *out_len)
             else if (t->type == TK_INTERP_END)
                 interp--;
             if (interp > 0 || t->type == TK_INTERP_END) {
-                put(&o, text + pos, t->off + t->len - pos);
+                sb_add(&o, text + pos, t->off + t->len - pos);
                 pos = t->off + t->len;
                 prev = t->type;
                 continue;
             }
         }
         if (newlines > 0 && !at_line_start) {
-            put(&o, "\n", 1);
+            sb_add(&o, "\n", 1);
             at_line_start = 1;
         }
         if (newlines > 1 && o.n)
             blank_pending = 1;
         if (at_line_start) {
             if (blank_pending && o.n)
-                put(&o, "\n", 1);
+                sb_add(&o, "\n", 1);
             blank_pending = 0;
             if (t->type == TK_RBRACE && depth > 0)
                 depth--;
@@ -224,13 +201,13 @@ int format_source(const vouch_source *src, char **out, size_t *out_len)
             if (t->type == TK_RBRACE && depth > 0)
                 depth--;
             if (space_between(prev, t->type, prev_unary))
-                put(&o, " ", 1);
+                sb_add(&o, " ", 1);
         }
         if (t->type == TK_INTERP_START) {
             interp = 1;
-            put(&o, text + t->off, t->len);
+            sb_add(&o, text + t->off, t->len);
         } else {
-            put(&o, text + t->off, t->len);
+            sb_add(&o, text + t->off, t->len);
         }
         if (t->type == TK_LBRACE)
             depth++;
@@ -239,20 +216,20 @@ int format_source(const vouch_source *src, char **out, size_t *out_len)
         pos = t->off + t->len;
     }
     if (!at_line_start)
-        put(&o, "\n", 1);
+        sb_add(&o, "\n", 1);
     free(tok);
     (void)puts_;
-    if (o.failed) {
-        free(o.s);
+    if (o.oom) {
+        vouch_free(o.p);
         return -1;
     }
-    if (!o.s) {
-        o.s = malloc(1);
-        if (!o.s)
+    if (!o.p) {
+        o.p = vouch_malloc(1);
+        if (!o.p)
             return -1;
-        o.s[0] = 0;
+        o.p[0] = 0;
     }
-    *out = o.s;
+    *out = o.p;
     *out_len = o.n;
     return 0;
 }

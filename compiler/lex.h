@@ -19,7 +19,7 @@
 #include <stdint.h>
 #include "source.h"
 #include "diag.h"
-#include "../runtime/vouch_limits.h"
+#include "vouch_limits.h"
 
 #define LEX_MAX_INTERP_DEPTH VOUCH_MAX_INTERP_NESTING
 

@@ -27,8 +27,8 @@
 #include "lex.h"
 #include "parse.h"
 #include "parser.h"
-#include "../runtime/alloc.h"
-#include "../runtime/vouch_limits.h"
+#include "alloc.h"
+#include "vouch_limits.h"
 
 /* Lemon's entry points (its header declares none). */
 void *vparseAlloc(void *(*alloc)(size_t));

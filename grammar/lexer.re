@@ -27,8 +27,8 @@
 
 #include "lex.h"
 #include "parser.h"
-#include "../runtime/vouch_limits.h"
-#include "../runtime/escape.h"
+#include "vouch_limits.h"
+#include "escape.h"
 
 #define LEX_REPORTED UINT32_MAX
 

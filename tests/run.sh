@@ -14,7 +14,7 @@
 #   6. fuzz: every file of the fuzz corpora (tests/fuzz/corpus/) through the
 #      plain builds of the fuzz targets, release and asan (tests/fuzz/replay.sh);
 #      then each libFuzzer target (clang) for FUZZ_SECONDS, 20 s by default
-#      (tests/fuzz/run.sh); a sanitizer report exits 99 (runtime/sanitize.c),
+#      (tests/fuzz/run.sh); a sanitizer report exits 99 (runtime/base/sanitize.c),
 #      checked first with two faulty probe programs;
 #   7. robust: tests/robust/*.sh: limits, allocation failure, killed loads
 #      and reports, concurrent reads, damaged stores and programs, what vouch
@@ -26,7 +26,9 @@
 #      (tests/explain.py), release and asan;
 #  10. browser: the SoA's HTML page in headless Chromium: a screenshot, the
 #      DOM's rows and counts against the CSV, a PDF print
-#      (tests/browser/soa_html.sh; fails when chromium is missing).
+#      (tests/browser/soa_html.sh; fails when chromium is missing);
+#  11. layers: no file includes or calls a layer above its own
+#      (tests/layers.sh, on the release build's layer archives).
 #
 # Prints a line per suite and, last, one summary line. Exits 1 if anything
 # failed or a suite could not run. POSIX sh; reads no stdin. Build logs and
@@ -57,6 +59,7 @@ n_robust=0
 n_browser=0
 n_outputs=0
 n_explain=0
+n_layers=0
 broken=""          # suites that could not run
 
 # ---- helpers ------------------------------------------------------------------
@@ -85,6 +88,7 @@ counted() {
     browser*) n_browser=$((n_browser + $2 + $3)) ;;
     outputs*) n_outputs=$((n_outputs + $2 + $3)) ;;
     explain*) n_explain=$((n_explain + $2 + $3)) ;;
+    layers*) n_layers=$((n_layers + $2 + $3)) ;;
     esac
 }
 
@@ -204,21 +208,21 @@ else
     echo "lsan: does not work here: asan runs with detect_leaks=0"
 fi
 # A sanitizer report must not pass for an answer (0, 1, 2): the asan builds
-# exit 99 on one (runtime/sanitize.c). Checked here with two small faulty
+# exit 99 on one (runtime/base/sanitize.c). Checked here with two small faulty
 # programs linked with the same hooks: one reads past a buffer, one
 # overflows a signed int.
 san_ok=0
 san=build/asan/sanitize-probe
-if [ -f build/asan/runtime/sanitize.o ]; then
+if [ -f build/asan/runtime/base/sanitize.o ]; then
     printf '#include <stdlib.h>\nint main(int c, char **v) { char *p = malloc(4); int r = p[c + 4]; free(p); return r; }\n' > "$san-asan.c"
     printf '#include <limits.h>\nint main(int c, char **v) { int x = INT_MAX - 1 + c; return x + c > 0; }\n' > "$san-ubsan.c"
     san_ok=1
     for k in asan ubsan; do
-        if ${CC:-cc} -O0 -fsanitize=address,undefined -fno-sanitize-recover=all "$san-$k.c" build/asan/runtime/sanitize.o \
+        if ${CC:-cc} -O0 -fsanitize=address,undefined -fno-sanitize-recover=all "$san-$k.c" build/asan/runtime/base/sanitize.o \
             -o "$san-$k" >/dev/null 2>&1; then
             env -u ASAN_OPTIONS -u UBSAN_OPTIONS "$san-$k" >/dev/null 2>&1
             st=$?
-            [ "$st" = 99 ] || { san_ok=0; echo "sanitizers: a $k report exits $st, not 99 (runtime/sanitize.c)"; }
+            [ "$st" = 99 ] || { san_ok=0; echo "sanitizers: a $k report exits $st, not 99 (runtime/base/sanitize.c)"; }
         else
             san_ok=0; echo "sanitizers: cannot build $san-$k.c"
         fi
@@ -327,11 +331,18 @@ else
     cannot "browser" "no release binary"
 fi
 
+# ---- 11. layers ---------------------------------------------------------------
+if [ "$rel_ok" = 1 ]; then
+    suite "layers" layers sh tests/layers.sh build/release
+else
+    cannot "layers" "no release build"
+fi
+
 # ---- summary --------------------------------------------------------------------
 variants=""
 [ "$rel_ok" = 1 ] && variants=release
 [ "$asan_ok" = 1 ] && variants=${variants:+$variants+}asan
 extra=""
 [ -n "$broken" ] && extra="; could not run:$broken"
-echo "vouch tests: $passed passed, $failed failed (unit $n_unit, golden $n_golden, docs $n_docs, reference $n_reference, packs $n_packs, fuzz $n_fuzz, robust $n_robust, outputs $n_outputs, explain $n_explain, browser $n_browser; variants ${variants:-none}$extra)"
+echo "vouch tests: $passed passed, $failed failed (unit $n_unit, golden $n_golden, docs $n_docs, reference $n_reference, packs $n_packs, fuzz $n_fuzz, robust $n_robust, outputs $n_outputs, explain $n_explain, browser $n_browser, layers $n_layers; variants ${variants:-none}$extra)"
 [ "$failed" -eq 0 ] && [ -z "$broken" ]

@@ -1,6 +1,6 @@
 /*
- * fuzz_csv.c: the CSV facts loader (runtime/load.c), and reading back what
- * it loaded (runtime/facts.c, through a small pack run by the VM).
+ * fuzz_csv.c: the CSV facts loader (runtime/store/load.c), and reading back what
+ * it loaded (runtime/store/facts.c, through a small pack run by the VM).
  *
  * Input: the first byte picks the table (its index in the standard fact
  * model, modulo the number of tables); the rest is the CSV file's

@@ -1,7 +1,7 @@
 /*
- * fuzz_program.c: the program loader and verifier (runtime/program_io.c,
- * runtime/verify.c), and then everything a verified program reaches: the
- * disassembler, binding to a facts store (runtime/facts.c), the VM, the
+ * fuzz_program.c: the program loader and verifier (runtime/program/program_io.c,
+ * runtime/program/verify.c), and then everything a verified program reaches: the
+ * disassembler, binding to a facts store (runtime/store/facts.c), the VM, the
  * waivers, the reports and the coverage reports (fuzz_run.h).
  *
  * Input: a .vbc file. The checksum is not checked (VOUCH_VBC_NO_CHECKSUM),

@@ -3,7 +3,7 @@
 # does not exist yet, at the same time, each with a table of its own (issue
 # 13, item 2). Each load builds its new store in a temporary file; the first
 # to finish publishes it, the other finds a store there and loads into it
-# (runtime/load.c). So both exit 0 and both tables are in the store, every
+# (runtime/store/load.c). So both exit 0 and both tables are in the store, every
 # time. Release and asan binaries.
 . "$(dirname "$0")/lib.sh"
 cd "$work" || exit 2

@@ -15,7 +15,7 @@
 # If strace is missing or cannot trace here, the checks are skipped (and
 # counted as passed with a note); the code paths are also small enough to
 # read: cli/main.c write_report, cli/cmd_compile.c write_whole,
-# runtime/load.c (the store), and SQLite.
+# runtime/store/load.c (the store), and SQLite.
 . "$(dirname "$0")/lib.sh"
 cd "$work" || exit 2
 mkdir csv

@@ -69,7 +69,7 @@ else
     bad "$bad_runs of $i checks during writes saw mixed data or failed"
 fi
 
-# Two rules on two threads (runtime/vm_parallel.c), each with its own
+# Two rules on two threads (runtime/vm/vm_parallel.c), each with its own
 # connection: one fires when the title is A, the other when the name is B.
 # Flipped together, one snapshot gives exactly one finding; two different
 # snapshots would give none or two. The writer pauses between commits so

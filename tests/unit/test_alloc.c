@@ -1,5 +1,5 @@
 /*
- * test_alloc.c: allocation failure (runtime/alloc.h), as Lua's test
+ * test_alloc.c: allocation failure (runtime/base/alloc.h), as Lua's test
  * allocator does it. For every N, the Nth allocation of a whole job fails
  * (that one only; the rest succeed) and the job must end with a clean
  * out-of-memory error: no crash (ASan), nothing left allocated (the hook
@@ -14,7 +14,7 @@
  *     leaves no store behind.
  *
  * The first jobs count vouch's own allocations: the compiler, the program,
- * the verifier, the VM, the reports and the loader (runtime/facts.c once it
+ * the verifier, the VM, the reports and the loader (runtime/store/facts.c once it
  * is converted). The last runs the check job again with SQLite's allocator
  * routed through the hook too (sqlite3_config(SQLITE_CONFIG_MALLOC), in
  * this test only), so every allocation SQLite makes fails in turn as well
@@ -37,7 +37,7 @@
 
 #include "alloc.h"
 #include "compile.h"
-#include "explain.h"
+#include "explain_text.h"
 #include "facts.h"
 #include "outcome.h"
 #include "program_io.h"

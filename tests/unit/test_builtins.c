@@ -1,5 +1,5 @@
 /*
- * test_builtins.c: every builtin of stdlib/builtins.def called directly,
+ * test_builtins.c: every builtin of runtime/program/builtins.def called directly,
  * with its edge cases (none where the signature allows it, empty texts,
  * leap years, month clamping, dates out of range) and the metadata the
  * compiler and the verifier read (names, signatures, arity, '?').

@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 #include "compile.h"
-#include "../runtime/vm.h"
+#include "vm.h"
 
 #define MAX_DIAGS 32
 

@@ -1,6 +1,6 @@
 /*
  * test_crosswalk.c: the composition of crosswalk relations and what a
- * chain of them carries (runtime/crosswalk.h), tested exhaustively.
+ * chain of them carries (runtime/report/crosswalk.h), tested exhaustively.
  *
  * The relations are checked against a model: a control is a non-empty set
  * of requirements drawn from a universe of UNIVERSE of them, and a label

@@ -1,5 +1,5 @@
 /*
- * test_escape.c: runtime/escape.c, the escaping every writer uses. Each
+ * test_escape.c: runtime/base/escape.c, the escaping every writer uses. Each
  * writer gets the same hostile values (docs/robustness.md, "Output
  * escaping"): a tab, a newline that forges a line, ESC sequences, a C1
  * control, invalid UTF-8, a spreadsheet formula, a right-to-left override.

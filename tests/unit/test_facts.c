@@ -1,6 +1,6 @@
 /*
- * test_facts.c: the facts store (runtime/facts.c, runtime/load.c) and the
- * value and date helpers it rests on (runtime/value.c, runtime/date.c).
+ * test_facts.c: the facts store (runtime/store/facts.c, runtime/store/load.c) and the
+ * value and date helpers it rests on (runtime/program/value.c, runtime/base/date.c).
  *
  * Programs are built by hand with vouch_program_new/alloc; stores are made
  * with SQLite directly or with vouch_facts_load, in a temporary directory.
@@ -1568,7 +1568,7 @@ static void test_values(void **state)
     assert_true(vouch_value_hash(&a) != vouch_value_hash(&b));
 }
 
-/* ---- the shared memory map (runtime/facts_vfs.c) ------------------------------ */
+/* ---- the shared memory map (runtime/store/facts_vfs.c) ------------------------------ */
 
 /* A writer in another process: 1 if it committed, 0 if the store was
  * locked (any other failure fails the test). */

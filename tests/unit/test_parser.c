@@ -511,7 +511,7 @@ static void test_deep_nesting(void **state)
         *p++ = ')';
     strcpy(p, " }\nrule b \"u\" severity low { require y }");
     r = parse(text);
-    /* VOUCH_MAX_BRACKETS (runtime/vouch_limits.h) */
+    /* VOUCH_MAX_BRACKETS (runtime/base/vouch_limits.h) */
     assert_non_null(strstr(r->diags, ": brackets nested more than 64 deep -- split it into simpler parts\n"));
     assert_int_equal(r->d.nerrors, 1);
     assert_string_equal(r->dump, "(rule b \"u\" (severity low) (require y))");

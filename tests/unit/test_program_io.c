@@ -1,5 +1,5 @@
 /*
- * test_program_io.c: precompiled programs (runtime/program_io.c).
+ * test_program_io.c: precompiled programs (runtime/program/program_io.c).
  *
  *   - a program written and read back is the same program, field by field
  *     (the reference pack, and the example organisation's pack, which uses

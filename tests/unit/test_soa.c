@@ -1,5 +1,5 @@
 /*
- * test_soa.c: the Statement of Applicability (runtime/soa.c): the facts it
+ * test_soa.c: the Statement of Applicability (runtime/report/soa.c): the facts it
  * keeps (sorted, summed up, duplicates), reading them from a small real
  * store made with vouch_facts_load (a missing person table, a missing soa
  * table, evidence after the as-of date and of other frameworks left out),

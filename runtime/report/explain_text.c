@@ -1,0 +1,148 @@
+/*
+ * explain_text.c: the text and JSON forms of an explanation (explain_text.h),
+ * shared by `vouch check --explain`, `vouch explain` and the report writers.
+ * Values go through the escapers (escape.h), like every other output.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "explain_text.h"
+#include "escape.h"
+
+static void text_value(FILE *out, uint8_t type, const char *s)
+{
+    if (type == VT_TEXT)
+        fputc('"', out);
+    vouch_text_chars(out, s);
+    if (type == VT_TEXT)
+        fputc('"', out);
+}
+
+static int is_key(const vouch_table_decl *tb, const char *name)
+{
+    for (uint32_t k = 0; k < tb->nkey; k++)
+        if (strcmp(tb->columns[tb->key[k]].name, name) == 0)
+            return 1;
+    return 0;
+}
+
+void vouch_why_text(const vouch_program *p, const vouch_why *w, int indent, FILE *out)
+{
+    for (uint32_t i = 0; w && i < w->nsteps; i++) {
+        const vouch_why_step *s = &w->steps[i];
+        fprintf(out, "%*s", indent + 2 * s->depth, "");
+        switch (s->kind) {
+        case WHY_ROW: {
+            const vouch_table_decl *tb = &p->tables[s->table];
+            vouch_text_chars(out, tb->name);
+            fputc(' ', out);
+            vouch_text_chars(out, *s->text ? s->text : "row");
+            int n = 0;
+            for (uint32_t k = 0; k < s->nfields; k++) {
+                if (is_key(tb, s->fields[k].name))
+                    continue;
+                fputs(n++ ? ", " : ": ", out);
+                vouch_text_chars(out, s->fields[k].name);
+                fputs(" = ", out);
+                text_value(out, s->fields[k].type, s->fields[k].value);
+            }
+            fputc('\n', out);
+            break;
+        }
+        case WHY_SEARCH:
+            fputs("search ", out);
+            vouch_text_chars(out, p->tables[s->table].name);
+            fputs(*s->text ? " where " : " (every row)", out);
+            vouch_text_chars(out, s->text);
+            if (s->rows == -1)
+                fputs(": stopped at the first row that decided it\n", out);
+            else if (s->rows >= 0)
+                fprintf(out, ": %lld row%s\n", (long long)s->rows, s->rows == 1 ? "" : "s");
+            else
+                fputc('\n', out);
+            break;
+        default: {
+            const vouch_trace_point *pt = &p->points[s->point];
+            if (pt->kind == POINT_SPAN) {
+                fputs("span from ", out);
+                vouch_text_chars(out, s->text);
+                fputs(" (", out);
+                vouch_text_chars(out, pt->text);
+                fputs(")\n", out);
+                break;
+            }
+            vouch_text_chars(out, pt->text);
+            fputs(" -> ", out);
+            text_value(out, s->type, s->text);
+            if (pt->require)
+            {
+                fputs("   (require, ", out);
+                vouch_text_chars(out, pt->file);
+                fprintf(out, ":%u:%u)", pt->line, pt->col);
+            }
+            fputc('\n', out);
+        }
+        }
+    }
+    if (w && w->cut)
+        fprintf(out, "%*s... (the rest of this explanation is cut: it was too long)\n", indent, "");
+}
+
+static void json_value(FILE *out, uint8_t type, const char *s)
+{
+    switch (type) {
+    case VT_NONE: fputs("null", out); break;
+    case VT_BOOL:
+    case VT_INT: fputs(s, out); break;
+    default: vouch_json_text(out, s);
+    }
+}
+
+void vouch_why_json(const vouch_program *p, const vouch_why *w, FILE *out)
+{
+    static const char *const point_kinds[] = {"condition", "value", "span"};
+    fputc('[', out);
+    for (uint32_t i = 0; w && i < w->nsteps; i++) {
+        const vouch_why_step *s = &w->steps[i];
+        fprintf(out, "%s{\"depth\": %u, \"kind\": ", i ? ", " : "", s->depth);
+        switch (s->kind) {
+        case WHY_ROW: {
+            fputs("\"row\", \"table\": ", out);
+            vouch_json_text(out, p->tables[s->table].name);
+            fputs(", \"key\": ", out);
+            vouch_json_text(out, s->text);
+            fputs(", \"values\": {", out);
+            for (uint32_t k = 0; k < s->nfields; k++) {
+                if (k)
+                    fputs(", ", out);
+                vouch_json_text(out, s->fields[k].name);
+                fputs(": ", out);
+                json_value(out, s->fields[k].type, s->fields[k].value);
+            }
+            fputs("}}", out);
+            break;
+        }
+        case WHY_SEARCH:
+            fputs("\"search\", \"table\": ", out);
+            vouch_json_text(out, p->tables[s->table].name);
+            fputs(", \"filter\": ", out);
+            vouch_json_text(out, s->text);
+            if (s->rows >= 0)
+                fprintf(out, ", \"rows\": %lld}", (long long)s->rows);
+            else
+                fputs(", \"rows\": null}", out);
+            break;
+        default: {
+            const vouch_trace_point *pt = &p->points[s->point];
+            fprintf(out, "\"%s\", \"text\": ", point_kinds[pt->kind <= POINT_SPAN ? pt->kind : POINT_VALUE]);
+            vouch_json_text(out, pt->text);
+            fputs(", \"value\": ", out);
+            json_value(out, pt->kind == POINT_SPAN ? VT_DATE : s->type, s->text);
+            fprintf(out, ", \"require\": %s, \"location\": {\"file\": ", pt->require ? "true" : "false");
+            vouch_json_text(out, pt->file);
+            fprintf(out, ", \"line\": %u, \"column\": %u}}", pt->line, pt->col);
+        }
+        }
+    }
+    fputc(']', out);
+}

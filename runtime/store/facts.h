@@ -1,0 +1,218 @@
+/*
+ * facts.h: the facts store. The only module that knows SQLite (only
+ * runtime/facts*.c and runtime/store/load.c include <sqlite3.h>).
+ *
+ * The VM reads facts through plans (program.h): for each plan the store
+ * keeps one cursor. vouch_facts_bind() decides per plan how to answer it:
+ *   - a prepared statement (made once per run, reset and rebound per seek),
+ *     whose WHERE applies the plan's terms; SQLite's indexes turn equality
+ *     and range terms into index seeks, LIMIT 1 makes `exists` stop early,
+ *     and count/min/max are answered by SQLite's aggregates;
+ *   - or, for a repeated plan whose bound equality terms no index serves,
+ *     an in-memory hash index on those columns, built by one filtered scan on
+ *     the plan's first seek (constant terms are applied during the build,
+ *     since they cannot change within a run) and probed on every later seek;
+ *   - a repeated plan that an index does serve starts with the statement and
+ *     moves to a hash index once its probes have taken longer than one scan
+ *     of the table would (the scan's cost measured on a sample of it).
+ * Answers that several plans share (the same loop in many rules, the same
+ * probe asked again) are remembered for the run and given again from memory.
+ * All these paths give the same answers (tests/unit/test_facts.c).
+ *
+ * The store is opened read-only; one read transaction covers the whole run
+ * so every rule sees the same snapshot. The first 96 MiB of the file are
+ * memory-mapped (the fastest way to read a warm file), the rest is read
+ * into SQLite's page cache, so peak memory does not grow with the file.
+ */
+#ifndef VOUCH_FACTS_H
+#define VOUCH_FACTS_H
+
+#include <stdint.h>
+#include "program.h"
+#include "error.h"
+
+typedef struct vouch_facts vouch_facts;
+
+typedef struct vouch_facts_stats {
+    uint32_t sql_plans;      /* plans answered by prepared statements (at bind) */
+    uint32_t hash_plans;     /* plans answered by in-memory hash indexes (at bind) */
+    uint64_t seeks;          /* OP_SEEK calls */
+    uint64_t rows;           /* rows returned to the VM */
+    uint32_t hash_switched;  /* hash indexes taken up because probes cost more than a scan */
+    uint32_t hash_builds;    /* hash indexes built */
+    uint64_t hash_rows;      /* rows they hold */
+    uint64_t cache_hits;     /* seeks answered from remembered answers */
+    uint64_t cache_entries;  /* answers remembered */
+} vouch_facts_stats;
+
+/* How the store may answer plans. The defaults suit every run; tests use
+ * the others to check that all paths give the same answers. */
+enum {
+    VOUCH_HASH_AUTO = 0,     /* hash indexes where no index serves, and where probes cost more */
+    VOUCH_HASH_NOINDEX,      /* hash indexes only where no index serves */
+    VOUCH_HASH_NEVER         /* prepared statements only */
+};
+
+typedef struct vouch_facts_options {
+    int hash;                /* VOUCH_HASH_* */
+    int cache;               /* 1: remember the answers plans share */
+    size_t mmap_bytes;       /* bytes of the file read through a memory map (0: none) */
+    size_t cache_bytes;      /* answers remembered at most (facts_cache.c) */
+    uint64_t switch_ns;      /* VOUCH_HASH_AUTO: move to the hash index once probes took
+                                this long (0: the measured time of one build scan) */
+    int defer_prepare;       /* 1: prepare each statement at its plan's first seek, not at
+                                bind (a second connection to a store another one has
+                                already bound: its statements are known to prepare, and
+                                it may need only a few of them) */
+    const struct vouch_facts *checked; /* a connection bound to the same program on the
+                                same snapshot: its checks of the stored values and its
+                                digests are taken over instead of made again */
+} vouch_facts_options;
+
+/* The defaults: VOUCH_HASH_AUTO, cache on (64 MiB), 96 MiB mapped. */
+void vouch_facts_options_default(vouch_facts_options *o);
+/* Sets the options for the next vouch_facts_bind. */
+void vouch_facts_set_options(vouch_facts *f, const vouch_facts_options *o);
+
+/* Opens the store at path read-only. A missing, unreadable or non-SQLite
+ * file is VOUCH_EINPUT with a message naming the path. */
+vouch_status vouch_facts_open(const char *path, vouch_facts **out, vouch_error *err);
+void vouch_facts_close(vouch_facts *f);
+
+/* Prepares f to run program p as of day as_of: begins the read
+ * transaction, checks that every table and column the program reads exists
+ * (a missing one is VOUCH_EINPUT naming it), checks every stored value of
+ * those tables against its declaration and takes each table's digest
+ * (facts_check.h: from `vouch load`'s record while it still holds, else by
+ * a scan), chooses each plan's access path and prepares its statement. p
+ * must outlive f's use of it. Bind once per run.
+ *
+ * The as-of date freezes the world: over a table whose rows are dated
+ * (vouch_table_decl.dated), no plan sees a row dated after as_of, whatever
+ * the path that answers it (statement, hash index, remembered answer,
+ * count, min or max): the bound is part of every statement's WHERE and of
+ * every hash index's build scan, a parameter bound at each seek. A row
+ * whose date is none is kept. VOUCH_AS_OF_ANY binds with no bound, every
+ * row seen (tools and tests that look at a store whatever its dates).
+ *
+ * A bad stored value does not fail the bind: the rules that read its
+ * column (or, for a duplicate key, its table) are the ones it makes wrong,
+ * and vouch_facts_rule_problem says which. A table with a bad value is
+ * read only through SQL (no hash index, no shared answers), so no rule
+ * trips on a value only another rule reads. */
+#define VOUCH_AS_OF_ANY INT64_MAX
+vouch_status vouch_facts_bind(vouch_facts *f, const vouch_program *p, int64_t as_of, vouch_error *err);
+/* The as-of date of f's last bind (VOUCH_AS_OF_ANY: none). */
+int64_t vouch_facts_as_of(const vouch_facts *f);
+
+/* 1 if rule (an index into the bound program's rules) reads a stored value
+ * that does not fit its declaration, with msg (size bytes) saying which:
+ * "facts store: evidence (id = 1): collected_on holds `15/01/2026`, which
+ * is not a date (...)" and how many more; 0 if it reads none. Such a rule
+ * cannot be evaluated: a planned filter inside SQLite would skip the row
+ * or keep it by another order than the VM's, so its outcome is an error
+ * (vm.c), whichever subjects the row would have touched. */
+int vouch_facts_rule_problem(const vouch_facts *f, uint32_t rule, char *msg, size_t size);
+
+/* The digest of table t of the bound program as read (facts_check.h), its
+ * rows, and 1 if it came from load's record rather than a scan: 0, or -1
+ * if the program does not read t. */
+int vouch_facts_table_digest(const vouch_facts *f, uint32_t t, unsigned char digest[32],
+                             uint64_t *rows, int *recorded);
+
+/* Starts plan's cursor with params (plan->nparams values, in term order of
+ * the param indices). Any previous result of that cursor is released. */
+vouch_status vouch_facts_seek(vouch_facts *f, uint32_t plan, const vouch_value *params,
+                              vouch_error *err);
+/* Moves to the next row: *has_row is 1 if there is one, 0 at the end. */
+vouch_status vouch_facts_next(vouch_facts *f, uint32_t plan, int *has_row, vouch_error *err);
+/* Column i (0..plan->ncolumns-1, or 0 for count/min/max) of the current row.
+ * Text stays valid until the cursor moves. A stored value that does not fit
+ * the declared type (a date that is not YYYY-MM-DD, text in an int column)
+ * is an error naming table, column and row. */
+vouch_status vouch_facts_column(vouch_facts *f, uint32_t plan, uint32_t i, vouch_value *out,
+                                vouch_error *err);
+/* Releases the current result of plan's cursor. */
+void vouch_facts_reset(vouch_facts *f, uint32_t plan);
+
+/* Bounds the SQL f runs, since a store's tables may be views, and a view
+ * can be a query that never ends: at most steps instructions of SQLite's
+ * virtual machine (0: VOUCH_MAX_RULE_STEPS) between two calls of
+ * vouch_facts_restart_budget, and none after deadline_ns (CLOCK_MONOTONIC
+ * nanoseconds; 0: no deadline; timeout_s is its length, for the message).
+ * A statement past the budget fails with VOUCH_ERUNTIME (the VM stops that
+ * rule only), past the deadline with VOUCH_EINPUT (the run stops); both
+ * messages say which. Counted every 1000 instructions, so a budget below
+ * that stops the first statement that runs longer. Open sets the defaults
+ * (the maximum budget, no deadline); set_limits restarts the count. */
+void vouch_facts_set_limits(vouch_facts *f, uint64_t steps, uint64_t deadline_ns, uint32_t timeout_s);
+/* Starts a new budget period (the VM calls it at every rule). */
+void vouch_facts_restart_budget(vouch_facts *f);
+
+/* f's options (those of its last bind). */
+void vouch_facts_get_options(const vouch_facts *f, vouch_facts_options *o);
+/* Applies to f, bound or not, the options that can change after a bind:
+ * the memory map's and the answer cache's sizes, and whether probes may
+ * still move to a hash index (VOUCH_HASH_AUTO) or not (the others). For
+ * two connections of one run (vm_parallel.c). */
+void vouch_facts_retune(vouch_facts *f, const vouch_facts_options *o);
+/* 1 if f, bound, keeps every writer from committing until it is closed:
+ * the store is in a rollback-journal mode, where f's read transaction
+ * holds a shared lock. Then a second connection bound after f reads the
+ * same snapshot (vm_parallel.c relies on it). 0 in WAL mode, where
+ * writers commit past readers, or when it cannot tell. */
+int vouch_facts_blocks_writers(vouch_facts *f);
+/* The file f reads, as the device and inode its path names now: 0 and
+ * *id filled if the path still names the file f opened (SQLite's
+ * SQLITE_FCNTL_HAS_MOVED, with the path's inode read before and after),
+ * -1 if it names another file, none, or it cannot tell. Two connections
+ * with equal ids read one file: a store replaced by a rename between
+ * their opens is caught (vm_parallel.c). */
+/* 1 if f reads its file's pages through the one memory map the process's
+ * connections to it share (facts_vfs.c), 0 if through a map of its own or
+ * none. */
+int vouch_facts_shares_map(vouch_facts *f);
+typedef struct vouch_file_id { uint64_t dev, ino; } vouch_file_id;
+int vouch_facts_file_id(vouch_facts *f, vouch_file_id *id);
+
+/* For a second connection to read f's snapshot in WAL mode, where readers
+ * do not hold writers back (vm_parallel.c):
+ * vouch_facts_wal_mark copies the header of the store's WAL index (the
+ * -shm file beside it: SQLite's record of the last commit, changed by
+ * every commit) into mark; -1 if there is none or it is being written.
+ * vouch_facts_renew ends f's read transaction and begins a new one, a
+ * snapshot of the store as it is now. Two marks that are equal mean that
+ * nothing was committed between the two readings. */
+#define VOUCH_WAL_MARK_BYTES 96
+int vouch_facts_wal_mark(vouch_facts *f, unsigned char mark[VOUCH_WAL_MARK_BYTES]);
+vouch_status vouch_facts_renew(vouch_facts *f, vouch_error *err);
+
+/* How the bound plans are answered (for --stats and tests). */
+void vouch_facts_get_stats(const vouch_facts *f, vouch_facts_stats *out);
+/* A one-line description of how plan is answered ("sql: SELECT ...",
+ * "hash: evidence(framework, control)"), for disasm and tests. */
+const char *vouch_facts_describe(const vouch_facts *f, uint32_t plan);
+
+/* ---- Loading (runtime/store/load.c) ------------------------------------------ */
+
+typedef struct vouch_load_options {
+    int replace;             /* 1: empty each loaded table first (in the same transaction) */
+} vouch_load_options;
+
+/* Loads CSV files into the store at db_path, creating it if missing. Each
+ * file's base name without .csv names the table (evidence.csv -> evidence);
+ * its header row names the columns. Every cell is checked against the
+ * declared type; the first bad cell (or up to a limit of them) is reported
+ * as "file:row:column: ..." and nothing is written: one transaction for all
+ * files, and a store that did not exist before is not left behind.
+ * Tables are created from the declarations if missing, and the indexes the
+ * declared keys and p's repeated plans need are created. Every declared
+ * table whose values all fit gets its digest recorded (facts_check.h).
+ * With ncsv 0, only the records are made, in an existing store (nothing
+ * else changes), and every value that does not fit is an error naming
+ * table, key, column and value (VOUCH_EINPUT). */
+vouch_status vouch_facts_load(const char *db_path, const vouch_program *p,
+                              const char *const *csv_paths, uint32_t ncsv,
+                              const vouch_load_options *opt, vouch_error *err);
+
+#endif
