@@ -7,6 +7,7 @@
 
 #include "explain.h"
 #include "alloc.h"
+#include "date.h"
 #include "report.h"
 #include "strbuf.h"
 
@@ -33,6 +34,7 @@ struct vouch_trace {
     uint32_t *mark;          /* per plan: events before its current row */
     uint64_t *seen;          /* per plan: rows since its SEEK */
     int32_t *owner;          /* per plan: the point whose search it is, or -1 */
+    int64_t as_of;           /* the store's as-of bound (vouch_facts_as_of) */
     int cut, oom;
 };
 
@@ -42,6 +44,7 @@ vouch_trace *vouch_trace_new(const vouch_program *p)
     if (!t)
         return NULL;
     t->p = p;
+    t->as_of = VOUCH_AS_OF_ANY;
     t->mark = vouch_calloc(p->nplans + 1, sizeof *t->mark);
     t->seen = vouch_calloc(p->nplans + 1, sizeof *t->seen);
     t->owner = vouch_calloc(p->nplans + 1, sizeof *t->owner);
@@ -154,6 +157,7 @@ void vouch_trace_seek(vouch_trace *t, uint32_t plan, const vouch_value *params)
 void vouch_trace_next(vouch_trace *t, vouch_facts *f, uint32_t plan, int has_row)
 {
     const vouch_plan *pl = &t->p->plans[plan];
+    t->as_of = vouch_facts_as_of(f);
     if (!has_row) {
         /* The search is over. The last row it looked at stays: for an
          * `exists` that failed, it shows why the last candidate did not do. */
@@ -410,6 +414,7 @@ vouch_why *vouch_trace_build(vouch_trace *t)
     w->steps = (vouch_why_step *)(w + 1);
     w->bytes = bytes;
     w->cut = t->cut;
+    w->as_of = t->as_of;
     filler fl = {w, (vouch_why_field *)(w->steps + nsteps + 1), NULL};
     fl.chars = (char *)(fl.fields + nfields + 1);
     fill(t, nodes, ntop ? top[0] : -1, 0, &fl);
@@ -452,6 +457,20 @@ static int is_key(const vouch_table_decl *tb, const char *name)
     return 0;
 }
 
+/* 1 if the search's table is dated and the store bounded it by an as-of:
+ * rows dated after it were not seen (facts.h). */
+static int search_bounded(const vouch_program *p, const vouch_why *w, const vouch_why_step *s)
+{
+    const vouch_table_decl *tb = &p->tables[s->table];
+    return w->as_of != VOUCH_AS_OF_ANY && tb->dated && tb->dated <= tb->ncolumns;
+}
+
+static const char *dated_column(const vouch_program *p, const vouch_why_step *s)
+{
+    const vouch_table_decl *tb = &p->tables[s->table];
+    return tb->columns[tb->dated - 1].name;
+}
+
 void vouch_why_text(const vouch_program *p, const vouch_why *w, int indent, FILE *out)
 {
     for (uint32_t i = 0; w && i < w->nsteps; i++) {
@@ -480,6 +499,14 @@ void vouch_why_text(const vouch_program *p, const vouch_why *w, int indent, FILE
             vouch_text_chars(out, p->tables[s->table].name);
             fputs(*s->text ? " where " : " (every row)", out);
             vouch_text_chars(out, s->text);
+            if (search_bounded(p, w, s)) {
+                /* the store's bound, so a later row's absence is explained */
+                char d[11];
+                date_format(w->as_of, d);
+                fprintf(out, ", as of %s (", d);
+                vouch_text_chars(out, dated_column(p, s));
+                fputs(" after it not seen)", out);
+            }
             if (s->rows == -1)
                 fputs(": stopped at the first row that decided it\n", out);
             else if (s->rows >= 0)
@@ -554,9 +581,18 @@ void vouch_why_json(const vouch_program *p, const vouch_why *w, FILE *out)
             fputs(", \"filter\": ", out);
             vouch_json_text(out, s->text);
             if (s->rows >= 0)
-                fprintf(out, ", \"rows\": %lld}", (long long)s->rows);
+                fprintf(out, ", \"rows\": %lld", (long long)s->rows);
             else
-                fputs(", \"rows\": null}", out);
+                fputs(", \"rows\": null", out);
+            if (search_bounded(p, w, s)) {
+                char d[11];
+                date_format(w->as_of, d);
+                fputs(", \"dated\": {\"column\": ", out);
+                vouch_json_text(out, dated_column(p, s));
+                fprintf(out, ", \"as_of\": \"%s\"}}", d);
+            } else {
+                fputs(", \"dated\": null}", out);
+            }
             break;
         default: {
             const vouch_trace_point *pt = &p->points[s->point];

@@ -61,6 +61,8 @@ typedef struct vouch_why {
     uint32_t nsteps;
     vouch_why_step *steps;
     int cut;                 /* 1: the record was too long and its end is missing */
+    int64_t as_of;           /* the store's as-of bound on dated tables' rows
+                              * (VOUCH_AS_OF_ANY: none): searches say it */
     size_t bytes;            /* the size of the one allocation that holds it all */
 } vouch_why;
 
@@ -72,7 +74,9 @@ void vouch_why_free(vouch_why *w);
 int vouch_why_verdict(const vouch_program *p, const vouch_why *w);
 
 /* Writers, shared by `vouch check --explain` and `vouch explain`.
- * text: one line per step, indented by indent + 2 * depth spaces.
+ * text: one line per step, indented by indent + 2 * depth spaces. A search
+ * of a dated table says the as-of bound: "search evidence where ..., as of
+ * 2026-10-15 (collected_on after it not seen): 1 row" (JSON: "dated").
  * json: a JSON array of step objects (docs/results.schema.json, "explanation"). */
 void vouch_why_text(const vouch_program *p, const vouch_why *w, int indent, FILE *out);
 void vouch_why_json(const vouch_program *p, const vouch_why *w, FILE *out);

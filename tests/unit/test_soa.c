@@ -213,7 +213,7 @@ static void test_read_store(void **state)
     vouch_facts *store = NULL;
     assert_int_equal(vouch_facts_open(tpath("full.db"), &store, &err), VOUCH_OK);
     vouch_soa_facts f;
-    if (vouch_soa_read(store, "iso", day("2026-11-21"), &f, &err) != VOUCH_OK)
+    if (vouch_soa_read(store, NULL, "iso", day("2026-11-21"), NULL, &f, &err) != VOUCH_OK)
         fail_msg("read: %s", err.msg);
     assert_int_equal(f.nentries, 3); /* only framework iso */
     assert_string_equal(f.entries[0].control, "A.1");
@@ -243,7 +243,7 @@ static void test_read_store(void **state)
     vouch_soa_facts_free(&f);
 
     /* the store can run something else afterwards */
-    assert_int_equal(vouch_soa_read(store, "other", day("2026-11-21"), &f, &err), VOUCH_OK);
+    assert_int_equal(vouch_soa_read(store, NULL, "other", day("2026-11-21"), NULL, &f, &err), VOUCH_OK);
     assert_int_equal(f.nentries, 1);
     assert_int_equal(f.nevidence, 1);
     vouch_soa_facts_free(&f);
@@ -258,7 +258,7 @@ static void test_read_store_without_person_or_soa(void **state)
     vouch_facts *store = NULL;
     assert_int_equal(vouch_facts_open(tpath("noperson.db"), &store, &err), VOUCH_OK);
     vouch_soa_facts f;
-    assert_int_equal(vouch_soa_read(store, "iso", day("2026-11-21"), &f, &err), VOUCH_OK);
+    assert_int_equal(vouch_soa_read(store, NULL, "iso", day("2026-11-21"), NULL, &f, &err), VOUCH_OK);
     assert_int_equal(f.people_read, 0);
     assert_int_equal(f.npeople, 0);
     assert_int_equal(f.nentries, 3);
@@ -268,7 +268,7 @@ static void test_read_store_without_person_or_soa(void **state)
     static const char *const one[] = {"evidence.csv"};
     load("nosoa.db", one, 1);
     assert_int_equal(vouch_facts_open(tpath("nosoa.db"), &store, &err), VOUCH_OK);
-    assert_int_equal(vouch_soa_read(store, "iso", day("2026-11-21"), &f, &err), VOUCH_EINPUT);
+    assert_int_equal(vouch_soa_read(store, NULL, "iso", day("2026-11-21"), NULL, &f, &err), VOUCH_EINPUT);
     assert_contains(err.msg, "no table `soa`");
     assert_int_equal(f.nentries, 0);
     vouch_facts_close(store);
