@@ -447,8 +447,13 @@ static vouch_status bind_checked(vouch_facts *store, const vouch_program *q, int
 {
     vouch_status s = vouch_facts_bind(store, q, as_of, err);
     char msg[sizeof err->msg];
-    if (s == VOUCH_OK && vouch_facts_rule_problem(store, 0, msg, sizeof msg))
+    if (s == VOUCH_OK && vouch_facts_rule_problem(store, 0, msg, sizeof msg)) {
+        /* the count of further bad values speaks of a rule: here the SoA reads */
+        char *r = strstr(msg, " where this rule reads)");
+        if (r && r[strlen(" where this rule reads)")] == 0)
+            strcpy(r, " where the SoA reads)");
         s = vouch_error_set(err, VOUCH_EINPUT, "%s", msg);
+    }
     if (s == VOUCH_OK && id)
         s = vouch_identity_add_facts(id, q, store, err);
     return s;
