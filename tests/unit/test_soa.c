@@ -630,10 +630,12 @@ static void test_csv_writer(void **state)
     static char fields[32][512];
     const char *p = csv;
     int ncols = csv_record(&p, fields, 32);
-    assert_int_equal(ncols, 21);
+    assert_int_equal(ncols, 27);
     assert_string_equal(fields[0], "framework");
     assert_string_equal(fields[4], "applicable");
     assert_string_equal(fields[10], "status");
+    assert_string_equal(fields[21], "vouch");
+    assert_string_equal(fields[25], "facts_sha256");
     int rows = 0;
     while (*p) {
         assert_int_equal(csv_record(&p, fields, 32), ncols);
@@ -650,6 +652,11 @@ static void test_csv_writer(void **state)
             assert_string_equal(fields[18], "1");
             assert_string_equal(fields[19], "2026-10-01");
             assert_string_equal(fields[20], "review; scan");
+            /* the run's identity on every record: the dates; no digests
+             * without an identity */
+            assert_string_equal(fields[22], "2026-11-21");
+            assert_string_equal(fields[23], "2025-10-01..2026-09-30");
+            assert_string_equal(fields[24], "");
         } else if (rows == 1) {
             assert_string_equal(fields[4], "no");
             assert_string_equal(fields[5], HOSTILE_JUST);
