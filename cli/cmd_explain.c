@@ -26,6 +26,7 @@
 #include "date.h"
 #include "explain_text.h"
 #include "facts.h"
+#include "identity.h"
 #include "outcome.h"
 #include "report.h"
 #include "vm.h"
@@ -145,6 +146,10 @@ static int write_explained(void *ctx, FILE *out)
     fputs("\n  ", out);
     vouch_text_chars(out, ri->file);
     fprintf(out, ":%u:%u\n  as of %s, period %s..%s\n", ri->line, ri->col, asof, ps, pe);
+    if (e->rep->identity) {
+        fputs("  ", out);
+        vouch_identity_text(e->rep->identity, out);
+    }
     for (uint32_t i = 0; i < e->n; i++) {
         const vouch_finding *fd = e->list[i].fd;
         fprintf(out, "\n%s ", status_word(fd, 0));
@@ -263,7 +268,7 @@ int cmd_explain(int argc, char **argv, cli_compile_fn compile)
                 p->rules[rule].override_by, p->rules[rule].skip_reason);
         goto out;
     }
-    if (cli_open_facts(a.facts, p, 1, &env, &f) != 0)
+    if (cli_open_facts(a.facts, p, 1, &env, &f) != 0 || cli_identity_finish(p, f, &env) != 0)
         goto out;
     env.explain = 1;
     env.keep_passes = 1;
@@ -296,7 +301,8 @@ int cmd_explain(int argc, char **argv, cli_compile_fn compile)
         goto out;
     }
     qsort(list, n, sizeof *list, cmp_shown);
-    vouch_report rep = {p, &res, env.today, env.period_start, env.period_end, a.facts, SEV_INFO, 0, NULL, 0, NULL, 0};
+    vouch_report rep = {p, &res, env.today, env.period_start, env.period_end, a.facts, SEV_INFO, 0,
+                        cli_identity(), 0, NULL, 0};
     explain_out eo = {&rep, rule, list, n, json};
     if (cli_write_file(a.output, "--output", write_explained, &eo) != 0)
         goto out;

@@ -167,17 +167,21 @@ int cmd_soa(int argc, char **argv, cli_compile_fn compile)
         }
     }
     /* The SoA's own facts first (soa_read binds the store to programs of its
-     * own), then the packs' run. */
+     * own, with the packs' declarations of its tables), then the packs' run. */
     if (cli_open_facts_only(a.run.facts, &env, &f, &err) != VOUCH_OK ||
-        vouch_soa_read(f, a.framework, env.today, &sf, &err) != VOUCH_OK ||
+        vouch_soa_read(f, p, a.framework, env.today, cli_identity(), &sf, &err) != VOUCH_OK ||
         vouch_facts_bind(f, p, env.today, &err) != VOUCH_OK || vouch_vm_run_parallel(p, f, a.run.facts, &env, &res, &err) != VOUCH_OK ||
         vouch_apply_waivers(p, env.today, &res, &err) != VOUCH_OK ||
         vouch_soa_build(p, &res, (uint32_t)fw, &sf, a.only ? only_attr : NULL, only_value, &soa, &err) != VOUCH_OK) {
         fprintf(stderr, "vouch: error: %s\n", err.msg);
         goto out;
     }
+    /* the identity names the SoA's tables (soa_read added them) and the
+     * packs' */
+    if (cli_identity_finish(p, f, &env) != 0)
+        goto out;
     vouch_report rep = {p, &res, env.today, env.period_start, env.period_end, a.run.facts, SEV_INFO, 0,
-                        NULL, 0, NULL, 0};   /* (the SoA formats do not show the run's identity yet) */
+                        cli_identity(), 0, NULL, 0};
     soa_job job = {writer, &rep, &soa};
     if (cli_write_file(a.run.output, "--output", soa_job_write, &job) != 0)
         goto out;

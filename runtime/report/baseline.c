@@ -13,6 +13,7 @@
 #include <jansson.h>
 #include "baseline.h"
 #include "alloc.h"
+#include "report.h"
 
 const char *vouch_baseline_state_name(uint32_t s)
 {
@@ -68,11 +69,23 @@ vouch_status vouch_baseline_read(const char *path, vouch_baseline *out, vouch_er
     vouch_status st = VOUCH_OK;
     json_t *fs = json_object_get(doc, "findings");
     json_t *fmt = json_object_get(doc, "format");
-    if (!json_is_object(doc) || !json_is_array(fs) || !json_is_integer(fmt) || json_integer_value(fmt) < 2) {
-        st = vouch_error_set(err, VOUCH_EINPUT, "the baseline %s is not a vouch JSON report (format 2 or later): %s", path,
+    if (!json_is_object(doc) || !json_is_array(fs) || !json_is_integer(fmt) ||
+        json_integer_value(fmt) < VOUCH_JSON_FORMAT_OLDEST) {
+        st = vouch_error_set(err, VOUCH_EINPUT, "the baseline %s is not a vouch JSON report (format %d or later): %s",
+                             path, VOUCH_JSON_FORMAT_OLDEST,
                              !json_is_object(doc) ? "not an object"
                              : !json_is_array(fs) ? "no \"findings\" list"
-                                                  : "no \"format\": 2");
+                                                  : "no \"format\" number it could have");
+        goto out;
+    }
+    /* What is read (findings: rule, subject, status, severity, message)
+     * is the same in every format up to this vouch's; a later format may
+     * have changed it, so it is not guessed at. */
+    if (json_integer_value(fmt) > VOUCH_JSON_FORMAT) {
+        st = vouch_error_set(err, VOUCH_EINPUT,
+                             "the baseline %s is a vouch JSON report of format %lld, which this vouch (results format "
+                             "%d) does not read: make the baseline with this version",
+                             path, (long long)json_integer_value(fmt), VOUCH_JSON_FORMAT);
         goto out;
     }
     size_t n = json_array_size(fs);

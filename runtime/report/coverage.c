@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "coverage.h"
+#include "identity.h"
 #include "alloc.h"
 #include "date.h"
 
@@ -402,6 +403,8 @@ int vouch_coverage_text(const vouch_report *rep, const vouch_coverage *c, FILE *
     if (c->waived)
         fprintf(out, "; %llu with waivers", (unsigned long long)c->waived);
     fputc('\n', out);
+    if (rep->identity)
+        vouch_identity_text(rep->identity, out);
     return ferror(out) ? -1 : 0;
 }
 

@@ -8,6 +8,8 @@
 
 #include "explain_text.h"
 #include "escape.h"
+#include "date.h"
+#include "facts.h"
 
 static void text_value(FILE *out, uint8_t type, const char *s)
 {
@@ -24,6 +26,20 @@ static int is_key(const vouch_table_decl *tb, const char *name)
         if (strcmp(tb->columns[tb->key[k]].name, name) == 0)
             return 1;
     return 0;
+}
+
+/* 1 if the search's table is dated and the store bounded it by an as-of:
+ * rows dated after it were not seen (facts.h). */
+static int search_bounded(const vouch_program *p, const vouch_why *w, const vouch_why_step *s)
+{
+    const vouch_table_decl *tb = &p->tables[s->table];
+    return w->as_of != VOUCH_AS_OF_ANY && tb->dated && tb->dated <= tb->ncolumns;
+}
+
+static const char *dated_column(const vouch_program *p, const vouch_why_step *s)
+{
+    const vouch_table_decl *tb = &p->tables[s->table];
+    return tb->columns[tb->dated - 1].name;
 }
 
 void vouch_why_text(const vouch_program *p, const vouch_why *w, int indent, FILE *out)
@@ -54,6 +70,14 @@ void vouch_why_text(const vouch_program *p, const vouch_why *w, int indent, FILE
             vouch_text_chars(out, p->tables[s->table].name);
             fputs(*s->text ? " where " : " (every row)", out);
             vouch_text_chars(out, s->text);
+            if (search_bounded(p, w, s)) {
+                /* the store's bound, so a later row's absence is explained */
+                char d[11];
+                date_format(w->as_of, d);
+                fprintf(out, ", as of %s (", d);
+                vouch_text_chars(out, dated_column(p, s));
+                fputs(" after it not seen)", out);
+            }
             if (s->rows == -1)
                 fputs(": stopped at the first row that decided it\n", out);
             else if (s->rows >= 0)
@@ -128,9 +152,18 @@ void vouch_why_json(const vouch_program *p, const vouch_why *w, FILE *out)
             fputs(", \"filter\": ", out);
             vouch_json_text(out, s->text);
             if (s->rows >= 0)
-                fprintf(out, ", \"rows\": %lld}", (long long)s->rows);
+                fprintf(out, ", \"rows\": %lld", (long long)s->rows);
             else
-                fputs(", \"rows\": null}", out);
+                fputs(", \"rows\": null", out);
+            if (search_bounded(p, w, s)) {
+                char d[11];
+                date_format(w->as_of, d);
+                fputs(", \"dated\": {\"column\": ", out);
+                vouch_json_text(out, dated_column(p, s));
+                fprintf(out, ", \"as_of\": \"%s\"}}", d);
+            } else {
+                fputs(", \"dated\": null}", out);
+            }
             break;
         default: {
             const vouch_trace_point *pt = &p->points[s->point];

@@ -41,19 +41,30 @@ static int by_name(const void *a, const void *b)
 vouch_status vouch_identity_add_facts(vouch_identity *id, const vouch_program *p,
                                       const vouch_facts *f, vouch_error *err)
 {
-    vouch_free(id->tables);
-    id->ntables = 0;
-    id->tables = vouch_calloc(p->ntables + 1, sizeof *id->tables);
-    if (!id->tables)
+    /* Merged by name with the tables already taken: a command that reads
+     * the store through more than one program (the SoA's reader, then the
+     * packs) names every table it read once, as last read. */
+    vouch_identity_table *all = vouch_calloc((size_t)id->ntables + p->ntables + 1, sizeof *all);
+    if (!all)
         return vouch_error_set(err, VOUCH_ENOMEM, "out of memory");
+    if (id->ntables)
+        memcpy(all, id->tables, id->ntables * sizeof *all);
+    uint32_t n = id->ntables;
     for (uint32_t t = 0; t < p->ntables; t++) {
-        vouch_identity_table *it = &id->tables[id->ntables];
+        vouch_identity_table it;
         int recorded;
-        if (vouch_facts_table_digest(f, t, it->sha256, &it->rows, &recorded) != 0)
+        if (vouch_facts_table_digest(f, t, it.sha256, &it.rows, &recorded) != 0)
             continue;   /* not read */
-        it->name = p->tables[t].name;
-        id->ntables++;
+        it.name = p->tables[t].name;
+        uint32_t k = 0;
+        while (k < n && strcmp(all[k].name, it.name) != 0)
+            k++;
+        all[k] = it;
+        n += k == n;
     }
+    vouch_free(id->tables);
+    id->tables = all;
+    id->ntables = n;
     qsort(id->tables, id->ntables, sizeof *id->tables, by_name);
     return VOUCH_OK;
 }

@@ -44,7 +44,10 @@ typedef struct vouch_identity {
 /* Adds a source: its name and the SHA-256 of its bytes. */
 vouch_status vouch_identity_add_source(vouch_identity *id, const char *name, const void *bytes,
                                        size_t n, vouch_error *err);
-/* Takes the digests of the tables p reads from f (bound to p). */
+/* Takes the digests of the tables p reads from f (bound to p). Called
+ * again with another program, it adds that program's tables (a table of
+ * the same name takes the later digest). The names are borrowed from p,
+ * which must outlive id's use of them. */
 vouch_status vouch_identity_add_facts(vouch_identity *id, const vouch_program *p,
                                       const vouch_facts *f, vouch_error *err);
 /* Computes the facts digest and the run digest. */

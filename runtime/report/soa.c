@@ -17,6 +17,7 @@
 #include "crosswalk.h"
 #include "date.h"
 #include "escape.h"
+#include "identity.h"
 
 /* ---- sorted arrays of records keyed by their first member (a char *) ---- */
 
@@ -266,44 +267,91 @@ static void set_plan(vouch_program *p, uint32_t pi, uint32_t t, const uint32_t *
         pl->columns[k] = cols[k];
 }
 
+/* Table t of q is name: the packs' own declaration of it when they declare
+ * one (so the SoA reads, checks and dates its rows exactly as the rules
+ * do: the same columns, types, enums, optional fields and `dated by`),
+ * else the columns the SoA needs, as stdlib/isms.vouch declares them, dated
+ * by dated (1 + a column index; 0: not dated). at[k] gets the index of
+ * cols[k] in the declaration. A declaration lacking a
+ * column the SoA reads, or giving it another type, is VOUCH_EINPUT. */
+static vouch_status use_table(vouch_program *q, uint32_t t, const vouch_program *decls, const char *name,
+                              const col_spec *cols, uint32_t n, uint32_t dated, uint32_t *at, vouch_error *err)
+{
+    const vouch_table_decl *d = NULL;
+    for (uint32_t i = 0; decls && i < decls->ntables && !d; i++)
+        if (strcmp(decls->tables[i].name, name) == 0)
+            d = &decls->tables[i];
+    if (!d) {
+        set_table(q, t, name, cols, n);
+        q->tables[t].dated = dated;
+        for (uint32_t k = 0; k < n; k++)
+            at[k] = k;
+        return VOUCH_OK;
+    }
+    q->tables[t] = *d;   /* borrowed: decls outlives q */
+    q->tables[t].first_used = 1;
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t c = 0;
+        while (c < d->ncolumns && strcmp(d->columns[c].name, cols[k].name) != 0)
+            c++;
+        if (c == d->ncolumns || d->columns[c].type != cols[k].type)
+            return vouch_error_set(err, VOUCH_EINPUT,
+                                   "the SoA reads %s.%s as %s, but the packs declare `%s` %s", name, cols[k].name,
+                                   cols[k].type == VT_BOOL ? "a bool" : cols[k].type == VT_DATE ? "a date" : "text",
+                                   name, c == d->ncolumns ? "without it" : "with another type for it");
+        at[k] = c;
+    }
+    return VOUCH_OK;
+}
+
 /* The program that reads soa (plan 0) and evidence (plan 1), or person
- * (plan 0) when people is set. NULL if out of memory. */
-static vouch_program *reader_program(int people)
+ * (plan 0) when people is set, with decls' declarations of those tables
+ * (use_table). Its enums are decls' (borrowed). NULL with err set if out
+ * of memory or a declaration does not fit. */
+static vouch_program *reader_program(const vouch_program *decls, int people, vouch_error *err)
 {
     vouch_program *p = vouch_program_new();
-    if (!p)
+    if (!p) {
+        no_memory(err);
         return NULL;
+    }
     p->pack = "";
     p->pack_version = "";
+    if (decls) {
+        p->enums = decls->enums;
+        p->nenums = decls->nenums;
+    }
+    vouch_status s = VOUCH_OK;
     if (people) {
-        static const uint32_t cols[] = {0, 1, 2};
+        uint32_t cols[3];
         p->ntables = p->nplans = 1;
         p->tables = vouch_program_alloc(p, sizeof *p->tables);
         p->plans = vouch_program_alloc(p, sizeof *p->plans);
-        if (p->tables && p->plans) {
-            set_table(p, 0, "person", PERSON_COLS, NCOLS(PERSON_COLS));
+        if (p->tables && p->plans &&
+            (s = use_table(p, 0, decls, "person", PERSON_COLS, NCOLS(PERSON_COLS), 0, cols, err)) == VOUCH_OK)
             set_plan(p, 0, 0, cols, 3, NULL, NULL, 0);
-        }
     } else {
-        static const uint32_t soa_cols[] = {1, 2, 3, 4, 5}, soa_t[] = {0};
-        static const uint8_t soa_c[] = {CMP_EQ};
-        static const uint32_t ev_cols[] = {1, 2, 3, 4}, ev_t[] = {0};
-        static const uint8_t ev_c[] = {CMP_EQ};
+        uint32_t sc[NCOLS(SOA_COLS)], ec[NCOLS(EVIDENCE_COLS)];
+        static const uint8_t eq[] = {CMP_EQ};
         p->ntables = p->nplans = 2;
         p->tables = vouch_program_alloc(p, 2 * sizeof *p->tables);
         p->plans = vouch_program_alloc(p, 2 * sizeof *p->plans);
-        if (p->tables && p->plans) {
-            set_table(p, 0, "soa", SOA_COLS, NCOLS(SOA_COLS));
-            set_table(p, 1, "evidence", EVIDENCE_COLS, NCOLS(EVIDENCE_COLS));
-            set_plan(p, 0, 0, soa_cols, 5, soa_t, soa_c, 1);
-            set_plan(p, 1, 1, ev_cols, 4, ev_t, ev_c, 1);
+        if (p->tables && p->plans &&
+            (s = use_table(p, 0, decls, "soa", SOA_COLS, NCOLS(SOA_COLS), 0, sc, err)) == VOUCH_OK &&
             /* evidence is dated by collected_on, as stdlib/isms.vouch
              * declares it: the store hides what was collected after the
              * as-of, as it does for the rules */
-            p->tables[1].dated = 4;
+            (s = use_table(p, 1, decls, "evidence", EVIDENCE_COLS, NCOLS(EVIDENCE_COLS), 4, ec, err)) == VOUCH_OK) {
+            /* soa: control, applicable, justification, owner, frequency
+             * where framework = ?; evidence: control, kind, collected_on,
+             * result where framework = ? */
+            set_plan(p, 0, 0, sc + 1, 5, sc, eq, 1);
+            set_plan(p, 1, 1, ec + 1, 4, ec, eq, 1);
         }
     }
-    if (vouch_program_failed(p)) {
+    if (s != VOUCH_OK || vouch_program_failed(p)) {
+        if (s == VOUCH_OK)
+            no_memory(err);
         vouch_program_free(p);
         return NULL;
     }
@@ -390,28 +438,51 @@ static vouch_status person_row(vouch_soa_facts *out, const vouch_value *v, const
     return vouch_soa_facts_add_person(out, t[0] ? t[0] : "", t[1], t[2], err);
 }
 
-vouch_status vouch_soa_read(vouch_facts *store, const char *framework, int64_t as_of, vouch_soa_facts *out,
-                            vouch_error *err)
+/* Binds program q and refuses a stored value that does not fit its
+ * declaration in a column q reads (facts.h: the rules' own check), then
+ * adds the tables' digests to id. */
+static vouch_status bind_checked(vouch_facts *store, const vouch_program *q, int64_t as_of,
+                                 struct vouch_identity *id, vouch_error *err)
+{
+    vouch_status s = vouch_facts_bind(store, q, as_of, err);
+    char msg[sizeof err->msg];
+    if (s == VOUCH_OK && vouch_facts_rule_problem(store, 0, msg, sizeof msg)) {
+        /* the count of further bad values speaks of a rule: here the SoA reads */
+        char *r = strstr(msg, " where this rule reads)");
+        if (r && r[strlen(" where this rule reads)")] == 0)
+            strcpy(r, " where the SoA reads)");
+        s = vouch_error_set(err, VOUCH_EINPUT, "%s", msg);
+    }
+    if (s == VOUCH_OK && id)
+        s = vouch_identity_add_facts(id, q, store, err);
+    return s;
+}
+
+vouch_status vouch_soa_read(vouch_facts *store, const vouch_program *decls, const char *framework, int64_t as_of,
+                            struct vouch_identity *id, vouch_soa_facts *out, vouch_error *err)
 {
     memset(out, 0, sizeof *out);
-    vouch_program *p = reader_program(0);
+    vouch_program *p = reader_program(decls, 0, err);
     if (!p)
-        return no_memory(err);
-    vouch_status s = vouch_facts_bind(store, p, as_of, err);
+        return err->status;
+    vouch_status s = bind_checked(store, p, as_of, id, err);
     vouch_value params[1] = {vouch_text(framework, strlen(framework))};
     if (s == VOUCH_OK)
         s = read_rows(store, 0, 5, params, soa_row, out, err);
     if (s == VOUCH_OK)
         s = read_rows(store, 1, 4, params, evidence_row, out, err);
     /* Rebinding releases the statements of p before p goes. */
-    vouch_program *q = s == VOUCH_OK ? reader_program(1) : NULL;
+    vouch_program *q = s == VOUCH_OK ? reader_program(decls, 1, err) : NULL;
     if (s == VOUCH_OK && !q)
-        s = no_memory(err);
+        s = err->status;
     if (s == VOUCH_OK) {
         vouch_error perr;
         vouch_status ps = vouch_facts_bind(store, q, as_of, &perr);
         if (ps == VOUCH_OK) {
-            s = read_rows(store, 0, 3, NULL, person_row, out, err);
+            /* bound: its values are checked as soa's and evidence's were */
+            s = bind_checked(store, q, as_of, id, err);
+            if (s == VOUCH_OK)
+                s = read_rows(store, 0, 3, NULL, person_row, out, err);
             out->people_read = s == VOUCH_OK;
         } else if (ps != VOUCH_EINPUT) {
             /* a missing person table is fine; running out of memory is not */
@@ -781,6 +852,32 @@ void vouch_soa_html_id(FILE *out, const char *s)
     }
 }
 
+/* The run's identity for people: "run <sha256>; facts <sha256> (N tables);
+ * vouch V" (identity.h), and the sources as "<sha256> NAME; ..." (as
+ * sha256sum writes them). Empty without an identity. */
+static void identity_text(sbuf *b, const vouch_report *rep)
+{
+    const vouch_identity *id = rep->identity;
+    if (!id)
+        return;
+    char run[65], facts[65];
+    vouch_identity_hex(id->run, run);
+    vouch_identity_hex(id->facts, facts);
+    sb_printf(b, "run %s; facts %s (%u table%s); vouch %s", run, facts, id->ntables, id->ntables == 1 ? "" : "s",
+              VOUCH_VERSION);
+}
+
+static void sources_text(sbuf *b, const vouch_report *rep)
+{
+    const vouch_identity *id = rep->identity;
+    for (uint32_t i = 0; id && i < id->nsources; i++) {
+        char hex[65];
+        vouch_identity_hex(id->sources[i].sha256, hex);
+        sb_printf(b, "%s%s ", i ? "; " : "", hex);
+        sb_puts(b, id->sources[i].name);
+    }
+}
+
 /* ---- 3a. Markdown ---------------------------------------------------------------- */
 
 int vouch_soa_markdown(const vouch_report *rep, const vouch_soa *s, FILE *out)
@@ -829,7 +926,19 @@ int vouch_soa_markdown(const vouch_report *rep, const vouch_soa *s, FILE *out)
             (unsigned long long)s->status[COV_AT_RISK], (unsigned long long)s->status[COV_NOT_SATISFIED],
             (unsigned long long)s->status[COV_NOT_ASSESSED],
             (unsigned long long)s->with_waivers, (unsigned long long)s->with_failing);
-    fprintf(out, "- Written by vouch %s\n\n", VOUCH_VERSION);
+    fprintf(out, "- Written by vouch %s\n", VOUCH_VERSION);
+    if (rep->identity) {
+        sb_reset(&b);
+        identity_text(&b, rep);
+        fputs("- Identity: ", out);
+        vouch_md_text(out, sb_text(&b), 0);
+        sb_reset(&b);
+        sources_text(&b, rep);
+        fputs("\n- Pack sources (SHA-256): ", out);
+        vouch_md_text(out, sb_text(&b), 0);
+        fputc('\n', out);
+    }
+    fputc('\n', out);
 
     fputs("| Control | Title | Applicable | Justification | Implementation | Evidence | Owner | Status |\n"
           "|---|---|---|---|---|---|---|---|\n", out);
@@ -896,6 +1005,8 @@ static const char *const CSV_COLUMNS[] = {
     "framework", "control", "title", "attributes", "applicable", "justification", "owner", "owner_name",
     "owner_role", "frequency", "status", "with_waivers", "rules", "implementation", "findings_failing",
     "findings_waived", "findings", "evidence_count", "evidence_failed", "evidence_newest", "evidence_kinds",
+    /* the run's identity, the same on every row (a CSV has no other place) */
+    "vouch", "as_of", "period", "run_sha256", "facts_sha256", "sources",
 };
 
 static void csv_sep(FILE *out) { fputc(',', out); }
@@ -904,6 +1015,8 @@ int vouch_soa_csv(const vouch_report *rep, const vouch_soa *s, FILE *out)
 {
     const vouch_program *p = s->program;
     const vouch_framework_info *fw = &p->frameworks[s->framework];
+    char asof[11], ps[11], pe[11];
+    header_dates(rep, asof, ps, pe);
     sbuf b = {NULL, 0, 0, 0};
     for (size_t c = 0; c < sizeof CSV_COLUMNS / sizeof CSV_COLUMNS[0]; c++) {
         if (c)
@@ -969,6 +1082,19 @@ int vouch_soa_csv(const vouch_report *rep, const vouch_soa *s, FILE *out)
         sb_reset(&b);
         for (uint32_t k = 0; ev && k < ev->nkinds; k++)
             sb_printf(&b, "%s%s", k ? "; " : "", ev->kinds[k]);
+        vouch_csv_cell(out, sb_text(&b));
+        fprintf(out, ",%s,%s,%s..%s,", VOUCH_VERSION, asof, ps, pe);
+        if (rep->identity) {
+            char hex[65];
+            vouch_identity_hex(rep->identity->run, hex);
+            fprintf(out, "%s,", hex);
+            vouch_identity_hex(rep->identity->facts, hex);
+            fprintf(out, "%s,", hex);
+        } else {
+            fputs(",,", out);
+        }
+        sb_reset(&b);
+        sources_text(&b, rep);
         vouch_csv_cell(out, sb_text(&b));
         fputs("\r\n", out);
     }
@@ -1231,6 +1357,18 @@ int vouch_soa_html(const vouch_report *rep, const vouch_soa *s, FILE *out)
     html_meta(out, "Facts", rep->facts_path);
     if (fw->source && *fw->source)
         html_meta(out, "Catalogue source", fw->source);
+    if (rep->identity) {   /* hex digits and a version, then the sources escaped */
+        char hex[65];
+        vouch_identity_hex(rep->identity->run, hex);
+        fprintf(out, "<dt>Identity</dt><dd id=\"identity\" data-run=\"%s\">", hex);
+        sb_reset(&b);
+        identity_text(&b, rep);
+        vouch_xml_text(out, sb_text(&b), 0);
+        fputs("</dd>\n", out);
+        sb_reset(&b);
+        sources_text(&b, rep);
+        html_meta(out, "Pack sources (SHA-256)", sb_text(&b));
+    }
     if (s->only_attr) {
         sb_reset(&b);
         sb_printf(&b, "%u with %s = %s, of the catalogue's %u", s->nrows, s->only_attr,

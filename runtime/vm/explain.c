@@ -33,6 +33,7 @@ struct vouch_trace {
     uint32_t *mark;          /* per plan: events before its current row */
     uint64_t *seen;          /* per plan: rows since its SEEK */
     int32_t *owner;          /* per plan: the point whose search it is, or -1 */
+    int64_t as_of;           /* the store's as-of bound (vouch_facts_as_of) */
     int cut, oom;
 };
 
@@ -42,6 +43,7 @@ vouch_trace *vouch_trace_new(const vouch_program *p)
     if (!t)
         return NULL;
     t->p = p;
+    t->as_of = VOUCH_AS_OF_ANY;
     t->mark = vouch_calloc(p->nplans + 1, sizeof *t->mark);
     t->seen = vouch_calloc(p->nplans + 1, sizeof *t->seen);
     t->owner = vouch_calloc(p->nplans + 1, sizeof *t->owner);
@@ -154,6 +156,7 @@ void vouch_trace_seek(vouch_trace *t, uint32_t plan, const vouch_value *params)
 void vouch_trace_next(vouch_trace *t, vouch_facts *f, uint32_t plan, int has_row)
 {
     const vouch_plan *pl = &t->p->plans[plan];
+    t->as_of = vouch_facts_as_of(f);
     if (!has_row) {
         /* The search is over. The last row it looked at stays: for an
          * `exists` that failed, it shows why the last candidate did not do. */
@@ -410,6 +413,7 @@ vouch_why *vouch_trace_build(vouch_trace *t)
     w->steps = (vouch_why_step *)(w + 1);
     w->bytes = bytes;
     w->cut = t->cut;
+    w->as_of = t->as_of;
     filler fl = {w, (vouch_why_field *)(w->steps + nsteps + 1), NULL};
     fl.chars = (char *)(fl.fields + nfields + 1);
     fill(t, nodes, ntop ? top[0] : -1, 0, &fl);

@@ -61,6 +61,8 @@ typedef struct vouch_why {
     uint32_t nsteps;
     vouch_why_step *steps;
     int cut;                 /* 1: the record was too long and its end is missing */
+    int64_t as_of;           /* the store's as-of bound on dated tables' rows
+                              * (VOUCH_AS_OF_ANY: none): searches say it */
     size_t bytes;            /* the size of the one allocation that holds it all */
 } vouch_why;
 

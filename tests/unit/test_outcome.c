@@ -948,7 +948,7 @@ static void test_report_json(void **state)
     (void)state;
     report_fixture();
     char *j = write_report(vouch_report_json, SEV_MEDIUM);
-    assert_non_null(strstr(j, "\"format\": 2,"));
+    assert_non_null(strstr(j, "\"format\": 3,"));
     assert_non_null(strstr(j, "\"summary\": {\"rules\": 3, \"skipped\": 1, \"findings\": 7, \"failing\": 2, "
                               "\"passed\": 5, \"failed\": 3, \"waived\": 1, \"not_applicable\": 3, \"errors\": 0"));
     assert_non_null(strstr(j, "{\"framework\": \"C\", \"title\": \"C\", \"rules\": 2, \"skipped\": 1, "

@@ -18,12 +18,14 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "alloc.h"
 #include "compile.h"
 #include "coverage.h"
 #include "date.h"
 #include "facts.h"
+#include "identity.h"
 #include "outcome.h"
 #include "report.h"
 #include "soa.h"
@@ -186,7 +188,9 @@ static int store_teardown(void **state)
     static const char *const files[] = {"soa.csv",         "evidence.csv",    "person.csv",
                                         "full.db",         "full.db-wal",     "full.db-shm",
                                         "noperson.db",     "noperson.db-wal", "noperson.db-shm",
-                                        "nosoa.db",        "nosoa.db-wal",    "nosoa.db-shm"};
+                                        "nosoa.db",        "nosoa.db-wal",    "nosoa.db-shm",
+                                        "bad.db",          "bad.db-wal",      "bad.db-shm",
+                                        "clean.db",        "clean.db-wal",    "clean.db-shm"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
         unlink(tpath(files[i]));
     rmdir(tmpdir);
@@ -213,7 +217,7 @@ static void test_read_store(void **state)
     vouch_facts *store = NULL;
     assert_int_equal(vouch_facts_open(tpath("full.db"), &store, &err), VOUCH_OK);
     vouch_soa_facts f;
-    if (vouch_soa_read(store, "iso", day("2026-11-21"), &f, &err) != VOUCH_OK)
+    if (vouch_soa_read(store, NULL, "iso", day("2026-11-21"), NULL, &f, &err) != VOUCH_OK)
         fail_msg("read: %s", err.msg);
     assert_int_equal(f.nentries, 3); /* only framework iso */
     assert_string_equal(f.entries[0].control, "A.1");
@@ -243,7 +247,7 @@ static void test_read_store(void **state)
     vouch_soa_facts_free(&f);
 
     /* the store can run something else afterwards */
-    assert_int_equal(vouch_soa_read(store, "other", day("2026-11-21"), &f, &err), VOUCH_OK);
+    assert_int_equal(vouch_soa_read(store, NULL, "other", day("2026-11-21"), NULL, &f, &err), VOUCH_OK);
     assert_int_equal(f.nentries, 1);
     assert_int_equal(f.nevidence, 1);
     vouch_soa_facts_free(&f);
@@ -258,7 +262,7 @@ static void test_read_store_without_person_or_soa(void **state)
     vouch_facts *store = NULL;
     assert_int_equal(vouch_facts_open(tpath("noperson.db"), &store, &err), VOUCH_OK);
     vouch_soa_facts f;
-    assert_int_equal(vouch_soa_read(store, "iso", day("2026-11-21"), &f, &err), VOUCH_OK);
+    assert_int_equal(vouch_soa_read(store, NULL, "iso", day("2026-11-21"), NULL, &f, &err), VOUCH_OK);
     assert_int_equal(f.people_read, 0);
     assert_int_equal(f.npeople, 0);
     assert_int_equal(f.nentries, 3);
@@ -268,10 +272,62 @@ static void test_read_store_without_person_or_soa(void **state)
     static const char *const one[] = {"evidence.csv"};
     load("nosoa.db", one, 1);
     assert_int_equal(vouch_facts_open(tpath("nosoa.db"), &store, &err), VOUCH_OK);
-    assert_int_equal(vouch_soa_read(store, "iso", day("2026-11-21"), &f, &err), VOUCH_EINPUT);
+    assert_int_equal(vouch_soa_read(store, NULL, "iso", day("2026-11-21"), NULL, &f, &err), VOUCH_EINPUT);
     assert_contains(err.msg, "no table `soa`");
     assert_int_equal(f.nentries, 0);
     vouch_facts_close(store);
+}
+
+/* The SoA reads through the packs' declarations: a value another tool
+ * wrote that does not fit (`Pass` for the enum member `pass`) is an input
+ * error naming table, key, column and value, as it is for a rule; read
+ * with no declarations (result is then plain text) it went through as a
+ * failed record. The identity gets the digests of the three tables. */
+static void test_read_store_checks_values(void **state)
+{
+    (void)state;
+    static const char *const csvs[] = {"soa.csv", "evidence.csv", "person.csv"};
+    load("bad.db", csvs, 3);
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(tpath("bad.db"), &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "PRAGMA ignore_check_constraints = 1; UPDATE evidence SET result = 'Pass' "
+                                      "WHERE id = 2", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+
+    vouch_program *decls = isms();
+    vouch_facts *store = NULL;
+    assert_int_equal(vouch_facts_open(tpath("bad.db"), &store, &err), VOUCH_OK);
+    vouch_soa_facts f;
+    vouch_identity id;
+    memset(&id, 0, sizeof id);
+    assert_int_equal(vouch_soa_read(store, decls, "iso", day("2026-11-21"), &id, &f, &err), VOUCH_EINPUT);
+    assert_string_equal(err.msg, "facts store: evidence (id = 2): result holds `Pass`, which is not one of: pass, fail");
+    assert_int_equal(f.nentries, 0);
+
+    /* without declarations the column is text, and the value was used */
+    assert_int_equal(vouch_soa_read(store, NULL, "iso", day("2026-11-21"), NULL, &f, &err), VOUCH_OK);
+    assert_int_equal(f.evidence[0].failed, 1);
+    vouch_soa_facts_free(&f);
+
+    /* the clean store, through the declarations: the identity names the
+     * three tables read, each once however often they were read */
+    vouch_facts_close(store);
+    store = NULL;
+    load("clean.db", csvs, 3);
+    assert_int_equal(vouch_facts_open(tpath("clean.db"), &store, &err), VOUCH_OK);
+    vouch_identity_free(&id);
+    assert_int_equal(vouch_soa_read(store, decls, "iso", day("2026-11-21"), &id, &f, &err), VOUCH_OK);
+    vouch_soa_facts_free(&f);
+    assert_int_equal(vouch_soa_read(store, decls, "other", day("2026-11-21"), &id, &f, &err), VOUCH_OK);
+    assert_int_equal(id.ntables, 3);
+    assert_string_equal(id.tables[0].name, "evidence");
+    assert_int_equal(id.tables[0].rows, 5);
+    assert_string_equal(id.tables[1].name, "person");
+    assert_string_equal(id.tables[2].name, "soa");
+    vouch_soa_facts_free(&f);
+    vouch_identity_free(&id);
+    vouch_facts_close(store);
+    vouch_program_free(decls);
 }
 
 /* ---- rows from a hand-made program and results ------------------------------------ */
@@ -574,10 +630,12 @@ static void test_csv_writer(void **state)
     static char fields[32][512];
     const char *p = csv;
     int ncols = csv_record(&p, fields, 32);
-    assert_int_equal(ncols, 21);
+    assert_int_equal(ncols, 27);
     assert_string_equal(fields[0], "framework");
     assert_string_equal(fields[4], "applicable");
     assert_string_equal(fields[10], "status");
+    assert_string_equal(fields[21], "vouch");
+    assert_string_equal(fields[25], "facts_sha256");
     int rows = 0;
     while (*p) {
         assert_int_equal(csv_record(&p, fields, 32), ncols);
@@ -594,6 +652,11 @@ static void test_csv_writer(void **state)
             assert_string_equal(fields[18], "1");
             assert_string_equal(fields[19], "2026-10-01");
             assert_string_equal(fields[20], "review; scan");
+            /* the run's identity on every record: the dates; no digests
+             * without an identity */
+            assert_string_equal(fields[22], "2026-11-21");
+            assert_string_equal(fields[23], "2025-10-01..2026-09-30");
+            assert_string_equal(fields[24], "");
         } else if (rows == 1) {
             assert_string_equal(fields[4], "no");
             assert_string_equal(fields[5], HOSTILE_JUST);
@@ -783,6 +846,7 @@ int main(void)
     const struct CMUnitTest store_tests[] = {
         cmocka_unit_test(test_read_store),
         cmocka_unit_test(test_read_store_without_person_or_soa),
+        cmocka_unit_test(test_read_store_checks_values),
     };
     int failed = cmocka_run_group_tests_name("soa", tests, NULL, NULL);
     failed += cmocka_run_group_tests_name("soa store", store_tests, store_setup, store_teardown);
