@@ -21,6 +21,7 @@
 #include "catalogue_csv.h"
 #include "cmd_test.h"
 #include "help.h"
+#include "packs_dir.h"
 #include "common.h"
 #include "outfile.h"
 #include "format.h"
@@ -105,7 +106,9 @@ static unsigned lint_warnings;
 static int explain_mode;
 
 /* Imports that name no given file: PACK.vouch or PACK/pack.vouch beside the
- * importing file, then in each directory of $VOUCH_PATH (colon-separated). */
+ * importing file, then in each directory of $VOUCH_PATH (colon-separated),
+ * then in the installed standard packs' directory (packs_dir.h), so that
+ * $VOUCH_PATH adds to the standard packs and can shadow one of them. */
 typedef struct resolver {
     char *texts[VOUCH_MAX_IMPORTED_FILES];
     char *names[VOUCH_MAX_IMPORTED_FILES];
@@ -162,7 +165,8 @@ static int resolve_import(void *ctx, const char *importer, const char *name, vou
             return 1;
         path = end ? end + 1 : NULL;
     }
-    return 0;
+    const char *packs = cli_packs_dir();
+    return *packs && try_pack_file(r, packs, strlen(packs), name, out);
 }
 
 /* Compiles the given pack files (plus the standard packs they import).
