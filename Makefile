@@ -6,6 +6,9 @@
 #   make bench      benchmark against the SQL reference (scale M)
 #   make fuzz       run each libFuzzer target for FUZZ_SECONDS (default 60)
 #   make fuzz-cov   line coverage of the fuzz corpora (clang, llvm-cov)
+#   make install    the binary, the man pages, the standard packs and the
+#                   example under PREFIX (default /usr/local), DESTDIR honoured
+#   make uninstall  removes exactly what make install put there
 #
 # Variants live in build/<variant>/: release (-O2), debug (-O0 -g),
 # asan (-O1 with AddressSanitizer and UndefinedBehaviorSanitizer), and for
@@ -22,7 +25,7 @@ VARIANT ?= release
 # Debian packages the build and the tests need, and the commands or headers
 # that show each one is there.
 DEBIAN_PACKAGES = re2c lemon libsqlite3-dev libcmocka-dev libjansson-dev nettle-dev sqlite3 python3 python3-jsonschema \
-                  python3-regex libxml2-utils chromium nodejs npm
+                  python3-regex libxml2-utils chromium nodejs npm man-db groff-base
 DEPS_STAMP = build/.deps-ok
 
 WARN    = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
@@ -63,7 +66,7 @@ SQLITE_A := $(firstword $(wildcard /usr/lib/$(shell $(CC) -print-multiarch 2>/de
 LDLIBS_STATIC = -Wl,-Bstatic -lsqlite3 -lnettle -Wl,-Bdynamic -ljansson -lm $(LDLIBS)
 LDLIBS_VOUCH = $(if $(and $(filter release,$(VARIANT)),$(SQLITE_A)),$(LDLIBS_STATIC),$(LDLIBS_ALL))
 
-.PHONY: all vouch demo test test-one bench deps clean lint unit fuzz fuzz-build fuzz-bins fuzz-replay fuzz-cov
+.PHONY: all vouch demo test install uninstall FORCE test-one bench deps clean lint unit fuzz fuzz-build fuzz-bins fuzz-replay fuzz-cov
 
 all: vouch
 
@@ -91,6 +94,8 @@ $(DEPS_STAMP): Makefile
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
+	command -v man >/dev/null 2>&1 || missing="$$missing man-db"; \
+	command -v groff >/dev/null 2>&1 || missing="$$missing groff-base"; \
 	if [ -n "$$missing" ]; then \
 	  missing=$$(echo $$missing | tr ' ' '\n' | sort -u | tr '\n' ' '); \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
@@ -232,6 +237,55 @@ fuzz: fuzz-build
 fuzz-cov: $(FUZZ_STAMP)
 	@$(MAKE) --no-print-directory VARIANT=cov CC=$(FUZZ_CC) fuzz-replay
 	@sh tests/fuzz/coverage.sh $(FUZZ_TARGETS)
+
+# ---- install ------------------------------------------------------------------
+# The binary, the man pages, the standard packs (rules/: catalogues,
+# crosswalks and the reference pack as PACKSDIR/NAME.vouch, the ISO 27001
+# pack as PACKSDIR/iso27001/) and the example organisation. The installed
+# binary looks for imports in PACKSDIR after $$VOUCH_PATH: it is the release
+# build with cli/packs_dir.c compiled again with that directory (the binary
+# of the source tree has none). The layers' static libraries are not
+# installed: there is no public header yet (issue 14).
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BINDIR   = $(PREFIX)/bin
+MANDIR   = $(PREFIX)/share/man
+PACKSDIR = $(PREFIX)/share/vouch/packs
+EXAMPLESDIR = $(PREFIX)/share/vouch/examples
+INSTALL_PACKS    = $(sort $(wildcard rules/catalogues/*.vouch rules/crosswalks/*.vouch)) rules/reference/reference.vouch
+INSTALL_ISO      = $(sort $(wildcard rules/iso27001/*.vouch rules/iso27001/*.md))
+INSTALL_EXAMPLES = $(sort $(wildcard examples/acme/*.vouch examples/acme/*.csv)) examples/README.md
+INST = build/release/install
+
+# Rewritten only when the directory changes, so a new PREFIX relinks.
+$(INST)/packs-dir: FORCE
+	@mkdir -p $(INST)
+	@echo '$(PACKSDIR)' | cmp -s - $@ || echo '$(PACKSDIR)' > $@
+$(INST)/packs_dir.o: cli/packs_dir.c cli/packs_dir.h $(INST)/packs-dir
+	$(CC) $(CFLAGS_ALL) -MF $(INST)/packs_dir.d '-DVOUCH_PACKS_DIR="$(PACKSDIR)"' -c $< -o $@
+$(INST)/vouch: $(filter-out $(BD)/cli/packs_dir.o,$(CLI_OBJ)) $(INST)/packs_dir.o $(LAYER_LIBS)
+	$(CC) $(CFLAGS_$(VARIANT)) $(LDFLAGS_$(VARIANT)) -o $@ $^ $(LDLIBS_VOUCH)
+FORCE:
+
+install: $(DEPS_STAMP)
+	@$(MAKE) --no-print-directory VARIANT=release PREFIX='$(PREFIX)' $(INST)/vouch
+	install -d '$(DESTDIR)$(BINDIR)' '$(DESTDIR)$(MANDIR)/man1' '$(DESTDIR)$(MANDIR)/man7' \
+	  '$(DESTDIR)$(PACKSDIR)/iso27001' '$(DESTDIR)$(EXAMPLESDIR)/acme'
+	install -m 755 $(INST)/vouch '$(DESTDIR)$(BINDIR)/vouch'
+	install -m 644 man/vouch.1 '$(DESTDIR)$(MANDIR)/man1/vouch.1'
+	install -m 644 man/vouch-language.7 '$(DESTDIR)$(MANDIR)/man7/vouch-language.7'
+	install -m 644 $(INSTALL_PACKS) '$(DESTDIR)$(PACKSDIR)/'
+	install -m 644 $(INSTALL_ISO) '$(DESTDIR)$(PACKSDIR)/iso27001/'
+	install -m 644 examples/README.md '$(DESTDIR)$(EXAMPLESDIR)/README.md'
+	install -m 644 $(filter examples/acme/%,$(INSTALL_EXAMPLES)) '$(DESTDIR)$(EXAMPLESDIR)/acme/'
+
+# Removes the files install put and the directories only vouch uses.
+uninstall:
+	rm -f '$(DESTDIR)$(BINDIR)/vouch' '$(DESTDIR)$(MANDIR)/man1/vouch.1' '$(DESTDIR)$(MANDIR)/man7/vouch-language.7'
+	cd '$(DESTDIR)$(PACKSDIR)' 2>/dev/null && rm -f $(notdir $(INSTALL_PACKS)) $(addprefix iso27001/,$(notdir $(INSTALL_ISO))) || true
+	cd '$(DESTDIR)$(EXAMPLESDIR)' 2>/dev/null && rm -f README.md $(addprefix acme/,$(notdir $(filter examples/acme/%,$(INSTALL_EXAMPLES)))) || true
+	-rmdir '$(DESTDIR)$(PACKSDIR)/iso27001' '$(DESTDIR)$(PACKSDIR)' '$(DESTDIR)$(EXAMPLESDIR)/acme' \
+	  '$(DESTDIR)$(EXAMPLESDIR)' '$(DESTDIR)$(PREFIX)/share/vouch' 2>/dev/null
 
 # ---- the two commands -------------------------------------------------------
 demo: vouch

@@ -20,6 +20,8 @@
 #include "cmd_soa.h"
 #include "catalogue_csv.h"
 #include "cmd_test.h"
+#include "help.h"
+#include "packs_dir.h"
 #include "common.h"
 #include "outfile.h"
 #include "format.h"
@@ -37,97 +39,6 @@
 #define EXIT_CLEAN 0
 #define EXIT_FINDINGS 1
 #define EXIT_USAGE 2
-
-static const char USAGE[] =
-    "usage: vouch <command> [options] [files]\n"
-    "\n"
-    "Commands:\n"
-    "  check   evaluate packs against a facts store and report findings\n"
-    "          vouch check --facts FILE.db [--as-of DATE] [--period A..B] [--period-to-date]\n"
-    "                      [--format text|json|tsv|sarif|junit|oscal|markdown|html]\n"
-    "                      [--fail-on SEVERITY] [--allow-soft] [--explain]\n"
-    "                      [--baseline OLD.json] [--fail-on-new]\n"
-    "                      [--output FILE] [--output FORMAT=FILE]...\n"
-    "                      [--stats] [--max-steps N] [--max-memory MIB] [--timeout SECONDS]\n"
-    "                      PACK.vouch...\n"
-    "  load    import CSV files into a facts store, checked against the declared facts\n"
-    "          vouch load --facts FILE.db [--pack PACK.vouch]... [--replace] [--catalogues] TABLE.csv...\n"
-    "          (--catalogues also loads the packs' frameworks, controls and crosswalk pairs;\n"
-    "          tables the packs read that no CSV fills are created empty; with no CSV file, only\n"
-    "          checks every stored value of a store other tools wrote and records its digests)\n"
-    "  disasm  compile packs and print their bytecode and access plans (--positions: and\n"
-    "          where in the source each instruction comes from)\n"
-    "          vouch disasm [--positions] PACK.vouch...\n"
-    "  compile compile packs into one checked program file, run by giving it in place of the packs\n"
-    "          vouch compile -o PACK.vbc PACK.vouch...\n"
-    "  fmt     rewrite files in the canonical layout (comments kept); --check only reports\n"
-    "          vouch fmt [--check] FILE.vouch...\n"
-    "  lint    warn about what compiles but is suspicious (unused scopes and facts, constant\n"
-    "          rules, uncapped waivers, rules mapping no control); exit 1 if there is any\n"
-    "          vouch lint PACK.vouch...\n"
-    "  test    run the packs' `test` blocks: fixtures in, exact outcomes expected\n"
-    "          vouch test [--junit FILE] [--min-coverage PCT] PACK.vouch...\n"
-    "  explain show why a rule passed, failed or did not apply for one subject (or all of them):\n"
-    "          the rows, the searches of the facts, and the value of every condition it decided on\n"
-    "          vouch explain --facts FILE.db [--as-of DATE] [--period A..B] [--period-to-date]\n"
-    "                        [--format text|json] [--output FILE]\n"
-    "                        [--max-steps N] [--max-memory MIB] [--timeout SECONDS]\n"
-    "                        RULE [SUBJECT] PACK.vouch...\n"
-    "  coverage evaluate packs and report, for each control of one framework, whether it is\n"
-    "          satisfied, partial, not satisfied or not assessed (crosswalks included)\n"
-    "          vouch coverage --facts FILE.db --framework ID [--as-of DATE] [--period A..B]\n"
-    "                         [--period-to-date] [--format text|json] [--output FILE]\n"
-    "                         [--max-steps N] [--max-memory MIB] [--timeout SECONDS] PACK.vouch...\n"
-    "  soa     write the Statement of Applicability of one framework: for each control, whether it\n"
-    "          applies and why, how it is implemented, its evidence, owner and status (docs/soa.md)\n"
-    "          vouch soa --facts FILE.db --framework ID [--only ATTR=VALUE] [--as-of DATE]\n"
-    "                    [--period A..B] [--period-to-date] [--format markdown|csv|html]\n"
-    "                    [--output FILE] [--max-steps N] [--max-memory MIB] [--timeout SECONDS]\n"
-    "                    PACK.vouch...\n"
-    "\n"
-    "Options:\n"
-    "  --facts FILE      the facts store (SQLite)\n"
-    "  --as-of DATE      the evaluation date, YYYY-MM-DD: `today` in rules (default: the current date)\n"
-    "  --period A..B     the audit period (default: the four calendar quarters before the as-of quarter);\n"
-    "                    it may not end after the as-of date, whose later facts are not seen\n"
-    "  --period-to-date  a --period that ends after the as-of date stands for its part up to it;\n"
-    "                    a quarter or month not ended on the as-of is in progress, not a gap\n"
-    "                    (check, explain, coverage, soa)\n"
-    "  --format F        text (default), json, tsv (RULE<TAB>SUBJECT lines, sorted), sarif\n"
-    "                    (SARIF 2.1.0), junit (JUnit XML), oscal (OSCAL 1.2.1 assessment-results),\n"
-    "                    markdown (a pull-request summary) or html (one page); docs/outputs.md\n"
-    "  --fail-on S       exit 1 if a soft rule's finding has severity S or higher: info (default),\n"
-    "                    low, medium, high, critical (a rule's `enforcement` is soft unless it\n"
-    "                    says advisory, whose findings never fail a run, or hard, whose always do)\n"
-    "  --allow-soft      soft rules' findings are reported but do not fail the run\n"
-    "  --baseline OLD    (check) mark each finding new or unchanged against an earlier\n"
-    "                    --format json report (by rule and subject), and list the resolved ones\n"
-    "  --fail-on-new     (check, with --baseline) only new findings fail the run\n"
-    "  --explain         (check) with each finding, why: the rows that made its subject, each\n"
-    "                    condition's value, each search of the facts and the row it found\n"
-    "                    (text, json; html always has it)\n"
-    "  --output FILE     write the report to FILE (written whole or not at all) instead of stdout;\n"
-    "                    - is stdout, a device or FIFO is written in place, an input (pack, store)\n"
-    "                    or a read-only file is refused (docs/robustness.md)\n"
-    "  --output F=FILE   (check, repeatable) also write format F to FILE: several formats in one run;\n"
-    "                    with only F=FILE outputs and no --format, nothing goes to stdout\n"
-    "  --stats           print how each access plan was answered, to stderr\n"
-    "  --max-steps N     stop a rule after N instructions, or N SQLite instructions reading the\n"
-    "                    store (at most the default, 2000000000)\n"
-    "  --max-memory MIB  stop the run when it holds more than MIB MiB (at most the default, 1024)\n"
-    "  --timeout S       stop the run after S seconds (1 to 86400; default: none)\n"
-    "                    (these three: check, explain, coverage, soa; docs/limits.md)\n"
-    "  --help, -h        this help\n"
-    "  --version         the version\n"
-    "\n"
-    "Environment: VOUCH_PATH directories (colon-separated) where imports are looked for;\n"
-    "VOUCH_THREADS=1 runs check's rules on one thread (by default two, when there are two CPUs and\n"
-    "both can read one snapshot of the store; the results are the same).\n"
-    "\n"
-    "Exit status: 0 no finding fails the run; 1 a finding fails it (a hard rule's finding, or a\n"
-    "soft rule's at or above --fail-on unless --allow-soft; advisory rules' never do);\n"
-    "2 usage or input error (bad source, bad facts, missing or unreadable file, unknown\n"
-    "command or option).\n";
 
 static int usage_error(const char *fmt, const char *arg) { return cli_usage(fmt, arg); }
 
@@ -195,7 +106,9 @@ static unsigned lint_warnings;
 static int explain_mode;
 
 /* Imports that name no given file: PACK.vouch or PACK/pack.vouch beside the
- * importing file, then in each directory of $VOUCH_PATH (colon-separated). */
+ * importing file, then in each directory of $VOUCH_PATH (colon-separated),
+ * then in the installed standard packs' directory (packs_dir.h), so that
+ * $VOUCH_PATH adds to the standard packs and can shadow one of them. */
 typedef struct resolver {
     char *texts[VOUCH_MAX_IMPORTED_FILES];
     char *names[VOUCH_MAX_IMPORTED_FILES];
@@ -252,7 +165,8 @@ static int resolve_import(void *ctx, const char *importer, const char *name, vou
             return 1;
         path = end ? end + 1 : NULL;
     }
-    return 0;
+    const char *packs = cli_packs_dir();
+    return *packs && try_pack_file(r, packs, strlen(packs), name, out);
 }
 
 /* Compiles the given pack files (plus the standard packs they import).
@@ -819,23 +733,49 @@ static int cmd_disasm(int argc, char **argv)
     return rc;
 }
 
+/* vouch help [COMMAND]: the general help, or one command's (help.h). */
+static int cmd_help(int argc, char **argv)
+{
+    if (argc == 0 || strcmp(argv[0], "help") == 0 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0) {
+        cli_help_general(stdout);
+        return EXIT_CLEAN;
+    }
+    if (argc > 1)
+        return usage_error("%s", "help takes one command: vouch help COMMAND");
+    if (cli_help_command(argv[0], stdout) == 0)
+        return EXIT_CLEAN;
+    const char *near = cli_help_closest(argv[0]);
+    if (near)
+        fprintf(stderr, "vouch: no command `%s`; did you mean `%s`?\n", argv[0], near);
+    else
+        fprintf(stderr, "vouch: no command `%s` (check, load, explain, test, lint, fmt, coverage, soa, compile, disasm)\n",
+                argv[0]);
+    fputs("Run `vouch --help` for usage.\n", stderr);
+    return EXIT_USAGE;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2)
         return usage_error("%s", "no command given");
     const char *cmd = argv[1];
-    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
-        fputs(USAGE, stdout);
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+        cli_help_general(stdout);
         return EXIT_CLEAN;
     }
+    if (strcmp(cmd, "help") == 0)
+        return cmd_help(argc - 2, argv + 2);
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
         printf("vouch %s (program format %d, results format %d)\n", VOUCH_VERSION, VOUCH_PROGRAM_VERSION,
                VOUCH_JSON_FORMAT);
         return EXIT_CLEAN;
     }
-    for (int i = 2; i < argc; i++)
+    /* --help or -h anywhere before a `--`: the command's help (the general
+     * one for a command that does not exist) */
+    for (int i = 2; i < argc && strcmp(argv[i], "--") != 0; i++)
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fputs(USAGE, stdout);
+            if (cli_help_command(cmd, stdout) != 0)
+                cli_help_general(stdout);
             return EXIT_CLEAN;
         }
     if (strcmp(cmd, "check") == 0)

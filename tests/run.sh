@@ -28,7 +28,11 @@
 #      DOM's rows and counts against the CSV, a PDF print
 #      (tests/browser/soa_html.sh; fails when chromium is missing);
 #  11. layers: no file includes or calls a layer above its own
-#      (tests/layers.sh, on the release build's layer archives).
+#      (tests/layers.sh, on the release build's layer archives);
+#  12. help: every option each command's parser accepts is in its help and
+#      in man/vouch.1 (tests/help.sh); install: make install and uninstall
+#      into temporary folders, the installed binary finds the installed
+#      packs, the man pages render without warnings (tests/install.sh).
 #
 # Prints a line per suite and, last, one summary line. Exits 1 if anything
 # failed or a suite could not run. POSIX sh; reads no stdin. Build logs and
@@ -60,6 +64,8 @@ n_browser=0
 n_outputs=0
 n_explain=0
 n_layers=0
+n_help=0
+n_install=0
 broken=""          # suites that could not run
 
 # ---- helpers ------------------------------------------------------------------
@@ -89,6 +95,8 @@ counted() {
     outputs*) n_outputs=$((n_outputs + $2 + $3)) ;;
     explain*) n_explain=$((n_explain + $2 + $3)) ;;
     layers*) n_layers=$((n_layers + $2 + $3)) ;;
+    help*) n_help=$((n_help + $2 + $3)) ;;
+    install*) n_install=$((n_install + $2 + $3)) ;;
     esac
 }
 
@@ -338,11 +346,20 @@ else
     cannot "layers" "no release build"
 fi
 
+# ---- 12. help and install -------------------------------------------------------
+if [ "$rel_ok" = 1 ]; then
+    suite "help" help sh tests/help.sh build/release/vouch
+    suite "install" install sh tests/install.sh
+else
+    cannot "help" "no release binary"
+    cannot "install" "no release binary"
+fi
+
 # ---- summary --------------------------------------------------------------------
 variants=""
 [ "$rel_ok" = 1 ] && variants=release
 [ "$asan_ok" = 1 ] && variants=${variants:+$variants+}asan
 extra=""
 [ -n "$broken" ] && extra="; could not run:$broken"
-echo "vouch tests: $passed passed, $failed failed (unit $n_unit, golden $n_golden, docs $n_docs, reference $n_reference, packs $n_packs, fuzz $n_fuzz, robust $n_robust, outputs $n_outputs, explain $n_explain, browser $n_browser, layers $n_layers; variants ${variants:-none}$extra)"
+echo "vouch tests: $passed passed, $failed failed (unit $n_unit, golden $n_golden, docs $n_docs, reference $n_reference, packs $n_packs, fuzz $n_fuzz, robust $n_robust, outputs $n_outputs, explain $n_explain, browser $n_browser, layers $n_layers, help $n_help, install $n_install; variants ${variants:-none}$extra)"
 [ "$failed" -eq 0 ] && [ -z "$broken" ]
