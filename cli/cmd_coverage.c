@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "say.h"
 #include "cmd_coverage.h"
 #include "common.h"
 #include "limits_opt.h"
@@ -107,7 +108,7 @@ int cmd_coverage(int argc, char **argv, cli_compile_fn compile)
         vouch_vm_run_parallel(p, f, a.run.facts, &env, &res, &err) != VOUCH_OK ||
         vouch_apply_waivers(p, env.today, &res, &err) != VOUCH_OK ||
         vouch_coverage_build(p, &res, (uint32_t)fw, &cov, &err) != VOUCH_OK) {
-        fprintf(stderr, "vouch: error: %s\n", err.msg);
+        cli_say(stderr, "vouch: error: %s\n", err.msg);
         goto out;
     }
     if (cli_identity_finish(p, f, &env) != 0)
@@ -121,7 +122,7 @@ int cmd_coverage(int argc, char **argv, cli_compile_fn compile)
     for (uint32_t i = 0; i < res.nrules; i++)
         if (res.rules[i].errored) {
             rc = EXIT_USAGE;
-            fprintf(stderr, "vouch: error: %s\n", res.rules[i].error ? res.rules[i].error : p->rules[i].id);
+            cli_say(stderr, "vouch: error: %s\n", res.rules[i].error ? res.rules[i].error : p->rules[i].id);
         }
 out:
     vouch_coverage_free(&cov);

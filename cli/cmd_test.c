@@ -24,6 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "say.h"
 #include "escape.h"
 #include "cmd_test.h"
 #include "common.h"
@@ -113,27 +114,38 @@ typedef struct text {
 } text;
 
 static void addf(text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends one piece of the details; the names and values it quotes (a
+ * test's file, a subject) are escaped (say.h), so that splitting the
+ * details at their newlines cuts only between the lines addf wrote. */
 static void addf(text *t, const char *fmt, ...)
 {
-    char line[1024];
+    char *line = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&line, &len);
+    if (!m)
+        return;
     va_list ap;
     va_start(ap, fmt);
-    int k = vsnprintf(line, sizeof line, fmt, ap);
+    cli_vsay(m, fmt, ap);
     va_end(ap);
-    if (k < 0)
+    if (fclose(m) != 0 || !line) {
+        free(line);
         return;
-    size_t len = (size_t)k < sizeof line ? (size_t)k : sizeof line - 1;
+    }
     if (t->n + len + 1 > t->cap) {
         size_t nc = (t->cap + len + 1) * 2;
         char *ns = realloc(t->s, nc);
-        if (!ns)
+        if (!ns) {
+            free(line);
             return;
+        }
         t->s = ns;
         t->cap = nc;
     }
     memcpy(t->s + t->n, line, len);
     t->n += len;
     t->s[t->n] = 0;
+    free(line);
 }
 
 /* Runs one test; 1 passed, 0 failed (details in *why), -1 could not run. */
@@ -320,7 +332,7 @@ int cmd_test(int argc, char **argv, cli_compile_fn compile)
     if (!p)
         return EXIT_USAGE;
     if (p->ntests == 0) {
-        fprintf(stderr, "vouch: error: the packs have no `test` blocks\n");
+        cli_say(stderr, "vouch: error: the packs have no `test` blocks\n");
         vouch_program_free(p);
         return EXIT_USAGE;
     }
@@ -332,7 +344,7 @@ int cmd_test(int argc, char **argv, cli_compile_fn compile)
         free(why);
         free(ok);
         vouch_program_free(p);
-        fprintf(stderr, "vouch: error: out of memory\n");
+        cli_say(stderr, "vouch: error: out of memory\n");
         return EXIT_USAGE;
     }
     int passed = 0, failed = 0, broken = 0;
@@ -341,10 +353,10 @@ int cmd_test(int argc, char **argv, cli_compile_fn compile)
         ok[i] = run_test(p, t, covered, &why[i]);
         if (ok[i] == 1) {
             passed++;
-            printf("ok    %s\n", t->name);
+            cli_say(stdout, "ok    %s\n", t->name);
         } else {
             ok[i] == 0 ? failed++ : broken++;
-            printf("%s  %s (%s:%u)\n", ok[i] == 0 ? "FAIL" : "ERROR", t->name, t->file, t->line);
+            cli_say(stdout, "%s  %s (%s:%u)\n", ok[i] == 0 ? "FAIL" : "ERROR", t->name, t->file, t->line);
             if (why[i].s)
                 for (char *line = why[i].s; *line;) {
                     char *nl = strchr(line, '\n');
@@ -397,7 +409,7 @@ int cmd_test(int argc, char **argv, cli_compile_fn compile)
         printf("not covered:");
         for (uint32_t r = 0; r < p->nrules; r++)
             if (!p->rules[r].skipped && !covered[r])
-                printf(" %s", p->rules[r].id);
+                cli_say(stdout, " %s", p->rules[r].id);
         printf("\n");
     }
     rc = broken ? EXIT_USAGE : failed ? EXIT_FAILED : EXIT_CLEAN;

@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "say.h"
 #include "common.h"
 #include "diag.h"
 #include "../runtime/alloc.h"
@@ -16,7 +17,7 @@
 int cli_usage(const char *fmt, const char *arg)
 {
     fputs("vouch: ", stderr);
-    fprintf(stderr, fmt, arg);
+    cli_say(stderr, fmt, arg);
     fputs("\nRun `vouch --help` for usage.\n", stderr);
     return 2;
 }
@@ -83,10 +84,10 @@ int cli_dates(const char *as_of, const char *period, int to_date, vouch_run_env 
     }
     fputs("vouch: ", stderr);
     if (to_date)
-        fprintf(stderr, "--period `%s` starts after the as-of date %s: no part of it has happened yet\n", period,
+        cli_say(stderr, "--period `%s` starts after the as-of date %s: no part of it has happened yet\n", period,
                 asof);
     else
-        fprintf(stderr,
+        cli_say(stderr,
                 "--period `%s` ends after the as-of date %s, and facts dated after the as-of are not seen\n"
                 "hint: end the period by %s, or give --period-to-date to check the part of it up to %s\n",
                 period, asof, asof, asof);
@@ -158,7 +159,7 @@ int cli_open_facts(const char *path, const vouch_program *p, int explain, const 
     vouch_error err;
     *out = NULL;
     if (cli_open_facts_only(path, env, out, &err) != VOUCH_OK) {
-        fprintf(stderr, "vouch: error: %s\n", err.msg);
+        cli_say(stderr, "vouch: error: %s\n", err.msg);
         return -1;
     }
     if (explain) {
@@ -168,7 +169,7 @@ int cli_open_facts(const char *path, const vouch_program *p, int explain, const 
         vouch_facts_set_options(*out, &o);
     }
     if (vouch_facts_bind(*out, p, env->today, &err) != VOUCH_OK) {
-        fprintf(stderr, "vouch: error: %s\n", err.msg);
+        cli_say(stderr, "vouch: error: %s\n", err.msg);
         return -1;
     }
     return 0;
@@ -199,13 +200,13 @@ void cli_unknown_framework(const vouch_program *p, const char *id, const char *n
             break;
         close = p->frameworks[i].id;
     }
-    fprintf(stderr, "vouch: error: the packs declare no framework `%s`", id);
+    cli_say(stderr, "vouch: error: the packs declare no framework `%s`", id);
     if (close)
-        fprintf(stderr, "; did you mean `%s`?", close);
+        cli_say(stderr, "; did you mean `%s`?", close);
     if (p->nframeworks == 0)
-        fprintf(stderr, " (%s)", none_note);
+        cli_say(stderr, " (%s)", none_note);
     for (uint32_t i = 0; i < p->nframeworks; i++)
-        fprintf(stderr, "%s%s", i ? ", " : " (they declare ", p->frameworks[i].id);
+        cli_say(stderr, "%s%s", i ? ", " : " (they declare ", p->frameworks[i].id);
     if (p->nframeworks)
         fputc(')', stderr);
     fputc('\n', stderr);
@@ -223,7 +224,7 @@ int cli_identity_source(const char *path, const void *bytes, size_t n)
 {
     vouch_error err;
     if (vouch_identity_add_source(&identity, path, bytes, n, &err) != VOUCH_OK) {
-        fprintf(stderr, "vouch: error: %s\n", err.msg);
+        cli_say(stderr, "vouch: error: %s\n", err.msg);
         return -1;
     }
     return 0;
@@ -233,7 +234,7 @@ int cli_identity_finish(const vouch_program *p, const vouch_facts *f, const vouc
 {
     vouch_error err;
     if (vouch_identity_add_facts(&identity, p, f, &err) != VOUCH_OK) {
-        fprintf(stderr, "vouch: error: %s\n", err.msg);
+        cli_say(stderr, "vouch: error: %s\n", err.msg);
         return -1;
     }
     vouch_identity_finish(&identity, env->today, env->period_start, env->period_end);
