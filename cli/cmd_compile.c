@@ -84,11 +84,12 @@ vouch_program *cli_load_program(char **paths, int n)
     return p;
 }
 
-/* The last -o counts; two naming one file are a usage error (2). */
+/* One -o: a second one is a usage error (2), naming the first's file or
+ * not. */
 static int set_output(const char **out, const char *path)
 {
     const char *two[2] = {*out, path};
-    if (*out && cli_outputs_check(two, 2, "-o") != 0)
+    if (*out && (cli_outputs_check(two, 2, "-o") != 0 || cli_output_once(two, 2, "-o", "compile writes one output") != 0))
         return EXIT_USAGE;
     *out = path;
     return 0;

@@ -40,7 +40,7 @@ static int parse(int argc, char **argv, cov_args *a)
 {
     a->framework = NULL;
     const cli_option extra[] = {{"--framework", .value = &a->framework}};
-    return cli_parse_run(argc, argv, &a->run, extra, 1);
+    return cli_parse_run(argc, argv, "coverage", &a->run, extra, 1);
 }
 
 /* The coverage writer with its inputs, for cli_write_file. */
@@ -104,6 +104,8 @@ int cmd_coverage(int argc, char **argv, cli_compile_fn compile)
         cli_unknown_framework(p, a.framework, "they declare none");
         goto out;
     }
+    if (cli_output_ready(a.run.output, a.run.facts) != 0)
+        goto out;
     if (cli_open_facts_only(a.run.facts, &env, &f, &err) != VOUCH_OK || vouch_facts_bind(f, p, env.today, &err) != VOUCH_OK ||
         vouch_vm_run_parallel(p, f, a.run.facts, &env, &res, &err) != VOUCH_OK ||
         vouch_apply_waivers(p, env.today, &res, &err) != VOUCH_OK ||

@@ -200,7 +200,7 @@ static int run(const vouch_program *p, vouch_facts *f, vouch_run_env *env, vouch
 int cmd_explain(int argc, char **argv, cli_compile_fn compile)
 {
     cli_run_args a;
-    int rc = cli_parse_run(argc, argv, &a, NULL, 0);
+    int rc = cli_parse_run(argc, argv, "explain", &a, NULL, 0);
     if (rc) {
         cli_run_args_free(&a);
         return rc;
@@ -264,6 +264,8 @@ int cmd_explain(int argc, char **argv, cli_compile_fn compile)
                 p->rules[rule].override_by, p->rules[rule].skip_reason);
         goto out;
     }
+    if (cli_output_ready(a.output, a.facts) != 0)
+        goto out;
     if (cli_open_facts(a.facts, p, 1, &env, &f) != 0)
         goto out;
     env.explain = 1;

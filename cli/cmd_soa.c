@@ -54,7 +54,7 @@ static int soa_parse(int argc, char **argv, soa_args *a)
 {
     a->framework = a->only = NULL;
     const cli_option extra[] = {{"--framework", .value = &a->framework}, {"--only", .value = &a->only}};
-    return cli_parse_run(argc, argv, &a->run, extra, 2);
+    return cli_parse_run(argc, argv, "soa", &a->run, extra, 2);
 }
 
 /* The as-of date (default: today, UTC) and the audit period (default: the
@@ -167,6 +167,8 @@ int cmd_soa(int argc, char **argv, cli_compile_fn compile)
             goto out;
         }
     }
+    if (cli_output_ready(a.run.output, a.run.facts) != 0)
+        goto out;
     /* The SoA's own facts first (soa_read binds the store to programs of its
      * own), then the packs' run. */
     if (cli_open_facts_only(a.run.facts, &env, &f, &err) != VOUCH_OK ||

@@ -305,11 +305,20 @@ int cmd_test(int argc, char **argv, cli_compile_fn compile)
     const char *junit = NULL, *min_cov = NULL;
     char **files = NULL;
     int nfiles = 0;
+    cli_list junits = {0};
     const cli_option opts[] = {
-        {"--junit", .value = &junit},
+        {"--junit", .list = &junits},
         {"--min-coverage", .value = &min_cov},
     };
     int rc = cli_parse(argc, argv, opts, sizeof opts / sizeof opts[0], &files, &nfiles);
+    /* one JUnit file: a second --junit is a usage error, not the winner */
+    if (rc == 0 && junits.n > 1)
+        rc = cli_outputs_check((const char *const *)junits.v, junits.n, "--junit");
+    if (rc == 0)
+        rc = cli_output_once((const char *const *)junits.v, junits.n, "--junit", "test writes one output");
+    if (junits.n)
+        junit = junits.v[0]; /* an argument: outlives the list */
+    vouch_free(junits.v);
     if (rc) {
         vouch_free(files);
         return rc;

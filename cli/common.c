@@ -22,7 +22,8 @@ int cli_usage(const char *fmt, const char *arg)
     return 2;
 }
 
-int cli_parse_run(int argc, char **argv, cli_run_args *a, const cli_option *extra, size_t nextra)
+int cli_parse_run(int argc, char **argv, const char *cmd, cli_run_args *a, const cli_option *extra,
+                  size_t nextra)
 {
     memset(a, 0, sizeof *a);
     cli_option opts[10 + 8] = {
@@ -41,6 +42,11 @@ int cli_parse_run(int argc, char **argv, cli_run_args *a, const cli_option *extr
         a->output = a->outputs.v[a->outputs.n - 1];
     if (rc == 0 && a->outputs.n > 1)
         rc = cli_outputs_check((const char *const *)a->outputs.v, a->outputs.n, "--output");
+    if (rc == 0 && a->outputs.n > 1) {
+        char what[64];
+        snprintf(what, sizeof what, "%s writes one output", cmd);
+        rc = cli_output_once((const char *const *)a->outputs.v, a->outputs.n, "--output", what);
+    }
     return rc;
 }
 
@@ -141,6 +147,12 @@ int cli_parse(int argc, char **argv, const cli_option *opts, size_t nopts, char 
         o->list->v[o->list->n++] = val;
     }
     return 0;
+}
+
+int cli_output_ready(const char *output, const char *facts)
+{
+    cli_input_store(facts);
+    return cli_outputs_check(&output, 1, "--output");
 }
 
 vouch_status cli_open_facts_only(const char *path, const vouch_run_env *env, vouch_facts **out,

@@ -369,8 +369,8 @@ typedef struct args {
 
 /* Parses the options of check, load, lint and disasm (cli_parse); allowed
  * is a string of the option names the command takes. Each --output is a
- * FORMAT=FILE output, or else the one file --format goes to (the last one
- * given). */
+ * FORMAT=FILE output, or else the one file --format goes to (given once:
+ * check_outputs refuses a second). */
 static int parse_args(int argc, char **argv, const char *allowed, args *a)
 {
     memset(a, 0, sizeof *a);
@@ -471,25 +471,34 @@ static int write_report(const vouch_report *rep, report_writer writer, const cha
 
 /* Every file check's --output options name (a FORMAT=FILE's FILE; NULL
  * for the standard output --format goes to when no --output FILE is
- * given), checked as one run's outputs (cli_outputs_check): 0 or 2. */
+ * given), checked as one run's outputs (cli_outputs_check), and the
+ * --format report's file given once (cli_output_once): 0 or 2. */
 static int check_outputs(const args *a)
 {
     const char **v = vouch_calloc((size_t)a->output_list.n + 2, sizeof *v);
-    if (!v)
+    const char **plain = vouch_calloc((size_t)a->output_list.n + 1, sizeof *plain);
+    if (!v || !plain) {
+        vouch_free(v);
+        vouch_free(plain);
         return usage_error("%s", "out of memory");
-    int n = 0, plain = 0;
+    }
+    int n = 0, nplain = 0;
     for (int i = 0; i < a->output_list.n; i++) {
         const char *val = a->output_list.v[i];
         const char *feq = strchr(val, '=');
         if (feq && find_format(val, (size_t)(feq - val)))
             v[n++] = feq + 1;
         else
-            v[n++] = val, plain = 1;
+            v[n++] = plain[nplain++] = val;
     }
-    if (!plain && (a->noutputs == 0 || a->format))
+    if (!nplain && (a->noutputs == 0 || a->format))
         v[n++] = NULL;
     int rc = cli_outputs_check(v, n, "--output");
+    if (rc == 0)
+        rc = cli_output_once(plain, nplain, "--output",
+                             "check writes one --format report (more formats: --output FORMAT=FILE)");
     vouch_free(v);
+    vouch_free(plain);
     return rc;
 }
 
@@ -563,11 +572,13 @@ static int cmd_check(int argc, char **argv)
     if (!p)
         goto out;
     env.explain = explain;
-    if (cli_open_facts(a.facts, p, explain, &env, &f) != 0 || cli_identity_finish(p, f, &env) != 0)
-        goto out;
-    /* again, now that the inputs are known: nothing is run for a report
-     * that could not be written */
+    /* again, now that the inputs are known (the packs read, the store
+     * named): nothing is opened or run for a report that could not be
+     * written */
+    cli_input_store(a.facts);
     if (check_outputs(&a) != 0)
+        goto out;
+    if (cli_open_facts(a.facts, p, explain, &env, &f) != 0 || cli_identity_finish(p, f, &env) != 0)
         goto out;
     if (vouch_vm_run_parallel(p, f, a.facts, &env, &res, &err) != VOUCH_OK ||
         vouch_apply_waivers(p, env.today, &res, &err) != VOUCH_OK) {

@@ -45,6 +45,9 @@ static void note(const char *path, int kind)
 {
     if (!path)
         return;
+    for (size_t i = 0; i < ninputs; i++)
+        if (inputs[i].kind == kind && strcmp(inputs[i].path, path) == 0)
+            return; /* noted before the run and again when opened */
     static int registered;
     if (!registered)
         registered = atexit(free_inputs) == 0;
@@ -173,6 +176,15 @@ int cli_outputs_check(const char *const *paths, int n, const char *opt)
     }
     vouch_free(ids);
     return rc;
+}
+
+int cli_output_once(const char *const *paths, int n, const char *opt, const char *what)
+{
+    if (n < 2)
+        return 0;
+    cli_say(stderr, "vouch: %s %s and %s %s: %s; give %s once\nRun `vouch --help` for usage.\n", opt,
+            paths[0] ? paths[0] : "-", opt, paths[1] ? paths[1] : "-", what, opt);
+    return 2;
 }
 
 /* ---- writing -------------------------------------------------------------- */
