@@ -680,8 +680,16 @@ static int cmd_load(int argc, char **argv)
     vouch_error err;
     if (vouch_facts_load(a.facts, p, files, (uint32_t)nfiles, &opt, &err) != VOUCH_OK) {
         /* Errors about the CSV files carry their own file:row:col: error:
-         * prefix; errors about the store itself get ours. */
-        cli_say(stderr, "%s%s\n", strstr(err.msg, ": error: ") ? "" : "vouch: error: ", err.msg);
+         * prefix; errors about the store itself get ours. The message is
+         * a list, one escaped line per error (runtime/load.c): its
+         * newlines are layout, printed as they are. */
+        const char *prefix = strstr(err.msg, ": error: ") ? "" : "vouch: error: ";
+        for (const char *line = err.msg; *line;) {
+            const char *nl = strchr(line, '\n');
+            int len = nl ? (int)(nl - line) : (int)strlen(line);
+            cli_say(stderr, "%s%.*s\n", line == err.msg ? prefix : "", len, line);
+            line += len + (nl ? 1 : 0);
+        }
         goto out;
     }
     rc = EXIT_CLEAN;
