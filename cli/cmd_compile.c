@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "say.h"
 #include "cmd_compile.h"
 #include "outfile.h"
 #include "alloc.h"
@@ -20,9 +21,9 @@
 
 static int usage(const char *fmt, const char *arg)
 {
-    fprintf(stderr, "vouch: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\nRun `vouch --help` for usage.\n");
+    fputs("vouch: ", stderr);
+    cli_say(stderr, fmt, arg);
+    fputs("\nRun `vouch --help` for usage.\n", stderr);
     return EXIT_USAGE;
 }
 
@@ -40,7 +41,7 @@ int cli_is_program_file(const char *path)
 vouch_program *cli_load_program(char **paths, int n)
 {
     if (n != 1) {
-        fprintf(stderr, "vouch: error: %s is a compiled program: give it alone, without other "
+        cli_say(stderr, "vouch: error: %s is a compiled program: give it alone, without other "
                 "packs (compile them together instead)\n", paths[0]);
         return NULL;
     }
@@ -48,13 +49,13 @@ vouch_program *cli_load_program(char **paths, int n)
     FILE *f = fopen(path, "rb");
     struct stat st;
     if (!f || fstat(fileno(f), &st) != 0) {
-        fprintf(stderr, "vouch: error: cannot read %s: %s\n", path, strerror(errno));
+        cli_say(stderr, "vouch: error: cannot read %s: %s\n", path, strerror(errno));
         if (f)
             fclose(f);
         return NULL;
     }
     if (st.st_size > (off_t)VOUCH_MAX_PROGRAM_BYTES) {
-        fprintf(stderr, "vouch: error: %s: a program file of %lld bytes is larger than the limit "
+        cli_say(stderr, "vouch: error: %s: a program file of %lld bytes is larger than the limit "
                 "of %u\n", path, (long long)st.st_size, VOUCH_MAX_PROGRAM_BYTES);
         fclose(f);
         return NULL;
@@ -62,7 +63,7 @@ vouch_program *cli_load_program(char **paths, int n)
     size_t len = (size_t)st.st_size;
     unsigned char *buf = malloc(len ? len : 1);
     if (!buf) {
-        fprintf(stderr, "vouch: error: %s: out of memory\n", path);
+        cli_say(stderr, "vouch: error: %s: out of memory\n", path);
         fclose(f);
         return NULL;
     }
@@ -70,7 +71,7 @@ vouch_program *cli_load_program(char **paths, int n)
     int rerr = ferror(f) || got != len;
     fclose(f);
     if (rerr) {
-        fprintf(stderr, "vouch: error: cannot read %s\n", path);
+        cli_say(stderr, "vouch: error: cannot read %s\n", path);
         free(buf);
         return NULL;
     }
@@ -78,16 +79,17 @@ vouch_program *cli_load_program(char **paths, int n)
     vouch_error err;
     cli_input_pack(path);
     if (vouch_program_read(buf, len, 0, &p, &err) != VOUCH_OK)
-        fprintf(stderr, "vouch: error: %s: %s\n", path, err.msg);
+        cli_say(stderr, "vouch: error: %s: %s\n", path, err.msg);
     free(buf);
     return p;
 }
 
-/* The last -o counts; two naming one file are a usage error (2). */
+/* One -o: a second one is a usage error (2), naming the first's file or
+ * not. */
 static int set_output(const char **out, const char *path)
 {
     const char *two[2] = {*out, path};
-    if (*out && cli_outputs_check(two, 2, "-o") != 0)
+    if (*out && (cli_outputs_check(two, 2, "-o") != 0 || cli_output_once(two, 2, "-o", "compile writes one output") != 0))
         return EXIT_USAGE;
     *out = path;
     return 0;
@@ -136,7 +138,7 @@ int cmd_compile(int argc, char **argv, cli_compile_fn compile)
     size_t len;
     vouch_error err;
     if (vouch_program_write_buf(p, &buf, &len, &err) != VOUCH_OK) {
-        fprintf(stderr, "vouch: error: %s\n", err.msg);
+        cli_say(stderr, "vouch: error: %s\n", err.msg);
     } else {
         if (cli_write_buf(out, "-o", buf, len) == 0)
             rc = 0;

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "say.h"
 #include "cmd_coverage.h"
 #include "common.h"
 #include "limits_opt.h"
@@ -39,7 +40,7 @@ static int parse(int argc, char **argv, cov_args *a)
 {
     a->framework = NULL;
     const cli_option extra[] = {{"--framework", .value = &a->framework}};
-    return cli_parse_run(argc, argv, &a->run, extra, 1);
+    return cli_parse_run(argc, argv, "coverage", &a->run, extra, 1);
 }
 
 /* The coverage writer with its inputs, for cli_write_file. */
@@ -103,11 +104,13 @@ int cmd_coverage(int argc, char **argv, cli_compile_fn compile)
         cli_unknown_framework(p, a.framework, "they declare none");
         goto out;
     }
+    if (cli_output_ready(a.run.output, a.run.facts) != 0)
+        goto out;
     if (cli_open_facts_only(a.run.facts, &env, &f, &err) != VOUCH_OK || vouch_facts_bind(f, p, env.today, &err) != VOUCH_OK ||
         vouch_vm_run_parallel(p, f, a.run.facts, &env, &res, &err) != VOUCH_OK ||
         vouch_apply_waivers(p, env.today, &res, &err) != VOUCH_OK ||
         vouch_coverage_build(p, &res, (uint32_t)fw, &cov, &err) != VOUCH_OK) {
-        fprintf(stderr, "vouch: error: %s\n", err.msg);
+        cli_say(stderr, "vouch: error: %s\n", err.msg);
         goto out;
     }
     if (cli_identity_finish(p, f, &env) != 0)
@@ -121,7 +124,7 @@ int cmd_coverage(int argc, char **argv, cli_compile_fn compile)
     for (uint32_t i = 0; i < res.nrules; i++)
         if (res.rules[i].errored) {
             rc = EXIT_USAGE;
-            fprintf(stderr, "vouch: error: %s\n", res.rules[i].error ? res.rules[i].error : p->rules[i].id);
+            cli_say(stderr, "vouch: error: %s\n", res.rules[i].error ? res.rules[i].error : p->rules[i].id);
         }
 out:
     vouch_coverage_free(&cov);

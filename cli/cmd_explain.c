@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "say.h"
 #include "cmd_explain.h"
 #include "common.h"
 #include "limits_opt.h"
@@ -180,7 +181,7 @@ static void unknown_subject(const vouch_program *p, uint32_t rule, const vouch_r
     vouch_text_chars(stderr, p->rules[rule].id);
     fputs(" has no subject `", stderr);
     vouch_text_chars(stderr, subject);
-    fprintf(stderr, "` (it evaluated %u subject%s as of this run)", n, n == 1 ? "" : "s");
+    cli_say(stderr, "` (it evaluated %u subject%s as of this run)", n, n == 1 ? "" : "s");
     if (close) {
         fputs("; did you mean `", stderr);
         vouch_text_chars(stderr, close);
@@ -195,7 +196,7 @@ static int run(const vouch_program *p, vouch_facts *f, vouch_run_env *env, vouch
     vouch_error err;
     if (vouch_vm_run(p, f, env, res, &err) != VOUCH_OK ||
         vouch_apply_waivers(p, env->today, res, &err) != VOUCH_OK) {
-        fprintf(stderr, "vouch: error: %s\n", err.msg);
+        cli_say(stderr, "vouch: error: %s\n", err.msg);
         return -1;
     }
     return 0;
@@ -204,7 +205,7 @@ static int run(const vouch_program *p, vouch_facts *f, vouch_run_env *env, vouch
 int cmd_explain(int argc, char **argv, cli_compile_fn compile)
 {
     cli_run_args a;
-    int rc = cli_parse_run(argc, argv, &a, NULL, 0);
+    int rc = cli_parse_run(argc, argv, "explain", &a, NULL, 0);
     if (rc) {
         cli_run_args_free(&a);
         return rc;
@@ -258,16 +259,18 @@ int cmd_explain(int argc, char **argv, cli_compile_fn compile)
         for (uint32_t i = 0; ids && i < p->nrules; i++)
             ids[i] = p->rules[i].id;
         const char *close = ids ? diag_closest(rule_id, strlen(rule_id), ids, p->nrules) : NULL;
-        fprintf(stderr, "vouch: error: the packs have no rule `%s`%s%s%s\n", rule_id, close ? "; did you mean `" : "",
+        cli_say(stderr, "vouch: error: the packs have no rule `%s`%s%s%s\n", rule_id, close ? "; did you mean `" : "",
                 close ? close : "", close ? "`?" : "");
         vouch_free(ids);
         goto out;
     }
     if (p->rules[rule].skipped) {
-        fprintf(stderr, "vouch: error: rule %s is skipped by pack %s (%s): it does not run\n", rule_id,
+        cli_say(stderr, "vouch: error: rule %s is skipped by pack %s (%s): it does not run\n", rule_id,
                 p->rules[rule].override_by, p->rules[rule].skip_reason);
         goto out;
     }
+    if (cli_output_ready(a.output, a.facts) != 0)
+        goto out;
     if (cli_open_facts(a.facts, p, 1, &env, &f) != 0 || cli_identity_finish(p, f, &env) != 0)
         goto out;
     env.explain = 1;
@@ -277,12 +280,12 @@ int cmd_explain(int argc, char **argv, cli_compile_fn compile)
     if (run(p, f, &env, &res) != 0)
         goto out;
     if (res.rules[rule].errored) {
-        fprintf(stderr, "vouch: error: %s\n", res.rules[rule].error ? res.rules[rule].error : "the rule stopped");
+        cli_say(stderr, "vouch: error: %s\n", res.rules[rule].error ? res.rules[rule].error : "the rule stopped");
         goto out;
     }
     list = calloc((size_t)res.nfindings + res.npasses + 1, sizeof *list);
     if (!list) {
-        fprintf(stderr, "vouch: error: out of memory\n");
+        cli_say(stderr, "vouch: error: out of memory\n");
         goto out;
     }
     uint32_t n = 0;

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "say.h"
 #include "cmd_soa.h"
 #include "common.h"
 #include "limits_opt.h"
@@ -53,7 +54,7 @@ static int soa_parse(int argc, char **argv, soa_args *a)
 {
     a->framework = a->only = NULL;
     const cli_option extra[] = {{"--framework", .value = &a->framework}, {"--only", .value = &a->only}};
-    return cli_parse_run(argc, argv, &a->run, extra, 2);
+    return cli_parse_run(argc, argv, "soa", &a->run, extra, 2);
 }
 
 /* The as-of date (default: today, UTC) and the audit period (default: the
@@ -68,7 +69,7 @@ static int soa_parse(int argc, char **argv, soa_args *a)
  * framework's controls do have. */
 static void soa_nothing_selected(const vouch_framework_info *fw, const char *attr, const char *value)
 {
-    fprintf(stderr, "vouch: error: no control of %s has %s = %s", fw->id, attr, value);
+    cli_say(stderr, "vouch: error: no control of %s has %s = %s", fw->id, attr, value);
     const char **seen = vouch_calloc(64, sizeof *seen);
     uint32_t n = 0;
     for (uint32_t c = 0; seen && c < fw->ncontrols; c++)
@@ -83,7 +84,7 @@ static void soa_nothing_selected(const vouch_framework_info *fw, const char *att
     if (n == 0)
         fputs(" (its controls have no attributes)", stderr);
     for (uint32_t k = 0; k < n; k++)
-        fprintf(stderr, "%s%s", k ? ", " : " (its controls' attributes: ", seen[k]);
+        cli_say(stderr, "%s%s", k ? ", " : " (its controls' attributes: ", seen[k]);
     if (n)
         fputc(')', stderr);
     fputc('\n', stderr);
@@ -166,6 +167,8 @@ int cmd_soa(int argc, char **argv, cli_compile_fn compile)
             goto out;
         }
     }
+    if (cli_output_ready(a.run.output, a.run.facts) != 0)
+        goto out;
     /* The SoA's own facts first (soa_read binds the store to programs of its
      * own, with the packs' declarations of its tables), then the packs' run. */
     if (cli_open_facts_only(a.run.facts, &env, &f, &err) != VOUCH_OK ||
@@ -173,7 +176,7 @@ int cmd_soa(int argc, char **argv, cli_compile_fn compile)
         vouch_facts_bind(f, p, env.today, &err) != VOUCH_OK || vouch_vm_run_parallel(p, f, a.run.facts, &env, &res, &err) != VOUCH_OK ||
         vouch_apply_waivers(p, env.today, &res, &err) != VOUCH_OK ||
         vouch_soa_build(p, &res, (uint32_t)fw, &sf, a.only ? only_attr : NULL, only_value, &soa, &err) != VOUCH_OK) {
-        fprintf(stderr, "vouch: error: %s\n", err.msg);
+        cli_say(stderr, "vouch: error: %s\n", err.msg);
         goto out;
     }
     /* the identity names the SoA's tables (soa_read added them) and the
@@ -189,7 +192,7 @@ int cmd_soa(int argc, char **argv, cli_compile_fn compile)
     for (uint32_t i = 0; i < res.nrules; i++)
         if (res.rules[i].errored) {
             rc = SOA_EXIT_USAGE;
-            fprintf(stderr, "vouch: error: %s\n", res.rules[i].error ? res.rules[i].error : p->rules[i].id);
+            cli_say(stderr, "vouch: error: %s\n", res.rules[i].error ? res.rules[i].error : p->rules[i].id);
         }
 out:
     vouch_soa_free(&soa);

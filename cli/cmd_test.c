@@ -23,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "say.h"
 #include "escape.h"
 #include "cmd_test.h"
 #include "strbuf.h"
@@ -106,15 +107,39 @@ static int kind_of(const vouch_finding *fd)
     return fd->status == OUTCOME_NA ? EXPECT_NA : fd->status == OUTCOME_WAIVED ? EXPECT_WAIVED : EXPECT_FAIL;
 }
 
-/* One test's failure details (strbuf.h: sb_printf; out of memory ends it). */
+/* One test's failure details (strbuf.h; out of memory ends it). */
 typedef sbuf text;
+
+static void addf(text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends one piece of the details; the names and values it quotes (a
+ * test's file, a subject) are escaped (say.h), so that splitting the
+ * details at their newlines cuts only between the lines addf wrote. */
+static void addf(text *t, const char *fmt, ...)
+{
+    char *line = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&line, &len);
+    if (!m) {
+        t->oom = 1;
+        return;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    cli_vsay(m, fmt, ap);
+    va_end(ap);
+    if (fclose(m) != 0 || !line)
+        t->oom = 1;
+    else
+        sb_printf(t, "%s", line);
+    free(line);
+}
 
 /* Runs one test; 1 passed, 0 failed (details in *why), -1 could not run. */
 static int run_test(const vouch_program *p, const vouch_test *t, uint8_t *covered, text *why)
 {
     char dir[] = "/tmp/vouch-test.XXXXXX";
     if (!mkdtemp(dir)) {
-        sb_printf(why, "cannot make a temporary folder: %s\n", strerror(errno));
+        addf(why, "cannot make a temporary folder: %s\n", strerror(errno));
         return -1;
     }
     char *paths[64];
@@ -127,13 +152,13 @@ static int run_test(const vouch_program *p, const vouch_test *t, uint8_t *covere
     memset(&res, 0, sizeof res);
     vouch_error err;
     if (n < 0) {
-        sb_printf(why, "cannot write the fixtures: %s\n", strerror(errno));
+        addf(why, "cannot write the fixtures: %s\n", strerror(errno));
         n = 0;
         goto out;
     }
     vouch_load_options opt = {0};
     if (vouch_facts_load(db, p, (const char *const *)paths, (uint32_t)n, &opt, &err) != VOUCH_OK) {
-        sb_printf(why, "the given rows do not load: %s\n", err.msg);
+        addf(why, "the given rows do not load: %s\n", err.msg);
         goto out;
     }
     vouch_run_env env;
@@ -149,7 +174,7 @@ static int run_test(const vouch_program *p, const vouch_test *t, uint8_t *covere
     }
     if (vouch_facts_open(db, &f, &err) != VOUCH_OK || vouch_facts_bind(f, p, env.today, &err) != VOUCH_OK ||
         vouch_vm_run(p, f, &env, &res, &err) != VOUCH_OK || vouch_apply_waivers(p, env.today, &res, &err) != VOUCH_OK) {
-        sb_printf(why, "%s\n", err.msg);
+        addf(why, "%s\n", err.msg);
         goto out;
     }
     /* Which rules the test speaks of; their records must all be expected. */
@@ -158,7 +183,7 @@ static int run_test(const vouch_program *p, const vouch_test *t, uint8_t *covere
     if (!named || !used) {
         free(named);
         free(used);
-        sb_printf(why, "out of memory\n");
+        addf(why, "out of memory\n");
         goto out;
     }
     for (uint32_t e = 0; e < t->nexpect; e++) {
@@ -168,7 +193,7 @@ static int run_test(const vouch_program *p, const vouch_test *t, uint8_t *covere
     int bad = 0;
     for (uint32_t r = 0; r < p->nrules; r++)
         if (res.rules[r].errored) {
-            sb_printf(why, "rule %s stopped: %s\n", p->rules[r].id, res.rules[r].error ? res.rules[r].error : "error");
+            addf(why, "rule %s stopped: %s\n", p->rules[r].id, res.rules[r].error ? res.rules[r].error : "error");
             bad = 1;
         }
     for (uint32_t i = 0; i < res.nfindings; i++) {
@@ -182,7 +207,7 @@ static int run_test(const vouch_program *p, const vouch_test *t, uint8_t *covere
                 used[e] = hit = 1;
         }
         if (!hit) {
-            sb_printf(why, "unexpected: %s %s \"%s\" (%s)\n", p->rules[fd->rule].id, kind_word(kind_of(fd)), fd->subject,
+            addf(why, "unexpected: %s %s \"%s\" (%s)\n", p->rules[fd->rule].id, kind_word(kind_of(fd)), fd->subject,
                  fd->message);
             bad = 1;
         }
@@ -192,18 +217,18 @@ static int run_test(const vouch_program *p, const vouch_test *t, uint8_t *covere
         if (x->kind == EXPECT_PASSES) {
             const vouch_rule_outcome *o = &res.rules[x->rule];
             if (x->count == 0 && !o->errored && o->passed + o->failed + o->waived + o->not_applicable == 0) {
-                sb_printf(why, "%s:%u: expect %s passes 0: the rule examined no subject (no row of the fixture reaches "
+                addf(why, "%s:%u: expect %s passes 0: the rule examined no subject (no row of the fixture reaches "
                           "it), so the test cannot fail; give it a row\n",
                      t->file, x->line, p->rules[x->rule].id);
                 bad = 1;
             } else if (res.rules[x->rule].passed != x->count) {
-                sb_printf(why, "%s:%u: expected %s to pass %llu subject%s, it passed %llu\n", t->file, x->line,
+                addf(why, "%s:%u: expected %s to pass %llu subject%s, it passed %llu\n", t->file, x->line,
                      p->rules[x->rule].id, (unsigned long long)x->count, x->count == 1 ? "" : "s",
                      (unsigned long long)res.rules[x->rule].passed);
                 bad = 1;
             }
         } else if (!used[e]) {
-            sb_printf(why, "%s:%u: expected %s %s \"%s\", which did not happen\n", t->file, x->line, p->rules[x->rule].id,
+            addf(why, "%s:%u: expected %s %s \"%s\", which did not happen\n", t->file, x->line, p->rules[x->rule].id,
                  kind_word(x->kind), x->subject);
             bad = 1;
         }
@@ -266,11 +291,20 @@ int cmd_test(int argc, char **argv, cli_compile_fn compile)
     const char *junit = NULL, *min_cov = NULL;
     char **files = NULL;
     int nfiles = 0;
+    cli_list junits = {0};
     const cli_option opts[] = {
-        {"--junit", .value = &junit},
+        {"--junit", .list = &junits},
         {"--min-coverage", .value = &min_cov},
     };
     int rc = cli_parse(argc, argv, opts, sizeof opts / sizeof opts[0], &files, &nfiles);
+    /* one JUnit file: a second --junit is a usage error, not the winner */
+    if (rc == 0 && junits.n > 1)
+        rc = cli_outputs_check((const char *const *)junits.v, junits.n, "--junit");
+    if (rc == 0)
+        rc = cli_output_once((const char *const *)junits.v, junits.n, "--junit", "test writes one output");
+    if (junits.n)
+        junit = junits.v[0]; /* an argument: outlives the list */
+    vouch_free(junits.v);
     if (rc) {
         vouch_free(files);
         return rc;
@@ -293,7 +327,7 @@ int cmd_test(int argc, char **argv, cli_compile_fn compile)
     if (!p)
         return EXIT_USAGE;
     if (p->ntests == 0) {
-        fprintf(stderr, "vouch: error: the packs have no `test` blocks\n");
+        cli_say(stderr, "vouch: error: the packs have no `test` blocks\n");
         vouch_program_free(p);
         return EXIT_USAGE;
     }
@@ -305,7 +339,7 @@ int cmd_test(int argc, char **argv, cli_compile_fn compile)
         free(why);
         free(ok);
         vouch_program_free(p);
-        fprintf(stderr, "vouch: error: out of memory\n");
+        cli_say(stderr, "vouch: error: out of memory\n");
         return EXIT_USAGE;
     }
     int passed = 0, failed = 0, broken = 0;
@@ -314,10 +348,10 @@ int cmd_test(int argc, char **argv, cli_compile_fn compile)
         ok[i] = run_test(p, t, covered, &why[i]);
         if (ok[i] == 1) {
             passed++;
-            printf("ok    %s\n", t->name);
+            cli_say(stdout, "ok    %s\n", t->name);
         } else {
             ok[i] == 0 ? failed++ : broken++;
-            printf("%s  %s (%s:%u)\n", ok[i] == 0 ? "FAIL" : "ERROR", t->name, t->file, t->line);
+            cli_say(stdout, "%s  %s (%s:%u)\n", ok[i] == 0 ? "FAIL" : "ERROR", t->name, t->file, t->line);
             if (why[i].p)
                 for (char *line = why[i].p; *line;) {
                     char *nl = strchr(line, '\n');
@@ -370,7 +404,7 @@ int cmd_test(int argc, char **argv, cli_compile_fn compile)
         printf("not covered:");
         for (uint32_t r = 0; r < p->nrules; r++)
             if (!p->rules[r].skipped && !covered[r])
-                printf(" %s", p->rules[r].id);
+                cli_say(stdout, " %s", p->rules[r].id);
         printf("\n");
     }
     rc = broken ? EXIT_USAGE : failed ? EXIT_FAILED : EXIT_CLEAN;

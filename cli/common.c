@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "say.h"
 #include "common.h"
 #include "diag.h"
 #include "alloc.h"
@@ -16,12 +17,13 @@
 int cli_usage(const char *fmt, const char *arg)
 {
     fputs("vouch: ", stderr);
-    fprintf(stderr, fmt, arg);
+    cli_say(stderr, fmt, arg);
     fputs("\nRun `vouch --help` for usage.\n", stderr);
     return 2;
 }
 
-int cli_parse_run(int argc, char **argv, cli_run_args *a, const cli_option *extra, size_t nextra)
+int cli_parse_run(int argc, char **argv, const char *cmd, cli_run_args *a, const cli_option *extra,
+                  size_t nextra)
 {
     memset(a, 0, sizeof *a);
     cli_option opts[10 + 8] = {
@@ -40,6 +42,11 @@ int cli_parse_run(int argc, char **argv, cli_run_args *a, const cli_option *extr
         a->output = a->outputs.v[a->outputs.n - 1];
     if (rc == 0 && a->outputs.n > 1)
         rc = cli_outputs_check((const char *const *)a->outputs.v, a->outputs.n, "--output");
+    if (rc == 0 && a->outputs.n > 1) {
+        char what[64];
+        snprintf(what, sizeof what, "%s writes one output", cmd);
+        rc = cli_output_once((const char *const *)a->outputs.v, a->outputs.n, "--output", what);
+    }
     return rc;
 }
 
@@ -83,10 +90,10 @@ int cli_dates(const char *as_of, const char *period, int to_date, vouch_run_env 
     }
     fputs("vouch: ", stderr);
     if (to_date)
-        fprintf(stderr, "--period `%s` starts after the as-of date %s: no part of it has happened yet\n", period,
+        cli_say(stderr, "--period `%s` starts after the as-of date %s: no part of it has happened yet\n", period,
                 asof);
     else
-        fprintf(stderr,
+        cli_say(stderr,
                 "--period `%s` ends after the as-of date %s, and facts dated after the as-of are not seen\n"
                 "hint: end the period by %s, or give --period-to-date to check the part of it up to %s\n",
                 period, asof, asof, asof);
@@ -142,6 +149,12 @@ int cli_parse(int argc, char **argv, const cli_option *opts, size_t nopts, char 
     return 0;
 }
 
+int cli_output_ready(const char *output, const char *facts)
+{
+    cli_input_store(facts);
+    return cli_outputs_check(&output, 1, "--output");
+}
+
 vouch_status cli_open_facts_only(const char *path, const vouch_run_env *env, vouch_facts **out,
                                  vouch_error *err)
 {
@@ -158,7 +171,7 @@ int cli_open_facts(const char *path, const vouch_program *p, int explain, const 
     vouch_error err;
     *out = NULL;
     if (cli_open_facts_only(path, env, out, &err) != VOUCH_OK) {
-        fprintf(stderr, "vouch: error: %s\n", err.msg);
+        cli_say(stderr, "vouch: error: %s\n", err.msg);
         return -1;
     }
     if (explain) {
@@ -168,7 +181,7 @@ int cli_open_facts(const char *path, const vouch_program *p, int explain, const 
         vouch_facts_set_options(*out, &o);
     }
     if (vouch_facts_bind(*out, p, env->today, &err) != VOUCH_OK) {
-        fprintf(stderr, "vouch: error: %s\n", err.msg);
+        cli_say(stderr, "vouch: error: %s\n", err.msg);
         return -1;
     }
     return 0;
@@ -199,13 +212,13 @@ void cli_unknown_framework(const vouch_program *p, const char *id, const char *n
             break;
         close = p->frameworks[i].id;
     }
-    fprintf(stderr, "vouch: error: the packs declare no framework `%s`", id);
+    cli_say(stderr, "vouch: error: the packs declare no framework `%s`", id);
     if (close)
-        fprintf(stderr, "; did you mean `%s`?", close);
+        cli_say(stderr, "; did you mean `%s`?", close);
     if (p->nframeworks == 0)
-        fprintf(stderr, " (%s)", none_note);
+        cli_say(stderr, " (%s)", none_note);
     for (uint32_t i = 0; i < p->nframeworks; i++)
-        fprintf(stderr, "%s%s", i ? ", " : " (they declare ", p->frameworks[i].id);
+        cli_say(stderr, "%s%s", i ? ", " : " (they declare ", p->frameworks[i].id);
     if (p->nframeworks)
         fputc(')', stderr);
     fputc('\n', stderr);
@@ -223,7 +236,7 @@ int cli_identity_source(const char *path, const void *bytes, size_t n)
 {
     vouch_error err;
     if (vouch_identity_add_source(&identity, path, bytes, n, &err) != VOUCH_OK) {
-        fprintf(stderr, "vouch: error: %s\n", err.msg);
+        cli_say(stderr, "vouch: error: %s\n", err.msg);
         return -1;
     }
     return 0;
@@ -233,7 +246,7 @@ int cli_identity_finish(const vouch_program *p, const vouch_facts *f, const vouc
 {
     vouch_error err;
     if (vouch_identity_add_facts(&identity, p, f, &err) != VOUCH_OK) {
-        fprintf(stderr, "vouch: error: %s\n", err.msg);
+        cli_say(stderr, "vouch: error: %s\n", err.msg);
         return -1;
     }
     vouch_identity_finish(&identity, env->today, env->period_start, env->period_end);

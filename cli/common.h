@@ -49,13 +49,15 @@ typedef struct cli_run_args {
     int period_to_date;      /* --period-to-date */
     char **files;
     int nfiles;
-    cli_list outputs;        /* every --output/-o; output is the last one */
+    cli_list outputs;        /* every --output/-o (at most one once parsed) */
 } cli_run_args;
 
-/* cli_parse of those options and the command's own (extra, up to 8); two
- * --output naming one file are a usage error (2). Free with
- * cli_run_args_free, also on error. */
-int cli_parse_run(int argc, char **argv, cli_run_args *a, const cli_option *extra, size_t nextra);
+/* cli_parse of those options and the command's own (extra, up to 8) for
+ * command cmd ("coverage"), which writes one output: two --output are a
+ * usage error (2), naming one file or not. Free with cli_run_args_free,
+ * also on error. */
+int cli_parse_run(int argc, char **argv, const char *cmd, cli_run_args *a, const cli_option *extra,
+                  size_t nextra);
 void cli_run_args_free(cli_run_args *a);
 
 /* Sets env->today from --as-of (default: the current UTC date) and the
@@ -65,6 +67,13 @@ void cli_run_args_free(cli_run_args *a);
  * it up to the as-of (a period that starts after it has no such part).
  * Returns 0, or prints why and returns 2. */
 int cli_dates(const char *as_of, const char *period, int to_date, vouch_run_env *env);
+
+/* Before the store is opened: notes it as an input (outfile.h) and checks
+ * output (NULL: standard output) against every input noted so far, the
+ * packs and their imports being noted as they are compiled. Commands call
+ * it once the packs are compiled, so that nothing is opened or run for an
+ * output that would destroy an input. 0, or a usage error printed and 2. */
+int cli_output_ready(const char *output, const char *facts);
 
 /* Opens the facts store at path (noted as an input, outfile.h) with env's
  * step budget and deadline for its SQL (vouch_facts_set_limits). */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "say.h"
 #include "limits_opt.h"
 #include "clock.h"
 #include "vouch_limits.h"
@@ -30,7 +31,7 @@ int cli_limit_options(const char *max_steps, const char *max_memory, const char 
     uint64_t v;
     if (max_steps) {
         if (number(max_steps, VOUCH_MAX_RULE_STEPS, &v) != 0) {
-            fprintf(stderr, "vouch: --max-steps `%s` is not a number from 1 to %llu\n"
+            cli_say(stderr, "vouch: --max-steps `%s` is not a number from 1 to %llu\n"
                     "Run `vouch --help` for usage.\n", max_steps,
                     (unsigned long long)VOUCH_MAX_RULE_STEPS);
             return 2;
@@ -39,7 +40,7 @@ int cli_limit_options(const char *max_steps, const char *max_memory, const char 
     }
     if (max_memory) {
         if (number(max_memory, VOUCH_MAX_RUN_MEMORY >> 20, &v) != 0) {
-            fprintf(stderr, "vouch: --max-memory `%s` is not a number of MiB from 1 to %llu\n"
+            cli_say(stderr, "vouch: --max-memory `%s` is not a number of MiB from 1 to %llu\n"
                     "Run `vouch --help` for usage.\n", max_memory,
                     (unsigned long long)(VOUCH_MAX_RUN_MEMORY >> 20));
             return 2;
@@ -48,7 +49,7 @@ int cli_limit_options(const char *max_steps, const char *max_memory, const char 
     }
     if (timeout) {
         if (number(timeout, CLI_MAX_TIMEOUT_S, &v) != 0) {
-            fprintf(stderr, "vouch: --timeout `%s` is not a number of seconds from 1 to %u\n"
+            cli_say(stderr, "vouch: --timeout `%s` is not a number of seconds from 1 to %u\n"
                     "Run `vouch --help` for usage.\n", timeout, CLI_MAX_TIMEOUT_S);
             return 2;
         }

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "say.h"
 #include "cmd_compile.h"
 #include "limits_opt.h"
 #include "cmd_coverage.h"
@@ -182,7 +183,7 @@ static vouch_program *compile_explain(char **paths, int n)
 {
     for (int i = 0; i < n; i++)
         if (cli_is_program_file(paths[i])) {
-            fprintf(stderr, "vouch: error: %s is a compiled program: explanations need the packs' sources\n",
+            cli_say(stderr, "vouch: error: %s is a compiled program: explanations need the packs' sources\n",
                     paths[i]);
             return NULL;
         }
@@ -216,7 +217,7 @@ static vouch_program *compile_sources(char **paths, int n, int with_isms)
         size_t len = 0;
         texts[i] = read_file(paths[i], &len);
         if (!texts[i]) {
-            fprintf(stderr, "vouch: error: cannot read %s: %s\n", paths[i], strerror(errno));
+            cli_say(stderr, "vouch: error: cannot read %s: %s\n", paths[i], strerror(errno));
             ok = 0;
             break;
         }
@@ -248,14 +249,14 @@ static vouch_program *compile_sources(char **paths, int n, int with_isms)
             free(res.names[i]);
         }
         if (!p && dc.errors == 0)
-            fprintf(stderr, "vouch: error: compilation failed\n");
+            cli_say(stderr, "vouch: error: compilation failed\n");
         else if (!p)
-            fprintf(stderr, "vouch: %u error%s\n", dc.errors, dc.errors == 1 ? "" : "s");
+            cli_say(stderr, "vouch: %u error%s\n", dc.errors, dc.errors == 1 ? "" : "s");
     }
     if (p) {
         vouch_error err;
         if (vouch_verify(p, &err) != VOUCH_OK) {
-            fprintf(stderr, "vouch: internal error: the compiled program does not verify: %s\n", err.msg);
+            cli_say(stderr, "vouch: internal error: the compiled program does not verify: %s\n", err.msg);
             vouch_program_free(p);
             p = NULL;
         }
@@ -289,8 +290,8 @@ typedef struct args {
 
 /* Parses the options of check, load, lint and disasm (cli_parse); allowed
  * is a string of the option names the command takes. Each --output is a
- * FORMAT=FILE output, or else the one file --format goes to (the last one
- * given). */
+ * FORMAT=FILE output, or else the one file --format goes to (given once:
+ * check_outputs refuses a second). */
 static int parse_args(int argc, char **argv, const char *allowed, args *a)
 {
     memset(a, 0, sizeof *a);
@@ -391,25 +392,34 @@ static int write_report(const vouch_report *rep, report_writer writer, const cha
 
 /* Every file check's --output options name (a FORMAT=FILE's FILE; NULL
  * for the standard output --format goes to when no --output FILE is
- * given), checked as one run's outputs (cli_outputs_check): 0 or 2. */
+ * given), checked as one run's outputs (cli_outputs_check), and the
+ * --format report's file given once (cli_output_once): 0 or 2. */
 static int check_outputs(const args *a)
 {
     const char **v = vouch_calloc((size_t)a->output_list.n + 2, sizeof *v);
-    if (!v)
+    const char **plain = vouch_calloc((size_t)a->output_list.n + 1, sizeof *plain);
+    if (!v || !plain) {
+        vouch_free(v);
+        vouch_free(plain);
         return usage_error("%s", "out of memory");
-    int n = 0, plain = 0;
+    }
+    int n = 0, nplain = 0;
     for (int i = 0; i < a->output_list.n; i++) {
         const char *val = a->output_list.v[i];
         const char *feq = strchr(val, '=');
         if (feq && find_format(val, (size_t)(feq - val)))
             v[n++] = feq + 1;
         else
-            v[n++] = val, plain = 1;
+            v[n++] = plain[nplain++] = val;
     }
-    if (!plain && (a->noutputs == 0 || a->format))
+    if (!nplain && (a->noutputs == 0 || a->format))
         v[n++] = NULL;
     int rc = cli_outputs_check(v, n, "--output");
+    if (rc == 0)
+        rc = cli_output_once(plain, nplain, "--output",
+                             "check writes one --format report (more formats: --output FORMAT=FILE)");
     vouch_free(v);
+    vouch_free(plain);
     return rc;
 }
 
@@ -470,7 +480,7 @@ static int cmd_check(int argc, char **argv)
     }
     /* The baseline is read before the run: a bad file costs no evaluation. */
     if (a.baseline && vouch_baseline_read(a.baseline, &base, &err) != VOUCH_OK) {
-        fprintf(stderr, "vouch: error: %s\n", err.msg);
+        cli_say(stderr, "vouch: error: %s\n", err.msg);
         goto out;
     }
 
@@ -483,31 +493,33 @@ static int cmd_check(int argc, char **argv)
     if (!p)
         goto out;
     env.explain = explain;
-    if (cli_open_facts(a.facts, p, explain, &env, &f) != 0 || cli_identity_finish(p, f, &env) != 0)
-        goto out;
-    /* again, now that the inputs are known: nothing is run for a report
-     * that could not be written */
+    /* again, now that the inputs are known (the packs read, the store
+     * named): nothing is opened or run for a report that could not be
+     * written */
+    cli_input_store(a.facts);
     if (check_outputs(&a) != 0)
+        goto out;
+    if (cli_open_facts(a.facts, p, explain, &env, &f) != 0 || cli_identity_finish(p, f, &env) != 0)
         goto out;
     if (vouch_vm_run_parallel(p, f, a.facts, &env, &res, &err) != VOUCH_OK ||
         vouch_apply_waivers(p, env.today, &res, &err) != VOUCH_OK) {
-        fprintf(stderr, "vouch: error: %s\n", err.msg);
+        cli_say(stderr, "vouch: error: %s\n", err.msg);
         goto out;
     }
     if (a.stats) {
         vouch_facts_stats st;
         vouch_facts_get_stats(f, &st);
-        fprintf(stderr, "vouch: %u plans by SQL, %u by hash index; %llu seeks, %llu rows%s; %u thread%s\n",
+        cli_say(stderr, "vouch: %u plans by SQL, %u by hash index; %llu seeks, %llu rows%s; %u thread%s\n",
                 st.sql_plans, st.hash_plans, (unsigned long long)st.seeks, (unsigned long long)st.rows,
                 res.threads > 1 ? " (the first thread's)" : "", res.threads, res.threads == 1 ? "" : "s");
         if (res.shared)
-            fprintf(stderr, "vouch: the rows of %u rule%s shared between the threads\n", res.shared,
+            cli_say(stderr, "vouch: the rows of %u rule%s shared between the threads\n", res.shared,
                     res.shared == 1 ? "" : "s");
         for (uint32_t i = 0; i < p->nplans; i++)
-            fprintf(stderr, "  plan %u (%s): %s\n", i, p->rules[p->plans[i].rule].id, vouch_facts_describe(f, i));
+            cli_say(stderr, "  plan %u (%s): %s\n", i, p->rules[p->plans[i].rule].id, vouch_facts_describe(f, i));
     }
     if (a.baseline && vouch_baseline_match(&base, p, &res, &err) != VOUCH_OK) {
-        fprintf(stderr, "vouch: error: %s\n", err.msg);
+        cli_say(stderr, "vouch: error: %s\n", err.msg);
         goto out;
     }
     vouch_report rep = {p, &res, env.today, env.period_start, env.period_end, a.facts, fail_on, a.allow_soft,
@@ -530,7 +542,7 @@ static int cmd_check(int argc, char **argv)
     for (uint32_t i = 0; i < res.nrules; i++)
         if (res.rules[i].errored) {
             errored = 1;
-            fprintf(stderr, "vouch: error: %s\n", res.rules[i].error ? res.rules[i].error : p->rules[i].id);
+            cli_say(stderr, "vouch: error: %s\n", res.rules[i].error ? res.rules[i].error : p->rules[i].id);
         }
     rc = errored ? EXIT_USAGE : vouch_report_failing(&rep) ? EXIT_FINDINGS : EXIT_CLEAN;
 out:
@@ -579,7 +591,7 @@ static int cmd_load(int argc, char **argv)
         }
         made_dir = mkdtemp(tmpdir) != NULL;
         if (!made_dir || cli_write_catalogue_csv(p, tmpdir, cat_paths, &ncat) != 0) {
-            fprintf(stderr, "vouch: error: cannot write the catalogues: %s\n", strerror(errno));
+            cli_say(stderr, "vouch: error: cannot write the catalogues: %s\n", strerror(errno));
             goto out;
         }
         for (int i = 0; i < ncat; i++)
@@ -589,8 +601,16 @@ static int cmd_load(int argc, char **argv)
     vouch_error err;
     if (vouch_facts_load(a.facts, p, files, (uint32_t)nfiles, &opt, &err) != VOUCH_OK) {
         /* Errors about the CSV files carry their own file:row:col: error:
-         * prefix; errors about the store itself get ours. */
-        fprintf(stderr, "%s%s\n", strstr(err.msg, ": error: ") ? "" : "vouch: error: ", err.msg);
+         * prefix; errors about the store itself get ours. The message is
+         * a list, one escaped line per error (runtime/load.c): its
+         * newlines are layout, printed as they are. */
+        const char *prefix = strstr(err.msg, ": error: ") ? "" : "vouch: error: ";
+        for (const char *line = err.msg; *line;) {
+            const char *nl = strchr(line, '\n');
+            int len = nl ? (int)(nl - line) : (int)strlen(line);
+            cli_say(stderr, "%s%.*s\n", line == err.msg ? prefix : "", len, line);
+            line += len + (nl ? 1 : 0);
+        }
         goto out;
     }
     rc = EXIT_CLEAN;
@@ -634,12 +654,12 @@ static int cmd_fmt(int argc, char **argv)
         size_t len = 0;
         char *text = read_file(path, &len);
         if (!text) {
-            fprintf(stderr, "vouch: error: cannot read %s: %s\n", path, strerror(errno));
+            cli_say(stderr, "vouch: error: cannot read %s: %s\n", path, strerror(errno));
             rc = EXIT_USAGE;
             continue;
         }
         if (vouch_program_is_vbc(text, len)) { /* by its signature, whatever its name */
-            fprintf(stderr, "vouch: error: %s is a compiled program; fmt takes .vouch sources\n", path);
+            cli_say(stderr, "vouch: error: %s is a compiled program; fmt takes .vouch sources\n", path);
             free(text);
             rc = EXIT_USAGE;
             continue;
@@ -651,14 +671,14 @@ static int cmd_fmt(int argc, char **argv)
         size_t olen = 0;
         int st = src ? format_source(src, &out, &olen) : -1;
         if (st == 1) {
-            fprintf(stderr, "vouch: error: %s has lexical errors; run `vouch disasm %s` to see them\n", path, path);
+            cli_say(stderr, "vouch: error: %s has lexical errors; run `vouch disasm %s` to see them\n", path, path);
             rc = EXIT_USAGE;
         } else if (st < 0) {
-            fprintf(stderr, "vouch: error: out of memory formatting %s\n", path);
+            cli_say(stderr, "vouch: error: out of memory formatting %s\n", path);
             rc = EXIT_USAGE;
         } else if (olen != len || memcmp(out, text, len) != 0) {
             if (check) {
-                printf("%s: not formatted\n", path);
+                cli_say(stdout, "%s: not formatted\n", path);
                 if (rc == EXIT_CLEAN)
                     rc = EXIT_FINDINGS;
             } else if (cli_write_buf(path, "fmt", out, olen) != 0) {
@@ -688,7 +708,7 @@ static int cmd_lint(int argc, char **argv)
     }
     for (int i = 0; i < a.nfiles; i++)
         if (cli_is_program_file(a.files[i])) {
-            fprintf(stderr, "vouch: error: %s is a compiled program; lint takes .vouch sources\n",
+            cli_say(stderr, "vouch: error: %s is a compiled program; lint takes .vouch sources\n",
                     a.files[i]);
             rc = EXIT_USAGE;
         }
@@ -704,7 +724,7 @@ static int cmd_lint(int argc, char **argv)
     else if (lint_warnings)
         rc = EXIT_FINDINGS;
     if (p && lint_warnings)
-        fprintf(stderr, "vouch: %u warning%s\n", lint_warnings, lint_warnings == 1 ? "" : "s");
+        cli_say(stderr, "vouch: %u warning%s\n", lint_warnings, lint_warnings == 1 ? "" : "s");
     vouch_program_free(p);
     free_args(&a);
     return rc;

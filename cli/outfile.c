@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "say.h"
 #include "outfile.h"
 #include "common.h"
 #include "alloc.h"
@@ -44,6 +45,9 @@ static void note(const char *path, int kind)
 {
     if (!path)
         return;
+    for (size_t i = 0; i < ninputs; i++)
+        if (inputs[i].kind == kind && strcmp(inputs[i].path, path) == 0)
+            return; /* noted before the run and again when opened */
     static int registered;
     if (!registered)
         registered = atexit(free_inputs) == 0;
@@ -131,7 +135,7 @@ static int clashes_with_input(const char *path, const char *opt, const fileid *o
     for (size_t i = 0; i < ninputs; i++) {
         identify(inputs[i].path, &in);
         if (same(out, &in)) {
-            fprintf(stderr, "vouch: %s %s is the %s %s: writing it would destroy an input\n"
+            cli_say(stderr, "vouch: %s %s is the %s %s: writing it would destroy an input\n"
                     "Run `vouch --help` for usage.\n", opt, path,
                     inputs[i].kind == IN_STORE      ? "facts store"
                     : inputs[i].kind == IN_BASELINE ? "baseline"
@@ -144,7 +148,7 @@ static int clashes_with_input(const char *path, const char *opt, const fileid *o
             snprintf(side, sizeof side, "%s%s", inputs[i].path, sides[k]);
             identify(side, &in);
             if (same(out, &in)) {
-                fprintf(stderr, "vouch: %s %s is the facts store's %s: writing it would destroy an "
+                cli_say(stderr, "vouch: %s %s is the facts store's %s: writing it would destroy an "
                         "input\nRun `vouch --help` for usage.\n", opt, path, side);
                 return 1;
             }
@@ -163,7 +167,7 @@ int cli_outputs_check(const char *const *paths, int n, const char *opt)
         identify(paths[i], &ids[i]);
         for (int j = 0; j < i && !rc; j++)
             if (same(&ids[i], &ids[j])) {
-                fprintf(stderr, "vouch: %s %s and %s %s name the same file\nRun `vouch --help` for "
+                cli_say(stderr, "vouch: %s %s and %s %s name the same file\nRun `vouch --help` for "
                         "usage.\n", opt, paths[j] ? paths[j] : "-", opt, paths[i] ? paths[i] : "-");
                 rc = 2;
             }
@@ -172,6 +176,15 @@ int cli_outputs_check(const char *const *paths, int n, const char *opt)
     }
     vouch_free(ids);
     return rc;
+}
+
+int cli_output_once(const char *const *paths, int n, const char *opt, const char *what)
+{
+    if (n < 2)
+        return 0;
+    cli_say(stderr, "vouch: %s %s and %s %s: %s; give %s once\nRun `vouch --help` for usage.\n", opt,
+            paths[0] ? paths[0] : "-", opt, paths[1] ? paths[1] : "-", what, opt);
+    return 2;
 }
 
 /* ---- writing -------------------------------------------------------------- */
@@ -258,7 +271,7 @@ static int write_replacing(const char *target, const struct stat *old, cli_write
 
 static int fail(const char *path, const char *why)
 {
-    fprintf(stderr, "vouch: error: cannot write %s: %s\n", path, why);
+    cli_say(stderr, "vouch: error: cannot write %s: %s\n", path, why);
     return -1;
 }
 

@@ -19,7 +19,8 @@
  *                       pack, the facts store or its -wal/-shm/-journal),
  *                       by device and inode, so no other name of it (a
  *                       hard link, ./x) gets past; two outputs of one run
- *                       naming one file.
+ *                       naming one file; two outputs for a command that
+ *                       writes one (cli_output_once).
  */
 #ifndef VOUCH_CLI_OUTFILE_H
 #define VOUCH_CLI_OUTFILE_H
@@ -41,6 +42,12 @@ void cli_input_baseline(const char *path);
  * "--junit"). Two naming the same file, or one that is an input, print a
  * usage error naming both and return 2; else 0. */
 int cli_outputs_check(const char *const *paths, int n, const char *opt);
+
+/* For a command that writes one output: n paths given with opt, of
+ * which more than one is a usage error (the last one used to win
+ * silently) naming the first two and saying why (what: "coverage writes
+ * one output"); returns 2, else 0. */
+int cli_output_once(const char *const *paths, int n, const char *opt, const char *what);
 
 /* Writes with writer(ctx, FILE) to path, as the table above says; opt
  * names the option for messages. Checks path against the inputs first.

@@ -201,7 +201,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fuzz_fail("cannot write the store", path);
     vouch_facts *f = NULL;
     vouch_error err;
-    if (vouch_facts_open(path, &f, &err) == VOUCH_OK && vouch_facts_bind(f, program, 20778 /* as fuzz_run.h: 2026-11-21 */, &err) == VOUCH_OK)
+    if (vouch_facts_open(path, &f, &err) == VOUCH_OK && vouch_facts_bind(f, program, FUZZ_TODAY, &err) == VOUCH_OK)
         fuzz_run(program, f, 200000);
     vouch_facts_close(f);
     return 0;
