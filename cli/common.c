@@ -12,6 +12,7 @@
 #include "alloc.h"
 #include "date.h"
 #include "identity.h"
+#include "packs_dir.h"
 
 int cli_usage(const char *fmt, const char *arg)
 {
@@ -53,16 +54,11 @@ void cli_run_args_free(cli_run_args *a)
 
 int cli_dates(const char *as_of, const char *period, int to_date, vouch_run_env *env)
 {
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    env->today = date_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+    env->today = vouch_session_today();
     if (as_of && date_parse(as_of, strlen(as_of), &env->today) != 0)
         return cli_usage("--as-of `%s` is not a date (YYYY-MM-DD)", as_of);
     if (!period) {
-        int64_t q = date_quarter_start(env->today);
-        env->period_start = date_add_months(q, -12);
-        env->period_end = q - 1;
+        vouch_session_default_period(env->today, &env->period_start, &env->period_end);
         return 0;
     }
     const char *dots = strstr(period, "..");
@@ -92,6 +88,50 @@ int cli_dates(const char *as_of, const char *period, int to_date, vouch_run_env 
                 period, asof, asof, asof);
     fputs("Run `vouch --help` for usage.\n", stderr);
     return 2;
+}
+
+static void render_diag(void *ctx, const vouch_diag *d)
+{
+    (void)ctx;
+    diag_render(d, stderr);
+}
+
+static void note_source(void *ctx, const char *path)
+{
+    (void)ctx;
+    cli_input_pack(path);
+}
+
+void cli_session_options(vouch_session_options *o, const vouch_run_env *env)
+{
+    vouch_session_options_default(o);
+    o->diag = render_diag;
+    o->on_source = note_source;
+    o->packs_dir = cli_packs_dir();
+    if (!env)
+        return;
+    o->as_of = env->today;
+    o->period_start = env->period_start;
+    o->period_end = env->period_end;
+    o->step_budget = env->step_budget;
+    o->memory_limit = env->memory_limit;
+    o->deadline_ns = env->deadline_ns;
+    o->timeout_s = env->timeout_s;
+    o->explain = env->explain;
+    o->keep_passes = env->keep_passes;
+    o->only_subject = env->only_subject;
+    o->one_rule = env->one_rule;
+}
+
+void cli_session_compile_error(const vouch_session *s, vouch_status st, const vouch_error *err)
+{
+    unsigned n = vouch_session_compile_errors(s);
+    if (n)
+        fprintf(stderr, "vouch: %u error%s\n", n, n == 1 ? "" : "s");
+    else if (st == VOUCH_ERUNTIME)
+        fprintf(stderr, "vouch: internal error: %s\n", err->msg);
+    else
+        fprintf(stderr, "vouch: error: %s\n", err->msg);
 }
 
 int cli_parse(int argc, char **argv, const cli_option *opts, size_t nopts, char ***operands, int *noperands)

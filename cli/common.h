@@ -10,6 +10,7 @@
 #include "vm.h"
 #include "facts.h"
 #include "outfile.h"
+#include "session.h"
 
 /* Prints "vouch: <fmt with arg>" and the --help pointer; returns 2. */
 int cli_usage(const char *fmt, const char *arg);
@@ -65,6 +66,17 @@ void cli_run_args_free(cli_run_args *a);
  * it up to the as-of (a period that starts after it has no such part).
  * Returns 0, or prints why and returns 2. */
 int cli_dates(const char *as_of, const char *period, int to_date, vouch_run_env *env);
+
+/* The session options every command starts from (runtime/session/
+ * session.h): diagnostics rendered on stderr, every source read noted as
+ * an input (outfile.h), the installed packs' directory (packs_dir.h); and,
+ * when env is given, its dates, limits and explain. */
+void cli_session_options(vouch_session_options *o, const vouch_run_env *env);
+
+/* Prints why vouch_session_compile failed (status st, err): "vouch: N
+ * errors" after diagnostics, "vouch: internal error: ..." for a program
+ * that does not verify, else "vouch: error: ...". */
+void cli_session_compile_error(const vouch_session *s, vouch_status st, const vouch_error *err);
 
 /* Opens the facts store at path (noted as an input, outfile.h) with env's
  * step budget and deadline for its SQL (vouch_facts_set_limits). */
