@@ -134,6 +134,36 @@ void cli_session_compile_error(const vouch_session *s, vouch_status st, const vo
         fprintf(stderr, "vouch: error: %s\n", err->msg);
 }
 
+vouch_session *cli_session_compile(char **files, int nfiles, const vouch_run_env *env)
+{
+    vouch_session_options o;
+    cli_session_options(&o, env);
+    vouch_error err;
+    vouch_session *s = vouch_session_new(&o, &err);
+    if (!s) {
+        fprintf(stderr, "vouch: error: %s\n", err.msg);
+        return NULL;
+    }
+    vouch_status st = vouch_session_compile(s, files, nfiles, &err);
+    if (st != VOUCH_OK) {
+        cli_session_compile_error(s, st, &err);
+        vouch_session_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+int cli_session_open(vouch_session *s, const char *path)
+{
+    vouch_error err;
+    cli_input_store(path);
+    if (vouch_session_open_store(s, path, &err) != VOUCH_OK) {
+        fprintf(stderr, "vouch: error: %s\n", err.msg);
+        return -1;
+    }
+    return 0;
+}
+
 int cli_parse(int argc, char **argv, const cli_option *opts, size_t nopts, char ***operands, int *noperands)
 {
     *noperands = 0;

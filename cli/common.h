@@ -78,6 +78,15 @@ void cli_session_options(vouch_session_options *o, const vouch_run_env *env);
  * that does not verify, else "vouch: error: ...". */
 void cli_session_compile_error(const vouch_session *s, vouch_status st, const vouch_error *err);
 
+/* A session (cli_session_options with env) that has compiled the files:
+ * prints why and returns NULL on failure. */
+vouch_session *cli_session_compile(char **files, int nfiles, const vouch_run_env *env);
+
+/* Opens the store at path in s and binds it (vouch_session_open_store),
+ * the path noted as an input (outfile.h). Prints why and returns -1 on
+ * failure. */
+int cli_session_open(vouch_session *s, const char *path);
+
 /* Opens the facts store at path (noted as an input, outfile.h) with env's
  * step budget and deadline for its SQL (vouch_facts_set_limits). */
 vouch_status cli_open_facts_only(const char *path, const vouch_run_env *env, vouch_facts **out,

@@ -344,23 +344,8 @@ static int cmd_check(int argc, char **argv)
     env.explain = explain;
     /* One session: compile (imports resolved), open and bind the store as
      * of the as-of, run, waivers (runtime/session/session.h). */
-    vouch_session_options so;
-    cli_session_options(&so, &env);
-    so.with_isms = a.nfiles == 0;
-    if (!(s = vouch_session_new(&so, &err))) {
-        fprintf(stderr, "vouch: error: %s\n", err.msg);
+    if (!(s = cli_session_compile(a.files, a.nfiles, &env)) || cli_session_open(s, a.facts) != 0)
         goto out;
-    }
-    vouch_status cst = vouch_session_compile(s, a.files, a.nfiles, &err);
-    if (cst != VOUCH_OK) {
-        cli_session_compile_error(s, cst, &err);
-        goto out;
-    }
-    cli_input_store(a.facts);
-    if (vouch_session_open_store(s, a.facts, &err) != VOUCH_OK) {
-        fprintf(stderr, "vouch: error: %s\n", err.msg);
-        goto out;
-    }
     /* again, now that the inputs are known: nothing is run for a report
      * that could not be written */
     if (check_outputs(&a) != 0)
@@ -670,7 +655,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "explain") == 0)
         return cmd_explain(argc - 2, argv + 2, compile_explain);
     if (strcmp(cmd, "coverage") == 0)
-        return cmd_coverage(argc - 2, argv + 2, compile_packs);
+        return cmd_coverage(argc - 2, argv + 2);
     if (strcmp(cmd, "soa") == 0)
         return cmd_soa(argc - 2, argv + 2, compile_packs);
     return usage_error("unknown command `%s` (check, load, explain, test, lint, fmt, coverage, soa, "
