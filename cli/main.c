@@ -657,7 +657,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "coverage") == 0)
         return cmd_coverage(argc - 2, argv + 2);
     if (strcmp(cmd, "soa") == 0)
-        return cmd_soa(argc - 2, argv + 2, compile_packs);
+        return cmd_soa(argc - 2, argv + 2);
     return usage_error("unknown command `%s` (check, load, explain, test, lint, fmt, coverage, soa, "
                        "compile, disasm)", cmd);
 }

@@ -23,7 +23,7 @@
 #include "verify.h"
 #include "vouch_limits.h"
 
-enum { STAGE_NEW, STAGE_COMPILED, STAGE_BOUND, STAGE_RAN };
+enum { STAGE_NEW, STAGE_COMPILED, STAGE_OPENED, STAGE_BOUND, STAGE_RAN };
 
 struct vouch_session {
     vouch_session_options o;
@@ -370,6 +370,12 @@ unsigned vouch_session_compile_warnings(const vouch_session *s) { return s->warn
 
 vouch_status vouch_session_open_store(vouch_session *s, const char *path, vouch_error *err)
 {
+    vouch_status st = vouch_session_open(s, path, err);
+    return st == VOUCH_OK ? vouch_session_bind(s, err) : st;
+}
+
+vouch_status vouch_session_open(vouch_session *s, const char *path, vouch_error *err)
+{
     if (s->stage != STAGE_COMPILED)
         return vouch_error_set(err, VOUCH_EINPUT, "the session has no program to bind, or a store already");
     if (!(s->facts_path = vouch_strdup(path)))
@@ -389,6 +395,15 @@ vouch_status vouch_session_open_store(vouch_session *s, const char *path, vouch_
         fo.hash = VOUCH_HASH_NOINDEX;
         vouch_facts_set_options(s->f, &fo);
     }
+    s->stage = STAGE_OPENED;
+    return VOUCH_OK;
+}
+
+vouch_status vouch_session_bind(vouch_session *s, vouch_error *err)
+{
+    if (s->stage != STAGE_OPENED)
+        return vouch_error_set(err, VOUCH_EINPUT, "the session has no open store to bind");
+    vouch_status st;
     if ((st = vouch_facts_bind(s->f, s->p, s->env.today, err)) != VOUCH_OK ||
         (st = vouch_identity_add_facts(s->id, s->p, s->f, err)) != VOUCH_OK)
         return st;

@@ -93,6 +93,11 @@ unsigned vouch_session_compile_warnings(const vouch_session *s);
  * so the rows its explanations show do not change from run to run), and
  * adds the facts and the dates to the identity, which is then finished. */
 vouch_status vouch_session_open_store(vouch_session *s, const char *path, vouch_error *err);
+/* vouch_session_open_store in two steps, for a caller that reads the store
+ * before the program is bound (the SoA's own facts): open (with the limits
+ * and access-path options), then bind. */
+vouch_status vouch_session_open(vouch_session *s, const char *path, vouch_error *err);
+vouch_status vouch_session_bind(vouch_session *s, vouch_error *err);
 
 /* Runs every rule, then applies the waivers. A rule that failed to run is
  * in the results (errored), not an error of the run. */
