@@ -87,8 +87,6 @@ static char *read_file(const char *path, size_t *len)
  * count them here. */
 static int lint_mode;
 static unsigned lint_warnings;
-/* Set for `vouch explain`: compile explain programs. */
-static int explain_mode;
 
 /* Compiles the given pack files (plus the standard packs they import) or
  * loads one .vbc, through a session (runtime/session/session.h) whose
@@ -103,7 +101,6 @@ static vouch_program *compile_sources(char **paths, int n, int with_isms)
     cli_session_options(&o, NULL);
     o.with_isms = with_isms;
     o.lint = lint_mode;
-    o.explain = explain_mode;
     o.identity = cli_identity();
     vouch_error err;
     vouch_session *s = vouch_session_new(&o, &err);
@@ -121,16 +118,6 @@ static vouch_program *compile_sources(char **paths, int n, int with_isms)
 }
 
 static vouch_program *compile_packs(char **paths, int n) { return compile_sources(paths, n, n == 0); }
-
-/* An explain program from the pack sources: a .vbc file has no trace
- * points, so it cannot be explained (the session says so). */
-static vouch_program *compile_explain(char **paths, int n)
-{
-    explain_mode = 1;
-    vouch_program *p = compile_sources(paths, n, n == 0);
-    explain_mode = 0;
-    return p;
-}
 
 /* ---- argument helpers ---------------------------------------------- */
 
@@ -653,7 +640,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "test") == 0)
         return cmd_test(argc - 2, argv + 2, compile_packs);
     if (strcmp(cmd, "explain") == 0)
-        return cmd_explain(argc - 2, argv + 2, compile_explain);
+        return cmd_explain(argc - 2, argv + 2);
     if (strcmp(cmd, "coverage") == 0)
         return cmd_coverage(argc - 2, argv + 2);
     if (strcmp(cmd, "soa") == 0)

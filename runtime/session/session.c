@@ -2,7 +2,8 @@
  * session.c: one run from sources to outcomes (session.h). Owns the
  * program, the store, the results and (unless the caller gave one) the
  * identity of its run; vouch_session_free releases each once. The steps
- * go compile -> open_store -> run, each once: `stage` says how far it got.
+ * go compile -> open -> bind -> run, each once but the run (which may be
+ * repeated, its results replacing the last): `stage` says how far it got.
  * Imports are resolved here (beside the importing file, then the search
  * path, then the installed packs), and the default period is computed
  * here, so an embedder gets both without the command line.
@@ -414,14 +415,25 @@ vouch_status vouch_session_bind(vouch_session *s, vouch_error *err)
 
 vouch_status vouch_session_run(vouch_session *s, vouch_error *err)
 {
-    if (s->stage != STAGE_BOUND)
-        return vouch_error_set(err, VOUCH_EINPUT, "the session has no bound store to run, or ran already");
+    if (s->stage != STAGE_BOUND && s->stage != STAGE_RAN)
+        return vouch_error_set(err, VOUCH_EINPUT, "the session has no bound store to run");
+    if (s->stage == STAGE_RAN) { /* again: the new results replace the old */
+        vouch_outcome_release(&s->res);
+        vouch_results_free(&s->res);
+        memset(&s->res, 0, sizeof s->res);
+    }
     s->stage = STAGE_RAN;
     vouch_status st = s->o.threads == 1 ? vouch_vm_run(s->p, s->f, &s->env, &s->res, err)
                                         : vouch_vm_run_parallel(s->p, s->f, s->facts_path, &s->env, &s->res, err);
     if (st != VOUCH_OK)
         return st;
     return vouch_apply_waivers(s->p, s->env.today, &s->res, err);
+}
+
+void vouch_session_set_focus(vouch_session *s, uint32_t one_rule, const char *only_subject)
+{
+    s->env.one_rule = one_rule;
+    s->env.only_subject = only_subject;
 }
 
 const vouch_program *vouch_session_program(const vouch_session *s) { return s->p; }

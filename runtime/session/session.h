@@ -13,8 +13,8 @@
  *
  * Every step returns a vouch_status and fills the caller's vouch_error;
  * nothing here prints. Diagnostics of the compiler go to the options' diag
- * callback. The steps run in that order, each once; a step out of order
- * is VOUCH_EINPUT.
+ * callback. The steps run in that order, each once (but the run, which
+ * may be repeated); a step out of order is VOUCH_EINPUT.
  *
  * Compile failures: diagnostics with errors give VOUCH_EINPUT and
  * vouch_session_compile_errors() > 0; a compiled program the verifier
@@ -99,9 +99,14 @@ vouch_status vouch_session_open_store(vouch_session *s, const char *path, vouch_
 vouch_status vouch_session_open(vouch_session *s, const char *path, vouch_error *err);
 vouch_status vouch_session_bind(vouch_session *s, vouch_error *err);
 
-/* Runs every rule, then applies the waivers. A rule that failed to run is
- * in the results (errored), not an error of the run. */
+/* Runs every rule (or the focus's), then applies the waivers. A rule that
+ * failed to run is in the results (errored), not an error of the run. Run
+ * again (after another focus), the new results replace the old. */
 vouch_status vouch_session_run(vouch_session *s, vouch_error *err);
+
+/* What the next run keeps and explains: one_rule 0 every rule, r + 1 only
+ * rule r; only_subject NULL every subject (vm.h's vouch_run_env). */
+void vouch_session_set_focus(vouch_session *s, uint32_t one_rule, const char *only_subject);
 
 const vouch_program *vouch_session_program(const vouch_session *s);
 /* The program, now the caller's (vouch_program_free): the session forgets it. */

@@ -3,7 +3,7 @@
  * period and the as-of bound on it, imports resolved beside the importing
  * file, in the search path and in the packs directory (in that order),
  * compile errors returned and counted rather than printed, steps out of
- * order refused, and a whole run (compile, open a real store, bind, run,
+ * order refused, a run repeated with another focus, and a whole run (compile, open a real store, bind, run,
  * waivers) whose results and identity come from the one object.
  */
 #include <stdarg.h>
@@ -235,7 +235,15 @@ static void test_run(void **state)
     assert_int_equal(r->nrules, vouch_session_program(s)->nrules);
     assert_int_equal(r->nfindings, 1);
     assert_string_equal(r->findings[0].subject, "P2");
-    assert_int_equal(vouch_session_run(s, &err), VOUCH_EINPUT); /* ran once */
+    /* again, focused on the one rule (a subject only narrows an explained
+     * run): the results are replaced, not added to */
+    vouch_session_set_focus(s, 1, "P1");
+    assert_int_equal(vouch_session_run(s, &err), VOUCH_OK);
+    assert_int_equal(vouch_session_results(s)->nfindings, 1);
+    assert_int_equal(vouch_session_env(s)->one_rule, 1);
+    vouch_session_set_focus(s, 0, NULL);
+    assert_int_equal(vouch_session_run(s, &err), VOUCH_OK);
+    assert_int_equal(vouch_session_results(s)->nfindings, 1);
     vouch_session_free(s);
 }
 
