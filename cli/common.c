@@ -11,7 +11,6 @@
 #include "diag.h"
 #include "alloc.h"
 #include "date.h"
-#include "identity.h"
 #include "packs_dir.h"
 
 int cli_usage(const char *fmt, const char *arg)
@@ -212,38 +211,6 @@ int cli_parse(int argc, char **argv, const cli_option *opts, size_t nopts, char 
     return 0;
 }
 
-vouch_status cli_open_facts_only(const char *path, const vouch_run_env *env, vouch_facts **out,
-                                 vouch_error *err)
-{
-    cli_input_store(path);
-    vouch_status s = vouch_facts_open(path, out, err);
-    if (s == VOUCH_OK)
-        vouch_facts_set_limits(*out, env->step_budget, env->deadline_ns, env->timeout_s);
-    return s;
-}
-
-int cli_open_facts(const char *path, const vouch_program *p, int explain, const vouch_run_env *env,
-                   vouch_facts **out)
-{
-    vouch_error err;
-    *out = NULL;
-    if (cli_open_facts_only(path, env, out, &err) != VOUCH_OK) {
-        fprintf(stderr, "vouch: error: %s\n", err.msg);
-        return -1;
-    }
-    if (explain) {
-        vouch_facts_options o;
-        vouch_facts_options_default(&o);
-        o.hash = VOUCH_HASH_NOINDEX;
-        vouch_facts_set_options(*out, &o);
-    }
-    if (vouch_facts_bind(*out, p, env->today, &err) != VOUCH_OK) {
-        fprintf(stderr, "vouch: error: %s\n", err.msg);
-        return -1;
-    }
-    return 0;
-}
-
 void cli_unknown_framework(const vouch_program *p, const char *id, const char *none_note)
 {
     const char **names = vouch_calloc((size_t)p->nframeworks + 1, sizeof *names);
@@ -280,32 +247,4 @@ void cli_unknown_framework(const vouch_program *p, const char *id, const char *n
         fputc(')', stderr);
     fputc('\n', stderr);
     vouch_free(names);
-}
-
-/* ---- the run's identity ---------------------------------------------------------- */
-
-static vouch_identity identity;
-
-/* (freed at exit by the operating system: one per process) */
-struct vouch_identity *cli_identity(void) { return &identity; }
-
-int cli_identity_source(const char *path, const void *bytes, size_t n)
-{
-    vouch_error err;
-    if (vouch_identity_add_source(&identity, path, bytes, n, &err) != VOUCH_OK) {
-        fprintf(stderr, "vouch: error: %s\n", err.msg);
-        return -1;
-    }
-    return 0;
-}
-
-int cli_identity_finish(const vouch_program *p, const vouch_facts *f, const vouch_run_env *env)
-{
-    vouch_error err;
-    if (vouch_identity_add_facts(&identity, p, f, &err) != VOUCH_OK) {
-        fprintf(stderr, "vouch: error: %s\n", err.msg);
-        return -1;
-    }
-    vouch_identity_finish(&identity, env->today, env->period_start, env->period_end);
-    return 0;
 }

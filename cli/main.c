@@ -90,8 +90,8 @@ static unsigned lint_warnings;
 
 /* Compiles the given pack files (plus the standard packs they import) or
  * loads one .vbc, through a session (runtime/session/session.h) whose
- * program is then the caller's; the sources go to the command line's
- * identity (cli_identity). With no files, compiles the standard fact model
+ * program is then the caller's (for the commands that only compile, and
+ * `vouch test`, whose tests each run in a session of their own). With no files, compiles the standard fact model
  * alone. with_isms: also import the standard fact model, whatever the packs
  * import (load writes facts of the standard tables). Prints diagnostics;
  * returns NULL on any error. */
@@ -101,7 +101,6 @@ static vouch_program *compile_sources(char **paths, int n, int with_isms)
     cli_session_options(&o, NULL);
     o.with_isms = with_isms;
     o.lint = lint_mode;
-    o.identity = cli_identity();
     vouch_error err;
     vouch_session *s = vouch_session_new(&o, &err);
     if (!s) {

@@ -31,6 +31,7 @@ struct vouch_session {
     vouch_run_env env;
     int stage;
     vouch_program *p;
+    int borrowed;             /* p is the caller's (vouch_session_use_program) */
     vouch_facts *f;
     char *facts_path;
     vouch_results res;
@@ -364,6 +365,17 @@ vouch_status vouch_session_compile(vouch_session *s, char *const *paths, int n, 
     return st;
 }
 
+vouch_status vouch_session_use_program(vouch_session *s, const vouch_program *p, vouch_error *err)
+{
+    if (s->stage != STAGE_NEW)
+        return vouch_error_set(err, VOUCH_EINPUT, "the session has compiled already");
+    /* never written through: the session only reads its program */
+    s->p = (vouch_program *)p;
+    s->borrowed = 1;
+    s->stage = STAGE_COMPILED;
+    return VOUCH_OK;
+}
+
 unsigned vouch_session_compile_errors(const vouch_session *s) { return s->errors; }
 unsigned vouch_session_compile_warnings(const vouch_session *s) { return s->warnings; }
 
@@ -440,6 +452,8 @@ const vouch_program *vouch_session_program(const vouch_session *s) { return s->p
 
 vouch_program *vouch_session_take_program(vouch_session *s)
 {
+    if (s->borrowed)
+        return NULL;
     vouch_program *p = s->p;
     s->p = NULL;
     return p;
@@ -457,7 +471,8 @@ void vouch_session_free(vouch_session *s)
     vouch_outcome_release(&s->res);
     vouch_results_free(&s->res);
     vouch_facts_close(s->f);
-    vouch_program_free(s->p);
+    if (!s->borrowed)
+        vouch_program_free(s->p);
     vouch_identity_free(&s->own);
     vouch_free(s->facts_path);
     vouch_free(s);

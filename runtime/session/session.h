@@ -84,6 +84,11 @@ int vouch_session_is_program_file(const char *path);
 /* Compiles the pack files (or loads one .vbc file). No files: the standard
  * fact model alone. */
 vouch_status vouch_session_compile(vouch_session *s, char *const *paths, int n, vouch_error *err);
+/* Instead of compiling: runs p, which stays the caller's (it must outlive
+ * the session; vouch_session_take_program then returns NULL). For many
+ * runs of one program (`vouch test`: one per test, each with its dates). */
+vouch_status vouch_session_use_program(vouch_session *s, const vouch_program *p, vouch_error *err);
+
 /* Errors and warnings the compiler reported through the diag callback. */
 unsigned vouch_session_compile_errors(const vouch_session *s);
 unsigned vouch_session_compile_warnings(const vouch_session *s);

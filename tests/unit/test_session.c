@@ -3,7 +3,7 @@
  * period and the as-of bound on it, imports resolved beside the importing
  * file, in the search path and in the packs directory (in that order),
  * compile errors returned and counted rather than printed, steps out of
- * order refused, a run repeated with another focus, and a whole run (compile, open a real store, bind, run,
+ * order refused, a run repeated with another focus, a borrowed program, and a whole run (compile, open a real store, bind, run,
  * waivers) whose results and identity come from the one object.
  */
 #include <stdarg.h>
@@ -244,6 +244,21 @@ static void test_run(void **state)
     vouch_session_set_focus(s, 0, NULL);
     assert_int_equal(vouch_session_run(s, &err), VOUCH_OK);
     assert_int_equal(vouch_session_results(s)->nfindings, 1);
+
+    /* a second session runs the first's program, borrowed: freeing it
+     * leaves the program to its owner (ASan sees a double free) */
+    vouch_session_options o2;
+    vouch_session_options_default(&o2);
+    o2.as_of = day("2026-05-10");
+    o2.threads = 1;
+    vouch_session *s2 = vouch_session_new(&o2, &err);
+    assert_int_equal(vouch_session_use_program(s2, vouch_session_program(s), &err), VOUCH_OK);
+    assert_null(vouch_session_take_program(s2));
+    assert_int_equal(vouch_session_open_store(s2, tpath("f.db"), &err), VOUCH_OK);
+    assert_int_equal(vouch_session_run(s2, &err), VOUCH_OK);
+    assert_int_equal(vouch_session_results(s2)->nfindings, 1);
+    vouch_session_free(s2);
+    assert_int_equal(vouch_session_program(s)->nrules, vouch_session_results(s)->nrules);
     vouch_session_free(s);
 }
 
