@@ -91,8 +91,8 @@ static unsigned lint_warnings;
 /* Compiles the given pack files (plus the standard packs they import) or
  * loads one .vbc, through a session (runtime/session/session.h) whose
  * program is then the caller's (for the commands that only compile, and
- * `vouch test`, whose tests each run in a session of their own). With no files, compiles the standard fact model
- * alone. with_isms: also import the standard fact model, whatever the packs
+ * `vouch test`, whose tests each run in a session of their own). With no
+ * files, compiles the standard fact model alone. with_isms: also import the standard fact model, whatever the packs
  * import (load writes facts of the standard tables). Prints diagnostics;
  * returns NULL on any error. */
 static vouch_program *compile_sources(char **paths, int n, int with_isms)

@@ -3,7 +3,8 @@
  * period and the as-of bound on it, imports resolved beside the importing
  * file, in the search path and in the packs directory (in that order),
  * compile errors returned and counted rather than printed, steps out of
- * order refused, a run repeated with another focus, a borrowed program, and a whole run (compile, open a real store, bind, run,
+ * order refused, a run repeated with another focus, a borrowed program,
+ * and a whole run (compile, open a real store, bind, run,
  * waivers) whose results and identity come from the one object.
  */
 #include <stdarg.h>
