@@ -41,7 +41,7 @@ LDFLAGS_fuzz   = -fsanitize=fuzzer,address,undefined $(SANITIZE_HOOKS)
 CFLAGS_cov     = -O0 -g -fprofile-instr-generate -fcoverage-mapping
 LDFLAGS_cov    = -fprofile-instr-generate -fcoverage-mapping
 # The runtime's layers, lowest first (runtime/LAYER/; docs in README.md).
-LAYERS   = base program store vm report
+LAYERS   = base program store vm report session
 INCLUDES = -Ibuild/gen -Icompiler $(patsubst %,-Iruntime/%,$(LAYERS))
 
 GEN = build/gen
@@ -152,7 +152,7 @@ $(BD)/gen/parser.o: Makefile
 # first, so a call from a layer to one above it does not link;
 # tests/layers.sh names such a call or include. libvouch.a holds them all
 # (bench/probe.c links it).
-LINK_LAYERS = report vm store compiler program base
+LINK_LAYERS = session report vm store compiler program base
 layer_obj = $(patsubst %.c,$(BD)/%.o,$(sort $(wildcard $(if $(filter compiler,$(1)),compiler,runtime/$(1))/*.c))) \
             $(if $(filter compiler,$(1)),$(patsubst $(GEN)/%.c,$(BD)/gen/%.o,$(GEN_SRC)))
 LAYER_LIBS = $(patsubst %,$(BD)/libvouch_%.a,$(LINK_LAYERS))

@@ -15,6 +15,7 @@
 #include "outfile.h"
 #include "alloc.h"
 #include "program_io.h"
+#include "session.h"
 #include "vouch_limits.h"
 
 #define EXIT_USAGE 2
@@ -27,62 +28,7 @@ static int usage(const char *fmt, const char *arg)
     return EXIT_USAGE;
 }
 
-int cli_is_program_file(const char *path)
-{
-    unsigned char head[VOUCH_VBC_MAGIC_LEN];
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return 0;
-    size_t n = fread(head, 1, sizeof head, f);
-    fclose(f);
-    return vouch_program_is_vbc(head, n);
-}
-
-vouch_program *cli_load_program(char **paths, int n)
-{
-    if (n != 1) {
-        cli_say(stderr, "vouch: error: %s is a compiled program: give it alone, without other "
-                "packs (compile them together instead)\n", paths[0]);
-        return NULL;
-    }
-    const char *path = paths[0];
-    FILE *f = fopen(path, "rb");
-    struct stat st;
-    if (!f || fstat(fileno(f), &st) != 0) {
-        cli_say(stderr, "vouch: error: cannot read %s: %s\n", path, strerror(errno));
-        if (f)
-            fclose(f);
-        return NULL;
-    }
-    if (st.st_size > (off_t)VOUCH_MAX_PROGRAM_BYTES) {
-        cli_say(stderr, "vouch: error: %s: a program file of %lld bytes is larger than the limit "
-                "of %u\n", path, (long long)st.st_size, VOUCH_MAX_PROGRAM_BYTES);
-        fclose(f);
-        return NULL;
-    }
-    size_t len = (size_t)st.st_size;
-    unsigned char *buf = malloc(len ? len : 1);
-    if (!buf) {
-        cli_say(stderr, "vouch: error: %s: out of memory\n", path);
-        fclose(f);
-        return NULL;
-    }
-    size_t got = fread(buf, 1, len, f);
-    int rerr = ferror(f) || got != len;
-    fclose(f);
-    if (rerr) {
-        cli_say(stderr, "vouch: error: cannot read %s\n", path);
-        free(buf);
-        return NULL;
-    }
-    vouch_program *p = NULL;
-    vouch_error err;
-    cli_input_pack(path);
-    if (vouch_program_read(buf, len, 0, &p, &err) != VOUCH_OK)
-        cli_say(stderr, "vouch: error: %s: %s\n", path, err.msg);
-    free(buf);
-    return p;
-}
+int cli_is_program_file(const char *path) { return vouch_session_is_program_file(path); }
 
 /* One -o: a second one is a usage error (2), naming the first's file or
  * not. */

@@ -6,8 +6,8 @@
  * compiles the packs (with the standard packs they import) into one
  * verified program and writes it as a .vbc file (runtime/program/program_io.h),
  * through a temporary file renamed into place. Every command that takes
- * packs also takes one .vbc file instead: main.c's compile step hands such
- * a file to cli_load_program, which reads it, checks it (layout, version,
+ * packs also takes one .vbc file instead: the session's compile step
+ * (runtime/session/session.h) reads it, checks it (layout, version,
  * checksum, decoding, the verifier) and returns the program.
  */
 #ifndef VOUCH_CMD_COMPILE_H
@@ -23,10 +23,5 @@ int cmd_compile(int argc, char **argv, cli_compile_fn compile);
 
 /* 1 if the file at path starts with the .vbc signature. */
 int cli_is_program_file(const char *path);
-
-/* Reads and checks the precompiled program paths[0] (n must be 1: a .vbc
- * holds everything and cannot be combined with other packs). Prints the
- * reason and returns NULL on any error. */
-vouch_program *cli_load_program(char **paths, int n);
 
 #endif

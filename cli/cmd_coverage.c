@@ -3,8 +3,8 @@
  * the waivers, and reports for each control of one framework whether the
  * results satisfy it (runtime/report/coverage.h).
  *
- * Packs are compiled (or a .vbc loaded) by main.c's compile step, passed
- * in, so imports resolve as they do for `check`. The argument parsing is
+ * One session (runtime/session/session.h) compiles the packs (or loads a
+ * .vbc), binds the store, runs and applies the waivers, as for `check`. The argument parsing is
  * its own (main.c's is static and knows no --framework) and behaves the
  * same way: --opt VALUE or --opt=VALUE, `--` ends the options.
  */
@@ -56,7 +56,7 @@ static int cov_job_write(void *ctx, FILE *out)
     return (j->json ? vouch_coverage_json : vouch_coverage_text)(j->rep, j->cov, out);
 }
 
-int cmd_coverage(int argc, char **argv, cli_compile_fn compile)
+int cmd_coverage(int argc, char **argv)
 {
     cov_args a;
     int rc = parse(argc, argv, &a);
@@ -65,10 +65,7 @@ int cmd_coverage(int argc, char **argv, cli_compile_fn compile)
         return rc;
     }
     rc = EXIT_USAGE;
-    vouch_program *p = NULL;
-    vouch_facts *f = NULL;
-    vouch_results res;
-    memset(&res, 0, sizeof res);
+    vouch_session *s = NULL;
     vouch_coverage cov;
     memset(&cov, 0, sizeof cov);
     vouch_error err;
@@ -96,9 +93,10 @@ int cmd_coverage(int argc, char **argv, cli_compile_fn compile)
         goto out;
     if (cli_limit_options(a.run.max_steps, a.run.max_memory, a.run.timeout, &env) != 0)
         goto out;
-    p = compile(a.run.files, a.run.nfiles);
-    if (!p)
+    if (!(s = cli_session_compile(a.run.files, a.run.nfiles, &env)))
         goto out;
+    const vouch_program *p = vouch_session_program(s);
+    vouch_results *res = vouch_session_results(s);
     int fw = vouch_framework_find(p, a.framework);
     if (fw < 0) {
         cli_unknown_framework(p, a.framework, "they declare none");
@@ -106,32 +104,27 @@ int cmd_coverage(int argc, char **argv, cli_compile_fn compile)
     }
     if (cli_output_ready(a.run.output, a.run.facts) != 0)
         goto out;
-    if (cli_open_facts_only(a.run.facts, &env, &f, &err) != VOUCH_OK || vouch_facts_bind(f, p, env.today, &err) != VOUCH_OK ||
-        vouch_vm_run_parallel(p, f, a.run.facts, &env, &res, &err) != VOUCH_OK ||
-        vouch_apply_waivers(p, env.today, &res, &err) != VOUCH_OK ||
-        vouch_coverage_build(p, &res, (uint32_t)fw, &cov, &err) != VOUCH_OK) {
+    if (cli_session_open(s, a.run.facts) != 0)
+        goto out;
+    if (vouch_session_run(s, &err) != VOUCH_OK ||
+        vouch_coverage_build(p, res, (uint32_t)fw, &cov, &err) != VOUCH_OK) {
         cli_say(stderr, "vouch: error: %s\n", err.msg);
         goto out;
     }
-    if (cli_identity_finish(p, f, &env) != 0)
-        goto out;
-    vouch_report rep = {p, &res, env.today, env.period_start, env.period_end, a.run.facts, SEV_INFO, 0,
-                        cli_identity(), 0, NULL, 0};
+    vouch_report rep = {p, res, env.today, env.period_start, env.period_end, a.run.facts, SEV_INFO, 0,
+                        vouch_session_identity(s), 0, NULL, 0};
     cov_job job = {strcmp(format, "json") == 0, &rep, &cov};
     if (cli_write_file(a.run.output, "--output", cov_job_write, &job) != 0)
         goto out;
     rc = EXIT_CLEAN;
-    for (uint32_t i = 0; i < res.nrules; i++)
-        if (res.rules[i].errored) {
+    for (uint32_t i = 0; i < res->nrules; i++)
+        if (res->rules[i].errored) {
             rc = EXIT_USAGE;
-            cli_say(stderr, "vouch: error: %s\n", res.rules[i].error ? res.rules[i].error : p->rules[i].id);
+            cli_say(stderr, "vouch: error: %s\n", res->rules[i].error ? res->rules[i].error : p->rules[i].id);
         }
 out:
     vouch_coverage_free(&cov);
-    vouch_outcome_release(&res);
-    vouch_results_free(&res);
-    vouch_facts_close(f);
-    vouch_program_free(p);
+    vouch_session_free(s);
     cli_run_args_free(&a.run);
     return rc;
 }

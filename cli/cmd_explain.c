@@ -191,18 +191,17 @@ static void unknown_subject(const vouch_program *p, uint32_t rule, const vouch_r
     vouch_free(names);
 }
 
-static int run(const vouch_program *p, vouch_facts *f, vouch_run_env *env, vouch_results *res)
+static int run(vouch_session *s)
 {
     vouch_error err;
-    if (vouch_vm_run(p, f, env, res, &err) != VOUCH_OK ||
-        vouch_apply_waivers(p, env->today, res, &err) != VOUCH_OK) {
+    if (vouch_session_run(s, &err) != VOUCH_OK) {
         cli_say(stderr, "vouch: error: %s\n", err.msg);
         return -1;
     }
     return 0;
 }
 
-int cmd_explain(int argc, char **argv, cli_compile_fn compile)
+int cmd_explain(int argc, char **argv)
 {
     cli_run_args a;
     int rc = cli_parse_run(argc, argv, "explain", &a, NULL, 0);
@@ -211,10 +210,7 @@ int cmd_explain(int argc, char **argv, cli_compile_fn compile)
         return rc;
     }
     rc = EXIT_USAGE;
-    vouch_program *p = NULL;
-    vouch_facts *f = NULL;
-    vouch_results res;
-    memset(&res, 0, sizeof res);
+    vouch_session *s = NULL;
     shown *list = NULL;
     vouch_run_env env;
     memset(&env, 0, sizeof env);
@@ -247,9 +243,23 @@ int cmd_explain(int argc, char **argv, cli_compile_fn compile)
         goto out;
     if (cli_limit_options(a.max_steps, a.max_memory, a.timeout, &env) != 0)
         goto out;
-    p = compile(a.files + first_pack, a.nfiles - first_pack);
-    if (!p)
+    /* one rule, explained, on one thread, every outcome kept */
+    env.explain = 1;
+    env.keep_passes = 1;
+    vouch_session_options so;
+    cli_session_options(&so, &env);
+    so.threads = 1;
+    vouch_error err;
+    if (!(s = vouch_session_new(&so, &err))) {
+        cli_say(stderr, "vouch: error: %s\n", err.msg);
         goto out;
+    }
+    vouch_status cst = vouch_session_compile(s, a.files + first_pack, a.nfiles - first_pack, &err);
+    if (cst != VOUCH_OK) {
+        cli_session_compile_error(s, cst, &err);
+        goto out;
+    }
+    const vouch_program *p = vouch_session_program(s);
     uint32_t rule = p->nrules;
     for (uint32_t i = 0; i < p->nrules; i++)
         if (strcmp(p->rules[i].id, rule_id) == 0)
@@ -271,51 +281,44 @@ int cmd_explain(int argc, char **argv, cli_compile_fn compile)
     }
     if (cli_output_ready(a.output, a.facts) != 0)
         goto out;
-    if (cli_open_facts(a.facts, p, 1, &env, &f) != 0 || cli_identity_finish(p, f, &env) != 0)
+    if (cli_session_open(s, a.facts) != 0)
         goto out;
-    env.explain = 1;
-    env.keep_passes = 1;
-    env.only_subject = subject;
-    env.one_rule = rule + 1;
-    if (run(p, f, &env, &res) != 0)
+    vouch_session_set_focus(s, rule + 1, subject);
+    if (run(s) != 0)
         goto out;
-    if (res.rules[rule].errored) {
-        cli_say(stderr, "vouch: error: %s\n", res.rules[rule].error ? res.rules[rule].error : "the rule stopped");
+    vouch_results *res = vouch_session_results(s);
+    if (res->rules[rule].errored) {
+        cli_say(stderr, "vouch: error: %s\n", res->rules[rule].error ? res->rules[rule].error : "the rule stopped");
         goto out;
     }
-    list = calloc((size_t)res.nfindings + res.npasses + 1, sizeof *list);
+    list = calloc((size_t)res->nfindings + res->npasses + 1, sizeof *list);
     if (!list) {
         cli_say(stderr, "vouch: error: out of memory\n");
         goto out;
     }
     uint32_t n = 0;
-    for (uint32_t i = 0; i < res.nfindings; i++)
-        if (res.findings[i].rule == rule && res.findings[i].why)
-            list[n++].fd = &res.findings[i];
-    for (uint32_t i = 0; i < res.npasses; i++)
-        list[n++].fd = &res.passes[i];
+    for (uint32_t i = 0; i < res->nfindings; i++)
+        if (res->findings[i].rule == rule && res->findings[i].why)
+            list[n++].fd = &res->findings[i];
+    for (uint32_t i = 0; i < res->npasses; i++)
+        list[n++].fd = &res->passes[i];
     if (subject && n == 0) {
         /* Again, every subject, for the suggestion. */
-        vouch_outcome_release(&res);
-        vouch_results_free(&res);
-        env.only_subject = NULL;
-        if (run(p, f, &env, &res) == 0)
-            unknown_subject(p, rule, &res, subject);
+        vouch_session_set_focus(s, rule + 1, NULL);
+        if (run(s) == 0)
+            unknown_subject(p, rule, res, subject);
         goto out;
     }
     qsort(list, n, sizeof *list, cmp_shown);
-    vouch_report rep = {p, &res, env.today, env.period_start, env.period_end, a.facts, SEV_INFO, 0,
-                        cli_identity(), 0, NULL, 0};
+    vouch_report rep = {p, res, env.today, env.period_start, env.period_end, a.facts, SEV_INFO, 0,
+                        vouch_session_identity(s), 0, NULL, 0};
     explain_out eo = {&rep, rule, list, n, json};
     if (cli_write_file(a.output, "--output", write_explained, &eo) != 0)
         goto out;
     rc = EXIT_CLEAN;
 out:
     free(list);
-    vouch_outcome_release(&res);
-    vouch_results_free(&res);
-    vouch_facts_close(f);
-    vouch_program_free(p);
+    vouch_session_free(s);
     cli_run_args_free(&a);
     return rc;
 }

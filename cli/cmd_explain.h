@@ -4,14 +4,13 @@
 #ifndef VOUCH_CMD_EXPLAIN_H
 #define VOUCH_CMD_EXPLAIN_H
 
-#include "cmd_compile.h"
 
 /* vouch explain --facts F.db [--as-of D] [--period A..B] [--format text|json]
  *               [--output FILE] RULE [SUBJECT] PACK...
  * Runs rule RULE of the packs and shows, for SUBJECT (or every subject),
- * its outcome and why (runtime/vm/explain.h). compile must make explain
- * programs (main.c's compile_explain). Returns 0 when it explained
+ * its outcome and why (runtime/vm/explain.h), through one session
+ * (runtime/session/session.h) that compiles an explain program. Returns 0 when it explained
  * something, 2 on a usage or input error, an unknown rule or subject. */
-int cmd_explain(int argc, char **argv, cli_compile_fn compile);
+int cmd_explain(int argc, char **argv);
 
 #endif

@@ -91,7 +91,7 @@ static void soa_nothing_selected(const vouch_framework_info *fw, const char *att
     vouch_free(seen);
 }
 
-int cmd_soa(int argc, char **argv, cli_compile_fn compile)
+int cmd_soa(int argc, char **argv)
 {
     soa_args a;
     int rc = soa_parse(argc, argv, &a);
@@ -100,10 +100,7 @@ int cmd_soa(int argc, char **argv, cli_compile_fn compile)
         return rc;
     }
     rc = SOA_EXIT_USAGE;
-    vouch_program *p = NULL;
-    vouch_facts *f = NULL;
-    vouch_results res;
-    memset(&res, 0, sizeof res);
+    vouch_session *s = NULL;
     vouch_soa_facts sf;
     memset(&sf, 0, sizeof sf);
     vouch_soa soa;
@@ -149,9 +146,10 @@ int cmd_soa(int argc, char **argv, cli_compile_fn compile)
         only_value = eq + 1;
     }
 
-    p = compile(a.run.files, a.run.nfiles);
-    if (!p)
+    if (!(s = cli_session_compile(a.run.files, a.run.nfiles, &env)))
         goto out;
+    const vouch_program *p = vouch_session_program(s);
+    vouch_results *res = vouch_session_results(s);
     int fw = vouch_framework_find(p, a.framework);
     if (fw < 0) {
         cli_unknown_framework(p, a.framework, "they declare none: the SoA lists the controls of a `framework` catalogue");
@@ -171,36 +169,32 @@ int cmd_soa(int argc, char **argv, cli_compile_fn compile)
         goto out;
     /* The SoA's own facts first (soa_read binds the store to programs of its
      * own, with the packs' declarations of its tables), then the packs' run. */
-    if (cli_open_facts_only(a.run.facts, &env, &f, &err) != VOUCH_OK ||
-        vouch_soa_read(f, p, a.framework, env.today, cli_identity(), &sf, &err) != VOUCH_OK ||
-        vouch_facts_bind(f, p, env.today, &err) != VOUCH_OK || vouch_vm_run_parallel(p, f, a.run.facts, &env, &res, &err) != VOUCH_OK ||
-        vouch_apply_waivers(p, env.today, &res, &err) != VOUCH_OK ||
-        vouch_soa_build(p, &res, (uint32_t)fw, &sf, a.only ? only_attr : NULL, only_value, &soa, &err) != VOUCH_OK) {
+    /* the identity names the SoA's tables (soa_read adds them) and the
+     * packs' (the session's bind) */
+    cli_input_store(a.run.facts);
+    if (vouch_session_open(s, a.run.facts, &err) != VOUCH_OK ||
+        vouch_soa_read(vouch_session_facts(s), p, a.framework, env.today, vouch_session_identity(s), &sf, &err) !=
+            VOUCH_OK ||
+        vouch_session_bind(s, &err) != VOUCH_OK || vouch_session_run(s, &err) != VOUCH_OK ||
+        vouch_soa_build(p, res, (uint32_t)fw, &sf, a.only ? only_attr : NULL, only_value, &soa, &err) != VOUCH_OK) {
         cli_say(stderr, "vouch: error: %s\n", err.msg);
         goto out;
     }
-    /* the identity names the SoA's tables (soa_read added them) and the
-     * packs' */
-    if (cli_identity_finish(p, f, &env) != 0)
-        goto out;
-    vouch_report rep = {p, &res, env.today, env.period_start, env.period_end, a.run.facts, SEV_INFO, 0,
-                        cli_identity(), 0, NULL, 0};
+    vouch_report rep = {p, res, env.today, env.period_start, env.period_end, a.run.facts, SEV_INFO, 0,
+                        vouch_session_identity(s), 0, NULL, 0};
     soa_job job = {writer, &rep, &soa};
     if (cli_write_file(a.run.output, "--output", soa_job_write, &job) != 0)
         goto out;
     rc = SOA_EXIT_OK;
-    for (uint32_t i = 0; i < res.nrules; i++)
-        if (res.rules[i].errored) {
+    for (uint32_t i = 0; i < res->nrules; i++)
+        if (res->rules[i].errored) {
             rc = SOA_EXIT_USAGE;
-            cli_say(stderr, "vouch: error: %s\n", res.rules[i].error ? res.rules[i].error : p->rules[i].id);
+            cli_say(stderr, "vouch: error: %s\n", res->rules[i].error ? res->rules[i].error : p->rules[i].id);
         }
 out:
     vouch_soa_free(&soa);
     vouch_soa_facts_free(&sf);
-    vouch_outcome_release(&res);
-    vouch_results_free(&res);
-    vouch_facts_close(f);
-    vouch_program_free(p);
+    vouch_session_free(s);
     cli_run_args_free(&a.run);
     return rc;
 }

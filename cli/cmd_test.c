@@ -26,6 +26,7 @@
 #include "say.h"
 #include "escape.h"
 #include "cmd_test.h"
+#include "session.h"
 #include "strbuf.h"
 #include "common.h"
 #include "alloc.h"
@@ -147,9 +148,7 @@ static int run_test(const vouch_program *p, const vouch_test *t, uint8_t *covere
     int result = -1;
     char db[sizeof dir + 16];
     snprintf(db, sizeof db, "%s/facts.db", dir);
-    vouch_facts *f = NULL;
-    vouch_results res;
-    memset(&res, 0, sizeof res);
+    vouch_session *s = NULL;
     vouch_error err;
     if (n < 0) {
         addf(why, "cannot write the fixtures: %s\n", strerror(errno));
@@ -161,22 +160,21 @@ static int run_test(const vouch_program *p, const vouch_test *t, uint8_t *covere
         addf(why, "the given rows do not load: %s\n", err.msg);
         goto out;
     }
-    vouch_run_env env;
-    memset(&env, 0, sizeof env);
-    env.today = t->as_of;
+    /* One session per test: its dates, the program shared (borrowed). */
+    vouch_session_options so;
+    vouch_session_options_default(&so);
+    so.as_of = t->as_of;
     if (t->period_start != INT64_MIN) {
-        env.period_start = t->period_start;
-        env.period_end = t->period_end;
-    } else {
-        int64_t q = date_quarter_start(env.today);
-        env.period_start = date_add_months(q, -12);
-        env.period_end = q - 1;
+        so.period_start = t->period_start;
+        so.period_end = t->period_end;
     }
-    if (vouch_facts_open(db, &f, &err) != VOUCH_OK || vouch_facts_bind(f, p, env.today, &err) != VOUCH_OK ||
-        vouch_vm_run(p, f, &env, &res, &err) != VOUCH_OK || vouch_apply_waivers(p, env.today, &res, &err) != VOUCH_OK) {
+    so.threads = 1;
+    if (!(s = vouch_session_new(&so, &err)) || vouch_session_use_program(s, p, &err) != VOUCH_OK ||
+        vouch_session_open_store(s, db, &err) != VOUCH_OK || vouch_session_run(s, &err) != VOUCH_OK) {
         addf(why, "%s\n", err.msg);
         goto out;
     }
+    const vouch_results *res = vouch_session_results(s);
     /* Which rules the test speaks of; their records must all be expected. */
     uint8_t *named = calloc((size_t)p->nrules + 1, 1);
     uint8_t *used = calloc((size_t)t->nexpect + 1, 1);
@@ -192,12 +190,12 @@ static int run_test(const vouch_program *p, const vouch_test *t, uint8_t *covere
     }
     int bad = 0;
     for (uint32_t r = 0; r < p->nrules; r++)
-        if (res.rules[r].errored) {
-            addf(why, "rule %s stopped: %s\n", p->rules[r].id, res.rules[r].error ? res.rules[r].error : "error");
+        if (res->rules[r].errored) {
+            addf(why, "rule %s stopped: %s\n", p->rules[r].id, res->rules[r].error ? res->rules[r].error : "error");
             bad = 1;
         }
-    for (uint32_t i = 0; i < res.nfindings; i++) {
-        const vouch_finding *fd = &res.findings[i];
+    for (uint32_t i = 0; i < res->nfindings; i++) {
+        const vouch_finding *fd = &res->findings[i];
         if (!named[fd->rule])
             continue;
         int hit = 0;
@@ -215,16 +213,16 @@ static int run_test(const vouch_program *p, const vouch_test *t, uint8_t *covere
     for (uint32_t e = 0; e < t->nexpect; e++) {
         const vouch_test_expect *x = &t->expect[e];
         if (x->kind == EXPECT_PASSES) {
-            const vouch_rule_outcome *o = &res.rules[x->rule];
+            const vouch_rule_outcome *o = &res->rules[x->rule];
             if (x->count == 0 && !o->errored && o->passed + o->failed + o->waived + o->not_applicable == 0) {
                 addf(why, "%s:%u: expect %s passes 0: the rule examined no subject (no row of the fixture reaches "
                           "it), so the test cannot fail; give it a row\n",
                      t->file, x->line, p->rules[x->rule].id);
                 bad = 1;
-            } else if (res.rules[x->rule].passed != x->count) {
+            } else if (res->rules[x->rule].passed != x->count) {
                 addf(why, "%s:%u: expected %s to pass %llu subject%s, it passed %llu\n", t->file, x->line,
                      p->rules[x->rule].id, (unsigned long long)x->count, x->count == 1 ? "" : "s",
-                     (unsigned long long)res.rules[x->rule].passed);
+                     (unsigned long long)res->rules[x->rule].passed);
                 bad = 1;
             }
         } else if (!used[e]) {
@@ -237,9 +235,7 @@ static int run_test(const vouch_program *p, const vouch_test *t, uint8_t *covere
     free(used);
     result = bad ? 0 : 1;
 out:
-    vouch_outcome_release(&res);
-    vouch_results_free(&res);
-    vouch_facts_close(f);
+    vouch_session_free(s);
     for (int i = 0; i < n; i++) {
         unlink(paths[i]);
         free(paths[i]);

@@ -12,7 +12,7 @@
 #include "diag.h"
 #include "alloc.h"
 #include "date.h"
-#include "identity.h"
+#include "packs_dir.h"
 
 int cli_usage(const char *fmt, const char *arg)
 {
@@ -60,16 +60,11 @@ void cli_run_args_free(cli_run_args *a)
 
 int cli_dates(const char *as_of, const char *period, int to_date, vouch_run_env *env)
 {
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    env->today = date_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+    env->today = vouch_session_today();
     if (as_of && date_parse(as_of, strlen(as_of), &env->today) != 0)
         return cli_usage("--as-of `%s` is not a date (YYYY-MM-DD)", as_of);
     if (!period) {
-        int64_t q = date_quarter_start(env->today);
-        env->period_start = date_add_months(q, -12);
-        env->period_end = q - 1;
+        vouch_session_default_period(env->today, &env->period_start, &env->period_end);
         return 0;
     }
     const char *dots = strstr(period, "..");
@@ -99,6 +94,80 @@ int cli_dates(const char *as_of, const char *period, int to_date, vouch_run_env 
                 period, asof, asof, asof);
     fputs("Run `vouch --help` for usage.\n", stderr);
     return 2;
+}
+
+static void render_diag(void *ctx, const vouch_diag *d)
+{
+    (void)ctx;
+    diag_render(d, stderr);
+}
+
+static void note_source(void *ctx, const char *path)
+{
+    (void)ctx;
+    cli_input_pack(path);
+}
+
+void cli_session_options(vouch_session_options *o, const vouch_run_env *env)
+{
+    vouch_session_options_default(o);
+    o->diag = render_diag;
+    o->on_source = note_source;
+    o->packs_dir = cli_packs_dir();
+    if (!env)
+        return;
+    o->as_of = env->today;
+    o->period_start = env->period_start;
+    o->period_end = env->period_end;
+    o->step_budget = env->step_budget;
+    o->memory_limit = env->memory_limit;
+    o->deadline_ns = env->deadline_ns;
+    o->timeout_s = env->timeout_s;
+    o->explain = env->explain;
+    o->keep_passes = env->keep_passes;
+    o->only_subject = env->only_subject;
+    o->one_rule = env->one_rule;
+}
+
+void cli_session_compile_error(const vouch_session *s, vouch_status st, const vouch_error *err)
+{
+    unsigned n = vouch_session_compile_errors(s);
+    if (n)
+        cli_say(stderr, "vouch: %u error%s\n", n, n == 1 ? "" : "s");
+    else if (st == VOUCH_ERUNTIME)
+        cli_say(stderr, "vouch: internal error: %s\n", err->msg);
+    else
+        cli_say(stderr, "vouch: error: %s\n", err->msg);
+}
+
+vouch_session *cli_session_compile(char **files, int nfiles, const vouch_run_env *env)
+{
+    vouch_session_options o;
+    cli_session_options(&o, env);
+    vouch_error err;
+    vouch_session *s = vouch_session_new(&o, &err);
+    if (!s) {
+        cli_say(stderr, "vouch: error: %s\n", err.msg);
+        return NULL;
+    }
+    vouch_status st = vouch_session_compile(s, files, nfiles, &err);
+    if (st != VOUCH_OK) {
+        cli_session_compile_error(s, st, &err);
+        vouch_session_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+int cli_session_open(vouch_session *s, const char *path)
+{
+    vouch_error err;
+    cli_input_store(path);
+    if (vouch_session_open_store(s, path, &err) != VOUCH_OK) {
+        cli_say(stderr, "vouch: error: %s\n", err.msg);
+        return -1;
+    }
+    return 0;
 }
 
 int cli_parse(int argc, char **argv, const cli_option *opts, size_t nopts, char ***operands, int *noperands)
@@ -155,38 +224,6 @@ int cli_output_ready(const char *output, const char *facts)
     return cli_outputs_check(&output, 1, "--output");
 }
 
-vouch_status cli_open_facts_only(const char *path, const vouch_run_env *env, vouch_facts **out,
-                                 vouch_error *err)
-{
-    cli_input_store(path);
-    vouch_status s = vouch_facts_open(path, out, err);
-    if (s == VOUCH_OK)
-        vouch_facts_set_limits(*out, env->step_budget, env->deadline_ns, env->timeout_s);
-    return s;
-}
-
-int cli_open_facts(const char *path, const vouch_program *p, int explain, const vouch_run_env *env,
-                   vouch_facts **out)
-{
-    vouch_error err;
-    *out = NULL;
-    if (cli_open_facts_only(path, env, out, &err) != VOUCH_OK) {
-        cli_say(stderr, "vouch: error: %s\n", err.msg);
-        return -1;
-    }
-    if (explain) {
-        vouch_facts_options o;
-        vouch_facts_options_default(&o);
-        o.hash = VOUCH_HASH_NOINDEX;
-        vouch_facts_set_options(*out, &o);
-    }
-    if (vouch_facts_bind(*out, p, env->today, &err) != VOUCH_OK) {
-        cli_say(stderr, "vouch: error: %s\n", err.msg);
-        return -1;
-    }
-    return 0;
-}
-
 void cli_unknown_framework(const vouch_program *p, const char *id, const char *none_note)
 {
     const char **names = vouch_calloc((size_t)p->nframeworks + 1, sizeof *names);
@@ -223,32 +260,4 @@ void cli_unknown_framework(const vouch_program *p, const char *id, const char *n
         fputc(')', stderr);
     fputc('\n', stderr);
     vouch_free(names);
-}
-
-/* ---- the run's identity ---------------------------------------------------------- */
-
-static vouch_identity identity;
-
-/* (freed at exit by the operating system: one per process) */
-struct vouch_identity *cli_identity(void) { return &identity; }
-
-int cli_identity_source(const char *path, const void *bytes, size_t n)
-{
-    vouch_error err;
-    if (vouch_identity_add_source(&identity, path, bytes, n, &err) != VOUCH_OK) {
-        cli_say(stderr, "vouch: error: %s\n", err.msg);
-        return -1;
-    }
-    return 0;
-}
-
-int cli_identity_finish(const vouch_program *p, const vouch_facts *f, const vouch_run_env *env)
-{
-    vouch_error err;
-    if (vouch_identity_add_facts(&identity, p, f, &err) != VOUCH_OK) {
-        cli_say(stderr, "vouch: error: %s\n", err.msg);
-        return -1;
-    }
-    vouch_identity_finish(&identity, env->today, env->period_start, env->period_end);
-    return 0;
 }

@@ -10,6 +10,7 @@
 #include "vm.h"
 #include "facts.h"
 #include "outfile.h"
+#include "session.h"
 
 /* Prints "vouch: <fmt with arg>" and the --help pointer; returns 2. */
 int cli_usage(const char *fmt, const char *arg);
@@ -75,32 +76,25 @@ int cli_dates(const char *as_of, const char *period, int to_date, vouch_run_env 
  * output that would destroy an input. 0, or a usage error printed and 2. */
 int cli_output_ready(const char *output, const char *facts);
 
-/* Opens the facts store at path (noted as an input, outfile.h) with env's
- * step budget and deadline for its SQL (vouch_facts_set_limits). */
-vouch_status cli_open_facts_only(const char *path, const vouch_run_env *env, vouch_facts **out,
-                                 vouch_error *err);
+/* The session options every command starts from (runtime/session/
+ * session.h): diagnostics rendered on stderr, every source read noted as
+ * an input (outfile.h), the installed packs' directory (packs_dir.h); and,
+ * when env is given, its dates, limits and explain. */
+void cli_session_options(vouch_session_options *o, const vouch_run_env *env);
 
-/* cli_open_facts_only, then binds p to it as of env->today (the run's
- * today: rows dated after it are not seen). An explained run takes
- * its access paths from the schema alone (hash indexes only where no index
- * serves): the others move probes to a hash index by measured time, and a
- * hash index gives rows in another order and without the plan's filter,
- * so explanations (which show rows) would change from run to run. The
- * store's SQL gets env's step budget and deadline (vouch_facts_set_limits)
- * from the start, binding included; the path is noted as an input
- * (outfile.h). Prints
- * why and returns -1 on failure (*out is then NULL or to be closed). */
-int cli_open_facts(const char *path, const vouch_program *p, int explain, const vouch_run_env *env,
-                   vouch_facts **out);
+/* Prints why vouch_session_compile failed (status st, err): "vouch: N
+ * errors" after diagnostics, "vouch: internal error: ..." for a program
+ * that does not verify, else "vouch: error: ...". */
+void cli_session_compile_error(const vouch_session *s, vouch_status st, const vouch_error *err);
 
-/* The run's identity (runtime/report/identity.h): the compiler's readers add
- * every source they read to it; cli_identity_finish adds the facts of a
- * bound store and the dates, after which reports may show it. Returns 0,
- * or prints why and returns -1. */
-struct vouch_identity *cli_identity(void);
-int cli_identity_finish(const vouch_program *p, const vouch_facts *f, const vouch_run_env *env);
-/* Adds a source read from path to the identity (out of memory: printed, -1). */
-int cli_identity_source(const char *path, const void *bytes, size_t n);
+/* A session (cli_session_options with env) that has compiled the files:
+ * prints why and returns NULL on failure. */
+vouch_session *cli_session_compile(char **files, int nfiles, const vouch_run_env *env);
+
+/* Opens the store at path in s and binds it (vouch_session_open_store),
+ * the path noted as an input (outfile.h). Prints why and returns -1 on
+ * failure. */
+int cli_session_open(vouch_session *s, const char *path);
 
 /* "the packs declare no framework `id`; did you mean ...? (they declare ...)";
  * none_note is printed when the packs declare no framework at all. */

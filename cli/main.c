@@ -22,7 +22,6 @@
 #include "catalogue_csv.h"
 #include "cmd_test.h"
 #include "help.h"
-#include "packs_dir.h"
 #include "common.h"
 #include "outfile.h"
 #include "format.h"
@@ -85,188 +84,40 @@ static char *read_file(const char *path, size_t *len)
 
 /* ---- compiling ------------------------------------------------------ */
 
-typedef struct diag_count {
-    unsigned errors, warnings;
-} diag_count;
-
-static void print_diag(void *ctx, const vouch_diag *d)
-{
-    diag_count *dc = ctx;
-    if (d->severity == DIAG_ERROR)
-        dc->errors++;
-    else if (d->severity == DIAG_WARNING)
-        dc->warnings++;
-    diag_render(d, stderr);
-}
-
 /* Set by `vouch lint` for its one compilation: report lint warnings, and
  * count them here. */
 static int lint_mode;
 static unsigned lint_warnings;
-/* Set for `check --explain` and `vouch explain`: compile explain programs. */
-static int explain_mode;
 
-/* Imports that name no given file: PACK.vouch or PACK/pack.vouch beside the
- * importing file, then in each directory of $VOUCH_PATH (colon-separated),
- * then in the installed standard packs' directory (packs_dir.h), so that
- * $VOUCH_PATH adds to the standard packs and can shadow one of them. */
-typedef struct resolver {
-    char *texts[VOUCH_MAX_IMPORTED_FILES];
-    char *names[VOUCH_MAX_IMPORTED_FILES];
-    int n;
-} resolver;
-
-static int try_pack_file(resolver *r, const char *dir, size_t dlen, const char *name, vouch_compile_input *out)
-{
-    static const char *const forms[] = {"%.*s/%s.vouch", "%.*s/%s/pack.vouch"};
-    if (r->n >= VOUCH_MAX_IMPORTED_FILES)
-        return 0;
-    for (int i = 0; i < 2; i++) {
-        char path[4096];
-        int n = snprintf(path, sizeof path, forms[i], (int)dlen, dir, name);
-        if (n < 0 || (size_t)n >= sizeof path)
-            continue;
-        size_t len;
-        char *text = read_file(path, &len);
-        if (!text)
-            continue;
-        if (cli_identity_source(path, text, len) != 0) {
-            free(text);
-            return 0;
-        }
-        r->texts[r->n] = text;
-        r->names[r->n] = strdup(path);
-        if (!r->names[r->n]) {
-            free(text);
-            return 0;
-        }
-        cli_input_pack(r->names[r->n]);
-        out->name = r->names[r->n];
-        out->text = text;
-        out->len = len;
-        r->n++;
-        return 1;
-    }
-    return 0;
-}
-
-static int resolve_import(void *ctx, const char *importer, const char *name, vouch_compile_input *out)
-{
-    resolver *r = ctx;
-    if (strchr(name, '/') || strstr(name, ".."))
-        return 0; /* a pack name, not a path */
-    const char *slash = strrchr(importer, '/');
-    if (try_pack_file(r, slash ? importer : ".", slash ? (size_t)(slash - importer) : 1, name, out))
-        return 1;
-    const char *path = getenv("VOUCH_PATH");
-    while (path && *path) {
-        const char *end = strchr(path, ':');
-        size_t len = end ? (size_t)(end - path) : strlen(path);
-        if (len && try_pack_file(r, path, len, name, out))
-            return 1;
-        path = end ? end + 1 : NULL;
-    }
-    const char *packs = cli_packs_dir();
-    return *packs && try_pack_file(r, packs, strlen(packs), name, out);
-}
-
-/* Compiles the given pack files (plus the standard packs they import).
- * With no files, compiles the standard fact model alone. Prints
- * diagnostics; returns NULL on any error. */
-static vouch_program *compile_sources(char **paths, int n, int with_isms);
-
-static vouch_program *compile_packs(char **paths, int n) { return compile_sources(paths, n, n == 0); }
-
-/* An explain program from the pack sources: a .vbc file has no trace
- * points, so it cannot be explained. */
-static vouch_program *compile_explain(char **paths, int n)
-{
-    for (int i = 0; i < n; i++)
-        if (cli_is_program_file(paths[i])) {
-            cli_say(stderr, "vouch: error: %s is a compiled program: explanations need the packs' sources\n",
-                    paths[i]);
-            return NULL;
-        }
-    explain_mode = 1;
-    vouch_program *p = compile_sources(paths, n, n == 0);
-    explain_mode = 0;
-    return p;
-}
-
-/* with_isms: also import the standard fact model, whatever the packs import
- * (load writes facts of the standard tables). */
+/* Compiles the given pack files (plus the standard packs they import) or
+ * loads one .vbc, through a session (runtime/session/session.h) whose
+ * program is then the caller's (for the commands that only compile, and
+ * `vouch test`, whose tests each run in a session of their own). With no
+ * files, compiles the standard fact model alone. with_isms: also import the standard fact model, whatever the packs
+ * import (load writes facts of the standard tables). Prints diagnostics;
+ * returns NULL on any error. */
 static vouch_program *compile_sources(char **paths, int n, int with_isms)
 {
-    if (n > 0 && cli_is_program_file(paths[0])) {
-        /* the identity of a compiled program is the SHA-256 of its file */
-        for (int i = 0; i < n; i++) {
-            size_t len = 0;
-            char *bytes = read_file(paths[i], &len);
-            int bad = bytes && cli_identity_source(paths[i], bytes, len) != 0;
-            free(bytes);
-            if (bad)
-                return NULL;
-        }
-        return cli_load_program(paths, n);
+    vouch_session_options o;
+    cli_session_options(&o, NULL);
+    o.with_isms = with_isms;
+    o.lint = lint_mode;
+    vouch_error err;
+    vouch_session *s = vouch_session_new(&o, &err);
+    if (!s) {
+        cli_say(stderr, "vouch: error: %s\n", err.msg);
+        return NULL;
     }
-    vouch_compile_input *in = calloc((size_t)n + 2, sizeof *in);
-    char **texts = calloc((size_t)n + 2, sizeof *texts);
-    vouch_program *p = NULL;
-    int ok = in && texts;
-    for (int i = 0; ok && i < n; i++) {
-        size_t len = 0;
-        texts[i] = read_file(paths[i], &len);
-        if (!texts[i]) {
-            cli_say(stderr, "vouch: error: cannot read %s: %s\n", paths[i], strerror(errno));
-            ok = 0;
-            break;
-        }
-        cli_input_pack(paths[i]);
-        in[i].name = paths[i];
-        in[i].text = texts[i];
-        in[i].len = len;
-        if (cli_identity_source(paths[i], texts[i], len) != 0) {
-            ok = 0;
-            break;
-        }
-    }
-    static const char std_only[] = "import \"isms\"\n";
-    if (ok && with_isms) {
-        in[n].name = "<command line>";
-        in[n].text = std_only;
-        in[n].len = sizeof std_only - 1;
-        n++;
-    }
-    if (ok) {
-        diag_count dc = {0};
-        resolver res;
-        memset(&res, 0, sizeof res);
-        vouch_compile_options copt = {resolve_import, &res, lint_mode, explain_mode};
-        p = vouch_compile_with(in, (size_t)n, &copt, print_diag, &dc);
-        lint_warnings += dc.warnings;
-        for (int i = 0; i < res.n; i++) {
-            free(res.texts[i]);
-            free(res.names[i]);
-        }
-        if (!p && dc.errors == 0)
-            cli_say(stderr, "vouch: error: compilation failed\n");
-        else if (!p)
-            cli_say(stderr, "vouch: %u error%s\n", dc.errors, dc.errors == 1 ? "" : "s");
-    }
-    if (p) {
-        vouch_error err;
-        if (vouch_verify(p, &err) != VOUCH_OK) {
-            cli_say(stderr, "vouch: internal error: the compiled program does not verify: %s\n", err.msg);
-            vouch_program_free(p);
-            p = NULL;
-        }
-    }
-    for (int i = 0; texts && i < n; i++)
-        free(texts[i]);
-    free(texts);
-    free(in);
+    vouch_status st = vouch_session_compile(s, paths, n, &err);
+    lint_warnings += vouch_session_compile_warnings(s);
+    if (st != VOUCH_OK)
+        cli_session_compile_error(s, st, &err);
+    vouch_program *p = vouch_session_take_program(s);
+    vouch_session_free(s);
     return p;
 }
+
+static vouch_program *compile_packs(char **paths, int n) { return compile_sources(paths, n, n == 0); }
 
 /* ---- argument helpers ---------------------------------------------- */
 
@@ -437,10 +288,7 @@ static int cmd_check(int argc, char **argv)
         return rc;
     }
     rc = EXIT_USAGE;
-    vouch_program *p = NULL;
-    vouch_facts *f = NULL;
-    vouch_results res;
-    memset(&res, 0, sizeof res);
+    vouch_session *s = NULL;
     vouch_error err;
     vouch_run_env env;
     memset(&env, 0, sizeof env);
@@ -489,41 +337,44 @@ static int cmd_check(int argc, char **argv)
     int explain = a.explain || (a.format && (strcmp(format, "html") == 0 || strcmp(format, "oscal") == 0));
     for (int k = 0; k < a.noutputs; k++)
         explain |= strncmp(a.outputs[k], "html=", 5) == 0 || strncmp(a.outputs[k], "oscal=", 6) == 0;
-    p = explain ? compile_explain(a.files, a.nfiles) : compile_packs(a.files, a.nfiles);
-    if (!p)
-        goto out;
     env.explain = explain;
+    /* One session: compile (imports resolved), open and bind the store as
+     * of the as-of, run, waivers (runtime/session/session.h). */
+    if (!(s = cli_session_compile(a.files, a.nfiles, &env)))
+        goto out;
     /* again, now that the inputs are known (the packs read, the store
      * named): nothing is opened or run for a report that could not be
      * written */
     cli_input_store(a.facts);
     if (check_outputs(&a) != 0)
         goto out;
-    if (cli_open_facts(a.facts, p, explain, &env, &f) != 0 || cli_identity_finish(p, f, &env) != 0)
+    if (cli_session_open(s, a.facts) != 0)
         goto out;
-    if (vouch_vm_run_parallel(p, f, a.facts, &env, &res, &err) != VOUCH_OK ||
-        vouch_apply_waivers(p, env.today, &res, &err) != VOUCH_OK) {
+    if (vouch_session_run(s, &err) != VOUCH_OK) {
         cli_say(stderr, "vouch: error: %s\n", err.msg);
         goto out;
     }
+    const vouch_program *p = vouch_session_program(s);
+    vouch_facts *f = vouch_session_facts(s);
+    vouch_results *res = vouch_session_results(s);
     if (a.stats) {
         vouch_facts_stats st;
         vouch_facts_get_stats(f, &st);
         cli_say(stderr, "vouch: %u plans by SQL, %u by hash index; %llu seeks, %llu rows%s; %u thread%s\n",
                 st.sql_plans, st.hash_plans, (unsigned long long)st.seeks, (unsigned long long)st.rows,
-                res.threads > 1 ? " (the first thread's)" : "", res.threads, res.threads == 1 ? "" : "s");
-        if (res.shared)
-            cli_say(stderr, "vouch: the rows of %u rule%s shared between the threads\n", res.shared,
-                    res.shared == 1 ? "" : "s");
+                res->threads > 1 ? " (the first thread's)" : "", res->threads, res->threads == 1 ? "" : "s");
+        if (res->shared)
+            cli_say(stderr, "vouch: the rows of %u rule%s shared between the threads\n", res->shared,
+                    res->shared == 1 ? "" : "s");
         for (uint32_t i = 0; i < p->nplans; i++)
             cli_say(stderr, "  plan %u (%s): %s\n", i, p->rules[p->plans[i].rule].id, vouch_facts_describe(f, i));
     }
-    if (a.baseline && vouch_baseline_match(&base, p, &res, &err) != VOUCH_OK) {
+    if (a.baseline && vouch_baseline_match(&base, p, res, &err) != VOUCH_OK) {
         cli_say(stderr, "vouch: error: %s\n", err.msg);
         goto out;
     }
-    vouch_report rep = {p, &res, env.today, env.period_start, env.period_end, a.facts, fail_on, a.allow_soft,
-                        cli_identity(), 0, NULL, 0};
+    vouch_report rep = {p, res, env.today, env.period_start, env.period_end, a.facts, fail_on, a.allow_soft,
+                        vouch_session_identity(s), 0, NULL, 0};
     /* Explanations asked for only by the HTML and OSCAL reports stay there. */
     rep.why_hidden = explain && !a.explain;
     rep.baseline = a.baseline ? &base : NULL;
@@ -539,17 +390,14 @@ static int cmd_check(int argc, char **argv)
             goto out;
     }
     int errored = 0;
-    for (uint32_t i = 0; i < res.nrules; i++)
-        if (res.rules[i].errored) {
+    for (uint32_t i = 0; i < res->nrules; i++)
+        if (res->rules[i].errored) {
             errored = 1;
-            cli_say(stderr, "vouch: error: %s\n", res.rules[i].error ? res.rules[i].error : p->rules[i].id);
+            cli_say(stderr, "vouch: error: %s\n", res->rules[i].error ? res->rules[i].error : p->rules[i].id);
         }
     rc = errored ? EXIT_USAGE : vouch_report_failing(&rep) ? EXIT_FINDINGS : EXIT_CLEAN;
 out:
-    vouch_outcome_release(&res);
-    vouch_results_free(&res);
-    vouch_facts_close(f);
-    vouch_program_free(p);
+    vouch_session_free(s);
     vouch_baseline_free(&base);
     free_args(&a);
     return rc;
@@ -766,9 +614,9 @@ static int cmd_help(int argc, char **argv)
         return EXIT_CLEAN;
     const char *near = cli_help_closest(argv[0]);
     if (near)
-        fprintf(stderr, "vouch: no command `%s`; did you mean `%s`?\n", argv[0], near);
+        cli_say(stderr, "vouch: no command `%s`; did you mean `%s`?\n", argv[0], near);
     else
-        fprintf(stderr, "vouch: no command `%s` (check, load, explain, test, lint, fmt, coverage, soa, compile, disasm)\n",
+        cli_say(stderr, "vouch: no command `%s` (check, load, explain, test, lint, fmt, coverage, soa, compile, disasm)\n",
                 argv[0]);
     fputs("Run `vouch --help` for usage.\n", stderr);
     return EXIT_USAGE;
@@ -813,11 +661,11 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "test") == 0)
         return cmd_test(argc - 2, argv + 2, compile_packs);
     if (strcmp(cmd, "explain") == 0)
-        return cmd_explain(argc - 2, argv + 2, compile_explain);
+        return cmd_explain(argc - 2, argv + 2);
     if (strcmp(cmd, "coverage") == 0)
-        return cmd_coverage(argc - 2, argv + 2, compile_packs);
+        return cmd_coverage(argc - 2, argv + 2);
     if (strcmp(cmd, "soa") == 0)
-        return cmd_soa(argc - 2, argv + 2, compile_packs);
+        return cmd_soa(argc - 2, argv + 2);
     return usage_error("unknown command `%s` (check, load, explain, test, lint, fmt, coverage, soa, "
                        "compile, disasm)", cmd);
 }

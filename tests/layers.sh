@@ -5,8 +5,9 @@
 #
 # The layers, lowest first: runtime/base, runtime/program (the contract),
 # then beside each other compiler/ (with grammar/ and what is generated
-# from it) and runtime/store, then runtime/vm, then runtime/report; cli/ is
-# the top and is not checked. Each may use its own layer and these:
+# from it) and runtime/store, then runtime/vm, then runtime/report, then
+# runtime/session (the one layer that uses the compiler and the runtime
+# together); cli/ is the top and is not checked. Each may use its own layer and these:
 #
 #   base      -
 #   program   base
@@ -14,6 +15,7 @@
 #   store     base program
 #   vm        base program store
 #   report    base program store vm
+#   session   base program compiler store vm report
 #
 # Two checks, both on the tree as it is:
 #   includes  every #include "X" of a source or header (X resolved beside
@@ -31,7 +33,7 @@
 set -u
 
 cd "$(dirname "$0")/.." || exit 2
-LAYERS="base program compiler store vm report"
+LAYERS="base program compiler store vm report session"
 
 # may LAYER: the layers LAYER may use.
 may() {
@@ -42,6 +44,7 @@ may() {
     store) echo "base program store" ;;
     vm) echo "base program store vm" ;;
     report) echo "base program store vm report" ;;
+    session) echo "base program compiler store vm report session" ;;
     *) echo "$LAYERS" ;;
     esac
 }
@@ -74,7 +77,7 @@ includes() {
             if [ -f "$root/$dir/$h" ]; then
                 to=$from
             else
-                for d in compiler runtime/base runtime/program runtime/store runtime/vm runtime/report; do
+                for d in compiler runtime/base runtime/program runtime/store runtime/vm runtime/report runtime/session; do
                     if [ -f "$root/$d/$h" ]; then to=$(layer_of "$d/$h"); break; fi
                 done
                 case $to in '') case $h in parser.h|lexer.h|stdlib_embed*) to=compiler ;; esac ;; esac
