@@ -42,46 +42,6 @@
 
 static int usage_error(const char *fmt, const char *arg) { return cli_usage(fmt, arg); }
 
-/* ---- files ---------------------------------------------------------- */
-
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap + 1);
-    while (buf) {
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        /* Past the size limit the rest is not read: the compiler reports it. */
-        if (n < cap || n > VOUCH_MAX_SOURCE_BYTES) {
-            if (ferror(f)) {
-                free(buf);
-                buf = NULL;
-            }
-            break;
-        }
-        char *nb = realloc(buf, cap * 2 + 1);
-        if (!nb) {
-            free(buf);
-            buf = NULL;
-            errno = ENOMEM;
-            break;
-        }
-        buf = nb;
-        cap *= 2;
-    }
-    int saved = errno;
-    fclose(f);
-    errno = saved;
-    if (buf) {
-        buf[n] = 0;
-        *len = n;
-    }
-    return buf;
-}
-
 /* ---- compiling ------------------------------------------------------ */
 
 /* Set by `vouch lint` for its one compilation: report lint warnings, and
@@ -500,7 +460,7 @@ static int cmd_fmt(int argc, char **argv)
             continue;
         const char *path = argv[i];
         size_t len = 0;
-        char *text = read_file(path, &len);
+        char *text = vouch_session_read_source(path, &len);
         if (!text) {
             cli_say(stderr, "vouch: error: cannot read %s: %s\n", path, strerror(errno));
             rc = EXIT_USAGE;

@@ -105,9 +105,8 @@ vouch_session *vouch_session_new(const vouch_session_options *o, vouch_error *er
 
 /* ---- reading sources ------------------------------------------------ */
 
-/* The file's bytes, NUL-terminated, or NULL (errno says why). Past the
- * source size limit the rest is not read: the compiler reports it. */
-static char *read_source(const char *path, size_t *len)
+/* (session.h) */
+char *vouch_session_read_source(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -165,7 +164,7 @@ static vouch_status load_program(vouch_session *s, char *const *paths, int n, vo
 {
     for (int i = 0; i < n; i++) {
         size_t len = 0;
-        char *bytes = read_source(paths[i], &len);
+        char *bytes = vouch_session_read_source(paths[i], &len);
         vouch_status st = bytes ? vouch_identity_add_source(s->id, paths[i], bytes, len, err) : VOUCH_OK;
         free(bytes);
         if (st != VOUCH_OK)
@@ -235,7 +234,7 @@ static int try_pack_file(resolver *r, const char *dir, size_t dlen, const char *
         if (n < 0 || (size_t)n >= sizeof path)
             continue;
         size_t len;
-        char *text = read_source(path, &len);
+        char *text = vouch_session_read_source(path, &len);
         if (!text)
             continue;
         vouch_error err;
@@ -310,7 +309,7 @@ vouch_status vouch_session_compile(vouch_session *s, char *const *paths, int n, 
     vouch_status st = in && texts ? VOUCH_OK : vouch_error_set(err, VOUCH_ENOMEM, "out of memory");
     for (int i = 0; st == VOUCH_OK && i < n; i++) {
         size_t len = 0;
-        texts[i] = read_source(paths[i], &len);
+        texts[i] = vouch_session_read_source(paths[i], &len);
         if (!texts[i]) {
             st = vouch_error_set(err, VOUCH_EIO, "cannot read %s: %s", paths[i], strerror(errno));
             break;

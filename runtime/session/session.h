@@ -124,4 +124,10 @@ const vouch_run_env *vouch_session_env(const vouch_session *s);
 
 void vouch_session_free(vouch_session *s);
 
+/* A pack source's bytes, NUL-terminated (free() them), or NULL with errno
+ * saying why. Past the source size limit the rest is not read: the
+ * compiler reports it. Also for tools that read sources without compiling
+ * them (vouch fmt). */
+char *vouch_session_read_source(const char *path, size_t *len);
+
 #endif

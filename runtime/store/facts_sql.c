@@ -46,6 +46,20 @@ static const char *row_where(char buf[64], sqlite3_stmt *st, int rowid_sc)
     return buf;
 }
 
+/* An integer of column c, stored as one or as its text: a bool must be
+ * 0 or 1. */
+static vouch_status int_value(const vouch_table_decl *t, const vouch_column_decl *c, int64_t v,
+                              const char *where, vouch_value *out, vouch_error *err)
+{
+    if (c->type == VT_BOOL && v != 0 && v != 1)
+        return vouch_error_set(err, VOUCH_ERUNTIME, "facts store: %s.%s holds %lld%s, but a bool is 0 or 1",
+                               t->name, c->name, (long long)v, where);
+    out->type = c->type;
+    out->len = 0;
+    out->u.i = v;
+    return VOUCH_OK;
+}
+
 /* One sqlite3_column_value per column, then the value API: each
  * sqlite3_column_* call would take and release the connection's state
  * again. */
@@ -68,15 +82,7 @@ vouch_status facts_convert(vouch_facts *f, const vouch_table_decl *t, uint32_t c
         return VOUCH_OK;
     }
     if (c->type != VT_TEXT && c->type != VT_DATE && ty == SQLITE_INTEGER) {
-        int64_t v = sqlite3_value_int64(sv);
-        if (c->type == VT_BOOL && v != 0 && v != 1)
-            return vouch_error_set(err, VOUCH_ERUNTIME,
-                                   "facts store: %s.%s holds %lld%s, but a bool is 0 or 1",
-                                   t->name, c->name, (long long)v, row_where(wb, st, rowid_sc));
-        out->type = c->type;
-        out->len = 0;
-        out->u.i = v;
-        return VOUCH_OK;
+        return int_value(t, c, sqlite3_value_int64(sv), row_where(wb, st, rowid_sc), out, err);
     }
     s = (const char *)sqlite3_value_text(sv);
     n = sqlite3_value_bytes(sv);
@@ -93,14 +99,7 @@ vouch_status facts_convert(vouch_facts *f, const vouch_table_decl *t, uint32_t c
                                    "facts store: %s.%s holds `%.*s`%s, which is not an integer",
                                    t->name, c->name, n > 40 ? 40 : n, s,
                                    row_where(wb, st, rowid_sc));
-        if (c->type == VT_BOOL && v != 0 && v != 1)
-            return vouch_error_set(err, VOUCH_ERUNTIME,
-                                   "facts store: %s.%s holds %lld%s, but a bool is 0 or 1",
-                                   t->name, c->name, (long long)v, row_where(wb, st, rowid_sc));
-        out->type = c->type;
-        out->len = 0;
-        out->u.i = v;
-        return VOUCH_OK;
+        return int_value(t, c, v, row_where(wb, st, rowid_sc), out, err);
     }
     case VT_DATE: {
         int64_t d;
