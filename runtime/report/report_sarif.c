@@ -186,6 +186,29 @@ static void date_str(FILE *out, int64_t d)
     fprintf(out, "\"%s\"", b);
 }
 
+/* What every result starts with: its rule, kind and level, the message
+ * "SUBJECT: MESSAGE" with suffix, the rule's location and the fingerprint
+ * of rule and subject, which a resolved finding of the baseline shares
+ * with the finding it was (GitHub matches results by it). */
+static void result_head(FILE *out, const vouch_rule_info *ri, uint32_t rule, int first, const char *kind,
+                        const char *level, const char *subject, const char *message, const char *suffix)
+{
+    fputs(first ? "\n      {\"ruleId\": " : ",\n      {\"ruleId\": ", out);
+    vouch_json_text(out, ri->id);
+    fprintf(out, ", \"ruleIndex\": %u, \"kind\": \"%s\", \"level\": \"%s\",\n       \"message\": {\"text\": \"",
+            rule, kind, level);
+    vouch_json_chars(out, subject);
+    fputs(": ", out);
+    vouch_json_chars(out, message);
+    fputs(suffix, out);
+    fputs("\"},\n       \"locations\": [", out);
+    location(out, ri->file, ri->line, ri->col);
+    const char *parts[3] = {"vouch-finding", ri->id, subject};
+    char fp[33];
+    vouch_hash_hex(fp, parts, 3);
+    fprintf(out, "],\n       \"partialFingerprints\": {\"vouchRuleSubject/v1\": \"%s\"},\n", fp);
+}
+
 static void result(FILE *out, const vouch_report *r, const vouch_finding *fd, int first)
 {
     const char *bs = vouch_report_baseline_of(r, fd);
@@ -193,19 +216,7 @@ static void result(FILE *out, const vouch_report *r, const vouch_finding *fd, in
     const vouch_rule_info *ri = &p->rules[fd->rule];
     const vouch_waiver *w =
         fd->waiver >= 0 && (uint32_t)fd->waiver < p->nwaivers ? &p->waivers[fd->waiver] : NULL;
-    fputs(first ? "\n      {\"ruleId\": " : ",\n      {\"ruleId\": ", out);
-    vouch_json_text(out, ri->id);
-    fprintf(out, ", \"ruleIndex\": %u, \"kind\": \"fail\", \"level\": \"%s\",\n       \"message\": {\"text\": \"",
-            fd->rule, sarif_level(ri));
-    vouch_json_chars(out, fd->subject);
-    fputs(": ", out);
-    vouch_json_chars(out, fd->message);
-    fputs("\"},\n       \"locations\": [", out);
-    location(out, ri->file, ri->line, ri->col);
-    const char *parts[3] = {"vouch-finding", ri->id, fd->subject};
-    char fp[33];
-    vouch_hash_hex(fp, parts, 3);
-    fprintf(out, "],\n       \"partialFingerprints\": {\"vouchRuleSubject/v1\": \"%s\"},\n", fp);
+    result_head(out, ri, fd->rule, first, "fail", sarif_level(ri), fd->subject, fd->message, "");
     if (bs)
         fprintf(out, "       \"baselineState\": \"%s\",\n", bs);
     fputs("       \"properties\": {\"subject\": ", out);
@@ -241,18 +252,8 @@ static void absent_result(FILE *out, const vouch_report *r, const vouch_baseline
 {
     const vouch_program *p = r->program;
     const vouch_rule_info *ri = &p->rules[i];
-    fputs(first ? "\n      {\"ruleId\": " : ",\n      {\"ruleId\": ", out);
-    vouch_json_text(out, ri->id);
-    fprintf(out, ", \"ruleIndex\": %u, \"kind\": \"pass\", \"level\": \"none\",\n       \"message\": {\"text\": \"", i);
-    vouch_json_chars(out, it->subject);
-    fputs(": ", out);
-    vouch_json_chars(out, it->message);
-    fputs(" (resolved: in the baseline, gone now)\"},\n       \"locations\": [", out);
-    location(out, ri->file, ri->line, ri->col);
-    const char *parts[3] = {"vouch-finding", ri->id, it->subject};
-    char fp[33];
-    vouch_hash_hex(fp, parts, 3);
-    fprintf(out, "],\n       \"partialFingerprints\": {\"vouchRuleSubject/v1\": \"%s\"},\n", fp);
+    result_head(out, ri, i, first, "pass", "none", it->subject, it->message,
+                " (resolved: in the baseline, gone now)");
     fputs("       \"baselineState\": \"absent\",\n       \"properties\": {\"subject\": ", out);
     vouch_json_text(out, it->subject);
     fputs(", \"status\": \"resolved\"}}", out);
