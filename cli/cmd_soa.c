@@ -91,6 +91,19 @@ static void soa_nothing_selected(const vouch_framework_info *fw, const char *att
     vouch_free(seen);
 }
 
+/* The fact model the SoA reads its facts through (soa.h): the packs'
+ * program when it declares `soa` (so the SoA reads what the rules read),
+ * else the standard fact model, stdlib/isms.vouch, compiled alone in
+ * *std. NULL after a message. */
+static const vouch_program *soa_fact_model(const vouch_program *p, vouch_session **std)
+{
+    for (uint32_t t = 0; t < p->ntables; t++)
+        if (strcmp(p->tables[t].name, "soa") == 0)
+            return p;
+    *std = cli_session_compile(NULL, 0, NULL);
+    return *std ? vouch_session_program(*std) : NULL;
+}
+
 int cmd_soa(int argc, char **argv)
 {
     soa_args a;
@@ -100,7 +113,7 @@ int cmd_soa(int argc, char **argv)
         return rc;
     }
     rc = SOA_EXIT_USAGE;
-    vouch_session *s = NULL;
+    vouch_session *s = NULL, *std = NULL;
     vouch_soa_facts sf;
     memset(&sf, 0, sizeof sf);
     vouch_soa soa;
@@ -165,15 +178,19 @@ int cmd_soa(int argc, char **argv)
             goto out;
         }
     }
+    const vouch_program *model = soa_fact_model(p, &std);
+    if (!model)
+        goto out;
     if (cli_output_ready(a.run.output, a.run.facts) != 0)
         goto out;
     /* The SoA's own facts first (soa_read binds the store to programs of its
-     * own, with the packs' declarations of its tables), then the packs' run. */
+     * own, with the fact model's declarations of its tables), then the
+     * packs' run. */
     /* the identity names the SoA's tables (soa_read adds them) and the
      * packs' (the session's bind) */
     cli_input_store(a.run.facts);
     if (vouch_session_open(s, a.run.facts, &err) != VOUCH_OK ||
-        vouch_soa_read(vouch_session_facts(s), p, a.framework, env.today, vouch_session_identity(s), &sf, &err) !=
+        vouch_soa_read(vouch_session_facts(s), model, a.framework, env.today, vouch_session_identity(s), &sf, &err) !=
             VOUCH_OK ||
         vouch_session_bind(s, &err) != VOUCH_OK || vouch_session_run(s, &err) != VOUCH_OK ||
         vouch_soa_build(p, res, (uint32_t)fw, &sf, a.only ? only_attr : NULL, only_value, &soa, &err) != VOUCH_OK) {
@@ -194,6 +211,7 @@ int cmd_soa(int argc, char **argv)
 out:
     vouch_soa_free(&soa);
     vouch_soa_facts_free(&sf);
+    vouch_session_free(std);
     vouch_session_free(s);
     cli_run_args_free(&a.run);
     return rc;

@@ -3,11 +3,26 @@
  * its facts through the plan API, joining them with the catalogue and the
  * coverage of a run, and writing Markdown, CSV and HTML.
  *
- * The facts are read with two small programs built here by hand (the soa
- * and evidence tables; then person, which may be missing), bound to the
- * store in turn: no SQL outside the facts store. Evidence rows are summed
- * up per control as they arrive, so memory grows with the controls, not
- * with the evidence.
+ * The facts are read with two small programs built here (the soa and
+ * evidence tables; then person, which may be missing), bound to the store
+ * in turn: no SQL outside the facts store. Their tables are the fact
+ * model's own declarations, found by name (the packs' program, which
+ * declares stdlib/isms.vouch's facts when it imports them), never a copy
+ * kept here: a field renamed or retyped in the model cannot drift from
+ * what the SoA reads. What the SoA requires of the fact model:
+ *
+ *   soa       framework: text, control: text, applicable: bool,
+ *             justification: text, owner: text, frequency: text or enum
+ *   evidence  framework: text, control: text, kind: text,
+ *             collected_on: date, result: text or enum (`pass` passes)
+ *   person    (optional) id: text, name: text, role: text
+ *
+ * Each field may be optional but applicable and collected_on; other
+ * fields are allowed and not read. A fact or field missing, of another
+ * type, or optional where it may not be, is an input error naming the
+ * fact and the field (person only when the model declares it). Evidence
+ * rows are summed up per control as they arrive, so memory grows with
+ * the controls, not with the evidence.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -211,37 +226,39 @@ void vouch_soa_facts_free(vouch_soa_facts *f)
 
 /* ---- reading the store ------------------------------------------------------- */
 
-typedef struct col_spec {
+/* What the SoA reads of each fact: the fields by name and the kind of
+ * value each must hold (the file's opening comment). Everything else
+ * about the table (its other fields, optional, enums, key, `dated by`)
+ * is the fact model's declaration, used as it stands. */
+typedef struct field_need {
     const char *name;
-    uint8_t type;
-    uint8_t optional;
-} col_spec;
+    uint8_t type;            /* vouch_vtype; text includes an enum */
+    uint8_t present;         /* 1: must not be optional (read_rows takes
+                              * only text columns as maybe none) */
+} field_need;
 
-static const col_spec SOA_COLS[] = {
-    {"framework", VT_TEXT, 0}, {"control", VT_TEXT, 0}, {"applicable", VT_BOOL, 0},
-    {"justification", VT_TEXT, 1}, {"owner", VT_TEXT, 1}, {"frequency", VT_TEXT, 1},
+static const field_need SOA_NEEDS[] = {
+    {"framework", VT_TEXT, 0}, {"control", VT_TEXT, 0}, {"applicable", VT_BOOL, 1},
+    {"justification", VT_TEXT, 0}, {"owner", VT_TEXT, 0}, {"frequency", VT_TEXT, 0},
 };
-static const col_spec EVIDENCE_COLS[] = {
-    {"framework", VT_TEXT, 0}, {"control", VT_TEXT, 0}, {"kind", VT_TEXT, 1},
-    {"collected_on", VT_DATE, 0}, {"result", VT_TEXT, 1},
+static const field_need EVIDENCE_NEEDS[] = {
+    {"framework", VT_TEXT, 0}, {"control", VT_TEXT, 0}, {"kind", VT_TEXT, 0},
+    {"collected_on", VT_DATE, 1}, {"result", VT_TEXT, 0},
 };
-static const col_spec PERSON_COLS[] = {
-    {"id", VT_TEXT, 0}, {"name", VT_TEXT, 1}, {"role", VT_TEXT, 1},
+static const field_need PERSON_NEEDS[] = {
+    {"id", VT_TEXT, 0}, {"name", VT_TEXT, 0}, {"role", VT_TEXT, 0},
 };
-#define NCOLS(a) ((uint32_t)(sizeof a / sizeof a[0]))
+#define NNEEDS(a) ((uint32_t)(sizeof a / sizeof a[0]))
 
-static void set_table(vouch_program *p, uint32_t t, const char *name, const col_spec *cols, uint32_t n)
+static const char *kind_of(const vouch_column_decl *c, uint8_t type)
 {
-    vouch_table_decl *td = &p->tables[t];
-    td->name = name;
-    td->ncolumns = n;
-    td->columns = vouch_program_alloc(p, (size_t)n * sizeof *td->columns);
-    td->first_used = 1;
-    for (uint32_t i = 0; td->columns && i < n; i++) {
-        td->columns[i].name = cols[i].name;
-        td->columns[i].type = cols[i].type;
-        td->columns[i].optional = cols[i].optional;
-        td->columns[i].enum_id = -1;
+    switch (type) {
+    case VT_BOOL: return "a bool";
+    case VT_INT: return "an int";
+    case VT_DATE: return "a date";
+    case VT_DUR: return "a duration";
+    case VT_TEXT: return c && c->enum_id >= 0 ? "an enum" : "text";
+    default: return "a value";
     }
 }
 
@@ -267,48 +284,55 @@ static void set_plan(vouch_program *p, uint32_t pi, uint32_t t, const uint32_t *
         pl->columns[k] = cols[k];
 }
 
-/* Table t of q is name: the packs' own declaration of it when they declare
- * one (so the SoA reads, checks and dates its rows exactly as the rules
- * do: the same columns, types, enums, optional fields and `dated by`),
- * else the columns the SoA needs, as stdlib/isms.vouch declares them, dated
- * by dated (1 + a column index; 0: not dated). at[k] gets the index of
- * cols[k] in the declaration. A declaration lacking a
- * column the SoA reads, or giving it another type, is VOUCH_EINPUT. */
-static vouch_status use_table(vouch_program *q, uint32_t t, const vouch_program *decls, const char *name,
-                              const col_spec *cols, uint32_t n, uint32_t dated, uint32_t *at, vouch_error *err)
+/* The fact model's declaration of fact name, or NULL. */
+static const vouch_table_decl *declared(const vouch_program *model, const char *name)
 {
-    const vouch_table_decl *d = NULL;
-    for (uint32_t i = 0; decls && i < decls->ntables && !d; i++)
-        if (strcmp(decls->tables[i].name, name) == 0)
-            d = &decls->tables[i];
-    if (!d) {
-        set_table(q, t, name, cols, n);
-        q->tables[t].dated = dated;
-        for (uint32_t k = 0; k < n; k++)
-            at[k] = k;
-        return VOUCH_OK;
-    }
-    q->tables[t] = *d;   /* borrowed: decls outlives q */
+    for (uint32_t i = 0; model && i < model->ntables; i++)
+        if (strcmp(model->tables[i].name, name) == 0)
+            return &model->tables[i];
+    return NULL;
+}
+
+/* Table t of q is the fact model's declaration d of fact name (borrowed:
+ * the model outlives q), so the SoA reads, checks and dates its rows
+ * exactly as the rules do. at[k] gets the index of the field needs[k]
+ * names. A field the declaration lacks, or declares with another kind of
+ * value, is VOUCH_EINPUT naming fact and field. */
+static vouch_status use_table(vouch_program *q, uint32_t t, const vouch_table_decl *d, const char *name,
+                              const field_need *needs, uint32_t n, uint32_t *at, vouch_error *err)
+{
+    if (!d)
+        return vouch_error_set(err, VOUCH_EINPUT, "the SoA reads fact `%s`, which the fact model does not declare",
+                               name);
+    q->tables[t] = *d;
     q->tables[t].first_used = 1;
     for (uint32_t k = 0; k < n; k++) {
         uint32_t c = 0;
-        while (c < d->ncolumns && strcmp(d->columns[c].name, cols[k].name) != 0)
+        while (c < d->ncolumns && strcmp(d->columns[c].name, needs[k].name) != 0)
             c++;
-        if (c == d->ncolumns || d->columns[c].type != cols[k].type)
+        if (c == d->ncolumns)
             return vouch_error_set(err, VOUCH_EINPUT,
-                                   "the SoA reads %s.%s as %s, but the packs declare `%s` %s", name, cols[k].name,
-                                   cols[k].type == VT_BOOL ? "a bool" : cols[k].type == VT_DATE ? "a date" : "text",
-                                   name, c == d->ncolumns ? "without it" : "with another type for it");
+                                   "the SoA reads field `%s` of fact `%s` (%s), which the fact model's `%s` "
+                                   "does not declare", needs[k].name, name, kind_of(NULL, needs[k].type), name);
+        if (d->columns[c].type != needs[k].type)
+            return vouch_error_set(err, VOUCH_EINPUT,
+                                   "the SoA reads field `%s` of fact `%s` as %s, but the fact model declares it "
+                                   "as %s", needs[k].name, name, kind_of(NULL, needs[k].type),
+                                   kind_of(&d->columns[c], d->columns[c].type));
+        if (needs[k].present && d->columns[c].optional)
+            return vouch_error_set(err, VOUCH_EINPUT,
+                                   "the SoA reads field `%s` of fact `%s` as %s in every row, but the fact model "
+                                   "declares it optional", needs[k].name, name, kind_of(NULL, needs[k].type));
         at[k] = c;
     }
     return VOUCH_OK;
 }
 
 /* The program that reads soa (plan 0) and evidence (plan 1), or person
- * (plan 0) when people is set, with decls' declarations of those tables
- * (use_table). Its enums are decls' (borrowed). NULL with err set if out
- * of memory or a declaration does not fit. */
-static vouch_program *reader_program(const vouch_program *decls, int people, vouch_error *err)
+ * (plan 0) when people is set, with the model's declarations of those
+ * tables (use_table) and its enums (borrowed). NULL with err set if out
+ * of memory or the model lacks what the SoA reads. */
+static vouch_program *reader_program(const vouch_program *model, int people, vouch_error *err)
 {
     vouch_program *p = vouch_program_new();
     if (!p) {
@@ -317,31 +341,29 @@ static vouch_program *reader_program(const vouch_program *decls, int people, vou
     }
     p->pack = "";
     p->pack_version = "";
-    if (decls) {
-        p->enums = decls->enums;
-        p->nenums = decls->nenums;
-    }
+    p->enums = model->enums;
+    p->nenums = model->nenums;
     vouch_status s = VOUCH_OK;
     if (people) {
-        uint32_t cols[3];
+        uint32_t cols[NNEEDS(PERSON_NEEDS)];
         p->ntables = p->nplans = 1;
         p->tables = vouch_program_alloc(p, sizeof *p->tables);
         p->plans = vouch_program_alloc(p, sizeof *p->plans);
         if (p->tables && p->plans &&
-            (s = use_table(p, 0, decls, "person", PERSON_COLS, NCOLS(PERSON_COLS), 0, cols, err)) == VOUCH_OK)
+            (s = use_table(p, 0, declared(model, "person"), "person", PERSON_NEEDS, NNEEDS(PERSON_NEEDS), cols,
+                           err)) == VOUCH_OK)
             set_plan(p, 0, 0, cols, 3, NULL, NULL, 0);
     } else {
-        uint32_t sc[NCOLS(SOA_COLS)], ec[NCOLS(EVIDENCE_COLS)];
+        uint32_t sc[NNEEDS(SOA_NEEDS)], ec[NNEEDS(EVIDENCE_NEEDS)];
         static const uint8_t eq[] = {CMP_EQ};
         p->ntables = p->nplans = 2;
         p->tables = vouch_program_alloc(p, 2 * sizeof *p->tables);
         p->plans = vouch_program_alloc(p, 2 * sizeof *p->plans);
         if (p->tables && p->plans &&
-            (s = use_table(p, 0, decls, "soa", SOA_COLS, NCOLS(SOA_COLS), 0, sc, err)) == VOUCH_OK &&
-            /* evidence is dated by collected_on, as stdlib/isms.vouch
-             * declares it: the store hides what was collected after the
-             * as-of, as it does for the rules */
-            (s = use_table(p, 1, decls, "evidence", EVIDENCE_COLS, NCOLS(EVIDENCE_COLS), 4, ec, err)) == VOUCH_OK) {
+            (s = use_table(p, 0, declared(model, "soa"), "soa", SOA_NEEDS, NNEEDS(SOA_NEEDS), sc, err)) ==
+                VOUCH_OK &&
+            (s = use_table(p, 1, declared(model, "evidence"), "evidence", EVIDENCE_NEEDS, NNEEDS(EVIDENCE_NEEDS),
+                           ec, err)) == VOUCH_OK) {
             /* soa: control, applicable, justification, owner, frequency
              * where framework = ?; evidence: control, kind, collected_on,
              * result where framework = ? */
@@ -458,11 +480,13 @@ static vouch_status bind_checked(vouch_facts *store, const vouch_program *q, int
     return s;
 }
 
-vouch_status vouch_soa_read(vouch_facts *store, const vouch_program *decls, const char *framework, int64_t as_of,
+vouch_status vouch_soa_read(vouch_facts *store, const vouch_program *model, const char *framework, int64_t as_of,
                             struct vouch_identity *id, vouch_soa_facts *out, vouch_error *err)
 {
     memset(out, 0, sizeof *out);
-    vouch_program *p = reader_program(decls, 0, err);
+    if (!model)
+        return vouch_error_set(err, VOUCH_EINPUT, "the SoA reads its facts through a fact model, and none was given");
+    vouch_program *p = reader_program(model, 0, err);
     if (!p)
         return err->status;
     vouch_status s = bind_checked(store, p, as_of, id, err);
@@ -471,11 +495,14 @@ vouch_status vouch_soa_read(vouch_facts *store, const vouch_program *decls, cons
         s = read_rows(store, 0, 5, params, soa_row, out, err);
     if (s == VOUCH_OK)
         s = read_rows(store, 1, 4, params, evidence_row, out, err);
-    /* Rebinding releases the statements of p before p goes. */
-    vouch_program *q = s == VOUCH_OK ? reader_program(decls, 1, err) : NULL;
-    if (s == VOUCH_OK && !q)
+    /* person is optional: a model that does not declare it, or a store
+     * without the table, shows owners by id. Rebinding releases the
+     * statements of p before p goes. */
+    int people = declared(model, "person") != NULL;
+    vouch_program *q = s == VOUCH_OK && people ? reader_program(model, 1, err) : NULL;
+    if (s == VOUCH_OK && people && !q)
         s = err->status;
-    if (s == VOUCH_OK) {
+    if (s == VOUCH_OK && q) {
         vouch_error perr;
         vouch_status ps = vouch_facts_bind(store, q, as_of, &perr);
         if (ps == VOUCH_OK) {

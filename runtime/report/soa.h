@@ -101,20 +101,23 @@ void vouch_soa_facts_free(vouch_soa_facts *f);
 /* Reads, for framework, the soa rows and the evidence rows collected on or
  * before as_of, and every person, from store through plans of its own
  * (facts.h); the store is the only place SQL lives. The tables are read as
- * decls (the packs' program; NULL: none) declares them, so the SoA sees
- * what the rules see: the same stored values checked (a value that does
- * not fit its declaration in a column the SoA reads is VOUCH_EINPUT naming
- * table, key, column and value, never used as it is), the same `dated by`.
- * A table decls does not declare is read with the columns the SoA needs,
- * as stdlib/isms.vouch declares them. soa and evidence must exist with
- * their columns; person is optional (without it, owners are shown by id
+ * the fact model declares them (model: the packs' program, or the standard
+ * fact model compiled alone; required), each table and field found by
+ * name, so the SoA sees what the rules see: the same stored values checked
+ * (a value that does not fit its declaration in a column the SoA reads is
+ * VOUCH_EINPUT naming table, key, column and value, never used as it is),
+ * the same `dated by`. soa.c's opening comment lists what the SoA reads of
+ * each fact; a fact or field the model lacks, or declares with another
+ * type, is VOUCH_EINPUT naming the fact and the field, before anything is
+ * read. soa and evidence must be declared and exist in the store; person
+ * is optional (not declared or not in the store: owners are shown by id
  * only, and people_read stays 0). With id, the digests of the tables read
  * are added to it (identity.h). Binds store to programs that are freed
  * before it returns: bind the store again before running anything else on
- * it. out is emptied first; VOUCH_EINPUT for a missing table or column or
- * a bad stored value, VOUCH_ENOMEM. */
+ * it. out is emptied first; VOUCH_EINPUT for no model, a missing table or
+ * column or a bad stored value, VOUCH_ENOMEM. */
 struct vouch_identity;
-vouch_status vouch_soa_read(vouch_facts *store, const vouch_program *decls, const char *framework, int64_t as_of,
+vouch_status vouch_soa_read(vouch_facts *store, const vouch_program *model, const char *framework, int64_t as_of,
                             struct vouch_identity *id, vouch_soa_facts *out, vouch_error *err);
 
 /* ---- 2. the rows ------------------------------------------------------------- */

@@ -190,7 +190,8 @@ static int store_teardown(void **state)
                                         "noperson.db",     "noperson.db-wal", "noperson.db-shm",
                                         "nosoa.db",        "nosoa.db-wal",    "nosoa.db-shm",
                                         "bad.db",          "bad.db-wal",      "bad.db-shm",
-                                        "clean.db",        "clean.db-wal",    "clean.db-shm"};
+                                        "clean.db",        "clean.db-wal",    "clean.db-shm",
+                                        "model.db",        "model.db-wal",    "model.db-shm"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
         unlink(tpath(files[i]));
     rmdir(tmpdir);
@@ -214,10 +215,11 @@ static void test_read_store(void **state)
     (void)state;
     static const char *const csvs[] = {"soa.csv", "evidence.csv", "person.csv"};
     load("full.db", csvs, 3);
+    vouch_program *model = isms();
     vouch_facts *store = NULL;
     assert_int_equal(vouch_facts_open(tpath("full.db"), &store, &err), VOUCH_OK);
     vouch_soa_facts f;
-    if (vouch_soa_read(store, NULL, "iso", day("2026-11-21"), NULL, &f, &err) != VOUCH_OK)
+    if (vouch_soa_read(store, model, "iso", day("2026-11-21"), NULL, &f, &err) != VOUCH_OK)
         fail_msg("read: %s", err.msg);
     assert_int_equal(f.nentries, 3); /* only framework iso */
     assert_string_equal(f.entries[0].control, "A.1");
@@ -247,11 +249,12 @@ static void test_read_store(void **state)
     vouch_soa_facts_free(&f);
 
     /* the store can run something else afterwards */
-    assert_int_equal(vouch_soa_read(store, NULL, "other", day("2026-11-21"), NULL, &f, &err), VOUCH_OK);
+    assert_int_equal(vouch_soa_read(store, model, "other", day("2026-11-21"), NULL, &f, &err), VOUCH_OK);
     assert_int_equal(f.nentries, 1);
     assert_int_equal(f.nevidence, 1);
     vouch_soa_facts_free(&f);
     vouch_facts_close(store);
+    vouch_program_free(model);
 }
 
 static void test_read_store_without_person_or_soa(void **state)
@@ -259,10 +262,11 @@ static void test_read_store_without_person_or_soa(void **state)
     (void)state;
     static const char *const two[] = {"soa.csv", "evidence.csv"};
     load("noperson.db", two, 2);
+    vouch_program *model = isms();
     vouch_facts *store = NULL;
     assert_int_equal(vouch_facts_open(tpath("noperson.db"), &store, &err), VOUCH_OK);
     vouch_soa_facts f;
-    assert_int_equal(vouch_soa_read(store, NULL, "iso", day("2026-11-21"), NULL, &f, &err), VOUCH_OK);
+    assert_int_equal(vouch_soa_read(store, model, "iso", day("2026-11-21"), NULL, &f, &err), VOUCH_OK);
     assert_int_equal(f.people_read, 0);
     assert_int_equal(f.npeople, 0);
     assert_int_equal(f.nentries, 3);
@@ -272,17 +276,19 @@ static void test_read_store_without_person_or_soa(void **state)
     static const char *const one[] = {"evidence.csv"};
     load("nosoa.db", one, 1);
     assert_int_equal(vouch_facts_open(tpath("nosoa.db"), &store, &err), VOUCH_OK);
-    assert_int_equal(vouch_soa_read(store, NULL, "iso", day("2026-11-21"), NULL, &f, &err), VOUCH_EINPUT);
+    assert_int_equal(vouch_soa_read(store, model, "iso", day("2026-11-21"), NULL, &f, &err), VOUCH_EINPUT);
     assert_contains(err.msg, "no table `soa`");
     assert_int_equal(f.nentries, 0);
     vouch_facts_close(store);
+    vouch_program_free(model);
 }
 
-/* The SoA reads through the packs' declarations: a value another tool
- * wrote that does not fit (`Pass` for the enum member `pass`) is an input
- * error naming table, key, column and value, as it is for a rule; read
- * with no declarations (result is then plain text) it went through as a
- * failed record. The identity gets the digests of the three tables. */
+/* The SoA reads through the fact model's declarations: a value another
+ * tool wrote that does not fit (`Pass` for the enum member `pass`) is an
+ * input error naming table, key, column and value, as it is for a rule
+ * (the copy of the tables soa.c kept before issue 14 read result as plain
+ * text, and `Pass` went through as a failed record); with no fact model
+ * nothing is read. The identity gets the digests of the three tables. */
 static void test_read_store_checks_values(void **state)
 {
     (void)state;
@@ -304,10 +310,10 @@ static void test_read_store_checks_values(void **state)
     assert_string_equal(err.msg, "facts store: evidence (id = 2): result holds `Pass`, which is not one of: pass, fail");
     assert_int_equal(f.nentries, 0);
 
-    /* without declarations the column is text, and the value was used */
-    assert_int_equal(vouch_soa_read(store, NULL, "iso", day("2026-11-21"), NULL, &f, &err), VOUCH_OK);
-    assert_int_equal(f.evidence[0].failed, 1);
-    vouch_soa_facts_free(&f);
+    /* no fact model: nothing to read through */
+    assert_int_equal(vouch_soa_read(store, NULL, "iso", day("2026-11-21"), NULL, &f, &err), VOUCH_EINPUT);
+    assert_string_equal(err.msg, "the SoA reads its facts through a fact model, and none was given");
+    assert_int_equal(f.nentries, 0);
 
     /* the clean store, through the declarations: the identity names the
      * three tables read, each once however often they were read */
@@ -328,6 +334,70 @@ static void test_read_store_checks_values(void **state)
     vouch_identity_free(&id);
     vouch_facts_close(store);
     vouch_program_free(decls);
+}
+
+/* A fact model compiled from src (its own facts, no import). */
+static vouch_program *model_of(const char *src)
+{
+    vouch_compile_input in = {"<model>", src, strlen(src)};
+    vouch_program *p = vouch_compile(&in, 1, NULL, NULL);
+    assert_non_null(p);
+    return p;
+}
+
+#define MODEL_EVIDENCE "fact evidence { framework: text control: text kind: text collected_on: date result: text }\n"
+
+/* The SoA finds each fact and field it reads by name in the fact model:
+ * one renamed, retyped or missing is an input error naming the fact and
+ * the field, before anything is read (not a crash, not an empty column);
+ * a model without person shows owners by id. */
+static void test_read_needs_the_fields(void **state)
+{
+    (void)state;
+    static const char *const csvs[] = {"soa.csv", "evidence.csv", "person.csv"};
+    load("model.db", csvs, 3);
+    vouch_facts *store = NULL;
+    assert_int_equal(vouch_facts_open(tpath("model.db"), &store, &err), VOUCH_OK);
+    static const struct {
+        const char *src, *msg;
+    } cases[] = {
+        {"fact soa { framework: text control: text applies: bool justification: text? owner: text? "
+         "frequency: text? }\n" MODEL_EVIDENCE,
+         "the SoA reads field `applicable` of fact `soa` (a bool), which the fact model's `soa` does not declare"},
+        {"fact soa { framework: text control: text applicable: text justification: text? owner: text? "
+         "frequency: text? }\n" MODEL_EVIDENCE,
+         "the SoA reads field `applicable` of fact `soa` as a bool, but the fact model declares it as text"},
+        {"fact soa { framework: text control: text applicable: bool justification: text? owner: text? "
+         "frequency: enum(daily, weekly)? }\n"
+         "fact evidence { framework: text control: text kind: text collected_on: date? result: text }\n",
+         "the SoA reads field `collected_on` of fact `evidence` as a date in every row, but the fact model "
+         "declares it optional"},
+        {"fact soa { framework: text control: text applicable: bool justification: text? owner: text? "
+         "frequency: text? }\n",
+         "the SoA reads fact `evidence`, which the fact model does not declare"},
+        {"fact soa { framework: text control: text applicable: bool justification: text? owner: text? "
+         "frequency: text? }\n" MODEL_EVIDENCE "fact person { id: text name: text role: int }\n",
+         "the SoA reads field `role` of fact `person` as text, but the fact model declares it as an int"},
+    };
+    vouch_soa_facts f;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        vouch_program *model = model_of(cases[i].src);
+        assert_int_equal(vouch_soa_read(store, model, "iso", day("2026-11-21"), NULL, &f, &err), VOUCH_EINPUT);
+        assert_string_equal(err.msg, cases[i].msg);
+        assert_int_equal(f.nentries, 0);
+        vouch_program_free(model);
+    }
+    /* the fields it reads are enough: frequency an enum, person undeclared */
+    vouch_program *model = model_of("fact soa { framework: text control: text applicable: bool justification: text? "
+                                    "owner: text? frequency: enum(quarterly, annual)? }\n" MODEL_EVIDENCE);
+    if (vouch_soa_read(store, model, "iso", day("2026-11-21"), NULL, &f, &err) != VOUCH_OK)
+        fail_msg("read: %s", err.msg);
+    assert_int_equal(f.nentries, 3);
+    assert_string_equal(f.entries[0].frequency, "quarterly");
+    assert_int_equal(f.people_read, 0);
+    vouch_soa_facts_free(&f);
+    vouch_program_free(model);
+    vouch_facts_close(store);
 }
 
 /* ---- rows from a hand-made program and results ------------------------------------ */
@@ -847,6 +917,7 @@ int main(void)
         cmocka_unit_test(test_read_store),
         cmocka_unit_test(test_read_store_without_person_or_soa),
         cmocka_unit_test(test_read_store_checks_values),
+        cmocka_unit_test(test_read_needs_the_fields),
     };
     int failed = cmocka_run_group_tests_name("soa", tests, NULL, NULL);
     failed += cmocka_run_group_tests_name("soa store", store_tests, store_setup, store_teardown);
