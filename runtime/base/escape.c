@@ -223,13 +223,44 @@ void vouch_json_chars(FILE *out, const char *s)
 
 /* ---- XML and HTML ------------------------------------------------------------ */
 
+/* For the formats people read with a length cap (XML/HTML, Markdown): 1
+ * (after writing the ellipsis) when step more bytes would pass max (0: no
+ * cap), else 0 with them counted in *used. */
+static int cut(FILE *out, size_t *used, size_t step, size_t max)
+{
+    if (max && *used + step > max) {
+        fputs(ELLIPSIS, out);
+        return 1;
+    }
+    *used += step;
+    return 0;
+}
+
+/* The character at p that is not plain ASCII (n: its vouch_utf8_len, 0
+ * for a byte that starts no UTF-8) in a format people read: an invalid
+ * byte as U+FFFD, a C1 control as c1, a bidirectional control as the
+ * visible \uXXXX, anything else as it is. */
+static void readable_char(FILE *out, const unsigned char *p, size_t n, const char *c1)
+{
+    char b[8];
+    if (n == 0) {
+        fputs(REPLACEMENT, out);
+    } else if (!vouch_utf8_hidden(p, n)) {
+        fwrite(p, 1, n, out);
+    } else if (p[0] == 0xc2) {
+        fputs(c1, out);
+    } else {
+        u_escape(b, code_point(p, n));
+        fputs(b, out);
+    }
+}
+
 void vouch_xml_text(FILE *out, const char *s, size_t max)
 {
     if (!s)
         return;
     const unsigned char *p = (const unsigned char *)s;
     size_t used = 0;
-    char b[8];
     while (*p) {
         const unsigned char *run = p;
         while (plain(*p) && (!max || used + (size_t)(p - run) < max))
@@ -242,24 +273,10 @@ void vouch_xml_text(FILE *out, const char *s, size_t max)
         }
         size_t n = vouch_utf8_len(p);
         size_t step = n ? n : 1;
-        if (max && used + step > max) {
-            fputs(ELLIPSIS, out);
+        if (cut(out, &used, step, max))
             return;
-        }
-        used += step;
-        if (n == 0) {
-            fputs(REPLACEMENT, out);
-        } else if (n > 1) {
-            if (vouch_utf8_hidden(p, n)) {
-                if (p[0] == 0xc2) {
-                    fputs(REPLACEMENT, out); /* C1: XML 1.0 discourages them */
-                } else {
-                    u_escape(b, code_point(p, n));
-                    fputs(b, out);
-                }
-            } else {
-                fwrite(p, 1, n, out);
-            }
+        if (n != 1) {
+            readable_char(out, p, n, REPLACEMENT); /* C1: XML 1.0 discourages them */
         } else {
             switch (*p) {
             case '&': fputs("&amp;", out); break;
@@ -293,28 +310,13 @@ void vouch_md_text(FILE *out, const char *s, size_t max)
     const unsigned char *p = (const unsigned char *)(s ? s : "");
     const unsigned char *start = p;
     size_t used = 0;
-    char b[8];
     while (*p) {
         size_t n = vouch_utf8_len(p);
         size_t step = n ? n : 1;
-        if (max && used + step > max) {
-            fputs(ELLIPSIS, out);
+        if (cut(out, &used, step, max))
             return;
-        }
-        used += step;
-        if (n == 0) {
-            fputs(REPLACEMENT, out);
-        } else if (n > 1) {
-            if (vouch_utf8_hidden(p, n)) {
-                if (p[0] == 0xc2) {
-                    fputc(' ', out); /* C1: a control, as below */
-                } else {
-                    u_escape(b, code_point(p, n)); /* \u is no Markdown escape: shown as is */
-                    fputs(b, out);
-                }
-            } else {
-                fwrite(p, 1, n, out);
-            }
+        if (n != 1) {
+            readable_char(out, p, n, " "); /* C1: a control, as below; \u is no Markdown escape: shown as is */
         } else if (*p < 0x20 || *p == 0x7f) {
             fputc(' ', out);
         } else if (*p == '<') {

@@ -151,6 +151,19 @@ int vouch_report_facts_init(const vouch_report *r, vouch_report_facts *x)
     return 0;
 }
 
+int vouch_report_with_facts(const vouch_report *r, FILE *out,
+                            int (*write)(const vouch_report *, const vouch_report_facts *, FILE *))
+{
+    vouch_report_facts x;
+    if (vouch_report_facts_init(r, &x) != 0)
+        return -1;
+    int rc = write(r, &x, out);
+    int e = errno;
+    vouch_report_facts_free(r->program, &x);
+    errno = e;
+    return rc != 0 || ferror(out) ? -1 : 0;
+}
+
 /* ---- pieces shared with coverage.c ------------------------------------------ */
 
 void vouch_text_control(const vouch_program *p, vouch_control_ref c, FILE *out)
@@ -354,13 +367,10 @@ static void text_blocking(FILE *out, const vouch_report *r, uint64_t failing, ui
             r->fail_on_new && r->baseline ? "; only new ones, --fail-on-new" : "");
 }
 
-int vouch_report_text(const vouch_report *r, FILE *out)
+static int text_write(const vouch_report *r, const vouch_report_facts *x, FILE *out)
 {
     const vouch_program *p = r->program;
     const vouch_results *res = r->results;
-    facts_of_run x;
-    if (vouch_report_facts_init(r, &x) != 0)
-        return -1;
     char asof[11], ps[11], pe[11];
     fmt_date(r->as_of, asof);
     fmt_date(r->period_start, ps);
@@ -405,7 +415,7 @@ int vouch_report_text(const vouch_report *r, FILE *out)
         fputs("\n  ", out);
         text_location(out, ri->file, ri->line, ri->col);
         fputc('\n', out);
-        text_controls(out, p, &x.reach[i]);
+        text_controls(out, p, &x->reach[i]);
         if (ri->skipped) {
             skipped++;
             if (ri->skip_reason && *ri->skip_reason) {
@@ -481,7 +491,6 @@ int vouch_report_text(const vouch_report *r, FILE *out)
         }
     }
     if (rc != 0) {
-        vouch_report_facts_free(p, &x);
         return -1;
     }
 
@@ -532,10 +541,10 @@ int vouch_report_text(const vouch_report *r, FILE *out)
     }
     if (blocking != failing)
         text_blocking(out, r, failing, blocking);
-    if (x.any_fw) {
+    if (x->any_fw) {
         fputs("by framework (a rule counts for every framework it touches):\n", out);
         for (uint32_t k = 0; k < p->nframeworks; k++) {
-            const fw_counts *c = &x.fw[k];
+            const fw_counts *c = &x->fw[k];
             if (!c->rules && !c->skipped)
                 continue;
             fputs("  ", out);
@@ -550,9 +559,10 @@ int vouch_report_text(const vouch_report *r, FILE *out)
     }
     if (r->identity)
         vouch_identity_text(r->identity, out);
-    vouch_report_facts_free(p, &x);
-    return ferror(out) ? -1 : 0;
+    return 0;
 }
+
+int vouch_report_text(const vouch_report *r, FILE *out) { return vouch_report_with_facts(r, out, text_write); }
 
 /* ---- json ------------------------------------------------------------ */
 
@@ -659,13 +669,10 @@ static const char *status_name(uint8_t s)
     }
 }
 
-int vouch_report_json(const vouch_report *r, FILE *out)
+static int json_write(const vouch_report *r, const vouch_report_facts *x, FILE *out)
 {
     const vouch_program *p = r->program;
     const vouch_results *res = r->results;
-    facts_of_run x;
-    if (vouch_report_facts_init(r, &x) != 0)
-        return -1;
     uint64_t by_sev[SEV__COUNT] = {0}, passed = 0, failed = 0, waived = 0, na = 0, errors = 0, skipped = 0;
     uint64_t nosubj = 0;
     for (uint32_t i = 0; i < res->nfindings; i++)
@@ -694,7 +701,7 @@ int vouch_report_json(const vouch_report *r, FILE *out)
     fputs("}, \"frameworks\": [", out);
     int first = 1;
     for (uint32_t k = 0; k < p->nframeworks; k++) {
-        const fw_counts *c = &x.fw[k];
+        const fw_counts *c = &x->fw[k];
         if (!c->rules && !c->skipped)
             continue;
         fputs(first ? "\n    {\"framework\": " : ",\n    {\"framework\": ", out);
@@ -756,7 +763,7 @@ int vouch_report_json(const vouch_report *r, FILE *out)
             fputc('}', out);
         }
         fputs("], \"controls\": ", out);
-        json_controls(out, p, &x.reach[i]);
+        json_controls(out, p, &x->reach[i]);
         fputs(vouch_report_no_subjects(r, i) ? ", \"no_subjects\": true}" : ", \"no_subjects\": false}", out);
     }
     fputs(p->nrules ? "\n  ],\n  \"findings\": [" : "],\n  \"findings\": [", out);
@@ -815,9 +822,10 @@ int vouch_report_json(const vouch_report *r, FILE *out)
     if (r->baseline)
         json_baseline(out, r->baseline);
     fputs("\n}\n", out);
-    vouch_report_facts_free(p, &x);
-    return ferror(out) ? -1 : 0;
+    return 0;
 }
+
+int vouch_report_json(const vouch_report *r, FILE *out) { return vouch_report_with_facts(r, out, json_write); }
 
 /* ---- tsv ------------------------------------------------------------ */
 

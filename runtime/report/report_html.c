@@ -179,13 +179,10 @@ static void finding_row(FILE *out, const vouch_report *r, const vouch_report_fac
     fputs("</td></tr>\n", out);
 }
 
-int vouch_report_html(const vouch_report *r, FILE *out)
+static int html_write(const vouch_report *r, const vouch_report_facts *x, FILE *out)
 {
     const vouch_program *p = r->program;
     const vouch_results *res = r->results;
-    vouch_report_facts x;
-    if (vouch_report_facts_init(r, &x) != 0)
-        return -1;
     vouch_report_totals t;
     vouch_report_totals_of(r, &t);
 
@@ -250,7 +247,7 @@ int vouch_report_html(const vouch_report *r, FILE *out)
     }
     fputs("</tbody>\n</table>\n", out);
 
-    if (x.any_fw) {
+    if (x->any_fw) {
         fputs("<h3>By framework</h3>\n<p class=\"muted\">A rule counts for every framework it touches, "
               "directly or through the crosswalks.</p>\n<table id=\"by-framework\">\n<thead><tr><th>Framework</th>"
               "<th class=\"n\">Rules</th><th class=\"n\">Passed</th><th class=\"n\">Failed</th>"
@@ -258,7 +255,7 @@ int vouch_report_html(const vouch_report *r, FILE *out)
               "</thead>\n<tbody>\n",
               out);
         for (uint32_t k = 0; k < p->nframeworks; k++) {
-            const vouch_fw_counts *c = &x.fw[k];
+            const vouch_fw_counts *c = &x->fw[k];
             if (!c->rules && !c->skipped)
                 continue;
             const char *fw = p->frameworks[k].id;
@@ -299,7 +296,7 @@ int vouch_report_html(const vouch_report *r, FILE *out)
                 if (fd->rule >= p->nrules || p->rules[fd->rule].severity != s ||
                     fd->status != (pass ? OUTCOME_WAIVED : OUTCOME_FAIL))
                     continue;
-                finding_row(out, r, &x, fd);
+                finding_row(out, r, x, fd);
             }
     fputs("</tbody>\n</table>\n", out);
 
@@ -410,7 +407,7 @@ int vouch_report_html(const vouch_report *r, FILE *out)
                 (unsigned long long)o->not_applicable);
         location(out, ri->file, ri->line, ri->col);
         fputs("</td><td>", out);
-        controls(out, p, &x.reach[i]);
+        controls(out, p, &x->reach[i]);
         fputs("</td></tr>\n", out);
     }
     fputs("</tbody>\n</table>\n", out);
@@ -420,6 +417,7 @@ int vouch_report_html(const vouch_report *r, FILE *out)
         fputs("</small></p>\n", out);
     }
     fprintf(out, "<script>\n%s</script>\n</body>\n</html>\n", SCRIPT);
-    vouch_report_facts_free(p, &x);
-    return ferror(out) ? -1 : 0;
+    return 0;
 }
+
+int vouch_report_html(const vouch_report *r, FILE *out) { return vouch_report_with_facts(r, out, html_write); }

@@ -467,13 +467,10 @@ static void control_finding(const oscal *o, const vouch_coverage *cov, uint32_t 
     fputs(nr ? "]}" : "}", out);
 }
 
-int vouch_report_oscal(const vouch_report *r, FILE *out)
+static int oscal_write(const vouch_report *r, const vouch_report_facts *x, FILE *out)
 {
     const vouch_program *p = r->program;
     const vouch_results *res = r->results;
-    vouch_report_facts x;
-    if (vouch_report_facts_init(r, &x) != 0)
-        return -1;
     oscal o;
     memset(&o, 0, sizeof o);
     o.r = r;
@@ -550,8 +547,8 @@ int vouch_report_oscal(const vouch_report *r, FILE *out)
         for (uint32_t c = 0; c < fw->ncontrols; c++) {
             int touched = 0;
             for (uint32_t i = 0; i < p->nrules && !touched; i++)
-                for (uint32_t k = 0; k < x.reach[i].n && !touched; k++)
-                    touched = x.reach[i].items[k].control.framework == fwi && x.reach[i].items[k].control.control == c;
+                for (uint32_t k = 0; k < x->reach[i].n && !touched; k++)
+                    touched = x->reach[i].items[k].control.framework == fwi && x->reach[i].items[k].control.control == c;
             if (!touched)
                 continue;
             if (!nc++) {
@@ -608,14 +605,13 @@ int vouch_report_oscal(const vouch_report *r, FILE *out)
     for (uint32_t fwi = 0; fwi < p->nframeworks; fwi++) {
         int any = 0;
         for (uint32_t i = 0; i < p->nrules && !any; i++)
-            for (uint32_t k = 0; k < x.reach[i].n && !any; k++)
-                any = x.reach[i].items[k].control.framework == fwi;
+            for (uint32_t k = 0; k < x->reach[i].n && !any; k++)
+                any = x->reach[i].items[k].control.framework == fwi;
         if (!any)
             continue;
         vouch_coverage cov;
         vouch_error err;
         if (vouch_coverage_build(p, res, fwi, &cov, &err) != VOUCH_OK) {
-            vouch_report_facts_free(p, &x);
             errno = ENOMEM;
             return -1;
         }
@@ -633,12 +629,12 @@ int vouch_report_oscal(const vouch_report *r, FILE *out)
     }
     pos = 0;
     for (uint32_t i = 0; i < p->nrules; i++) {
-        if (p->rules[i].skipped || x.reach[i].n)
+        if (p->rules[i].skipped || x->reach[i].n)
             continue;
         vouch_report_rule_records(res, i, &pos, &lo, &hi);
         if (!nf)
             fputs("      \"findings\": [", out);
-        finding(&o, &x, i, lo, hi, nf++ == 0);
+        finding(&o, x, i, lo, hi, nf++ == 0);
     }
     fputs(nf ? "\n      ],\n" : "", out);
     fprintf(out, "      \"remarks\": \"%u rules, %u evaluated.\"\n    }],\n", p->nrules, nrun);
@@ -666,6 +662,7 @@ int vouch_report_oscal(const vouch_report *r, FILE *out)
         fputs(", \"media-type\": \"text/plain\"}", out);
     }
     fputs(nl ? "]}]}\n  }\n}\n" : "}]}\n  }\n}\n", out);
-    vouch_report_facts_free(p, &x);
-    return ferror(out) ? -1 : 0;
+    return 0;
 }
+
+int vouch_report_oscal(const vouch_report *r, FILE *out) { return vouch_report_with_facts(r, out, oscal_write); }

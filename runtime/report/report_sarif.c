@@ -268,13 +268,10 @@ static unsigned result_rank(const vouch_report *r, const vouch_finding *fd)
     return rank + (fd->status == OUTCOME_FAIL && !vouch_report_blocks(r, fd) ? 5u : 0u);
 }
 
-int vouch_report_sarif(const vouch_report *r, FILE *out)
+static int sarif_write(const vouch_report *r, const vouch_report_facts *x, FILE *out)
 {
     const vouch_program *p = r->program;
     const vouch_results *res = r->results;
-    vouch_report_facts x;
-    if (vouch_report_facts_init(r, &x) != 0)
-        return -1;
     vouch_report_totals t;
     vouch_report_totals_of(r, &t);
     fputs("{\n  \"$schema\": \"https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json\",\n"
@@ -312,7 +309,7 @@ int vouch_report_sarif(const vouch_report *r, FILE *out)
     fputs("      \"rules\": [", out);
     for (uint32_t i = 0; i < p->nrules; i++) {
         fputs(i ? ",\n" : "\n", out);
-        rule_descriptor(out, r, &x, i);
+        rule_descriptor(out, r, x, i);
     }
     fputs(p->nrules ? "\n      ]}},\n" : "]}},\n", out);
     fputs("    \"originalUriBaseIds\": {\"%SRCROOT%\": {\"description\": {\"text\": \"The working directory vouch "
@@ -408,6 +405,7 @@ int vouch_report_sarif(const vouch_report *r, FILE *out)
             }
     }
     fputs(first ? "]\n  }]\n}\n" : "\n    ]\n  }]\n}\n", out);
-    vouch_report_facts_free(p, &x);
-    return ferror(out) ? -1 : 0;
+    return 0;
 }
+
+int vouch_report_sarif(const vouch_report *r, FILE *out) { return vouch_report_with_facts(r, out, sarif_write); }

@@ -33,6 +33,11 @@ typedef struct vouch_report_facts {
 /* Fills x for r. -1 (errno ENOMEM) if memory ran out, x then empty. */
 int vouch_report_facts_init(const vouch_report *r, vouch_report_facts *x);
 void vouch_report_facts_free(const vouch_program *p, vouch_report_facts *x);
+/* One writer's run: write (its body) with the facts of r's run, freed
+ * after, whatever happened. 0, or -1 if memory ran out, write returned
+ * non-zero (errno says why) or out has an error. */
+int vouch_report_with_facts(const vouch_report *r, FILE *out,
+                            int (*write)(const vouch_report *, const vouch_report_facts *, FILE *));
 
 /* Totals of a run, as the JSON summary counts them. */
 typedef struct vouch_report_totals {
