@@ -143,6 +143,7 @@ int vouch_report_facts_init(const vouch_report *r, vouch_report_facts *x)
     }
     vouch_crosswalk_free(cw);
     vouch_free(seen);
+    vouch_report_totals_of(r, &x->totals);
     if (!ok) {
         vouch_report_facts_free(p, x);
         errno = ENOMEM;
@@ -168,13 +169,7 @@ int vouch_report_with_facts(const vouch_report *r, FILE *out,
 
 void vouch_text_control(const vouch_program *p, vouch_control_ref c, FILE *out)
 {
-    if (!vouch_control_ref_valid(p, c)) {
-        fputs("?", out);
-        return;
-    }
-    vouch_text_chars(out, p->frameworks[c.framework].id);
-    fputc('/', out);
-    vouch_text_chars(out, p->frameworks[c.framework].controls[c.control].id);
+    vouch_control_chars(out, p, c, vouch_text_chars);
 }
 
 void vouch_text_path(const vouch_program *p, const vouch_reach *reach, FILE *out)
@@ -673,30 +668,20 @@ static int json_write(const vouch_report *r, const vouch_report_facts *x, FILE *
 {
     const vouch_program *p = r->program;
     const vouch_results *res = r->results;
-    uint64_t by_sev[SEV__COUNT] = {0}, passed = 0, failed = 0, waived = 0, na = 0, errors = 0, skipped = 0;
+    const vouch_report_totals *t = &x->totals;
     uint64_t nosubj = 0;
-    for (uint32_t i = 0; i < res->nfindings; i++)
-        if (res->findings[i].status == OUTCOME_FAIL)
-            by_sev[p->rules[res->findings[i].rule].severity]++;
-    for (uint32_t i = 0; i < p->nrules; i++) {
-        passed += res->rules[i].passed;
-        failed += res->rules[i].failed;
-        waived += res->rules[i].waived;
-        na += res->rules[i].not_applicable;
-        errors += res->rules[i].errored != 0;
-        skipped += p->rules[i].skipped != 0;
+    for (uint32_t i = 0; i < p->nrules; i++)
         nosubj += (uint64_t)vouch_report_no_subjects(r, i);
-    }
     fputs("{\n", out);
     vouch_json_header(r, out);
     fprintf(out, "  \"summary\": {\"rules\": %u, \"skipped\": %llu, \"findings\": %u, \"failing\": %llu, "
                  "\"passed\": %llu, \"failed\": %llu, \"waived\": %llu, \"not_applicable\": %llu, "
                  "\"errors\": %llu, \"no_subjects\": %llu, \"by_severity\": {",
-            p->nrules, (unsigned long long)skipped, res->nfindings, (unsigned long long)vouch_report_failing(r),
-            (unsigned long long)passed, (unsigned long long)failed, (unsigned long long)waived,
-            (unsigned long long)na, (unsigned long long)errors, (unsigned long long)nosubj);
+            p->nrules, (unsigned long long)t->skipped, res->nfindings, (unsigned long long)vouch_report_failing(r),
+            (unsigned long long)t->passed, (unsigned long long)t->failed, (unsigned long long)t->waived,
+            (unsigned long long)t->not_applicable, (unsigned long long)t->errors, (unsigned long long)nosubj);
     for (int s = SEV__COUNT - 1; s >= 0; s--)
-        fprintf(out, "\"%s\": %llu%s", vouch_severity_name((uint32_t)s), (unsigned long long)by_sev[s],
+        fprintf(out, "\"%s\": %llu%s", vouch_severity_name((uint32_t)s), (unsigned long long)t->failing_by_sev[s],
                 s ? ", " : "");
     fputs("}, \"frameworks\": [", out);
     int first = 1;

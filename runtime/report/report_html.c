@@ -183,8 +183,7 @@ static int html_write(const vouch_report *r, const vouch_report_facts *x, FILE *
 {
     const vouch_program *p = r->program;
     const vouch_results *res = r->results;
-    vouch_report_totals t;
-    vouch_report_totals_of(r, &t);
+    vouch_report_totals t = x->totals;
 
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>vouch: ",

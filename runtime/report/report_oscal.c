@@ -301,66 +301,6 @@ static void risk(const oscal *o, const vouch_finding *fd, int first)
             dl, ou);
 }
 
-static void finding(const oscal *o, const vouch_report_facts *x, uint32_t i, uint32_t lo, uint32_t hi, int first)
-{
-    FILE *out = o->out;
-    const vouch_program *p = o->r->program;
-    const vouch_results *res = o->r->results;
-    const vouch_rule_info *ri = &p->rules[i];
-    const vouch_rule_outcome *oc = &res->rules[i];
-    int none = vouch_report_no_subjects(o->r, i);
-    int ok = oc->failed == 0 && !oc->errored && !none;
-    char u[37];
-    uuid(o, u, "finding", ri->id, NULL, NULL);
-    fprintf(out, "%s        {\"uuid\": \"%s\", \"title\": ", first ? "\n" : ",\n", u);
-    str1(out, ri->title && *ri->title ? ri->title : ri->id);
-    fputs(",\n         \"description\": \"", out);
-    vouch_json_chars(out, ri->id);
-    if (none)
-        fputs(": examined no subject, so nothing shows the objective is met.\",\n", out);
-    else if (ok)
-        fprintf(out, ": no failing finding (%llu passed, %llu waived, %llu not applicable).\",\n",
-                (unsigned long long)oc->passed, (unsigned long long)oc->waived,
-                (unsigned long long)oc->not_applicable);
-    else
-        fprintf(out, ": %llu failing finding%s%s.\",\n", (unsigned long long)oc->failed, oc->failed == 1 ? "" : "s",
-                oc->errored ? " and a runtime error" : "");
-    fputs("         \"props\": [", out);
-    int f = 1;
-    prop(out, &f, "rule", ri->id);
-    prop(out, &f, "severity", vouch_severity_name(ri->severity));
-    const vouch_reach_list *l = &x->reach[i];
-    for (uint32_t k = 0; k < l->n; k++) {
-        char c[512];
-        control_text(c, sizeof c, p, l->items[k].control);
-        prop(out, &f, l->items[k].nhops ? "touches-control" : "maps-control", c);
-    }
-    fputs("],\n         \"target\": {\"type\": \"objective-id\", \"target-id\": ", out);
-    token(out, ri->id);
-    fprintf(out, ", \"status\": {\"state\": \"%s\", \"reason\": \"%s\"}},\n", ok ? "satisfied" : "not-satisfied",
-            ok ? "pass" : none ? "no-subjects" : oc->errored && oc->failed == 0 ? "other" : "fail");
-    char ou[37];
-    uuid(o, ou, "rule-observation", ri->id, NULL, NULL);
-    fprintf(out, "         \"related-observations\": [{\"observation-uuid\": \"%s\"}", ou);
-    for (uint32_t k = lo; k < hi; k++) {
-        const vouch_finding *fd = &res->findings[k];
-        if (fd->status == OUTCOME_NA)
-            continue;
-        uuid(o, ou, "record-observation", ri->id, fd->subject, fd->message);
-        fprintf(out, ", {\"observation-uuid\": \"%s\"}", ou);
-    }
-    fputc(']', out);
-    int nr = 0;
-    for (uint32_t k = lo; k < hi; k++) {
-        const vouch_finding *fd = &res->findings[k];
-        if (fd->status != OUTCOME_WAIVED || fd->waiver < 0 || (uint32_t)fd->waiver >= p->nwaivers)
-            continue;
-        uuid(o, ou, "risk", ri->id, fd->subject, fd->message);
-        fprintf(out, "%s{\"risk-uuid\": \"%s\"}", nr++ ? ", " : ",\n         \"related-risks\": [", ou);
-    }
-    fputs(nr ? "]}" : "}", out);
-}
-
 /* The observations (n: how many written so far) of rule i: its own and its
  * failing and waived records'. */
 static void rule_related_observations(const oscal *o, uint32_t i, int *n)
@@ -399,6 +339,53 @@ static void rule_related_risks(const oscal *o, uint32_t i, int *n)
         uuid(o, ou, "risk", ri->id, fd->subject, fd->message);
         fprintf(out, "%s{\"risk-uuid\": \"%s\"}", (*n)++ ? ", " : ",\n         \"related-risks\": [", ou);
     }
+}
+
+static void finding(const oscal *o, const vouch_report_facts *x, uint32_t i, int first)
+{
+    FILE *out = o->out;
+    const vouch_program *p = o->r->program;
+    const vouch_results *res = o->r->results;
+    const vouch_rule_info *ri = &p->rules[i];
+    const vouch_rule_outcome *oc = &res->rules[i];
+    int none = vouch_report_no_subjects(o->r, i);
+    int ok = oc->failed == 0 && !oc->errored && !none;
+    char u[37];
+    uuid(o, u, "finding", ri->id, NULL, NULL);
+    fprintf(out, "%s        {\"uuid\": \"%s\", \"title\": ", first ? "\n" : ",\n", u);
+    str1(out, ri->title && *ri->title ? ri->title : ri->id);
+    fputs(",\n         \"description\": \"", out);
+    vouch_json_chars(out, ri->id);
+    if (none)
+        fputs(": examined no subject, so nothing shows the objective is met.\",\n", out);
+    else if (ok)
+        fprintf(out, ": no failing finding (%llu passed, %llu waived, %llu not applicable).\",\n",
+                (unsigned long long)oc->passed, (unsigned long long)oc->waived,
+                (unsigned long long)oc->not_applicable);
+    else
+        fprintf(out, ": %llu failing finding%s%s.\",\n", (unsigned long long)oc->failed, oc->failed == 1 ? "" : "s",
+                oc->errored ? " and a runtime error" : "");
+    fputs("         \"props\": [", out);
+    int f = 1;
+    prop(out, &f, "rule", ri->id);
+    prop(out, &f, "severity", vouch_severity_name(ri->severity));
+    const vouch_reach_list *l = &x->reach[i];
+    for (uint32_t k = 0; k < l->n; k++) {
+        char c[512];
+        control_text(c, sizeof c, p, l->items[k].control);
+        prop(out, &f, l->items[k].nhops ? "touches-control" : "maps-control", c);
+    }
+    fputs("],\n         \"target\": {\"type\": \"objective-id\", \"target-id\": ", out);
+    token(out, ri->id);
+    fprintf(out, ", \"status\": {\"state\": \"%s\", \"reason\": \"%s\"}},\n", ok ? "satisfied" : "not-satisfied",
+            ok ? "pass" : none ? "no-subjects" : oc->errored && oc->failed == 0 ? "other" : "fail");
+    fputs("         \"related-observations\": [", out);
+    int n = 0;
+    rule_related_observations(o, i, &n);
+    fputc(']', out);
+    int nr = 0;
+    rule_related_risks(o, i, &nr);
+    fputs(nr ? "]}" : "}", out);
 }
 
 /* A finding on control c of the coverage's framework: its coverage state
@@ -627,14 +614,12 @@ static int oscal_write(const vouch_report *r, const vouch_report_facts *x, FILE 
         }
         vouch_coverage_free(&cov);
     }
-    pos = 0;
     for (uint32_t i = 0; i < p->nrules; i++) {
         if (p->rules[i].skipped || x->reach[i].n)
             continue;
-        vouch_report_rule_records(res, i, &pos, &lo, &hi);
         if (!nf)
             fputs("      \"findings\": [", out);
-        finding(&o, x, i, lo, hi, nf++ == 0);
+        finding(&o, x, i, nf++ == 0);
     }
     fputs(nf ? "\n      ],\n" : "", out);
     fprintf(out, "      \"remarks\": \"%u rules, %u evaluated.\"\n    }],\n", p->nrules, nrun);

@@ -68,22 +68,10 @@ static const char *security_severity(uint32_t sev)
     return sev < SEV__COUNT ? s[sev] : "0.0";
 }
 
-/* "FRAMEWORK/CONTROL" inside a JSON string (no quotes). */
-static void control_chars(FILE *out, const vouch_program *p, vouch_control_ref c)
-{
-    if (!vouch_control_ref_valid(p, c)) {
-        fputc('?', out);
-        return;
-    }
-    vouch_json_chars(out, p->frameworks[c.framework].id);
-    fputc('/', out);
-    vouch_json_chars(out, p->frameworks[c.framework].controls[c.control].id);
-}
-
 static void control_name(FILE *out, const vouch_program *p, vouch_control_ref c)
 {
     fputc('"', out);
-    control_chars(out, p, c);
+    vouch_control_chars(out, p, c, vouch_json_chars);
     fputc('"', out);
 }
 
@@ -141,7 +129,7 @@ static void rule_descriptor(FILE *out, const vouch_report *r, const vouch_report
         fputs("\\nControls it touches:", out);
         for (uint32_t k = 0; k < l->n; k++) {
             fputs(k ? ", " : " ", out);
-            control_chars(out, p, l->items[k].control);
+            vouch_control_chars(out, p, l->items[k].control, vouch_json_chars);
             fprintf(out, " (%s)", l->items[k].nhops ? vouch_relation_name(l->items[k].relation) : "direct");
         }
         fputc('.', out);
@@ -272,8 +260,7 @@ static int sarif_write(const vouch_report *r, const vouch_report_facts *x, FILE 
 {
     const vouch_program *p = r->program;
     const vouch_results *res = r->results;
-    vouch_report_totals t;
-    vouch_report_totals_of(r, &t);
+    vouch_report_totals t = x->totals;
     fputs("{\n  \"$schema\": \"https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json\",\n"
           "  \"version\": \"2.1.0\",\n  \"runs\": [{\n", out);
     fprintf(out, "    \"tool\": {\"driver\": {\"name\": \"vouch\", \"version\": \"%s\", \"semanticVersion\": \"%s\",\n",

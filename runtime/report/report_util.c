@@ -38,6 +38,18 @@ void vouch_report_totals_of(const vouch_report *r, vouch_report_totals *t)
     }
 }
 
+void vouch_control_chars(FILE *out, const vouch_program *p, vouch_control_ref c,
+                         void (*chars)(FILE *, const char *))
+{
+    if (!vouch_control_ref_valid(p, c)) {
+        fputc('?', out);
+        return;
+    }
+    chars(out, p->frameworks[c.framework].id);
+    fputc('/', out);
+    chars(out, p->frameworks[c.framework].controls[c.control].id);
+}
+
 void vouch_report_rule_records(const vouch_results *res, uint32_t rule, uint32_t *pos, uint32_t *lo,
                                uint32_t *hi)
 {

@@ -5,7 +5,8 @@
  *
  *  - the facts of a run every writer derives from the same vouch_report:
  *    the controls each rule touches and the counts per framework;
- *  - totals over the whole run (the JSON summary's numbers);
+ *  - totals over the whole run (the JSON summary's numbers), also part
+ *    of those facts;
  *  - escaping (escape.h, included here: every writer needs it);
  *  - SHA-256, content-derived UUIDs and fingerprints, so that the same
  *    results always give byte-identical documents (nothing reads the clock
@@ -24,10 +25,21 @@ typedef struct vouch_fw_counts {
     uint64_t rules, skipped, passed, failed, waived, not_applicable, errors;
 } vouch_fw_counts;
 
+/* Totals of a run, as the JSON summary counts them. */
+typedef struct vouch_report_totals {
+    uint64_t failing_by_sev[SEV__COUNT]; /* OUTCOME_FAIL records per severity */
+    uint64_t waived_by_sev[SEV__COUNT];
+    uint64_t na_by_sev[SEV__COUNT];
+    uint64_t passed, failed, waived, not_applicable, errors, skipped;
+} vouch_report_totals;
+
+void vouch_report_totals_of(const vouch_report *r, vouch_report_totals *t);
+
 typedef struct vouch_report_facts {
     vouch_reach_list *reach; /* per rule: the controls it touches */
     vouch_fw_counts *fw;     /* per framework */
     int any_fw;              /* some rule touches some framework */
+    vouch_report_totals totals; /* vouch_report_totals_of */
 } vouch_report_facts;
 
 /* Fills x for r. -1 (errno ENOMEM) if memory ran out, x then empty. */
@@ -39,15 +51,6 @@ void vouch_report_facts_free(const vouch_program *p, vouch_report_facts *x);
 int vouch_report_with_facts(const vouch_report *r, FILE *out,
                             int (*write)(const vouch_report *, const vouch_report_facts *, FILE *));
 
-/* Totals of a run, as the JSON summary counts them. */
-typedef struct vouch_report_totals {
-    uint64_t failing_by_sev[SEV__COUNT]; /* OUTCOME_FAIL records per severity */
-    uint64_t waived_by_sev[SEV__COUNT];
-    uint64_t na_by_sev[SEV__COUNT];
-    uint64_t passed, failed, waived, not_applicable, errors, skipped;
-} vouch_report_totals;
-
-void vouch_report_totals_of(const vouch_report *r, vouch_report_totals *t);
 
 /* Index of the first record of rule i and one past its last: records are
  * sorted by rule, so *pos walks the array once when rules go in order. */
@@ -64,6 +67,12 @@ void vouch_uuid_from(char out[37], const char *const *parts, size_t n);
 
 /* 32 lower-case hex digits (128 bits of SHA-256) of the NUL-separated parts. */
 void vouch_hash_hex(char out[33], const char *const *parts, size_t n);
+
+/* "FRAMEWORK/CONTROL" of c, each id through chars (the format's escape:
+ * vouch_text_chars, vouch_json_chars inside a JSON string), or "?" when
+ * c names no control of p. */
+void vouch_control_chars(FILE *out, const vouch_program *p, vouch_control_ref c,
+                         void (*chars)(FILE *, const char *));
 
 /* ---- places and times ---------------------------------------------------------- */
 
