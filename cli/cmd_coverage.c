@@ -18,7 +18,6 @@
 #include "say.h"
 #include "cmd_coverage.h"
 #include "common.h"
-#include "limits_opt.h"
 #include "diag.h"
 #include "alloc.h"
 #include "coverage.h"
@@ -77,31 +76,13 @@ int cmd_coverage(int argc, char **argv)
         cli_usage("unknown format `%s` for coverage (text or json)", format);
         goto out;
     }
-    if (!a.framework) {
-        cli_usage("%s", "coverage needs --framework ID");
+    if (cli_framework_run_args(&a.run, a.framework, "coverage", &env) != 0)
         goto out;
-    }
-    if (!a.run.facts) {
-        cli_usage("%s", "coverage needs --facts FILE.db");
-        goto out;
-    }
-    if (a.run.nfiles == 0) {
-        cli_usage("%s", "coverage needs at least one pack file");
-        goto out;
-    }
-    if (cli_dates(a.run.as_of, a.run.period, a.run.period_to_date, &env) != 0)
-        goto out;
-    if (cli_limit_options(a.run.max_steps, a.run.max_memory, a.run.timeout, &env) != 0)
-        goto out;
-    if (!(s = cli_session_compile(a.run.files, a.run.nfiles, &env)))
+    int fw;
+    if (!(s = cli_framework_session(&a.run, a.framework, &env, "they declare none", &fw)))
         goto out;
     const vouch_program *p = vouch_session_program(s);
     vouch_results *res = vouch_session_results(s);
-    int fw = vouch_framework_find(p, a.framework);
-    if (fw < 0) {
-        cli_unknown_framework(p, a.framework, "they declare none");
-        goto out;
-    }
     if (cli_output_ready(a.run.output, a.run.facts) != 0)
         goto out;
     if (cli_session_open(s, a.run.facts) != 0)
@@ -111,17 +92,11 @@ int cmd_coverage(int argc, char **argv)
         cli_say(stderr, "vouch: error: %s\n", err.msg);
         goto out;
     }
-    vouch_report rep = {p, res, env.today, env.period_start, env.period_end, a.run.facts, SEV_INFO, 0,
-                        vouch_session_identity(s), 0, NULL, 0};
+    vouch_report rep = cli_session_report(s, &env, a.run.facts);
     cov_job job = {strcmp(format, "json") == 0, &rep, &cov};
     if (cli_write_file(a.run.output, "--output", cov_job_write, &job) != 0)
         goto out;
-    rc = EXIT_CLEAN;
-    for (uint32_t i = 0; i < res->nrules; i++)
-        if (res->rules[i].errored) {
-            rc = EXIT_USAGE;
-            cli_say(stderr, "vouch: error: %s\n", res->rules[i].error ? res->rules[i].error : p->rules[i].id);
-        }
+    rc = cli_rule_errors(p, res) ? EXIT_USAGE : EXIT_CLEAN;
 out:
     vouch_coverage_free(&cov);
     vouch_session_free(s);

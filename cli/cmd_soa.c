@@ -16,7 +16,6 @@
 #include "say.h"
 #include "cmd_soa.h"
 #include "common.h"
-#include "limits_opt.h"
 #include "diag.h"
 #include "alloc.h"
 #include "coverage.h"
@@ -56,14 +55,6 @@ static int soa_parse(int argc, char **argv, soa_args *a)
     const cli_option extra[] = {{"--framework", .value = &a->framework}, {"--only", .value = &a->only}};
     return cli_parse_run(argc, argv, "soa", &a->run, extra, 2);
 }
-
-/* The as-of date (default: today, UTC) and the audit period (default: the
- * four calendar quarters before the as-of quarter), as `check` takes them. */
-
-/* Writes through a temporary file renamed into place, so a failed or killed
- * run never leaves half an SoA behind. */
-
-/* The unknown-framework message: a did-you-mean and what the packs declare. */
 
 /* The message when --only selects no control: the attributes the
  * framework's controls do have. */
@@ -130,21 +121,7 @@ int cmd_soa(int argc, char **argv)
         cli_usage("unknown format `%s` for soa (markdown, csv or html)", format);
         goto out;
     }
-    if (!a.framework) {
-        cli_usage("%s", "soa needs --framework ID");
-        goto out;
-    }
-    if (!a.run.facts) {
-        cli_usage("%s", "soa needs --facts FILE.db");
-        goto out;
-    }
-    if (a.run.nfiles == 0) {
-        cli_usage("%s", "soa needs at least one pack file");
-        goto out;
-    }
-    if (cli_dates(a.run.as_of, a.run.period, a.run.period_to_date, &env) != 0)
-        goto out;
-    if (cli_limit_options(a.run.max_steps, a.run.max_memory, a.run.timeout, &env) != 0)
+    if (cli_framework_run_args(&a.run, a.framework, "soa", &env) != 0)
         goto out;
     char only_attr[256] = "";
     const char *only_value = NULL;
@@ -159,15 +136,12 @@ int cmd_soa(int argc, char **argv)
         only_value = eq + 1;
     }
 
-    if (!(s = cli_session_compile(a.run.files, a.run.nfiles, &env)))
+    int fw;
+    if (!(s = cli_framework_session(&a.run, a.framework, &env,
+                                    "they declare none: the SoA lists the controls of a `framework` catalogue", &fw)))
         goto out;
     const vouch_program *p = vouch_session_program(s);
     vouch_results *res = vouch_session_results(s);
-    int fw = vouch_framework_find(p, a.framework);
-    if (fw < 0) {
-        cli_unknown_framework(p, a.framework, "they declare none: the SoA lists the controls of a `framework` catalogue");
-        goto out;
-    }
     if (a.only) {
         const vouch_framework_info *fi = &p->frameworks[fw];
         uint32_t c = 0;
@@ -197,17 +171,11 @@ int cmd_soa(int argc, char **argv)
         cli_say(stderr, "vouch: error: %s\n", err.msg);
         goto out;
     }
-    vouch_report rep = {p, res, env.today, env.period_start, env.period_end, a.run.facts, SEV_INFO, 0,
-                        vouch_session_identity(s), 0, NULL, 0};
+    vouch_report rep = cli_session_report(s, &env, a.run.facts);
     soa_job job = {writer, &rep, &soa};
     if (cli_write_file(a.run.output, "--output", soa_job_write, &job) != 0)
         goto out;
-    rc = SOA_EXIT_OK;
-    for (uint32_t i = 0; i < res->nrules; i++)
-        if (res->rules[i].errored) {
-            rc = SOA_EXIT_USAGE;
-            cli_say(stderr, "vouch: error: %s\n", res->rules[i].error ? res->rules[i].error : p->rules[i].id);
-        }
+    rc = cli_rule_errors(p, res) ? SOA_EXIT_USAGE : SOA_EXIT_OK;
 out:
     vouch_soa_free(&soa);
     vouch_soa_facts_free(&sf);

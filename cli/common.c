@@ -11,7 +11,9 @@
 #include "common.h"
 #include "diag.h"
 #include "alloc.h"
+#include "coverage.h"
 #include "date.h"
+#include "limits_opt.h"
 #include "packs_dir.h"
 
 int cli_usage(const char *fmt, const char *arg)
@@ -260,4 +262,50 @@ void cli_unknown_framework(const vouch_program *p, const char *id, const char *n
         fputc(')', stderr);
     fputc('\n', stderr);
     vouch_free(names);
+}
+
+int cli_framework_run_args(const cli_run_args *run, const char *framework, const char *cmd, vouch_run_env *env)
+{
+    if (!framework)
+        return cli_usage("%s needs --framework ID", cmd);
+    if (!run->facts)
+        return cli_usage("%s needs --facts FILE.db", cmd);
+    if (run->nfiles == 0)
+        return cli_usage("%s needs at least one pack file", cmd);
+    if (cli_dates(run->as_of, run->period, run->period_to_date, env) != 0)
+        return 2;
+    return cli_limit_options(run->max_steps, run->max_memory, run->timeout, env) != 0 ? 2 : 0;
+}
+
+vouch_session *cli_framework_session(const cli_run_args *run, const char *framework, const vouch_run_env *env,
+                                     const char *none_note, int *fw)
+{
+    vouch_session *s = cli_session_compile(run->files, run->nfiles, env);
+    if (!s)
+        return NULL;
+    *fw = vouch_framework_find(vouch_session_program(s), framework);
+    if (*fw < 0) {
+        cli_unknown_framework(vouch_session_program(s), framework, none_note);
+        vouch_session_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+vouch_report cli_session_report(vouch_session *s, const vouch_run_env *env, const char *facts)
+{
+    vouch_report rep = {vouch_session_program(s), vouch_session_results(s), env->today, env->period_start,
+                        env->period_end, facts, SEV_INFO, 0, vouch_session_identity(s), 0, NULL, 0};
+    return rep;
+}
+
+uint32_t cli_rule_errors(const vouch_program *p, const vouch_results *res)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < res->nrules; i++)
+        if (res->rules[i].errored) {
+            n++;
+            cli_say(stderr, "vouch: error: %s\n", res->rules[i].error ? res->rules[i].error : p->rules[i].id);
+        }
+    return n;
 }

@@ -10,6 +10,7 @@
 #include "vm.h"
 #include "facts.h"
 #include "outfile.h"
+#include "report.h"
 #include "session.h"
 
 /* Prints "vouch: <fmt with arg>" and the --help pointer; returns 2. */
@@ -99,5 +100,27 @@ int cli_session_open(vouch_session *s, const char *path);
 /* "the packs declare no framework `id`; did you mean ...? (they declare ...)";
  * none_note is printed when the packs declare no framework at all. */
 void cli_unknown_framework(const vouch_program *p, const char *id, const char *none_note);
+
+/* What the commands that report on one framework (coverage, soa) check
+ * before anything is compiled, in this order: --framework, --facts and a
+ * pack file are given (cmd names the command in the usage error), then the
+ * dates (cli_dates) and the limits (limits_opt.h) into env. 0, or the
+ * error printed and 2. */
+int cli_framework_run_args(const cli_run_args *run, const char *framework, const char *cmd, vouch_run_env *env);
+
+/* A session that has compiled run's pack files (cli_session_compile with
+ * env), and in *fw the index of framework among its program's; NULL after
+ * the message (cli_unknown_framework with none_note). */
+vouch_session *cli_framework_session(const cli_run_args *run, const char *framework, const vouch_run_env *env,
+                                     const char *none_note, int *fw);
+
+/* The report's inputs for a command that writes no check report
+ * (coverage, soa): the session's program, results and identity, env's
+ * dates, facts; nothing fails the run. */
+vouch_report cli_session_report(vouch_session *s, const vouch_run_env *env, const char *facts);
+
+/* Prints "vouch: error: ..." for every rule of res that stopped with a
+ * run-time error; returns how many did. */
+uint32_t cli_rule_errors(const vouch_program *p, const vouch_results *res);
 
 #endif

@@ -349,12 +349,7 @@ static int cmd_check(int argc, char **argv)
         if (write_report(&rep, find_format(a.outputs[k], (size_t)(eq - a.outputs[k])), eq + 1) != 0)
             goto out;
     }
-    int errored = 0;
-    for (uint32_t i = 0; i < res->nrules; i++)
-        if (res->rules[i].errored) {
-            errored = 1;
-            cli_say(stderr, "vouch: error: %s\n", res->rules[i].error ? res->rules[i].error : p->rules[i].id);
-        }
+    int errored = cli_rule_errors(p, res) != 0;
     rc = errored ? EXIT_USAGE : vouch_report_failing(&rep) ? EXIT_FINDINGS : EXIT_CLEAN;
 out:
     vouch_session_free(s);
