@@ -11,6 +11,7 @@
 #include <string.h>
 #include "coverage.h"
 #include "identity.h"
+#include "report_util.h"
 #include "alloc.h"
 #include "date.h"
 
@@ -419,12 +420,9 @@ int vouch_coverage_json(const vouch_report *rep, const vouch_coverage *c, FILE *
     vouch_json_header(rep, out);
     fputs("  \"framework\": {\"id\": ", out);
     vouch_json_text(out, fw->id);
-    fputs(", \"title\": ", out);
-    vouch_json_text(out, fw->title);
-    fputs(", \"version\": ", out);
-    vouch_json_text(out, fw->version);
-    fputs(", \"source\": ", out);
-    vouch_json_text(out, fw->source);
+    vouch_json_member(out, "title", fw->title);
+    vouch_json_member(out, "version", fw->version);
+    vouch_json_member(out, "source", fw->source);
     fprintf(out, ", \"controls\": %u},\n", c->ncontrols);
     fprintf(out, "  \"summary\": {\"controls\": %u, \"satisfied\": %llu, \"partial\": %llu, \"at_risk\": %llu, "
                  "\"not_satisfied\": %llu, \"not_assessed\": %llu, \"with_waivers\": %llu},\n  \"controls\": [",
@@ -436,8 +434,7 @@ int vouch_coverage_json(const vouch_report *rep, const vouch_coverage *c, FILE *
         const vouch_cov_control *cc = &c->controls[i];
         fputs(i ? ",\n    {\"id\": " : "\n    {\"id\": ", out);
         vouch_json_text(out, ci->id);
-        fputs(", \"title\": ", out);
-        vouch_json_text(out, ci->title);
+        vouch_json_member(out, "title", ci->title);
         fputs(", \"attributes\": {", out);
         for (uint32_t a = 0; ci->attr_names && ci->attr_values && a < ci->nattrs; a++) {
             if (a)

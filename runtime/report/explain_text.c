@@ -8,6 +8,7 @@
 
 #include "explain_text.h"
 #include "escape.h"
+#include "report_util.h"
 #include "date.h"
 #include "facts.h"
 
@@ -133,8 +134,7 @@ void vouch_why_json(const vouch_program *p, const vouch_why *w, FILE *out)
         case WHY_ROW: {
             fputs("\"row\", \"table\": ", out);
             vouch_json_text(out, p->tables[s->table].name);
-            fputs(", \"key\": ", out);
-            vouch_json_text(out, s->text);
+            vouch_json_member(out, "key", s->text);
             fputs(", \"values\": {", out);
             for (uint32_t k = 0; k < s->nfields; k++) {
                 if (k)
@@ -149,8 +149,7 @@ void vouch_why_json(const vouch_program *p, const vouch_why *w, FILE *out)
         case WHY_SEARCH:
             fputs("\"search\", \"table\": ", out);
             vouch_json_text(out, p->tables[s->table].name);
-            fputs(", \"filter\": ", out);
-            vouch_json_text(out, s->text);
+            vouch_json_member(out, "filter", s->text);
             if (s->rows >= 0)
                 fprintf(out, ", \"rows\": %lld", (long long)s->rows);
             else

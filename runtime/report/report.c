@@ -205,8 +205,7 @@ static void json_control_ref(const vouch_program *p, vouch_control_ref c, FILE *
     int ok = vouch_control_ref_valid(p, c);
     fputs("\"framework\": ", out);
     vouch_json_text(out, ok ? p->frameworks[c.framework].id : "?");
-    fputs(", \"control\": ", out);
-    vouch_json_text(out, ok ? p->frameworks[c.framework].controls[c.control].id : "?");
+    vouch_json_member(out, "control", ok ? p->frameworks[c.framework].controls[c.control].id : "?");
 }
 
 void vouch_json_path(const vouch_program *p, const vouch_reach *reach, FILE *out)
@@ -236,8 +235,7 @@ void vouch_json_header(const vouch_report *r, FILE *out)
     vouch_json_text(out, r->facts_path);
     fputs(", \"pack\": {\"name\": ", out);
     vouch_json_text(out, p->pack);
-    fputs(", \"version\": ", out);
-    vouch_json_text(out, p->pack_version);
+    vouch_json_member(out, "version", p->pack_version);
     fprintf(out, "}, \"fail_on\": \"%s\", \"allow_soft\": %s", vouch_severity_name((uint32_t)r->fail_on),
             r->allow_soft ? "true" : "false");
     if (r->identity) {
@@ -623,10 +621,8 @@ static void json_waiver_body(FILE *out, const vouch_report *r, const vouch_waive
         fputs("null", out);
     else
         json_date(out, w->granted);
-    fputs(", \"because\": ", out);
-    vouch_json_text(out, w->because);
-    fputs(", \"approved_by\": ", out);
-    vouch_json_text(out, w->approved_by);
+    vouch_json_member(out, "because", w->because);
+    vouch_json_member(out, "approved_by", w->approved_by);
     fprintf(out, ", \"state\": \"%s\", \"expired\": %s, \"term_days\": %lld, \"location\": ",
             vouch_waiver_state_name(st), st == WAIVER_EXPIRED ? "true" : "false",
             (long long)vouch_waiver_term(w, r->as_of));
@@ -643,12 +639,9 @@ static void json_baseline(FILE *out, const vouch_baseline *b)
         const vouch_baseline_item *it = &b->items[b->resolved[k]];
         fputs(k ? ",\n    {\"rule\": " : "\n    {\"rule\": ", out);
         vouch_json_text(out, it->rule);
-        fputs(", \"subject\": ", out);
-        vouch_json_text(out, it->subject);
-        fputs(", \"severity\": ", out);
-        vouch_json_text(out, it->severity);
-        fputs(", \"message\": ", out);
-        vouch_json_text(out, it->message);
+        vouch_json_member(out, "subject", it->subject);
+        vouch_json_member(out, "severity", it->severity);
+        vouch_json_member(out, "message", it->message);
         fputc('}', out);
     }
     fputs(b->nresolved ? "\n  ]}" : "]}", out);
@@ -692,8 +685,7 @@ static int json_write(const vouch_report *r, const vouch_report_facts *x, FILE *
         fputs(first ? "\n    {\"framework\": " : ",\n    {\"framework\": ", out);
         first = 0;
         vouch_json_text(out, p->frameworks[k].id);
-        fputs(", \"title\": ", out);
-        vouch_json_text(out, p->frameworks[k].title);
+        vouch_json_member(out, "title", p->frameworks[k].title);
         fprintf(out, ", \"rules\": %llu, \"skipped\": %llu, \"passed\": %llu, \"failed\": %llu, \"waived\": %llu, "
                      "\"not_applicable\": %llu, \"errors\": %llu}",
                 (unsigned long long)c->rules, (unsigned long long)c->skipped, (unsigned long long)c->passed,
@@ -706,8 +698,7 @@ static int json_write(const vouch_report *r, const vouch_report_facts *x, FILE *
         const vouch_rule_outcome *o = &res->rules[i];
         fputs(i ? ",\n    {\"id\": " : "\n    {\"id\": ", out);
         vouch_json_text(out, ri->id);
-        fputs(", \"title\": ", out);
-        vouch_json_text(out, ri->title);
+        vouch_json_member(out, "title", ri->title);
         fprintf(out, ", \"severity\": \"%s\", \"enforcement\": \"%s\", \"enforcement_override\": ",
                 vouch_severity_name(ri->severity), vouch_enforcement_name(ri->enforcement));
         if (ri->override_by && *ri->override_by && ri->declared_enforcement != ri->enforcement) {
@@ -725,8 +716,7 @@ static int json_write(const vouch_report *r, const vouch_report_facts *x, FILE *
         } else {
             fputs("null", out);
         }
-        fputs(", \"pack\": ", out);
-        vouch_json_text(out, ri->pack);
+        vouch_json_member(out, "pack", ri->pack);
         fputs(", \"location\": ", out);
         json_location(out, ri->file, ri->line, ri->col);
         fprintf(out, ", \"skipped\": %s, \"skip_reason\": ", ri->skipped ? "true" : "false");
@@ -757,8 +747,7 @@ static int json_write(const vouch_report *r, const vouch_report_facts *x, FILE *
         const vouch_rule_info *ri = &p->rules[fd->rule];
         fputs(i ? ",\n    {\"rule\": " : "\n    {\"rule\": ", out);
         vouch_json_text(out, ri->id);
-        fputs(", \"subject\": ", out);
-        vouch_json_text(out, fd->subject);
+        vouch_json_member(out, "subject", fd->subject);
         json_raw(out, ", \"status\": \"");
         json_raw(out, status_name(fd->status));
         json_raw(out, "\", \"severity\": \"");

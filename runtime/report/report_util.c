@@ -50,6 +50,14 @@ void vouch_control_chars(FILE *out, const vouch_program *p, vouch_control_ref c,
     chars(out, p->frameworks[c.framework].controls[c.control].id);
 }
 
+void vouch_json_member(FILE *out, const char *key, const char *value)
+{
+    fputs(", \"", out);
+    fputs(key, out);
+    fputs("\": ", out);
+    vouch_json_text(out, value);
+}
+
 void vouch_report_rule_records(const vouch_results *res, uint32_t rule, uint32_t *pos, uint32_t *lo,
                                uint32_t *hi)
 {

@@ -1,13 +1,15 @@
 /*
  * report_util.h: pieces the report writers share (report.c and the
- * report_*.c writers: SARIF, JUnit, OSCAL, Markdown, HTML). Internal to
- * runtime/: nothing outside the writers should need it.
+ * report_*.c writers: SARIF, JUnit, OSCAL, Markdown, HTML; coverage's and
+ * the explanations' JSON). Internal to runtime/: nothing outside the
+ * writers should need it.
  *
  *  - the facts of a run every writer derives from the same vouch_report:
  *    the controls each rule touches and the counts per framework;
  *  - totals over the whole run (the JSON summary's numbers), also part
  *    of those facts;
- *  - escaping (escape.h, included here: every writer needs it);
+ *  - escaping (escape.h, included here: every writer needs it) and a JSON
+ *    object's members;
  *  - SHA-256, content-derived UUIDs and fingerprints, so that the same
  *    results always give byte-identical documents (nothing reads the clock
  *    or a random source);
@@ -73,6 +75,10 @@ void vouch_hash_hex(char out[33], const char *const *parts, size_t n);
  * c names no control of p. */
 void vouch_control_chars(FILE *out, const vouch_program *p, vouch_control_ref c,
                          void (*chars)(FILE *, const char *));
+
+/* `, "key": ` and value as a JSON string (vouch_json_text): one member
+ * after the first of an object. key is written as it is. */
+void vouch_json_member(FILE *out, const char *key, const char *value);
 
 /* ---- places and times ---------------------------------------------------------- */
 
