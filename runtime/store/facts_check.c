@@ -433,18 +433,6 @@ done:
 
 static const char *const OPS[3] = {"insert", "update", "delete"};
 
-/* 'text' with embedded quotes doubled. */
-static void sb_lit(sbuf *b, const char *s)
-{
-    sb_add(b, "'", 1);
-    for (const char *q; (q = strchr(s, '\'')) != NULL; s = q + 1) {
-        sb_add(b, s, (size_t)(q - s) + 1);
-        sb_add(b, "'", 1);
-    }
-    sb_str(b, s);
-    sb_add(b, "'", 1);
-}
-
 static void trigger_name(sbuf *b, const vouch_table_decl *t, int op)
 {
     sb_str(b, "vouch_stale_");
@@ -464,7 +452,7 @@ static void trigger_sql(sbuf *b, const vouch_table_decl *t, int op)
     sb_str(b, " ON ");
     sb_ident(b, t->name);
     sb_str(b, " BEGIN DELETE FROM vouch_digest WHERE tbl = ");
-    sb_lit(b, t->name);
+    sb_quoted(b, t->name, '\'');
     sb_str(b, "; END");
     b->oom |= name.oom;
     vouch_free(name.p);

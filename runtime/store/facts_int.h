@@ -34,6 +34,7 @@
 /* sbuf, sb_add, sb_str: runtime/strbuf.h */
 void sb_fmt(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sb_ident(sbuf *b, const char *name);   /* "name", embedded quotes doubled */
+void sb_quoted(sbuf *b, const char *s, char q); /* q s q, embedded q doubled (' for an SQL literal) */
 
 /* ---- facts_util.c: arena (chunks double from 64 KiB up to 8 MiB) -------- */
 

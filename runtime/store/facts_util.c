@@ -24,16 +24,18 @@ void sb_fmt(sbuf *b, const char *fmt, ...)
         sb_add(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
 }
 
-void sb_ident(sbuf *b, const char *name)
+void sb_quoted(sbuf *b, const char *s, char q)
 {
-    sb_add(b, "\"", 1);
-    for (const char *q; (q = strchr(name, '"')) != NULL; name = q + 1) {
-        sb_add(b, name, (size_t)(q - name) + 1);
-        sb_add(b, "\"", 1);
+    sb_add(b, &q, 1);
+    for (const char *at; (at = strchr(s, q)) != NULL; s = at + 1) {
+        sb_add(b, s, (size_t)(at - s) + 1);
+        sb_add(b, &q, 1);
     }
-    sb_str(b, name);
-    sb_add(b, "\"", 1);
+    sb_str(b, s);
+    sb_add(b, &q, 1);
 }
+
+void sb_ident(sbuf *b, const char *name) { sb_quoted(b, name, '"'); }
 
 /* ---- arena ------------------------------------------------------------------ */
 
