@@ -657,6 +657,19 @@ static const char *status_name(uint8_t s)
     }
 }
 
+/* An override member's value: what the rule declared and the override
+ * that changed it, when one did (changed), else null. */
+static void json_override(FILE *out, const vouch_rule_info *ri, int changed, const char *declared)
+{
+    if (!ri->override_by || !*ri->override_by || !changed) {
+        fputs("null", out);
+        return;
+    }
+    fprintf(out, "{\"declared\": \"%s\", \"by\": ", declared);
+    vouch_json_text(out, ri->override_by);
+    fputc('}', out);
+}
+
 static int json_write(const vouch_report *r, const vouch_report_facts *x, FILE *out)
 {
     const vouch_program *p = r->program;
@@ -701,21 +714,10 @@ static int json_write(const vouch_report *r, const vouch_report_facts *x, FILE *
         vouch_json_member(out, "title", ri->title);
         fprintf(out, ", \"severity\": \"%s\", \"enforcement\": \"%s\", \"enforcement_override\": ",
                 vouch_severity_name(ri->severity), vouch_enforcement_name(ri->enforcement));
-        if (ri->override_by && *ri->override_by && ri->declared_enforcement != ri->enforcement) {
-            fprintf(out, "{\"declared\": \"%s\", \"by\": ", vouch_enforcement_name(ri->declared_enforcement));
-            vouch_json_text(out, ri->override_by);
-            fputc('}', out);
-        } else {
-            fputs("null", out);
-        }
+        json_override(out, ri, ri->declared_enforcement != ri->enforcement,
+                      vouch_enforcement_name(ri->declared_enforcement));
         fputs(", \"severity_override\": ", out);
-        if (ri->override_by && *ri->override_by && ri->declared_severity != ri->severity) {
-            fprintf(out, "{\"declared\": \"%s\", \"by\": ", vouch_severity_name(ri->declared_severity));
-            vouch_json_text(out, ri->override_by);
-            fputc('}', out);
-        } else {
-            fputs("null", out);
-        }
+        json_override(out, ri, ri->declared_severity != ri->severity, vouch_severity_name(ri->declared_severity));
         vouch_json_member(out, "pack", ri->pack);
         fputs(", \"location\": ", out);
         json_location(out, ri->file, ri->line, ri->col);

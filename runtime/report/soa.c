@@ -104,6 +104,21 @@ static vouch_status no_memory(vouch_error *err) { return vouch_error_set(err, VO
 
 /* ---- 1. the facts ------------------------------------------------------------ */
 
+static void entry_free(vouch_soa_entry *e)
+{
+    vouch_free(e->control);
+    vouch_free(e->justification);
+    vouch_free(e->owner);
+    vouch_free(e->frequency);
+}
+
+static void person_free(vouch_soa_person *ps)
+{
+    vouch_free(ps->id);
+    vouch_free(ps->name);
+    vouch_free(ps->role);
+}
+
 vouch_status vouch_soa_facts_add_entry(vouch_soa_facts *f, const char *control, int applicable,
                                        const char *justification, const char *owner, const char *frequency,
                                        vouch_error *err)
@@ -125,10 +140,7 @@ vouch_status vouch_soa_facts_add_entry(vouch_soa_facts *f, const char *control, 
     vouch_soa_entry *slot = oom ? NULL
         : insert_at((void **)&f->entries, &f->nentries, &f->capentries, sizeof *f->entries, at);
     if (!slot) {
-        vouch_free(e.control);
-        vouch_free(e.justification);
-        vouch_free(e.owner);
-        vouch_free(e.frequency);
+        entry_free(&e);
         return no_memory(err);
     }
     *slot = e;
@@ -188,9 +200,7 @@ vouch_status vouch_soa_facts_add_person(vouch_soa_facts *f, const char *id, cons
     vouch_soa_person *slot = oom ? NULL
         : insert_at((void **)&f->people, &f->npeople, &f->cappeople, sizeof *f->people, at);
     if (!slot) {
-        vouch_free(ps.id);
-        vouch_free(ps.name);
-        vouch_free(ps.role);
+        person_free(&ps);
         return no_memory(err);
     }
     *slot = ps;
@@ -201,12 +211,8 @@ void vouch_soa_facts_free(vouch_soa_facts *f)
 {
     if (!f)
         return;
-    for (uint32_t i = 0; i < f->nentries; i++) {
-        vouch_free(f->entries[i].control);
-        vouch_free(f->entries[i].justification);
-        vouch_free(f->entries[i].owner);
-        vouch_free(f->entries[i].frequency);
-    }
+    for (uint32_t i = 0; i < f->nentries; i++)
+        entry_free(&f->entries[i]);
     vouch_free(f->entries);
     for (uint32_t i = 0; i < f->nevidence; i++) {
         vouch_free(f->evidence[i].control);
@@ -215,11 +221,8 @@ void vouch_soa_facts_free(vouch_soa_facts *f)
         vouch_free(f->evidence[i].kinds);
     }
     vouch_free(f->evidence);
-    for (uint32_t i = 0; i < f->npeople; i++) {
-        vouch_free(f->people[i].id);
-        vouch_free(f->people[i].name);
-        vouch_free(f->people[i].role);
-    }
+    for (uint32_t i = 0; i < f->npeople; i++)
+        person_free(&f->people[i]);
     vouch_free(f->people);
     memset(f, 0, sizeof *f);
 }
