@@ -314,7 +314,7 @@ lib: $(DEPS_STAMP)
 $(LIBV)/vouch.syms: include/vouch.h
 	@mkdir -p $(LIBV)
 	sed -n 's/^VOUCH_API .*[ *]\(vouch_[a-z0-9_]*\)(.*/\1/p' $< | sort > $@
-$(LIBV)/vouch.map: $(LIBV)/vouch.syms
+$(LIBV)/vouch.map: $(LIBV)/vouch.syms Makefile
 	{ echo '{ global:'; sed 's/$$/;/' $<; echo 'local: *; };'; } > $@
 $(LIBV)/$(LIB_SO): $(LIB_PUBLIC_OBJ) $(LIBV)/vouch.map
 	$(CC) -shared -Wl,-soname,libvouch.so.$(LIB_MAJOR) -Wl,--version-script=$(LIBV)/vouch.map \
