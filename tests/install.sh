@@ -12,7 +12,7 @@
 #    the stage, and the binary names /usr/share/vouch/packs.
 # 3. make uninstall, with the same PREFIX and DESTDIR, leaves no file.
 # The library (include/vouch.h, libvouch.a, libvouch.so, vouch.pc):
-# 4. in PREFIX=$tmp/p: the header compiles alone as C99 and C++98 with
+# 4. in PREFIX=$tmp/p: the header compiles alone as C89, C99 and C++98 with
 #    -pedantic -Werror; every function it declares carries VOUCH_API; the
 #    global symbols of libvouch.so (dynamic) and of libvouch.a are exactly
 #    the header's functions, every one vouch_* (and the check catches a
@@ -20,9 +20,10 @@
 #    static and the shared library, and examples/embed/embed_cxx.cpp with
 #    g++, run on the installed Acme example: their outcomes are those of
 #    the installed `vouch check` (kind, rule, subject, blocking), their
-#    JSON and SARIF reports byte-identical to its, their exit statuses
+#    JSON, SARIF, HTML and OSCAL reports byte-identical to its, their exit statuses
 #    its; the static one links beside an embedder's own arena_alloc and
-#    sqlite3_libversion; the installed library finds the installed packs.
+#    sqlite3_libversion; docs/api.md's example builds and prints the
+#    blocking findings; the installed library finds the installed packs.
 # 5. in DESTDIR=$tmp/stage PREFIX=/usr: pkg-config with
 #    PKG_CONFIG_SYSROOT_DIR finds the staged header and library, and the
 #    example built that way runs.
@@ -78,6 +79,8 @@ hdr=$p/include/vouch.h
 printf '#include <vouch.h>\nint main(void) { return vouch_version() == 0; }\n' > "$work/h.c"
 if cc -std=c99 -pedantic -Wall -Wextra -Werror -fsyntax-only -I"$p/include" "$work/h.c" 2> "$work/cc.err"; then ok
 else no "vouch.h does not compile as C99:"; head -n 20 "$work/cc.err"; fi
+if cc -std=c89 -pedantic -Wall -Werror -fsyntax-only -I"$p/include" "$work/h.c" 2> "$work/cc.err"; then ok
+else no "vouch.h does not compile as C89:"; head -n 20 "$work/cc.err"; fi
 cp "$work/h.c" "$work/h.cpp"
 if g++ -std=c++98 -pedantic -Wall -Wextra -Werror -fsyntax-only -I"$p/include" "$work/h.cpp" 2> "$work/cc.err"; then ok
 else no "vouch.h does not compile as C++98:"; head -n 20 "$work/cc.err"; fi
@@ -172,7 +175,7 @@ for k in so a; do
     if [ -s "$work/cli.out" ] && cmp -s "$work/$k.sorted" "$work/cli.out"; then ok
     else no "the $k example's outcomes are not vouch check's:"; diff "$work/$k.sorted" "$work/cli.out" | head -n 20; fi
 done
-for fmt in json sarif; do
+for fmt in json sarif html oscal; do
     LD_LIBRARY_PATH=$p/lib "$work/embed-so" -f "$fmt" 2026-11-21 "$db" "$ex/pack.vouch" > "$work/embed.$fmt" 2>&1
     "$p/bin/vouch" check --facts "$db" --as-of 2026-11-21 --format "$fmt" "$ex/pack.vouch" > "$work/cli.$fmt" 2>&1
     if cmp -s "$work/embed.$fmt" "$work/cli.$fmt"; then ok
@@ -186,6 +189,16 @@ st=$?
 { echo "vouch $ver"; cat "$work/cxx.tsv"; } > "$work/cxx.want"
 if [ "$st" = 0 ] && [ "$(wc -l < "$work/cxx.want")" -gt 1 ] && cmp -s "$work/cxx.out" "$work/cxx.want"; then ok
 else no "the C++ example: exit $st:"; diff "$work/cxx.out" "$work/cxx.want" | head -n 10; fi
+# docs/api.md's complete example: its findings are the blocking ones.
+awk '/^```c$/ { on = 1; next } /^```$/ { on = 0 } on' docs/api.md > "$work/check.c"
+# shellcheck disable=SC2086
+if [ -s "$work/check.c" ] && cc $strict $cflags -o "$work/check" "$work/check.c" $libs 2> "$work/cc.err"; then ok
+else no "docs/api.md's example does not build:"; head -n 20 "$work/cc.err"; fi
+LD_LIBRARY_PATH=$p/lib "$work/check" "$db" 2026-11-21 "$ex/pack.vouch" > "$work/check.out" 2>&1
+st=$?
+nblock=$(grep -c 'blocking$' "$work/cli.out")
+if [ "$st" = 1 ] && [ "$nblock" -gt 0 ] && [ "$(wc -l < "$work/check.out")" = "$nblock" ]; then ok
+else no "docs/api.md's example: exit $st, $(wc -l < "$work/check.out") lines (want 1, $nblock):"; head -n 5 "$work/check.out"; fi
 # The installed library finds the installed packs (import "iso27001") with
 # no VOUCH_PATH, as the installed binary does.
 "$work/embed-a" 2026-11-21 "$work/org.db" "$work/my.vouch" > "$work/my.out" 2> "$work/my.err"

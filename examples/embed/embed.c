@@ -72,6 +72,10 @@ int main(int argc, char **argv)
         goto out;
     }
     vouch_set_diagnostics(v, print_diagnostic, NULL, &err);
+    /* The HTML and OSCAL reports show why each finding fired, as those of
+     * `vouch check` do: the packs are compiled for explanations. */
+    if (format && (strcmp(format, "html") == 0 || strcmp(format, "oscal") == 0))
+        vouch_set_explain(v, 1, &err);
     if (vouch_compile_files(v, packs, npacks, &err) != VOUCH_OK) {
         rc = failed("compiling the packs", &err);
         goto out;
