@@ -1,9 +1,10 @@
 /*
  * vouch.h: the public interface of libvouch, the vouch rules engine as a
  * library. This is the only header an embedder includes; it needs nothing
- * else of vouch, compiles as C (C99 or later) and as C++, and every symbol
- * the library exports is declared here and named vouch_*. docs/api.md is
- * the manual, with a complete example (examples/embed/embed.c).
+ * else of vouch, compiles as C (C89 or later) and as C++ (C++98 or later),
+ * and every symbol the library exports is declared here and named
+ * vouch_*. docs/api.md is the manual, with a complete example
+ * (examples/embed/embed.c).
  *
  * One run goes like the command line's `vouch check`:
  *
