@@ -6,8 +6,10 @@
 #   make bench      benchmark against the SQL reference (scale M)
 #   make fuzz       run each libFuzzer target for FUZZ_SECONDS (default 60)
 #   make fuzz-cov   line coverage of the fuzz corpora (clang, llvm-cov)
-#   make install    the binary, the man pages, the standard packs and the
-#                   example under PREFIX (default /usr/local), DESTDIR honoured
+#   make install    the binary, the man pages, the standard packs, the
+#                   example, the library (vouch.h, libvouch.a, libvouch.so,
+#                   vouch.pc) under PREFIX (default /usr/local), DESTDIR honoured
+#   make lib        only the library, in build/lib/public/
 #   make uninstall  removes exactly what make install put there
 #
 # Variants live in build/<variant>/: release (-O2), debug (-O0 -g),
@@ -25,7 +27,7 @@ VARIANT ?= release
 # Debian packages the build and the tests need, and the commands or headers
 # that show each one is there.
 DEBIAN_PACKAGES = re2c lemon libsqlite3-dev libcmocka-dev libjansson-dev nettle-dev sqlite3 python3 python3-jsonschema \
-                  python3-regex libxml2-utils chromium nodejs npm man-db groff-base
+                  python3-regex libxml2-utils chromium nodejs npm man-db groff-base pkgconf g++ binutils
 DEPS_STAMP = build/.deps-ok
 
 WARN    = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
@@ -42,7 +44,7 @@ CFLAGS_cov     = -O0 -g -fprofile-instr-generate -fcoverage-mapping
 LDFLAGS_cov    = -fprofile-instr-generate -fcoverage-mapping
 # The runtime's layers, lowest first (runtime/LAYER/; docs in README.md).
 LAYERS   = base program store vm report session
-INCLUDES = -Ibuild/gen -Icompiler $(patsubst %,-Iruntime/%,$(LAYERS))
+INCLUDES = -Iinclude -Ibuild/gen -Icompiler $(patsubst %,-Iruntime/%,$(LAYERS))
 
 GEN = build/gen
 BD  = build/$(VARIANT)
@@ -96,6 +98,9 @@ $(DEPS_STAMP): Makefile
 	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	command -v man >/dev/null 2>&1 || missing="$$missing man-db"; \
 	command -v groff >/dev/null 2>&1 || missing="$$missing groff-base"; \
+	command -v pkg-config >/dev/null 2>&1 || missing="$$missing pkgconf"; \
+	command -v g++ >/dev/null 2>&1 || missing="$$missing g++"; \
+	command -v objcopy >/dev/null 2>&1 || missing="$$missing binutils"; \
 	if [ -n "$$missing" ]; then \
 	  missing=$$(echo $$missing | tr ' ' '\n' | sort -u | tr '\n' ' '); \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
@@ -244,12 +249,17 @@ fuzz-cov: $(FUZZ_STAMP)
 # pack as PACKSDIR/iso27001/) and the example organisation. The installed
 # binary looks for imports in PACKSDIR after $$VOUCH_PATH: it is the release
 # build with cli/packs_dir.c compiled again with that directory (the binary
-# of the source tree has none). The layers' static libraries are not
-# installed: there is no public header yet (issue 14).
+# of the source tree has none). For embedders: the header (INCLUDEDIR), the
+# library (LIBDIR: libvouch.a, libvouch.so.VERSION and its two links) and
+# the pkg-config file (LIBDIR/pkgconfig/vouch.pc), built by `make lib`
+# below; the library too looks for imports in PACKSDIR.
 PREFIX  ?= /usr/local
 DESTDIR ?=
 BINDIR   = $(PREFIX)/bin
 MANDIR   = $(PREFIX)/share/man
+INCLUDEDIR = $(PREFIX)/include
+LIBDIR   = $(PREFIX)/lib
+PKGCONFIGDIR = $(LIBDIR)/pkgconfig
 PACKSDIR = $(PREFIX)/share/vouch/packs
 EXAMPLESDIR = $(PREFIX)/share/vouch/examples
 INSTALL_PACKS    = $(sort $(wildcard rules/catalogues/*.vouch rules/crosswalks/*.vouch)) rules/reference/reference.vouch
@@ -267,10 +277,75 @@ $(INST)/vouch: $(filter-out $(BD)/cli/packs_dir.o,$(CLI_OBJ)) $(INST)/packs_dir.
 	$(CC) $(CFLAGS_$(VARIANT)) $(LDFLAGS_$(VARIANT)) -o $@ $^ $(LDLIBS_VOUCH)
 FORCE:
 
+# ---- the library: libvouch.a, libvouch.so -------------------------------------
+# What `make install` puts in LIBDIR for embedders (include/vouch.h is the
+# one header; docs/api.md the manual): the library's sources built once
+# more, in build/lib/ (VARIANT=lib, -O2 as release), as position-independent
+# code with every symbol hidden (-fvisibility=hidden) but the functions
+# vouch.h declares (VOUCH_API), in build/lib/public/. Both carry Debian's
+# static SQLite and Nettle inside them (Jansson's archive is not
+# position-independent: it stays a shared library, in Libs.private), so an
+# embedder links with `pkg-config --libs vouch` alone and no internal name
+# (sqlite3_*, ast_*, vouch_facts_*) can clash with the embedder's own:
+#   libvouch.so.VERSION  -Wl,--exclude-libs,ALL and a version script that
+#                        exports exactly the header's functions;
+#   libvouch.a           one relocatable object (ld -r) of the objects and
+#                        the archive members they use, every global symbol
+#                        but the header's functions made local (objcopy).
+# tests/install.sh checks both with nm against the header. Only this
+# variant builds them: the asan variant tests the same code through the
+# layer archives (tests/unit/test_api.c).
+CFLAGS_lib = -O2 -g -fPIC -fvisibility=hidden
+OBJCOPY ?= objcopy
+PARSER_CFLAGS_lib = -DNDEBUG
+LIBV = build/lib/public
+LIB_VERSION := $(shell sed -n 's/^\#define VOUCH_VERSION_STRING "\(.*\)"/\1/p' include/vouch.h)
+LIB_MAJOR = $(firstword $(subst ., ,$(LIB_VERSION)))
+LIB_SO = libvouch.so.$(LIB_VERSION)
+LIB_BUNDLED = $(foreach l,sqlite3 nettle,$(firstword $(wildcard /usr/lib/$(shell $(CC) -print-multiarch 2>/dev/null)/lib$(l).a /usr/lib/lib$(l).a) -l$(l)))
+LIB_PRIVATE = $(filter -l%,$(LIB_BUNDLED)) -ljansson -lm -lpthread
+LIB_PUBLIC_OBJ = $(filter-out build/lib/runtime/base/sanitize.o,$(patsubst $(BD)/%,build/lib/%,$(LIB_OBJ)))
+
+.PHONY: lib
+lib: $(DEPS_STAMP)
+	@$(MAKE) --no-print-directory VARIANT=lib PREFIX='$(PREFIX)' $(LIBV)/libvouch.a $(LIBV)/$(LIB_SO) $(LIBV)/vouch.pc
+
+# The header's functions, one a line: the exports, and what the tests expect.
+$(LIBV)/vouch.syms: include/vouch.h
+	@mkdir -p $(LIBV)
+	sed -n 's/^VOUCH_API .*[ *]\(vouch_[a-z0-9_]*\)(.*/\1/p' $< | sort > $@
+$(LIBV)/vouch.map: $(LIBV)/vouch.syms Makefile
+	{ echo '{ global:'; sed 's/$$/;/' $<; echo 'local: *; };'; } > $@
+$(LIBV)/$(LIB_SO): $(LIB_PUBLIC_OBJ) $(LIBV)/vouch.map
+	$(CC) -shared -Wl,-soname,libvouch.so.$(LIB_MAJOR) -Wl,--version-script=$(LIBV)/vouch.map \
+	  -Wl,--exclude-libs,ALL -Wl,--no-undefined -o $@ $(LIB_PUBLIC_OBJ) $(LIB_BUNDLED) $(LIB_PRIVATE)
+$(LIBV)/libvouch.a: $(LIB_PUBLIC_OBJ) $(LIBV)/vouch.syms
+	$(LD) -r -o $(LIBV)/libvouch.o $(LIB_PUBLIC_OBJ) $(filter %.a,$(LIB_BUNDLED))
+	$(OBJCOPY) --keep-global-symbols=$(LIBV)/vouch.syms $(LIBV)/libvouch.o
+	@rm -f $@
+	ar rcs $@ $(LIBV)/libvouch.o
+# The library of `make install` finds the installed packs by default, as
+# the installed binary does (runtime/session/api_packs_dir.c).
+build/lib/runtime/session/api_packs_dir.o: $(INST)/packs-dir
+build/lib/runtime/session/api_packs_dir.o: CFLAGS += '-DVOUCH_PACKS_DIR="$(PACKSDIR)"'
+$(LIBV)/vouch.pc: $(INST)/packs-dir include/vouch.h
+	{ echo 'prefix=$(PREFIX)'; echo 'libdir=$${prefix}/lib'; echo 'includedir=$${prefix}/include'; echo; \
+	  echo 'Name: vouch'; echo 'Description: rules engine for information-security compliance (libvouch)'; \
+	  echo 'Version: $(LIB_VERSION)'; echo 'Libs: -L$${libdir} -lvouch'; echo 'Libs.private: $(strip $(LIB_PRIVATE))'; \
+	  echo 'Cflags: -I$${includedir}'; } > $@
+
 install: $(DEPS_STAMP)
 	@$(MAKE) --no-print-directory VARIANT=release PREFIX='$(PREFIX)' $(INST)/vouch
+	@$(MAKE) --no-print-directory PREFIX='$(PREFIX)' lib
 	install -d '$(DESTDIR)$(BINDIR)' '$(DESTDIR)$(MANDIR)/man1' '$(DESTDIR)$(MANDIR)/man7' \
-	  '$(DESTDIR)$(PACKSDIR)/iso27001' '$(DESTDIR)$(EXAMPLESDIR)/acme'
+	  '$(DESTDIR)$(PACKSDIR)/iso27001' '$(DESTDIR)$(EXAMPLESDIR)/acme' \
+	  '$(DESTDIR)$(INCLUDEDIR)' '$(DESTDIR)$(LIBDIR)' '$(DESTDIR)$(PKGCONFIGDIR)'
+	install -m 644 include/vouch.h '$(DESTDIR)$(INCLUDEDIR)/vouch.h'
+	install -m 644 $(LIBV)/libvouch.a '$(DESTDIR)$(LIBDIR)/libvouch.a'
+	install -m 755 $(LIBV)/$(LIB_SO) '$(DESTDIR)$(LIBDIR)/$(LIB_SO)'
+	ln -sf $(LIB_SO) '$(DESTDIR)$(LIBDIR)/libvouch.so.$(LIB_MAJOR)'
+	ln -sf $(LIB_SO) '$(DESTDIR)$(LIBDIR)/libvouch.so'
+	install -m 644 $(LIBV)/vouch.pc '$(DESTDIR)$(PKGCONFIGDIR)/vouch.pc'
 	install -m 755 $(INST)/vouch '$(DESTDIR)$(BINDIR)/vouch'
 	install -m 644 man/vouch.1 '$(DESTDIR)$(MANDIR)/man1/vouch.1'
 	install -m 644 man/vouch-language.7 '$(DESTDIR)$(MANDIR)/man7/vouch-language.7'
@@ -282,6 +357,8 @@ install: $(DEPS_STAMP)
 # Removes the files install put and the directories only vouch uses.
 uninstall:
 	rm -f '$(DESTDIR)$(BINDIR)/vouch' '$(DESTDIR)$(MANDIR)/man1/vouch.1' '$(DESTDIR)$(MANDIR)/man7/vouch-language.7'
+	rm -f '$(DESTDIR)$(INCLUDEDIR)/vouch.h' '$(DESTDIR)$(LIBDIR)/libvouch.a' '$(DESTDIR)$(LIBDIR)/$(LIB_SO)' \
+	  '$(DESTDIR)$(LIBDIR)/libvouch.so.$(LIB_MAJOR)' '$(DESTDIR)$(LIBDIR)/libvouch.so' '$(DESTDIR)$(PKGCONFIGDIR)/vouch.pc'
 	cd '$(DESTDIR)$(PACKSDIR)' 2>/dev/null && rm -f $(notdir $(INSTALL_PACKS)) $(addprefix iso27001/,$(notdir $(INSTALL_ISO))) || true
 	cd '$(DESTDIR)$(EXAMPLESDIR)' 2>/dev/null && rm -f README.md $(addprefix acme/,$(notdir $(filter examples/acme/%,$(INSTALL_EXAMPLES)))) || true
 	-rmdir '$(DESTDIR)$(PACKSDIR)/iso27001' '$(DESTDIR)$(PACKSDIR)' '$(DESTDIR)$(EXAMPLESDIR)/acme' \

@@ -32,7 +32,11 @@
 #  12. help: every option each command's parser accepts is in its help and
 #      in man/vouch.1 (tests/help.sh); install: make install and uninstall
 #      into temporary folders, the installed binary finds the installed
-#      packs, the man pages render without warnings (tests/install.sh).
+#      packs, the man pages render without warnings; the installed library
+#      (vouch.h, libvouch.a, libvouch.so, vouch.pc) exports only the
+#      header's functions, and examples/embed built against it with
+#      pkg-config (C, static and shared, and C++) agrees with vouch check
+#      (tests/install.sh).
 #
 # Prints a line per suite and, last, one summary line. Exits 1 if anything
 # failed or a suite could not run. POSIX sh; reads no stdin. Build logs and

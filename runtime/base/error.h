@@ -8,18 +8,10 @@
 
 #include <stddef.h>
 
-typedef enum vouch_status {
-    VOUCH_OK = 0,
-    VOUCH_EINPUT,    /* bad input: facts, store, file, program (exit 2) */
-    VOUCH_ERUNTIME,  /* a rule failed to evaluate (overflow, budget, ...) */
-    VOUCH_ENOMEM,
-    VOUCH_EIO
-} vouch_status;
-
-typedef struct vouch_error {
-    vouch_status status;
-    char msg[1024];
-} vouch_error;
+/* vouch_status (VOUCH_OK, VOUCH_EINPUT, VOUCH_ERUNTIME, VOUCH_ENOMEM,
+ * VOUCH_EIO) and vouch_error (the status and a message of 1024 bytes) are
+ * the public header's: embedders get the library's errors as they are. */
+#include "vouch.h"
 
 /* Sets err (if not NULL) and returns status, so callers can write
  * `return vouch_error_set(err, VOUCH_EINPUT, "...", ...);`. The message is

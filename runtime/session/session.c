@@ -288,6 +288,47 @@ static void count_diag(void *ctx, const vouch_diag *d)
         s->o.diag(s->o.diag_ctx, d);
 }
 
+/* Compiles in[0..n) (the files' texts; in has room for two more), with
+ * the standard fact model when asked or when there is nothing else, then
+ * verifies the program. */
+static vouch_status compile_inputs(vouch_session *s, vouch_compile_input *in, int n, vouch_error *err)
+{
+    int with_isms = s->o.with_isms || n == 0;
+    static const char std_only[] = "import \"isms\"\n";
+    int nin = n;
+    if (with_isms) {
+        in[nin].name = "<command line>";
+        in[nin].text = std_only;
+        in[nin].len = sizeof std_only - 1;
+        nin++;
+    }
+    vouch_status st = VOUCH_OK;
+    resolver *res = vouch_calloc(1, sizeof *res);
+    if (!res)
+        return vouch_error_set(err, VOUCH_ENOMEM, "out of memory");
+    res->s = s;
+    vouch_compile_options copt = {resolve_import, res, s->o.lint, s->o.explain};
+    s->p = vouch_compile_with(in, (size_t)nin, &copt, count_diag, s);
+    for (int i = 0; i < res->n; i++) {
+        free(res->texts[i]);
+        free(res->names[i]);
+    }
+    if (!s->p && s->errors)
+        st = vouch_error_set(err, VOUCH_EINPUT, "%u error%s", s->errors, s->errors == 1 ? "" : "s");
+    else if (!s->p)
+        st = vouch_error_set(err, res->failed ? res->failed : VOUCH_EINPUT, "compilation failed");
+    vouch_free(res);
+    if (s->p) {
+        vouch_error verr;
+        if (vouch_verify(s->p, &verr) != VOUCH_OK) {
+            st = vouch_error_set(err, VOUCH_ERUNTIME, "the compiled program does not verify: %s", verr.msg);
+            vouch_program_free(s->p);
+            s->p = NULL;
+        }
+    }
+    return st;
+}
+
 vouch_status vouch_session_compile(vouch_session *s, char *const *paths, int n, vouch_error *err)
 {
     if (s->stage != STAGE_NEW)
@@ -303,7 +344,6 @@ vouch_status vouch_session_compile(vouch_session *s, char *const *paths, int n, 
             s->stage = STAGE_COMPILED;
         return st;
     }
-    int with_isms = s->o.with_isms || n == 0;
     vouch_compile_input *in = vouch_calloc((size_t)n + 2, sizeof *in);
     char **texts = vouch_calloc((size_t)n + 2, sizeof *texts);
     vouch_status st = in && texts ? VOUCH_OK : vouch_error_set(err, VOUCH_ENOMEM, "out of memory");
@@ -320,45 +360,41 @@ vouch_status vouch_session_compile(vouch_session *s, char *const *paths, int n, 
         in[i].len = len;
         st = vouch_identity_add_source(s->id, paths[i], texts[i], len, err);
     }
-    static const char std_only[] = "import \"isms\"\n";
-    int nin = n;
-    if (st == VOUCH_OK && with_isms) {
-        in[nin].name = "<command line>";
-        in[nin].text = std_only;
-        in[nin].len = sizeof std_only - 1;
-        nin++;
-    }
-    if (st == VOUCH_OK) {
-        resolver *res = vouch_calloc(1, sizeof *res);
-        if (!res)
-            st = vouch_error_set(err, VOUCH_ENOMEM, "out of memory");
-        else {
-            res->s = s;
-            vouch_compile_options copt = {resolve_import, res, s->o.lint, s->o.explain};
-            s->p = vouch_compile_with(in, (size_t)nin, &copt, count_diag, s);
-            for (int i = 0; i < res->n; i++) {
-                free(res->texts[i]);
-                free(res->names[i]);
-            }
-            if (!s->p && s->errors)
-                st = vouch_error_set(err, VOUCH_EINPUT, "%u error%s", s->errors, s->errors == 1 ? "" : "s");
-            else if (!s->p)
-                st = vouch_error_set(err, res->failed ? res->failed : VOUCH_EINPUT, "compilation failed");
-            vouch_free(res);
-        }
-    }
-    if (s->p) {
-        vouch_error verr;
-        if (vouch_verify(s->p, &verr) != VOUCH_OK) {
-            st = vouch_error_set(err, VOUCH_ERUNTIME, "the compiled program does not verify: %s", verr.msg);
-            vouch_program_free(s->p);
-            s->p = NULL;
-        }
-    }
+    if (st == VOUCH_OK)
+        st = compile_inputs(s, in, n, err);
     for (int i = 0; texts && i < n; i++)
         free(texts[i]);
     vouch_free(texts);
     vouch_free(in);
+    if (st == VOUCH_OK)
+        s->stage = STAGE_COMPILED;
+    return st;
+}
+
+vouch_status vouch_session_compile_text(vouch_session *s, const char *name, const char *text, size_t len,
+                                        vouch_error *err)
+{
+    if (s->stage != STAGE_NEW)
+        return vouch_error_set(err, VOUCH_EINPUT, "the session has compiled already");
+    if (len > VOUCH_MAX_SOURCE_BYTES)
+        len = VOUCH_MAX_SOURCE_BYTES + 1; /* the compiler reports the size, as for a file */
+    /* The compiler reads up to a NUL: a copy, for text that has none. */
+    char *copy = vouch_malloc(len + 1);
+    vouch_compile_input in[2];
+    memset(in, 0, sizeof in);
+    if (!copy)
+        return vouch_error_set(err, VOUCH_ENOMEM, "out of memory");
+    memcpy(copy, text, len);
+    copy[len] = 0;
+    in[0].name = name;
+    in[0].text = copy;
+    in[0].len = len;
+    vouch_status st = vouch_identity_add_source(s->id, name, copy, len, err);
+    /* in has room for the standard fact model: compile_inputs adds it
+     * only with_isms, for one input. */
+    if (st == VOUCH_OK)
+        st = compile_inputs(s, in, 1, err);
+    vouch_free(copy);
     if (st == VOUCH_OK)
         s->stage = STAGE_COMPILED;
     return st;

@@ -84,6 +84,11 @@ int vouch_session_is_program_file(const char *path);
 /* Compiles the pack files (or loads one .vbc file). No files: the standard
  * fact model alone. */
 vouch_status vouch_session_compile(vouch_session *s, char *const *paths, int n, vouch_error *err);
+/* Compiles one pack given as text (len bytes, copied; no NUL needed):
+ * name is the file name messages and the identity give it, and where its
+ * imports are looked for first. */
+vouch_status vouch_session_compile_text(vouch_session *s, const char *name, const char *text, size_t len,
+                                        vouch_error *err);
 /* Instead of compiling: runs p, which stays the caller's (it must outlive
  * the session; vouch_session_take_program then returns NULL). For many
  * runs of one program (`vouch test`: one per test, each with its dates). */
