@@ -19,7 +19,7 @@
 #include "cmd_coverage.h"
 #include "cmd_explain.h"
 #include "cmd_soa.h"
-#include "catalogue_csv.h"
+#include "cmd_load.h"
 #include "cmd_test.h"
 #include "help.h"
 #include "common.h"
@@ -78,6 +78,8 @@ static vouch_program *compile_sources(char **paths, int n, int with_isms)
 }
 
 static vouch_program *compile_packs(char **paths, int n) { return compile_sources(paths, n, n == 0); }
+/* load: the standard facts always, and the packs' own */
+static vouch_program *compile_with_isms(char **paths, int n) { return compile_sources(paths, n, 1); }
 
 /* ---- argument helpers ---------------------------------------------- */
 
@@ -88,15 +90,13 @@ typedef struct args {
     const char *facts, *as_of, *period, *format, *fail_on, *output;
     const char *max_steps, *max_memory, *timeout;  /* check: limits (limits_opt.h) */
     const char *baseline;    /* check --baseline OLD.json */
-    int replace, stats, catalogues, allow_soft, explain, fail_on_new, period_to_date;
+    int stats, allow_soft, explain, fail_on_new, period_to_date;
     int positions;           /* disasm --positions */
     char **files;
     int nfiles;
-    char **packs;            /* load --pack */
-    int npacks;
     char **outputs;          /* check --output FORMAT=FILE, repeatable */
     int noutputs;
-    cli_list pack_list, output_list;
+    cli_list output_list;
 } args;
 
 /* Parses the options of check, load, lint and disasm (cli_parse); allowed
@@ -117,10 +117,7 @@ static int parse_args(int argc, char **argv, const char *allowed, args *a)
         {"--timeout", .value = &a->timeout},
         {"--output", .list = &a->output_list},
         {"-o", .list = &a->output_list},
-        {"--pack", .list = &a->pack_list},
-        {"--replace", .flag = &a->replace},
         {"--stats", .flag = &a->stats},
-        {"--catalogues", .flag = &a->catalogues},
         {"--allow-soft", .flag = &a->allow_soft},
         {"--explain", .flag = &a->explain},
         {"--baseline", .value = &a->baseline},
@@ -137,8 +134,6 @@ static int parse_args(int argc, char **argv, const char *allowed, args *a)
             opts[n++] = all[i];
     }
     int rc = cli_parse(argc, argv, opts, n, &a->files, &a->nfiles);
-    a->packs = a->pack_list.v;
-    a->npacks = a->pack_list.n;
     /* a copy: check_outputs reads every value of output_list */
     a->outputs = vouch_calloc((size_t)a->output_list.n + 1, sizeof *a->outputs);
     if (!a->outputs && rc == 0)
@@ -157,7 +152,6 @@ static int parse_args(int argc, char **argv, const char *allowed, args *a)
 static void free_args(args *a)
 {
     vouch_free(a->files);
-    vouch_free(a->pack_list.v);
     vouch_free(a->output_list.v);
     vouch_free(a->outputs);
 }
@@ -358,78 +352,6 @@ out:
     return rc;
 }
 
-/* ---- load ------------------------------------------------------------ */
-
-static int cmd_load(int argc, char **argv)
-{
-    args a;
-    int rc = parse_args(argc, argv, " --facts --pack --replace --catalogues ", &a);
-    if (rc) {
-        free_args(&a);
-        return rc;
-    }
-    rc = EXIT_USAGE;
-    vouch_program *p = NULL;
-    char tmpdir[] = "/tmp/vouch-catalogues.XXXXXX";
-    char *cat_paths[4] = {NULL, NULL, NULL, NULL};
-    int ncat = 0, made_dir = 0;
-    const char **files = NULL;
-    if (!a.facts) {
-        usage_error("%s", "load needs --facts FILE.db");
-        goto out;
-    }
-    p = compile_sources(a.packs, a.npacks, 1);
-    if (!p)
-        goto out;
-    files = calloc((size_t)a.nfiles + 4, sizeof *files);
-    if (!files)
-        goto out;
-    for (int i = 0; i < a.nfiles; i++)
-        files[i] = a.files[i];
-    int nfiles = a.nfiles;
-    if (a.catalogues) {
-        if (p->nframeworks == 0) {
-            usage_error("%s", "--catalogues: the packs declare no framework");
-            goto out;
-        }
-        made_dir = mkdtemp(tmpdir) != NULL;
-        if (!made_dir || cli_write_catalogue_csv(p, tmpdir, cat_paths, &ncat) != 0) {
-            cli_say(stderr, "vouch: error: cannot write the catalogues: %s\n", strerror(errno));
-            goto out;
-        }
-        for (int i = 0; i < ncat; i++)
-            files[nfiles++] = cat_paths[i];
-    }
-    vouch_load_options opt = {a.replace};
-    vouch_error err;
-    if (vouch_facts_load(a.facts, p, files, (uint32_t)nfiles, &opt, &err) != VOUCH_OK) {
-        /* Errors about the CSV files carry their own file:row:col: error:
-         * prefix; errors about the store itself get ours. The message is
-         * a list, one escaped line per error (runtime/load.c): its
-         * newlines are layout, printed as they are. */
-        const char *prefix = strstr(err.msg, ": error: ") ? "" : "vouch: error: ";
-        for (const char *line = err.msg; *line;) {
-            const char *nl = strchr(line, '\n');
-            int len = nl ? (int)(nl - line) : (int)strlen(line);
-            cli_say(stderr, "%s%.*s\n", line == err.msg ? prefix : "", len, line);
-            line += len + (nl ? 1 : 0);
-        }
-        goto out;
-    }
-    rc = EXIT_CLEAN;
-out:
-    for (int i = 0; i < ncat; i++) {
-        unlink(cat_paths[i]);
-        free(cat_paths[i]);
-    }
-    if (made_dir)
-        rmdir(tmpdir);
-    free(files);
-    vouch_program_free(p);
-    free_args(&a);
-    return rc;
-}
-
 /* ---- disasm ---------------------------------------------------------- */
 
 /* ---- fmt -------------------------------------------------------------- */
@@ -604,7 +526,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "check") == 0)
         return cmd_check(argc - 2, argv + 2);
     if (strcmp(cmd, "load") == 0)
-        return cmd_load(argc - 2, argv + 2);
+        return cmd_load(argc - 2, argv + 2, compile_with_isms);
     if (strcmp(cmd, "disasm") == 0)
         return cmd_disasm(argc - 2, argv + 2);
     if (strcmp(cmd, "compile") == 0)

@@ -319,7 +319,8 @@ vouch_status vouch_load_csv(vouch *v, const char *store_path, const char *const 
     for (size_t i = 0; i < n; i++)
         if (!csv_paths[i])
             return vouch_error_set(err, VOUCH_EINPUT, "CSV file %zu has no path", i + 1);
-    vouch_load_options opt = {replace != 0};
+    vouch_load_options opt = {0};
+    opt.replace = replace != 0;
     return vouch_facts_load(store_path, p, csv_paths, (uint32_t)n, &opt, err);
 }
 
