@@ -1382,6 +1382,6 @@ int check_program(compiler *c, ast_node *const *items, const vouch_source *const
             check_declare_test(c, it);
     }
     if (c->lint && c->d->nerrors == 0)
-        check_lint_program(c);
+        check_lint_program(c, items, nfiles);
     return c->d->nerrors == 0 && !c->a->failed;
 }

@@ -83,6 +83,9 @@ void check_rule_scope(compiler *c, ast_node *r, rule_extra *x);
 /* ---- check_tests.c, check_lint.c ------------------------------------------- */
 
 void check_declare_test(compiler *c, ast_node *n);        /* after every rule */
-void check_lint_program(compiler *c);                     /* after a clean check */
+void check_lint_program(compiler *c, ast_node *const *items, size_t nfiles); /* after a clean check */
+/* check_lint_cond.c: contradictions, tautologies, empty windows in every
+ * rule's conditions. */
+void check_lint_conditions(compiler *c);
 
 #endif
