@@ -486,6 +486,7 @@ static int first_conflict(lint_cx *L, const atoms *s, uint32_t from, uint32_t *k
 /* ---- the walk ------------------------------------------------------------------ */
 
 static void walk(lint_cx *L, const ast_node *n, atoms *ctx);
+static void walk_cond(lint_cx *L, const ast_node *n, atoms *ctx);
 
 static atoms copy(lint_cx *L, const atoms *ctx)
 {
@@ -513,7 +514,7 @@ static int assume(lint_cx *L, const ast_node *n, int neg, atoms *ctx)
         return 0;
     if (w == a) {
         diag_warning(L->c->d, a->at->src, a->at->off, a->at->len,
-                     arena_printf(L->c->a, "`%s` leaves no value of its type", text_of(L, a->x)),
+                     arena_printf(L->c->a, "it excludes every value `%s` can take", text_of(L, a->x)),
                      "this condition can never hold");
     } else if (is_bound(a) && is_bound(w) && a->x->type.kind == TY_DATE) {
         /* `d in A..B` is checked as `d >= A and d <= B`, both at its span */
@@ -567,7 +568,7 @@ static void walk_or(lint_cx *L, const ast_node *n, atoms *ctx)
     atoms cur = copy(L, ctx);
     for (uint32_t i = 0; i < ds.n; i++) {
         atoms here = copy(L, &cur);
-        walk(L, ds.v[i], &here);
+        walk_cond(L, ds.v[i], &here);
         collect(L, ds.v[i], 1, &cur);
     }
 }
@@ -609,6 +610,16 @@ static void walk_range(lint_cx *L, const ast_node *n)
         return;
     diag_warning(L->c->d, n->src, n->off, n->len, "write the earlier date first",
                  "empty date window: it starts after it ends");
+}
+
+/* A value under ctx: a condition (an `if` branch, `all ... satisfies P`)
+ * adds its atoms, anything else is only searched. */
+static void branch(lint_cx *L, const ast_node *n, atoms *ctx)
+{
+    if (n->type.kind == TY_BOOL)
+        walk_cond(L, n, ctx);
+    else
+        walk(L, n, ctx);
 }
 
 /* Every condition in expression n, under the facts ctx. */
@@ -656,9 +667,9 @@ static void walk(lint_cx *L, const ast_node *n, atoms *ctx)
         walk(L, n->u.cond.test, ctx);
         atoms t = copy(L, ctx), e = copy(L, ctx);
         if (assume(L, n->u.cond.test, 0, &t))
-            walk(L, n->u.cond.then, &t);
+            branch(L, n->u.cond.then, &t);
         collect(L, n->u.cond.test, 1, &e);
-        walk(L, n->u.cond.otherwise, &e);
+        branch(L, n->u.cond.otherwise, &e);
         return;
     }
     case AST_QUANT: {
@@ -670,8 +681,8 @@ static void walk(lint_cx *L, const ast_node *n, atoms *ctx)
             const atom *w;
             ok = !first_conflict(L, &s, 0, &k, &w);
         }
-        if (ok)
-            walk(L, n->u.quant.body, &s);
+        if (ok && n->u.quant.body)
+            branch(L, n->u.quant.body, &s);
         return;
     }
     default:

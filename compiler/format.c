@@ -5,7 +5,12 @@
  * the AST drops: comments and the author's choice of line breaks. It only
  * decides the white space:
  *   - indentation: two spaces per open `{`; a line that continues the
- *     clause above it (`and ...`, `where ...`) gets two more;
+ *     clause above it (`and ...`, `where ...`) gets two more, and two more
+ *     for each `(` or `[` still open at its start, so a condition inside
+ *     parentheses stays indented under the clause that opened them; a
+ *     rule's header clauses (`severity`, `maps`, `scope`) continue the
+ *     `rule` line, so a rule-level `scope` is not taken for a top-level
+ *     scope declaration;
  *   - spacing: one space between tokens, none inside `( )` and `[ ]`,
  *     before `,` `?` `:` `.` `)` `]`, after `.` and a unary `-`, around
  *     `..`, and before the `(` of a call;
@@ -130,6 +135,8 @@ int format_source(const vouch_source *src, char **out, size_t *out_len)
     const char *text = src->text;
     int depth = 0, interp = 0, at_line_start = 1, blank_pending = 0;
     int line_cont = 0, prev = 0, prev_unary = 0;
+    int parens = 0;          /* `(` and `[` open (outside interpolations) */
+    int in_header = 0;       /* between `rule` and its `{` */
     uint32_t pos = 0;
     for (size_t i = 0; i <= n; i++) {
         uint32_t start = i < n ? tok[i].off : src->len;
@@ -194,8 +201,10 @@ int format_source(const vouch_source *src, char **out, size_t *out_len)
             blank_pending = 0;
             if (t->type == TK_RBRACE && depth > 0)
                 depth--;
-            line_cont = !starts_clause(t->type, next) && o.n > 0 && prev != TK_LBRACE && prev != TK_RBRACE;
-            indent(&o, 2 * depth + (line_cont ? 2 : 0));
+            int closes = (t->type == TK_RPAREN || t->type == TK_RBRACKET) && parens > 0;
+            line_cont = (!starts_clause(t->type, next) || (in_header && t->type == TK_SCOPE)) && o.n > 0 &&
+                        prev != TK_LBRACE && prev != TK_RBRACE;
+            indent(&o, 2 * depth + (line_cont ? 2 : 0) + 2 * (parens - closes));
             at_line_start = 0;
         } else {
             if (t->type == TK_RBRACE && depth > 0)
@@ -211,6 +220,14 @@ int format_source(const vouch_source *src, char **out, size_t *out_len)
         }
         if (t->type == TK_LBRACE)
             depth++;
+        if (t->type == TK_LPAREN || t->type == TK_LBRACKET)
+            parens++;
+        else if ((t->type == TK_RPAREN || t->type == TK_RBRACKET) && parens > 0)
+            parens--;
+        if (t->type == TK_RULE && depth == 0)
+            in_header = 1;
+        else if (t->type == TK_LBRACE)
+            in_header = 0;
         prev_unary = t->type == TK_MINUS && before_unary(prev);
         prev = t->type;
         pos = t->off + t->len;
