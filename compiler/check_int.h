@@ -8,6 +8,8 @@
  *                  waivers and overrides
  *   check_tests.c  `test` blocks
  *   check_lint.c   the warnings of `vouch lint`
+ *   check_lint_cond.c  its reasoning over conditions (contradictions,
+ *                  tautologies, empty date windows)
  *
  * The other passes see only compiler.h (check_program, check_find_table,
  * check_type_name); what is here may change with the checker alone.

@@ -1,7 +1,7 @@
 #!/bin/sh
-# tests/docs.sh: the examples in docs/language.md must compile.
+# tests/docs.sh: the examples in docs/language.md and docs/lint.md must compile.
 #
-#   sh tests/docs.sh [VOUCH_BINARY] [DOC.md...]     (defaults: ./vouch, docs/language.md)
+#   sh tests/docs.sh [VOUCH_BINARY] [DOC.md...]     (defaults: ./vouch, docs/language.md docs/lint.md)
 #
 # Every fenced block whose info string starts with `vouch` is written to a
 # file and compiled with `vouch disasm`, which must exit 0; a block tagged
@@ -17,7 +17,7 @@ set -u
 cd "$(dirname "$0")/.." || exit 2
 bin=${1:-./vouch}
 [ $# -gt 0 ] && shift
-[ $# -gt 0 ] || set -- docs/language.md
+[ $# -gt 0 ] || set -- docs/language.md docs/lint.md
 case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
 if [ ! -f "$bin" ] || [ ! -x "$bin" ]; then
     echo "docs: $bin: no such executable" >&2
@@ -48,9 +48,9 @@ for doc in "$@"; do
         /^[ \t]*```/ {
             info = $0; sub(/^[ \t]*```[ \t]*/, "", info); sub(/[ \t].*/, "", info)
             start = NR
-            if ((info == "vouch" || info == "vouch-error") && !skip) {
+            if ((info == "vouch" || info == "vouch-error" || info == "vouch-lint") && !skip) {
                 n++
-                f = sprintf("%s/%03d.%s.%d.vouch", out, n, info == "vouch" ? "ok" : "error", NR)
+                f = sprintf("%s/%03d.%s.%d.vouch", out, n, info == "vouch" ? "ok" : info == "vouch-lint" ? "lint" : "error", NR)
                 printf "" > f
                 inblock = 1
             } else inother = 1
@@ -71,15 +71,21 @@ for doc in "$@"; do
         kind=${rest%%.*}
         line=${rest#*.}
         line=${line%.vouch}
-        (cd "$work/blocks" && "$bin" disasm "$base") </dev/null >"$work/out" 2>&1
+        if [ "$kind" = lint ]; then
+            (cd "$work/blocks" && "$bin" lint "$base") </dev/null >"$work/out" 2>&1
+        else
+            (cd "$work/blocks" && "$bin" disasm "$base") </dev/null >"$work/out" 2>&1
+        fi
         st=$?
-        if [ "$kind" = ok ]; then want=0; else want=2; fi
+        case $kind in ok) want=0 ;; lint) want=1 ;; *) want=2 ;; esac
         if [ "$st" = "$want" ]; then
             passed=$((passed + 1))
         else
             failed=$((failed + 1))
             if [ "$kind" = ok ]; then
                 echo "FAIL: $doc:$line: a \`\`\`vouch block does not compile (vouch disasm exit $st, want 0)"
+            elif [ "$kind" = lint ]; then
+                echo "FAIL: $doc:$line: a \`\`\`vouch-lint block gave vouch lint exit $st, want 1 (a warning)"
             else
                 echo "FAIL: $doc:$line: a \`\`\`vouch-error block gave exit $st, want 2"
             fi

@@ -7,7 +7,8 @@
 #      tests that passed and failed from cmocka's output;
 #   3. golden: tests/golden/*.test with the release binary, then with the asan
 #      binary (leak detection on if LeakSanitizer works on this machine);
-#   4. docs: every ```vouch block of docs/language.md compiles (both binaries);
+#   4. docs: every ```vouch block of docs/language.md and docs/lint.md compiles,
+#      and each ```vouch-lint block of docs/lint.md draws a warning (both binaries);
 #   5. reference: the reference pack finds what the SQL reference finds;
 #      packs: the generated catalogue and crosswalk packs match their
 #      source files and the generator (tests/packs.py);
