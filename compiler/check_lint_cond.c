@@ -485,16 +485,14 @@ static int first_conflict(lint_cx *L, const atoms *s, uint32_t from, uint32_t *k
 
 /* ---- the walk ------------------------------------------------------------------ */
 
+/* walk leaves ctx as it found it; walk_cond pushes n's atoms onto it and
+ * returns 0 if they contradict it. */
 static void walk(lint_cx *L, const ast_node *n, atoms *ctx);
-static void walk_cond(lint_cx *L, const ast_node *n, atoms *ctx);
+static int walk_cond(lint_cx *L, const ast_node *n, atoms *ctx);
 
-static atoms copy(lint_cx *L, const atoms *ctx)
-{
-    atoms s = {0};
-    for (uint32_t i = 0; i < ctx->n; i++)
-        push(L, &s, ctx->v[i]);
-    return s;
-}
+/* The facts are a stack: a condition pushes its atoms, and whoever walks
+ * into a part that only holds there (a branch, a disjunct, a quantifier)
+ * pops back to the mark it took, so nothing is copied. */
 
 static int is_bound(const atom *a) { return a->kind == A_GE || a->kind == A_LE; }
 
@@ -565,25 +563,25 @@ static void walk_or(lint_cx *L, const ast_node *n, atoms *ctx)
         diag_warning(L->c->d, n->src, n->off, n->len, hint, "this condition always holds");
         return;
     }
-    atoms cur = copy(L, ctx);
+    uint32_t mark = ctx->n;
     for (uint32_t i = 0; i < ds.n; i++) {
-        atoms here = copy(L, &cur);
-        walk_cond(L, ds.v[i], &here);
-        collect(L, ds.v[i], 1, &cur);
+        uint32_t here = ctx->n;
+        walk_cond(L, ds.v[i], ctx);
+        ctx->n = here;
+        collect(L, ds.v[i], 1, ctx);
     }
+    ctx->n = mark;
 }
 
-/* An and-chain (or any condition): its atoms under ctx, then what they guard. */
-static void walk_cond(lint_cx *L, const ast_node *n, atoms *ctx)
+/* An and-chain (or any condition): its atoms under ctx, then what they
+ * guard. After a contradiction the rest of the chain is unreachable and
+ * not looked at (one warning, not a cascade). */
+static int walk_cond(lint_cx *L, const ast_node *n, atoms *ctx)
 {
-    if (n->kind == AST_BINARY && n->op == OPR_AND) {
-        walk_cond(L, n->u.binary.lhs, ctx);
-        walk_cond(L, n->u.binary.rhs, ctx);
-        return;
-    }
-    atoms inner = copy(L, ctx);
-    walk(L, n, &inner);
-    assume(L, n, 0, ctx);
+    if (n->kind == AST_BINARY && n->op == OPR_AND)
+        return walk_cond(L, n->u.binary.lhs, ctx) && walk_cond(L, n->u.binary.rhs, ctx);
+    walk(L, n, ctx);
+    return assume(L, n, 0, ctx);
 }
 
 static void walk_self_compare(lint_cx *L, const ast_node *n)
@@ -616,10 +614,12 @@ static void walk_range(lint_cx *L, const ast_node *n)
  * adds its atoms, anything else is only searched. */
 static void branch(lint_cx *L, const ast_node *n, atoms *ctx)
 {
+    uint32_t mark = ctx->n;
     if (n->type.kind == TY_BOOL)
         walk_cond(L, n, ctx);
     else
         walk(L, n, ctx);
+    ctx->n = mark;
 }
 
 /* Every condition in expression n, under the facts ctx. */
@@ -630,8 +630,9 @@ static void walk(lint_cx *L, const ast_node *n, atoms *ctx)
     switch (n->kind) {
     case AST_BINARY:
         if (n->op == OPR_AND) {
-            atoms s = copy(L, ctx);
-            walk_cond(L, n, &s);
+            uint32_t mark = ctx->n;
+            walk_cond(L, n, ctx);
+            ctx->n = mark;
         } else if (n->op == OPR_OR) {
             walk_or(L, n, ctx);
         } else {
@@ -665,24 +666,20 @@ static void walk(lint_cx *L, const ast_node *n, atoms *ctx)
         return;
     case AST_COND: {
         walk(L, n->u.cond.test, ctx);
-        atoms t = copy(L, ctx), e = copy(L, ctx);
-        if (assume(L, n->u.cond.test, 0, &t))
-            branch(L, n->u.cond.then, &t);
-        collect(L, n->u.cond.test, 1, &e);
-        branch(L, n->u.cond.otherwise, &e);
+        uint32_t mark = ctx->n;
+        if (assume(L, n->u.cond.test, 0, ctx))
+            branch(L, n->u.cond.then, ctx);
+        ctx->n = mark;
+        collect(L, n->u.cond.test, 1, ctx);
+        branch(L, n->u.cond.otherwise, ctx);
+        ctx->n = mark;
         return;
     }
     case AST_QUANT: {
-        atoms s = copy(L, ctx);
-        int ok = 1;
-        if (n->u.quant.where) {
-            walk_cond(L, n->u.quant.where, &s);
-            uint32_t k;
-            const atom *w;
-            ok = !first_conflict(L, &s, 0, &k, &w);
-        }
-        if (ok && n->u.quant.body)
-            branch(L, n->u.quant.body, &s);
+        uint32_t mark = ctx->n;
+        if ((!n->u.quant.where || walk_cond(L, n->u.quant.where, ctx)) && n->u.quant.body)
+            branch(L, n->u.quant.body, ctx);
+        ctx->n = mark;
         return;
     }
     default:
@@ -695,24 +692,19 @@ static void walk(lint_cx *L, const ast_node *n, atoms *ctx)
 static void rule_conditions(lint_cx *L, ast_node *r, const rule_extra *x)
 {
     atoms ctx = {0};
-    uint32_t k;
-    const atom *w;
     for (ast_node *f = r->u.rule.fors; f; f = f->next) {
         walk(L, f->u.loop.source, &ctx);
         const ast_node *conds[3] = {f == r->u.rule.fors ? x->scope_test : NULL, f->u.loop.scope_where,
                                     f->u.loop.where};
-        for (int i = 0; i < 3; i++) {
-            if (!conds[i])
-                continue;
-            walk_cond(L, conds[i], &ctx);
-            if (first_conflict(L, &ctx, 0, &k, &w))
+        for (int i = 0; i < 3; i++)
+            if (conds[i] && !walk_cond(L, conds[i], &ctx))
                 return; /* reported; what it guards is unreachable */
-        }
     }
     if (!r->u.rule.require)
         return;
-    atoms s = copy(L, &ctx);
-    walk_cond(L, r->u.rule.require, &s);
+    uint32_t mark = ctx.n;
+    walk_cond(L, r->u.rule.require, &ctx);
+    ctx.n = mark;
     walk(L, r->u.rule.subject, &ctx);
     walk(L, r->u.rule.message, &ctx);
 }
