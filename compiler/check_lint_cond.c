@@ -156,6 +156,9 @@ typedef struct atom {
     const ast_node *at;      /* the conjunct it came from, for messages */
 } atom;
 
+/* The facts are a stack: a condition pushes its atoms, and whoever walks
+ * into a part that only holds there (a branch, a disjunct, a quantifier)
+ * pops back to the mark it took, so nothing is copied. */
 typedef VEC(atom) atoms;
 
 typedef struct lint_cx {
@@ -188,11 +191,24 @@ static int user_node(const lint_cx *L, const ast_node *n)
     return n->src && n->src->index >= L->c->nstd;
 }
 
-/* The source text of a node, shortened for a hint. */
+/* The source text of a node for a hint: its first line, at most 60 bytes
+ * (cut at a character boundary), so the hint stays one line. */
 static const char *text_of(lint_cx *L, const ast_node *n)
 {
-    uint32_t len = n->len > 60 ? 57 : n->len;
-    return arena_printf(L->c->a, "%.*s%s", (int)len, n->src->text + n->off, n->len > 60 ? "..." : "");
+    const char *p = n->src->text + n->off;
+    uint32_t len = 0;
+    while (len < n->len && p[len] != '\n' && p[len] != '\r')
+        len++;
+    int cut = len < n->len;
+    if (len > 60) {
+        len = 57;
+        while (len && ((unsigned char)p[len] & 0xC0) == 0x80)
+            len--;
+        cut = 1;
+    }
+    while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+        len--;
+    return arena_printf(L->c->a, "%.*s%s", (int)len, p, cut ? "..." : "");
 }
 
 static int is_cmp(int op) { return op >= OPR_EQ && op <= OPR_GE; }
@@ -490,10 +506,6 @@ static int first_conflict(lint_cx *L, const atoms *s, uint32_t from, uint32_t *k
 static void walk(lint_cx *L, const ast_node *n, atoms *ctx);
 static int walk_cond(lint_cx *L, const ast_node *n, atoms *ctx);
 
-/* The facts are a stack: a condition pushes its atoms, and whoever walks
- * into a part that only holds there (a branch, a disjunct, a quantifier)
- * pops back to the mark it took, so nothing is copied. */
-
 static int is_bound(const atom *a) { return a->kind == A_GE || a->kind == A_LE; }
 
 /* Adds conjunct n's atoms to ctx and reports when they cannot hold with
@@ -524,8 +536,11 @@ static int assume(lint_cx *L, const ast_node *n, int neg, atoms *ctx)
     } else {
         uint32_t line, col;
         source_position(w->at->src, w->at->off, &line, &col);
+        const char *where = w->at->src == a->at->src
+                                ? arena_printf(L->c->a, "line %u", line)
+                                : arena_printf(L->c->a, "%s:%u", w->at->src->name, line);
         diag_warning(L->c->d, a->at->src, a->at->off, a->at->len,
-                     arena_printf(L->c->a, "it contradicts `%s` (line %u)", text_of(L, w->at), line),
+                     arena_printf(L->c->a, "it contradicts `%s` (%s)", text_of(L, w->at), where),
                      "this condition can never hold");
     }
     return 0;
