@@ -25,7 +25,7 @@ VARIANT ?= release
 # Debian packages the build and the tests need, and the commands or headers
 # that show each one is there.
 DEBIAN_PACKAGES = re2c lemon libsqlite3-dev libcmocka-dev libjansson-dev nettle-dev sqlite3 python3 python3-jsonschema \
-                  python3-regex libxml2-utils chromium nodejs npm man-db groff-base
+                  python3-regex libxml2-utils chromium nodejs npm man-db groff-base tzdata
 DEPS_STAMP = build/.deps-ok
 
 WARN    = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
@@ -96,6 +96,7 @@ $(DEPS_STAMP): Makefile
 	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	command -v man >/dev/null 2>&1 || missing="$$missing man-db"; \
 	command -v groff >/dev/null 2>&1 || missing="$$missing groff-base"; \
+	[ -f /usr/share/zoneinfo/Europe/Paris ] || missing="$$missing tzdata"; \
 	if [ -n "$$missing" ]; then \
 	  missing=$$(echo $$missing | tr ' ' '\n' | sort -u | tr '\n' ' '); \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
