@@ -38,8 +38,9 @@ static int starts_clause(int t, int next)
      * an appetite `score = ...`, a source's `field = value` */
     if (next == TK_COLON || next == TK_ASSIGN)
         return 1;
-    /* a source's `field from "column"` */
-    if (next == TK_FROM && (t == TK_ID || t == TK_CONTROL))
+    /* a source's `field from "column"` (the field may be a keyword such
+     * as `review`: the keywords are one run, TK_PACK .. TK_PERIOD) */
+    if (next == TK_FROM && (t == TK_ID || (t >= TK_PACK && t <= TK_PERIOD)))
         return 1;
     switch (t) {
     case TK_PACK: case TK_IMPORT: case TK_FACT: case TK_RULE: case TK_FRAMEWORK: case TK_CROSSWALK:
