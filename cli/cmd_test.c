@@ -2,8 +2,9 @@
  * cmd_test.c: `vouch test PACK...` runs the `test` blocks of the packs.
  *
  * Each test gets a fresh facts store in a temporary folder, filled with its
- * `given` rows through the same validated loader as `vouch load` (the rows
- * are written as CSV files first), is evaluated at its `as_of` date, and
+ * `given` rows through the same validated loader as `vouch load` (handed
+ * over as rows in memory: no CSV file, no quoting), is evaluated at its
+ * `as_of` date, and
  * its expectations are compared exactly with the outcomes of the rules it
  * names: every expected record must occur, and every record of those rules
  * (fail, waived, not applicable) must be expected. A test that expects
@@ -39,62 +40,63 @@
 #define EXIT_FAILED 1
 #define EXIT_USAGE 2
 
-static void csv_field(FILE *f, const char *s)
+/* A test's fixtures: for each table it gives rows for, those rows as
+ * cells of every declared column (none where the row gives no value),
+ * handed to the loader as they are (facts.h, vouch_load_rows). */
+typedef struct fixtures {
+    vouch_load_input *in;
+    vouch_load_rows *rows;
+    const char **cols;       /* every table's column names, one after another */
+    const char **cells;
+    uint32_t n;
+    char where[512];         /* `t.vouch:3: test "name"` */
+} fixtures;
+
+static void fixtures_free(fixtures *fx)
 {
-    if (strpbrk(s, ",\"\r\n")) {
-        fputc('"', f);
-        for (; *s; s++) {
-            if (*s == '"')
-                fputc('"', f);
-            fputc(*s, f);
-        }
-        fputc('"', f);
-    } else {
-        fputs(s, f);
-    }
+    free(fx->in);
+    free(fx->rows);
+    free(fx->cols);
+    free(fx->cells);
 }
 
-/* Writes one CSV file per table the test gives rows for; returns how many,
- * or -1. paths[i] are malloc'd. */
-static int write_fixtures(const vouch_program *p, const vouch_test *t, const char *dir, char **paths)
+/* 0, or -1 out of memory. */
+static int fixtures_of(const vouch_program *p, const vouch_test *t, fixtures *fx)
 {
-    int n = 0;
+    memset(fx, 0, sizeof *fx);
+    snprintf(fx->where, sizeof fx->where, "%s:%u: test \"%s\"", t->file, t->line, t->name);
+    size_t ncols = 0, ncells = 0;
+    for (uint32_t tab = 0; tab < p->ntables; tab++)
+        ncols += p->tables[tab].ncolumns;
+    for (uint32_t r = 0; r < t->nrows; r++)
+        ncells += p->tables[t->rows[r].table].ncolumns;
+    fx->in = calloc((size_t)p->ntables + 1, sizeof *fx->in);
+    fx->rows = calloc((size_t)p->ntables + 1, sizeof *fx->rows);
+    fx->cols = calloc(ncols + 1, sizeof *fx->cols);
+    fx->cells = calloc(ncells + 1, sizeof *fx->cells);
+    if (!fx->in || !fx->rows || !fx->cols || !fx->cells)
+        return -1;
+    const char **col = fx->cols, **cell = fx->cells;
     for (uint32_t tab = 0; tab < p->ntables; tab++) {
         const vouch_table_decl *td = &p->tables[tab];
-        int any = 0;
-        for (uint32_t r = 0; r < t->nrows && !any; r++)
-            any = t->rows[r].table == tab;
-        if (!any)
-            continue;
-        size_t len = strlen(dir) + strlen(td->name) + 8;
-        char *path = malloc(len);
-        if (!path)
-            return -1;
-        snprintf(path, len, "%s/%s.csv", dir, td->name);
-        paths[n++] = path;
-        FILE *f = fopen(path, "w");
-        if (!f)
-            return -1;
+        vouch_load_rows *lr = &fx->rows[fx->n];
+        *lr = (vouch_load_rows){td->name, fx->where, td->ncolumns, col, 0, cell};
         for (uint32_t c = 0; c < td->ncolumns; c++)
-            fprintf(f, "%s%s", c ? "," : "", td->columns[c].name);
-        fputc('\n', f);
+            *col++ = td->columns[c].name;
         for (uint32_t r = 0; r < t->nrows; r++) {
             const vouch_test_row *row = &t->rows[r];
             if (row->table != tab)
                 continue;
-            for (uint32_t c = 0; c < td->ncolumns; c++) {
-                if (c)
-                    fputc(',', f);
-                for (uint32_t k = 0; k < row->ncells; k++)
-                    if (row->columns[k] == c && row->values[k])
-                        csv_field(f, row->values[k]);
-            }
-            fputc('\n', f);
+            for (uint32_t k = 0; k < row->ncells; k++)
+                if (row->columns[k] < td->ncolumns)
+                    cell[row->columns[k]] = row->values[k];
+            cell += td->ncolumns;
+            lr->nrows++;
         }
-        if (fclose(f) != 0)
-            return -1;
+        if (lr->nrows)
+            fx->in[fx->n++].rows = lr;
     }
-    return n;
+    return 0;
 }
 
 static const char *kind_word(int kind)
@@ -138,25 +140,25 @@ static void addf(text *t, const char *fmt, ...)
 /* Runs one test; 1 passed, 0 failed (details in *why), -1 could not run. */
 static int run_test(const vouch_program *p, const vouch_test *t, uint8_t *covered, text *why)
 {
+    /* The store is a file (a session opens a store by its path), in a
+     * folder of its own; the fixtures go to it from memory. */
     char dir[] = "/tmp/vouch-test.XXXXXX";
     if (!mkdtemp(dir)) {
         addf(why, "cannot make a temporary folder: %s\n", strerror(errno));
         return -1;
     }
-    char *paths[64];
-    int n = write_fixtures(p, t, dir, paths);
+    fixtures fx;
     int result = -1;
     char db[sizeof dir + 16];
     snprintf(db, sizeof db, "%s/facts.db", dir);
     vouch_session *s = NULL;
     vouch_error err;
-    if (n < 0) {
-        addf(why, "cannot write the fixtures: %s\n", strerror(errno));
-        n = 0;
+    if (fixtures_of(p, t, &fx) != 0) {
+        addf(why, "out of memory\n");
         goto out;
     }
     vouch_load_options opt = {0};
-    if (vouch_facts_load(db, p, (const char *const *)paths, (uint32_t)n, &opt, &err) != VOUCH_OK) {
+    if (vouch_facts_load_inputs(db, p, fx.in, fx.n, &opt, &err) != VOUCH_OK) {
         addf(why, "the given rows do not load: %s\n", err.msg);
         goto out;
     }
@@ -236,10 +238,7 @@ static int run_test(const vouch_program *p, const vouch_test *t, uint8_t *covere
     result = bad ? 0 : 1;
 out:
     vouch_session_free(s);
-    for (int i = 0; i < n; i++) {
-        unlink(paths[i]);
-        free(paths[i]);
-    }
+    fixtures_free(&fx);
     unlink(db);
     rmdir(dir);
     return result;

@@ -19,7 +19,7 @@
 #include "cmd_coverage.h"
 #include "cmd_explain.h"
 #include "cmd_soa.h"
-#include "catalogue_csv.h"
+#include "catalogue_rows.h"
 #include "cmd_test.h"
 #include "help.h"
 #include "common.h"
@@ -88,6 +88,8 @@ typedef struct args {
     const char *facts, *as_of, *period, *format, *fail_on, *output;
     const char *max_steps, *max_memory, *timeout;  /* check: limits (limits_opt.h) */
     const char *baseline;    /* check --baseline OLD.json */
+    const char *table;       /* load --table T: the table of `-` */
+    int quiet;               /* load --quiet */
     int replace, stats, catalogues, allow_soft, explain, fail_on_new, period_to_date;
     int positions;           /* disasm --positions */
     char **files;
@@ -127,6 +129,8 @@ static int parse_args(int argc, char **argv, const char *allowed, args *a)
         {"--fail-on-new", .flag = &a->fail_on_new},
         {"--period-to-date", .flag = &a->period_to_date},
         {"--positions", .flag = &a->positions},
+        {"--table", .value = &a->table},
+        {"--quiet", .flag = &a->quiet},
     };
     cli_option opts[sizeof all / sizeof all[0]];
     size_t n = 0;
@@ -368,17 +372,15 @@ out:
 static int cmd_load(int argc, char **argv)
 {
     args a;
-    int rc = parse_args(argc, argv, " --facts --pack --replace --catalogues ", &a);
+    int rc = parse_args(argc, argv, " --facts --pack --replace --catalogues --table ", &a);
     if (rc) {
         free_args(&a);
         return rc;
     }
     rc = EXIT_USAGE;
     vouch_program *p = NULL;
-    char tmpdir[] = "/tmp/vouch-catalogues.XXXXXX";
-    char *cat_paths[4] = {NULL, NULL, NULL, NULL};
-    int ncat = 0, made_dir = 0;
-    const char **files = NULL;
+    cli_catalogue cat = {0};
+    vouch_load_input *in = NULL;
     if (!a.facts) {
         usage_error("%s", "load needs --facts FILE.db");
         goto out;
@@ -386,32 +388,48 @@ static int cmd_load(int argc, char **argv)
     p = compile_sources(a.packs, a.npacks, 1);
     if (!p)
         goto out;
-    files = calloc((size_t)a.nfiles + 4, sizeof *files);
-    if (!files)
+    in = calloc((size_t)a.nfiles + 4, sizeof *in);
+    if (!in)
         goto out;
-    for (int i = 0; i < a.nfiles; i++)
-        files[i] = a.files[i];
-    int nfiles = a.nfiles;
+    uint32_t nin = 0, nstdin = 0;
+    for (int i = 0; i < a.nfiles; i++) {
+        nstdin += strcmp(a.files[i], "-") == 0;
+        in[nin].table = strcmp(a.files[i], "-") == 0 ? a.table : NULL;
+        in[nin++].path = a.files[i];
+    }
+    /* `-` is standard input, read once; its rows have no file name to
+     * name their table. */
+    if (nstdin > 1) {
+        usage_error("%s", "load reads standard input (`-`) once");
+        goto out;
+    }
+    if (nstdin && !a.table) {
+        usage_error("%s", "load: standard input (`-`) needs --table TABLE, the fact its rows are");
+        goto out;
+    }
+    if (a.table && !nstdin) {
+        usage_error("%s", "--table names the fact of standard input: give `-` too");
+        goto out;
+    }
     if (a.catalogues) {
         if (p->nframeworks == 0) {
             usage_error("%s", "--catalogues: the packs declare no framework");
             goto out;
         }
-        made_dir = mkdtemp(tmpdir) != NULL;
-        if (!made_dir || cli_write_catalogue_csv(p, tmpdir, cat_paths, &ncat) != 0) {
-            cli_say(stderr, "vouch: error: cannot write the catalogues: %s\n", strerror(errno));
+        if (cli_catalogue_rows(p, &cat) != 0) {
+            cli_say(stderr, "vouch: error: out of memory\n");
             goto out;
         }
-        for (int i = 0; i < ncat; i++)
-            files[nfiles++] = cat_paths[i];
+        for (uint32_t i = 0; i < cat.n; i++)
+            in[nin++].rows = &cat.rows[i];
     }
     vouch_load_options opt = {a.replace};
     vouch_error err;
-    if (vouch_facts_load(a.facts, p, files, (uint32_t)nfiles, &opt, &err) != VOUCH_OK) {
-        /* Errors about the CSV files carry their own file:row:col: error:
+    if (vouch_facts_load_inputs(a.facts, p, in, nin, &opt, &err) != VOUCH_OK) {
+        /* Errors about the inputs carry their own file:row:col: error:
          * prefix; errors about the store itself get ours. The message is
-         * a list, one escaped line per error (runtime/load.c): its
-         * newlines are layout, printed as they are. */
+         * a list, one escaped line per error (runtime/store/load_err.c):
+         * its newlines are layout, printed as they are. */
         const char *prefix = strstr(err.msg, ": error: ") ? "" : "vouch: error: ";
         for (const char *line = err.msg; *line;) {
             const char *nl = strchr(line, '\n');
@@ -423,13 +441,8 @@ static int cmd_load(int argc, char **argv)
     }
     rc = EXIT_CLEAN;
 out:
-    for (int i = 0; i < ncat; i++) {
-        unlink(cat_paths[i]);
-        free(cat_paths[i]);
-    }
-    if (made_dir)
-        rmdir(tmpdir);
-    free(files);
+    cli_catalogue_free(&cat);
+    free(in);
     vouch_program_free(p);
     free_args(&a);
     return rc;

@@ -193,24 +193,52 @@ void vouch_facts_get_stats(const vouch_facts *f, vouch_facts_stats *out);
  * "hash: evidence(framework, control)"), for disasm and tests. */
 const char *vouch_facts_describe(const vouch_facts *f, uint32_t plan);
 
-/* ---- Loading (runtime/store/load.c) ------------------------------------------ */
+/* ---- Loading (runtime/store/load*.c; docs/loading.md) ----------------------- */
 
 typedef struct vouch_load_options {
     int replace;             /* 1: empty each loaded table first (in the same transaction) */
 } vouch_load_options;
 
-/* Loads CSV files into the store at db_path, creating it if missing. Each
- * file's base name without .csv names the table (evidence.csv -> evidence);
- * its header row names the columns. Every cell is checked against the
- * declared type; the first bad cell (or up to a limit of them) is reported
- * as "file:row:column: ..." and nothing is written: one transaction for all
- * files, and a store that did not exist before is not left behind.
- * Tables are created from the declarations if missing, and the indexes the
- * declared keys and p's repeated plans need are created. Every declared
- * table whose values all fit gets its digest recorded (facts_check.h).
- * With ncsv 0, only the records are made, in an existing store (nothing
- * else changes), and every value that does not fit is an error naming
- * table, key, column and value (VOUCH_EINPUT). */
+/* Rows in memory for vouch_facts_load_inputs (a test's fixtures, the
+ * packs' catalogues): cells in the CSV forms (docs/loading.md), checked
+ * like a CSV file's. Borrowed for the call. */
+typedef struct vouch_load_rows {
+    const char *table;           /* the declared table they fill */
+    const char *where;           /* names them in messages: `t.vouch:3: test "x"` */
+    uint32_t ncolumns;
+    const char *const *columns;  /* declared column names, in the cells' order */
+    uint32_t nrows;
+    const char *const *cells;    /* row r, column c at [r * ncolumns + c]; NULL: none */
+} vouch_load_rows;
+
+/* One input of a load: a file, or rows in memory. */
+typedef struct vouch_load_input {
+    const char *path;            /* a file; "-" is standard input */
+    const char *table;           /* the table for "-" (required then); NULL: from the name */
+    const vouch_load_rows *rows; /* instead of path */
+} vouch_load_input;
+
+/* Loads inputs into the store at db_path, creating it if missing. A file's
+ * format is its extension: .json (an array of objects), .jsonl (JSON
+ * Lines), else CSV; standard input is told apart by its first byte (`[`
+ * JSON, `{` JSON Lines, else CSV). A file's base name without its extension
+ * names the table (evidence.csv -> evidence); a CSV header row names the
+ * columns, a JSON object's keys name the fields. Every value is checked
+ * against the declared type; the first bad value (or up to a limit of them)
+ * is reported as "file:row:column: ..." (or the rows' own names) and
+ * nothing is written: one transaction for all inputs, and a store that did
+ * not exist before is not left behind. Tables are created from the
+ * declarations if missing, and the indexes the declared keys and p's
+ * repeated plans need are created. Every declared table whose values all
+ * fit gets its digest recorded (facts_check.h). With n 0, only the records
+ * are made, in an existing store (nothing else changes), and every value
+ * that does not fit is an error naming table, key, column and value
+ * (VOUCH_EINPUT). */
+vouch_status vouch_facts_load_inputs(const char *db_path, const vouch_program *p,
+                                     const vouch_load_input *in, uint32_t n,
+                                     const vouch_load_options *opt, vouch_error *err);
+
+/* vouch_facts_load_inputs of files given by path. */
 vouch_status vouch_facts_load(const char *db_path, const vouch_program *p,
                               const char *const *csv_paths, uint32_t ncsv,
                               const vouch_load_options *opt, vouch_error *err);

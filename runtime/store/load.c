@@ -1,30 +1,28 @@
 /*
- * load.c: `vouch load`, CSV files into the facts store (facts.h).
+ * load.c: `vouch load`, the transactional loader of the facts store
+ * (facts.h): rows from row sources (load_int.h: CSV and JSON files,
+ * standard input, rows in memory) into declared tables.
  *
- * Every cell is checked against the program's declarations before it is
- * written; the whole load is one transaction, rolled back at the first
- * error (after collecting up to MAX_ERRORS messages, "FILE:ROW:COL: column
- * `name`: what is wrong"), so a failed load writes nothing. A store that did
+ * Every value is checked against the program's declarations before it is
+ * written (load_check.c); the whole load is one transaction, rolled back at
+ * the first error (after collecting up to LOAD_MAX_ERRORS messages,
+ * "WHERE: error: column `name`: what is wrong", WHERE as the source says:
+ * FILE:ROW:COL for CSV), so a failed load writes nothing. A store that did
  * not exist is built in a temporary file next to the target and published
  * only on success, without replacing anything (publish()): when another
  * load published a store at that path in the meantime, the load is done
  * again into that store, so both loads' tables are kept.
  *
- * CSV is RFC 4180: a header row naming declared columns, fields separated by
- * commas, quoted fields with doubled quotes inside, CRLF or LF line ends (a
- * lone CR also ends a line), an optional UTF-8 byte order mark. ROW is the
- * line where a record starts (the header is row 1), COL the field number.
- * The reader streams, so file size is not bounded by memory.
- *
- * Stored forms: int/bool/duration as INTEGER (bool 0/1, duration in days),
- * dates as YYYY-MM-DD text, enums and text as text. Empty cells are NULL.
+ * This file owns what happens to the store: the table made from its
+ * declaration (or checked against it), the INSERT, the plans' indexes, the
+ * records, the transaction and publishing. It knows no input format.
  *
  * The record (facts_check.h): a table load writes loses its record and
  * triggers first; at the end every declared table whose values all fit
  * (the rows of earlier loads and of other tools included) gets its digest
  * recorded and its triggers, in the same transaction, so `vouch check`
  * need not scan it again until something else writes to it. A load with
- * no CSV file only does that (seal), and reports the values that do not
+ * no input only does that (seal), and reports the values that do not
  * fit as errors.
  */
 #define _GNU_SOURCE 1       /* renameat2 */
@@ -40,465 +38,12 @@
 #include <sqlite3.h>
 #include "facts.h"
 #include "facts_check.h"
-#include "date.h"
+#include "load_int.h"
 #include "alloc.h"
 #include "strbuf.h"
-#include "vouch_limits.h"
-#include "escape.h"
 #include "closest.h"
 
-#define MAX_ERRORS 20
 #define BUSY_MS 5000
-
-/* ---- error collection ------------------------------------------------------ */
-
-typedef struct lerr {
-    vouch_error *err;
-    char buf[sizeof ((vouch_error *)0)->msg];
-    size_t used;
-    uint32_t n, dropped;
-} lerr;
-
-static void lerr_add(lerr *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void lerr_add(lerr *e, const char *fmt, ...)
-{
-    char line[600];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return;
-    if ((size_t)n >= sizeof line)
-        n = sizeof line - 1;
-    /* A line quotes cells of the file: escaped as text, so it stays one
-     * line; the lines are then joined with real newlines. */
-    char shown[sizeof line];
-    n = (int)vouch_text_escape(shown, sizeof shown, line);
-    memcpy(line, shown, (size_t)n + 1);
-    e->n++;
-    /* keep room for the "(and N more)" line */
-    if (e->dropped == 0 && e->used + (size_t)n + 1 + 40 < sizeof e->buf) {
-        if (e->used)
-            e->buf[e->used++] = '\n';
-        memcpy(e->buf + e->used, line, (size_t)n);
-        e->used += (size_t)n;
-        e->buf[e->used] = 0;
-    } else {
-        e->dropped++;
-    }
-}
-
-static int lerr_full(const lerr *e) { return e->n >= MAX_ERRORS; }
-
-/* Not through vouch_error_set, which would escape the newlines that join
- * the (already escaped) lines. */
-static vouch_status lerr_finish(lerr *e)
-{
-    if (!e->err)
-        return VOUCH_EINPUT;
-    e->err->status = VOUCH_EINPUT;
-    size_t n = strlen(e->buf); /* < sizeof msg - 40: lerr_add keeps room */
-    memcpy(e->err->msg, e->buf, n + 1);
-    if (e->dropped)
-        snprintf(e->err->msg + n, sizeof e->err->msg - n, "\n(and %u more error%s)", e->dropped,
-                 e->dropped == 1 ? "" : "s");
-    return VOUCH_EINPUT;
-}
-
-/* ---- CSV reader ------------------------------------------------------------- */
-
-typedef struct csv {
-    FILE *fp;
-    const char *file;
-    unsigned char buf[1 << 16];
-    size_t len, pos;
-    char *rec;             /* the record's field bytes, one after another */
-    size_t rlen, rcap;
-    size_t *fofs;          /* field i is rec[fofs[i] .. fofs[i+1]) */
-    uint32_t nf, fcap;
-    uint64_t line;         /* current line, 1-based */
-    uint64_t rec_line;     /* line where the current record started */
-    int oom;
-    int over;              /* a cap of vouch_limits.h reached: CSV_OVER_* */
-} csv;
-
-enum { CSV_OVER_CELL = 1, CSV_OVER_RECORD, CSV_OVER_FIELDS };
-
-static int cfill(csv *r)
-{
-    if (r->pos < r->len)
-        return 1;
-    r->len = fread(r->buf, 1, sizeof r->buf, r->fp);
-    r->pos = 0;
-    return r->len > 0;
-}
-
-static int cget(csv *r)
-{
-    if (r->pos == r->len && !cfill(r))
-        return -1;
-    return r->buf[r->pos++];
-}
-
-static int cpeek(csv *r)
-{
-    if (r->pos == r->len && !cfill(r))
-        return -1;
-    return r->buf[r->pos];
-}
-
-/* Appends byte c to the current field, unless that takes the field or the
- * record past its cap (r->over is set then, and the caller stops). */
-static void cadd(csv *r, int c)
-{
-    if (r->oom)
-        return;  /* cfield may have failed: fofs[nf - 1] is not there */
-    if (r->rlen - r->fofs[r->nf - 1] >= VOUCH_MAX_CSV_CELL_BYTES) {
-        r->over = CSV_OVER_CELL;
-        return;
-    }
-    if (r->rlen >= VOUCH_MAX_CSV_RECORD_BYTES) {
-        r->over = CSV_OVER_RECORD;
-        return;
-    }
-    if (r->rlen == r->rcap) {
-        size_t cap = r->rcap ? r->rcap * 2 : 256;
-        char *p = vouch_realloc(r->rec, cap);
-        if (!p) {
-            r->oom = 1;
-            return;
-        }
-        r->rec = p;
-        r->rcap = cap;
-    }
-    r->rec[r->rlen++] = (char)c;
-}
-
-static void cfield(csv *r)
-{
-    if (r->nf >= VOUCH_MAX_CSV_FIELDS) {
-        r->over = CSV_OVER_FIELDS;
-        return;
-    }
-    if (r->nf + 2 > r->fcap) {
-        uint32_t cap = r->fcap ? r->fcap * 2 : 32;
-        size_t *p = vouch_realloc(r->fofs, cap * sizeof *p);
-        if (!p) {
-            r->oom = 1;
-            return;
-        }
-        r->fofs = p;
-        r->fcap = cap;
-    }
-    r->fofs[r->nf++] = r->rlen;
-}
-
-/* Reports the cap r->over reached, in field r->nf of the current record;
- * returns -1 (the rest of the file is not read). */
-static int csv_over(csv *r, lerr *e)
-{
-    if (r->over == CSV_OVER_FIELDS)
-        lerr_add(e, "%s:%llu:%u: error: a record of more than %u fields (the limit of one CSV record)",
-                 r->file, (unsigned long long)r->rec_line, r->nf + 1, VOUCH_MAX_CSV_FIELDS);
-    else if (r->over == CSV_OVER_CELL)
-        lerr_add(e, "%s:%llu:%u: error: a cell of more than %u bytes (the limit of one CSV cell)",
-                 r->file, (unsigned long long)r->rec_line, r->nf, VOUCH_MAX_CSV_CELL_BYTES);
-    else
-        lerr_add(e, "%s:%llu:%u: error: a record of more than %u bytes (the limit of one CSV record)",
-                 r->file, (unsigned long long)r->rec_line, r->nf, VOUCH_MAX_CSV_RECORD_BYTES);
-    return -1;
-}
-
-/* Reads one record: 1, 0 at the end of the file, -1 on a syntax error or
- * a record past the caps of vouch_limits.h (reported into e; the rest of
- * the file cannot be trusted). Blank lines are skipped. Memory: one record,
- * at most VOUCH_MAX_CSV_RECORD_BYTES and VOUCH_MAX_CSV_FIELDS offsets. */
-static int csv_record(csv *r, lerr *e)
-{
-    r->nf = 0;
-    r->rlen = 0;
-    int c = cget(r);
-    while (c == '\n' || c == '\r') {
-        if (c == '\r' && cpeek(r) == '\n')
-            cget(r);
-        r->line++;
-        c = cget(r);
-    }
-    if (c < 0)
-        return 0;
-    r->rec_line = r->line;
-    for (;;) {
-        cfield(r);
-        if (r->over)
-            return csv_over(r, e);
-        if (c == '"') {
-            uint64_t qline = r->line;
-            for (;;) {
-                c = cget(r);
-                if (c < 0) {
-                    lerr_add(e, "%s:%llu:%u: error: quoted field never closed (the file ended inside it)",
-                             r->file, (unsigned long long)qline, r->nf);
-                    return -1;
-                }
-                if (c == '"') {
-                    c = cget(r);
-                    if (c != '"')
-                        break;
-                } else if (c == '\n') {
-                    r->line++;
-                }
-                cadd(r, c);
-                if (r->over)
-                    return csv_over(r, e);
-            }
-            if (c >= 0 && c != ',' && c != '\n' && c != '\r') {
-                lerr_add(e, "%s:%llu:%u: error: unexpected `%c` after a closing quote (a quote inside a "
-                         "quoted field is written twice: \"\")", r->file,
-                         (unsigned long long)r->line, r->nf, c >= 32 && c < 127 ? c : '?');
-                return -1;
-            }
-        } else {
-            while (c >= 0 && c != ',' && c != '\n' && c != '\r') {
-                if (c == '"') {
-                    lerr_add(e, "%s:%llu:%u: error: `\"` inside an unquoted field (quote the whole "
-                             "field and write the quote twice)", r->file,
-                             (unsigned long long)r->line, r->nf);
-                    return -1;
-                }
-                cadd(r, c);
-                if (r->over)
-                    return csv_over(r, e);
-                c = cget(r);
-            }
-        }
-        if (c == ',') {
-            c = cget(r);
-            continue;
-        }
-        if (c == '\r' && cpeek(r) == '\n')
-            cget(r);
-        if (c >= 0)
-            r->line++;
-        r->fofs[r->nf] = r->rlen;   /* end of the last field (cfield left room) */
-        return r->oom ? -1 : 1;
-    }
-}
-
-/* ---- cell checks --------------------------------------------------------------- */
-
-static int valid_utf8(const unsigned char *s, size_t n, size_t *bad)
-{
-    size_t i = 0;
-    while (i < n) {
-        unsigned c = s[i];
-        if (c == 0) {
-            *bad = i;
-            return 0;
-        }
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        size_t len;
-        uint32_t cp, min;
-        if ((c & 0xe0) == 0xc0) {
-            len = 2; cp = c & 0x1f; min = 0x80;
-        } else if ((c & 0xf0) == 0xe0) {
-            len = 3; cp = c & 0x0f; min = 0x800;
-        } else if ((c & 0xf8) == 0xf0) {
-            len = 4; cp = c & 0x07; min = 0x10000;
-        } else {
-            *bad = i;
-            return 0;
-        }
-        if (i + len > n) {
-            *bad = i;
-            return 0;
-        }
-        for (size_t k = 1; k < len; k++) {
-            if ((s[i + k] & 0xc0) != 0x80) {
-                *bad = i;
-                return 0;
-            }
-            cp = (cp << 6) | (s[i + k] & 0x3f);
-        }
-        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-            *bad = i;
-            return 0;
-        }
-        i += len;
-    }
-    return 1;
-}
-
-/* Decimal integer, optional sign; -1 not a number, -2 out of range. */
-static int parse_dec(const char *s, size_t n, int64_t *out)
-{
-    size_t i = 0;
-    int neg = 0;
-    uint64_t v = 0;
-    if (i < n && (s[i] == '-' || s[i] == '+'))
-        neg = s[i++] == '-';
-    if (i == n)
-        return -1;
-    int over = 0;
-    for (; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return -1;
-        if (v > (UINT64_MAX - 9) / 10)
-            over = 1;
-        else
-            v = v * 10 + (uint64_t)(s[i] - '0');
-    }
-    if (over || v > (uint64_t)INT64_MAX + (uint64_t)neg)
-        return -2;
-    *out = neg ? (int64_t)(0 - v) : (int64_t)v;
-    return 0;
-}
-
-static int ieq(const char *s, size_t n, const char *lit)
-{
-    return strlen(lit) == n && strncasecmp(s, lit, n) == 0;
-}
-
-/* Context of the cell being checked, for messages. */
-typedef struct cell {
-    const char *file;
-    uint64_t row;
-    uint32_t col;
-    const char *name;
-} cell;
-
-#define CELL_FMT "%s:%llu:%u: error: column `%s`: "
-#define CELL_ARGS(c) (c)->file, (unsigned long long)(c)->row, (c)->col, (c)->name
-
-/* Shows a cell value in a message: at most 40 bytes, control bytes as '?'. */
-static const char *shown(const char *s, size_t n, char out[48])
-{
-    size_t k = 0;
-    for (size_t i = 0; i < n && k < 40; i++)
-        out[k++] = (unsigned char)s[i] < 32 || s[i] == 127 ? '?' : s[i];
-    if (n > 40) {
-        memcpy(out + k, "...", 3);
-        k += 3;
-    }
-    out[k] = 0;
-    return out;
-}
-
-/* Checks cell s[0..n) against column cd and binds it to parameter i of st.
- * Returns 0, or -1 after reporting the problem. */
-static int check_bind(const vouch_program *p, const vouch_column_decl *cd, const cell *cl,
-                      const char *s, size_t n, sqlite3_stmt *st, int i, lerr *e)
-{
-    char sh[48];
-    if (n == 0) {
-        if (!cd->optional) {
-            lerr_add(e, CELL_FMT "empty, but the column is required", CELL_ARGS(cl));
-            return -1;
-        }
-        if (st)
-            sqlite3_bind_null(st, i);
-        return 0;
-    }
-    int64_t v = 0;
-    switch (cd->type) {
-    case VT_INT: {
-        int rc = parse_dec(s, n, &v);
-        if (rc == -1) {
-            lerr_add(e, CELL_FMT "`%s` is not an integer", CELL_ARGS(cl), shown(s, n, sh));
-            return -1;
-        }
-        if (rc == -2) {
-            lerr_add(e, CELL_FMT "%s is out of range for an int (64 bits)", CELL_ARGS(cl),
-                     shown(s, n, sh));
-            return -1;
-        }
-        break;
-    }
-    case VT_BOOL:
-        if (ieq(s, n, "true") || ieq(s, n, "yes") || ieq(s, n, "1"))
-            v = 1;
-        else if (ieq(s, n, "false") || ieq(s, n, "no") || ieq(s, n, "0"))
-            v = 0;
-        else {
-            lerr_add(e, CELL_FMT "`%s` is not a bool (true/false, yes/no, 1/0)", CELL_ARGS(cl),
-                     shown(s, n, sh));
-            return -1;
-        }
-        break;
-    case VT_DUR: {
-        size_t m = n;
-        int64_t mult = 1;
-        if (s[n - 1] == 'd' || s[n - 1] == 'D') {
-            m = n - 1;
-        } else if (s[n - 1] == 'w' || s[n - 1] == 'W') {
-            m = n - 1;
-            mult = 7;
-        }
-        int rc = m > 0 && s[0] >= '0' && s[0] <= '9' ? parse_dec(s, m, &v) : -1;
-        if (rc == 0 && v > INT64_MAX / mult)
-            rc = -2;
-        if (rc != 0) {
-            lerr_add(e, CELL_FMT "`%s` is not a duration (days: `92d` or `92`, weeks: `2w`)%s",
-                     CELL_ARGS(cl), shown(s, n, sh), rc == -2 ? ": out of range" : "");
-            return -1;
-        }
-        v *= mult;
-        break;
-    }
-    case VT_DATE: {
-        int64_t d;
-        if (date_parse(s, n, &d) != 0) {
-            lerr_add(e, CELL_FMT "`%s` is not a date (YYYY-MM-DD, a real calendar day, years "
-                     "1..9999)", CELL_ARGS(cl), shown(s, n, sh));
-            return -1;
-        }
-        if (st)
-            sqlite3_bind_text(st, i, s, (int)n, SQLITE_STATIC);
-        return 0;
-    }
-    default: {
-        size_t bad;
-        if (!valid_utf8((const unsigned char *)s, n, &bad)) {
-            lerr_add(e, CELL_FMT "%s at byte %zu", CELL_ARGS(cl),
-                     s[bad] == 0 ? "contains a NUL byte" : "is not valid UTF-8", bad + 1);
-            return -1;
-        }
-        if (cd->enum_id >= 0 && (uint32_t)cd->enum_id < p->nenums) {
-            const vouch_enum_decl *ed = &p->enums[cd->enum_id];
-            uint32_t k = 0;
-            while (k < ed->nvalues &&
-                   !(strlen(ed->values[k]) == n && memcmp(ed->values[k], s, n) == 0))
-                k++;
-            if (k == ed->nvalues) {
-                char list[300];
-                size_t used = 0;
-                list[0] = 0;
-                for (uint32_t j = 0; j < ed->nvalues && used + 4 < sizeof list; j++) {
-                    int w = snprintf(list + used, sizeof list - used, "%s%s", j ? ", " : "",
-                                     ed->values[j]);
-                    if (w < 0)
-                        break;
-                    used += (size_t)w;
-                    if (used >= sizeof list)
-                        used = sizeof list - 1;
-                }
-                lerr_add(e, CELL_FMT "`%s` is not one of: %s", CELL_ARGS(cl), shown(s, n, sh),
-                         list);
-                return -1;
-            }
-        }
-        if (st)
-            sqlite3_bind_text(st, i, s, (int)n, SQLITE_STATIC);
-        return 0;
-    }
-    }
-    if (st)
-        sqlite3_bind_int64(st, i, v);
-    return 0;
-}
 
 /* ---- schema ------------------------------------------------------------------ */
 
@@ -778,7 +323,9 @@ static int plan_indexes(sqlite3 *db, const vouch_program *p)
     return SQLITE_OK;
 }
 
-/* ---- one file ------------------------------------------------------------------ */
+/* ---- one input ----------------------------------------------------------------- */
+
+enum { FMT_CSV, FMT_JSON, FMT_JSONL };
 
 static const char *base_name(const char *path)
 {
@@ -786,150 +333,217 @@ static const char *base_name(const char *path)
     return s ? s + 1 : path;
 }
 
-/* Loads one CSV file (errors go to e). Returns an SQLite error code for a
- * store failure that is not about a row; SQLITE_OK otherwise. */
-static int load_file(sqlite3 *db, const vouch_program *p, const char *path, int replace,
-                     uint8_t *emptied, uint8_t *created, lerr *e)
+static int has_ext(const char *s, size_t n, const char *ext)
 {
-    /* table from the file name */
-    const char *base = base_name(path);
+    size_t k = strlen(ext);
+    return n > k && strcasecmp(s + n - k, ext) == 0;
+}
+
+/* The table an input fills (into tname) and its format: a file's base
+ * name without its extension, which says the format (.csv, .json, .jsonl;
+ * any other is CSV); "-" the table given with it. *ext is the extension a
+ * "did you mean" hint adds to a table name. */
+static void input_table(const vouch_load_input *in, char tname[256], int *fmt, const char **ext)
+{
+    *fmt = FMT_CSV;
+    *ext = "";
+    if (in->rows) {
+        snprintf(tname, 256, "%s", in->rows->table);
+        return;
+    }
+    if (strcmp(in->path, "-") == 0) {
+        snprintf(tname, 256, "%s", in->table ? in->table : "");
+        return;
+    }
+    const char *base = base_name(in->path);
     size_t bl = strlen(base);
-    if (bl > 4 && strcasecmp(base + bl - 4, ".csv") == 0)
+    if (has_ext(base, bl, ".csv")) {
         bl -= 4;
-    char tname[256];
-    snprintf(tname, sizeof tname, "%.*s", (int)(bl < 255 ? bl : 255), base);
+        *ext = ".csv";
+    } else if (has_ext(base, bl, ".jsonl")) {
+        bl -= 6;
+        *fmt = FMT_JSONL;
+        *ext = ".jsonl";
+    } else if (has_ext(base, bl, ".json")) {
+        bl -= 5;
+        *fmt = FMT_JSON;
+        *ext = ".json";
+    } else {
+        *ext = ".csv";
+    }
+    snprintf(tname, 256, "%.*s", (int)(bl < 255 ? bl : 255), base);
+}
+
+/* The declared table named tname, or -1 after reporting that none is. */
+static int64_t find_table(const vouch_program *p, const char *tname, const char *where,
+                          const char *ext, lerr *e)
+{
     uint32_t ti = 0;
     while (ti < p->ntables && strcmp(p->tables[ti].name, tname) != 0)
         ti++;
-    if (ti == p->ntables) {
-        char list[400];
-        size_t used = 0;
-        list[0] = 0;
-        for (uint32_t k = 0; k < p->ntables && used + 4 < sizeof list; k++) {
-            int w = snprintf(list + used, sizeof list - used, "%s%s", k ? ", " : "",
-                             p->tables[k].name);
-            if (w < 0)
-                break;
-            used += (size_t)w;
-            if (used >= sizeof list)
-                used = sizeof list - 1;
-        }
-        const char *dym = p->ntables ? vouch_closest(tname, strlen(tname), &p->tables[0].name,
-                                                     sizeof p->tables[0], p->ntables, VOUCH_CLOSEST_FOLD) : NULL;
-        lerr_add(e, "%s: error: no declared fact `%s` to load it into%s%s%s (declared: %s)", path, tname,
-                 dym ? "; did you mean `" : "", dym ? dym : "", dym ? ".csv`?" : "", list);
-        return SQLITE_OK;
+    if (ti < p->ntables)
+        return ti;
+    char list[400];
+    size_t used = 0;
+    list[0] = 0;
+    for (uint32_t k = 0; k < p->ntables && used + 4 < sizeof list; k++) {
+        int w = snprintf(list + used, sizeof list - used, "%s%s", k ? ", " : "", p->tables[k].name);
+        if (w < 0)
+            break;
+        used += (size_t)w;
+        if (used >= sizeof list)
+            used = sizeof list - 1;
     }
-    const vouch_table_decl *t = &p->tables[ti];
+    const char *dym = p->ntables ? vouch_closest(tname, strlen(tname), &p->tables[0].name,
+                                                 sizeof p->tables[0], p->ntables, VOUCH_CLOSEST_FOLD)
+                                 : NULL;
+    lerr_add(e, "%s: error: no declared fact `%s` to load it into%s%s%s%s (declared: %s)", where,
+             tname, dym ? "; did you mean `" : "", dym ? dym : "", dym ? ext : "", dym ? "`?" : "",
+             list);
+    return -1;
+}
 
-    csv *r = vouch_calloc(1, sizeof *r);
-    if (!r)
-        return SQLITE_NOMEM;
-    /* The record buffer exists from the start: a record of empty fields
-     * adds no byte, and r->rec + offset must never be NULL + 0. */
-    r->rcap = 256;
-    if (!(r->rec = vouch_malloc(r->rcap))) {
-        vouch_free(r);
-        return SQLITE_NOMEM;
-    }
-    r->file = path;
-    r->line = 1;
-    r->fp = fopen(path, "rb");
-    int rc = SQLITE_OK;
-    sqlite3_stmt *ins = NULL;
-    int32_t *map = NULL;
-    if (!r->fp) {
-        lerr_add(e, "%s: error: cannot read: %s", path, strerror(errno));
-        goto out;
-    }
-    /* byte order mark */
-    if (cfill(r) && r->len >= 3 && r->buf[0] == 0xef && r->buf[1] == 0xbb && r->buf[2] == 0xbf)
-        r->pos = 3;
+/* Standard input's format, from its first byte other than blank space:
+ * `[` a JSON array, `{` JSON Lines, else CSV. The blank lines read are
+ * counted into *line (the sources number lines from there). */
+static int sniff_stdin(uint64_t *line)
+{
+    int c;
+    while ((c = getc(stdin)) == ' ' || c == '\t' || c == '\r' || c == '\n')
+        if (c == '\n')
+            (*line)++;
+    if (c != EOF)
+        ungetc(c, stdin);
+    return c == '[' ? FMT_JSON : c == '{' ? FMT_JSONL : FMT_CSV;
+}
 
-    /* header */
-    int got = csv_record(r, e);
-    if (got <= 0) {
-        if (got == 0)
-            lerr_add(e, "%s:1: error: empty file: a header row naming the columns is required", path);
-        if (r->oom)
-            rc = SQLITE_NOMEM;
-        goto out;
+/* Opens input in as a row source of table t: 0, -1 reported into e, -2
+ * out of memory. */
+static int open_input(const vouch_load_input *in, int fmt, const vouch_table_decl *t, lerr *e,
+                      load_source **src)
+{
+    if (in->rows)
+        return load_rows_open(in->rows, src);
+    FILE *fp;
+    const char *name = in->path;
+    uint64_t line = 1;
+    if (strcmp(in->path, "-") == 0) {
+        fp = stdin;
+        name = "stdin";
+        fmt = sniff_stdin(&line);
+    } else if (!(fp = fopen(in->path, "rb"))) {
+        lerr_add(e, "%s: error: cannot read: %s", in->path, strerror(errno));
+        return -1;
     }
-    uint32_t nf = r->nf;
-    map = vouch_malloc((nf + 1) * sizeof *map);
-    uint8_t *have = vouch_calloc(t->ncolumns + 1, 1);
-    if (!map || !have) {
-        vouch_free(have);
-        rc = SQLITE_NOMEM;
-        goto out;
-    }
+    int rc = fmt == FMT_CSV ? load_csv_open(fp, name, line, e, src)
+                            : load_json_open(fp, name, line, fmt == FMT_JSONL, t, e, src);
+    if (rc != 0 && fp != stdin)
+        fclose(fp);
+    return rc;
+}
+
+/* The key of the current record, for a duplicate key message:
+ * "framework = iso27001-2022, control = A.7.1". */
+static void key_text(const vouch_table_decl *t, const int32_t *map, const load_cell *cells,
+                     uint32_t nf, char *keys, size_t size)
+{
+    size_t used = 0;
+    keys[0] = 0;
+    for (uint32_t k = 0; k < t->nkey; k++)
+        for (uint32_t i = 0; i < nf; i++)
+            if ((uint32_t)map[i] == t->key[k] && used + 8 < size) {
+                char sh[48];
+                const char *q = cells[i].kind == LOAD_JSTRING ? "\"" : "";
+                int w = snprintf(keys + used, size - used, "%s%s = %s%s%s", used ? ", " : "",
+                                 t->columns[t->key[k]].name, q,
+                                 load_shown(cells[i].s, cells[i].n, sh), q);
+                if (w > 0)
+                    used += (size_t)w < size - used ? (size_t)w : size - used - 1;
+            }
+}
+
+/* Maps the header's names to the columns of t (map[i] the column of name
+ * i): 0, or -1 after reporting every unknown, repeated or missing required
+ * column. */
+static int map_header(const vouch_table_decl *t, const load_source *src, const load_cell *names,
+                      uint32_t nf, int32_t *map, uint8_t *have, lerr *e)
+{
     int bad_header = 0;
+    char where[300];
     for (uint32_t i = 0; i < nf; i++) {
-        size_t n = r->fofs[i + 1] - r->fofs[i];
+        const char *s = names[i].s;
+        size_t n = names[i].n;
         char name[128];
-        snprintf(name, sizeof name, "%.*s", (int)(n < 127 ? n : 127), r->rec + r->fofs[i]);
+        snprintf(name, sizeof name, "%.*s", (int)(n < 127 ? n : 127), s);
         uint32_t ci = 0;
         while (ci < t->ncolumns &&
-               !(strlen(t->columns[ci].name) == n &&
-                 memcmp(t->columns[ci].name, r->rec + r->fofs[i], n) == 0))
+               !(strlen(t->columns[ci].name) == n && memcmp(t->columns[ci].name, s, n) == 0))
             ci++;
         map[i] = -1;
         size_t badat;
-        if (ci == t->ncolumns && !valid_utf8((const unsigned char *)r->rec + r->fofs[i], n, &badat)) {
-            /* Not a name anyone could mean: say what is wrong with it
-             * rather than print the bytes. */
-            lerr_add(e, "%s:1:%u: error: the column name %s at byte %zu", path, i + 1,
-                     r->rec[r->fofs[i] + badat] == 0 ? "contains a NUL byte" : "is not valid UTF-8",
-                     badat + 1);
-            bad_header = 1;
-        } else if (ci == t->ncolumns) {
-            char sh[48];
-            snprintf(name, sizeof name, "%s", shown(r->rec + r->fofs[i], n, sh));
-            const char *dym = t->ncolumns ? vouch_closest(name, strlen(name), &t->columns[0].name,
-                                                          sizeof t->columns[0], t->ncolumns, VOUCH_CLOSEST_FOLD) : NULL;
-            lerr_add(e, "%s:1:%u: error: `%s` is not a column of `%s`%s%s%s", path, i + 1, name,
-                     t->name, dym ? "; did you mean `" : "", dym ? dym : "", dym ? "`?" : "");
-            bad_header = 1;
-        } else if (have[ci]) {
-            lerr_add(e, "%s:1:%u: error: column `%s` appears twice in the header", path, i + 1, name);
-            bad_header = 1;
-        } else {
+        if (ci < t->ncolumns && !have[ci]) {
             have[ci] = 1;
             map[i] = (int32_t)ci;
+            continue;
+        }
+        src->ops->where(src, i, where, sizeof where);
+        bad_header = 1;
+        if (ci == t->ncolumns && !load_valid_utf8((const unsigned char *)s, n, &badat)) {
+            /* Not a name anyone could mean: say what is wrong with it
+             * rather than print the bytes. */
+            lerr_add(e, "%s: error: the %s name %s at byte %zu", where, src->noun,
+                     s[badat] == 0 ? "contains a NUL byte" : "is not valid UTF-8", badat + 1);
+        } else if (ci == t->ncolumns) {
+            char sh[48];
+            snprintf(name, sizeof name, "%s", load_shown(s, n, sh));
+            const char *dym = t->ncolumns ? vouch_closest(name, strlen(name), &t->columns[0].name,
+                                                          sizeof t->columns[0], t->ncolumns,
+                                                          VOUCH_CLOSEST_FOLD)
+                                          : NULL;
+            lerr_add(e, "%s: error: `%s` is not a %s of `%s`%s%s%s", where, name, src->noun,
+                     t->name, dym ? "; did you mean `" : "", dym ? dym : "", dym ? "`?" : "");
+        } else {
+            lerr_add(e, "%s: error: %s `%s` appears twice in the header", where, src->noun, name);
         }
     }
     for (uint32_t ci = 0; ci < t->ncolumns; ci++)
         if (!have[ci] && !t->columns[ci].optional) {
-            lerr_add(e, "%s:1: error: required column `%s` of `%s` is missing from the header", path,
-                     t->columns[ci].name, t->name);
+            src->ops->where(src, LOAD_RECORD, where, sizeof where);
+            lerr_add(e, "%s: error: required %s `%s` of `%s` is missing from the header", where,
+                     src->noun, t->columns[ci].name, t->name);
             bad_header = 1;
         }
-    vouch_free(have);
-    if (bad_header || lerr_full(e))
-        goto out;
+    return bad_header ? -1 : 0;
+}
 
-    /* the table: made from the declaration if missing, else checked */
-    int exists = 0;
+/* Makes table t ready for the rows of src: created from the declaration if
+ * missing, else checked; its record dropped; emptied first with replace. */
+static int prepare_table(sqlite3 *db, const vouch_program *p, uint32_t ti, const load_source *src,
+                         int replace, uint8_t *emptied, uint8_t *created, lerr *e, int *ok)
+{
+    const vouch_table_decl *t = &p->tables[ti];
+    int exists = 0, rc;
+    *ok = 0;
     if ((rc = table_exists(db, t->name, &exists)) != SQLITE_OK)
-        goto out;
+        return rc;
     if (!exists) {
         if ((rc = create_table(db, p, t)) != SQLITE_OK)
-            goto out;
+            return rc;
         created[ti] = 1;
     } else if (!created[ti]) {
         const char *missing;
         if ((rc = missing_column(db, t, &missing)) != SQLITE_OK)
-            goto out;
+            return rc;
         if (missing) {
-            lerr_add(e, "%s: error: table `%s` in the store has no column `%s`: the store was made for "
-                     "another schema (load into a new store)", path, t->name, missing);
-            goto out;
+            lerr_add(e, "%s: error: table `%s` in the store has no column `%s`: the store was made "
+                     "for another schema (load into a new store)", src->name, t->name, missing);
+            return SQLITE_OK;
         }
     }
     /* its record goes: the rows this load writes are checked as cells
      * now, and the whole table again at the end (seal_tables) */
     if ((rc = facts_check_forget(db, t)) != SQLITE_OK)
-        goto out;
+        return rc;
     if (replace && !emptied[ti]) {
         sbuf b = {0};
         sb_str(&b, "DELETE FROM ");
@@ -937,83 +551,102 @@ static int load_file(sqlite3 *db, const vouch_program *p, const char *path, int 
         rc = b.oom ? SQLITE_NOMEM : sqlite3_exec(db, b.p, NULL, NULL, NULL);
         vouch_free(b.p);
         if (rc != SQLITE_OK)
-            goto out;
+            return rc;
         emptied[ti] = 1;
     }
-    {
-        sbuf b = {0};
-        sb_str(&b, "INSERT INTO ");
-        sb_quote(&b, t->name, '"');
-        sb_str(&b, "(");
-        for (uint32_t i = 0; i < nf; i++) {
-            if (i)
-                sb_str(&b, ", ");
-            sb_quote(&b, t->columns[map[i]].name, '"');
-        }
-        sb_str(&b, ") VALUES (");
-        for (uint32_t i = 0; i < nf; i++)
-            sb_str(&b, i ? ", ?" : "?");
-        sb_str(&b, ")");
-        rc = b.oom ? SQLITE_NOMEM : sqlite3_prepare_v2(db, b.p, -1, &ins, NULL);
-        vouch_free(b.p);
-        if (rc != SQLITE_OK)
-            goto out;
+    *ok = 1;
+    return SQLITE_OK;
+}
+
+static int prepare_insert(sqlite3 *db, const vouch_table_decl *t, const int32_t *map, uint32_t nf,
+                          sqlite3_stmt **ins)
+{
+    sbuf b = {0};
+    sb_str(&b, "INSERT INTO ");
+    sb_quote(&b, t->name, '"');
+    sb_str(&b, "(");
+    for (uint32_t i = 0; i < nf; i++) {
+        if (i)
+            sb_str(&b, ", ");
+        sb_quote(&b, t->columns[map[i]].name, '"');
     }
+    sb_str(&b, ") VALUES (");
+    for (uint32_t i = 0; i < nf; i++)
+        sb_str(&b, i ? ", ?" : "?");
+    sb_str(&b, ")");
+    int rc = b.oom ? SQLITE_NOMEM : sqlite3_prepare_v2(db, b.p, -1, ins, NULL);
+    vouch_free(b.p);
+    return rc;
+}
+
+/* Loads the rows of src into table ti (errors go to e). Returns an SQLite
+ * error code for a store failure that is not about a row; SQLITE_OK
+ * otherwise. */
+static int load_source_rows(sqlite3 *db, const vouch_program *p, uint32_t ti, load_source *src,
+                            int replace, uint8_t *emptied, uint8_t *created, lerr *e)
+{
+    const vouch_table_decl *t = &p->tables[ti];
+    sqlite3_stmt *ins = NULL;
+    int32_t *map = NULL;
+    uint8_t *have = NULL;
+    const load_cell *cells;
+    uint32_t nf, n;
+    int rc = SQLITE_OK, ok;
+    char where[300];
+
+    int got = src->ops->header(src, e, &cells, &nf);
+    if (got <= 0)
+        return got == -2 ? SQLITE_NOMEM : SQLITE_OK;
+    map = vouch_malloc((nf + 1) * sizeof *map);
+    have = vouch_calloc(t->ncolumns + 1, 1);
+    if (!map || !have) {
+        rc = SQLITE_NOMEM;
+        goto out;
+    }
+    if (map_header(t, src, cells, nf, map, have, e) != 0 || lerr_full(e))
+        goto out;
+    if ((rc = prepare_table(db, p, ti, src, replace, emptied, created, e, &ok)) != SQLITE_OK || !ok)
+        goto out;
+    if ((rc = prepare_insert(db, t, map, nf, &ins)) != SQLITE_OK)
+        goto out;
 
     /* rows */
     while (!lerr_full(e)) {
-        got = csv_record(r, e);
+        got = src->ops->next(src, e, &cells, &n);
         if (got <= 0) {
-            if (r->oom)
+            if (got == -2)
                 rc = SQLITE_NOMEM;
             break;
         }
-        if (r->nf != nf) {
+        if (n != nf) {
             /* The column is the first missing cell, or the first extra one. */
-            lerr_add(e, "%s:%llu:%u: error: %u field%s, but the header has %u", path,
-                     (unsigned long long)r->rec_line, (r->nf < nf ? r->nf : nf) + 1, r->nf,
-                     r->nf == 1 ? "" : "s", nf);
+            src->ops->where(src, n < nf ? n : nf, where, sizeof where);
+            lerr_add(e, "%s: error: %u field%s, but the header has %u", where, n,
+                     n == 1 ? "" : "s", nf);
             continue;
         }
         /* Check every cell; write the row only while the load is clean. */
         sqlite3_stmt *st = e->n == 0 ? ins : NULL;
         int bad = 0;
-        for (uint32_t i = 0; i < nf && !lerr_full(e); i++) {
-            const vouch_column_decl *cd = &t->columns[map[i]];
-            cell cl = {path, r->rec_line, i + 1, cd->name};
-            bad |= check_bind(p, cd, &cl, r->rec + r->fofs[i], r->fofs[i + 1] - r->fofs[i], st,
-                              (int)i + 1, e) != 0;
-        }
+        for (uint32_t i = 0; i < nf && !lerr_full(e); i++)
+            bad |= load_check_bind(p, &t->columns[map[i]], &cells[i], src, i, st, (int)i + 1, e) != 0;
         if (bad || !st)
             continue;
-        int src = sqlite3_step(ins);
-        if (src != SQLITE_DONE) {
+        int src_rc = sqlite3_step(ins);
+        if (src_rc != SQLITE_DONE) {
             int ext = sqlite3_extended_errcode(db);
             if (ext == SQLITE_CONSTRAINT_PRIMARYKEY || ext == SQLITE_CONSTRAINT_UNIQUE ||
                 ext == SQLITE_CONSTRAINT_ROWID) {
                 char keys[300];
-                size_t used = 0;
-                keys[0] = 0;
-                for (uint32_t k = 0; k < t->nkey; k++)
-                    for (uint32_t i = 0; i < nf; i++)
-                        if ((uint32_t)map[i] == t->key[k] && used + 8 < sizeof keys) {
-                            char sh[48];
-                            int w = snprintf(keys + used, sizeof keys - used, "%s%s = %s",
-                                             used ? ", " : "", t->columns[t->key[k]].name,
-                                             shown(r->rec + r->fofs[i],
-                                                   r->fofs[i + 1] - r->fofs[i], sh));
-                            if (w > 0)
-                                used += (size_t)w < sizeof keys - used ? (size_t)w
-                                                                       : sizeof keys - used - 1;
-                        }
-                lerr_add(e, "%s:%llu: error: duplicate key (%s): an earlier row%s has the same key",
-                         path, (unsigned long long)r->rec_line, keys,
-                         replace ? "" : " or the store");
-            } else if ((src & 0xff) == SQLITE_CONSTRAINT) {
-                lerr_add(e, "%s:%llu: error: the store rejected the row: %s", path,
-                         (unsigned long long)r->rec_line, sqlite3_errmsg(db));
+                key_text(t, map, cells, nf, keys, sizeof keys);
+                src->ops->where(src, LOAD_RECORD, where, sizeof where);
+                lerr_add(e, "%s: error: duplicate key (%s): an earlier row%s has the same key",
+                         where, keys, replace ? "" : " or the store");
+            } else if ((src_rc & 0xff) == SQLITE_CONSTRAINT) {
+                src->ops->where(src, LOAD_RECORD, where, sizeof where);
+                lerr_add(e, "%s: error: the store rejected the row: %s", where, sqlite3_errmsg(db));
             } else {
-                rc = src;
+                rc = src_rc;
                 sqlite3_reset(ins);
                 break;
             }
@@ -1024,11 +657,33 @@ out:
     if (ins)
         sqlite3_finalize(ins);
     vouch_free(map);
-    if (r->fp)
-        fclose(r->fp);
-    vouch_free(r->rec);
-    vouch_free(r->fofs);
-    vouch_free(r);
+    vouch_free(have);
+    return rc;
+}
+
+/* Loads one input (errors go to e): its table found, its source opened,
+ * its rows loaded. Returns as load_source_rows. */
+static int load_input(sqlite3 *db, const vouch_program *p, const vouch_load_input *in, int replace,
+                      uint8_t *emptied, uint8_t *created, lerr *e)
+{
+    char tname[256];
+    int fmt;
+    const char *ext;
+    input_table(in, tname, &fmt, &ext);
+    const char *where = in->rows ? in->rows->where : strcmp(in->path, "-") == 0 ? "stdin" : in->path;
+    if (!in->rows && strcmp(in->path, "-") == 0 && !in->table) {
+        lerr_add(e, "stdin: error: standard input needs the table it fills (--table)");
+        return SQLITE_OK;
+    }
+    int64_t ti = find_table(p, tname, where, ext, e);
+    if (ti < 0)
+        return SQLITE_OK;
+    load_source *src = NULL;
+    int orc = open_input(in, fmt, &p->tables[ti], e, &src);
+    if (orc != 0)
+        return orc == -2 ? SQLITE_NOMEM : SQLITE_OK;
+    int rc = load_source_rows(db, p, (uint32_t)ti, src, replace, emptied, created, e);
+    src->ops->close(src);
     return rc;
 }
 
@@ -1141,33 +796,53 @@ static int publish(const char *tmp, const char *db_path)
 }
 
 static vouch_status load_once(const char *db_path, const vouch_program *p,
-                              const char *const *csv_paths, uint32_t ncsv,
+                              const vouch_load_input *in, uint32_t nin,
                               const vouch_load_options *opt, int *again, vouch_error *err);
+
+vouch_status vouch_facts_load_inputs(const char *db_path, const vouch_program *p,
+                                     const vouch_load_input *in, uint32_t nin,
+                                     const vouch_load_options *opt, vouch_error *err)
+{
+    if (nin == 0)
+        return seal_store(db_path, p, err);
+    int reads_stdin = 0;
+    for (uint32_t i = 0; i < nin; i++)
+        reads_stdin |= !in[i].rows && strcmp(in[i].path, "-") == 0;
+    /* Again (at most a few times) while another load publishes the new
+     * store first: the next try finds it and loads into it. Standard
+     * input cannot be read twice. */
+    int again = 0;
+    vouch_status s;
+    for (int tries = 0;; tries++) {
+        s = load_once(db_path, p, in, nin, opt, &again, err);
+        if (!again)
+            return s;
+        if (tries == 3 || reads_stdin)
+            return vouch_error_set(err, VOUCH_EIO, "cannot create facts store %s: %s", db_path,
+                                   reads_stdin ? "another load created it meanwhile; load into it "
+                                                 "again"
+                                               : "other loads keep creating and removing it");
+    }
+}
 
 vouch_status vouch_facts_load(const char *db_path, const vouch_program *p,
                               const char *const *csv_paths, uint32_t ncsv,
                               const vouch_load_options *opt, vouch_error *err)
 {
-    if (ncsv == 0)
-        return seal_store(db_path, p, err);
-    /* Again (at most a few times) while another load publishes the new
-     * store first: the next try finds it and loads into it. */
-    int again = 0;
-    vouch_status s;
-    for (int tries = 0;; tries++) {
-        s = load_once(db_path, p, csv_paths, ncsv, opt, &again, err);
-        if (!again)
-            return s;
-        if (tries == 3)
-            return vouch_error_set(err, VOUCH_EIO, "cannot create facts store %s: other loads keep "
-                                   "creating and removing it", db_path);
-    }
+    vouch_load_input *in = vouch_calloc(ncsv + 1, sizeof *in);
+    if (!in)
+        return vouch_error_set(err, VOUCH_ENOMEM, "out of memory");
+    for (uint32_t i = 0; i < ncsv; i++)
+        in[i].path = csv_paths[i];
+    vouch_status s = vouch_facts_load_inputs(db_path, p, in, ncsv, opt, err);
+    vouch_free(in);
+    return s;
 }
 
-/* One try of vouch_facts_load; *again = 1 when another load published the
- * new store first (nothing was written then). */
+/* One try of vouch_facts_load_inputs; *again = 1 when another load
+ * published the new store first (nothing was written then). */
 static vouch_status load_once(const char *db_path, const vouch_program *p,
-                              const char *const *csv_paths, uint32_t ncsv,
+                              const vouch_load_input *in, uint32_t nin,
                               const vouch_load_options *opt, int *again, vouch_error *err)
 {
     *again = 0;
@@ -1256,11 +931,12 @@ static vouch_status load_once(const char *db_path, const vouch_program *p,
         goto done;
     }
 
-    for (uint32_t i = 0; i < ncsv && !lerr_full(e); i++) {
-        rc = load_file(db, p, csv_paths[i], opt && opt->replace, emptied, created, e);
+    for (uint32_t i = 0; i < nin && !lerr_full(e); i++) {
+        rc = load_input(db, p, &in[i], opt && opt->replace, emptied, created, e);
         if (rc != SQLITE_OK) {
             s = vouch_error_set(err, (rc & 0xff) == SQLITE_NOMEM ? VOUCH_ENOMEM : VOUCH_EIO,
-                                "%s: writing facts store %s: %s", csv_paths[i], db_path,
+                                "%s: writing facts store %s: %s",
+                                in[i].rows ? in[i].rows->where : in[i].path, db_path,
                                 sqlite3_errmsg(db));
             goto done;
         }
