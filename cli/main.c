@@ -16,6 +16,7 @@
 #include "say.h"
 #include "cmd_compile.h"
 #include "limits_opt.h"
+#include "source_opt.h"
 #include "cmd_coverage.h"
 #include "cmd_explain.h"
 #include "cmd_soa.h"
@@ -89,6 +90,7 @@ typedef struct args {
     const char *max_steps, *max_memory, *timeout;  /* check: limits (limits_opt.h) */
     const char *baseline;    /* check --baseline OLD.json */
     const char *table;       /* load --table T: the table of `-` */
+    const char *source;      /* load --source NAME: the source reading every file */
     int quiet;               /* load --quiet */
     int replace, stats, catalogues, allow_soft, explain, fail_on_new, period_to_date;
     int positions;           /* disasm --positions */
@@ -130,6 +132,7 @@ static int parse_args(int argc, char **argv, const char *allowed, args *a)
         {"--period-to-date", .flag = &a->period_to_date},
         {"--positions", .flag = &a->positions},
         {"--table", .value = &a->table},
+        {"--source", .value = &a->source},
         {"--quiet", .flag = &a->quiet},
     };
     cli_option opts[sizeof all / sizeof all[0]];
@@ -372,7 +375,7 @@ out:
 static int cmd_load(int argc, char **argv)
 {
     args a;
-    int rc = parse_args(argc, argv, " --facts --pack --replace --catalogues --table ", &a);
+    int rc = parse_args(argc, argv, " --facts --pack --replace --catalogues --table --source ", &a);
     if (rc) {
         free_args(&a);
         return rc;
@@ -391,10 +394,23 @@ static int cmd_load(int argc, char **argv)
     in = calloc((size_t)a.nfiles + 4, sizeof *in);
     if (!in)
         goto out;
+    /* --source: its table and format, for every file and `-` */
+    const vouch_source_decl *source = NULL;
+    if (a.source && !(source = cli_find_source(p, a.source)))
+        goto out;
+    if (source && a.table) {
+        usage_error("%s", "--table: with --source, the source says which fact the rows are");
+        goto out;
+    }
+    if (source && a.nfiles == 0) {
+        usage_error("%s", "--source reads the files given after it: give at least one (or `-`)");
+        goto out;
+    }
     uint32_t nin = 0, nstdin = 0;
     for (int i = 0; i < a.nfiles; i++) {
         nstdin += strcmp(a.files[i], "-") == 0;
         in[nin].table = strcmp(a.files[i], "-") == 0 ? a.table : NULL;
+        in[nin].source = source;
         in[nin++].path = a.files[i];
     }
     /* `-` is standard input, read once; its rows have no file name to
@@ -403,7 +419,7 @@ static int cmd_load(int argc, char **argv)
         usage_error("%s", "load reads standard input (`-`) once");
         goto out;
     }
-    if (nstdin && !a.table) {
+    if (nstdin && !a.table && !source) {
         usage_error("%s", "load: standard input (`-`) needs --table TABLE, the fact its rows are");
         goto out;
     }

@@ -365,7 +365,10 @@ static int next_record(msrc *m, lerr *e)
             m->rec = json_loadb(m->line, (size_t)len, JSON_REJECT_DUPLICATES, &je);
             m->recno++;
             if (!m->rec) {
-                lerr_add(e, "%s:%llu:%d: error: %s", m->file, (unsigned long long)m->lineno, je.column, je.text);
+                if (je.column > 0)
+                    lerr_add(e, "%s:%llu:%d: error: %s", m->file, (unsigned long long)m->lineno, je.column, je.text);
+                else
+                    lerr_add(e, "%s:%llu: error: %s", m->file, (unsigned long long)m->lineno, je.text);
                 return -1;
             }
             m->own_rec = 1;
@@ -511,7 +514,10 @@ static int json_document(msrc *m, FILE *fp, lerr *e)
     if (fp != stdin)
         fclose(fp);
     if (!m->doc) {
-        lerr_add(e, "%s:%d:%d: error: %s", m->file, je.line, je.column, je.text);
+        if (je.column > 0)
+            lerr_add(e, "%s:%d:%d: error: %s", m->file, je.line, je.column, je.text);
+        else
+            lerr_add(e, "%s:%d: error: %s", m->file, je.line, je.text);
         return -1;
     }
     json_t *v = m->doc;
