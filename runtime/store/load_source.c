@@ -124,9 +124,14 @@ static int json_input(msrc *m, json_t *v, input *out)
     case JSON_INTEGER:
         snprintf(m->numbuf, sizeof m->numbuf, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
         break;
-    case JSON_REAL:
-        snprintf(m->numbuf, sizeof m->numbuf, "%.17g", json_real_value(v));
+    case JSON_REAL: {
+        /* the shortest of %.15g and %.17g that reads back the same */
+        double d = json_real_value(v);
+        snprintf(m->numbuf, sizeof m->numbuf, "%.15g", d);
+        if (strtod(m->numbuf, NULL) != d)
+            snprintf(m->numbuf, sizeof m->numbuf, "%.17g", d);
         break;
+    }
     case JSON_TRUE: snprintf(m->numbuf, sizeof m->numbuf, "true"); break;
     case JSON_FALSE: snprintf(m->numbuf, sizeof m->numbuf, "false"); break;
     default:
@@ -467,18 +472,19 @@ static int csv_columns(msrc *m, lerr *e)
         if (k < sd->nfeeds && sd->feeds[k].kind == FEED_CONSTANT)
             continue;
         size_t pl = strlen(path);
+        int twice = 0;
         for (uint32_t h = 0; h < nh; h++) {
             if (hdr[h].n != pl || memcmp(hdr[h].s, path, pl) != 0)
                 continue;
             if (m->col[k] >= 0) {
                 lerr_add(e, "%s:1: error: source `%s`: column `%s` is in the header twice (fields %d and %u)",
                          m->file, sd->name, path, m->col[k] + 1, h + 1);
-                bad = 1;
+                bad = twice = 1;
                 break;
             }
             m->col[k] = (int32_t)h;
         }
-        if (m->col[k] < 0 && !bad) {
+        if (m->col[k] < 0 && !twice) {
             /* a hint from the header's own names */
             const char **names = vouch_malloc((nh + 1) * sizeof *names);
             char **owned = vouch_calloc(nh + 1, sizeof *owned);
