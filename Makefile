@@ -182,7 +182,7 @@ unit: $(BD)/vouch $(UNIT_BIN)
 # (VARIANT=fuzz, clang) it is build/fuzz/fuzz_T; linked with
 # tests/fuzz/replay.c it is a plain program, build/<variant>/fuzz-replay/fuzz_T,
 # that `make test` runs over the corpus tests/fuzz/corpus/T/ (no clang).
-FUZZ_TARGETS = parse compile program csv store
+FUZZ_TARGETS = parse compile program csv json store
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_REPLAY = $(patsubst %,$(BD)/fuzz-replay/fuzz_%,$(FUZZ_TARGETS))

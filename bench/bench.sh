@@ -23,7 +23,10 @@
 #      and `sqlite3 -readonly -batch FILE < PACK.sql`: best of N, with
 #      hyperfine if it is installed, else a loop over `date +%s%N`;
 #   3. measures peak RSS with /usr/bin/time -v, if present.
-# Then the rules scaling (6, 30 and BENCH_RULES rules at M), the compile
+# Then the rules scaling (6, 30 and BENCH_RULES rules at M), the load
+# throughput (the evidence table as CSV, JSON and JSON Lines through
+# `vouch load`, beside `sqlite3 .import` of the CSV; at M, else the one
+# scale run), the compile
 # time of a generated pack of 10,000 rules (bench/probe.c), and one table
 # with the targets: with the indexes vouch <= 0.8x the SQL's wall time at M
 # and L, without them <= 0.2x; peak RSS at L < 256 MiB; `vouch check` at S
@@ -264,6 +267,43 @@ case " $scales " in *" M "*)
     ;;
 esac
 
+# ---- load throughput ----------------------------------------------------------------
+# `vouch load` of the evidence table into a new store, as CSV, as a JSON
+# array and as JSON Lines (each value checked, one transaction, indexes and
+# records), beside `sqlite3 .import` of the same CSV into a new database
+# (no checks, every column TEXT) as a reference: rows per second.
+lrows=
+lscale=
+case " $scales " in *" M "*) lscale=M ;; *" L "*) lscale=L ;; *" S "*) lscale=S ;; esac
+if [ -n "$lscale" ]; then
+    echo "bench: load throughput at $lscale ..." >&2
+    ldir=$out/load-$lscale
+    mkdir -p "$ldir"
+    db=$out/$lscale.db
+    if [ ! -f "$ldir/evidence.jsonl" ] || newer "$db" "$ldir/evidence.jsonl"; then
+        sqlite3 -header -csv "$db" "SELECT * FROM evidence" > "$ldir/evidence.csv" &&
+            sqlite3 -json "$db" "SELECT * FROM evidence" > "$ldir/evidence.json" &&
+            sed -e 's/^\[//' -e 's/[],]$//' "$ldir/evidence.json" > "$ldir/evidence.jsonl" ||
+            die "exporting the evidence of $db failed"
+    fi
+    nload=$(sqlite3 "$db" "SELECT count(*) FROM evidence")
+    ln=$runs
+    [ "$lscale" = L ] && [ "$runs" -gt 3 ] && ln=3
+    for f in import csv json jsonl; do
+        if [ "$f" = import ]; then
+            cmd="rm -f '$ldir/t.db'; sqlite3 '$ldir/t.db' '.import --csv $ldir/evidence.csv evidence'"
+        else
+            cmd="rm -f '$ldir/t.db'; ./vouch load --facts '$ldir/t.db' '$ldir/evidence.$f'"
+        fi
+        ms=$(best_ms "$ln" "$cmd")
+        rps=$(awk -v n="$nload" -v ms="$ms" 'BEGIN { if (ms == "-" || ms <= 0) print "-"; else printf "%.0f", n / (ms / 1000) }')
+        lrows="$lrows$f $ms $rps $(ratio "$ms" "${import_ms:-$ms}")
+"
+        [ "$f" = import ] && import_ms=$ms
+    done
+    rm -f "$ldir/t.db"
+fi
+
 # ---- compile time -------------------------------------------------------------------
 ctime=$("$probe" compile "$out/pack10000.vouch" 2>"$out/compile.err")
 cms=$(echo "$ctime" | awk '{ print $2 }')
@@ -286,6 +326,20 @@ if [ -n "$srows" ]; then
     printf '%-12s %6s %10s %10s %7s\n' facts rules "SQL ms" "vouch ms" ratio
     printf '%s' "$srows" | while read -r f k r v ra; do
         printf '%-12s %6s %10s %10s %7s\n' "$f" "$k" "$r" "$v" "$ra"
+    done
+fi
+if [ -n "$lrows" ]; then
+    echo
+    echo "Load throughput at $lscale: $nload evidence rows into a new store, best of $ln; ratio = time / sqlite3's"
+    printf '%-22s %10s %10s %7s\n' input ms rows/s ratio
+    printf '%s' "$lrows" | while read -r f ms rps ra; do
+        case $f in
+        import) f="sqlite3 .import CSV" ;;
+        csv) f="vouch load CSV" ;;
+        json) f="vouch load JSON" ;;
+        jsonl) f="vouch load JSON Lines" ;;
+        esac
+        printf '%-22s %10s %10s %7s\n' "$f" "$ms" "$rps" "$ra"
     done
 fi
 echo

@@ -16,11 +16,10 @@
 #include "say.h"
 #include "cmd_compile.h"
 #include "limits_opt.h"
-#include "source_opt.h"
 #include "cmd_coverage.h"
 #include "cmd_explain.h"
 #include "cmd_soa.h"
-#include "catalogue_rows.h"
+#include "cmd_load.h"
 #include "cmd_test.h"
 #include "help.h"
 #include "common.h"
@@ -79,6 +78,8 @@ static vouch_program *compile_sources(char **paths, int n, int with_isms)
 }
 
 static vouch_program *compile_packs(char **paths, int n) { return compile_sources(paths, n, n == 0); }
+/* load: the standard facts always, and the packs' own */
+static vouch_program *compile_with_isms(char **paths, int n) { return compile_sources(paths, n, 1); }
 
 /* ---- argument helpers ---------------------------------------------- */
 
@@ -89,18 +90,13 @@ typedef struct args {
     const char *facts, *as_of, *period, *format, *fail_on, *output;
     const char *max_steps, *max_memory, *timeout;  /* check: limits (limits_opt.h) */
     const char *baseline;    /* check --baseline OLD.json */
-    const char *table;       /* load --table T: the table of `-` */
-    const char *source;      /* load --source NAME: the source reading every file */
-    int quiet;               /* load --quiet */
-    int replace, stats, catalogues, allow_soft, explain, fail_on_new, period_to_date;
+    int stats, allow_soft, explain, fail_on_new, period_to_date;
     int positions;           /* disasm --positions */
     char **files;
     int nfiles;
-    char **packs;            /* load --pack */
-    int npacks;
     char **outputs;          /* check --output FORMAT=FILE, repeatable */
     int noutputs;
-    cli_list pack_list, output_list;
+    cli_list output_list;
 } args;
 
 /* Parses the options of check, load, lint and disasm (cli_parse); allowed
@@ -121,19 +117,13 @@ static int parse_args(int argc, char **argv, const char *allowed, args *a)
         {"--timeout", .value = &a->timeout},
         {"--output", .list = &a->output_list},
         {"-o", .list = &a->output_list},
-        {"--pack", .list = &a->pack_list},
-        {"--replace", .flag = &a->replace},
         {"--stats", .flag = &a->stats},
-        {"--catalogues", .flag = &a->catalogues},
         {"--allow-soft", .flag = &a->allow_soft},
         {"--explain", .flag = &a->explain},
         {"--baseline", .value = &a->baseline},
         {"--fail-on-new", .flag = &a->fail_on_new},
         {"--period-to-date", .flag = &a->period_to_date},
         {"--positions", .flag = &a->positions},
-        {"--table", .value = &a->table},
-        {"--source", .value = &a->source},
-        {"--quiet", .flag = &a->quiet},
     };
     cli_option opts[sizeof all / sizeof all[0]];
     size_t n = 0;
@@ -144,8 +134,6 @@ static int parse_args(int argc, char **argv, const char *allowed, args *a)
             opts[n++] = all[i];
     }
     int rc = cli_parse(argc, argv, opts, n, &a->files, &a->nfiles);
-    a->packs = a->pack_list.v;
-    a->npacks = a->pack_list.n;
     /* a copy: check_outputs reads every value of output_list */
     a->outputs = vouch_calloc((size_t)a->output_list.n + 1, sizeof *a->outputs);
     if (!a->outputs && rc == 0)
@@ -164,7 +152,6 @@ static int parse_args(int argc, char **argv, const char *allowed, args *a)
 static void free_args(args *a)
 {
     vouch_free(a->files);
-    vouch_free(a->pack_list.v);
     vouch_free(a->output_list.v);
     vouch_free(a->outputs);
 }
@@ -370,100 +357,6 @@ out:
     return rc;
 }
 
-/* ---- load ------------------------------------------------------------ */
-
-static int cmd_load(int argc, char **argv)
-{
-    args a;
-    int rc = parse_args(argc, argv, " --facts --pack --replace --catalogues --table --source ", &a);
-    if (rc) {
-        free_args(&a);
-        return rc;
-    }
-    rc = EXIT_USAGE;
-    vouch_program *p = NULL;
-    cli_catalogue cat = {0};
-    vouch_load_input *in = NULL;
-    if (!a.facts) {
-        usage_error("%s", "load needs --facts FILE.db");
-        goto out;
-    }
-    p = compile_sources(a.packs, a.npacks, 1);
-    if (!p)
-        goto out;
-    in = calloc((size_t)a.nfiles + 4, sizeof *in);
-    if (!in)
-        goto out;
-    /* --source: its table and format, for every file and `-` */
-    const vouch_source_decl *source = NULL;
-    if (a.source && !(source = cli_find_source(p, a.source)))
-        goto out;
-    if (source && a.table) {
-        usage_error("%s", "--table: with --source, the source says which fact the rows are");
-        goto out;
-    }
-    if (source && a.nfiles == 0) {
-        usage_error("%s", "--source reads the files given after it: give at least one (or `-`)");
-        goto out;
-    }
-    uint32_t nin = 0, nstdin = 0;
-    for (int i = 0; i < a.nfiles; i++) {
-        nstdin += strcmp(a.files[i], "-") == 0;
-        in[nin].table = strcmp(a.files[i], "-") == 0 ? a.table : NULL;
-        in[nin].source = source;
-        in[nin++].path = a.files[i];
-    }
-    /* `-` is standard input, read once; its rows have no file name to
-     * name their table. */
-    if (nstdin > 1) {
-        usage_error("%s", "load reads standard input (`-`) once");
-        goto out;
-    }
-    if (nstdin && !a.table && !source) {
-        usage_error("%s", "load: standard input (`-`) needs --table TABLE, the fact its rows are");
-        goto out;
-    }
-    if (a.table && !nstdin) {
-        usage_error("%s", "--table names the fact of standard input: give `-` too");
-        goto out;
-    }
-    if (a.catalogues) {
-        if (p->nframeworks == 0) {
-            usage_error("%s", "--catalogues: the packs declare no framework");
-            goto out;
-        }
-        if (cli_catalogue_rows(p, &cat) != 0) {
-            cli_say(stderr, "vouch: error: out of memory\n");
-            goto out;
-        }
-        for (uint32_t i = 0; i < cat.n; i++)
-            in[nin++].rows = &cat.rows[i];
-    }
-    vouch_load_options opt = {a.replace};
-    vouch_error err;
-    if (vouch_facts_load_inputs(a.facts, p, in, nin, &opt, &err) != VOUCH_OK) {
-        /* Errors about the inputs carry their own file:row:col: error:
-         * prefix; errors about the store itself get ours. The message is
-         * a list, one escaped line per error (runtime/store/load_err.c):
-         * its newlines are layout, printed as they are. */
-        const char *prefix = strstr(err.msg, ": error: ") ? "" : "vouch: error: ";
-        for (const char *line = err.msg; *line;) {
-            const char *nl = strchr(line, '\n');
-            int len = nl ? (int)(nl - line) : (int)strlen(line);
-            cli_say(stderr, "%s%.*s\n", line == err.msg ? prefix : "", len, line);
-            line += len + (nl ? 1 : 0);
-        }
-        goto out;
-    }
-    rc = EXIT_CLEAN;
-out:
-    cli_catalogue_free(&cat);
-    free(in);
-    vouch_program_free(p);
-    free_args(&a);
-    return rc;
-}
-
 /* ---- disasm ---------------------------------------------------------- */
 
 /* ---- fmt -------------------------------------------------------------- */
@@ -638,7 +531,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "check") == 0)
         return cmd_check(argc - 2, argv + 2);
     if (strcmp(cmd, "load") == 0)
-        return cmd_load(argc - 2, argv + 2);
+        return cmd_load(argc - 2, argv + 2, compile_with_isms);
     if (strcmp(cmd, "disasm") == 0)
         return cmd_disasm(argc - 2, argv + 2);
     if (strcmp(cmd, "compile") == 0)

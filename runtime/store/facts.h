@@ -197,6 +197,15 @@ const char *vouch_facts_describe(const vouch_facts *f, uint32_t plan);
 
 typedef struct vouch_load_options {
     int replace;             /* 1: empty each loaded table first (in the same transaction) */
+    int upsert;              /* 1: a row whose key the store holds replaces that row
+                              * (docs/loading.md, "Adding rows"); not with replace */
+    int tz_minutes;          /* the zone date-times are converted in, minutes east of
+                              * UTC (docs/loading.md, "Date-times"); 0 is UTC */
+    /* If set, called every 65536 rows of each input and once at its end
+     * (done 1), with the input's table and its rows read so far: progress
+     * and a summary for the command line. */
+    void (*progress)(void *ctx, const char *table, uint64_t rows, int done);
+    void *progress_ctx;
 } vouch_load_options;
 
 /* Rows in memory for vouch_facts_load_inputs (a test's fixtures, the

@@ -80,11 +80,14 @@ static const char *sql_type(const vouch_column_decl *c)
     return c->type == VT_INT || c->type == VT_BOOL || c->type == VT_DUR ? "INTEGER" : "TEXT";
 }
 
-static int create_table(sqlite3 *db, const vouch_program *p, const vouch_table_decl *t)
+/* CREATE TABLE for declaration t; as_name: a TEMP table of that name
+ * instead (upsert's staging table: same columns, checks and key). */
+static int create_table(sqlite3 *db, const vouch_program *p, const vouch_table_decl *t,
+                        const char *as_name)
 {
     sbuf b = {0};
-    sb_str(&b, "CREATE TABLE ");
-    sb_quote(&b, t->name, '"');
+    sb_str(&b, as_name ? "CREATE TEMP TABLE " : "CREATE TABLE ");
+    sb_quote(&b, as_name ? as_name : t->name, '"');
     sb_str(&b, "(");
     for (uint32_t i = 0; i < t->ncolumns; i++) {
         const vouch_column_decl *c = &t->columns[i];
@@ -516,27 +519,49 @@ static int map_header(const vouch_table_decl *t, const load_source *src, const l
     return bad_header ? -1 : 0;
 }
 
-/* Makes table t ready for the rows of src: created from the declaration if
- * missing, else checked; its record dropped; emptied first with replace. */
-static int prepare_table(sqlite3 *db, const vouch_program *p, uint32_t ti, const load_source *src,
-                         int replace, uint8_t *emptied, uint8_t *created, lerr *e, int *ok)
+/* One load's state across its inputs. */
+typedef struct load_run {
+    sqlite3 *db;
+    const vouch_program *p;
+    const vouch_load_options *opt;  /* never NULL */
+    uint8_t *emptied;       /* per table: --replace emptied it */
+    uint8_t *created;       /* per table: this load made it */
+    uint8_t *staged;        /* per table: --upsert stages its rows in temp.vouch_stage_N */
+    lerr *e;
+} load_run;
+
+/* The staging table of table ti (upsert): "vouch_stage_N". */
+static void stage_name(uint32_t ti, char name[32])
 {
-    const vouch_table_decl *t = &p->tables[ti];
+    snprintf(name, 32, "vouch_stage_%u", ti);
+}
+
+/* Makes table ti ready for the rows of src: created from the declaration if
+ * missing, else checked; its record dropped; emptied first with replace.
+ * With upsert, a table with a key gets its staging table (the rows go
+ * there, then replace or join the stored ones at the end: upsert_tables);
+ * *target is the table to insert into. */
+static int prepare_table(load_run *lr, uint32_t ti, const load_source *src, int *ok,
+                         char target[32])
+{
+    const vouch_table_decl *t = &lr->p->tables[ti];
+    sqlite3 *db = lr->db;
     int exists = 0, rc;
     *ok = 0;
+    target[0] = 0;
     if ((rc = table_exists(db, t->name, &exists)) != SQLITE_OK)
         return rc;
     if (!exists) {
-        if ((rc = create_table(db, p, t)) != SQLITE_OK)
+        if ((rc = create_table(db, lr->p, t, NULL)) != SQLITE_OK)
             return rc;
-        created[ti] = 1;
-    } else if (!created[ti]) {
+        lr->created[ti] = 1;
+    } else if (!lr->created[ti]) {
         const char *missing;
         if ((rc = missing_column(db, t, &missing)) != SQLITE_OK)
             return rc;
         if (missing) {
-            lerr_add(e, "%s: error: table `%s` in the store has no column `%s`: the store was made "
-                     "for another schema (load into a new store)", src->name, t->name, missing);
+            lerr_add(lr->e, "%s: error: table `%s` in the store has no column `%s`: the store was "
+                     "made for another schema (load into a new store)", src->name, t->name, missing);
             return SQLITE_OK;
         }
     }
@@ -544,7 +569,7 @@ static int prepare_table(sqlite3 *db, const vouch_program *p, uint32_t ti, const
      * now, and the whole table again at the end (seal_tables) */
     if ((rc = facts_check_forget(db, t)) != SQLITE_OK)
         return rc;
-    if (replace && !emptied[ti]) {
+    if (lr->opt->replace && !lr->emptied[ti]) {
         sbuf b = {0};
         sb_str(&b, "DELETE FROM ");
         sb_quote(&b, t->name, '"');
@@ -552,18 +577,28 @@ static int prepare_table(sqlite3 *db, const vouch_program *p, uint32_t ti, const
         vouch_free(b.p);
         if (rc != SQLITE_OK)
             return rc;
-        emptied[ti] = 1;
+        lr->emptied[ti] = 1;
+    }
+    if (lr->opt->upsert && t->nkey) {
+        stage_name(ti, target);
+        if (!lr->staged[ti]) {
+            if ((rc = create_table(db, lr->p, t, target)) != SQLITE_OK)
+                return rc;
+            lr->staged[ti] = 1;
+        }
     }
     *ok = 1;
     return SQLITE_OK;
 }
 
-static int prepare_insert(sqlite3 *db, const vouch_table_decl *t, const int32_t *map, uint32_t nf,
-                          sqlite3_stmt **ins)
+static int prepare_insert(sqlite3 *db, const vouch_table_decl *t, const char *target,
+                          const int32_t *map, uint32_t nf, sqlite3_stmt **ins)
 {
     sbuf b = {0};
     sb_str(&b, "INSERT INTO ");
-    sb_quote(&b, t->name, '"');
+    if (target[0])
+        sb_str(&b, "temp.");
+    sb_quote(&b, target[0] ? target : t->name, '"');
     sb_str(&b, "(");
     for (uint32_t i = 0; i < nf; i++) {
         if (i)
@@ -579,20 +614,56 @@ static int prepare_insert(sqlite3 *db, const vouch_table_decl *t, const int32_t 
     return rc;
 }
 
-/* Loads the rows of src into table ti (errors go to e). Returns an SQLite
- * error code for a store failure that is not about a row; SQLITE_OK
- * otherwise. */
-static int load_source_rows(sqlite3 *db, const vouch_program *p, uint32_t ti, load_source *src,
-                            int replace, uint8_t *emptied, uint8_t *created, lerr *e)
+/* Upsert's end: each staged table's rows replace the stored rows with
+ * their keys (whole rows: a column the input did not give is none) or
+ * join the table, and the staging table goes. */
+static int upsert_tables(load_run *lr)
 {
+    int rc = SQLITE_OK;
+    for (uint32_t ti = 0; ti < lr->p->ntables && rc == SQLITE_OK; ti++) {
+        if (!lr->staged[ti])
+            continue;
+        const vouch_table_decl *t = &lr->p->tables[ti];
+        char stage[32];
+        stage_name(ti, stage);
+        sbuf b = {0}, cols = {0};
+        for (uint32_t c = 0; c < t->ncolumns; c++) {
+            if (c)
+                sb_str(&cols, ", ");
+            sb_quote(&cols, t->columns[c].name, '"');
+        }
+        sb_str(&b, "INSERT OR REPLACE INTO main.");
+        sb_quote(&b, t->name, '"');
+        sb_printf(&b, "(%s) SELECT %s FROM temp.", cols.p ? cols.p : "", cols.p ? cols.p : "");
+        sb_quote(&b, stage, '"');
+        sb_str(&b, "; DROP TABLE temp.");
+        sb_quote(&b, stage, '"');
+        rc = b.oom || cols.oom ? SQLITE_NOMEM : sqlite3_exec(lr->db, b.p, NULL, NULL, NULL);
+        vouch_free(b.p);
+        vouch_free(cols.p);
+        lr->staged[ti] = 0;
+    }
+    return rc;
+}
+
+/* Loads the rows of src into table ti (errors go to lr->e). Returns an
+ * SQLite error code for a store failure that is not about a row;
+ * SQLITE_OK otherwise. */
+static int load_source_rows(load_run *lr, uint32_t ti, load_source *src)
+{
+    const vouch_program *p = lr->p;
     const vouch_table_decl *t = &p->tables[ti];
+    const vouch_load_options *opt = lr->opt;
+    sqlite3 *db = lr->db;
+    lerr *e = lr->e;
     sqlite3_stmt *ins = NULL;
     int32_t *map = NULL;
     uint8_t *have = NULL;
     const load_cell *cells;
     uint32_t nf, n;
+    uint64_t rows = 0;
     int rc = SQLITE_OK, ok;
-    char where[300];
+    char where[300], target[32];
 
     int got = src->ops->header(src, e, &cells, &nf);
     if (got <= 0)
@@ -605,9 +676,9 @@ static int load_source_rows(sqlite3 *db, const vouch_program *p, uint32_t ti, lo
     }
     if (map_header(t, src, cells, nf, map, have, e) != 0 || lerr_full(e))
         goto out;
-    if ((rc = prepare_table(db, p, ti, src, replace, emptied, created, e, &ok)) != SQLITE_OK || !ok)
+    if ((rc = prepare_table(lr, ti, src, &ok, target)) != SQLITE_OK || !ok)
         goto out;
-    if ((rc = prepare_insert(db, t, map, nf, &ins)) != SQLITE_OK)
+    if ((rc = prepare_insert(db, t, target, map, nf, &ins)) != SQLITE_OK)
         goto out;
 
     /* rows */
@@ -618,6 +689,8 @@ static int load_source_rows(sqlite3 *db, const vouch_program *p, uint32_t ti, lo
                 rc = SQLITE_NOMEM;
             break;
         }
+        if ((++rows & 0xffff) == 0 && opt->progress)
+            opt->progress(opt->progress_ctx, t->name, rows, 0);
         if (n != nf) {
             /* The column is the first missing cell, or the first extra one. */
             src->ops->where(src, n < nf ? n : nf, where, sizeof where);
@@ -629,7 +702,8 @@ static int load_source_rows(sqlite3 *db, const vouch_program *p, uint32_t ti, lo
         sqlite3_stmt *st = e->n == 0 ? ins : NULL;
         int bad = 0;
         for (uint32_t i = 0; i < nf && !lerr_full(e); i++)
-            bad |= load_check_bind(p, &t->columns[map[i]], &cells[i], src, i, st, (int)i + 1, e) != 0;
+            bad |= load_check_bind(p, &t->columns[map[i]], &cells[i], src, i, opt->tz_minutes, st,
+                                   (int)i + 1, e) != 0;
         if (bad || !st)
             continue;
         int src_rc = sqlite3_step(ins);
@@ -640,8 +714,9 @@ static int load_source_rows(sqlite3 *db, const vouch_program *p, uint32_t ti, lo
                 char keys[300];
                 key_text(t, map, cells, nf, keys, sizeof keys);
                 src->ops->where(src, LOAD_RECORD, where, sizeof where);
+                /* staged (upsert) rows meet only the load's own rows */
                 lerr_add(e, "%s: error: duplicate key (%s): an earlier row%s has the same key",
-                         where, keys, replace ? "" : " or the store");
+                         where, keys, opt->replace || target[0] ? "" : " or the store");
             } else if ((src_rc & 0xff) == SQLITE_CONSTRAINT) {
                 src->ops->where(src, LOAD_RECORD, where, sizeof where);
                 lerr_add(e, "%s: error: the store rejected the row: %s", where, sqlite3_errmsg(db));
@@ -653,6 +728,8 @@ static int load_source_rows(sqlite3 *db, const vouch_program *p, uint32_t ti, lo
         }
         sqlite3_reset(ins);
     }
+    if (opt->progress)
+        opt->progress(opt->progress_ctx, t->name, rows, 1);
 out:
     if (ins)
         sqlite3_finalize(ins);
@@ -677,17 +754,16 @@ static int open_source_input(const vouch_program *p, const vouch_load_input *in,
     return load_source_open(p, in->source, fp, name, 1, e, src);
 }
 
-/* Loads one input (errors go to e): its table found, its source opened,
- * its rows loaded. Returns as load_source_rows. */
-static int load_input(sqlite3 *db, const vouch_program *p, const vouch_load_input *in, int replace,
-                      uint8_t *emptied, uint8_t *created, lerr *e)
+/* Loads one input (errors go to lr->e): its table found, its source
+ * opened, its rows loaded. Returns as load_source_rows. */
+static int load_input(load_run *lr, const vouch_load_input *in)
 {
     if (in->source && !in->rows) {
         load_source *src = NULL;
-        int orc = open_source_input(p, in, e, &src);
+        int orc = open_source_input(lr->p, in, lr->e, &src);
         if (orc != 0)
             return orc == -2 ? SQLITE_NOMEM : SQLITE_OK;
-        int rc = load_source_rows(db, p, in->source->table, src, replace, emptied, created, e);
+        int rc = load_source_rows(lr, in->source->table, src);
         src->ops->close(src);
         return rc;
     }
@@ -697,17 +773,17 @@ static int load_input(sqlite3 *db, const vouch_program *p, const vouch_load_inpu
     input_table(in, tname, &fmt, &ext);
     const char *where = in->rows ? in->rows->where : strcmp(in->path, "-") == 0 ? "stdin" : in->path;
     if (!in->rows && strcmp(in->path, "-") == 0 && !in->table) {
-        lerr_add(e, "stdin: error: standard input needs the table it fills (--table)");
+        lerr_add(lr->e, "stdin: error: standard input needs the table it fills (--table)");
         return SQLITE_OK;
     }
-    int64_t ti = find_table(p, tname, where, ext, e);
+    int64_t ti = find_table(lr->p, tname, where, ext, lr->e);
     if (ti < 0)
         return SQLITE_OK;
     load_source *src = NULL;
-    int orc = open_input(in, fmt, &p->tables[ti], e, &src);
+    int orc = open_input(in, fmt, &lr->p->tables[ti], lr->e, &src);
     if (orc != 0)
         return orc == -2 ? SQLITE_NOMEM : SQLITE_OK;
-    int rc = load_source_rows(db, p, (uint32_t)ti, src, replace, emptied, created, e);
+    int rc = load_source_rows(lr, (uint32_t)ti, src);
     src->ops->close(src);
     return rc;
 }
@@ -874,12 +950,14 @@ static vouch_status load_once(const char *db_path, const vouch_program *p,
     lerr *e = vouch_calloc(1, sizeof *e);
     uint8_t *emptied = vouch_calloc(p->ntables + 1, 1);
     uint8_t *created = vouch_calloc(p->ntables + 1, 1);
+    uint8_t *staged = vouch_calloc(p->ntables + 1, 1);
+    static const vouch_load_options no_options;
     char *tmp = NULL;
     sqlite3 *db = NULL;
     vouch_status s = VOUCH_OK;
     int rc, fresh = 0, in_txn = 0;
     struct stat stt;
-    if (!e || !emptied || !created) {
+    if (!e || !emptied || !created || !staged) {
         s = vouch_error_set(err, VOUCH_ENOMEM, "out of memory");
         goto done;
     }
@@ -956,8 +1034,9 @@ static vouch_status load_once(const char *db_path, const vouch_program *p,
         goto done;
     }
 
+    load_run lr = {db, p, opt ? opt : &no_options, emptied, created, staged, e};
     for (uint32_t i = 0; i < nin && !lerr_full(e); i++) {
-        rc = load_input(db, p, &in[i], opt && opt->replace, emptied, created, e);
+        rc = load_input(&lr, &in[i]);
         if (rc != SQLITE_OK) {
             s = vouch_error_set(err, (rc & 0xff) == SQLITE_NOMEM ? VOUCH_ENOMEM : VOUCH_EIO,
                                 "%s: writing facts store %s: %s",
@@ -970,7 +1049,12 @@ static vouch_status load_once(const char *db_path, const vouch_program *p,
         s = lerr_finish(e);
         goto done;
     }
-    /* The tables the packs read and no CSV filled are created empty, so a
+    if ((rc = upsert_tables(&lr)) != SQLITE_OK) {
+        s = vouch_error_set(err, (rc & 0xff) == SQLITE_NOMEM ? VOUCH_ENOMEM : VOUCH_EIO,
+                            "writing facts store %s: %s", db_path, sqlite3_errmsg(db));
+        goto done;
+    }
+    /* The tables the packs read and no input filled are created empty, so a
      * store made by `vouch load --pack P` can be checked against P: an
      * organisation with no suppliers yet has an empty supplier table. */
     for (uint32_t t = 0; t < p->ntables && rc == SQLITE_OK; t++) {
@@ -979,7 +1063,7 @@ static vouch_status load_once(const char *db_path, const vouch_program *p,
             continue;
         rc = table_exists(db, p->tables[t].name, &exists);
         if (rc == SQLITE_OK && !exists)
-            rc = create_table(db, p, &p->tables[t]);
+            rc = create_table(db, p, &p->tables[t], NULL);
     }
     if (rc != SQLITE_OK) {
         s = vouch_error_set(err, (rc & 0xff) == SQLITE_NOMEM ? VOUCH_ENOMEM : VOUCH_EIO,
@@ -1033,5 +1117,6 @@ done:
     vouch_free(e);
     vouch_free(emptied);
     vouch_free(created);
+    vouch_free(staged);
     return s;
 }

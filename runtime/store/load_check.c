@@ -194,8 +194,74 @@ static int json_fits(const vouch_column_decl *cd, const load_cell *c, const load
     return wrong_json(&r, c, want, e);
 }
 
+/* n digits at s as a number, or -1. */
+static int digits(const char *s, size_t n)
+{
+    int v = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (s[k] < '0' || s[k] > '9')
+            return -1;
+        v = v * 10 + (s[k] - '0');
+    }
+    return v;
+}
+
+/* An ISO 8601 date-time with its zone, YYYY-MM-DDTHH:MM[:SS[.frac]] then
+ * Z or +HH:MM / -HH:MM (T may be t or a space), as the day it falls on in
+ * the zone tz_minutes east of UTC: 0 and *day, -1 not a date-time at all
+ * (no date then T), -2 a date-time without a zone (which day it is cannot
+ * be known), -3 a day out of range, -4 a date then T but not a date-time. */
+static int date_time_day(const char *s, size_t n, int tz_minutes, int64_t *day)
+{
+    int64_t d;
+    if (n < 11 || date_parse(s, 10, &d) != 0 || (s[10] != 'T' && s[10] != 't' && s[10] != ' '))
+        return -1;
+    if (n < 16 || s[13] != ':')
+        return -4;
+    int hh = digits(s + 11, 2), mm = digits(s + 14, 2);
+    if (hh < 0 || hh > 23 || mm < 0 || mm > 59)
+        return -4;
+    size_t k = 16;
+    if (k < n && s[k] == ':') {
+        int ss = k + 3 <= n ? digits(s + k + 1, 2) : -1;
+        if (ss < 0 || ss > 59)
+            return -4;
+        k += 3;
+        if (k < n && (s[k] == '.' || s[k] == ',')) {
+            size_t f = ++k;
+            while (k < n && s[k] >= '0' && s[k] <= '9')
+                k++;
+            if (k == f)
+                return -4;
+        }
+    }
+    if (k == n)
+        return -2;
+    int off;
+    if ((s[k] == 'Z' || s[k] == 'z') && k + 1 == n) {
+        off = 0;
+    } else if ((s[k] == '+' || s[k] == '-') && k + 6 == n && s[k + 3] == ':') {
+        int oh = digits(s + k + 1, 2), om = digits(s + k + 4, 2);
+        if (oh < 0 || oh > 23 || om < 0 || om > 59)
+            return -4;
+        off = (oh * 60 + om) * (s[k] == '-' ? -1 : 1);
+    } else {
+        return -4;
+    }
+    /* minutes since the day's midnight in the wanted zone: the UTC
+     * instant is the local time minus its offset */
+    int64_t minutes = hh * 60 + mm - off + tz_minutes;
+    int64_t shift = minutes >= 0 ? minutes / 1440 : -((1439 - minutes) / 1440);
+    d += shift;
+    if (!date_in_range(d))
+        return -3;
+    *day = d;
+    return 0;
+}
+
 int load_check_bind(const vouch_program *p, const vouch_column_decl *cd, const load_cell *c,
-                    const load_source *src, uint32_t ci, sqlite3_stmt *st, int i, lerr *e)
+                    const load_source *src, uint32_t ci, int tz_minutes, sqlite3_stmt *st, int i,
+                    lerr *e)
 {
     char sh[48];
     cellref r;
@@ -277,15 +343,34 @@ int load_check_bind(const vouch_program *p, const vouch_column_decl *cd, const l
     }
     case VT_DATE: {
         int64_t d;
-        if (date_parse(s, n, &d) != 0) {
-            ref(&r, src, ci, cd);
+        if (date_parse(s, n, &d) == 0) {
+            if (st)
+                sqlite3_bind_text(st, i, s, (int)n, SQLITE_STATIC);
+            return 0;
+        }
+        int dt = date_time_day(s, n, tz_minutes, &d);
+        if (dt == 0) {
+            char day[11];
+            date_format(d, day);
+            if (st)
+                sqlite3_bind_text(st, i, day, 10, SQLITE_TRANSIENT);
+            return 0;
+        }
+        ref(&r, src, ci, cd);
+        if (dt == -2)
+            lerr_add(e, CELL_FMT "`%s` is a date-time without a zone: which day it is depends on "
+                     "the zone, so give one (`Z` for UTC, or an offset such as `+02:00`)",
+                     CELL_ARGS(&r), load_shown(s, n, sh));
+        else if (dt == -3)
+            lerr_add(e, CELL_FMT "`%s` falls on a day outside years 1..9999", CELL_ARGS(&r),
+                     load_shown(s, n, sh));
+        else if (dt == -4)
+            lerr_add(e, CELL_FMT "`%s` is not a date-time (YYYY-MM-DDTHH:MM[:SS[.fff]], then `Z` "
+                     "or an offset such as `+02:00`)", CELL_ARGS(&r), load_shown(s, n, sh));
+        else
             lerr_add(e, CELL_FMT "`%s` is not a date (YYYY-MM-DD, a real calendar day, years "
                      "1..9999)", CELL_ARGS(&r), load_shown(s, n, sh));
-            return -1;
-        }
-        if (st)
-            sqlite3_bind_text(st, i, s, (int)n, SQLITE_STATIC);
-        return 0;
+        return -1;
     }
     default: {
         size_t bad;

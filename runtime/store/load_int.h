@@ -121,10 +121,12 @@ int load_rows_open(const vouch_load_rows *rows, load_source **out);
 /* ---- the value checks (load_check.c) ---------------------------------------- */
 
 /* Checks cell c against column cd (of program p) and, with st, binds it to
- * parameter i. Returns 0, or -1 after reporting into e, naming where src
- * says cell ci of its current record is. */
+ * parameter i. A date-time in a date column becomes its date in the zone
+ * tz_minutes east of UTC. Returns 0, or -1 after reporting into e, naming
+ * where src says cell ci of its current record is. */
 int load_check_bind(const vouch_program *p, const vouch_column_decl *cd, const load_cell *c,
-                    const load_source *src, uint32_t ci, sqlite3_stmt *st, int i, lerr *e);
+                    const load_source *src, uint32_t ci, int tz_minutes, sqlite3_stmt *st, int i,
+                    lerr *e);
 /* 1 if s[0..n) is UTF-8 without a NUL; else 0 and *bad is the byte. */
 int load_valid_utf8(const unsigned char *s, size_t n, size_t *bad);
 /* Shows a value in a message: at most 40 bytes, control bytes as '?'. */

@@ -353,10 +353,16 @@ static void record_cells(jsrc *r, lerr *e)
             snprintf(r->num[ci], sizeof r->num[ci], "%" JSON_INTEGER_FORMAT, json_integer_value(v));
             *c = (load_cell){r->num[ci], strlen(r->num[ci]), LOAD_JINT};
             break;
-        case JSON_REAL:
-            snprintf(r->num[ci], sizeof r->num[ci], "%.17g", json_real_value(v));
-            *c = (load_cell){r->num[ci], strlen(r->num[ci]), LOAD_JREAL};
+        case JSON_REAL: {
+            /* shown as a real even when integral (1.0 is not an int:
+             * the exporter said it was a fraction) */
+            char *txt = r->num[ci];
+            snprintf(txt, sizeof r->num[ci] - 2, "%.17g", json_real_value(v));
+            if (!strpbrk(txt, ".eEn"))
+                strcat(txt, ".0");
+            *c = (load_cell){txt, strlen(txt), LOAD_JREAL};
             break;
+        }
         case JSON_TRUE:
             *c = (load_cell){"true", 4, LOAD_JBOOL};
             break;

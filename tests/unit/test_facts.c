@@ -1101,7 +1101,8 @@ static vouch_status load1(const char *db, const vouch_program *p, const char *cs
                           vouch_error *err, int replace)
 {
     const char *paths[1] = {csv};
-    vouch_load_options opt = {replace};
+    vouch_load_options opt = {0};
+    opt.replace = replace;
     return vouch_facts_load(db, p, paths, 1, &opt, err);
 }
 
@@ -1335,6 +1336,101 @@ static void test_load_file_errors(void **state)
     write_file(junk, big, sizeof big);
     assert_int_equal(vouch_facts_load(junk, p, two, 2, NULL, &err), VOUCH_EINPUT);
     assert_contains(err.msg, "not a SQLite database");
+    vouch_program_free(p);
+}
+
+/* ---- row sources: rows in memory, JSON, progress ---------------------------- */
+
+static int progress_calls, progress_done;
+static uint64_t progress_last;
+
+static void count_progress(void *ctx, const char *table, uint64_t rows, int done)
+{
+    (void)ctx;
+    assert_string_equal(table, "evidence");
+    progress_calls++;
+    progress_done += done;
+    progress_last = rows;
+}
+
+/* Rows handed over in memory are checked like a file's, and a message
+ * names them as their producer does; the progress callback sees every
+ * 65536 rows and the end. */
+static void test_load_rows(void **state)
+{
+    (void)state;
+    vouch_program *p = make_program();
+    const char *db = tpath("rows.db");
+    unlink(db);
+    vouch_error err;
+    static const char *const cols[] = {"id", "framework", "control", "kind", "collected_on",
+                                       "result", "ok", "every"};
+    enum { NR = 70000, NC = 8 };
+    const char **cells = calloc((size_t)NR * NC, sizeof *cells);
+    char (*ids)[12] = calloc(NR, sizeof *ids);
+    assert_non_null(cells);
+    assert_non_null(ids);
+    for (int r = 0; r < NR; r++) {
+        snprintf(ids[r], sizeof ids[r], "%d", r + 1);
+        const char *row[NC] = {ids[r], "F", "C", "k", "2026-01-05T23:30:00-05:00", "pass", "yes", NULL};
+        memcpy(cells + (size_t)r * NC, row, sizeof row);
+    }
+    vouch_load_rows rows = {"evidence", "t.vouch:3: test \"x\"", NC, cols, NR, cells};
+    vouch_load_input in = {NULL, NULL, &rows};
+    vouch_load_options opt = {0};
+    opt.progress = count_progress;
+    progress_calls = progress_done = 0;
+    assert_ok(vouch_facts_load_inputs(db, p, &in, 1, &opt, &err), err);
+    assert_int_equal(progress_calls, 2);   /* at 65536, and the end */
+    assert_int_equal(progress_done, 1);
+    assert_int_equal(progress_last, NR);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM evidence WHERE collected_on = '2026-01-06'"), NR);
+    unlink(db);
+
+    /* a bad value: named by the rows' own words, and nothing written */
+    cells[(size_t)4 * NC + 5] = "passed";
+    rows.nrows = 5;
+    assert_int_equal(vouch_facts_load_inputs(db, p, &in, 1, NULL, &err), VOUCH_EINPUT);
+    assert_string_equal(err.msg, "t.vouch:3: test \"x\", evidence row 5: error: field `result`: "
+                                 "`passed` is not one of: pass, fail");
+    assert_false(exists(db));
+    free(cells);
+    free(ids);
+    vouch_program_free(p);
+}
+
+/* JSON: values in their JSON types; the strictness that keeps a verdict
+ * from turning on a guess; errors at line:column. */
+static void test_load_json(void **state)
+{
+    (void)state;
+    vouch_program *p = make_program();
+    const char *db = tpath("json.db");
+    unlink(db);
+    vouch_error err;
+    const char *path = tpath("evidence.json");
+    const char good[] = "[{\"id\": 1, \"framework\": \"F\", \"control\": \"C\", \"kind\": \"k\",\n"
+                        "  \"collected_on\": \"2026-01-05\", \"result\": \"pass\", \"ok\": true,\n"
+                        "  \"every\": 14, \"score\": null},\n"
+                        " {\"id\": 2, \"framework\": \"F\", \"control\": \"C\", \"kind\": \"k\",\n"
+                        "  \"collected_on\": \"2026-01-06\", \"result\": \"fail\", \"ok\": false,\n"
+                        "  \"every\": \"2w\"}]";
+    write_file(path, good, sizeof good - 1);
+    assert_int_equal(load1(db, p, path, &err, 0), VOUCH_OK);
+    assert_int_equal(query_int(db, "SELECT sum(every) FROM evidence"), 28);
+    assert_int_equal(query_int(db, "SELECT sum(ok) FROM evidence"), 1);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM evidence WHERE score IS NULL"), 2);
+
+    const char bad[] = "[{\"id\": \"3\", \"framework\": \"F\", \"control\": \"C\", \"kind\": \"k\",\n"
+                       "  \"collected_on\": \"2026-01-05\", \"result\": \"pass\", \"ok\": 1, \"x\": 2}]";
+    write_file(path, bad, sizeof bad - 1);
+    assert_int_equal(load1(db, p, path, &err, 0), VOUCH_EINPUT);
+    assert_contains(err.msg, "evidence.json:2:60: error: `x` is not a field of `evidence`");
+    assert_contains(err.msg, "evidence.json:1:3: error: field `id`: `\"3\"` is a string; an int field "
+                             "takes a JSON number");
+    assert_contains(err.msg, "evidence.json:2:51: error: field `ok`: `1` is a number; a bool field "
+                             "takes JSON true or false");
+    assert_int_equal(query_int(db, "SELECT count(*) FROM evidence"), 2);
     vouch_program_free(p);
 }
 
@@ -1699,6 +1795,8 @@ int main(void)
         cmocka_unit_test(test_load_good),
         cmocka_unit_test(test_load_bad_cells),
         cmocka_unit_test(test_load_file_errors),
+        cmocka_unit_test(test_load_rows),
+        cmocka_unit_test(test_load_json),
         cmocka_unit_test(test_shared_map),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
