@@ -72,8 +72,6 @@ typedef struct msrc {
     vouch_tz_saved tz;
 } msrc;
 
-static const char *const FORMATS[] = {"csv", "json", "jsonl"};
-
 /* ---- where ------------------------------------------------------------------- */
 
 static void where_record(const msrc *m, char *buf, size_t size)
@@ -227,12 +225,22 @@ static int make_cell(msrc *m, uint32_t i, lerr *e)
         return -1;
     }
     if (f->nmap) {
+        /* an entry for the text itself ("" included); then an empty value
+         * of an optional field is none, as everywhere in a source; then
+         * the `else` (last) */
         const vouch_map_entry *hit = NULL;
         for (uint32_t k = 0; k < f->nmap && !hit; k++) {
             const vouch_map_entry *me = &f->map[k];
-            if (!me->from || (strlen(me->from) == v.n && strncasecmp(me->from, v.s, v.n) == 0))
+            if (me->from && strlen(me->from) == v.n && strncasecmp(me->from, v.s, v.n) == 0)
                 hit = me;
         }
+        if (!hit && v.none && cd->optional) {
+            c->s = "";
+            c->n = 0;
+            return 0;
+        }
+        if (!hit && !f->map[f->nmap - 1].from)
+            hit = &f->map[f->nmap - 1];
         if (!hit) {
             char list[200];
             size_t used = 0;
@@ -615,7 +623,6 @@ int load_source_open(const vouch_program *p, const vouch_source_decl *sd, FILE *
         src_close(&m->src);
         return rc;
     }
-    (void)FORMATS;
     *out = &m->src;
     return 0;
 }
