@@ -277,7 +277,7 @@ int vouch_zone_exists(const char *name)
     return ok;
 }
 
-void vouch_tz_save(vouch_tz_saved *s)
+int vouch_tz_save(vouch_tz_saved *s)
 {
     const char *tz = getenv("TZ");
     s->had = tz != NULL;
@@ -286,11 +286,13 @@ void vouch_tz_save(vouch_tz_saved *s)
     if (tz) {
         size_t n = strlen(tz);
         s->old = vouch_malloc(n + 1);
-        if (s->old)
-            memcpy(s->old, tz, n + 1);
-        else
-            s->had = 0;      /* out of memory: the best left is to unset it */
+        if (!s->old) {
+            s->had = 0;
+            return -1;
+        }
+        memcpy(s->old, tz, n + 1);
     }
+    return 0;
 }
 
 void vouch_tz_restore(vouch_tz_saved *s)

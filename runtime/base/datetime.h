@@ -57,7 +57,8 @@ typedef struct vouch_tz_saved {
     int changed;             /* a conversion changed TZ */
 } vouch_tz_saved;
 
-void vouch_tz_save(vouch_tz_saved *s);
+/* Keeps the caller's TZ: 0, or -1 out of memory (nothing kept then). */
+int vouch_tz_save(vouch_tz_saved *s);
 /* Puts the caller's TZ back (and frees what save kept). */
 void vouch_tz_restore(vouch_tz_saved *s);
 

@@ -570,8 +570,13 @@ int load_source_open(const vouch_program *p, const vouch_source_decl *sd, FILE *
     m->t = &p->tables[sd->table];
     m->file = name;
     m->lineno = line - 1;
-    vouch_tz_save(&m->tz);
     uint32_t n = sd->nfeeds;
+    if (vouch_tz_save(&m->tz) != 0) {
+        if (fp != stdin)
+            fclose(fp);
+        vouch_free(m);
+        return -2;
+    }
     m->names = vouch_calloc(n + 1, sizeof *m->names);
     m->cells = vouch_calloc(n + 1, sizeof *m->cells);
     m->buf = vouch_calloc(n + 1, sizeof *m->buf);

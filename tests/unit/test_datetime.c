@@ -35,7 +35,7 @@ static const char *day_in(const char *pattern, const char *s, const char *zone)
 {
     static char buf[11];
     vouch_tz_saved saved;
-    vouch_tz_save(&saved);
+    assert_int_equal(vouch_tz_save(&saved), 0);
     vouch_datetime dt = parse_ok(pattern, s);
     int64_t d;
     int rc = vouch_datetime_local_day(&dt, zone, &saved, &d);
