@@ -700,10 +700,7 @@ static int load_source_rows(load_run *lr, uint32_t ti, load_source *src)
         }
         /* Check every cell; write the row only while the load is clean. */
         sqlite3_stmt *st = e->n == 0 ? ins : NULL;
-        int bad = 0;
-        for (uint32_t i = 0; i < nf && !lerr_full(e); i++)
-            bad |= load_check_bind(p, &t->columns[map[i]], &cells[i], src, i, opt->tz_minutes, st,
-                                   (int)i + 1, e) != 0;
+        int bad = load_check_record(p, t, map, cells, nf, src, opt->tz_minutes, st, e) != 0;
         if (bad || !st)
             continue;
         int src_rc = sqlite3_step(ins);

@@ -259,9 +259,13 @@ static int date_time_day(const char *s, size_t n, int tz_minutes, int64_t *day)
     return 0;
 }
 
-int load_check_bind(const vouch_program *p, const vouch_column_decl *cd, const load_cell *c,
-                    const load_source *src, uint32_t ci, int tz_minutes, sqlite3_stmt *st, int i,
-                    lerr *e)
+/* Checks cell c against column cd and, with st, binds it to parameter i:
+ * 0, or -1 after reporting. Inlined into its one caller's loop, as it was
+ * when it lived beside the CSV reader: a call per cell costs the CSV load
+ * about 1% (callgrind, 100,000 evidence rows). */
+static inline __attribute__((always_inline)) int
+check_bind(const vouch_program *p, const vouch_column_decl *cd, const load_cell *c,
+           const load_source *src, uint32_t ci, int tz_minutes, sqlite3_stmt *st, int i, lerr *e)
 {
     char sh[48];
     cellref r;
@@ -413,4 +417,14 @@ int load_check_bind(const vouch_program *p, const vouch_column_decl *cd, const l
     if (st)
         sqlite3_bind_int64(st, i, v);
     return 0;
+}
+
+int load_check_record(const vouch_program *p, const vouch_table_decl *t, const int32_t *map,
+                      const load_cell *cells, uint32_t n, const load_source *src, int tz_minutes,
+                      sqlite3_stmt *st, lerr *e)
+{
+    int bad = 0;
+    for (uint32_t i = 0; i < n && !lerr_full(e); i++)
+        bad |= check_bind(p, &t->columns[map[i]], &cells[i], src, i, tz_minutes, st, (int)i + 1, e);
+    return bad ? -1 : 0;
 }

@@ -39,8 +39,6 @@ void lerr_add(lerr *e, const char *fmt, ...)
     }
 }
 
-int lerr_full(const lerr *e) { return e->n >= LOAD_MAX_ERRORS; }
-
 /* Not through vouch_error_set, which would escape the newlines that join
  * the (already escaped) lines. */
 vouch_status lerr_finish(lerr *e)

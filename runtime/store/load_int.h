@@ -37,8 +37,9 @@ typedef struct lerr {
  * the others with real newlines; past the room of a vouch_error only
  * counted. */
 void lerr_add(lerr *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* 1 once LOAD_MAX_ERRORS errors were added: the load stops reading. */
-int lerr_full(const lerr *e);
+/* 1 once LOAD_MAX_ERRORS errors were added: the load stops reading.
+ * Inline: asked for every cell. */
+static inline int lerr_full(const lerr *e) { return e->n >= LOAD_MAX_ERRORS; }
 /* Moves the lines into e->err (VOUCH_EINPUT), with "(and N more errors)". */
 vouch_status lerr_finish(lerr *e);
 
@@ -120,13 +121,15 @@ int load_rows_open(const vouch_load_rows *rows, load_source **out);
 
 /* ---- the value checks (load_check.c) ---------------------------------------- */
 
-/* Checks cell c against column cd (of program p) and, with st, binds it to
- * parameter i. A date-time in a date column becomes its date in the zone
- * tz_minutes east of UTC. Returns 0, or -1 after reporting into e, naming
- * where src says cell ci of its current record is. */
-int load_check_bind(const vouch_program *p, const vouch_column_decl *cd, const load_cell *c,
-                    const load_source *src, uint32_t ci, int tz_minutes, sqlite3_stmt *st, int i,
-                    lerr *e);
+/* Checks each cell of a record, cells[0..n), against its column of table
+ * t (cells[i] is column map[i]) and, with st, binds it to parameter i + 1.
+ * A date-time in a date column becomes its date in the zone tz_minutes
+ * east of UTC. Returns 0, or -1 after reporting every bad cell into e (up
+ * to its limit), naming where src says the cell of its current record
+ * is. One call per record: the per-cell check inlines into its loop. */
+int load_check_record(const vouch_program *p, const vouch_table_decl *t, const int32_t *map,
+                      const load_cell *cells, uint32_t n, const load_source *src, int tz_minutes,
+                      sqlite3_stmt *st, lerr *e);
 /* 1 if s[0..n) is UTF-8 without a NUL; else 0 and *bad is the byte. */
 int load_valid_utf8(const unsigned char *s, size_t n, size_t *bad);
 /* Shows a value in a message: at most 40 bytes, control bytes as '?'. */
