@@ -225,6 +225,8 @@ typedef struct vouch_load_input {
     const char *path;            /* a file; "-" is standard input */
     const char *table;           /* the table for "-" (required then); NULL: from the name */
     const vouch_load_rows *rows; /* instead of path */
+    const vouch_source_decl *source; /* with path: read it with this source of p
+                                      * (its table, its format; load_source.c) */
 } vouch_load_input;
 
 /* Loads inputs into the store at db_path, creating it if missing. A file's

@@ -1376,7 +1376,7 @@ static void test_load_rows(void **state)
         memcpy(cells + (size_t)r * NC, row, sizeof row);
     }
     vouch_load_rows rows = {"evidence", "t.vouch:3: test \"x\"", NC, cols, NR, cells};
-    vouch_load_input in = {NULL, NULL, &rows};
+    vouch_load_input in = {NULL, NULL, &rows, NULL};
     vouch_load_options opt = {0};
     opt.progress = count_progress;
     progress_calls = progress_done = 0;
