@@ -629,21 +629,10 @@ vouch_status vouch_facts_bind(vouch_facts *f, const vouch_program *p, int64_t as
     f->ntinfo = p->ntables;
     f->ncur = p->nplans;
 
-    /* The read transaction: BEGIN, then a read, so the snapshot is taken
-     * now and kept until the next bind or close. */
-    char pragma[64];
-    snprintf(pragma, sizeof pragma, "PRAGMA mmap_size=%zu", f->opt.mmap_bytes);
-    int rc = exec(f->db, pragma);
-    if (rc == SQLITE_OK)
-        rc = exec(f->db, "BEGIN");
-    if (rc == SQLITE_OK) {
-        f->in_txn = 1;
-        rc = exec(f->db, "SELECT count(*) FROM sqlite_master");
-    }
-    if (rc != SQLITE_OK) {
-        s = facts_db_error(f, rc, err, "starting the read transaction");
+    /* The read transaction: the snapshot every rule of the run reads,
+     * kept until the next bind or close (facts_snapshot.c). */
+    if ((s = facts_begin_read(f, err)) != VOUCH_OK)
         goto fail;
-    }
 
     for (uint32_t i = 0; i < p->nplans; i++) {
         const vouch_plan *pl = &p->plans[i];
@@ -794,12 +783,10 @@ vouch_status vouch_facts_seek(vouch_facts *f, uint32_t plan, const vouch_value *
     return s;
 }
 
-vouch_status vouch_facts_next(vouch_facts *f, uint32_t plan, int *has_row, vouch_error *err)
+/* The next row of c's answer, whoever claims it. */
+static vouch_status step(vouch_facts *f, cursor *c, int *has_row, vouch_error *err)
 {
     *has_row = 0;
-    if (plan >= f->ncur)
-        return bad_plan(plan, err);
-    cursor *c = &f->cur[plan];
     if (c->state == ST_IDLE || c->state == ST_DONE)
         return VOUCH_OK;
     switch (c->src) {
@@ -851,6 +838,46 @@ vouch_status vouch_facts_next(vouch_facts *f, uint32_t plan, int *has_row, vouch
     return VOUCH_OK;
 }
 
+/* Rows claimed at a time: one atomic add per row cost a few percent of a
+ * pack whose rules scan 10,000 rows each; more would leave the last rows
+ * of an expensive rule to one reader. */
+#define CLAIM_ROWS 4
+
+/* Whether the row just read is this reader's: claimed now (the rows are
+ * numbered in the order every reader reads them, and claims only grow),
+ * or another's. */
+static int claim(cursor *c)
+{
+    uint32_t k = c->row_no++;
+    while (k >= c->claim_hi) {
+        c->claim_lo = atomic_fetch_add_explicit(&c->share->next_row, CLAIM_ROWS, memory_order_relaxed);
+        c->claim_hi = c->claim_lo + CLAIM_ROWS;
+    }
+    return k >= c->claim_lo;
+}
+
+vouch_status vouch_facts_next(vouch_facts *f, uint32_t plan, int *has_row, vouch_error *err)
+{
+    *has_row = 0;
+    if (plan >= f->ncur)
+        return bad_plan(plan, err);
+    cursor *c = &f->cur[plan];
+    vouch_status s = step(f, c, has_row, err);
+    /* a shared cursor passes over the rows another reader claimed */
+    while (c->share && s == VOUCH_OK && *has_row && !claim(c))
+        s = step(f, c, has_row, err);
+    return s;
+}
+
+void vouch_facts_share_rows(vouch_facts *f, uint32_t plan, vouch_facts_share *share)
+{
+    if (plan >= f->ncur)
+        return;
+    cursor *c = &f->cur[plan];
+    c->share = share;
+    c->row_no = c->claim_lo = c->claim_hi = 0;
+}
+
 vouch_status vouch_facts_column(vouch_facts *f, uint32_t plan, uint32_t i, vouch_value *out,
                                 vouch_error *err)
 {
@@ -900,78 +927,6 @@ void vouch_facts_reset(vouch_facts *f, uint32_t plan)
 }
 
 void vouch_facts_get_options(const vouch_facts *f, vouch_facts_options *o) { *o = f->opt; }
-
-void vouch_facts_retune(vouch_facts *f, const vouch_facts_options *o)
-{
-    f->opt.mmap_bytes = o->mmap_bytes;
-    f->opt.cache_bytes = o->cache_bytes;
-    if (o->hash != VOUCH_HASH_AUTO && f->opt.hash == VOUCH_HASH_AUTO)
-        f->opt.hash = VOUCH_HASH_NOINDEX; /* the hash indexes it has stay; no new switches */
-    char pragma[64];
-    snprintf(pragma, sizeof pragma, "PRAGMA mmap_size=%zu", o->mmap_bytes);
-    (void)exec(f->db, pragma); /* only a size: if it fails, the old one stays */
-}
-
-int vouch_facts_blocks_writers(vouch_facts *f)
-{
-    sqlite3_stmt *st = NULL;
-    int blocks = 0;
-    if (f->in_txn && sqlite3_prepare_v2(f->db, "PRAGMA journal_mode", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW) {
-        const char *mode = (const char *)sqlite3_column_text(st, 0);
-        blocks = mode && sqlite3_stricmp(mode, "wal") != 0;
-    }
-    sqlite3_finalize(st);
-    return blocks;
-}
-
-int vouch_facts_file_id(vouch_facts *f, vouch_file_id *id)
-{
-    struct stat a, b;
-    int moved = 1;
-    if (stat(f->path, &a) != 0 ||
-        sqlite3_file_control(f->db, "main", SQLITE_FCNTL_HAS_MOVED, &moved) != SQLITE_OK || moved ||
-        stat(f->path, &b) != 0 || a.st_dev != b.st_dev || a.st_ino != b.st_ino)
-        return -1;
-    id->dev = (uint64_t)a.st_dev;
-    id->ino = (uint64_t)a.st_ino;
-    return 0;
-}
-
-int vouch_facts_wal_mark(vouch_facts *f, unsigned char mark[VOUCH_WAL_MARK_BYTES])
-{
-    /* The WAL index begins with two copies of its 48-byte header, written
-     * one after the other at each commit; copies that differ are a commit
-     * in progress (SQLite's own readers retry then; we give up). It is read
-     * through the connection's own map of the index: opening and closing
-     * the -shm file here would drop every POSIX lock the process holds on
-     * it, the read lock that keeps checkpoints off this snapshot included. */
-    sqlite3_file *file = NULL;
-    volatile void *region = NULL;
-    if (sqlite3_file_control(f->db, "main", SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK ||
-        !file || !file->pMethods || file->pMethods->iVersion < 2 || !file->pMethods->xShmMap ||
-        file->pMethods->xShmMap(file, 0, 32768, 0, &region) != SQLITE_OK || !region)
-        return -1;
-    file->pMethods->xShmBarrier(file);
-    const volatile unsigned char *hdr = region;
-    for (int i = 0; i < VOUCH_WAL_MARK_BYTES; i++)
-        mark[i] = hdr[i];
-    file->pMethods->xShmBarrier(file);
-    return memcmp(mark, mark + VOUCH_WAL_MARK_BYTES / 2, VOUCH_WAL_MARK_BYTES / 2) == 0 ? 0 : -1;
-}
-
-vouch_status vouch_facts_renew(vouch_facts *f, vouch_error *err)
-{
-    int rc = exec(f->db, "COMMIT");
-    f->in_txn = 0;
-    if (rc == SQLITE_OK)
-        rc = exec(f->db, "BEGIN");
-    if (rc == SQLITE_OK) {
-        f->in_txn = 1;
-        rc = exec(f->db, "SELECT count(*) FROM sqlite_master");
-    }
-    return rc == SQLITE_OK ? VOUCH_OK : facts_db_error(f, rc, err, "starting the read transaction");
-}
 
 void vouch_facts_get_stats(const vouch_facts *f, vouch_facts_stats *out)
 {

@@ -28,6 +28,7 @@
 #define VOUCH_FACTS_H
 
 #include <stdint.h>
+#include <stdatomic.h>
 #include "program.h"
 #include "error.h"
 
@@ -151,41 +152,49 @@ void vouch_facts_restart_budget(vouch_facts *f);
 
 /* f's options (those of its last bind). */
 void vouch_facts_get_options(const vouch_facts *f, vouch_facts_options *o);
-/* Applies to f, bound or not, the options that can change after a bind:
- * the memory map's and the answer cache's sizes, and whether probes may
- * still move to a hash index (VOUCH_HASH_AUTO) or not (the others). For
- * two connections of one run (vm_parallel.c). */
-void vouch_facts_retune(vouch_facts *f, const vouch_facts_options *o);
-/* 1 if f, bound, keeps every writer from committing until it is closed:
- * the store is in a rollback-journal mode, where f's read transaction
- * holds a shared lock. Then a second connection bound after f reads the
- * same snapshot (vm_parallel.c relies on it). 0 in WAL mode, where
- * writers commit past readers, or when it cannot tell. */
-int vouch_facts_blocks_writers(vouch_facts *f);
-/* The file f reads, as the device and inode its path names now: 0 and
- * *id filled if the path still names the file f opened (SQLite's
- * SQLITE_FCNTL_HAS_MOVED, with the path's inode read before and after),
- * -1 if it names another file, none, or it cannot tell. Two connections
- * with equal ids read one file: a store replaced by a rename between
- * their opens is caught (vm_parallel.c). */
-/* 1 if f reads its file's pages through the one memory map the process's
- * connections to it share (facts_vfs.c), 0 if through a map of its own or
- * none. */
-int vouch_facts_shares_map(vouch_facts *f);
-typedef struct vouch_file_id { uint64_t dev, ino; } vouch_file_id;
-int vouch_facts_file_id(vouch_facts *f, vouch_file_id *id);
 
-/* For a second connection to read f's snapshot in WAL mode, where readers
- * do not hold writers back (vm_parallel.c):
- * vouch_facts_wal_mark copies the header of the store's WAL index (the
- * -shm file beside it: SQLite's record of the last commit, changed by
- * every commit) into mark; -1 if there is none or it is being written.
- * vouch_facts_renew ends f's read transaction and begins a new one, a
- * snapshot of the store as it is now. Two marks that are equal mean that
- * nothing was committed between the two readings. */
-#define VOUCH_WAL_MARK_BYTES 96
-int vouch_facts_wal_mark(vouch_facts *f, unsigned char mark[VOUCH_WAL_MARK_BYTES]);
-vouch_status vouch_facts_renew(vouch_facts *f, vouch_error *err);
+/* ---- Readers on other threads (facts_snapshot.c) ----------------------------
+ * A run may read the store from several threads, each through its own
+ * connection (a reader), all on one snapshot: the one the first
+ * connection's bind took, whose stored values it checked.
+ *
+ * vouch_facts_snapshot_take hands out f's snapshot (f bound) for readers on
+ * other threads: VOUCH_READER and *out, or VOUCH_NO_READER when the store
+ * cannot promise another connection the same data (a WAL store a writer
+ * committed to since f's bind began, a path that no longer names f's file,
+ * a store whose plans use hash indexes, which each reader would build
+ * again), and the run stays on f alone. Taking it tunes f for a shared
+ * run (the answer cache halved between the readers, no probe moving to a
+ * hash index any more), so take it only to share the run. f must outlive
+ * the snapshot; free it with vouch_facts_snapshot_free once every reader
+ * is closed.
+ *
+ * vouch_facts_reader_open, from any thread, opens and binds a reader of
+ * the snapshot (same program, same as-of date): VOUCH_READER and *out,
+ * which the caller closes with vouch_facts_close, or VOUCH_NO_READER
+ * when it would not read the same data (a commit came between) or cannot
+ * be opened. */
+typedef struct vouch_facts_snapshot vouch_facts_snapshot;
+typedef enum vouch_reader_status {
+    VOUCH_READER = 0,        /* a reader of the same snapshot */
+    VOUCH_NO_READER          /* none: read through the first connection alone */
+} vouch_reader_status;
+vouch_reader_status vouch_facts_snapshot_take(vouch_facts *f, vouch_facts_snapshot **out);
+vouch_reader_status vouch_facts_reader_open(const vouch_facts_snapshot *snap, vouch_facts **out);
+void vouch_facts_snapshot_free(vouch_facts_snapshot *snap);
+
+/* Sharing the rows of one plan between readers of one snapshot: each
+ * takes the rows nobody has claimed, a few at a time, and skips the
+ * others'. Both must seek the plan with the same parameters, so that they
+ * read the same rows in the same order; then every row is given to
+ * exactly one of them. After vouch_facts_share_rows(f, plan, share), the
+ * plan's cursor on f numbers its rows from 0 (across seeks) and
+ * vouch_facts_next gives only those it claims through share; NULL ends the
+ * sharing. share is zeroed before the first reader uses it. */
+typedef struct vouch_facts_share {
+    _Atomic uint32_t next_row;   /* the next row nobody has claimed */
+} vouch_facts_share;
+void vouch_facts_share_rows(vouch_facts *f, uint32_t plan, vouch_facts_share *share);
 
 /* How the bound plans are answered (for --stats and tests). */
 void vouch_facts_get_stats(const vouch_facts *f, vouch_facts_stats *out);

@@ -27,6 +27,7 @@
 #include "strbuf.h"
 #include "alloc.h"
 
+#define FACTS_MARK_BYTES 96   /* the WAL index header, both copies */
 #define MAX_KEY 16         /* bound equality terms a hash index keys on, at most */
 
 /* ---- facts_util.c: growable text ------------------------------------------ */
@@ -198,6 +199,10 @@ typedef struct cursor {
     vouch_value *rec;      /* recorded rows */
     uint32_t nrec, caprec;
     uint64_t rechash;
+    /* rows shared with other readers (vouch_facts_share_rows) */
+    vouch_facts_share *share;
+    uint32_t row_no;       /* rows read since the sharing began */
+    uint32_t claim_lo, claim_hi; /* the rows this cursor claimed last: [lo, hi) */
 } cursor;
 
 typedef struct tinfo {     /* what bind learnt about a declared table */
@@ -215,6 +220,10 @@ struct vouch_facts {
     sqlite3 *db;
     char *path;
     int in_txn;
+    /* The snapshot (facts_snapshot.c): */
+    int blocks_writers;    /* a rollback-journal store: the read transaction holds writers off */
+    int marked;            /* WAL: mark is the index header of the bound snapshot */
+    unsigned char mark[FACTS_MARK_BYTES];
     const vouch_program *p;
     cursor *cur;
     uint32_t ncur;
@@ -251,6 +260,21 @@ enum { FACTS_STOP_NONE = 0, FACTS_STOP_STEPS, FACTS_STOP_DEADLINE };
 vouch_status facts_db_error(vouch_facts *f, int rc, vouch_error *err, const char *what);
 vouch_status facts_oom(vouch_error *err);
 
+/* ---- facts_snapshot.c ---------------------------------------------------------- */
+
+/* Sets the memory map's size and begins f's read transaction, reading the
+ * WAL index's header around it (f->marked, f->mark) in WAL mode, where a
+ * second reader needs it (facts_snapshot.c). */
+vouch_status facts_begin_read(vouch_facts *f, vouch_error *err);
+/* The file f reads, as the device and inode its path names now: 0 and
+ * *id filled if the path still names the file f opened (SQLite's
+ * SQLITE_FCNTL_HAS_MOVED, with the path's inode read before and after),
+ * -1 if it names another file, none, or it cannot tell. Two connections
+ * with equal ids read one file: a store replaced by a rename between
+ * their opens is caught. */
+typedef struct facts_fileid { uint64_t dev, ino; } facts_fileid;
+int facts_file_id(vouch_facts *f, facts_fileid *id);
+
 /* ---- facts_readonly.c --------------------------------------------------------- */
 
 /* After the first read of a store failed with extended code xrc: whether
@@ -269,6 +293,9 @@ facts_readonly_action facts_readonly_diagnose(const char *path, int xrc, vouch_e
  * default VFS) if it could not be registered. */
 #define FACTS_VFS_NAME "vouch"
 const char *facts_vfs(void);
+/* 1 if f reads its file's pages through the one memory map the process's
+ * connections to it share, 0 if through a map of its own or none. */
+int facts_shares_map(vouch_facts *f);
 
 /* ---- facts_util.c: interning --------------------------------------------------- */
 

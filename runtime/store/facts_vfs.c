@@ -386,7 +386,7 @@ static void register_vfs(void)
     register_rc = sqlite3_vfs_register(&vouch_vfs, 0);
 }
 
-int vouch_facts_shares_map(vouch_facts *f)
+int facts_shares_map(vouch_facts *f)
 {
     sqlite3_file *file = NULL;
     return sqlite3_file_control(f->db, "main", SQLITE_FCNTL_FILE_POINTER, &file) == SQLITE_OK && file &&
