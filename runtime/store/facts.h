@@ -1,34 +1,48 @@
 /*
  * facts.h: the facts store. The only module that knows SQLite (only
- * runtime/facts*.c and runtime/store/load.c include <sqlite3.h>).
+ * runtime/store/facts*.c and runtime/store/load.c include <sqlite3.h>).
  *
- * The VM reads facts through plans (program.h): for each plan the store
- * keeps one cursor. vouch_facts_bind() decides per plan how to answer it:
- *   - a prepared statement (made once per run, reset and rebound per seek),
- *     whose WHERE applies the plan's terms; SQLite's indexes turn equality
- *     and range terms into index seeks, LIMIT 1 makes `exists` stop early,
- *     and count/min/max are answered by SQLite's aggregates;
- *   - or, for a repeated plan whose bound equality terms no index serves,
- *     an in-memory hash index on those columns, built by one filtered scan on
- *     the plan's first seek (constant terms are applied during the build,
- *     since they cannot change within a run) and probed on every later seek;
- *   - a repeated plan that an index does serve starts with the statement and
- *     moves to a hash index once its probes have taken longer than one scan
- *     of the table would (the scan's cost measured on a sample of it).
- * Answers that several plans share (the same loop in many rules, the same
- * probe asked again) are remembered for the run and given again from memory.
- * All these paths give the same answers (tests/unit/test_facts.c).
+ * What it owns, from the VM's side:
+ *   - a connection (vouch_facts), opened read-only and bound to one
+ *     program as of one date; the bind opens the read transaction that is
+ *     the run's snapshot, checks the tables and the stored values the
+ *     program reads, and chooses how each plan is answered;
+ *   - one cursor per plan (program.h), driven by vouch_facts_seek, next,
+ *     column and reset. Behind a cursor is an access path, one of three
+ *     implementations of one interface (facts_int.h, facts_path), chosen
+ *     per plan at bind by the chooser (facts_choose.c):
+ *       sql    a prepared statement (made once per run, reset and rebound
+ *              per seek), whose WHERE applies the plan's terms; SQLite's
+ *              indexes turn equality and range terms into index seeks,
+ *              LIMIT 1 makes `exists` stop early, and count/min/max are
+ *              answered by SQLite's aggregates;
+ *       hash   for a repeated plan whose bound equality terms no index
+ *              serves, an in-memory hash index on those columns, built by
+ *              one filtered scan on the plan's first seek and probed on
+ *              every later seek; a repeated plan an index does serve
+ *              starts on its statement and moves to a hash index once its
+ *              probes have taken longer than one scan of the table would;
+ *       cache  answers that several plans share (the same loop in many
+ *              rules, the same probe asked again), remembered for the run
+ *              and given again from memory; the statement otherwise.
+ *     All paths give the same answers (tests/unit/test_facts.c);
+ *   - the snapshot, handed out to readers on other threads (each its own
+ *     connection and cursors, all reading the same data, or none at all:
+ *     vouch_facts_snapshot_take), and the sharing of one plan's rows
+ *     between such readers (vouch_facts_share_rows). A runner needs to
+ *     know nothing of files, locks, WAL or memory maps: this is the seam
+ *     another backend (a server database) would fill.
  *
- * The store is opened read-only; one read transaction covers the whole run
- * so every rule sees the same snapshot. The first 96 MiB of the file are
- * memory-mapped (the fastest way to read a warm file), the rest is read
- * into SQLite's page cache, so peak memory does not grow with the file.
+ * Invariants: one snapshot per run, whoever reads it; the store is never
+ * written (`vouch load`, below, is the one writer, in a process of its
+ * own); the first 96 MiB of the file are memory-mapped (the fastest way to
+ * read a warm file), the rest is read into SQLite's page cache, so peak
+ * memory does not grow with the file.
  */
 #ifndef VOUCH_FACTS_H
 #define VOUCH_FACTS_H
 
 #include <stdint.h>
-#include <stdatomic.h>
 #include "program.h"
 #include "error.h"
 
@@ -192,7 +206,9 @@ void vouch_facts_snapshot_free(vouch_facts_snapshot *snap);
  * vouch_facts_next gives only those it claims through share; NULL ends the
  * sharing. share is zeroed before the first reader uses it. */
 typedef struct vouch_facts_share {
-    _Atomic uint32_t next_row;   /* the next row nobody has claimed */
+    uint32_t next_row;       /* the next row nobody has claimed: only the store
+                                touches it, atomically (a plain type here, so
+                                the header stays C++-friendly) */
 } vouch_facts_share;
 void vouch_facts_share_rows(vouch_facts *f, uint32_t plan, vouch_facts_share *share);
 

@@ -92,8 +92,9 @@ vouch_status vouch_vm_run(const vouch_program *p, vouch_facts *f, const vouch_ru
  * others' stay zero) and its findings, sorted.
  *
  * With `share` (one per rule), the rows of a rule's outer loop
- * (vouch_rule_info.outer_plan) are handed out a few at a time: a VM evaluates
- * the rows it claims and skips the others. A VM that finds the queue empty
+ * (vouch_rule_info.outer_plan) are handed out a few at a time through the
+ * outer plan's cursor (vouch_facts_share_rows): a VM's cursor gives it the
+ * rows it claims and passes over the others. A VM that finds the queue empty
  * joins the rules still running, so one long rule does not keep the other
  * thread idle. Both VMs see the same rows in the same order (one snapshot,
  * one plan), so every row is evaluated exactly once. A rule two VMs shared

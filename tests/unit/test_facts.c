@@ -185,7 +185,8 @@ static uint32_t add_plan(vouch_program *p, uint32_t table, int mode, int repeate
     pl->agg_column = agg;
     pl->nterms = nterms;
     pl->terms = vouch_program_alloc(p, (nterms + 1) * sizeof *pl->terms);
-    memcpy(pl->terms, terms, nterms * sizeof *terms);
+    if (nterms)
+        memcpy(pl->terms, terms, nterms * sizeof *terms);
     for (uint32_t j = 0; j < nterms; j++)
         if (terms[j].param + 1 > pl->nparams)
             pl->nparams = terms[j].param + 1;
@@ -1655,6 +1656,112 @@ static void test_shared_map(void **state)
     vouch_program_free(p);
 }
 
+/* ---- the access paths behind the cursors (facts_int.h, facts_choose.c) ------------ */
+
+/* The chooser gives each plan one of the three paths, as the options and
+ * the indexes say; every seek goes through the path the chooser picks for
+ * it; describe and stats come from the path; and the answers are the same
+ * whichever path gives them (each plan's grid, twice: the second time the
+ * cache answers from memory). A plan moved to its hash index mid-run
+ * takes it from its next seek, while an answer already started finishes
+ * on its statement. */
+static void test_access_paths(void **state)
+{
+    const char *noidx = tpath("path-noidx.db"), *idx = tpath("path-idx.db");
+    make_store(noidx, 0);
+    make_store(idx, 1);
+    vouch_program *p = make_program();
+    add_compare_plans(p, 1);
+    enum { SQL, HASH, CACHE, SWITCH, NK };
+    vouch_facts *f[NK];
+    f[SQL] = open_with(idx, p, VOUCH_HASH_NEVER, 0, 1 << 20, 0);
+    f[HASH] = open_with(noidx, p, VOUCH_HASH_AUTO, 1, 1 << 20, 0);
+    f[CACHE] = open_with(idx, p, VOUCH_HASH_NEVER, 1, 1 << 20, 0);
+    f[SWITCH] = open_with(idx, p, VOUCH_HASH_AUTO, 1, 1 << 20, 1);
+    for (uint32_t i = 0; i < NPLANS; i++) {
+        const vouch_plan *pl = &p->plans[i];
+        /* the chooser's picks at bind */
+        assert_ptr_equal(f[SQL]->cur[i].base, &facts_sql_path);
+        assert_ptr_equal(f[HASH]->cur[i].base, &facts_hash_path);
+        /* remembered: a repeated plan of one row at most, or a group of
+         * plans of one shape (2 and 9) */
+        int cached = pl->mode != PLAN_ROWS || i == 2 || i == 9;
+        assert_ptr_equal(f[CACHE]->cur[i].base, cached ? &facts_cache_path : &facts_sql_path);
+        assert_int_equal(f[SWITCH]->cur[i].want, 2);
+        assert_true(f[SWITCH]->cur[i].timed);
+        assert_ptr_not_equal(f[SWITCH]->cur[i].base, &facts_hash_path);
+        /* describe is the path's */
+        for (int k = 0; k < NK; k++)
+            assert_string_equal(vouch_facts_describe(f[k], i), f[k]->cur[i].base->describe(f[k], &f[k]->cur[i]));
+    }
+    /* the plan counts are the paths' stats */
+    vouch_facts_stats st;
+    vouch_facts_get_stats(f[SQL], &st);
+    assert_int_equal(st.sql_plans, NPLANS);
+    assert_int_equal(st.hash_plans, 0);
+    vouch_facts_get_stats(f[HASH], &st);
+    assert_int_equal(st.sql_plans, 0);
+    assert_int_equal(st.hash_plans, NPLANS);
+    vouch_facts_get_stats(f[CACHE], &st);
+    assert_int_equal(st.sql_plans, NPLANS);
+
+    /* a seek goes through the path chosen for it, and a reset leaves the
+     * cursor idle */
+    vouch_error err;
+    vouch_value pv[4] = {T("F1"), T("C2"), vouch_date(D("2025-01-01")), vouch_date(D("2027-01-01"))};
+    int has;
+    for (int k = 0; k < SWITCH; k++) {
+        assert_ok(vouch_facts_seek(f[k], 0, pv, &err), err);
+        assert_ptr_equal(f[k]->cur[0].path, facts_choose_seek(&f[k]->cur[0]));
+        assert_ok(vouch_facts_next(f[k], 0, &has, &err), err);
+        assert_true(has);
+        vouch_facts_reset(f[k], 0);
+        assert_int_equal(f[k]->cur[0].state, ST_IDLE);
+        assert_int_equal(vouch_facts_column(f[k], 0, 0, &(vouch_value){0}, &err), VOUCH_ERUNTIME);
+    }
+    /* the switch (after 1 ns of probes): an answer started on the
+     * statement ends there, the next seek takes the hash index */
+    vouch_facts *sw = f[SWITCH];
+    assert_ok(vouch_facts_seek(sw, 0, pv, &err), err);
+    const facts_path *first = sw->cur[0].path;
+    assert_ptr_not_equal(first, &facts_hash_path);
+    int n = 0;
+    for (;;) {
+        assert_ok(vouch_facts_next(sw, 0, &has, &err), err);
+        if (!has)
+            break;
+        assert_ptr_equal(sw->cur[0].path, first);
+        n++;
+    }
+    assert_true(n > 9);
+    assert_ok(vouch_facts_seek(sw, 0, pv, &err), err);
+    assert_ptr_equal(sw->cur[0].path, &facts_hash_path);
+    assert_ptr_equal(sw->cur[0].path, facts_choose_seek(&sw->cur[0]));
+    vouch_facts_reset(sw, 0);
+    assert_int_equal(sw->cur[0].state, ST_IDLE);
+
+    /* the same answers, whichever path; the second pass of the cache
+     * connection is answered from memory */
+    for (uint32_t i = 0; i < NPLANS; i++) {
+        char *want = grid(f[SQL], p, i);
+        for (int k = 1; k < NK; k++)
+            for (int pass = 0; pass < 2; pass++) {
+                char *got = grid(f[k], p, i);
+                if (strcmp(want, got) != 0)
+                    fail_msg("plan %u, path %s, pass %d: answers differ", i, f[k]->cur[i].base->name, pass);
+                free(got);
+            }
+        free(want);
+    }
+    vouch_facts_get_stats(f[CACHE], &st);
+    assert_true(st.cache_hits > 100);
+    vouch_facts_get_stats(f[HASH], &st);
+    assert_true(st.hash_builds > 0 && st.cache_hits == 0);
+    for (int k = 0; k < NK; k++)
+        vouch_facts_close(f[k]);
+    vouch_program_free(p);
+}
+
 /* ---- readers on other threads (runtime/store/facts_snapshot.c) --------------------- */
 
 /* The answers of every plan of p on f, concatenated. */
@@ -1905,6 +2012,7 @@ int main(void)
         cmocka_unit_test(test_load_bad_cells),
         cmocka_unit_test(test_load_file_errors),
         cmocka_unit_test(test_shared_map),
+        cmocka_unit_test(test_access_paths),
         cmocka_unit_test(test_snapshot_readers),
         cmocka_unit_test(test_shared_rows),
     };
