@@ -78,8 +78,6 @@ void vouch_facts_options_default(vouch_facts_options *o)
     o->mmap_bytes = MMAP_BYTES;
     o->cache_bytes = (size_t)64 << 20;
     o->switch_ns = 0;
-    o->defer_prepare = 0;
-    o->checked = NULL;
 }
 
 void vouch_facts_set_options(vouch_facts *f, const vouch_facts_options *o) { f->opt = *o; }
@@ -497,10 +495,10 @@ done:
 }
 
 /* Checks table t's stored values and takes its digest (facts_check.h),
- * or takes both over from the connection opt.checked names. */
+ * or, for a second reader, takes both over from the first (f->checked). */
 static vouch_status check_values(vouch_facts *f, uint32_t t, vouch_error *err)
 {
-    const vouch_facts *o = f->opt.checked;
+    const vouch_facts *o = f->checked;
     tinfo *info = &f->tinfo[t];
     vouch_status s;
     if (o && o->p == f->p && t < o->ntinfo && o->tinfo[t].values_checked)

@@ -75,13 +75,6 @@ typedef struct vouch_facts_options {
     size_t cache_bytes;      /* answers remembered at most (facts_cache.c) */
     uint64_t switch_ns;      /* VOUCH_HASH_AUTO: move to the hash index once probes took
                                 this long (0: the measured time of one build scan) */
-    int defer_prepare;       /* 1: prepare each statement at its plan's first seek, not at
-                                bind (a second connection to a store another one has
-                                already bound: its statements are known to prepare, and
-                                it may need only a few of them) */
-    const struct vouch_facts *checked; /* a connection bound to the same program on the
-                                same snapshot: its checks of the stored values and its
-                                digests are taken over instead of made again */
 } vouch_facts_options;
 
 /* The defaults: VOUCH_HASH_AUTO, cache on (64 MiB), 96 MiB mapped. */

@@ -270,6 +270,12 @@ struct vouch_facts {
     int blocks_writers;    /* a rollback-journal store: the read transaction holds writers off */
     int marked;            /* WAL: mark is the index header of the bound snapshot */
     unsigned char mark[FACTS_MARK_BYTES];
+    /* A second reader (vouch_facts_reader_open) is bound with: */
+    int defer_prepare;     /* 1: each statement prepared at its plan's first seek, not at
+                            * bind (the first has prepared them all, and this one may
+                            * need only a few) */
+    const struct vouch_facts *checked; /* the first: its checks of the stored values and
+                            * its digests, on the same snapshot, are taken over */
     const vouch_program *p;
     cursor *cur;
     uint32_t ncur;
@@ -384,7 +390,7 @@ vouch_status facts_convert(vouch_facts *f, const vouch_table_decl *t, uint32_t c
                            sqlite3_stmt *st, int sc, int rowid_sc, int keep, vouch_value *out,
                            vouch_error *err);
 const char *facts_cmp_sql(int cmp, int optional);
-/* Builds plan pi's SQL (its desc) and prepares it, unless opt.defer_prepare
+/* Builds plan pi's SQL (its desc) and prepares it, unless f->defer_prepare
  * leaves that to the plan's first seek. */
 vouch_status facts_plan_sql(vouch_facts *f, uint32_t pi, vouch_error *err);
 /* The SQL path's operations, for the cache path, which runs the statement

@@ -154,8 +154,6 @@ static void take_options(vouch_facts *f, vouch_facts_options *o)
     if (o->hash == VOUCH_HASH_AUTO)
         o->hash = VOUCH_HASH_NOINDEX;
     retune(f, o);
-    o->defer_prepare = 1; /* f has prepared them all: they prepare */
-    o->checked = f;       /* and has checked the stored values of this snapshot */
 }
 
 vouch_reader_status vouch_facts_snapshot_take(vouch_facts *f, vouch_facts_snapshot **out)
@@ -187,6 +185,8 @@ vouch_reader_status vouch_facts_reader_open(const vouch_facts_snapshot *s, vouch
         return VOUCH_NO_READER;
     vouch_facts_set_options(r, &s->opt);
     const vouch_facts *f = s->first;
+    r->defer_prepare = 1; /* f has prepared them all: they prepare */
+    r->checked = f;       /* and has checked the stored values of this snapshot */
     if (vouch_facts_bind(r, s->p, s->as_of, &e) != VOUCH_OK || facts_file_id(r, &id) != 0 ||
         id.dev != s->file.dev || id.ino != s->file.ino ||
         (!f->blocks_writers && (!r->marked || memcmp(r->mark, f->mark, sizeof f->mark) != 0))) {

@@ -322,7 +322,7 @@ vouch_status facts_plan_sql(vouch_facts *f, uint32_t pi, vouch_error *err)
     memcpy(c->desc, "sql: ", 5);
     memcpy(c->desc + 5, b.p, b.n + 1);
     vouch_free(b.p);
-    return f->opt.defer_prepare ? VOUCH_OK : prepare(f, c, err);
+    return f->defer_prepare ? VOUCH_OK : prepare(f, c, err);
 }
 
 static vouch_status prepare(vouch_facts *f, cursor *c, vouch_error *err)
