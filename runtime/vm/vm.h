@@ -94,7 +94,10 @@ vouch_status vouch_vm_run(const vouch_program *p, vouch_facts *f, const vouch_ru
  * With `share` (one per rule), the rows of a rule's outer loop
  * (vouch_rule_info.outer_plan) are handed out a few at a time through the
  * outer plan's cursor (vouch_facts_share_rows): a VM's cursor gives it the
- * rows it claims and passes over the others. A VM that finds the queue empty
+ * rows it claims and passes over the others, inside one NEXT (no steps are
+ * spent on them, so the two parts' steps add up to at least what one VM
+ * alone would spend: the code around the loop runs in both, each row's
+ * body in one). A VM that finds the queue empty
  * joins the rules still running, so one long rule does not keep the other
  * thread idle. Both VMs see the same rows in the same order (one snapshot,
  * one plan), so every row is evaluated exactly once. A rule two VMs shared
