@@ -471,7 +471,7 @@ vouch_status vouch_session_run(vouch_session *s, vouch_error *err)
     }
     s->stage = STAGE_RAN;
     vouch_status st = s->o.threads == 1 ? vouch_vm_run(s->p, s->f, &s->env, &s->res, err)
-                                        : vouch_vm_run_parallel(s->p, s->f, s->facts_path, &s->env, &s->res, err);
+                                        : vouch_vm_run_parallel(s->p, s->f, &s->env, &s->res, err);
     if (st != VOUCH_OK)
         return st;
     return vouch_apply_waivers(s->p, s->env.today, &s->res, err);
