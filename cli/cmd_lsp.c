@@ -166,7 +166,7 @@ int cmd_lsp(int argc, char **argv)
     for (int i = 0; i < argc; i++)
         /* editors often pass --stdio: it is what the server speaks anyway */
         if (strcmp(argv[i], "--stdio") != 0)
-            return cli_usage("unknown argument %s for lsp (it speaks the protocol on stdin and stdout)", argv[i]);
+            return cli_usage("unknown option %s for this command (lsp speaks the protocol on stdin and stdout)", argv[i]);
     server s;
     memset(&s, 0, sizeof s);
     s.in = stdin;
