@@ -38,6 +38,7 @@ typedef struct walker {
     compiler *c;
     vouch_symbols *s;
     const vouch_source *src;
+    const char *file;        /* src's name, copied: the caller's may not outlive the compilation */
     /* variables visible at this point of a rule, innermost last */
     int vars[64];
     int nvars;
@@ -51,7 +52,7 @@ static const char *dup_name(walker *w, ast_name nm) { return dup(w, nm.p, nm.len
 static int add(walker *w, int kind, int is_decl, const char *name, uint32_t off, uint32_t len,
                const char *container)
 {
-    if (!name || !w->src)
+    if (!name || !w->src || !w->file)
         return -1;
     vouch_symbol y;
     memset(&y, 0, sizeof y);
@@ -59,7 +60,7 @@ static int add(walker *w, int kind, int is_decl, const char *name, uint32_t off,
     y.is_decl = is_decl;
     y.name = name;
     y.container = container;
-    y.file = w->src->name;
+    y.file = w->file;
     y.off = off;
     y.len = len;
     y.decl = -1;
@@ -480,12 +481,14 @@ int symbols_build(compiler *c, ast_node *const *items, const vouch_source *const
     w.s = s;
     for (size_t i = 0; i < n; i++) {
         w.src = srcs[i];
+        w.file = arena_strndup(&s->a, srcs[i]->name, strlen(srcs[i]->name));
         decl_items(&w, items[i]);
     }
     s->ndecls = s->v.n;
     control_mappings(&w, items, n);
     for (size_t i = 0; i < n; i++) {
         w.src = srcs[i];
+        w.file = arena_strndup(&s->a, srcs[i]->name, strlen(srcs[i]->name));
         refs_items(&w, items[i]);
     }
     /* variables are declared among the references, after ndecls: they

@@ -17,6 +17,7 @@ import sys
 import tempfile
 import threading
 import queue
+import re
 import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -89,7 +90,9 @@ class Server:
         while True:
             m = self.q.get(timeout=timeout)
             if m is None:
-                raise EOFError("the server closed its output")
+                self.p.wait(timeout=30)
+                raise EOFError("the server closed its output (status %s): %s"
+                               % (self.p.returncode, self.p.stderr.read().decode("utf-8", "replace")[-3000:]))
             if pred(m):
                 return m
 
@@ -126,11 +129,68 @@ def rng(text, needle, length=None, nth=0):
     return {"start": s, "end": {"line": s["line"], "character": s["character"] + n}}
 
 
+def words_of_language():
+    """The words editors must colour: the lexer's keywords (grammar/lexer.re;
+    `mo` is a duration suffix, not a word), the calendar units of `every`
+    (compiler/check.c, span_unit) and the functions (runtime/program/
+    builtins.def, with the loop sources quarters/months/years)."""
+    root = os.path.dirname(os.path.dirname(HERE))
+    lex = open(os.path.join(root, "grammar", "lexer.re"), encoding="utf-8").read()
+    keywords = set(re.findall(r'"([a-z_]+)"', lex)) - {"mo"}
+    keywords |= {"quarter", "month", "year"}
+    bdef = open(os.path.join(root, "runtime", "program", "builtins.def"), encoding="utf-8").read()
+    functions = set(re.findall(r'^BUILTIN\(\w+,\s*"([a-z_0-9]+)"', bdef, re.M)) | {"quarters", "months", "years"}
+    return root, keywords, functions
+
+
+def editors():
+    """The editor set-ups know every word of the language (docs/editors.md)."""
+    root, keywords, functions = words_of_language()
+    check("the language has words (lexer.re, builtins.def read)", len(keywords) > 50 and len(functions) > 5,
+          "%d keywords, %d functions" % (len(keywords), len(functions)))
+    vim = open(os.path.join(root, "editors", "vim", "syntax", "vouch.vim"), encoding="utf-8").read()
+    have = set()
+    for line in vim.splitlines():
+        if line.startswith("syn keyword"):
+            have |= set(line.split()[3:])
+    check("Vim syntax knows every keyword", not (keywords - have), str(sorted(keywords - have)))
+    check("Vim syntax knows every function", not (functions - have), str(sorted(functions - have)))
+    vs = os.path.join(root, "editors", "vscode")
+    pkg = json.load(open(os.path.join(vs, "package.json"), encoding="utf-8"))
+    langs = pkg.get("contributes", {}).get("languages", [])
+    check("VS Code: the vouch language for .vouch files",
+          any(l.get("id") == "vouch" and ".vouch" in l.get("extensions", []) for l in langs), str(langs))
+    for l in langs:
+        check("VS Code: its language configuration parses",
+              isinstance(json.load(open(os.path.join(vs, l["configuration"]), encoding="utf-8")), dict))
+    grammars = pkg.get("contributes", {}).get("grammars", [])
+    words = set()
+    for g in grammars:
+        tm = json.load(open(os.path.join(vs, g["path"]), encoding="utf-8"))
+        check("VS Code: grammar %s is scope source.vouch" % g["path"], tm.get("scopeName") == "source.vouch")
+        for m in re.findall(r'"(?:match|begin)":\s*"((?:[^"\\]|\\.)*)"', json.dumps(tm)):
+            words |= set(re.findall(r"[a-z_][a-z_0-9]*", m))
+    check("VS Code: a grammar", len(grammars) == 1, str(grammars))
+    check("VS Code grammar knows every keyword", not (keywords - words), str(sorted(keywords - words)))
+    check("VS Code grammar knows every function", not (functions - words), str(sorted(functions - words)))
+    check("VS Code: the extension starts `vouch lsp` through vscode-languageclient",
+          os.path.exists(os.path.join(vs, pkg.get("main", "-")))
+          and "vscode-languageclient" in pkg.get("dependencies", {})
+          and re.search(r"args: \['lsp'\]", open(os.path.join(vs, pkg["main"]), encoding="utf-8").read()))
+    if shutil.which("node"):
+        r = subprocess.run(["node", "--check", os.path.join(vs, pkg["main"])], capture_output=True)
+        check("VS Code: extension.js is valid JavaScript (node --check)", r.returncode == 0, r.stderr.decode())
+    lua = open(os.path.join(root, "editors", "nvim", "vouch.lua"), encoding="utf-8").read()
+    check("Neovim: the snippet starts `vouch lsp` for vouch files",
+          "vim.lsp.start" in lua and '"lsp"' in lua and "vouch" in lua)
+
+
 def main():
     vouch = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "./vouch")
     tmp = tempfile.mkdtemp(prefix="vouch-lsp-")
     try:
         run(vouch, tmp)
+        editors()
     finally:
         shutil.rmtree(tmp)
     print("lsp: %d passed, %d failed" % (PASSED, FAILED))
