@@ -348,7 +348,9 @@ static void walk_list(walker *w, const ast_node *e)
 
 static void walk_expr(walker *w, const ast_node *e)
 {
-    if (!e)
+    /* a scope's condition is cloned into the loops over it: its nodes are
+     * the scope's file's, indexed with the scope (walk_scope) */
+    if (!e || (e->src && e->src != w->src))
         return;
     switch (e->kind) {
     case AST_IDENT:
@@ -390,6 +392,61 @@ static void walk_expr(walker *w, const ast_node *e)
         w->nvars = saved;
         break;
     }
+    default: break;
+    }
+}
+
+/* A scope's condition as declared (unchecked: the checker checks a copy
+ * per use): a bare name is a field of the scope's table, or else a member
+ * of one of its fields' enums. */
+static void walk_scope(walker *w, const ast_node *e, const char *table);
+
+static void walk_scope_list(walker *w, const ast_node *e, const char *table)
+{
+    for (; e; e = e->next)
+        walk_scope(w, e, table);
+}
+
+static void walk_scope(walker *w, const ast_node *e, const char *table)
+{
+    if (!e)
+        return;
+    switch (e->kind) {
+    case AST_IDENT: {
+        ast_name nm = e->u.name;
+        if (find_decl(w, SYM_FIELD, nm.p, nm.len, table) >= 0) {
+            ref_name(w, SYM_FIELD, nm, table);
+            break;
+        }
+        size_t tl = strlen(table);
+        for (uint32_t i = 0; i < w->s->ndecls; i++) {
+            const vouch_symbol *y = &w->s->v.v[i];
+            if (y->kind == SYM_ENUM_MEMBER && strlen(y->name) == nm.len && memcmp(y->name, nm.p, nm.len) == 0 &&
+                strncmp(y->container, table, tl) == 0 && y->container[tl] == '.') {
+                ref_name(w, SYM_ENUM_MEMBER, nm, y->container);
+                break;
+            }
+        }
+        break;
+    }
+    case AST_MEMBER: walk_scope(w, e->u.member.obj, table); break;
+    case AST_CALL: walk_scope_list(w, e->u.call.args, table); break;
+    case AST_UNARY: walk_scope(w, e->u.unary.operand, table); break;
+    case AST_BINARY:
+    case AST_RANGE:
+        walk_scope(w, e->u.binary.lhs, table);
+        walk_scope(w, e->u.binary.rhs, table);
+        break;
+    case AST_IN:
+        walk_scope(w, e->u.in.lhs, table);
+        walk_scope_list(w, e->u.in.items, table);
+        break;
+    case AST_INTERP: walk_scope_list(w, e->u.list.first, table); break;
+    case AST_COND:
+        walk_scope(w, e->u.cond.test, table);
+        walk_scope(w, e->u.cond.then, table);
+        walk_scope(w, e->u.cond.otherwise, table);
+        break;
     default: break;
     }
 }
@@ -442,7 +499,13 @@ static void refs_items(walker *w, const ast_node *items)
                 ref_name(w, SYM_FIELD, k->u.name, dup_name(w, it->u.fact.name));
             break;
         case AST_RULE: refs_rule(w, it); break;
-        case AST_SCOPE: ref_source(w, it->u.scope.table); break;
+        case AST_SCOPE: {
+            ref_source(w, it->u.scope.table);
+            const char *table = table_of(w, it->u.scope.table);
+            if (table)
+                walk_scope(w, it->u.scope.where, table);
+            break;
+        }
         case AST_CROSSWALK: {
             const char *a = string_text(w, it->u.cat.id), *b = string_text(w, it->u.cat.title);
             ref_string(w, SYM_FRAMEWORK, it->u.cat.id, NULL);

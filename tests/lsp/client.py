@@ -257,6 +257,9 @@ def run(vouch, tmp):
     v = h["contents"]["value"] if h else ""
     check("hover on a control: title and mappings",
           v.startswith('control "C.1" "Access control" (framework fw)') and "mapped by: device_owned" in v, v)
+    h = at("textDocument/hover", "status ==", 1)
+    v = h["contents"]["value"] if h else ""
+    check("hover on a field in a scope's condition", v == "field device.status: enum(active, retired)", v)
     h = at("textDocument/hover", "critical_suppliers", 2)
     v = h["contents"]["value"] if h else ""
     check("hover on a rule: its severity", "severity low" in v and 'rule critical_suppliers' in v, v)
@@ -273,9 +276,17 @@ def run(vouch, tmp):
     loc_is(at("textDocument/definition", "x in device", 6), uri, "device", good, name="a fact")
     loc_is(at("textDocument/definition", "d.owner", 0), uri, "d", good, nth=good.count("d", 0, good.index("d in live")),
            name="a loop variable")
-    loc_is(at("textDocument/definition", "in supplier", 4), cat_uri, "supplier", cat_text,
-           name="a fact across an import")
+    loc_is(at("textDocument/definition", "expect device_owned", 9), uri, "device_owned", good,
+           name="a rule (from a test's expect)")
+    loc_is(at("textDocument/definition", 'D1" status', 4), uri, "status", good, name="a field (from a test's given)")
+    loc_is(at("textDocument/definition", "== active", 4), uri, "active", good, name="an enum member")
+    loc_is(at("textDocument/definition", "in known", 4), cat_uri, "known", cat_text,
+           name="a scope across an import")
+    loc_is(at("textDocument/definition", "x in device", 0), uri, "x", good, nth=good.count("x", 0, good.index("x in device")),
+           name="a quantifier's variable")
     loc_is(at("textDocument/definition", '"C.1"', 1), cat_uri, "C.1", cat_text, name="a control across an import")
+    loc_is(at("textDocument/definition", "given supplier", 7), cat_uri, "supplier", cat_text,
+           name="a fact across an import")
     loc_is(at("textDocument/definition", "s.tier", 3), cat_uri, "tier", cat_text,
            name="a field across an import")
 
