@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "lsp_doc.h"
+#include "lsp_text.h"
 #include "packs_dir.h"
 #include "session.h"
 
@@ -117,6 +118,7 @@ static void take_diag(void *ctx, const vouch_diag *g)
         return;
     }
     snprintf(x->message, n, g->hint ? "%s\nhint: %s" : "%s", g->message, g->hint ? g->hint : "");
+    lsp_text_utf8_clean(x->message);
     d->ndiags++;
 }
 

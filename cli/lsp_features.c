@@ -26,6 +26,15 @@ static json_t *range_json(const char *text, size_t len, size_t off, size_t n)
     return json_pack("{s:o, s:o}", "start", pos_json(l0, c0), "end", pos_json(l1, c1));
 }
 
+/* A JSON string of s, any byte that is not UTF-8 made '?' (lsp_text.h). */
+static json_t *jstr(const char *s)
+{
+    char *c = strdup(s);
+    json_t *j = c ? json_string(lsp_text_utf8_clean(c)) : NULL;
+    free(c);
+    return j;
+}
+
 /* ---- diagnostics ----------------------------------------------------- */
 
 json_t *lsp_diagnostics(lsp_docs *ds, const lsp_doc *d)
@@ -50,10 +59,11 @@ json_t *lsp_diagnostics(lsp_docs *ds, const lsp_doc *d)
                 if (ft)
                     lsp_text_position(ft, flen, g->off, &l, &c);
                 snprintf(where, sizeof where, "%s:%u:%u: ", g->file, l + 1, c + 1);
+                lsp_text_utf8_clean(where);
                 free(owned);
             }
             range = range_json(d->text, d->len, 0, 0);
-            item = json_pack("{s:o, s:i, s:s, s:s++}", "range", range, "severity", g->severity, "source", "vouch",
+            item = json_pack("{s:o, s:i, s:s, s:s+}", "range", range, "severity", g->severity, "source", "vouch",
                              "message", where, g->message);
         }
         json_array_append_new(arr, item);
@@ -79,7 +89,7 @@ json_t *lsp_hover(lsp_docs *ds, const lsp_doc *d, uint32_t line, uint32_t charac
     const char *detail = decl && decl->detail ? decl->detail : y ? y->detail : NULL;
     if (!y || !detail)
         return json_null();
-    return json_pack("{s:{s:s, s:s}, s:o}", "contents", "kind", "plaintext", "value", detail, "range",
+    return json_pack("{s:{s:s, s:o}, s:o}", "contents", "kind", "plaintext", "value", jstr(detail), "range",
                      range_json(d->text, d->len, y->off, y->len));
 }
 
@@ -118,11 +128,14 @@ static int is_word(int c) { return isalnum(c) || c == '_'; }
 static void add_item(json_t *items, const char *label, int kind, const char *detail)
 {
     for (size_t i = 0; i < json_array_size(items); i++) /* once each */
-        if (strcmp(json_string_value(json_object_get(json_array_get(items, i), "label")), label) == 0)
+    {
+        const char *have = json_string_value(json_object_get(json_array_get(items, i), "label"));
+        if (have && strcmp(have, label) == 0)
             return;
-    json_t *it = json_pack("{s:s, s:i}", "label", label, "kind", kind);
+    }
+    json_t *it = json_pack("{s:o, s:i}", "label", jstr(label), "kind", kind);
     if (it && detail)
-        json_object_set_new(it, "detail", json_string(detail));
+        json_object_set_new(it, "detail", jstr(detail));
     json_array_append_new(items, it);
 }
 

@@ -3,6 +3,8 @@
  * Linear scans: documents are small, and positions are asked a few at a
  * time (one request, one compilation's diagnostics).
  */
+#include <string.h>
+
 #include "lsp_text.h"
 
 /* Bytes in the UTF-8 sequence that starts with byte c, or 1 if c cannot
@@ -94,4 +96,29 @@ size_t lsp_text_offset_of_linecol(const char *text, size_t len, uint32_t line, u
     size_t end = line_end(text, len, off);
     size_t want = off + (col ? col - 1 : 0);
     return want < end ? want : end;
+}
+
+char *lsp_text_utf8_clean(char *s)
+{
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        uint32_t u;
+        size_t k = seq_len((const unsigned char *)s + i, n - i, &u);
+        /* seq_len says 1 for a lone continuation or a cut sequence; it
+         * accepts overlong forms and surrogates, which jansson refuses */
+        int ok = k > 1 || c < 0x80;
+        if (k == 2 && c < 0xC2)
+            ok = 0;
+        if (k == 3 && ((c == 0xE0 && (unsigned char)s[i + 1] < 0xA0) || (c == 0xED && (unsigned char)s[i + 1] >= 0xA0)))
+            ok = 0;
+        if (k == 4 && (c > 0xF4 || (c == 0xF0 && (unsigned char)s[i + 1] < 0x90) || (c == 0xF4 && (unsigned char)s[i + 1] >= 0x90)))
+            ok = 0;
+        if (!ok) {
+            for (size_t j = 0; j < k; j++)
+                s[i + j] = '?';
+        }
+        i += k;
+    }
+    return s;
 }

@@ -27,4 +27,9 @@ uint32_t lsp_text_utf16_len(const char *s, size_t n);
  * compiler counts them; clamped like lsp_text_offset. */
 size_t lsp_text_offset_of_linecol(const char *text, size_t len, uint32_t line, uint32_t col);
 
+/* Replaces each byte of s that is not part of valid UTF-8 by '?', in
+ * place: JSON strings must be UTF-8, and messages and summaries quote
+ * source text, which need not be. Returns s. */
+char *lsp_text_utf8_clean(char *s);
+
 #endif

@@ -332,6 +332,22 @@ def run(vouch, tmp):
     f = s.request("textDocument/formatting", {"textDocument": {"uri": uri}, "options": {}})
     check("formatting a text that does not parse: null", "result" in f and f["result"] is None, str(f))
 
+    # an import with bytes that are not UTF-8: its errors at the top of the
+    # document, saying where; summaries quoting it stay valid JSON
+    with open(os.path.join(d, "bad-bytes.vouch"), "wb") as f:
+        f.write(b'pack "bad-bytes" version "1"\nframework "fwb" "T" {\n  control "C.1" "Ac\xffcess"\n}\n')
+    other = 'pack "other" version "1"\nimport "bad-bytes"\n'
+    other_uri = uri.replace("main.vouch", "other.vouch")
+    s.notify("textDocument/didOpen", {"textDocument": {"uri": other_uri, "languageId": "vouch", "version": 1,
+                                                       "text": other}})
+    diags = s.diagnostics(other_uri)
+    where = os.path.join(d, "bad-bytes.vouch") + ":3:20: byte 0xFF is not UTF-8"
+    check("an error in an imported file: at the top, with its file:line:col",
+          any(g["message"].startswith(where) and g["range"]["start"] == {"line": 0, "character": 0} for g in diags),
+          json.dumps(diags, ensure_ascii=False))
+    s.notify("textDocument/didClose", {"textDocument": {"uri": other_uri}})
+    check("closing a document clears its diagnostics", s.diagnostics(other_uri) == [])
+
     # malformed messages: not JSON, a header without a length; the server goes on
     s.send_raw(b"Content-Length: 9\r\n\r\n{not json")
     e = s.wait(lambda m: "error" in m and m.get("id") is None)
