@@ -27,7 +27,7 @@ typedef struct server {
     int initialized, shut_down;
 } server;
 
-static void logf_(const char *what, const char *detail)
+static void log_line(const char *what, const char *detail)
 {
     cli_say(stderr, "vouch lsp: %s%s%s\n", what, detail ? ": " : "", detail ? detail : "");
 }
@@ -50,7 +50,7 @@ static lsp_doc *doc_of(server *s, json_t *params)
 static void publish(server *s, lsp_doc *d)
 {
     if (lsp_doc_compile(d) != 0)
-        logf_("out of memory compiling", d->uri);
+        log_line("out of memory compiling", d->uri);
     lsp_rpc_notify(s->out, "textDocument/publishDiagnostics", lsp_diagnostics(&s->docs, d));
 }
 
@@ -63,22 +63,22 @@ static void on_notification(server *s, const char *method, json_t *params)
     if (strcmp(method, "textDocument/didOpen") == 0) {
         json_t *text = json_object_get(td, "text");
         if (!uri || !json_is_string(text))
-            return logf_("didOpen without uri or text", NULL);
+            return log_line("didOpen without uri or text", NULL);
         lsp_doc *d = lsp_doc_set(&s->docs, uri, json_string_value(text), json_string_length(text),
                                  json_integer_value(json_object_get(td, "version")));
         if (!d)
-            return logf_("out of memory opening", uri);
+            return log_line("out of memory opening", uri);
         publish(s, d);
     } else if (strcmp(method, "textDocument/didChange") == 0) {
         /* full sync: the last change holds the whole text */
         json_t *changes = json_object_get(params, "contentChanges");
         json_t *text = json_object_get(json_array_get(changes, json_array_size(changes) - 1), "text");
         if (!uri || !json_is_string(text) || !lsp_doc_find(&s->docs, uri))
-            return logf_("didChange of a document not open, or without text", uri);
+            return log_line("didChange of a document not open, or without text", uri);
         lsp_doc *d = lsp_doc_set(&s->docs, uri, json_string_value(text), json_string_length(text),
                                  json_integer_value(json_object_get(td, "version")));
         if (!d)
-            return logf_("out of memory changing", uri);
+            return log_line("out of memory changing", uri);
         publish(s, d);
     } else if (strcmp(method, "textDocument/didClose") == 0) {
         if (uri) {
@@ -178,12 +178,12 @@ int cmd_lsp(int argc, char **argv)
         lsp_read_status st = lsp_rpc_read(s.in, &msg, why);
         if (st == LSP_READ_EOF || st == LSP_READ_IO) {
             if (st == LSP_READ_IO)
-                logf_("cannot read the next message", why);
+                log_line("cannot read the next message", why);
             rc = s.shut_down ? 0 : 1;
         } else if (st == LSP_READ_BAD_HEADER) {
-            logf_("skipped a message", why);
+            log_line("skipped a message", why);
         } else if (st == LSP_READ_BAD_JSON) {
-            logf_("skipped a message", why);
+            log_line("skipped a message", why);
             lsp_rpc_error(s.out, NULL, LSP_PARSE_ERROR, why);
         } else {
             rc = on_message(&s, msg);
