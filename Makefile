@@ -27,7 +27,7 @@ VARIANT ?= release
 # Debian packages the build and the tests need, and the commands or headers
 # that show each one is there.
 DEBIAN_PACKAGES = re2c lemon libsqlite3-dev libcmocka-dev libjansson-dev nettle-dev sqlite3 python3 python3-jsonschema \
-                  python3-regex libxml2-utils chromium nodejs npm man-db groff-base pkgconf g++ binutils
+                  python3-regex libxml2-utils chromium nodejs npm man-db groff-base pkgconf g++ binutils tzdata
 DEPS_STAMP = build/.deps-ok
 
 WARN    = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
@@ -101,6 +101,7 @@ $(DEPS_STAMP): Makefile
 	command -v pkg-config >/dev/null 2>&1 || missing="$$missing pkgconf"; \
 	command -v g++ >/dev/null 2>&1 || missing="$$missing g++"; \
 	command -v objcopy >/dev/null 2>&1 || missing="$$missing binutils"; \
+	[ -f /usr/share/zoneinfo/Europe/Paris ] || missing="$$missing tzdata"; \
 	if [ -n "$$missing" ]; then \
 	  missing=$$(echo $$missing | tr ' ' '\n' | sort -u | tr '\n' ' '); \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \

@@ -92,7 +92,8 @@ int cmd_coverage(int argc, char **argv)
         cli_say(stderr, "vouch: error: %s\n", err.msg);
         goto out;
     }
-    vouch_report rep = cli_session_report(s, &env, a.run.facts);
+    vouch_report rep;
+    vouch_session_report(s, a.run.facts, &rep);
     cov_job job = {strcmp(format, "json") == 0, &rep, &cov};
     if (cli_write_file(a.run.output, "--output", cov_job_write, &job) != 0)
         goto out;

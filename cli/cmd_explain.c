@@ -310,8 +310,8 @@ int cmd_explain(int argc, char **argv)
         goto out;
     }
     qsort(list, n, sizeof *list, cmp_shown);
-    vouch_report rep = {p, res, env.today, env.period_start, env.period_end, a.facts, SEV_INFO, 0,
-                        vouch_session_identity(s), 0, NULL, 0};
+    vouch_report rep;
+    vouch_session_report(s, a.facts, &rep);
     explain_out eo = {&rep, rule, list, n, json};
     if (cli_write_file(a.output, "--output", write_explained, &eo) != 0)
         goto out;

@@ -1,8 +1,9 @@
 /*
  * cmd_load.c: `vouch load --facts FILE.db [--pack P]... [--replace |
  * --upsert] [--catalogues] [--time-zone Z] [--table T -] [--quiet]
- * INPUT...`: files (CSV, JSON, JSON Lines), standard input and the packs'
- * catalogues into a facts store, through the loader of the store
+ * [--source NAME] INPUT...`: files (CSV, JSON, JSON Lines, or another
+ * tool's export read by a `source` of the packs), standard input and the
+ * packs' catalogues into a facts store, through the loader of the store
  * (facts.h, vouch_facts_load_inputs: every value checked, one
  * transaction). docs/loading.md is the reference.
  *
@@ -20,6 +21,7 @@
 #include "catalogue_rows.h"
 #include "common.h"
 #include "say.h"
+#include "source_opt.h"
 #include "alloc.h"
 #include "clock.h"
 #include "facts.h"
@@ -107,7 +109,7 @@ static int parse_zone(const char *s, int *minutes)
 
 int cmd_load(int argc, char **argv, cli_compile_fn compile)
 {
-    const char *facts = NULL, *table = NULL, *zone = NULL;
+    const char *facts = NULL, *table = NULL, *zone = NULL, *source_name = NULL;
     int replace = 0, upsert = 0, catalogues = 0, quiet = 0;
     cli_list packs = {0};
     char **files = NULL;
@@ -121,6 +123,7 @@ int cmd_load(int argc, char **argv, cli_compile_fn compile)
         {"--table", .value = &table},
         {"--time-zone", .value = &zone},
         {"--quiet", .flag = &quiet},
+        {"--source", .value = &source_name},
     };
     int rc = cli_parse(argc, argv, opts, sizeof opts / sizeof opts[0], &files, &nfiles);
     vouch_program *p = NULL;
@@ -162,7 +165,15 @@ int cmd_load(int argc, char **argv, cli_compile_fn compile)
         cli_usage("%s", "load reads standard input (`-`) once");
         goto out;
     }
-    if (nstdin && !table) {
+    if (source_name && table) {
+        cli_usage("%s", "--table: with --source, the source says which fact the rows are");
+        goto out;
+    }
+    if (source_name && nfiles == 0) {
+        cli_usage("%s", "--source reads the files given after it: give at least one (or `-`)");
+        goto out;
+    }
+    if (nstdin && !table && !source_name) {
         cli_usage("%s", "load: standard input (`-`) needs --table TABLE, the fact its rows are");
         goto out;
     }
@@ -173,6 +184,14 @@ int cmd_load(int argc, char **argv, cli_compile_fn compile)
     p = compile(packs.v, packs.n);
     if (!p)
         goto out;
+    /* --source: its table and format, for every file and `-` */
+    if (source_name) {
+        const vouch_source_decl *source = cli_find_source(p, source_name);
+        if (!source)
+            goto out;
+        for (uint32_t i = 0; i < nin; i++)
+            in[i].source = source;
+    }
     if (catalogues) {
         if (p->nframeworks == 0) {
             cli_usage("%s", "--catalogues: the packs declare no framework");

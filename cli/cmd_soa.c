@@ -171,7 +171,8 @@ int cmd_soa(int argc, char **argv)
         cli_say(stderr, "vouch: error: %s\n", err.msg);
         goto out;
     }
-    vouch_report rep = cli_session_report(s, &env, a.run.facts);
+    vouch_report rep;
+    vouch_session_report(s, a.run.facts, &rep);
     soa_job job = {writer, &rep, &soa};
     if (cli_write_file(a.run.output, "--output", soa_job_write, &job) != 0)
         goto out;

@@ -292,13 +292,6 @@ vouch_session *cli_framework_session(const cli_run_args *run, const char *framew
     return s;
 }
 
-vouch_report cli_session_report(vouch_session *s, const vouch_run_env *env, const char *facts)
-{
-    vouch_report rep = {vouch_session_program(s), vouch_session_results(s), env->today, env->period_start,
-                        env->period_end, facts, SEV_INFO, 0, vouch_session_identity(s), 0, NULL, 0};
-    return rep;
-}
-
 uint32_t cli_rule_errors(const vouch_program *p, const vouch_results *res)
 {
     uint32_t n = 0;

@@ -114,11 +114,6 @@ int cli_framework_run_args(const cli_run_args *run, const char *framework, const
 vouch_session *cli_framework_session(const cli_run_args *run, const char *framework, const vouch_run_env *env,
                                      const char *none_note, int *fw);
 
-/* The report's inputs for a command that writes no check report
- * (coverage, soa): the session's program, results and identity, env's
- * dates, facts; nothing fails the run. */
-vouch_report cli_session_report(vouch_session *s, const vouch_run_env *env, const char *facts);
-
 /* Prints "vouch: error: ..." for every rule of res that stopped with a
  * run-time error; returns how many did. */
 uint32_t cli_rule_errors(const vouch_program *p, const vouch_results *res);

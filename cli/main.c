@@ -328,8 +328,10 @@ static int cmd_check(int argc, char **argv)
         cli_say(stderr, "vouch: error: %s\n", err.msg);
         goto out;
     }
-    vouch_report rep = {p, res, env.today, env.period_start, env.period_end, a.facts, fail_on, a.allow_soft,
-                        vouch_session_identity(s), 0, NULL, 0};
+    vouch_report rep;
+    vouch_session_report(s, a.facts, &rep);
+    rep.fail_on = fail_on;
+    rep.allow_soft = a.allow_soft;
     /* Explanations asked for only by the HTML and OSCAL reports stay there. */
     rep.why_hidden = explain && !a.explain;
     rep.baseline = a.baseline ? &base : NULL;

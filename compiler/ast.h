@@ -65,6 +65,10 @@ typedef enum ast_kind {
     AST_TEST_PERIOD, /* period DATE..DATE                           binary */
     AST_TEST_GIVEN,  /* given TABLE { column value ... }            field (name = table, type = AST_ATTR list) */
     AST_TEST_EXPECT, /* expect RULE fail|waived|not_applicable "S" | passes N   ovr (severity = the word, because = value) */
+    AST_SOURCE,      /* source NAME into FACT from FORMAT ["root"] { feeds, skips }   source */
+    AST_FEED,        /* field = VALUE | field from "path" [as "p"] [in "Z"] [map {...}]   feed */
+    AST_MAP_ENTRY,   /* "text" -> VALUE | else -> VALUE             binary (lhs = the text or NULL for else, rhs) */
+    AST_SOURCE_SKIP, /* skip if "path" == v | != v | in [..] | not in [..]   skip; op = ast_skip_op */
     AST__COUNT
 } ast_kind;
 
@@ -77,6 +81,12 @@ typedef enum ast_op {
 
 /* What an AST_OVERRIDE changes (its op). */
 typedef enum ast_override_kind { OVR_SEVERITY = 0, OVR_SKIP, OVR_ENFORCEMENT } ast_override_kind;
+
+/* A source's skip conditions (AST_SOURCE_SKIP's op). */
+typedef enum ast_skip_op { SKIP_IF_EQ = 0, SKIP_IF_NE, SKIP_IF_IN, SKIP_IF_NOT_IN } ast_skip_op;
+
+/* The options of a feed (ast_feed_option). */
+typedef enum ast_feed_opt { FEED_PATTERN = 0, FEED_ZONE, FEED_MAP } ast_feed_opt;
 
 /* Clauses of an appetite (AST_APPETITE_CLAUSE's apc.kind). */
 typedef enum ast_appetite_kind { AP_SCORE = 0, AP_BAND, AP_TOLERATE, AP_ACCEPT } ast_appetite_kind;
@@ -189,6 +199,24 @@ struct ast_node {
         } waive;
         struct { ast_name rule; ast_name severity; ast_node *because; } ovr;  /* severity: the new word (severity or enforcement) */
         struct { ast_node *test, *then, *otherwise; } cond;
+        struct {
+            ast_name name;
+            ast_name table;
+            ast_name format;         /* csv, json, jsonl: checked by check_source.c */
+            ast_node *root;          /* AST_STRING: where a JSON document keeps its records, or NULL */
+            ast_node *feeds;         /* AST_FEED list */
+            ast_node *skips;         /* AST_SOURCE_SKIP list */
+        } source;
+        struct {
+            ast_name field;
+            ast_node *path;          /* AST_STRING: the column or JSON path; NULL for a constant */
+            ast_node *value;         /* a constant (a fixture cell's literal), or NULL */
+            ast_node *pattern;       /* `as "..."`: AST_STRING list (more than one is an error) */
+            ast_node *zone;          /* `in "..."`: AST_STRING list (likewise) */
+            ast_node *map;           /* AST_MAP_ENTRY list */
+            int has_map;             /* 1: a `map { }` was written, even empty */
+        } feed;
+        struct { ast_node *path; ast_node *values; } skip;  /* path AST_STRING; values AST_STRING/AST_NONE */
     } u;
 };
 
@@ -319,6 +347,22 @@ ast_node *ast_test_clause(ast_builder *b, ast_node *test, ast_kind kind, uint32_
                           ast_node *c);
 ast_node *ast_test_expect(ast_builder *b, ast_node *test, uint32_t off, uint32_t rule_off, uint32_t rule_len,
                           uint32_t word_off, uint32_t word_len, ast_node *value);
+
+/* Sources (ast_source.c). `source` starts a declaration; root_len 0: no
+ * root path. */
+ast_node *ast_source(ast_builder *b, uint32_t off, uint32_t name_off, uint32_t name_len, uint32_t table_off,
+                     uint32_t table_len, uint32_t fmt_off, uint32_t fmt_len, uint32_t root_off, uint32_t root_len);
+/* Adds an AST_FEED or AST_SOURCE_SKIP to a source. */
+ast_node *ast_source_add(ast_node *source, ast_node *item);
+/* A feed of the field at [off, off+len): from path (AST_STRING), or the
+ * constant value. */
+ast_node *ast_feed(ast_builder *b, uint32_t off, uint32_t len, ast_node *path, ast_node *value);
+/* `as "pattern"`, `in "zone"` or `map { entries }` after a feed. */
+ast_node *ast_feed_option(ast_node *feed, ast_feed_opt opt, uint32_t kw_off, ast_node *arg);
+/* key NULL: the map's `else`. */
+ast_node *ast_map_entry(ast_builder *b, uint32_t off, ast_node *key, ast_node *value);
+ast_node *ast_source_skip(ast_builder *b, uint32_t off, ast_skip_op op, uint32_t path_off, uint32_t path_len,
+                          ast_node *values);
 
 /* `if test then a else b` (an AST_COND). */
 ast_node *ast_cond(ast_builder *b, uint32_t off, ast_node *test, ast_node *then, ast_node *otherwise);

@@ -1328,6 +1328,8 @@ int check_program(compiler *c, ast_node *const *items, const vouch_source *const
             check_declare_scope(c, it);
         else if (it->kind == AST_APPETITE)
             check_declare_appetite(c, it);
+        else if (it->kind == AST_SOURCE)
+            check_declare_source(c, it);
     }
     for (size_t i = 0; i < nfiles; i++)
         for (ast_node *it = items[i]; it; it = it->next) {

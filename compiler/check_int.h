@@ -7,6 +7,7 @@
  *   check_decls.c  catalogues and crosswalks, scopes, the risk appetite,
  *                  waivers and overrides
  *   check_tests.c  `test` blocks
+ *   check_source.c `source` declarations (mappings of other files to facts)
  *   check_lint.c   the warnings of `vouch lint`
  *
  * The other passes see only compiler.h (check_program, check_find_table,
@@ -83,6 +84,14 @@ void check_rule_scope(compiler *c, ast_node *r, rule_extra *x);
 /* ---- check_tests.c, check_lint.c ------------------------------------------- */
 
 void check_declare_test(compiler *c, ast_node *n);        /* after every rule */
+/* A literal (a fixture cell, a source's constant or map value) as the CSV
+ * text `vouch load` reads for column col of t, or NULL for none; reports
+ * a value that does not fit. *ok is cleared on error. */
+const char *check_cell_text(compiler *c, const fact_table *t, int col, ast_node *v, int *ok);
+
+/* ---- check_source.c ---------------------------------------------------------- */
+
+void check_declare_source(compiler *c, ast_node *n);      /* after the facts */
 void check_lint_program(compiler *c);                     /* after a clean check */
 
 #endif

@@ -12,9 +12,7 @@
 #include "check_int.h"
 #include "date.h"
 
-/* A fixture cell as the CSV text `vouch load` reads for column col, or
- * NULL for none; reports a value that does not fit. *ok is cleared on error. */
-static const char *cell_text(compiler *c, const fact_table *t, int col, ast_node *v, int *ok)
+const char *check_cell_text(compiler *c, const fact_table *t, int col, ast_node *v, int *ok)
 {
     const fact_column *fc = &t->cols[col];
     ast_type want = fc->type;
@@ -104,7 +102,7 @@ static void declare_given(compiler *c, ast_node *g, vouch_test *vt, test_rows *r
         }
         seen[col] = 1;
         row.columns[i] = (uint32_t)col;
-        row.values[i] = cell_text(c, ft, col, cl->u.field.type, &ok);
+        row.values[i] = check_cell_text(c, ft, col, cl->u.field.type, &ok);
     }
     const char *missing = "";
     for (uint32_t k = 0; k < ft->ncols; k++)

@@ -1284,7 +1284,7 @@ vouch_program *codegen_program(compiler *c)
         if (ri->maps && x->maps.n)
             memcpy(ri->maps, x->maps.v, x->maps.n * sizeof *ri->maps);
     }
-    if (!finish_catalogues(c, p) || vouch_program_failed(p)) {
+    if (!finish_catalogues(c, p) || !check_source_emit(c, p) || vouch_program_failed(p)) {
         vouch_program_free(p);
         c->a->failed = 1;
         return NULL;

@@ -127,6 +127,8 @@ typedef struct compiler {
     int64_t waiver_max_days;
     VEC(rule_extra) extra;   /* parallel to rules */
     VEC(vouch_test) tests;   /* `test` blocks, for `vouch test` */
+    VEC(vouch_source_decl) sources; /* `source` declarations, for `vouch load --source` */
+    VEC(ast_node *) source_decls;   /* every AST_SOURCE seen so far, checked or not (duplicates) */
     /* per rule, while checking and generating it */
     VEC(binding) bindings;
     VEC(int) scope;          /* binding ids currently visible, innermost last */
@@ -218,5 +220,7 @@ const vouch_symbol *vouch_symbols_at(const vouch_symbols *s, const char *file, u
 
 /* codegen.c */
 vouch_program *codegen_program(compiler *c);
+/* check_source.c: copies the checked sources into p; 0 if out of memory. */
+int check_source_emit(const compiler *c, vouch_program *p);
 
 #endif

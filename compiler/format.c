@@ -35,13 +35,17 @@ static void indent(sbuf *o, int n)
 static int starts_clause(int t, int next)
 {
     /* a field `name: type` (the name may be a keyword such as `version`),
-     * an appetite `score = ...` */
+     * an appetite `score = ...`, a source's `field = value` */
     if (next == TK_COLON || next == TK_ASSIGN)
+        return 1;
+    /* a source's `field from "column"` (the field may be a keyword such
+     * as `review`: the keywords are one run, TK_PACK .. TK_PERIOD) */
+    if (next == TK_FROM && (t == TK_ID || (t >= TK_PACK && t <= TK_PERIOD)))
         return 1;
     switch (t) {
     case TK_PACK: case TK_IMPORT: case TK_FACT: case TK_RULE: case TK_FRAMEWORK: case TK_CROSSWALK:
     case TK_SCOPE: case TK_APPETITE: case TK_WAIVE: case TK_WAIVERS: case TK_OVERRIDE: case TK_SKIP:
-    case TK_TEST: case TK_FOR: case TK_REQUIRE: case TK_SUBJECT: case TK_ELSE: case TK_EVERY:
+    case TK_TEST: case TK_SOURCE: case TK_FOR: case TK_REQUIRE: case TK_SUBJECT: case TK_ELSE: case TK_EVERY:
     case TK_CONTROL: case TK_BAND: case TK_TOLERATE: case TK_ACCEPT: case TK_GIVEN: case TK_EXPECT:
     case TK_PERIOD: case TK_STRING: case TK_LBRACE: case TK_RBRACE:
         return 1;

@@ -139,6 +139,9 @@ static const char *spelling(int type)
     case TK_ENFORCEMENT: return "`enforcement`";
     case TK_THEN: return "`then`";
     case TK_DATED: return "`dated`";
+    case TK_SOURCE: return "`source`";
+    case TK_INTO: return "`into`";
+    case TK_MAP: return "`map`";
     case TK_EQ: return "`==`";
     case TK_NE: return "`!=`";
     case TK_LT: return "`<`";
@@ -217,7 +220,7 @@ static int top_level_keyword(int type)
     switch (type) {
     case TK_RULE: case TK_FACT: case TK_PACK: case TK_IMPORT: case TK_FRAMEWORK: case TK_CROSSWALK:
     case TK_SCOPE: case TK_APPETITE: case TK_WAIVE: case TK_WAIVERS: case TK_OVERRIDE: case TK_SKIP:
-    case TK_TEST:
+    case TK_TEST: case TK_SOURCE:
         return 1;
     default:
         return 0;

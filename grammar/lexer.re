@@ -298,6 +298,9 @@ int lex_next(lexer *lx, lex_token *t)
             "then"      { TOK(TK_THEN); }
             "skip"      { TOK(TK_SKIP); }
             "dated"     { TOK(TK_DATED); }
+            "source"    { TOK(TK_SOURCE); }
+            "into"      { TOK(TK_INTO); }
+            "map"       { TOK(TK_MAP); }
 
             [A-Za-z_][A-Za-z0-9_]* {
                 if (YYCURSOR - tok > VOUCH_MAX_NAME_BYTES && lx->diag)

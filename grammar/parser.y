@@ -68,6 +68,7 @@ static void ps_syntax_error(parse_state *ps, void *parser);
 %token EXISTS ALL COUNT NEWEST OLDEST SATISFIES.
 %token FRAMEWORK CONTROL CROSSWALK NOTE SCOPE APPETITE BAND TOLERATE ACCEPT BY ROLE REVIEW.
 %token EVERY OF AS WAIVE FROM UNTIL BECAUSE APPROVED_BY WAIVERS OVERRIDE SKIP IF THEN TEST GIVEN EXPECT ENFORCEMENT DATED.
+%token SOURCE INTO MAP.
 %token AND OR NOT TRUE FALSE NONE TODAY PERIOD.
 %token EQ NE LT LE GT GE PLUS MINUS STAR SLASH PERCENT DOT DOTDOT.
 %token COMMA COLON LPAREN RPAREN LBRACE RBRACE LBRACKET RBRACKET QUESTION ASSIGN ARROW.
@@ -82,7 +83,7 @@ static void ps_syntax_error(parse_state *ps, void *parser);
              EXISTS ALL COUNT NEWEST OLDEST TRUE FALSE NONE TODAY PERIOD
              FRAMEWORK CROSSWALK NOTE SCOPE APPETITE BAND TOLERATE ACCEPT BY ROLE REVIEW
              EVERY OF AS WAIVE FROM UNTIL BECAUSE APPROVED_BY WAIVERS OVERRIDE SKIP IF THEN
-             TEST GIVEN EXPECT ENFORCEMENT DATED.
+             TEST GIVEN EXPECT ENFORCEMENT DATED SOURCE INTO MAP.
 
 /* Lowest to highest. QUANT and NEG are precedence names only. */
 %nonassoc QUANT.
@@ -112,6 +113,58 @@ item ::= SCOPE(S) ID(N) ASSIGN tname(T) WHERE expr(W).
     { ps_add(ps, ast_scope(B, S.off, N.off, N.len, T.off, T.len, W)); }
 item ::= appetite(A).                          { ps_add(ps, A); }
 item ::= test(T).                              { ps_add(ps, T); }
+item ::= srcdecl(S).                           { ps_add(ps, S); }
+
+/* ---- sources: how a file of another shape becomes rows of a fact ----------
+ * source NAME into FACT from FORMAT ["root.path"] {
+ *   field = VALUE                                      a constant
+ *   field from "column or json.path" [as "pattern"] [in "Zone"] [map { "x" -> v, else -> w }]
+ *   skip if "column" == "text" | != "text" | in [...] | not in [...]
+ * }
+ * Field names here are `fname`s (a name or a soft keyword, not a hard
+ * one such as `in`): after a feed, `in` and `as` continue it. */
+srchead(A) ::= SOURCE(K) ID(N) INTO tname(T) FROM ID(F) LBRACE.
+    { A = ast_source(B, K.off, N.off, N.len, T.off, T.len, F.off, F.len, 0, 0); }
+srchead(A) ::= SOURCE(K) ID(N) INTO tname(T) FROM ID(F) STRING(R) LBRACE.
+    { A = ast_source(B, K.off, N.off, N.len, T.off, T.len, F.off, F.len, R.off, R.len); }
+srcbody(A) ::= srchead(H).                    { A = H; }
+srcbody(A) ::= srcbody(S) fname(N) ASSIGN cellv(V).
+    { A = ast_source_add(S, ast_feed(B, N.off, N.len, NULL, V)); }
+srcbody(A) ::= srcbody(S) feed(F).            { A = ast_source_add(S, F); }
+srcbody(A) ::= srcbody(S) SKIP(K) IF STRING(P) EQ skipv(V).
+    { A = ast_source_add(S, ast_source_skip(B, K.off, SKIP_IF_EQ, P.off, P.len, V)); }
+srcbody(A) ::= srcbody(S) SKIP(K) IF STRING(P) NE skipv(V).
+    { A = ast_source_add(S, ast_source_skip(B, K.off, SKIP_IF_NE, P.off, P.len, V)); }
+srcbody(A) ::= srcbody(S) SKIP(K) IF STRING(P) IN LBRACKET skiplist(L) RBRACKET(E).
+    { A = ast_source_add(S, ast_span_to(ast_source_skip(B, K.off, SKIP_IF_IN, P.off, P.len, L), END(E))); }
+srcbody(A) ::= srcbody(S) SKIP(K) IF STRING(P) NOT IN LBRACKET skiplist(L) RBRACKET(E).
+    { A = ast_source_add(S, ast_span_to(ast_source_skip(B, K.off, SKIP_IF_NOT_IN, P.off, P.len, L), END(E))); }
+srcdecl(A) ::= srcbody(S) RBRACE(E).          { A = ast_span_to(S, END(E)); }
+
+feed(A) ::= fname(N) FROM STRING(P).
+    { A = ast_feed(B, N.off, N.len, ast_leaf(B, AST_STRING, P.off, P.len), NULL); }
+feed(A) ::= feed(F) AS(K) STRING(P).          { A = ast_feed_option(F, FEED_PATTERN, K.off, ast_leaf(B, AST_STRING, P.off, P.len)); }
+feed(A) ::= feed(F) IN(K) STRING(Z).          { A = ast_feed_option(F, FEED_ZONE, K.off, ast_leaf(B, AST_STRING, Z.off, Z.len)); }
+feed(A) ::= feed(F) MAP(K) LBRACE mapents(M) RBRACE(E).
+    { A = ast_span_to(ast_feed_option(F, FEED_MAP, K.off, M), END(E)); }
+
+mapents(A) ::= .                              { A = NULL; }
+mapents(A) ::= mapents(L) mapent(E).          { A = ast_append(L, E); }
+mapents(A) ::= mapents(L) mapent(E) COMMA.    { A = ast_append(L, E); }
+mapent(A) ::= STRING(K) ARROW cellv(V).
+    { A = ast_map_entry(B, K.off, ast_leaf(B, AST_STRING, K.off, K.len), V); }
+mapent(A) ::= ELSE(K) ARROW cellv(V).         { A = ast_map_entry(B, K.off, NULL, V); }
+
+/* What a skip condition compares an input value with: text, or none (an
+ * empty cell, a missing or null JSON value). */
+skipv(A) ::= STRING(T).                       { A = ast_leaf(B, AST_STRING, T.off, T.len); }
+skipv(A) ::= NONE(T).                         { A = ast_leaf(B, AST_NONE, T.off, T.len); }
+skiplist(A) ::= skipv(V).                     { A = V; }
+skiplist(A) ::= skiplist(L) COMMA skipv(V).   { A = ast_append(L, V); }
+
+%type fname {lex_token}
+fname(A) ::= ID(T).       { A = T; }
+fname(A) ::= CONTROL(T).  { A = T; }
 
 /* ---- tests -------------------------------------------------------------------
  * test "name" {

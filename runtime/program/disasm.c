@@ -4,7 +4,7 @@
  *
  * The listing has a header (version, counts), the declared tables with
  * their columns and types, the plans (table, mode, terms, columns), the
- * constant pool, then each rule's header and instructions with operands
+ * constant pool, the sources (`vouch load --source` mappings), then each rule's header and instructions with operands
  * decoded by kind: constants shown as their value, jumps as "-> 0040",
  * builtins by name, plan columns by table and column name.
  *
@@ -68,6 +68,70 @@ static void print_value(FILE *out, const vouch_value *v)
     }
     vouch_value_format(v, buf, sizeof buf);
     fputs(buf, out);
+}
+
+/* A source's text: quoted, or none. */
+static void print_otext(FILE *out, const char *s)
+{
+    if (s)
+        fprintf(out, "\"%s\"", s);
+    else
+        fputs("none", out);
+}
+
+static void print_sources(const vouch_program *p, FILE *out)
+{
+    static const char *const formats[] = {"csv", "json", "jsonl"};
+    static const char *const skips[] = {"==", "!=", "in", "not in"};
+    for (uint32_t i = 0; p->sources && i < p->nsources; i++) {
+        const vouch_source_decl *s = &p->sources[i];
+        const vouch_table_decl *t = s->table < p->ntables && p->tables ? &p->tables[s->table] : NULL;
+        fprintf(out, "source %u %s into %s from %s", i, str(s->name), t ? str(t->name) : "?",
+                s->format < SRC__COUNT ? formats[s->format] : "?");
+        if (s->root && *s->root)
+            fprintf(out, " \"%s\"", s->root);
+        fprintf(out, " (%s:%u)\n", str(s->file), s->line);
+        for (uint32_t k = 0; s->feeds && k < s->nfeeds; k++) {
+            const vouch_feed *f = &s->feeds[k];
+            fprintf(out, "  %-20s ", t && f->column < t->ncolumns && t->columns ? str(t->columns[f->column].name) : "?");
+            if (f->kind == FEED_CONSTANT) {
+                fputs("= ", out);
+                print_otext(out, f->value);
+            } else {
+                fputs("from ", out);
+                print_otext(out, f->path);
+            }
+            if (f->pattern)
+                fprintf(out, " as \"%s\"", f->pattern);
+            if (f->zone)
+                fprintf(out, " in \"%s\"", f->zone);
+            if (f->nmap && f->map) {
+                fputs(" map {", out);
+                for (uint32_t m = 0; m < f->nmap; m++) {
+                    fputs(m ? ", " : "", out);
+                    if (f->map[m].from)
+                        fprintf(out, "\"%s\"", f->map[m].from);
+                    else
+                        fputs("else", out);
+                    fputs(" -> ", out);
+                    print_otext(out, f->map[m].to);
+                }
+                fputc('}', out);
+            }
+            fputc('\n', out);
+        }
+        for (uint32_t k = 0; s->skips && k < s->nskips; k++) {
+            const vouch_source_skip *sk = &s->skips[k];
+            fprintf(out, "  skip if \"%s\" %s ", str(sk->path), sk->kind < SKIP__COUNT ? skips[sk->kind] : "?");
+            int list = sk->kind == SKIP_IN || sk->kind == SKIP_NOT_IN;
+            fputs(list ? "[" : "", out);
+            for (uint32_t v = 0; sk->values && v < sk->nvalues; v++) {
+                fputs(v ? ", " : "", out);
+                print_otext(out, sk->values[v]);
+            }
+            fputs(list ? "]\n" : "\n", out);
+        }
+    }
 }
 
 static void print_tables(const vouch_program *p, FILE *out)
@@ -320,6 +384,11 @@ void vouch_disasm_with(const vouch_program *p, FILE *out, unsigned flags)
             print_value(out, &p->consts[i]);
             fputc('\n', out);
         }
+    }
+
+    if (p->nsources) {
+        fputc('\n', out);
+        print_sources(p, out);
     }
 
     for (uint32_t r = 0; p->rules && r < p->nrules; r++) {

@@ -16,7 +16,7 @@
  *
  * Files that depend on this layout: compiler/codegen.c, compiler/compile.c,
  * runtime/program/program.c, runtime/program/verify.c, runtime/vm/vm.c, runtime/program/disasm.c,
- * runtime/store/facts.c, runtime/store/load.c, and runtime/program/program_io.c (the .vbc
+ * runtime/store/facts.c, runtime/store/load.c, runtime/store/load_source.c, and runtime/program/program_io.c (the .vbc
  * file lists every field: a new one must be written and read there, and
  * checked by the verifier if anything indexes with it). Changing it means
  * bumping VOUCH_PROGRAM_VERSION.
@@ -28,7 +28,7 @@
 #include <stddef.h>
 #include "value.h"
 
-#define VOUCH_PROGRAM_VERSION 4
+#define VOUCH_PROGRAM_VERSION 5
 
 typedef enum vouch_opcode {
 #define OP(name, operands, pops, pushes, meaning) OP_##name,
@@ -240,6 +240,76 @@ typedef struct vouch_test {
     vouch_test_expect *expect;
 } vouch_test;
 
+/* ---- Sources: how a file of another shape becomes rows of a table --------
+ *
+ * A `source` declaration, checked by the compiler, run by `vouch load
+ * --source NAME` (runtime/store/load_source.c). For each record of the
+ * input (a CSV row after the header; an object of a JSON array or of a
+ * JSON Lines file), the source makes one row of its table: every column
+ * it feeds gets a value as the text a CSV cell would hold (the loader then
+ * checks it like any cell), every column it does not feed is none. Every
+ * required column of the table is fed, no column twice (the verifier
+ * checks both). Texts are matched ignoring ASCII case where this says so;
+ * "none" (NULL) is an empty cell, a missing or a null JSON value. */
+typedef enum vouch_source_format {
+    SRC_CSV = 0,             /* paths are header names, exactly */
+    SRC_JSON,                /* one document: root names the array of records */
+    SRC_JSONL,               /* JSON Lines: one record per line */
+    SRC__COUNT
+} vouch_source_format;
+
+typedef enum vouch_feed_kind {
+    FEED_CONSTANT = 0,       /* value: the same for every row */
+    FEED_INPUT,              /* path: read from each record */
+    FEED__COUNT
+} vouch_feed_kind;
+
+typedef struct vouch_map_entry {
+    const char *from;        /* an input text, matched ignoring ASCII case; NULL: `else` */
+    const char *to;          /* the column's value as cell text; NULL: none */
+} vouch_map_entry;
+
+typedef struct vouch_feed {
+    uint32_t column;         /* column of the source's table */
+    uint8_t kind;            /* vouch_feed_kind */
+    const char *path;        /* FEED_INPUT: a CSV header, or JSON keys joined by '.' */
+    const char *value;       /* FEED_CONSTANT: the cell text; NULL: none */
+    const char *pattern;     /* a date column: how its date-times are written
+                              * (runtime/base/datetime.h); NULL: ISO 8601 */
+    const char *zone;        /* a date column: the tz database zone a date-time
+                              * is turned into a date in; NULL: date-times refused */
+    uint32_t nmap;           /* a value map: the input text decides the value */
+    vouch_map_entry *map;    /* nmap entries, the `else` (if any) last */
+} vouch_feed;
+
+typedef enum vouch_skip_kind {
+    SKIP_EQ = 0, SKIP_NE, SKIP_IN, SKIP_NOT_IN, SKIP__COUNT
+} vouch_skip_kind;
+
+/* A record is skipped when any of its source's conditions holds. The
+ * input value compares exactly (case and all); a NULL in values stands
+ * for none. */
+typedef struct vouch_source_skip {
+    const char *path;
+    uint8_t kind;            /* vouch_skip_kind: value == / != values[0], in / not in values */
+    uint32_t nvalues;
+    const char **values;
+} vouch_source_skip;
+
+typedef struct vouch_source_decl {
+    const char *name;
+    uint32_t table;          /* index into tables */
+    uint8_t format;          /* vouch_source_format */
+    const char *root;        /* SRC_JSON: keys joined by '.' to the array of
+                              * records; "" the document is the array */
+    uint32_t nfeeds;
+    vouch_feed *feeds;
+    uint32_t nskips;
+    vouch_source_skip *skips;
+    const char *file;        /* where it is declared */
+    uint32_t line;
+} vouch_source_decl;
+
 /* ---- Trace points (explain programs only) ----------------------------------
  *
  * `vouch explain` and `check --explain` run a program compiled with the
@@ -352,6 +422,8 @@ typedef struct vouch_program {
     int64_t waiver_max_days; /* longest waiver term a pack allows; 0: no cap */
     uint32_t ntests;
     vouch_test *tests;
+    uint32_t nsources;
+    vouch_source_decl *sources;
     const char *pack;        /* name of the main pack */
     const char *pack_version;
     uint32_t npoints;        /* explain programs only; 0 otherwise */

@@ -32,6 +32,12 @@
  *   pack      str name, str version
  *   positions u32 nfiles, nfiles x str; u32 n, each: u32 pc, u32 file,
  *             u32 line, u32 col, u8 subject (program.h: source positions)
+ *   sources   u32 n, each: str name, u32 table, u8 format, str root,
+ *             u32 nfeeds, each feed: u32 column, u8 kind, ostr path,
+ *             ostr value, ostr pattern, ostr zone, u32 nmap, nmap x
+ *             (ostr from, ostr to); u32 nskips, each: str path, u8 kind,
+ *             u32 nvalues, nvalues x ostr; str file, u32 line
+ *             (an ostr is u8 0 for NULL, or u8 1 then a str)
  *
  * Trace points (explain programs) are not written: such a program is
  * refused, and a program read back has none.
@@ -123,6 +129,52 @@ static void put_ref(sbuf *b, const vouch_control_ref *r)
     put_u32(b, r->control);
 }
 
+/* A string that may be NULL (none, in a source). */
+static void put_ostr(sbuf *b, const char *s)
+{
+    put_u8(b, s != NULL);
+    if (s)
+        put_str(b, s);
+}
+
+static void put_sources(sbuf *b, const vouch_program *p)
+{
+    put_u32(b, p->nsources);
+    for (uint32_t i = 0; i < p->nsources; i++) {
+        const vouch_source_decl *s = &p->sources[i];
+        put_str(b, s->name);
+        put_u32(b, s->table);
+        put_u8(b, s->format);
+        put_str(b, s->root);
+        put_u32(b, s->nfeeds);
+        for (uint32_t k = 0; k < s->nfeeds; k++) {
+            const vouch_feed *f = &s->feeds[k];
+            put_u32(b, f->column);
+            put_u8(b, f->kind);
+            put_ostr(b, f->path);
+            put_ostr(b, f->value);
+            put_ostr(b, f->pattern);
+            put_ostr(b, f->zone);
+            put_u32(b, f->nmap);
+            for (uint32_t m = 0; m < f->nmap; m++) {
+                put_ostr(b, f->map[m].from);
+                put_ostr(b, f->map[m].to);
+            }
+        }
+        put_u32(b, s->nskips);
+        for (uint32_t k = 0; k < s->nskips; k++) {
+            const vouch_source_skip *sk = &s->skips[k];
+            put_str(b, sk->path);
+            put_u8(b, sk->kind);
+            put_u32(b, sk->nvalues);
+            for (uint32_t v = 0; v < sk->nvalues; v++)
+                put_ostr(b, sk->values[v]);
+        }
+        put_str(b, s->file);
+        put_u32(b, s->line);
+    }
+}
+
 static void set_u32(unsigned char *p, uint32_t v)
 {
     p[0] = (unsigned char)v;
@@ -139,8 +191,19 @@ static const char *missing_part(const vouch_program *p)
         (p->ntables && !p->tables) || (p->nplans && !p->plans) || (p->nrules && !p->rules) ||
         (p->nframeworks && !p->frameworks) || (p->npairs && !p->pairs) ||
         (p->nwaivers && !p->waivers) || (p->nfiles && !p->files) ||
-        (p->npositions && !p->positions))
+        (p->npositions && !p->positions) || (p->nsources && !p->sources))
         return "a list";
+    for (uint32_t i = 0; i < p->nsources; i++) {
+        const vouch_source_decl *s = &p->sources[i];
+        if ((s->nfeeds && !s->feeds) || (s->nskips && !s->skips))
+            return "a source's feeds";
+        for (uint32_t k = 0; k < s->nfeeds; k++)
+            if (s->feeds[k].nmap && !s->feeds[k].map)
+                return "a source's value map";
+        for (uint32_t k = 0; k < s->nskips; k++)
+            if (s->skips[k].nvalues && !s->skips[k].values)
+                return "a source's skip values";
+    }
     for (uint32_t i = 0; i < p->nfiles; i++)
         if (!p->files[i])
             return "a file name";
@@ -344,6 +407,7 @@ vouch_status vouch_program_write_buf(const vouch_program *p, unsigned char **out
     put_str(&b, p->pack);
     put_str(&b, p->pack_version);
     put_positions(&b, p);
+    put_sources(&b, p);
 
     if (b.oom) {
         vouch_free(b.p);
@@ -741,6 +805,59 @@ static int read_positions(rbuf *r, vouch_program *p)
     return 0;
 }
 
+static int get_ostr(rbuf *r, const char **out)
+{
+    uint8_t present = 0;
+    *out = NULL;
+    if (get_small(r, 2, "string presence flag", &present))
+        return -1;
+    return present ? get_str(r, out) : 0;
+}
+
+/* Indices (table, columns) and the rules a source must keep (every
+ * required column fed, none twice) are the verifier's to check. */
+static int read_sources(rbuf *r, vouch_program *p)
+{
+    if (get_count(r, 29, UINT32_MAX, "sources", &p->nsources) ||
+        !(p->sources = array(r, p->nsources, sizeof *p->sources)))
+        return -1;
+    for (uint32_t i = 0; i < p->nsources; i++) {
+        vouch_source_decl *s = &p->sources[i];
+        if (get_name(r, &s->name) || get_u32(r, &s->table) ||
+            get_small(r, SRC__COUNT, "source format", &s->format) || get_str(r, &s->root) ||
+            get_count(r, 12, VOUCH_MAX_COLUMNS, "source feeds", &s->nfeeds) ||
+            !(s->feeds = array(r, s->nfeeds, sizeof *s->feeds)))
+            return -1;
+        for (uint32_t k = 0; k < s->nfeeds; k++) {
+            vouch_feed *f = &s->feeds[k];
+            if (get_u32(r, &f->column) || get_small(r, FEED__COUNT, "feed kind", &f->kind) ||
+                get_ostr(r, &f->path) || get_ostr(r, &f->value) || get_ostr(r, &f->pattern) ||
+                get_ostr(r, &f->zone) || get_count(r, 2, UINT32_MAX, "value map entries", &f->nmap) ||
+                !(f->map = array(r, f->nmap, sizeof *f->map)))
+                return -1;
+            for (uint32_t m = 0; m < f->nmap; m++)
+                if (get_ostr(r, &f->map[m].from) || get_ostr(r, &f->map[m].to))
+                    return -1;
+        }
+        if (get_count(r, 9, UINT32_MAX, "source skips", &s->nskips) ||
+            !(s->skips = array(r, s->nskips, sizeof *s->skips)))
+            return -1;
+        for (uint32_t k = 0; k < s->nskips; k++) {
+            vouch_source_skip *sk = &s->skips[k];
+            if (get_str(r, &sk->path) || get_small(r, SKIP__COUNT, "skip kind", &sk->kind) ||
+                get_count(r, 1, UINT32_MAX, "skip values", &sk->nvalues) ||
+                !(sk->values = array(r, sk->nvalues, sizeof *sk->values)))
+                return -1;
+            for (uint32_t v = 0; v < sk->nvalues; v++)
+                if (get_ostr(r, &sk->values[v]))
+                    return -1;
+        }
+        if (get_name(r, &s->file) || get_u32(r, &s->line))
+            return -1;
+    }
+    return 0;
+}
+
 int vouch_program_is_vbc(const void *buf, size_t len)
 {
     return len >= VOUCH_VBC_MAGIC_LEN && memcmp(buf, VOUCH_VBC_MAGIC, VOUCH_VBC_MAGIC_LEN) == 0;
@@ -798,7 +915,7 @@ vouch_status vouch_program_read(const void *buf, size_t len, unsigned flags, vou
         read_plans(&r, p) || read_rules(&r, p) || read_frameworks(&r, p) || read_pairs(&r, p) ||
         read_waivers(&r, p) || get_bytes(&r, VOUCH_MAX_STRING_BYTES, &p->pack, NULL) ||
         get_bytes(&r, VOUCH_MAX_STRING_BYTES, &p->pack_version, NULL) ||
-        read_positions(&r, p)) {
+        read_positions(&r, p) || read_sources(&r, p)) {
         vouch_program_free(p);
         return r.st ? r.st : vouch_error_set(err, VOUCH_EINPUT, "program file: damaged");
     }

@@ -16,6 +16,8 @@
  *     verifier does) gives each instruction one stack depth, never below
  *     what it pops and never above VOUCH_STACK_MAX, and every path ends in
  *     HALT with an empty stack; falling off the end of a rule is an error;
+ *   - its sources name a table and columns that exist, feed every
+ *     required column once, and keep what the loader relies on;
  *   - the source positions name files the program lists, in increasing pc
  *     order inside the code, and say the subject is on the stack only
  *     where every path leaves a value there (the VM reads stack slot 0 for
@@ -35,6 +37,7 @@
 #include "verify.h"
 #include "builtins.h"
 #include "alloc.h"
+#include "datetime.h"
 
 /* Stack effect of each opcode; -1 depends on an operand. */
 static const int op_pops[OP__COUNT] = {
@@ -297,6 +300,66 @@ static vouch_status check_catalogue(const vouch_program *p, vouch_error *err)
              p->plans[ri->outer_plan].mode != PLAN_ROWS))
             return fail(err, "rule %s: outer plan %u is not one of its row plans", ri->id ? ri->id : "?",
                         ri->outer_plan);
+    }
+    return VOUCH_OK;
+}
+
+/* Sources (`vouch load --source` runs them without checking): table and
+ * columns in range, every string the loader reads set, every required
+ * column fed and none twice, a map's `else` last, a date pattern the
+ * loader can read. */
+static vouch_status check_sources(const vouch_program *p, vouch_error *err)
+{
+    if (p->nsources && !p->sources)
+        return fail(err, "%u sources but no source list", p->nsources);
+    for (uint32_t i = 0; i < p->nsources; i++) {
+        const vouch_source_decl *s = &p->sources[i];
+        if (!s->name || !s->root)
+            return fail(err, "source %u has no name or root", i);
+        if (s->table >= p->ntables)
+            return fail(err, "source %s: table %u out of range (%u tables)", s->name, s->table, p->ntables);
+        if (s->format >= SRC__COUNT)
+            return fail(err, "source %s: unknown format %u", s->name, s->format);
+        const vouch_table_decl *t = &p->tables[s->table];
+        if ((s->nfeeds && !s->feeds) || (s->nskips && !s->skips))
+            return fail(err, "source %s: a list is missing", s->name);
+        for (uint32_t k = 0; k < s->nfeeds; k++) {
+            const vouch_feed *f = &s->feeds[k];
+            if (f->column >= t->ncolumns)
+                return fail(err, "source %s: feed %u: column %u out of range (%u columns)", s->name, k, f->column,
+                            t->ncolumns);
+            for (uint32_t j = 0; j < k; j++)
+                if (s->feeds[j].column == f->column)
+                    return fail(err, "source %s: column %s is fed twice", s->name, t->columns[f->column].name);
+            if (f->kind >= FEED__COUNT || (f->kind == FEED_INPUT && !f->path))
+                return fail(err, "source %s: feed %u has no path", s->name, k);
+            if ((f->pattern || f->zone) && t->columns[f->column].type != VT_DATE)
+                return fail(err, "source %s: column %s: a date-time pattern or zone on a column that is not a date",
+                            s->name, t->columns[f->column].name);
+            const char *why;
+            if (f->pattern && vouch_datetime_pattern_check(f->pattern, &why) != 0)
+                return fail(err, "source %s: column %s: bad date-time pattern", s->name, t->columns[f->column].name);
+            if (f->nmap && !f->map)
+                return fail(err, "source %s: feed %u has no map", s->name, k);
+            for (uint32_t m = 0; m < f->nmap; m++)
+                if (!f->map[m].from && m + 1 != f->nmap)
+                    return fail(err, "source %s: feed %u: its map's `else` is not last", s->name, k);
+        }
+        for (uint32_t c = 0; c < t->ncolumns; c++) {
+            if (t->columns[c].optional)
+                continue;
+            uint32_t k = 0;
+            while (k < s->nfeeds && s->feeds[k].column != c)
+                k++;
+            if (k == s->nfeeds)
+                return fail(err, "source %s: required column %s is not fed", s->name, t->columns[c].name);
+        }
+        for (uint32_t k = 0; k < s->nskips; k++) {
+            const vouch_source_skip *sk = &s->skips[k];
+            if (!sk->path || sk->kind >= SKIP__COUNT || (sk->nvalues && !sk->values) ||
+                ((sk->kind == SKIP_EQ || sk->kind == SKIP_NE) && sk->nvalues != 1))
+                return fail(err, "source %s: skip condition %u is malformed", s->name, k);
+        }
     }
     return VOUCH_OK;
 }
@@ -619,7 +682,8 @@ vouch_status vouch_verify(const vouch_program *p, vouch_error *err)
                     VOUCH_PROGRAM_VERSION);
     if ((st = check_consts(p, err)) || (st = check_enums(p, err)) ||
         (st = check_tables(p, err)) || (st = check_plans(p, err)) ||
-        (st = check_rules(p, err)) || (st = check_catalogue(p, err)) || (st = check_points(p, err)) ||
+        (st = check_rules(p, err)) || (st = check_catalogue(p, err)) || (st = check_sources(p, err)) ||
+        (st = check_points(p, err)) ||
         (st = check_positions(p, err)))
         return st;
     if (p->ncode == 0)

@@ -33,18 +33,10 @@ void api_release(vouch *v)
 
 void api_report(const vouch *v, vouch_report *rep)
 {
-    memset(rep, 0, sizeof *rep);
-    const vouch_run_env *env = vouch_session_env(v->s);
-    rep->program = vouch_session_program(v->s);
-    /* the writers only read the results */
-    rep->results = vouch_session_results((vouch_session *)v->s);
-    rep->as_of = env->today;
-    rep->period_start = env->period_start;
-    rep->period_end = env->period_end;
-    rep->facts_path = v->facts_path;
+    /* the writers only read the session */
+    vouch_session_report((vouch_session *)v->s, v->facts_path, rep);
     rep->fail_on = v->fail_on;
     rep->allow_soft = v->allow_soft;
-    rep->identity = vouch_session_identity((vouch_session *)v->s);
 }
 
 static vouch_severity_level severity_of(uint8_t s)

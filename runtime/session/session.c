@@ -471,7 +471,7 @@ vouch_status vouch_session_run(vouch_session *s, vouch_error *err)
     }
     s->stage = STAGE_RAN;
     vouch_status st = s->o.threads == 1 ? vouch_vm_run(s->p, s->f, &s->env, &s->res, err)
-                                        : vouch_vm_run_parallel(s->p, s->f, s->facts_path, &s->env, &s->res, err);
+                                        : vouch_vm_run_parallel(s->p, s->f, &s->env, &s->res, err);
     if (st != VOUCH_OK)
         return st;
     return vouch_apply_waivers(s->p, s->env.today, &s->res, err);
@@ -498,6 +498,19 @@ vouch_facts *vouch_session_facts(const vouch_session *s) { return s->f; }
 vouch_results *vouch_session_results(vouch_session *s) { return &s->res; }
 vouch_identity *vouch_session_identity(vouch_session *s) { return s->id; }
 const vouch_run_env *vouch_session_env(const vouch_session *s) { return &s->env; }
+
+void vouch_session_report(vouch_session *s, const char *facts_path, vouch_report *out)
+{
+    memset(out, 0, sizeof *out);
+    out->program = vouch_session_program(s);
+    out->results = &s->res;
+    out->as_of = s->env.today;
+    out->period_start = s->env.period_start;
+    out->period_end = s->env.period_end;
+    out->facts_path = facts_path;
+    out->fail_on = SEV_INFO;
+    out->identity = vouch_session_identity(s);
+}
 
 void vouch_session_free(vouch_session *s)
 {

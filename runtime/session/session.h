@@ -31,6 +31,7 @@
 #include "facts.h"
 #include "identity.h"
 #include "program.h"
+#include "report.h"
 #include "vm.h"
 
 typedef struct vouch_session vouch_session;
@@ -129,6 +130,13 @@ vouch_results *vouch_session_results(vouch_session *s);
 vouch_identity *vouch_session_identity(vouch_session *s);
 /* The run's environment: dates, limits, explain. */
 const vouch_run_env *vouch_session_env(const vouch_session *s);
+/* What the report writers read of s's last run (report.h): the program,
+ * the results after waivers, the dates, the identity, and facts_path as
+ * the reports name the store. fail_on SEV_INFO, no soft allowance, no
+ * baseline: the caller sets those it has. Every command and the public
+ * API start their reports here, so a writer never sees a run described
+ * two ways. */
+void vouch_session_report(vouch_session *s, const char *facts_path, vouch_report *out);
 
 void vouch_session_free(vouch_session *s);
 

@@ -1,19 +1,17 @@
 /*
  * facts.c: the facts store, a read-only SQLite file that the VM reads
  * through the program's plans (see facts.h for the contract). This file
- * opens and checks the store, decides at bind how each plan is answered,
- * and carries the cursor API the VM calls; facts_sql.c, facts_hash.c and
- * facts_cache.c are the three ways of answering (see facts_int.h).
- *
- * One connection, opened read-only with a bounded mmap, and one read
- * transaction from vouch_facts_bind to the next bind or close, so every rule
- * of a run sees the same snapshot. Each plan gets one cursor; at each seek
- * it is answered from, in this order:
- *
- *   HASH   its hash index, if it has one and the index is active (no index
- *          serves its key, or its probes came to cost more than a scan);
- *   CACHE  a remembered answer to the same seek, if its group remembers;
- *   SQL    its prepared statement (recording the answer if it is cached).
+ * opens and checks the store, binds it (the read transaction:
+ * facts_snapshot.c; how each plan is answered: facts_choose.c) and carries
+ * the cursor API the VM calls, which keeps each cursor's state (idle,
+ * sought, on a row, done) and calls its access path for the rest: the SQL
+ * statement, the hash index or the answer cache (facts_sql.c,
+ * facts_hash.c, facts_cache.c, one interface: facts_int.h). The path of
+ * each seek is chosen at the seek (facts_choose_seek): a plan's probes may
+ * move to its hash index during the run; an answer already started stays
+ * on its path until the next seek. A cursor whose rows are shared with
+ * another reader (vouch_facts_share_rows) passes over the rows the other
+ * claimed, here, above the paths.
  *
  * Invariants:
  *   - Parameters are copied into the cursor at every seek (text into a
@@ -80,8 +78,6 @@ void vouch_facts_options_default(vouch_facts_options *o)
     o->mmap_bytes = MMAP_BYTES;
     o->cache_bytes = (size_t)64 << 20;
     o->switch_ns = 0;
-    o->defer_prepare = 0;
-    o->checked = NULL;
 }
 
 void vouch_facts_set_options(vouch_facts *f, const vouch_facts_options *o) { f->opt = *o; }
@@ -260,24 +256,11 @@ static void unbind(vouch_facts *f)
 {
     for (uint32_t i = 0; i < f->ncur; i++) {
         cursor *c = &f->cur[i];
-        sqlite3_finalize(c->stmt);
-        vouch_free(c->desc);
-        vouch_free(c->hdesc);
+        facts_sql_path.free(c);
+        facts_hash_path.free(c);
+        facts_cache_path.free(c);
         vouch_free(c->pv);
         vouch_free(c->pbuf);
-        vouch_free(c->cidx);
-        vouch_free(c->tflag);
-        vouch_free(c->constparam);
-        vouch_free(c->range);
-        vouch_free(c->filt);
-        vouch_free(c->fcode);
-        vouch_free(c->fwide);
-        vouch_free(c->fkind);
-        vouch_free(c->fnow);
-        vouch_free(c->outpos);
-        vouch_free(c->cparam);
-        vouch_free(c->cout);
-        vouch_free(c->rec);
     }
     vouch_free(f->cur);
     f->cur = NULL;
@@ -512,10 +495,10 @@ done:
 }
 
 /* Checks table t's stored values and takes its digest (facts_check.h),
- * or takes both over from the connection opt.checked names. */
+ * or, for a second reader, takes both over from the first (f->checked). */
 static vouch_status check_values(vouch_facts *f, uint32_t t, vouch_error *err)
 {
-    const vouch_facts *o = f->opt.checked;
+    const vouch_facts *o = f->checked;
     tinfo *info = &f->tinfo[t];
     vouch_status s;
     if (o && o->p == f->p && t < o->ntinfo && o->tinfo[t].values_checked)
@@ -629,21 +612,10 @@ vouch_status vouch_facts_bind(vouch_facts *f, const vouch_program *p, int64_t as
     f->ntinfo = p->ntables;
     f->ncur = p->nplans;
 
-    /* The read transaction: BEGIN, then a read, so the snapshot is taken
-     * now and kept until the next bind or close. */
-    char pragma[64];
-    snprintf(pragma, sizeof pragma, "PRAGMA mmap_size=%zu", f->opt.mmap_bytes);
-    int rc = exec(f->db, pragma);
-    if (rc == SQLITE_OK)
-        rc = exec(f->db, "BEGIN");
-    if (rc == SQLITE_OK) {
-        f->in_txn = 1;
-        rc = exec(f->db, "SELECT count(*) FROM sqlite_master");
-    }
-    if (rc != SQLITE_OK) {
-        s = facts_db_error(f, rc, err, "starting the read transaction");
+    /* The read transaction: the snapshot every rule of the run reads,
+     * kept until the next bind or close (facts_snapshot.c). */
+    if ((s = facts_begin_read(f, err)) != VOUCH_OK)
         goto fail;
-    }
 
     for (uint32_t i = 0; i < p->nplans; i++) {
         const vouch_plan *pl = &p->plans[i];
@@ -672,7 +644,6 @@ vouch_status vouch_facts_bind(vouch_facts *f, const vouch_program *p, int64_t as
         if (used && ((s = check_table(f, t, err)) != VOUCH_OK || (s = check_values(f, t, err)) != VOUCH_OK))
             goto fail;
     }
-    /* 1. which plans have a hash index (active from the start or not) */
     for (uint32_t i = 0; i < p->nplans; i++) {
         const vouch_plan *pl = &p->plans[i];
         cursor *c = &f->cur[i];
@@ -683,25 +654,15 @@ vouch_status vouch_facts_bind(vouch_facts *f, const vouch_program *p, int64_t as
             s = facts_oom(err);
             goto fail;
         }
-        c->want = (uint8_t)facts_hash_wants(f, pl);
-        if (c->want && (s = facts_hash_plan(f, i, err)) != VOUCH_OK)
-            goto fail;
     }
-    /* 2. which SQL answers are remembered, 3. the statements */
-    if ((s = facts_cache_bind(f, err)) != VOUCH_OK)
+    /* how each plan is answered (facts_choose.c) */
+    if ((s = facts_choose_bind(f, err)) != VOUCH_OK)
         goto fail;
-    for (uint32_t i = 0; i < p->nplans; i++) {
-        if (f->cur[i].want == 1) {
-            f->stats.hash_plans++;
-            continue;
-        }
-        f->stats.sql_plans++;
-        if ((s = facts_plan_sql(f, i, err)) != VOUCH_OK)
-            goto fail;
-    }
-    /* 4. the hash indexes' shared specs and layouts */
-    if ((s = facts_hash_finish_bind(f, err)) != VOUCH_OK)
-        goto fail;
+    vouch_facts_stats plans = {0};
+    for (uint32_t i = 0; i < p->nplans; i++)
+        f->cur[i].base->stats(&f->cur[i], &plans);
+    f->stats.sql_plans = plans.sql_plans;
+    f->stats.hash_plans = plans.hash_plans;
     return VOUCH_OK;
 fail:
     unbind(f);
@@ -752,15 +713,12 @@ static vouch_status copy_params(cursor *c, const vouch_value *params, vouch_erro
     return VOUCH_OK;
 }
 
-/* Ends the cursor's current answer: a statement is reset, a recording not
- * run to its end is dropped. */
+/* Ends the cursor's current answer on its path. */
 static void release(vouch_facts *f, cursor *c)
 {
-    if (c->stmt && c->src == SRC_SQL && c->state != ST_IDLE)
-        sqlite3_reset(c->stmt);
-    facts_cache_abandon(c);
+    if (c->state != ST_IDLE)
+        c->path->reset(f, c);
     c->state = ST_IDLE;
-    c->has_row = 0;
 }
 
 vouch_status vouch_facts_seek(vouch_facts *f, uint32_t plan, const vouch_value *params,
@@ -774,24 +732,45 @@ vouch_status vouch_facts_seek(vouch_facts *f, uint32_t plan, const vouch_value *
     release(f, c);
     if ((s = copy_params(c, params, err)) != VOUCH_OK)
         return s;
-    if (c->spec && c->spec->active) {
-        c->src = SRC_HASH;
-        s = facts_hash_seek(f, c, err);
-    } else if (c->cg && facts_cache_lookup(f, c)) {
-        c->src = SRC_CACHE;
-        s = VOUCH_OK;
-    } else {
-        c->src = SRC_SQL;
-        if (!c->stmt && (s = facts_sql_prepare(f, c, err)) != VOUCH_OK)
-            return s;
-        sqlite3_clear_bindings(c->stmt);
-        s = facts_sql_bind(f, c, err);
-        if (s != VOUCH_OK)
-            facts_cache_abandon(c);
-    }
+    c->path = facts_choose_seek(c);
+    s = c->path->seek(f, c, err);
     if (s == VOUCH_OK)
         c->state = ST_READY;
     return s;
+}
+
+/* The next row of c's answer, whoever claims it. */
+static vouch_status step(vouch_facts *f, cursor *c, int *has_row, vouch_error *err)
+{
+    *has_row = 0;
+    if (c->state == ST_IDLE || c->state == ST_DONE)
+        return VOUCH_OK;
+    vouch_status s = c->path->next(f, c, has_row, err);
+    if (*has_row) {
+        c->state = ST_ROW;
+        f->stats.rows++;
+    } else if (s == VOUCH_OK) {
+        c->state = ST_DONE;
+    }
+    return s;
+}
+
+/* Rows claimed at a time: one atomic add per row cost a few percent of a
+ * pack whose rules scan 10,000 rows each; more would leave the last rows
+ * of an expensive rule to one reader. */
+#define CLAIM_ROWS 4
+
+/* Whether the row just read is this reader's: claimed now (the rows are
+ * numbered in the order every reader reads them, and claims only grow),
+ * or another's. */
+static int claim(cursor *c)
+{
+    uint32_t k = c->row_no++;
+    while (k >= c->claim_hi) {
+        c->claim_lo = __atomic_fetch_add(&c->share->next_row, CLAIM_ROWS, __ATOMIC_RELAXED);
+        c->claim_hi = c->claim_lo + CLAIM_ROWS;
+    }
+    return k >= c->claim_lo;
 }
 
 vouch_status vouch_facts_next(vouch_facts *f, uint32_t plan, int *has_row, vouch_error *err)
@@ -800,55 +779,20 @@ vouch_status vouch_facts_next(vouch_facts *f, uint32_t plan, int *has_row, vouch
     if (plan >= f->ncur)
         return bad_plan(plan, err);
     cursor *c = &f->cur[plan];
-    if (c->state == ST_IDLE || c->state == ST_DONE)
-        return VOUCH_OK;
-    switch (c->src) {
-    case SRC_SQL: {
-        if (c->state == ST_ROW && c->mode != PLAN_ROWS) {
-            c->state = ST_DONE;  /* one row at most */
-            return VOUCH_OK;
-        }
-        int rc = facts_sql_step(f, c);
-        if (rc == SQLITE_ROW) {
-            vouch_status s = VOUCH_OK;
-            c->state = ST_ROW;
-            *has_row = 1;
-            f->stats.rows++;
-            if (c->cg) {
-                s = facts_cache_row(f, c, err);
-                if (s == VOUCH_OK && c->mode != PLAN_ROWS)
-                    s = facts_cache_done(f, c, err);   /* the whole answer: one row */
-            }
-            return s;
-        }
-        c->state = ST_DONE;
-        if (rc == SQLITE_DONE)
-            return c->cg ? facts_cache_done(f, c, err) : VOUCH_OK;
-        facts_cache_abandon(c);
-        vouch_status s = facts_db_error(f, rc, err, "reading");
-        sqlite3_reset(c->stmt);
-        c->state = ST_IDLE;
-        return s;
-    }
-    case SRC_CACHE: {
-        int one = c->mode != PLAN_ROWS;
-        c->has_row = c->crow < c->hit->nrows && !(one && c->state == ST_ROW);
-        if (c->has_row)
-            c->crow++;
-        break;
-    }
-    default:
-        facts_hash_next(f, c);
-        break;
-    }
-    if (!c->has_row) {
-        c->state = ST_DONE;
-        return VOUCH_OK;
-    }
-    c->state = ST_ROW;
-    *has_row = 1;
-    f->stats.rows++;
-    return VOUCH_OK;
+    vouch_status s = step(f, c, has_row, err);
+    /* a shared cursor passes over the rows another reader claimed */
+    while (c->share && s == VOUCH_OK && *has_row && !claim(c))
+        s = step(f, c, has_row, err);
+    return s;
+}
+
+void vouch_facts_share_rows(vouch_facts *f, uint32_t plan, vouch_facts_share *share)
+{
+    if (plan >= f->ncur)
+        return;
+    cursor *c = &f->cur[plan];
+    c->share = share;
+    c->row_no = c->claim_lo = c->claim_hi = 0;
 }
 
 vouch_status vouch_facts_column(vouch_facts *f, uint32_t plan, uint32_t i, vouch_value *out,
@@ -857,39 +801,14 @@ vouch_status vouch_facts_column(vouch_facts *f, uint32_t plan, uint32_t i, vouch
     if (plan >= f->ncur)
         return bad_plan(plan, err);
     cursor *c = &f->cur[plan];
-    const vouch_plan *pl = c->plan;
     int agg = c->mode == PLAN_COUNT || c->mode == PLAN_MIN || c->mode == PLAN_MAX;
     if (c->state != ST_ROW)
         return vouch_error_set(err, VOUCH_ERUNTIME,
                                "facts store: column read from plan %u with no current row", plan);
-    if (agg ? i != 0 : i >= pl->ncolumns)
+    if (agg ? i != 0 : i >= c->plan->ncolumns)
         return vouch_error_set(err, VOUCH_ERUNTIME, "facts store: plan %u has no column %u",
                                plan, i);
-    switch (c->src) {
-    case SRC_HASH:
-        facts_hash_column(f, c, i, out);
-        return VOUCH_OK;
-    case SRC_CACHE:
-        *out = agg ? c->hit->rows[0]
-                   : c->hit->rows[(size_t)(c->crow - 1) * c->cg->ncols + c->cout[i]];
-        return VOUCH_OK;
-    default:
-        break;
-    }
-    if (c->mode == PLAN_COUNT) {
-        *out = vouch_int(sqlite3_column_int64(c->stmt, 0));
-        return VOUCH_OK;
-    }
-    const vouch_table_decl *t = &f->p->tables[pl->table];
-    if (agg) {
-        if (sqlite3_column_type(c->stmt, 0) == SQLITE_NULL) {
-            *out = vouch_none();   /* no rows, or only none values */
-            return VOUCH_OK;
-        }
-        return facts_convert(f, t, pl->agg_column, c->stmt, 0, -1, 0, out, err);
-    }
-    int sc = c->cout ? (int)c->cout[i] : (int)i;
-    return facts_convert(f, t, pl->columns[i], c->stmt, sc, c->rowid_col, 0, out, err);
+    return c->path->column(f, c, i, out, err);
 }
 
 void vouch_facts_reset(vouch_facts *f, uint32_t plan)
@@ -901,78 +820,6 @@ void vouch_facts_reset(vouch_facts *f, uint32_t plan)
 
 void vouch_facts_get_options(const vouch_facts *f, vouch_facts_options *o) { *o = f->opt; }
 
-void vouch_facts_retune(vouch_facts *f, const vouch_facts_options *o)
-{
-    f->opt.mmap_bytes = o->mmap_bytes;
-    f->opt.cache_bytes = o->cache_bytes;
-    if (o->hash != VOUCH_HASH_AUTO && f->opt.hash == VOUCH_HASH_AUTO)
-        f->opt.hash = VOUCH_HASH_NOINDEX; /* the hash indexes it has stay; no new switches */
-    char pragma[64];
-    snprintf(pragma, sizeof pragma, "PRAGMA mmap_size=%zu", o->mmap_bytes);
-    (void)exec(f->db, pragma); /* only a size: if it fails, the old one stays */
-}
-
-int vouch_facts_blocks_writers(vouch_facts *f)
-{
-    sqlite3_stmt *st = NULL;
-    int blocks = 0;
-    if (f->in_txn && sqlite3_prepare_v2(f->db, "PRAGMA journal_mode", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW) {
-        const char *mode = (const char *)sqlite3_column_text(st, 0);
-        blocks = mode && sqlite3_stricmp(mode, "wal") != 0;
-    }
-    sqlite3_finalize(st);
-    return blocks;
-}
-
-int vouch_facts_file_id(vouch_facts *f, vouch_file_id *id)
-{
-    struct stat a, b;
-    int moved = 1;
-    if (stat(f->path, &a) != 0 ||
-        sqlite3_file_control(f->db, "main", SQLITE_FCNTL_HAS_MOVED, &moved) != SQLITE_OK || moved ||
-        stat(f->path, &b) != 0 || a.st_dev != b.st_dev || a.st_ino != b.st_ino)
-        return -1;
-    id->dev = (uint64_t)a.st_dev;
-    id->ino = (uint64_t)a.st_ino;
-    return 0;
-}
-
-int vouch_facts_wal_mark(vouch_facts *f, unsigned char mark[VOUCH_WAL_MARK_BYTES])
-{
-    /* The WAL index begins with two copies of its 48-byte header, written
-     * one after the other at each commit; copies that differ are a commit
-     * in progress (SQLite's own readers retry then; we give up). It is read
-     * through the connection's own map of the index: opening and closing
-     * the -shm file here would drop every POSIX lock the process holds on
-     * it, the read lock that keeps checkpoints off this snapshot included. */
-    sqlite3_file *file = NULL;
-    volatile void *region = NULL;
-    if (sqlite3_file_control(f->db, "main", SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK ||
-        !file || !file->pMethods || file->pMethods->iVersion < 2 || !file->pMethods->xShmMap ||
-        file->pMethods->xShmMap(file, 0, 32768, 0, &region) != SQLITE_OK || !region)
-        return -1;
-    file->pMethods->xShmBarrier(file);
-    const volatile unsigned char *hdr = region;
-    for (int i = 0; i < VOUCH_WAL_MARK_BYTES; i++)
-        mark[i] = hdr[i];
-    file->pMethods->xShmBarrier(file);
-    return memcmp(mark, mark + VOUCH_WAL_MARK_BYTES / 2, VOUCH_WAL_MARK_BYTES / 2) == 0 ? 0 : -1;
-}
-
-vouch_status vouch_facts_renew(vouch_facts *f, vouch_error *err)
-{
-    int rc = exec(f->db, "COMMIT");
-    f->in_txn = 0;
-    if (rc == SQLITE_OK)
-        rc = exec(f->db, "BEGIN");
-    if (rc == SQLITE_OK) {
-        f->in_txn = 1;
-        rc = exec(f->db, "SELECT count(*) FROM sqlite_master");
-    }
-    return rc == SQLITE_OK ? VOUCH_OK : facts_db_error(f, rc, err, "starting the read transaction");
-}
-
 void vouch_facts_get_stats(const vouch_facts *f, vouch_facts_stats *out)
 {
     *out = f->stats;
@@ -983,7 +830,8 @@ const char *vouch_facts_describe(const vouch_facts *f, uint32_t plan)
     if (plan >= f->ncur)
         return "unbound";
     const cursor *c = &f->cur[plan];
-    if (c->spec && c->spec->active && c->hdesc)
-        return c->hdesc;
-    return c->desc ? c->desc : "unbound";
+    if (!c->base)
+        return "unbound";
+    const char *d = facts_choose_seek(c)->describe(f, c);
+    return d ? d : "unbound";
 }

@@ -1,28 +1,43 @@
 /*
  * facts.h: the facts store. The only module that knows SQLite (only
- * runtime/facts*.c and runtime/store/load.c include <sqlite3.h>).
+ * runtime/store/facts*.c and runtime/store/load.c include <sqlite3.h>).
  *
- * The VM reads facts through plans (program.h): for each plan the store
- * keeps one cursor. vouch_facts_bind() decides per plan how to answer it:
- *   - a prepared statement (made once per run, reset and rebound per seek),
- *     whose WHERE applies the plan's terms; SQLite's indexes turn equality
- *     and range terms into index seeks, LIMIT 1 makes `exists` stop early,
- *     and count/min/max are answered by SQLite's aggregates;
- *   - or, for a repeated plan whose bound equality terms no index serves,
- *     an in-memory hash index on those columns, built by one filtered scan on
- *     the plan's first seek (constant terms are applied during the build,
- *     since they cannot change within a run) and probed on every later seek;
- *   - a repeated plan that an index does serve starts with the statement and
- *     moves to a hash index once its probes have taken longer than one scan
- *     of the table would (the scan's cost measured on a sample of it).
- * Answers that several plans share (the same loop in many rules, the same
- * probe asked again) are remembered for the run and given again from memory.
- * All these paths give the same answers (tests/unit/test_facts.c).
+ * What it owns, from the VM's side:
+ *   - a connection (vouch_facts), opened read-only and bound to one
+ *     program as of one date; the bind opens the read transaction that is
+ *     the run's snapshot, checks the tables and the stored values the
+ *     program reads, and chooses how each plan is answered;
+ *   - one cursor per plan (program.h), driven by vouch_facts_seek, next,
+ *     column and reset. Behind a cursor is an access path, one of three
+ *     implementations of one interface (facts_int.h, facts_path), chosen
+ *     per plan at bind by the chooser (facts_choose.c):
+ *       sql    a prepared statement (made once per run, reset and rebound
+ *              per seek), whose WHERE applies the plan's terms; SQLite's
+ *              indexes turn equality and range terms into index seeks,
+ *              LIMIT 1 makes `exists` stop early, and count/min/max are
+ *              answered by SQLite's aggregates;
+ *       hash   for a repeated plan whose bound equality terms no index
+ *              serves, an in-memory hash index on those columns, built by
+ *              one filtered scan on the plan's first seek and probed on
+ *              every later seek; a repeated plan an index does serve
+ *              starts on its statement and moves to a hash index once its
+ *              probes have taken longer than one scan of the table would;
+ *       cache  answers that several plans share (the same loop in many
+ *              rules, the same probe asked again), remembered for the run
+ *              and given again from memory; the statement otherwise.
+ *     All paths give the same answers (tests/unit/test_facts.c);
+ *   - the snapshot, handed out to readers on other threads (each its own
+ *     connection and cursors, all reading the same data, or none at all:
+ *     vouch_facts_snapshot_take), and the sharing of one plan's rows
+ *     between such readers (vouch_facts_share_rows). A runner needs to
+ *     know nothing of files, locks, WAL or memory maps: this is the seam
+ *     another backend (a server database) would fill.
  *
- * The store is opened read-only; one read transaction covers the whole run
- * so every rule sees the same snapshot. The first 96 MiB of the file are
- * memory-mapped (the fastest way to read a warm file), the rest is read
- * into SQLite's page cache, so peak memory does not grow with the file.
+ * Invariants: one snapshot per run, whoever reads it; the store is never
+ * written (`vouch load`, below, is the one writer, in a process of its
+ * own); the first 96 MiB of the file are memory-mapped (the fastest way to
+ * read a warm file), the rest is read into SQLite's page cache, so peak
+ * memory does not grow with the file.
  */
 #ifndef VOUCH_FACTS_H
 #define VOUCH_FACTS_H
@@ -60,13 +75,6 @@ typedef struct vouch_facts_options {
     size_t cache_bytes;      /* answers remembered at most (facts_cache.c) */
     uint64_t switch_ns;      /* VOUCH_HASH_AUTO: move to the hash index once probes took
                                 this long (0: the measured time of one build scan) */
-    int defer_prepare;       /* 1: prepare each statement at its plan's first seek, not at
-                                bind (a second connection to a store another one has
-                                already bound: its statements are known to prepare, and
-                                it may need only a few of them) */
-    const struct vouch_facts *checked; /* a connection bound to the same program on the
-                                same snapshot: its checks of the stored values and its
-                                digests are taken over instead of made again */
 } vouch_facts_options;
 
 /* The defaults: VOUCH_HASH_AUTO, cache on (64 MiB), 96 MiB mapped. */
@@ -151,41 +159,51 @@ void vouch_facts_restart_budget(vouch_facts *f);
 
 /* f's options (those of its last bind). */
 void vouch_facts_get_options(const vouch_facts *f, vouch_facts_options *o);
-/* Applies to f, bound or not, the options that can change after a bind:
- * the memory map's and the answer cache's sizes, and whether probes may
- * still move to a hash index (VOUCH_HASH_AUTO) or not (the others). For
- * two connections of one run (vm_parallel.c). */
-void vouch_facts_retune(vouch_facts *f, const vouch_facts_options *o);
-/* 1 if f, bound, keeps every writer from committing until it is closed:
- * the store is in a rollback-journal mode, where f's read transaction
- * holds a shared lock. Then a second connection bound after f reads the
- * same snapshot (vm_parallel.c relies on it). 0 in WAL mode, where
- * writers commit past readers, or when it cannot tell. */
-int vouch_facts_blocks_writers(vouch_facts *f);
-/* The file f reads, as the device and inode its path names now: 0 and
- * *id filled if the path still names the file f opened (SQLite's
- * SQLITE_FCNTL_HAS_MOVED, with the path's inode read before and after),
- * -1 if it names another file, none, or it cannot tell. Two connections
- * with equal ids read one file: a store replaced by a rename between
- * their opens is caught (vm_parallel.c). */
-/* 1 if f reads its file's pages through the one memory map the process's
- * connections to it share (facts_vfs.c), 0 if through a map of its own or
- * none. */
-int vouch_facts_shares_map(vouch_facts *f);
-typedef struct vouch_file_id { uint64_t dev, ino; } vouch_file_id;
-int vouch_facts_file_id(vouch_facts *f, vouch_file_id *id);
 
-/* For a second connection to read f's snapshot in WAL mode, where readers
- * do not hold writers back (vm_parallel.c):
- * vouch_facts_wal_mark copies the header of the store's WAL index (the
- * -shm file beside it: SQLite's record of the last commit, changed by
- * every commit) into mark; -1 if there is none or it is being written.
- * vouch_facts_renew ends f's read transaction and begins a new one, a
- * snapshot of the store as it is now. Two marks that are equal mean that
- * nothing was committed between the two readings. */
-#define VOUCH_WAL_MARK_BYTES 96
-int vouch_facts_wal_mark(vouch_facts *f, unsigned char mark[VOUCH_WAL_MARK_BYTES]);
-vouch_status vouch_facts_renew(vouch_facts *f, vouch_error *err);
+/* ---- Readers on other threads (facts_snapshot.c) ----------------------------
+ * A run may read the store from several threads, each through its own
+ * connection (a reader), all on one snapshot: the one the first
+ * connection's bind took, whose stored values it checked.
+ *
+ * vouch_facts_snapshot_take hands out f's snapshot (f bound) for readers on
+ * other threads: VOUCH_READER and *out, or VOUCH_NO_READER when the store
+ * cannot promise another connection the same data (a WAL store a writer
+ * committed to since f's bind began, a path that no longer names f's file,
+ * a store whose plans use hash indexes, which each reader would build
+ * again), and the run stays on f alone. Taking it tunes f for a shared
+ * run (the answer cache halved between the readers, no probe moving to a
+ * hash index any more), so take it only to share the run. f must outlive
+ * the snapshot; free it with vouch_facts_snapshot_free once every reader
+ * is closed.
+ *
+ * vouch_facts_reader_open, from any thread, opens and binds a reader of
+ * the snapshot (same program, same as-of date): VOUCH_READER and *out,
+ * which the caller closes with vouch_facts_close, or VOUCH_NO_READER
+ * when it would not read the same data (a commit came between) or cannot
+ * be opened. */
+typedef struct vouch_facts_snapshot vouch_facts_snapshot;
+typedef enum vouch_reader_status {
+    VOUCH_READER = 0,        /* a reader of the same snapshot */
+    VOUCH_NO_READER          /* none: read through the first connection alone */
+} vouch_reader_status;
+vouch_reader_status vouch_facts_snapshot_take(vouch_facts *f, vouch_facts_snapshot **out);
+vouch_reader_status vouch_facts_reader_open(const vouch_facts_snapshot *snap, vouch_facts **out);
+void vouch_facts_snapshot_free(vouch_facts_snapshot *snap);
+
+/* Sharing the rows of one plan between readers of one snapshot: each
+ * takes the rows nobody has claimed, a few at a time, and skips the
+ * others'. Both must seek the plan with the same parameters, so that they
+ * read the same rows in the same order; then every row is given to
+ * exactly one of them. After vouch_facts_share_rows(f, plan, share), the
+ * plan's cursor on f numbers its rows from 0 (across seeks) and
+ * vouch_facts_next gives only those it claims through share; NULL ends the
+ * sharing. share is zeroed before the first reader uses it. */
+typedef struct vouch_facts_share {
+    uint32_t next_row;       /* the next row nobody has claimed: only the store
+                                touches it, atomically (a plain type here, so
+                                the header stays C++-friendly) */
+} vouch_facts_share;
+void vouch_facts_share_rows(vouch_facts *f, uint32_t plan, vouch_facts_share *share);
 
 /* How the bound plans are answered (for --stats and tests). */
 void vouch_facts_get_stats(const vouch_facts *f, vouch_facts_stats *out);
@@ -225,6 +243,8 @@ typedef struct vouch_load_input {
     const char *path;            /* a file; "-" is standard input */
     const char *table;           /* the table for "-" (required then); NULL: from the name */
     const vouch_load_rows *rows; /* instead of path */
+    const vouch_source_decl *source; /* with path: read it with this source of p
+                                      * (its table, its format; load_source.c) */
 } vouch_load_input;
 
 /* Loads inputs into the store at db_path, creating it if missing. A file's

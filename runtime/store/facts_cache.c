@@ -1,7 +1,9 @@
 /*
- * facts_cache.c: the result cache. Work that several rules share (the same
- * scan of risk, the same evidence probe for one control) is done once per
- * run.
+ * facts_cache.c: the cache access path (facts_cache_path), the result
+ * cache. Work that several rules share (the same scan of risk, the same
+ * evidence probe for one control) is done once per run: a seek is
+ * answered from a remembered answer, or else by the plan's statement
+ * (the SQL path's operations), recorded as it runs.
  *
  * At bind, the plans answered by SQL are grouped by what their answers
  * depend on: table, mode, aggregated column and the multiset of (column,
@@ -164,7 +166,9 @@ static int same_key(const cursor *c, const centry *e)
     return 1;
 }
 
-int facts_cache_lookup(vouch_facts *f, cursor *c)
+/* At a seek: 1 and c->hit set if the answer is known; 0 otherwise (the
+ * statement runs, recording its answer if the cache has room). */
+static int lookup(vouch_facts *f, cursor *c)
 {
     cgroup *g = c->cg;
     c->recording = 0;
@@ -186,7 +190,6 @@ int facts_cache_lookup(vouch_facts *f, cursor *c)
     return 0;
 }
 
-void facts_cache_abandon(cursor *c) { c->recording = 0; }
 
 /* Values per recorded row. */
 static uint32_t width(const cgroup *g)
@@ -194,7 +197,10 @@ static uint32_t width(const cgroup *g)
     return g->mode == PLAN_ROWS || g->mode == PLAN_EXISTS ? g->ncols : 1;
 }
 
-vouch_status facts_cache_row(vouch_facts *f, cursor *c, vouch_error *err)
+/* Recording the SQL answer: each row (record_row), then the end
+ * (record_done). A value that does not convert only stops the recording;
+ * no memory is VOUCH_ENOMEM. */
+static vouch_status record_row(vouch_facts *f, cursor *c, vouch_error *err)
 {
     if (!c->recording)
         return VOUCH_OK;
@@ -246,7 +252,7 @@ vouch_status facts_cache_row(vouch_facts *f, cursor *c, vouch_error *err)
     return VOUCH_OK;
 }
 
-vouch_status facts_cache_done(vouch_facts *f, cursor *c, vouch_error *err)
+static vouch_status record_done(vouch_facts *f, cursor *c, vouch_error *err)
 {
     if (!c->recording)
         return VOUCH_OK;
@@ -298,3 +304,79 @@ vouch_status facts_cache_done(vouch_facts *f, cursor *c, vouch_error *err)
     f->stats.cache_entries++;
     return VOUCH_OK;
 }
+
+/* ---- the cache path: a remembered answer, else the statement, recorded ------------- */
+
+static vouch_status cache_seek(vouch_facts *f, cursor *c, vouch_error *err)
+{
+    if (lookup(f, c))
+        return VOUCH_OK;
+    vouch_status s = facts_sql_seek(f, c, err);
+    if (s != VOUCH_OK)
+        c->recording = 0;
+    return s;
+}
+
+static vouch_status cache_next(vouch_facts *f, cursor *c, int *has_row, vouch_error *err)
+{
+    if (c->hit) {
+        int one = c->mode != PLAN_ROWS;
+        *has_row = c->crow < c->hit->nrows && !(one && c->state == ST_ROW);
+        if (*has_row)
+            c->crow++;
+        return VOUCH_OK;
+    }
+    vouch_status s = facts_sql_next(f, c, has_row, err);
+    if (s != VOUCH_OK) {
+        c->recording = 0;
+        return s;
+    }
+    if (!*has_row)
+        return record_done(f, c, err);
+    s = record_row(f, c, err);
+    if (s == VOUCH_OK && c->mode != PLAN_ROWS)
+        s = record_done(f, c, err);   /* the whole answer: one row */
+    return s;
+}
+
+static vouch_status cache_column(vouch_facts *f, cursor *c, uint32_t i, vouch_value *out,
+                                 vouch_error *err)
+{
+    if (!c->hit)
+        return facts_sql_column(f, c, i, out, err);
+    int agg = c->mode == PLAN_COUNT || c->mode == PLAN_MIN || c->mode == PLAN_MAX;
+    *out = agg ? c->hit->rows[0] : c->hit->rows[(size_t)(c->crow - 1) * c->cg->ncols + c->cout[i]];
+    return VOUCH_OK;
+}
+
+/* A recording not run to its end is dropped. */
+static void cache_reset(vouch_facts *f, cursor *c)
+{
+    c->recording = 0;
+    if (!c->hit)
+        facts_sql_reset(f, c);
+}
+
+static const char *cache_describe(const vouch_facts *f, const cursor *c)
+{
+    (void)f;
+    return c->desc;   /* its statement's */
+}
+
+static void cache_free(cursor *c)
+{
+    vouch_free(c->cparam);
+    vouch_free(c->cout);
+    vouch_free(c->rec);
+}
+
+static void cache_stats(const cursor *c, vouch_facts_stats *out)
+{
+    (void)c;
+    out->sql_plans++;   /* answered by its statement (once per answer) */
+}
+
+const facts_path facts_cache_path = {
+    "cache", cache_seek, cache_next, cache_column, cache_reset, cache_describe, cache_free,
+    cache_stats,
+};

@@ -1,7 +1,8 @@
 /*
- * facts_hash.c: in-memory hash indexes, for repeated plans that no index
- * serves (and, once their probes have cost more than a scan, for those an
- * index does serve).
+ * facts_hash.c: the hash access path (facts_hash_path): in-memory hash
+ * indexes, for repeated plans that no index serves (and, once their probes
+ * have cost more than a scan, for those an index does serve: the chooser,
+ * facts_choose.c, decides which).
  *
  * A hash index is built by one filtered scan of its table, on the first
  * seek that needs it. Rows are grouped by their bound-equality key (one
@@ -58,29 +59,6 @@ static const vouch_table_decl *spec_table(const vouch_facts *f, const hspec *s)
 }
 
 /* ---- planning ------------------------------------------------------------------- */
-
-int facts_hash_wants(vouch_facts *f, const vouch_plan *pl)
-{
-    /* (a table with bad values is read only through SQL, so a build for
-     * one rule never trips on a value only another reads: facts.h) */
-    if (!pl->repeated || f->opt.hash == VOUCH_HASH_NEVER || f->tinfo[pl->table].check.nbad)
-        return 0;
-    const tinfo *info = &f->tinfo[pl->table];
-    uint32_t any = 0;
-    int indexed = 0;
-    for (uint32_t j = 0; j < pl->nterms; j++) {
-        const vouch_plan_term *tm = &pl->terms[j];
-        if (tm->bound && tm->cmp == CMP_EQ) {
-            any++;
-            indexed |= info->indexed[tm->column];
-        }
-    }
-    if (any == 0 || any > MAX_KEY)   /* more key terms than that: leave it to SQL */
-        return 0;
-    if (!indexed)
-        return 1;
-    return f->opt.hash == VOUCH_HASH_AUTO ? 2 : 0;
-}
 
 static int spec_add_col(hspec *s, uint32_t col)
 {
@@ -1191,7 +1169,7 @@ slow:
     return lo;
 }
 
-vouch_status facts_hash_seek(vouch_facts *f, cursor *c, vouch_error *err)
+static vouch_status hash_seek(vouch_facts *f, cursor *c, vouch_error *err)
 {
     vouch_status s = instance(f, c, err);
     if (s != VOUCH_OK)
@@ -1323,8 +1301,9 @@ static void aggregate(const vouch_facts *f, cursor *c)
     c->agg = best;
 }
 
-void facts_hash_next(const vouch_facts *f, cursor *c)
+static vouch_status hash_next(vouch_facts *f, cursor *c, int *has_row, vouch_error *err)
 {
+    (void)err;
     switch (c->mode) {
     case PLAN_ROWS:
         c->has_row = next_row(f, c);
@@ -1341,12 +1320,54 @@ void facts_hash_next(const vouch_facts *f, cursor *c)
         }
         break;
     }
+    *has_row = c->has_row;
+    return VOUCH_OK;
 }
 
-void facts_hash_column(vouch_facts *f, cursor *c, uint32_t i, vouch_value *out)
+static vouch_status hash_column(vouch_facts *f, cursor *c, uint32_t i, vouch_value *out,
+                                vouch_error *err)
 {
+    (void)err;
     if (c->mode == PLAN_COUNT || c->mode == PLAN_MIN || c->mode == PLAN_MAX)
         *out = c->agg;
     else
         *out = hval(f, c, c->outpos[i], c->pos - 1);
+    return VOUCH_OK;
 }
+
+static void hash_reset(vouch_facts *f, cursor *c)
+{
+    (void)f;
+    c->has_row = 0;
+}
+
+static const char *hash_describe(const vouch_facts *f, const cursor *c)
+{
+    (void)f;
+    return c->hdesc;
+}
+
+static void hash_free(cursor *c)
+{
+    vouch_free(c->hdesc);
+    vouch_free(c->cidx);
+    vouch_free(c->tflag);
+    vouch_free(c->constparam);
+    vouch_free(c->range);
+    vouch_free(c->filt);
+    vouch_free(c->fcode);
+    vouch_free(c->fwide);
+    vouch_free(c->fkind);
+    vouch_free(c->fnow);
+    vouch_free(c->outpos);
+}
+
+static void hash_stats(const cursor *c, vouch_facts_stats *out)
+{
+    (void)c;
+    out->hash_plans++;
+}
+
+const facts_path facts_hash_path = {
+    "hash", hash_seek, hash_next, hash_column, hash_reset, hash_describe, hash_free, hash_stats,
+};

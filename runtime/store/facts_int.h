@@ -1,19 +1,25 @@
 /*
- * facts_int.h: the facts store's private header, shared by its four files:
+ * facts_int.h: the facts store's private header, shared by its files:
  *
- *   facts.c        open, close, schema checks, bind (which plan is answered
- *                  how), the cursor API the VM calls
- *   facts_sql.c    prepared statements: SQL text, binding, reading columns
- *                  (stored value -> declared type)
- *   facts_hash.c   in-memory hash indexes: planning, the one-scan build into
- *                  compact columns, probes, aggregates
- *   facts_cache.c  the result cache: identical seeks answered once per run
- *   facts_util.c   growable text, arena, text interning, value comparison
- *   facts_check.c  every stored value checked against its declaration, and
- *                  the tables' digests (facts_check.h; load.c shares it)
+ *   facts.c          open, close, schema checks, bind, and the cursor API
+ *                    the VM calls: each call goes to the cursor's path
+ *   facts_choose.c   the chooser: which path answers each plan (at bind),
+ *                    and when a plan's probes move to its hash index
+ *   facts_sql.c      the SQL path: prepared statements, their text and
+ *                    binding, reading stored values as declared types
+ *   facts_hash.c     the hash path: in-memory hash indexes (planning, the
+ *                    one-scan build into compact columns, probes, aggregates)
+ *   facts_cache.c    the cache path: identical seeks answered once per run,
+ *                    the statement recorded on a miss
+ *   facts_snapshot.c the read transaction and second readers of its snapshot
+ *   facts_vfs.c      the VFS that shares one memory map of a store file
+ *   facts_readonly.c what to do with a store vouch may not write beside
+ *   facts_util.c     growable text, arena, text interning, value comparison
+ *   facts_check.c    every stored value checked against its declaration, and
+ *                    the tables' digests (facts_check.h; load.c shares it)
  *
- * Nothing outside runtime/facts*.c includes this file (the unit test of the
- * store does, to steer its choices). Every allocation goes through
+ * Nothing outside runtime/store/facts*.c includes this file (the unit test of
+ * the store does, to steer and see its choices). Every allocation goes through
  * runtime/base/alloc.h.
  */
 #ifndef VOUCH_FACTS_INT_H
@@ -27,6 +33,7 @@
 #include "strbuf.h"
 #include "alloc.h"
 
+#define FACTS_MARK_BYTES 96   /* the WAL index header, both copies */
 #define MAX_KEY 16         /* bound equality terms a hash index keys on, at most */
 
 /* ---- facts_util.c: growable text ------------------------------------------ */
@@ -60,9 +67,44 @@ static inline int is_range(int cmp) { return cmp >= CMP_LT && cmp <= CMP_GE; }
 
 /* ---- store structures ------------------------------------------------------ */
 
+/* A cursor's state, kept by facts.c around the path's calls: sought
+ * (READY), on a row (ROW), past its last row (DONE), or idle. */
 enum { ST_IDLE = 0, ST_READY, ST_ROW, ST_DONE };
-/* Where a cursor's current seek is answered from. */
-enum { SRC_SQL = 0, SRC_HASH, SRC_CACHE };
+
+struct cursor;
+struct vouch_facts;
+
+/* An access path: one way of answering a plan's seeks, behind one
+ * signature (facts_sql.c, facts_hash.c, facts_cache.c). The chooser
+ * (facts_choose.c) gives each cursor its path at bind (cursor.base) and
+ * picks the one of each seek (facts_choose_seek); facts.c keeps the
+ * cursor's state and calls the path. The parameters of the seek are in
+ * c->pv (copied, so they live until the next seek). */
+typedef struct facts_path {
+    const char *name;      /* "sql", "hash", "cache" */
+    /* Starts the answer to c's seek. On an error the cursor stays idle. */
+    vouch_status (*seek)(struct vouch_facts *f, struct cursor *c, vouch_error *err);
+    /* The next row of the answer: *has_row 1, or 0 at its end (it has been
+     * set to 0). c->state is READY before the first row, ROW after one.
+     * On an error the path may leave the cursor idle (c->state). */
+    vouch_status (*next)(struct vouch_facts *f, struct cursor *c, int *has_row, vouch_error *err);
+    /* Plan column i of the current row (i in range), or the aggregate (i 0). */
+    vouch_status (*column)(struct vouch_facts *f, struct cursor *c, uint32_t i, vouch_value *out,
+                           vouch_error *err);
+    /* Ends the current answer (c->state is not idle). */
+    void (*reset)(struct vouch_facts *f, struct cursor *c);
+    /* How the path answers c ("sql: SELECT ...", "hash: ..."), or NULL. */
+    const char *(*describe)(const struct vouch_facts *f, const struct cursor *c);
+    /* Releases what the path holds for c (every path's free runs at unbind,
+     * whichever paths c used). */
+    void (*free)(struct cursor *c);
+    /* Adds c, a cursor whose path this is at bind, to the stats. */
+    void (*stats)(const struct cursor *c, vouch_facts_stats *out);
+} facts_path;
+
+extern const facts_path facts_sql_path;    /* facts_sql.c: a prepared statement */
+extern const facts_path facts_hash_path;   /* facts_hash.c: an in-memory hash index */
+extern const facts_path facts_cache_path;  /* facts_cache.c: remembered answers, else SQL */
 
 typedef struct pterm {     /* a term of a hash plan, resolved */
     uint32_t pos;          /* position of the column in the spec's stored row */
@@ -152,9 +194,14 @@ typedef struct cgroup {
     struct cgroup *next;
 } cgroup;
 
+/* A plan's cursor. The fields under each heading belong to that path's
+ * file; the chooser sets base, want and timed at bind. */
 typedef struct cursor {
-    uint8_t src, state, mode;
-    uint8_t want;          /* facts_hash_wants: 0 SQL, 1 hash, 2 SQL until hash is cheaper */
+    uint8_t state, mode;
+    uint8_t want;          /* facts_choose.c: 0 SQL, 1 hash, 2 SQL until hash is cheaper */
+    uint8_t timed;         /* its SQL steps are timed (want 2: facts_choose_step) */
+    const facts_path *base; /* its path at bind: sql, cache or hash */
+    const facts_path *path; /* the path of its current seek */
     const vouch_plan *plan;
     char *desc;            /* how it is answered (SQL text) */
     char *hdesc;           /* its hash index, if it has one */
@@ -199,6 +246,10 @@ typedef struct cursor {
     vouch_value *rec;      /* recorded rows */
     uint32_t nrec, caprec;
     uint64_t rechash;
+    /* rows shared with other readers (vouch_facts_share_rows) */
+    vouch_facts_share *share;
+    uint32_t row_no;       /* rows read since the sharing began */
+    uint32_t claim_lo, claim_hi; /* the rows this cursor claimed last: [lo, hi) */
 } cursor;
 
 typedef struct tinfo {     /* what bind learnt about a declared table */
@@ -216,6 +267,16 @@ struct vouch_facts {
     sqlite3 *db;
     char *path;
     int in_txn;
+    /* The snapshot (facts_snapshot.c): */
+    int blocks_writers;    /* a rollback-journal store: the read transaction holds writers off */
+    int marked;            /* WAL: mark is the index header of the bound snapshot */
+    unsigned char mark[FACTS_MARK_BYTES];
+    /* A second reader (vouch_facts_reader_open) is bound with: */
+    int defer_prepare;     /* 1: each statement prepared at its plan's first seek, not at
+                            * bind (the first has prepared them all, and this one may
+                            * need only a few) */
+    const struct vouch_facts *checked; /* the first: its checks of the stored values and
+                            * its digests, on the same snapshot, are taken over */
     const vouch_program *p;
     cursor *cur;
     uint32_t ncur;
@@ -247,10 +308,40 @@ struct vouch_facts {
 
 enum { FACTS_STOP_NONE = 0, FACTS_STOP_STEPS, FACTS_STOP_DEADLINE };
 
+/* ---- facts_choose.c: which path answers a plan ------------------------------------- */
+
+/* At bind, once the tables are checked: which plans have a hash index
+ * (from the start, or once their probes cost more than a scan), which
+ * remember their answers, and the statements, indexes and descriptions
+ * of each (facts_sql.c, facts_hash.c, facts_cache.c). */
+vouch_status facts_choose_bind(struct vouch_facts *f, vouch_error *err);
+/* One step of c's statement (c->timed), its time added to the cost of
+ * its spec's probes; past the cost of one scan, the spec turns active and
+ * its plans take the hash index from their next seek on. */
+int facts_choose_step(struct vouch_facts *f, struct cursor *c);
+/* The path of c's next seek: its hash index once that is active, else its
+ * path at bind. Inline: it runs at every seek. */
+static inline const facts_path *facts_choose_seek(const struct cursor *c);
+
 /* ---- facts.c ------------------------------------------------------------------ */
 
 vouch_status facts_db_error(vouch_facts *f, int rc, vouch_error *err, const char *what);
 vouch_status facts_oom(vouch_error *err);
+
+/* ---- facts_snapshot.c ---------------------------------------------------------- */
+
+/* Sets the memory map's size and begins f's read transaction, reading the
+ * WAL index's header around it (f->marked, f->mark) in WAL mode, where a
+ * second reader needs it (facts_snapshot.c). */
+vouch_status facts_begin_read(vouch_facts *f, vouch_error *err);
+/* The file f reads, as the device and inode its path names now: 0 and
+ * *id filled if the path still names the file f opened (SQLite's
+ * SQLITE_FCNTL_HAS_MOVED, with the path's inode read before and after),
+ * -1 if it names another file, none, or it cannot tell. Two connections
+ * with equal ids read one file: a store replaced by a rename between
+ * their opens is caught. */
+typedef struct facts_fileid { uint64_t dev, ino; } facts_fileid;
+int facts_file_id(vouch_facts *f, facts_fileid *id);
 
 /* ---- facts_readonly.c --------------------------------------------------------- */
 
@@ -270,6 +361,9 @@ facts_readonly_action facts_readonly_diagnose(const char *path, int xrc, vouch_e
  * default VFS) if it could not be registered. */
 #define FACTS_VFS_NAME "vouch"
 const char *facts_vfs(void);
+/* 1 if f reads its file's pages through the one memory map the process's
+ * connections to it share, 0 if through a map of its own or none. */
+int facts_shares_map(vouch_facts *f);
 
 /* ---- facts_util.c: interning --------------------------------------------------- */
 
@@ -297,11 +391,15 @@ vouch_status facts_convert(vouch_facts *f, const vouch_table_decl *t, uint32_t c
                            sqlite3_stmt *st, int sc, int rowid_sc, int keep, vouch_value *out,
                            vouch_error *err);
 const char *facts_cmp_sql(int cmp, int optional);
-/* Builds plan pi's SQL (its desc) and prepares it, unless opt.defer_prepare
- * leaves that to facts_sql_prepare at the plan's first seek. */
+/* Builds plan pi's SQL (its desc) and prepares it, unless f->defer_prepare
+ * leaves that to the plan's first seek. */
 vouch_status facts_plan_sql(vouch_facts *f, uint32_t pi, vouch_error *err);
-vouch_status facts_sql_prepare(vouch_facts *f, cursor *c, vouch_error *err);
-vouch_status facts_sql_bind(vouch_facts *f, cursor *c, vouch_error *err);
+/* The SQL path's operations, for the cache path, which runs the statement
+ * on a miss (facts_sql_path holds the same). */
+vouch_status facts_sql_seek(vouch_facts *f, cursor *c, vouch_error *err);
+vouch_status facts_sql_next(vouch_facts *f, cursor *c, int *has_row, vouch_error *err);
+vouch_status facts_sql_column(vouch_facts *f, cursor *c, uint32_t i, vouch_value *out, vouch_error *err);
+void facts_sql_reset(vouch_facts *f, cursor *c);
 /* Binds value v to parameter i of st (dates as YYYY-MM-DD text in buf). */
 int facts_bind_value(sqlite3_stmt *st, int i, const vouch_value *v, char buf[11]);
 /* Rows dated after the as-of are never seen: for a dated table (program.h)
@@ -311,15 +409,9 @@ int facts_bind_value(sqlite3_stmt *st, int i, const vouch_value *v, char buf[11]
  * row whose stored date is none or not a date (YYYY-MM-DD) too, so that
  * the VM's read of it reports it, never a silent skip. */
 int facts_dated_sql(const vouch_facts *f, const vouch_table_decl *t, sbuf *b, int where, uint32_t param);
-/* One step of c's statement, timed into its spec's probe cost when the
- * spec may still turn to its hash index (facts_int.h, hspec). */
-int facts_sql_step(vouch_facts *f, cursor *c);
 
 /* ---- facts_hash.c ---------------------------------------------------------------- */
 
-/* Would plan pl be answered from a hash index (1 from the start, 2 once
- * its probes cost more than a scan, 0 never)? */
-int facts_hash_wants(vouch_facts *f, const vouch_plan *pl);
 vouch_status facts_hash_plan(vouch_facts *f, uint32_t pi, vouch_error *err);
 /* Replaces the spec's first estimate of its build time by one measured on
  * a sample of its scan (with the constants of c's current seek), so the
@@ -328,23 +420,17 @@ void facts_hash_calibrate(vouch_facts *f, cursor *c);
 /* After every plan: share specs, settle layouts, make the scans. */
 vouch_status facts_hash_finish_bind(vouch_facts *f, vouch_error *err);
 void facts_hash_free(vouch_facts *f);
-vouch_status facts_hash_seek(vouch_facts *f, cursor *c, vouch_error *err);
-/* The next row (c->has_row), or the aggregate into c->agg. */
-void facts_hash_next(const vouch_facts *f, cursor *c);
-/* Plan column i of the current row (or the aggregate). */
-void facts_hash_column(vouch_facts *f, cursor *c, uint32_t i, vouch_value *out);
 
 /* ---- facts_cache.c ---------------------------------------------------------------- */
 
 vouch_status facts_cache_bind(vouch_facts *f, vouch_error *err);
 void facts_cache_free(vouch_facts *f);
-/* At a seek of a cached plan: 1 and c->hit set if the answer is known; 0
- * otherwise (the caller runs the SQL, recording it). */
-int facts_cache_lookup(vouch_facts *f, cursor *c);
-/* Recording the SQL answer: each row, then the end. A value that does not
- * convert only stops the recording; no memory is VOUCH_ENOMEM. */
-vouch_status facts_cache_row(vouch_facts *f, cursor *c, vouch_error *err);
-vouch_status facts_cache_done(vouch_facts *f, cursor *c, vouch_error *err);
-void facts_cache_abandon(cursor *c);
+
+/* ---- the chooser's per-seek rule (facts_choose.c) ------------------------------------ */
+
+static inline const facts_path *facts_choose_seek(const cursor *c)
+{
+    return c->spec && c->spec->active ? &facts_hash_path : c->base;
+}
 
 #endif

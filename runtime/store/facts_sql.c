@@ -1,12 +1,15 @@
 /*
- * facts_sql.c: plans answered by prepared statements, and reading stored
- * values as their declared types.
+ * facts_sql.c: the SQL access path (facts_sql_path: plans answered by
+ * prepared statements), and reading stored values as their declared types.
  *
  * A plan's statement is prepared once per bind (SQLITE_PREPARE_PERSISTENT)
  * with all its terms in the WHERE as ?N parameters (N = param + 1); every
  * seek resets and rebinds it. SQLite's indexes turn equality and range
  * terms into index seeks; EXISTS adds LIMIT 1, COUNT/MIN/MAX use SQLite's
  * aggregates. EQ/NE treat none as a value (`IS`, `IS NOT`), as the VM does.
+ * The cache path (facts_cache.c) runs the statement through this path's
+ * operations on a miss; the chooser (facts_choose.c) times the steps of a
+ * plan that may move to its hash index.
  */
 #include <stdio.h>
 #include <string.h>
@@ -142,6 +145,8 @@ vouch_status facts_convert(vouch_facts *f, const vouch_table_decl *t, uint32_t c
 }
 
 /* ---- statements --------------------------------------------------------------- */
+
+static vouch_status prepare(vouch_facts *f, cursor *c, vouch_error *err);
 
 int facts_dated_sql(const vouch_facts *f, const vouch_table_decl *t, sbuf *b, int where, uint32_t param)
 {
@@ -317,10 +322,10 @@ vouch_status facts_plan_sql(vouch_facts *f, uint32_t pi, vouch_error *err)
     memcpy(c->desc, "sql: ", 5);
     memcpy(c->desc + 5, b.p, b.n + 1);
     vouch_free(b.p);
-    return f->opt.defer_prepare ? VOUCH_OK : facts_sql_prepare(f, c, err);
+    return f->defer_prepare ? VOUCH_OK : prepare(f, c, err);
 }
 
-vouch_status facts_sql_prepare(vouch_facts *f, cursor *c, vouch_error *err)
+static vouch_status prepare(vouch_facts *f, cursor *c, vouch_error *err)
 {
     int rc = sqlite3_prepare_v3(f->db, c->desc + 5, -1, SQLITE_PREPARE_PERSISTENT, &c->stmt, NULL);
     if (rc != SQLITE_OK) {
@@ -347,7 +352,7 @@ int facts_bind_value(sqlite3_stmt *st, int i, const vouch_value *v, char buf[11]
     }
 }
 
-vouch_status facts_sql_bind(vouch_facts *f, cursor *c, vouch_error *err)
+static vouch_status bind(vouch_facts *f, cursor *c, vouch_error *err)
 {
     sqlite3_stmt *st = c->stmt;
     const vouch_plan *pl = c->plan;
@@ -380,21 +385,81 @@ vouch_status facts_sql_bind(vouch_facts *f, cursor *c, vouch_error *err)
     return VOUCH_OK;
 }
 
-int facts_sql_step(vouch_facts *f, cursor *c)
+/* ---- the SQL path ---------------------------------------------------------------- */
+
+vouch_status facts_sql_seek(vouch_facts *f, cursor *c, vouch_error *err)
 {
-    hspec *s = c->spec;
-    if (!s || s->active || f->opt.hash != VOUCH_HASH_AUTO || (!s->scan_ns && !f->opt.switch_ns))
-        return sqlite3_step(c->stmt);
-    uint64_t t0 = facts_now_ns();
-    int rc = sqlite3_step(c->stmt);
-    s->sql_ns += facts_now_ns() - t0 + 1;
-    /* A quarter of the way to the first estimate, measure the scan itself
-     * (facts_hash_calibrate); at the estimate, turn to the hash index. */
-    if (!f->opt.switch_ns && !s->calibrated && s->sql_ns > s->scan_ns / 4)
-        facts_hash_calibrate(f, c);
-    if (s->sql_ns > (f->opt.switch_ns ? f->opt.switch_ns : s->scan_ns)) {
-        s->active = 1;
-        f->stats.hash_switched++;
-    }
-    return rc;
+    vouch_status s;
+    if (!c->stmt && (s = prepare(f, c, err)) != VOUCH_OK)
+        return s;
+    sqlite3_clear_bindings(c->stmt);
+    return bind(f, c, err);
 }
+
+vouch_status facts_sql_next(vouch_facts *f, cursor *c, int *has_row, vouch_error *err)
+{
+    if (c->state == ST_ROW && c->mode != PLAN_ROWS)
+        return VOUCH_OK;   /* one row at most */
+    int rc = c->timed ? facts_choose_step(f, c) : sqlite3_step(c->stmt);
+    if (rc == SQLITE_ROW) {
+        *has_row = 1;
+        return VOUCH_OK;
+    }
+    if (rc == SQLITE_DONE)
+        return VOUCH_OK;
+    vouch_status s = facts_db_error(f, rc, err, "reading");
+    sqlite3_reset(c->stmt);
+    c->state = ST_IDLE;
+    return s;
+}
+
+vouch_status facts_sql_column(vouch_facts *f, cursor *c, uint32_t i, vouch_value *out, vouch_error *err)
+{
+    const vouch_plan *pl = c->plan;
+    if (c->mode == PLAN_COUNT) {
+        *out = vouch_int(sqlite3_column_int64(c->stmt, 0));
+        return VOUCH_OK;
+    }
+    const vouch_table_decl *t = &f->p->tables[pl->table];
+    if (c->mode == PLAN_MIN || c->mode == PLAN_MAX) {
+        if (sqlite3_column_type(c->stmt, 0) == SQLITE_NULL) {
+            *out = vouch_none();   /* no rows, or only none values */
+            return VOUCH_OK;
+        }
+        return facts_convert(f, t, pl->agg_column, c->stmt, 0, -1, 0, out, err);
+    }
+    /* a cached plan's statement reads its group's columns (cout maps) */
+    int sc = c->cout ? (int)c->cout[i] : (int)i;
+    return facts_convert(f, t, pl->columns[i], c->stmt, sc, c->rowid_col, 0, out, err);
+}
+
+void facts_sql_reset(vouch_facts *f, cursor *c)
+{
+    (void)f;
+    if (c->stmt)
+        sqlite3_reset(c->stmt);
+}
+
+static const char *sql_describe(const vouch_facts *f, const cursor *c)
+{
+    (void)f;
+    return c->desc;
+}
+
+static void sql_free(cursor *c)
+{
+    sqlite3_finalize(c->stmt);
+    c->stmt = NULL;
+    vouch_free(c->desc);
+}
+
+static void sql_stats(const cursor *c, vouch_facts_stats *out)
+{
+    (void)c;
+    out->sql_plans++;
+}
+
+const facts_path facts_sql_path = {
+    "sql", facts_sql_seek, facts_sql_next, facts_sql_column, facts_sql_reset, sql_describe, sql_free,
+    sql_stats,
+};

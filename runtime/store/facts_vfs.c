@@ -4,13 +4,13 @@
  * connection of the process that reads it; everything else is the default
  * VFS's, called through.
  *
- * Why: a run on two threads has two connections to the store
- * (vm_parallel.c). With SQLite's own memory map each connection maps the
- * file itself, so a page both threads read is faulted into two maps, and
- * two threads faulting the same page-cache pages slow each other down
- * (measured at scale M: rule R2 took about 8.3 ms next to a rule reading
- * another copy of the file, about 10 ms next to one reading the same
- * file). Unmapping, at close, also costs by the page. Here the first
+ * Why: a run on two threads has two connections to the store (a second
+ * reader of the snapshot: facts_snapshot.c). With SQLite's own memory map
+ * each connection maps the file itself, so a page both threads read is
+ * faulted into two maps, and two threads faulting the same page-cache
+ * pages slow each other down (measured at scale M: rule R2 took about 8.3
+ * ms next to a rule reading another copy of the file, about 10 ms next to
+ * one reading the same file). Unmapping, at close, also costs by the page. Here the first
  * connection to fetch a page maps the file, and every later one uses that
  * map: a page is faulted in once per process.
  *
@@ -386,7 +386,7 @@ static void register_vfs(void)
     register_rc = sqlite3_vfs_register(&vouch_vfs, 0);
 }
 
-int vouch_facts_shares_map(vouch_facts *f)
+int facts_shares_map(vouch_facts *f)
 {
     sqlite3_file *file = NULL;
     return sqlite3_file_control(f->db, "main", SQLITE_FCNTL_FILE_POINTER, &file) == SQLITE_OK && file &&

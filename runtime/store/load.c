@@ -735,10 +735,35 @@ out:
     return rc;
 }
 
+/* A file read by a source declaration (`vouch load --source`): the table
+ * and the format are the source's. */
+static int open_source_input(const vouch_program *p, const vouch_load_input *in, lerr *e, load_source **src)
+{
+    FILE *fp = stdin;
+    const char *name = "stdin";
+    if (strcmp(in->path, "-") != 0) {
+        if (!(fp = fopen(in->path, "rb"))) {
+            lerr_add(e, "%s: error: cannot read: %s", in->path, strerror(errno));
+            return -1;
+        }
+        name = in->path;
+    }
+    return load_source_open(p, in->source, fp, name, 1, e, src);
+}
+
 /* Loads one input (errors go to lr->e): its table found, its source
  * opened, its rows loaded. Returns as load_source_rows. */
 static int load_input(load_run *lr, const vouch_load_input *in)
 {
+    if (in->source && !in->rows) {
+        load_source *src = NULL;
+        int orc = open_source_input(lr->p, in, lr->e, &src);
+        if (orc != 0)
+            return orc == -2 ? SQLITE_NOMEM : SQLITE_OK;
+        int rc = load_source_rows(lr, in->source->table, src);
+        src->ops->close(src);
+        return rc;
+    }
     char tname[256];
     int fmt;
     const char *ext;

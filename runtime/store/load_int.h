@@ -110,6 +110,12 @@ int load_csv_open(FILE *fp, const char *name, uint64_t line, lerr *e, load_sourc
  * lacks is LOAD_MISSING. */
 int load_json_open(FILE *fp, const char *name, uint64_t line, int lines, const vouch_table_decl *t,
                    lerr *e, load_source **out);
+/* A source declaration of p run over a file (load_source.c): the header
+ * is the fields it feeds, each record one row made from a record of the
+ * file. Unlike the other openers it owns fp from the call on (it closes
+ * it on failure too, unless it is stdin). */
+int load_source_open(const vouch_program *p, const vouch_source_decl *sd, FILE *fp, const char *name,
+                     uint64_t line, lerr *e, load_source **out);
 /* Rows in memory (load_rows.c), borrowed until closed. */
 int load_rows_open(const vouch_load_rows *rows, load_source **out);
 

@@ -215,9 +215,8 @@ typedef struct vm {
     vouch_trace *trace;      /* explain programs run with env->explain: the record */
 
     vouch_rule_share *shares; /* per rule, if outer rows are shared out (vouch_rule_queue) */
-    vouch_rule_share *share; /* the running rule's */
-    uint32_t outer_row;      /* rows of its outer loop seen so far */
-    uint32_t claim_lo, claim_hi; /* the outer rows this VM claimed last: [lo, hi) */
+    vouch_rule_share *share; /* the running rule's: its outer plan's cursor is shared */
+    uint32_t share_plan;     /* that plan */
 
     char why[768];           /* what went wrong in the running rule */
     char msg[1024];          /* the same, with the rule and pc */
@@ -389,6 +388,8 @@ static void end_rule(vm *m)
         m->open[pl] = 0;
     }
     m->nopened = 0;
+    if (m->share && m->f)
+        vouch_facts_share_rows(m->f, m->share_plan, NULL);
     for (size_t i = 0; i < m->nretired; i++)
         vouch_free(m->retired[i]);
     m->nretired = 0;
@@ -410,24 +411,6 @@ static int cmp_findings(const void *a, const void *b)
         return c;
     /* a total order, so findings gathered by two VMs sort as one VM's */
     return (x->status > y->status) - (x->status < y->status);
-}
-
-/* Rows claimed at a time: one atomic add per row cost a few percent of a
- * pack whose rules scan 10,000 rows each; more would leave the last rows
- * of an expensive rule to one thread. */
-#define CLAIM_ROWS 4
-
-/* Whether the outer row just read is this VM's: claimed now (the rows
- * are numbered in the order both VMs read them, and claims only grow), or
- * another's. */
-static int claim_row(vm *m)
-{
-    uint32_t k = m->outer_row++;
-    while (k >= m->claim_hi) {
-        m->claim_lo = atomic_fetch_add_explicit(&m->share->next_row, CLAIM_ROWS, memory_order_relaxed);
-        m->claim_hi = m->claim_lo + CLAIM_ROWS;
-    }
-    return k >= m->claim_lo;
 }
 
 /* ---- error messages ----------------------------------------------------- */
@@ -564,9 +547,14 @@ static int run_rule(vm *m, uint32_t r, vouch_error *err)
         vouch_trace_reset(m->trace);
     if (m->f)  /* the store's SQL has a budget of the same size per rule */
         vouch_facts_restart_budget(m->f);
+    /* A shared rule: its outer rows are shared with the other VM through
+     * the cursor (vouch_facts_share_rows), which passes over the rows the
+     * other claimed; end_rule ends the sharing. */
     m->share = m->shares && ri->outer_plan != VOUCH_NO_PLAN ? &m->shares[r] : NULL;
-    m->outer_row = 0;
-    m->claim_lo = m->claim_hi = 0;
+    if (m->share && m->f) {
+        m->share_plan = ri->outer_plan;
+        vouch_facts_share_rows(m->f, m->share_plan, &m->share->rows);
+    }
 
 #define TOP (stack[sp - 1])
 #define SEC (stack[sp - 2])
@@ -960,8 +948,6 @@ resume:
             goto run_stop;
         }
         bump_rewind(&m->rows[pl]);
-        if (m->share && pl == ri->outer_plan && has_row && !claim_row(m))
-            NEXT; /* another VM's row: the same NEXT again */
         if (m->trace)
             vouch_trace_next(m->trace, m->f, pl, has_row);
         pc = has_row ? pc + 3 : code[pc + 2];

@@ -92,8 +92,12 @@ vouch_status vouch_vm_run(const vouch_program *p, vouch_facts *f, const vouch_ru
  * others' stay zero) and its findings, sorted.
  *
  * With `share` (one per rule), the rows of a rule's outer loop
- * (vouch_rule_info.outer_plan) are handed out a few at a time: a VM evaluates
- * the rows it claims and skips the others. A VM that finds the queue empty
+ * (vouch_rule_info.outer_plan) are handed out a few at a time through the
+ * outer plan's cursor (vouch_facts_share_rows): a VM's cursor gives it the
+ * rows it claims and passes over the others, inside one NEXT (no steps are
+ * spent on them, so the two parts' steps add up to at least what one VM
+ * alone would spend: the code around the loop runs in both, each row's
+ * body in one). A VM that finds the queue empty
  * joins the rules still running, so one long rule does not keep the other
  * thread idle. Both VMs see the same rows in the same order (one snapshot,
  * one plan), so every row is evaluated exactly once. A rule two VMs shared
@@ -101,7 +105,7 @@ vouch_status vouch_vm_run(const vouch_program *p, vouch_facts *f, const vouch_ru
  * be run again on one VM (vm_parallel.c): its outcome must not depend on
  * how its rows were shared. */
 typedef struct vouch_rule_share {
-    _Atomic uint32_t next_row;   /* the next outer row nobody has claimed */
+    vouch_facts_share rows;      /* its outer plan's rows (facts.h) */
     _Atomic int started;         /* a VM took the rule from the queue */
     _Atomic int finished;        /* a VM has ended the rule */
     _Atomic int joined;          /* a second VM worked on it */
@@ -121,11 +125,11 @@ vouch_status vouch_vm_run_part(const vouch_program *p, vouch_facts *f, const vou
                                vouch_error *err);
 
 /* vouch_vm_run, on two threads when the run allows it (vm_parallel.c says
- * when): the second opens its own connection to the store at path (f's),
- * bound after f, so both read one snapshot. The results are the same as
- * vouch_vm_run's. */
-vouch_status vouch_vm_run_parallel(const vouch_program *p, vouch_facts *f, const char *path,
-                                   const vouch_run_env *env, vouch_results *out, vouch_error *err);
+ * when): the second reads through its own reader of f's snapshot
+ * (vouch_facts_snapshot_take), so both read the same data. The results are
+ * the same as vouch_vm_run's. */
+vouch_status vouch_vm_run_parallel(const vouch_program *p, vouch_facts *f, const vouch_run_env *env,
+                                   vouch_results *out, vouch_error *err);
 /* Sorts the findings by rule index, then subject, then message. */
 void vouch_results_sort(vouch_results *r);
 void vouch_results_free(vouch_results *r);

@@ -1,39 +1,30 @@
 /*
- * vm_parallel.c: a run's rules on two threads, each with its own
- * connection to the facts store.
+ * vm_parallel.c: a run's rules on two threads, each reading the store
+ * through its own reader of one snapshot.
  *
  * Rules are independent: each reads the store and records its own
  * outcomes. So two VMs can share the work, each taking the next rule nobody
  * has taken (vouch_vm_run_part), with one memory budget between them; the
  * outcomes are merged and sorted as one VM would have left them. So are
  * the rows of a rule's outer loop: a VM with no rule left helps with the
- * one still running, taking its rows a few at a time (vouch_rule_share), so one
- * long rule does not leave a thread idle (scale M, the reference rules:
- * rule R2 took 10 of the 12 ms while the other thread idled for 4). A
- * shared rule that failed or ran out of steps runs again on one VM
- * (settle_shared), so its outcome never depends on the sharing.
+ * one still running, its cursor taking rows a few at a time
+ * (vouch_rule_share, vouch_facts_share_rows), so one long rule does not
+ * leave a thread idle (scale M, the reference rules: rule R2 took 10 of
+ * the 12 ms while the other thread idled for 4). A shared rule that
+ * failed or ran out of steps runs again on one VM (settle_shared), so its
+ * outcome never depends on the sharing.
  *
  * The one thing that must not change is what the run reads: every rule
- * sees one snapshot of the store. The first connection is bound (its read
- * transaction open) before the second is. In a rollback-journal store the
- * first's shared lock keeps every writer from committing until the run
- * ends, so the second reads the same data. In WAL mode writers commit past
- * readers, and Debian's SQLite has no snapshot API to hand one connection's
- * snapshot to another; instead the header of the WAL index, which every
- * commit changes, is read, the first connection takes a fresh snapshot, the
- * second takes its own, and the header is read again: equal readings mean
- * no commit came between, so both snapshots are the same. Otherwise (a
- * writer was busy) the run stays on one thread.
+ * sees one snapshot of the store. The store promises it
+ * (vouch_facts_snapshot_take, vouch_facts_reader_open: facts.h), or says it
+ * cannot, and then the run stays on one thread; so does a reader that
+ * cannot be opened.
  *
  * Also on one thread: explain runs and runs of one rule, programs of one
- * rule that has no outer loop over a fact to share, one CPU, VOUCH_THREADS=1 in the environment, a run given its own
- * memory limit (which rule meets a shared limit first would depend on
- * timing, and the message names it), and stores whose plans use in-memory
- * hash indexes (each connection would build its own, doubling the memory a
- * large store needs). Anything that keeps the second
- * connection from opening or binding also just means one thread, and so
- * does a path that names another file by the time the second connection
- * opens it (the store replaced by a rename: its locks are not the first's).
+ * rule that has no outer loop over a fact to share, one CPU,
+ * VOUCH_THREADS=1 in the environment, and a run given its own memory
+ * limit (which rule meets a shared limit first would depend on timing,
+ * and the message names it).
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -41,7 +32,6 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "vm.h"
@@ -50,15 +40,9 @@
 
 typedef struct worker {
     const vouch_program *p;
-    const char *path;
-    vouch_facts_options opt;
-    int wal;                 /* check the WAL mark after binding */
-    const unsigned char *before;
-    vouch_file_id file;      /* the file the first connection reads */
+    const vouch_facts_snapshot *snap; /* the snapshot its reader reads */
     cpu_set_t cpus;          /* the CPUs the process may run on */
     int restore;             /* started away from the first thread's CPU: restore cpus */
-    vouch_facts *f;          /* its own connection */
-    int64_t as_of;           /* bound as of the first connection's date: one world */
     const vouch_run_env *env;
     vouch_rule_queue *queue;
     vouch_mem_budget *budget;
@@ -68,30 +52,22 @@ typedef struct worker {
     vouch_status st;
 } worker;
 
-/* The second thread: its own connection, bound while the first thread
- * already runs rules; then rules from the queue, unless it might not read
- * the first's file or snapshot (then the first takes every rule). Its
- * connection is closed here, while the first thread may still be running. */
+/* The second thread: its own reader of the snapshot, opened while the
+ * first thread already runs rules; then rules from the queue, unless no
+ * reader could be had (then the first takes every rule). The reader is
+ * closed here, while the first thread may still be running. */
 static void *work(void *arg)
 {
     worker *w = arg;
-    unsigned char after[VOUCH_WAL_MARK_BYTES];
-    vouch_file_id id;
-    vouch_error e;
+    vouch_facts *f;
     w->st = VOUCH_OK;
     if (w->restore)
         (void)sched_setaffinity(0, sizeof w->cpus, &w->cpus);
-    if (vouch_facts_open(w->path, &w->f, &e) != VOUCH_OK)
+    if (vouch_facts_reader_open(w->snap, &f) != VOUCH_READER)
         return NULL;
-    vouch_facts_set_options(w->f, &w->opt);
-    if (vouch_facts_bind(w->f, w->p, w->as_of, &e) == VOUCH_OK && vouch_facts_file_id(w->f, &id) == 0 &&
-        id.dev == w->file.dev && id.ino == w->file.ino &&
-        (!w->wal || (vouch_facts_wal_mark(w->f, after) == 0 && memcmp(w->before, after, sizeof after) == 0))) {
-        w->ran = 1;
-        w->st = vouch_vm_run_part(w->p, w->f, w->env, w->queue, w->budget, &w->res, &w->err);
-    }
-    vouch_facts_close(w->f);
-    w->f = NULL;
+    w->ran = 1;
+    w->st = vouch_vm_run_part(w->p, f, w->env, w->queue, w->budget, &w->res, &w->err);
+    vouch_facts_close(f);
     return NULL;
 }
 
@@ -113,16 +89,12 @@ static void start_elsewhere(pthread_attr_t *attr, worker *w)
     w->restore = pthread_attr_setaffinity_np(attr, sizeof others, &others) == 0;
 }
 
-static int wants_threads(const vouch_program *p, vouch_facts *f, const vouch_run_env *env)
+static int wants_threads(const vouch_program *p, const vouch_run_env *env)
 {
     const char *n = getenv("VOUCH_THREADS");
     int one = p->nrules == 0 || (p->nrules == 1 && p->rules[0].outer_plan == VOUCH_NO_PLAN);
-    if ((n && strcmp(n, "1") == 0) || env->explain || env->one_rule || env->memory_limit || one ||
-        sysconf(_SC_NPROCESSORS_ONLN) < 2)
-        return 0;
-    vouch_facts_stats st;
-    vouch_facts_get_stats(f, &st);
-    return st.hash_plans == 0;
+    return !((n && strcmp(n, "1") == 0) || env->explain || env->one_rule || env->memory_limit || one ||
+             sysconf(_SC_NPROCESSORS_ONLN) < 2);
 }
 
 /* Moves b's records and outcomes into a (each rule ran in one of them). */
@@ -200,53 +172,23 @@ static vouch_status settle_shared(const vouch_program *p, vouch_facts *f, const 
     return VOUCH_OK;
 }
 
-vouch_status vouch_vm_run_parallel(const vouch_program *p, vouch_facts *f, const char *path,
-                                   const vouch_run_env *env, vouch_results *out, vouch_error *err)
+vouch_status vouch_vm_run_parallel(const vouch_program *p, vouch_facts *f, const vouch_run_env *env,
+                                   vouch_results *out, vouch_error *err)
 {
-    if (!path || !wants_threads(p, f, env))
+    if (!wants_threads(p, env))
         return vouch_vm_run(p, f, env, out, err);
-    vouch_file_id file;
-    if (vouch_facts_file_id(f, &file) != 0)
-        return vouch_vm_run(p, f, env, out, err);
-    int wal = !vouch_facts_blocks_writers(f);
-    unsigned char before[VOUCH_WAL_MARK_BYTES];
-    if (wal && vouch_facts_wal_mark(f, before) != 0)
-        return vouch_vm_run(p, f, env, out, err);
-    if (wal && vouch_facts_renew(f, err) != VOUCH_OK)
-        return err ? err->status : VOUCH_EIO;
     vouch_mem_budget *budget = vouch_mem_budget_new(env->memory_limit);
-    if (!budget)
+    vouch_facts_snapshot *snap = NULL;
+    if (!budget || vouch_facts_snapshot_take(f, &snap) != VOUCH_READER) {
+        vouch_mem_budget_free(budget);
         return vouch_vm_run(p, f, env, out, err);
+    }
     worker w;
     memset(&w, 0, sizeof w);
     w.p = p;
-    w.path = path;
-    w.wal = wal;
-    w.before = before;
-    w.file = file;
+    w.snap = snap;
     w.env = env;
-    w.as_of = vouch_facts_as_of(f);
     w.budget = budget;
-    /* The two connections share the answer cache one would have had, and
-     * no probe moves to a hash index: each connection would build its own
-     * (twice the memory and the scan), and a timed switch is not worth it
-     * when two threads already share the probes. The memory map of the
-     * file is one for both (facts_vfs.c); should f not read through it, a
-     * store larger than the map gets half a map per connection, so peak
-     * memory stays as one connection's (120 rules at scale L: 323 -> 216
-     * MiB), and a smaller one is mapped whole by each (halving the map of
-     * a 50 MB store sent its reads through read(), which cost more than
-     * the thread saved). */
-    vouch_facts_get_options(f, &w.opt);
-    w.opt.cache_bytes /= 2;
-    struct stat sb;
-    if (!vouch_facts_shares_map(f) && (stat(path, &sb) != 0 || (uint64_t)sb.st_size > w.opt.mmap_bytes))
-        w.opt.mmap_bytes /= 2;
-    if (w.opt.hash == VOUCH_HASH_AUTO)
-        w.opt.hash = VOUCH_HASH_NOINDEX;
-    vouch_facts_retune(f, &w.opt);
-    w.opt.defer_prepare = 1; /* f has prepared them all: they prepare */
-    w.opt.checked = f;       /* and has checked the stored values of this snapshot */
     vouch_rule_queue queue;
     atomic_init(&queue.next, 0);
     atomic_init(&queue.stop, 0);
@@ -281,6 +223,7 @@ vouch_status vouch_vm_run_parallel(const vouch_program *p, vouch_facts *f, const
             out->threads = 2;
     }
     vouch_results_free(&w.res);
+    vouch_facts_snapshot_free(snap);
     vouch_mem_budget_free(budget);
     vouch_free(queue.share);
     return st;

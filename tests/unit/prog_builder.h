@@ -28,6 +28,8 @@ typedef struct builder {
     uint32_t npositions;
     const char **files;        /* borrowed, like tables */
     uint32_t nfiles;
+    vouch_source_decl *sources; /* borrowed, like tables */
+    uint32_t nsources;
 } builder;
 
 /* Appends a source position entry from pc on. */
@@ -104,6 +106,8 @@ static inline vouch_program *b_build(const builder *b)
     p->npoints = b->npoints;
     p->files = b->files;
     p->nfiles = b->nfiles;
+    p->sources = b->sources;
+    p->nsources = b->nsources;
     p->npositions = b->npositions;
     p->positions = vouch_program_alloc(p, b->npositions * sizeof *p->positions + 1);
     memcpy(p->positions, b->positions, b->npositions * sizeof *p->positions);

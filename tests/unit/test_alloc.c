@@ -483,6 +483,71 @@ static void test_load_every_allocation(void **state)
     vouch_program_free(std_program);
 }
 
+/* ---- loading through a source (load_source.c) ------------------------------ */
+
+static const char source_pack[] =
+    "import \"isms\"\n"
+    "source hr into employment from csv {\n"
+    "  person from \"Employee ID\"\n"
+    "  joined_on from \"Hire Date\" as \"%m/%d/%Y\"\n"
+    "  left_on from \"Left\" in \"Europe/Paris\"\n"
+    "  kind from \"Type\" map { \"Staff\" -> employee, else -> contractor }\n"
+    "  skip if \"Type\" == \"Rehire\"\n"
+    "}\n"
+    "source ev into asset from json \"value\" {\n"
+    "  id from \"id\"\n"
+    "  kind from \"k.name\"\n"
+    "  env = \"prod\"\n"
+    "  criticality from \"tier\"\n"
+    "  status = active\n"
+    "}\n";
+
+static void source_load_job(outcome *o)
+{
+    memset(o, 0, sizeof o[0]);
+    const char *db = tpath("source.db");
+    unlink(db);
+    vouch_load_input in[2];
+    memset(in, 0, sizeof in);
+    in[0].path = tpath("hr.csv");
+    in[0].source = &std_program->sources[0];
+    in[1].path = tpath("assets.json");
+    in[1].source = &std_program->sources[1];
+    vouch_error err;
+    vouch_status st = vouch_facts_load_inputs(db, std_program, in, 2, NULL, &err);
+    struct stat sb;
+    int exists = stat(db, &sb) == 0;
+    if (st == VOUCH_OK) {
+        o->ok = exists;
+        if (!exists)
+            snprintf(o->why, sizeof o->why, "load succeeded but made no store");
+    } else {
+        o->oom = st == VOUCH_ENOMEM && !exists;
+        snprintf(o->why, sizeof o->why, "status %d: %s%s", (int)st, err.msg,
+                 exists ? " (and it left a store behind)" : "");
+    }
+    unlink(db);
+}
+
+static void test_source_load_every_allocation(void **state)
+{
+    (void)state;
+    write_file(tpath("hr.csv"), "Employee ID,Hire Date,Left,Type\n"
+                                "E1,03/14/2022,2025-12-19T23:30:00Z,Staff\n"
+                                "C2,9/1/2025,,Contract\n"
+                                "E3,1/1/2020,,Rehire\n");
+    write_file(tpath("assets.json"), "{\"value\": [{\"id\": \"a1\", \"k\": {\"name\": \"db\"}, \"tier\": \"HIGH\"},"
+                                     " {\"id\": 2, \"k\": {\"name\": \"vm\", \"x\": null}, \"tier\": \"low\"}]}\n");
+    vouch_compile_input cin = {"src.vouch", source_pack, sizeof source_pack - 1};
+    int oom = 0;
+    std_program = vouch_compile(&cin, 1, quiet, &oom);
+    assert_non_null(std_program);
+    assert_int_equal(std_program->nsources, 2);
+    long runs = every_n(source_load_job, NULL, "source load");
+    printf("source load: %ld runs\n", runs);
+    vouch_program_free(std_program);
+}
+
 /* ---- with SQLite's allocations too ----------------------------------------- */
 
 /* SQLite wants the size of each block: a 16-byte header keeps it. */
@@ -556,6 +621,7 @@ int main(void)
         cmocka_unit_test(test_check_every_construct_every_allocation),
         cmocka_unit_test(test_vbc_every_allocation),
         cmocka_unit_test(test_load_every_allocation),
+        cmocka_unit_test(test_source_load_every_allocation),
         cmocka_unit_test(test_check_every_allocation_with_sqlite),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

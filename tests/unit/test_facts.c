@@ -23,6 +23,7 @@
 #include <sqlite3.h>
 #include "clock.h"
 #include "facts.h"
+#include "facts_int.h"   /* the store's own view: its choices and its files */
 #include "date.h"
 #include "value.h"
 
@@ -184,7 +185,8 @@ static uint32_t add_plan(vouch_program *p, uint32_t table, int mode, int repeate
     pl->agg_column = agg;
     pl->nterms = nterms;
     pl->terms = vouch_program_alloc(p, (nterms + 1) * sizeof *pl->terms);
-    memcpy(pl->terms, terms, nterms * sizeof *terms);
+    if (nterms)
+        memcpy(pl->terms, terms, nterms * sizeof *terms);
     for (uint32_t j = 0; j < nterms; j++)
         if (terms[j].param + 1 > pl->nparams)
             pl->nparams = terms[j].param + 1;
@@ -1376,7 +1378,7 @@ static void test_load_rows(void **state)
         memcpy(cells + (size_t)r * NC, row, sizeof row);
     }
     vouch_load_rows rows = {"evidence", "t.vouch:3: test \"x\"", NC, cols, NR, cells};
-    vouch_load_input in = {NULL, NULL, &rows};
+    vouch_load_input in = {NULL, NULL, &rows, NULL};
     vouch_load_options opt = {0};
     opt.progress = count_progress;
     progress_calls = progress_done = 0;
@@ -1673,7 +1675,7 @@ static int other_process_writes(const char *path)
     char cmd[1024];
     const char *errs = tpath("writer.err");
     snprintf(cmd, sizeof cmd,
-             "sqlite3 -bail '%s' \"BEGIN IMMEDIATE; INSERT INTO soa VALUES ('F9', 'C9', 1, NULL); "
+             "sqlite3 -bail '%s' \"BEGIN IMMEDIATE; INSERT INTO soa SELECT 'F9', 'C' || count(*), 1, NULL FROM soa; "
              "COMMIT;\" >/dev/null 2>'%s'", path, errs);
     int st = system(cmd);
     assert_true(st != -1 && WIFEXITED(st));
@@ -1700,11 +1702,11 @@ static void test_shared_map(void **state)
     /* Two connections to one file read it through one map; a third reads
      * without a map. All three give the same answers. */
     vouch_facts *a = open_bind(path, p), *b = open_bind(path, p), *c = NULL;
-    assert_true(vouch_facts_shares_map(a));
-    assert_true(vouch_facts_shares_map(b));
-    vouch_file_id ia, ib;
-    assert_int_equal(vouch_facts_file_id(a, &ia), 0);
-    assert_int_equal(vouch_facts_file_id(b, &ib), 0);
+    assert_true(facts_shares_map(a));
+    assert_true(facts_shares_map(b));
+    facts_fileid ia, ib;
+    assert_int_equal(facts_file_id(a, &ia), 0);
+    assert_int_equal(facts_file_id(b, &ib), 0);
     assert_true(ia.dev == ib.dev && ia.ino == ib.ino);
     vouch_facts_options o;
     vouch_facts_options_default(&o);
@@ -1737,16 +1739,326 @@ static void test_shared_map(void **state)
     a = open_bind(path, p);
     make_store(next, 0);
     assert_int_equal(rename(next, path), 0);
-    assert_int_not_equal(vouch_facts_file_id(a, &ia), 0);
+    assert_int_not_equal(facts_file_id(a, &ia), 0);
     b = open_bind(path, p);
-    assert_true(vouch_facts_shares_map(b));
-    assert_int_equal(vouch_facts_file_id(b, &ib), 0);
+    assert_true(facts_shares_map(b));
+    assert_int_equal(facts_file_id(b, &ib), 0);
     char *ga = grid(a, p, 0), *gb = grid(b, p, 0);
     assert_string_equal(ga, gb);   /* same rows, from two files */
     free(ga);
     free(gb);
     vouch_facts_close(a);
     vouch_facts_close(b);
+    vouch_program_free(p);
+}
+
+/* ---- the access paths behind the cursors (facts_int.h, facts_choose.c) ------------ */
+
+/* The chooser gives each plan one of the three paths, as the options and
+ * the indexes say; every seek goes through the path the chooser picks for
+ * it; describe and stats come from the path; and the answers are the same
+ * whichever path gives them (each plan's grid, twice: the second time the
+ * cache answers from memory). A plan moved to its hash index mid-run
+ * takes it from its next seek, while an answer already started finishes
+ * on its statement. */
+static void test_access_paths(void **state)
+{
+    const char *noidx = tpath("path-noidx.db"), *idx = tpath("path-idx.db");
+    make_store(noidx, 0);
+    make_store(idx, 1);
+    vouch_program *p = make_program();
+    add_compare_plans(p, 1);
+    enum { SQL, HASH, CACHE, SWITCH, NK };
+    vouch_facts *f[NK];
+    f[SQL] = open_with(idx, p, VOUCH_HASH_NEVER, 0, 1 << 20, 0);
+    f[HASH] = open_with(noidx, p, VOUCH_HASH_AUTO, 1, 1 << 20, 0);
+    f[CACHE] = open_with(idx, p, VOUCH_HASH_NEVER, 1, 1 << 20, 0);
+    f[SWITCH] = open_with(idx, p, VOUCH_HASH_AUTO, 1, 1 << 20, 1);
+    for (uint32_t i = 0; i < NPLANS; i++) {
+        const vouch_plan *pl = &p->plans[i];
+        /* the chooser's picks at bind */
+        assert_ptr_equal(f[SQL]->cur[i].base, &facts_sql_path);
+        assert_ptr_equal(f[HASH]->cur[i].base, &facts_hash_path);
+        /* remembered: a repeated plan of one row at most, or a group of
+         * plans of one shape (2 and 9) */
+        int cached = pl->mode != PLAN_ROWS || i == 2 || i == 9;
+        assert_ptr_equal(f[CACHE]->cur[i].base, cached ? &facts_cache_path : &facts_sql_path);
+        assert_int_equal(f[SWITCH]->cur[i].want, 2);
+        assert_true(f[SWITCH]->cur[i].timed);
+        assert_ptr_not_equal(f[SWITCH]->cur[i].base, &facts_hash_path);
+        /* describe is the path's */
+        for (int k = 0; k < NK; k++)
+            assert_string_equal(vouch_facts_describe(f[k], i), f[k]->cur[i].base->describe(f[k], &f[k]->cur[i]));
+    }
+    /* the plan counts are the paths' stats */
+    vouch_facts_stats st;
+    vouch_facts_get_stats(f[SQL], &st);
+    assert_int_equal(st.sql_plans, NPLANS);
+    assert_int_equal(st.hash_plans, 0);
+    vouch_facts_get_stats(f[HASH], &st);
+    assert_int_equal(st.sql_plans, 0);
+    assert_int_equal(st.hash_plans, NPLANS);
+    vouch_facts_get_stats(f[CACHE], &st);
+    assert_int_equal(st.sql_plans, NPLANS);
+
+    /* a seek goes through the path chosen for it, and a reset leaves the
+     * cursor idle */
+    vouch_error err;
+    vouch_value pv[4] = {T("F1"), T("C2"), vouch_date(D("2025-01-01")), vouch_date(D("2027-01-01"))};
+    int has;
+    for (int k = 0; k < SWITCH; k++) {
+        assert_ok(vouch_facts_seek(f[k], 0, pv, &err), err);
+        assert_ptr_equal(f[k]->cur[0].path, facts_choose_seek(&f[k]->cur[0]));
+        assert_ok(vouch_facts_next(f[k], 0, &has, &err), err);
+        assert_true(has);
+        vouch_facts_reset(f[k], 0);
+        assert_int_equal(f[k]->cur[0].state, ST_IDLE);
+        assert_int_equal(vouch_facts_column(f[k], 0, 0, &(vouch_value){0}, &err), VOUCH_ERUNTIME);
+    }
+    /* the switch (after 1 ns of probes): an answer started on the
+     * statement ends there, the next seek takes the hash index */
+    vouch_facts *sw = f[SWITCH];
+    assert_ok(vouch_facts_seek(sw, 0, pv, &err), err);
+    const facts_path *first = sw->cur[0].path;
+    assert_ptr_not_equal(first, &facts_hash_path);
+    int n = 0;
+    for (;;) {
+        assert_ok(vouch_facts_next(sw, 0, &has, &err), err);
+        if (!has)
+            break;
+        assert_ptr_equal(sw->cur[0].path, first);
+        n++;
+    }
+    assert_true(n > 9);
+    assert_ok(vouch_facts_seek(sw, 0, pv, &err), err);
+    assert_ptr_equal(sw->cur[0].path, &facts_hash_path);
+    assert_ptr_equal(sw->cur[0].path, facts_choose_seek(&sw->cur[0]));
+    vouch_facts_reset(sw, 0);
+    assert_int_equal(sw->cur[0].state, ST_IDLE);
+
+    /* the same answers, whichever path; the second pass of the cache
+     * connection is answered from memory */
+    for (uint32_t i = 0; i < NPLANS; i++) {
+        char *want = grid(f[SQL], p, i);
+        for (int k = 1; k < NK; k++)
+            for (int pass = 0; pass < 2; pass++) {
+                char *got = grid(f[k], p, i);
+                if (strcmp(want, got) != 0)
+                    fail_msg("plan %u, path %s, pass %d: answers differ", i, f[k]->cur[i].base->name, pass);
+                free(got);
+            }
+        free(want);
+    }
+    vouch_facts_get_stats(f[CACHE], &st);
+    assert_true(st.cache_hits > 100);
+    vouch_facts_get_stats(f[HASH], &st);
+    assert_true(st.hash_builds > 0 && st.cache_hits == 0);
+    for (int k = 0; k < NK; k++)
+        vouch_facts_close(f[k]);
+    vouch_program_free(p);
+}
+
+/* ---- readers on other threads (runtime/store/facts_snapshot.c) --------------------- */
+
+/* The answers of every plan of p on f, concatenated. */
+static char *all_grids(vouch_facts *f, const vouch_program *p, uint32_t nplans)
+{
+    size_t len = 0;
+    char *all = strdup("");
+    for (uint32_t i = 0; i < nplans; i++) {
+        char *g = i < NPLANS ? grid(f, p, i) : run(f, p, i, NULL);
+        all = realloc(all, len + strlen(g) + 1);
+        strcpy(all + len, g);
+        len += strlen(g);
+        free(g);
+    }
+    return all;
+}
+
+static void test_snapshot_readers(void **state)
+{
+    vouch_program *p = make_program();
+    add_compare_plans(p, 0);   /* not repeated: every plan by SQL */
+    uint32_t soa = add_plan(p, SOA, PLAN_ROWS, 0, 0, NULL, 0, COLS(S_FW, S_CTL));
+    vouch_facts *f, *r;
+    vouch_facts_snapshot *snap;
+
+    for (int wal = 0; wal < 2; wal++) {
+        const char *path = tpath(wal ? "snap-wal.db" : "snap-rollback.db");
+        make_store(path, 1);
+        if (wal)
+            exec_sql(path, "PRAGMA journal_mode=wal");
+        f = open_bind(path, p);
+        char *want = all_grids(f, p, soa + 1);
+        /* a reader of f's snapshot answers every plan as f does */
+        assert_int_equal(vouch_facts_snapshot_take(f, &snap), VOUCH_READER);
+        assert_int_equal(vouch_facts_reader_open(snap, &r), VOUCH_READER);
+        char *got = all_grids(r, p, soa + 1);
+        assert_string_equal(got, want);
+        free(got);
+        vouch_facts_close(r);
+        if (!wal) {
+            /* a rollback journal: f's read transaction keeps the writer
+             * out, so a reader opened later still reads f's data */
+            assert_int_equal(other_process_writes(path), 0);
+            assert_int_equal(vouch_facts_reader_open(snap, &r), VOUCH_READER);
+            got = all_grids(r, p, soa + 1);
+            assert_string_equal(got, want);
+            free(got);
+            vouch_facts_close(r);
+        } else {
+            /* WAL: a writer commits past f; a reader opened after the
+             * commit would read it: there is none, and f keeps its data */
+            assert_int_equal(other_process_writes(path), 1);
+            r = (vouch_facts *)1;
+            assert_int_equal(vouch_facts_reader_open(snap, &r), VOUCH_NO_READER);
+            assert_null(r);
+            got = all_grids(f, p, soa + 1);
+            assert_string_equal(got, want);
+            free(got);
+        }
+        vouch_facts_snapshot_free(snap);
+        vouch_facts_close(f);
+        free(want);
+
+        if (wal) {
+            /* a commit between f's bind and the snapshot: f reads (and has
+             * checked) the data of its bind, a reader would read the
+             * commit: no second reader */
+            f = open_bind(path, p);
+            want = all_grids(f, p, soa + 1);
+            assert_int_equal(other_process_writes(path), 1);
+            vouch_reader_status st = vouch_facts_snapshot_take(f, &snap);
+            if (st == VOUCH_READER) {
+                assert_int_equal(vouch_facts_reader_open(snap, &r), VOUCH_NO_READER);
+                vouch_facts_snapshot_free(snap);
+            }
+            got = all_grids(f, p, soa + 1);
+            assert_string_equal(got, want);
+            free(got);
+            free(want);
+            vouch_facts_close(f);
+            /* bound after it, with no writer about: two readers again */
+            f = open_bind(path, p);
+            assert_int_equal(vouch_facts_snapshot_take(f, &snap), VOUCH_READER);
+            assert_int_equal(vouch_facts_reader_open(snap, &r), VOUCH_READER);
+            vouch_facts_close(r);
+            vouch_facts_snapshot_free(snap);
+            vouch_facts_close(f);
+        }
+    }
+
+    /* the store replaced by a rename after the snapshot: another file */
+    const char *path = tpath("snap-rename.db"), *next = tpath("snap-next.db");
+    make_store(path, 1);
+    f = open_bind(path, p);
+    assert_int_equal(vouch_facts_snapshot_take(f, &snap), VOUCH_READER);
+    make_store(next, 1);
+    assert_int_equal(rename(next, path), 0);
+    assert_int_equal(vouch_facts_reader_open(snap, &r), VOUCH_NO_READER);
+    vouch_facts_snapshot_free(snap);
+    vouch_facts_close(f);
+
+    /* plans answered by hash indexes: each reader would build its own */
+    vouch_program *ph = make_program();
+    add_compare_plans(ph, 1);
+    path = tpath("snap-noidx.db");
+    make_store(path, 0);
+    f = open_bind(path, ph);
+    vouch_facts_stats fs;
+    vouch_facts_get_stats(f, &fs);
+    assert_true(fs.hash_plans > 0);
+    snap = (vouch_facts_snapshot *)1;
+    assert_int_equal(vouch_facts_snapshot_take(f, &snap), VOUCH_NO_READER);
+    assert_null(snap);
+    vouch_facts_close(f);
+    vouch_program_free(ph);
+    vouch_program_free(p);
+}
+
+/* The ids plan 0 gives on f for one seek, one row per next, into ids
+ * (at most cap): how many. */
+static int take_row(vouch_facts *f, uint32_t plan, int *id)
+{
+    vouch_error err;
+    int has;
+    assert_ok(vouch_facts_next(f, plan, &has, &err), err);
+    if (!has)
+        return 0;
+    vouch_value v;
+    assert_ok(vouch_facts_column(f, plan, 0, &v, &err), err);
+    *id = (int)v.u.i;
+    return 1;
+}
+
+/* Two readers share the rows of one plan: each row goes to exactly one of
+ * them, whatever the order they ask in, and across two seeks. */
+static void test_shared_rows(void **state)
+{
+    const char *path = tpath("share.db");
+    make_store(path, 1);
+    vouch_program *p = make_program();
+    add_compare_plans(p, 0);
+    vouch_error err;
+    vouch_facts *f = open_bind(path, p), *r;
+    vouch_facts_snapshot *snap;
+    assert_int_equal(vouch_facts_snapshot_take(f, &snap), VOUCH_READER);
+    assert_int_equal(vouch_facts_reader_open(snap, &r), VOUCH_READER);
+    vouch_value pv[2][4] = {
+        {T("F1"), T("C2"), vouch_date(D("2025-01-01")), vouch_date(D("2027-01-01"))},
+        {T("F0"), T("C3"), vouch_date(D("2025-01-01")), vouch_date(D("2027-01-01"))},
+    };
+    /* what one reader alone sees: every row once */
+    int alone[2] = {0, 0}, id;
+    for (int k = 0; k < 2; k++) {
+        assert_ok(vouch_facts_seek(f, 0, pv[k], &err), err);
+        while (take_row(f, 0, &id))
+            alone[k]++;
+    }
+    assert_true(alone[0] > 9 && alone[1] > 9);
+
+    for (int pattern = 0; pattern < 3; pattern++) {
+        vouch_facts_share share;
+        memset(&share, 0, sizeof share);
+        vouch_facts_share_rows(f, 0, &share);
+        vouch_facts_share_rows(r, 0, &share);
+        unsigned char seen[601];
+        int n[2] = {0, 0};
+        memset(seen, 0, sizeof seen);
+        for (int k = 0; k < 2; k++) {
+            assert_ok(vouch_facts_seek(f, 0, pv[k], &err), err);
+            assert_ok(vouch_facts_seek(r, 0, pv[k], &err), err);
+            int more_f = 1, more_r = 1;
+            for (int turn = 0; more_f || more_r; turn++) {
+                /* 0: alternate; 1: f takes three for r's one; 2: r first to its end */
+                int use_f = pattern == 0 ? turn % 2 == 0 : pattern == 1 ? turn % 4 != 3 : !more_r;
+                if (use_f ? !more_f : !more_r)
+                    use_f = !use_f;
+                int got = take_row(use_f ? f : r, 0, &id);
+                if (!got) {
+                    *(use_f ? &more_f : &more_r) = 0;
+                    continue;
+                }
+                assert_true(id > 0 && id <= 600);
+                assert_int_equal(seen[id], 0);   /* never given twice */
+                seen[id] = 1;
+                n[use_f ? 0 : 1]++;
+            }
+            assert_int_equal(n[0] + n[1], alone[0] + (k ? alone[1] : 0));
+        }
+        assert_true(n[0] > 0 && n[1] > 0);
+        vouch_facts_share_rows(f, 0, NULL);
+        vouch_facts_share_rows(r, 0, NULL);
+    }
+    /* unshared again: every row */
+    int again = 0;
+    assert_ok(vouch_facts_seek(r, 0, pv[0], &err), err);
+    while (take_row(r, 0, &id))
+        again++;
+    assert_int_equal(again, alone[0]);
+    vouch_facts_close(r);
+    vouch_facts_snapshot_free(snap);
+    vouch_facts_close(f);
     vouch_program_free(p);
 }
 
@@ -1798,6 +2110,9 @@ int main(void)
         cmocka_unit_test(test_load_rows),
         cmocka_unit_test(test_load_json),
         cmocka_unit_test(test_shared_map),
+        cmocka_unit_test(test_access_paths),
+        cmocka_unit_test(test_snapshot_readers),
+        cmocka_unit_test(test_shared_rows),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -854,6 +854,57 @@ static void test_positions(void **state)
     rejects("program:", "no list");
 }
 
+/* Sources: the loader runs them unchecked, so the verifier keeps what it
+ * relies on (program.h, "Sources"). */
+static void test_sources(void **state)
+{
+    (void)state;
+    static vouch_map_entry map[] = {{"Approve", "x"}, {NULL, "y"}};
+    static vouch_map_entry bad_map[] = {{NULL, "y"}, {"Approve", "x"}};
+    static const char *one[] = {"NotReviewed"};
+    vouch_feed feeds[3] = {
+        {0, FEED_INPUT, "id", NULL, NULL, NULL, 0, NULL},
+        {1, FEED_CONSTANT, NULL, "A.5.18", NULL, NULL, 2, map},
+        {2, FEED_INPUT, "when", NULL, "%d/%m/%Y", "UTC", 0, NULL},
+    };
+    vouch_source_skip skips[1] = {{"decision", SKIP_EQ, 1, one}};
+    vouch_source_decl src = {"s", 0, SRC_JSON, "value", 3, feeds, 1, skips, "x.vouch", 1};
+    B.sources = &src;
+    B.nsources = 1;
+    accepts();
+
+    src.table = 1;
+    rejects("source s", "table 1 out of range");
+    src.table = 0;
+    src.format = SRC__COUNT;
+    rejects("source s", "unknown format");
+    src.format = SRC_CSV;
+    feeds[1].column = 9;
+    rejects("source s", "column 9 out of range");
+    feeds[1].column = 0;
+    rejects("source s", "column id is fed twice");
+    feeds[1].column = 1;
+    src.nfeeds = 1;
+    rejects("source s", "required column control is not fed");
+    src.nfeeds = 3;
+    feeds[0].path = NULL;
+    rejects("source s", "feed 0 has no path");
+    feeds[0].path = "id";
+    feeds[0].zone = "UTC";
+    rejects("source s", "a date-time pattern or zone on a column that is not a date");
+    feeds[0].zone = NULL;
+    feeds[2].pattern = "%d/%q";
+    rejects("source s", "bad date-time pattern");
+    feeds[2].pattern = NULL;
+    feeds[1].map = bad_map;
+    rejects("source s", "its map's `else` is not last");
+    feeds[1].map = map;
+    skips[0].nvalues = 0;
+    rejects("source s", "skip condition 0 is malformed");
+    skips[0].nvalues = 1;
+    accepts();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -872,6 +923,7 @@ int main(void)
         cmocka_unit_test_setup(test_filters, setup),
         cmocka_unit_test_setup(test_flip_every_byte, setup),
         cmocka_unit_test_setup(test_positions, setup),
+        cmocka_unit_test_setup(test_sources, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

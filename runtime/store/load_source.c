@@ -1,0 +1,633 @@
+/*
+ * load_source.c: `vouch load --source NAME FILE...`, a source declaration
+ * (program.h, "Sources"; docs/language.md, "Sources") run as a row source
+ * of the loader (load_int.h).
+ *
+ * The file is read in the source's format: CSV through the loader's own
+ * CSV reader (load_csv.c), whose header then says which column each path
+ * names; JSON and JSON Lines here, with jansson, reaching values by dotted
+ * paths. For each record the source first tests its skip conditions, then
+ * makes one cell per fed field, in the order of the feeds: a constant as
+ * compiled; an input value as text (a JSON number as its digits, true and
+ * false as words, null or a missing key as none) then, for a map, the
+ * map's value; for a date field with a zone or a pattern, the date the
+ * date-time falls on; for an enum field, the member it names ignoring
+ * case. The cells are LOAD_TEXT, the CSV forms, so the loader checks them
+ * exactly as it checks a CSV file's: a source cannot write what a plain
+ * load could not.
+ *
+ * Errors of the mapping itself (a value the map lacks, a date-time with no
+ * zone, a value that is an object) name the file and record, the field and
+ * the value; the record is not handed on, the next is read, and the load
+ * writes nothing (it fails on any error). Time zone conversions set TZ:
+ * the source saves the caller's when it opens and puts it back when it
+ * closes (runtime/base/datetime.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <jansson.h>
+
+#include "load_int.h"
+#include "alloc.h"
+#include "date.h"
+#include "datetime.h"
+#include "closest.h"
+
+typedef struct input {
+    const char *s;           /* the raw value: text, never NULL */
+    size_t n;
+    int none;                /* empty, missing or null */
+} input;
+
+typedef struct msrc {
+    load_source src;         /* first: the source is the reader */
+    const vouch_program *p;
+    const vouch_source_decl *sd;
+    const vouch_table_decl *t;
+    const char *file;
+    /* SRC_CSV: the file's reader, and the file column of each feed's and
+     * each skip's path (feeds first), -1 for a constant */
+    load_source *csv;
+    const load_cell *row;
+    uint32_t nrow, nheader;
+    int32_t *col;
+    /* SRC_JSON: the document and the array of records */
+    json_t *doc;
+    json_t *arr;
+    size_t next_index;
+    /* SRC_JSONL */
+    FILE *fp;
+    char *line;
+    size_t line_cap;
+    uint64_t lineno, rec_line;
+    json_t *rec;             /* the current record (JSON), borrowed or owned */
+    int own_rec;
+    uint64_t recno;          /* 1-based number of the current record */
+    /* the cells handed on */
+    load_cell *names, *cells;
+    char **buf;              /* per cell: made text (a date, a canonical member, a number) */
+    char numbuf[64];
+    vouch_tz_saved tz;
+} msrc;
+
+/* ---- where ------------------------------------------------------------------- */
+
+static void where_record(const msrc *m, char *buf, size_t size)
+{
+    if (m->sd->format == SRC_CSV)
+        m->csv->ops->where(m->csv, LOAD_RECORD, buf, size);
+    else if (m->sd->format == SRC_JSONL)
+        snprintf(buf, size, "%s:%llu", m->file, (unsigned long long)m->rec_line);
+    else
+        snprintf(buf, size, "%s: record %llu", m->file, (unsigned long long)m->recno);
+}
+
+static void src_where(const load_source *s, uint32_t i, char *buf, size_t size)
+{
+    const msrc *m = (const msrc *)s;
+    if (m->sd->format == SRC_CSV && i != LOAD_RECORD && i < m->sd->nfeeds && m->col[i] >= 0)
+        m->csv->ops->where(m->csv, (uint32_t)m->col[i], buf, size);
+    else
+        where_record(m, buf, size);
+}
+
+/* "WHERE: error: source `s`: field `f`: " then fmt. */
+static void ferr(msrc *m, lerr *e, const vouch_feed *f, const char *fmt, const char *a, const char *b)
+{
+    char at[300], msg[400];
+    src_where(&m->src, (uint32_t)(f - m->sd->feeds), at, sizeof at);
+    snprintf(msg, sizeof msg, fmt, a, b);
+    lerr_add(e, "%s: error: field `%s`: %s", at, m->t->columns[f->column].name, msg);
+}
+
+/* ---- input values -------------------------------------------------------------- */
+
+/* A JSON value as input text; -1 if it is an object or an array. */
+static int json_input(msrc *m, json_t *v, input *out)
+{
+    out->none = 0;
+    switch (v ? json_typeof(v) : JSON_NULL) {
+    case JSON_NULL:
+        out->s = "";
+        out->n = 0;
+        out->none = 1;
+        return 0;
+    case JSON_STRING:
+        out->s = json_string_value(v);
+        out->n = json_string_length(v);
+        out->none = out->n == 0;
+        return 0;
+    case JSON_INTEGER:
+        snprintf(m->numbuf, sizeof m->numbuf, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        break;
+    case JSON_REAL: {
+        /* the shortest of %.15g and %.17g that reads back the same */
+        double d = json_real_value(v);
+        snprintf(m->numbuf, sizeof m->numbuf, "%.15g", d);
+        if (strtod(m->numbuf, NULL) != d)
+            snprintf(m->numbuf, sizeof m->numbuf, "%.17g", d);
+        break;
+    }
+    case JSON_TRUE: snprintf(m->numbuf, sizeof m->numbuf, "true"); break;
+    case JSON_FALSE: snprintf(m->numbuf, sizeof m->numbuf, "false"); break;
+    default:
+        return -1;
+    }
+    out->s = m->numbuf;
+    out->n = strlen(m->numbuf);
+    return 0;
+}
+
+/* Follows a dotted path from obj: missing keys and nulls on the way give
+ * NULL (none); a value on the way that is not an object is *bad. */
+static json_t *json_path(json_t *obj, const char *path, int *bad)
+{
+    json_t *v = obj;
+    const char *p = path;
+    *bad = 0;
+    while (v) {
+        const char *dot = strchr(p, '.');
+        size_t len = dot ? (size_t)(dot - p) : strlen(p);
+        if (json_is_null(v))
+            return NULL;
+        if (!json_is_object(v)) {
+            *bad = 1;
+            return NULL;
+        }
+        v = json_object_getn(v, p, len);
+        if (!dot)
+            return v;
+        p = dot + 1;
+    }
+    return NULL;
+}
+
+/* The input value at feed or skip k's path (CSV: column col[k]). */
+static int read_input(msrc *m, uint32_t k, const char *path, input *out, const char **why)
+{
+    if (m->sd->format == SRC_CSV) {
+        const load_cell *c = &m->row[m->col[k]];
+        out->s = c->s;
+        out->n = c->n;
+        out->none = c->n == 0;
+        return 0;
+    }
+    int bad;
+    json_t *v = json_path(m->rec, path, &bad);
+    if (bad) {
+        *why = "a part of the path is not a JSON object";
+        return -1;
+    }
+    if (json_input(m, v, out) != 0) {
+        *why = json_is_object(v) ? "a JSON object, not a value" : "a JSON array, not a value";
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- making a cell ---------------------------------------------------------------- */
+
+static int set_buf(msrc *m, uint32_t i, const char *s, size_t n)
+{
+    char *b = vouch_realloc(m->buf[i], n + 1);
+    if (!b)
+        return -2;
+    memcpy(b, s, n);
+    b[n] = 0;
+    m->buf[i] = b;
+    m->cells[i].s = b;
+    m->cells[i].n = n;
+    return 0;
+}
+
+/* The text of value v shown in a message (at most 40 bytes). */
+static const char *shown(const input *v, char out[48]) { return load_shown(v->s, v->n, out); }
+
+/* Cell i from feed f: 0, -1 after reporting, -2 out of memory. */
+static int make_cell(msrc *m, uint32_t i, lerr *e)
+{
+    const vouch_feed *f = &m->sd->feeds[i];
+    const vouch_column_decl *cd = &m->t->columns[f->column];
+    load_cell *c = &m->cells[i];
+    char sh[48];
+    c->kind = LOAD_TEXT;
+    if (f->kind == FEED_CONSTANT) {
+        c->s = f->value ? f->value : "";
+        c->n = f->value ? strlen(f->value) : 0;
+        return 0;
+    }
+    input v;
+    const char *why = NULL;
+    if (read_input(m, i, f->path, &v, &why) != 0) {
+        ferr(m, e, f, "`%s`: %s", f->path, why);
+        return -1;
+    }
+    if (f->nmap) {
+        /* an entry for the text itself ("" included); then an empty value
+         * of an optional field is none, as everywhere in a source; then
+         * the `else` (last) */
+        const vouch_map_entry *hit = NULL;
+        for (uint32_t k = 0; k < f->nmap && !hit; k++) {
+            const vouch_map_entry *me = &f->map[k];
+            if (me->from && strlen(me->from) == v.n && strncasecmp(me->from, v.s, v.n) == 0)
+                hit = me;
+        }
+        if (!hit && v.none && cd->optional) {
+            c->s = "";
+            c->n = 0;
+            return 0;
+        }
+        if (!hit && !f->map[f->nmap - 1].from)
+            hit = &f->map[f->nmap - 1];
+        if (!hit) {
+            char list[200];
+            size_t used = 0;
+            list[0] = 0;
+            for (uint32_t k = 0; k < f->nmap && used + 8 < sizeof list; k++) {
+                int w = snprintf(list + used, sizeof list - used, "%s\"%s\"", k ? ", " : "", f->map[k].from);
+                if (w < 0)
+                    break;
+                used = (size_t)w + used < sizeof list ? used + (size_t)w : sizeof list - 1;
+            }
+            if (v.none)
+                ferr(m, e, f, "no value, and the value map has no `else` (it maps %s%s)", list, "");
+            else
+                ferr(m, e, f, "`%s` is not in the value map (it maps %s)", shown(&v, sh), list);
+            return -1;
+        }
+        c->s = hit->to ? hit->to : "";
+        c->n = hit->to ? strlen(hit->to) : 0;
+        return 0;
+    }
+    if (v.none) {
+        c->s = "";
+        c->n = 0;
+        return 0;
+    }
+    if (cd->type == VT_DATE) {
+        vouch_datetime dt;
+        if (vouch_datetime_parse(f->pattern, v.s, v.n, &dt) != 0) {
+            if (f->pattern)
+                ferr(m, e, f, "`%s` does not match the pattern `%s`", shown(&v, sh), f->pattern);
+            else
+                ferr(m, e, f, "`%s` is not a date (YYYY-MM-DD) or an ISO 8601 date-time; %s", shown(&v, sh),
+                     "give its pattern with `as \"...\"`");
+            return -1;
+        }
+        if (dt.has_time && !f->zone && (dt.has_offset || !f->pattern)) {
+            ferr(m, e, f, "`%s` is a date-time: say in which time zone it becomes a date (`in \"%s\"`)",
+                 shown(&v, sh), "UTC");
+            return -1;
+        }
+        int64_t day;
+        if (vouch_datetime_local_day(&dt, f->zone, &m->tz, &day) != 0 || !date_in_range(day)) {
+            ferr(m, e, f, "`%s` has no date in time zone `%s`", shown(&v, sh), f->zone ? f->zone : "?");
+            return -1;
+        }
+        char d[11];
+        date_format(day, d);
+        return set_buf(m, i, d, 10);
+    }
+    if (cd->enum_id >= 0 && (uint32_t)cd->enum_id < m->p->nenums) {
+        /* members are matched ignoring case; no match is left to the
+         * loader's check, which lists the members */
+        const vouch_enum_decl *ed = &m->p->enums[cd->enum_id];
+        for (uint32_t k = 0; k < ed->nvalues; k++)
+            if (strlen(ed->values[k]) == v.n && strncasecmp(ed->values[k], v.s, v.n) == 0) {
+                c->s = ed->values[k];
+                c->n = v.n;
+                return 0;
+            }
+    }
+    if (v.s == m->numbuf)
+        return set_buf(m, i, v.s, v.n);
+    c->s = v.s;
+    c->n = v.n;
+    return 0;
+}
+
+/* ---- skip conditions ---------------------------------------------------------------- */
+
+static int same(const input *v, const char *want)
+{
+    if (!want)
+        return v->none;
+    return !v->none && strlen(want) == v->n && memcmp(want, v->s, v->n) == 0;
+}
+
+/* 1 if the current record is skipped, 0 if not, -1 after reporting. */
+static int skipped(msrc *m, lerr *e)
+{
+    for (uint32_t k = 0; k < m->sd->nskips; k++) {
+        const vouch_source_skip *sk = &m->sd->skips[k];
+        input v;
+        const char *why = NULL;
+        if (read_input(m, m->sd->nfeeds + k, sk->path, &v, &why) != 0) {
+            char at[300];
+            where_record(m, at, sizeof at);
+            lerr_add(e, "%s: error: skip if `%s`: %s", at, sk->path, why);
+            return -1;
+        }
+        int any = 0;
+        for (uint32_t j = 0; j < sk->nvalues && !any; j++)
+            any = same(&v, sk->values[j]);
+        int hit = sk->kind == SKIP_EQ || sk->kind == SKIP_IN ? any : !any;
+        if (hit)
+            return 1;
+    }
+    return 0;
+}
+
+/* ---- records ---------------------------------------------------------------- */
+
+/* The next input record: 1, 0 at the end, -1 stopped (reported), -2 oom. */
+static int next_record(msrc *m, lerr *e)
+{
+    if (m->own_rec)
+        json_decref(m->rec);
+    m->rec = NULL;
+    m->own_rec = 0;
+    switch (m->sd->format) {
+    case SRC_CSV: {
+        int rc = m->csv->ops->next(m->csv, e, &m->row, &m->nrow);
+        if (rc == 1)
+            m->recno++;
+        return rc;
+    }
+    case SRC_JSON:
+        if (m->next_index >= json_array_size(m->arr))
+            return 0;
+        m->rec = json_array_get(m->arr, m->next_index++);
+        m->recno++;
+        return 1;
+    default:
+        for (;;) {
+            ssize_t len = getline(&m->line, &m->line_cap, m->fp);
+            if (len < 0)
+                return 0;
+            m->lineno++;
+            size_t k = 0;
+            while (k < (size_t)len && strchr(" \t\r\n", m->line[k]))
+                k++;
+            if (k == (size_t)len)
+                continue;    /* a blank line is no record */
+            json_error_t je;
+            m->rec_line = m->lineno;
+            m->rec = json_loadb(m->line, (size_t)len, JSON_REJECT_DUPLICATES, &je);
+            m->recno++;
+            if (!m->rec) {
+                if (je.column > 0)
+                    lerr_add(e, "%s:%llu:%d: error: %s", m->file, (unsigned long long)m->lineno, je.column, je.text);
+                else
+                    lerr_add(e, "%s:%llu: error: %s", m->file, (unsigned long long)m->lineno, je.text);
+                return -1;
+            }
+            m->own_rec = 1;
+            return 1;
+        }
+    }
+}
+
+static int src_next(load_source *s, lerr *e, const load_cell **cells, uint32_t *n)
+{
+    msrc *m = (msrc *)s;
+    for (;;) {
+        if (lerr_full(e))
+            return 0;
+        int rc = next_record(m, e);
+        if (rc != 1)
+            return rc;
+        if (m->sd->format == SRC_CSV && m->nrow != m->nheader) {
+            char at[300];
+            where_record(m, at, sizeof at);
+            lerr_add(e, "%s: error: %u fields, but the header has %u", at, m->nrow, m->nheader);
+            continue;
+        }
+        if (m->sd->format != SRC_CSV && !json_is_object(m->rec)) {
+            char at[300];
+            where_record(m, at, sizeof at);
+            lerr_add(e, "%s: error: a record is a JSON object", at);
+            continue;
+        }
+        int sk = skipped(m, e);
+        if (sk != 0)
+            continue;
+        int bad = 0;
+        for (uint32_t i = 0; i < m->sd->nfeeds; i++) {
+            int r = make_cell(m, i, e);
+            if (r == -2)
+                return -2;
+            bad |= r != 0;
+        }
+        if (bad)
+            continue;    /* reported: the load fails, the next record may say more */
+        *cells = m->cells;
+        *n = m->sd->nfeeds;
+        return 1;
+    }
+}
+
+static int src_header(load_source *s, lerr *e, const load_cell **names, uint32_t *n)
+{
+    msrc *m = (msrc *)s;
+    (void)e;
+    *names = m->names;
+    *n = m->sd->nfeeds;
+    return 1;
+}
+
+static void src_close(load_source *s)
+{
+    msrc *m = (msrc *)s;
+    vouch_tz_restore(&m->tz);
+    if (m->csv)
+        m->csv->ops->close(m->csv);
+    if (m->own_rec)
+        json_decref(m->rec);
+    json_decref(m->doc);
+    if (m->fp && m->fp != stdin)
+        fclose(m->fp);
+    free(m->line);           /* getline's */
+    for (uint32_t i = 0; m->buf && i < m->sd->nfeeds; i++)
+        vouch_free(m->buf[i]);
+    vouch_free(m->buf);
+    vouch_free(m->names);
+    vouch_free(m->cells);
+    vouch_free(m->col);
+    vouch_free(m);
+}
+
+static const load_source_ops source_ops = {src_header, src_next, src_where, src_close};
+
+/* ---- opening ------------------------------------------------------------------ */
+
+/* CSV: the file's header says which column each path names. */
+static int csv_columns(msrc *m, lerr *e)
+{
+    const load_cell *hdr;
+    uint32_t nh;
+    int rc = m->csv->ops->header(m->csv, e, &hdr, &nh);
+    if (rc != 1)
+        return rc == 0 ? -1 : rc;
+    const vouch_source_decl *sd = m->sd;
+    m->nheader = nh;
+    int bad = 0;
+    for (uint32_t k = 0; k < sd->nfeeds + sd->nskips; k++) {
+        const char *path = k < sd->nfeeds ? sd->feeds[k].path : sd->skips[k - sd->nfeeds].path;
+        m->col[k] = -1;
+        if (k < sd->nfeeds && sd->feeds[k].kind == FEED_CONSTANT)
+            continue;
+        size_t pl = strlen(path);
+        int twice = 0;
+        for (uint32_t h = 0; h < nh; h++) {
+            if (hdr[h].n != pl || memcmp(hdr[h].s, path, pl) != 0)
+                continue;
+            if (m->col[k] >= 0) {
+                lerr_add(e, "%s:1: error: source `%s`: column `%s` is in the header twice (fields %d and %u)",
+                         m->file, sd->name, path, m->col[k] + 1, h + 1);
+                bad = twice = 1;
+                break;
+            }
+            m->col[k] = (int32_t)h;
+        }
+        if (m->col[k] < 0 && !twice) {
+            /* a hint from the header's own names */
+            const char **names = vouch_malloc((nh + 1) * sizeof *names);
+            char **owned = vouch_calloc(nh + 1, sizeof *owned);
+            const char *dym = NULL;
+            if (names && owned) {
+                for (uint32_t h = 0; h < nh; h++) {
+                    owned[h] = vouch_malloc(hdr[h].n + 1);
+                    if (owned[h]) {
+                        memcpy(owned[h], hdr[h].s, hdr[h].n);
+                        owned[h][hdr[h].n] = 0;
+                    }
+                    names[h] = owned[h] ? owned[h] : "";
+                }
+                dym = vouch_closest(path, pl, names, sizeof *names, nh, VOUCH_CLOSEST_FOLD);
+            }
+            lerr_add(e, "%s:1: error: source `%s`: no column `%s` in the header%s%s%s", m->file, sd->name, path,
+                     dym ? "; did you mean `" : "", dym ? dym : "", dym ? "`?" : "");
+            for (uint32_t h = 0; owned && h < nh; h++)
+                vouch_free(owned[h]);
+            vouch_free(owned);
+            vouch_free(names);
+            bad = 1;
+        }
+    }
+    return bad ? -1 : 0;
+}
+
+/* JSON: the array of records at the root path. */
+static int json_document(msrc *m, FILE *fp, lerr *e)
+{
+    json_error_t je;
+    m->doc = json_loadf(fp, JSON_REJECT_DUPLICATES, &je);
+    if (fp != stdin)
+        fclose(fp);
+    if (!m->doc) {
+        if (je.column > 0)
+            lerr_add(e, "%s:%d:%d: error: %s", m->file, je.line, je.column, je.text);
+        else
+            lerr_add(e, "%s:%d: error: %s", m->file, je.line, je.text);
+        return -1;
+    }
+    json_t *v = m->doc;
+    if (*m->sd->root) {
+        int bad;
+        v = json_path(m->doc, m->sd->root, &bad);
+    }
+    if (!json_is_array(v)) {
+        if (!*m->sd->root && json_is_object(v))
+            lerr_add(e, "%s: error: source `%s`: the document is an object, not an array of records; "
+                     "name the array that holds them: `from json \"value\"`", m->file, m->sd->name);
+        else
+            lerr_add(e, "%s: error: source `%s`: `%s` is not an array of records", m->file, m->sd->name,
+                     *m->sd->root ? m->sd->root : "the document");
+        return -1;
+    }
+    m->arr = v;
+    return 0;
+}
+
+int load_source_open(const vouch_program *p, const vouch_source_decl *sd, FILE *fp, const char *name,
+                     uint64_t line, lerr *e, load_source **out)
+{
+    *out = NULL;
+    msrc *m = vouch_calloc(1, sizeof *m);
+    if (!m) {
+        if (fp != stdin)
+            fclose(fp);
+        return -2;
+    }
+    m->src.ops = &source_ops;
+    m->src.name = name;
+    m->src.noun = "field";
+    m->p = p;
+    m->sd = sd;
+    m->t = &p->tables[sd->table];
+    m->file = name;
+    m->lineno = line - 1;
+    uint32_t n = sd->nfeeds;
+    if (vouch_tz_save(&m->tz) != 0) {
+        if (fp != stdin)
+            fclose(fp);
+        vouch_free(m);
+        return -2;
+    }
+    m->names = vouch_calloc(n + 1, sizeof *m->names);
+    m->cells = vouch_calloc(n + 1, sizeof *m->cells);
+    m->buf = vouch_calloc(n + 1, sizeof *m->buf);
+    m->col = vouch_calloc(n + sd->nskips + 1, sizeof *m->col);
+    if (!m->names || !m->cells || !m->buf || !m->col) {
+        if (fp != stdin)
+            fclose(fp);
+        src_close(&m->src);
+        return -2;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        const char *cn = m->t->columns[sd->feeds[i].column].name;
+        m->names[i].s = cn;
+        m->names[i].n = strlen(cn);
+        m->names[i].kind = LOAD_TEXT;
+    }
+    /* zones are checked again here: a .vbc may come from another machine */
+    for (uint32_t i = 0; i < n; i++)
+        if (sd->feeds[i].zone && !vouch_zone_exists(sd->feeds[i].zone)) {
+            lerr_add(e, "%s: error: source `%s`: field `%s`: no time zone `%s` on this machine (tzdata)", name,
+                     sd->name, m->t->columns[sd->feeds[i].column].name, sd->feeds[i].zone);
+            if (fp != stdin)
+                fclose(fp);
+            src_close(&m->src);
+            return -1;
+        }
+    int rc = 0;
+    switch (sd->format) {
+    case SRC_CSV:
+        rc = load_csv_open(fp, name, line, e, &m->csv);
+        if (rc != 0 && fp != stdin)
+            fclose(fp);      /* the reader owns it only once open */
+        if (rc == 0)
+            rc = csv_columns(m, e);
+        break;
+    case SRC_JSON:
+        rc = json_document(m, fp, e);
+        break;
+    case SRC_JSONL:
+        m->fp = fp;
+        break;
+    default:
+        lerr_add(e, "%s: error: source `%s`: unknown format", name, sd->name);
+        if (fp != stdin)
+            fclose(fp);
+        rc = -1;
+    }
+    if (rc != 0) {
+        src_close(&m->src);
+        return rc;
+    }
+    *out = &m->src;
+    return 0;
+}
