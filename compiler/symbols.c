@@ -516,6 +516,15 @@ static void refs_items(walker *w, const ast_node *items)
             }
             break;
         }
+        case AST_SOURCE: {
+            /* source NAME into TABLE: the table, and each fed field */
+            ref_name(w, SYM_FACT, it->u.source.table, NULL);
+            const char *t = dup_name(w, it->u.source.table);
+            for (const ast_node *f = it->u.source.feeds; f; f = f->next)
+                if (f->kind == AST_FEED)
+                    ref_name(w, SYM_FIELD, f->u.feed.field, t);
+            break;
+        }
         case AST_WAIVE: ref_name(w, SYM_RULE, it->u.waive.rule, NULL); break;
         case AST_OVERRIDE: ref_name(w, SYM_RULE, it->u.ovr.rule, NULL); break;
         case AST_TEST:

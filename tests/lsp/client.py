@@ -171,6 +171,11 @@ def editors():
         for m in re.findall(r'"(?:match|begin)":\s*"((?:[^"\\]|\\.)*)"', json.dumps(tm)):
             words |= set(re.findall(r"[a-z_][a-z_0-9]*", m))
     check("VS Code: a grammar", len(grammars) == 1, str(grammars))
+    sys.dont_write_bytecode = True
+    sys.path.insert(0, vs)
+    import gen_grammar
+    check("VS Code grammar is gen_grammar.py's output from the Vim syntax",
+          open(os.path.join(vs, "syntaxes", "vouch.tmLanguage.json"), encoding="utf-8").read() == gen_grammar.text())
     check("VS Code grammar knows every keyword", not (keywords - words), str(sorted(keywords - words)))
     check("VS Code grammar knows every function", not (functions - words), str(sorted(functions - words)))
     check("VS Code: the extension starts `vouch lsp` through vscode-languageclient",
@@ -279,6 +284,9 @@ def run(vouch, tmp):
     loc_is(at("textDocument/definition", "expect device_owned", 9), uri, "device_owned", good,
            name="a rule (from a test's expect)")
     loc_is(at("textDocument/definition", 'D1" status', 4), uri, "status", good, name="a field (from a test's given)")
+    loc_is(at("textDocument/definition", "into device", 6), uri, "device", good, name="a fact (from a source)")
+    loc_is(at("textDocument/definition", 'status from "State"', 1), uri, "status", good,
+           name="a field (fed by a source)")
     loc_is(at("textDocument/definition", "== active", 4), uri, "active", good, name="an enum member")
     loc_is(at("textDocument/definition", "in known", 4), cat_uri, "known", cat_text,
            name="a scope across an import")
