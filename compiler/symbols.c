@@ -226,39 +226,61 @@ static void decl_catalogue(walker *w, const ast_node *it)
     }
 }
 
+/* The control named by string nodes fw and ctl: its declaration's index,
+ * or -1. */
+static int control_decl(walker *w, const ast_node *fw, const ast_node *ctl)
+{
+    if (!fw || !ctl || fw->kind != AST_STRING || ctl->kind != AST_STRING || !fw->u.s.text || !ctl->u.s.text)
+        return -1;
+    for (uint32_t i = 0; i < w->s->ndecls; i++) {
+        const vouch_symbol *y = &w->s->v.v[i];
+        if (y->kind == SYM_CONTROL && strlen(y->name) == ctl->u.s.n && memcmp(y->name, ctl->u.s.text, ctl->u.s.n) == 0 &&
+            strlen(y->container) == fw->u.s.n && memcmp(y->container, fw->u.s.text, fw->u.s.n) == 0)
+            return (int)i;
+    }
+    return -1;
+}
+
 /* The rules that map each control and the crosswalk pairs that name it,
- * added to its summary once every source has been read. */
+ * added to its summary once every source has been read: one pass over the
+ * maps and pairs, each looked up (catalogues hold thousands of controls). */
 static void control_mappings(walker *w, ast_node *const *items, size_t n)
 {
-    for (uint32_t i = 0; i < w->s->ndecls; i++) {
-        vouch_symbol *y = &w->s->v.v[i];
-        if (y->kind != SYM_CONTROL)
-            continue;
-        const char *rules = NULL, *walks = NULL;
-        for (size_t f = 0; f < n; f++)
-            for (const ast_node *it = items[f]; it; it = it->next) {
-                if (it->kind == AST_RULE) {
-                    for (const ast_node *m = it->u.rule.maps; m; m = m->next) {
-                        const char *fw = string_text(w, m->u.pair.src), *ctl = string_text(w, m->u.pair.dst);
-                        if (fw && ctl && strcmp(fw, y->container) == 0 && strcmp(ctl, y->name) == 0)
-                            rules = arena_printf(&w->s->a, "%s%s%.*s", rules ? rules : "", rules ? ", " : "",
-                                                 (int)it->u.rule.id.len, it->u.rule.id.p);
-                    }
-                } else if (it->kind == AST_CROSSWALK) {
-                    const char *a = string_text(w, it->u.cat.id), *b = string_text(w, it->u.cat.title);
-                    for (const ast_node *p = it->u.cat.items; a && b && p; p = p->next) {
-                        const char *ps = string_text(w, p->u.pair.src), *pd = string_text(w, p->u.pair.dst);
-                        const char *rel = p->u.pair.rel.len ? dup_name(w, p->u.pair.rel) : "equal";
-                        if (ps && pd && strcmp(a, y->container) == 0 && strcmp(ps, y->name) == 0)
-                            walks = arena_printf(&w->s->a, "%s\n  %s %s %s %s", walks ? walks : "", rel, b, pd, "");
-                        else if (ps && pd && strcmp(b, y->container) == 0 && strcmp(pd, y->name) == 0)
-                            walks = arena_printf(&w->s->a, "%s\n  %s %s %s (from %s)", walks ? walks : "", rel, a,
-                                                 ps, a);
-                    }
+    const char **rules = arena_alloc(&w->s->a, (w->s->ndecls + 1) * sizeof *rules);
+    const char **walks = arena_alloc(&w->s->a, (w->s->ndecls + 1) * sizeof *walks);
+    if (!rules || !walks)
+        return;
+    for (size_t f = 0; f < n; f++)
+        for (const ast_node *it = items[f]; it; it = it->next) {
+            if (it->kind == AST_RULE) {
+                for (const ast_node *m = it->u.rule.maps; m; m = m->next) {
+                    int k = control_decl(w, m->u.pair.src, m->u.pair.dst);
+                    if (k >= 0)
+                        rules[k] = arena_printf(&w->s->a, "%s%s%.*s", rules[k] ? rules[k] : "", rules[k] ? ", " : "",
+                                                (int)it->u.rule.id.len, it->u.rule.id.p);
+                }
+            } else if (it->kind == AST_CROSSWALK) {
+                const char *a = string_text(w, it->u.cat.id), *b = string_text(w, it->u.cat.title);
+                for (const ast_node *p = it->u.cat.items; a && b && p; p = p->next) {
+                    const char *ps = string_text(w, p->u.pair.src), *pd = string_text(w, p->u.pair.dst);
+                    const char *rel = p->u.pair.rel.len ? dup_name(w, p->u.pair.rel) : "unspecified";
+                    if (!ps || !pd)
+                        continue;
+                    int k = control_decl(w, it->u.cat.id, p->u.pair.src);
+                    if (k >= 0)
+                        walks[k] = arena_printf(&w->s->a, "%s\n  this %s %s %s", walks[k] ? walks[k] : "", rel, b, pd);
+                    k = control_decl(w, it->u.cat.title, p->u.pair.dst);
+                    if (k >= 0)
+                        walks[k] = arena_printf(&w->s->a, "%s\n  %s %s %s this", walks[k] ? walks[k] : "", a, ps, rel);
                 }
             }
-        y->detail = arena_printf(&w->s->a, "%s\nmapped by: %s%s%s", y->detail ? y->detail : "",
-                                 rules ? rules : "no rule", walks ? "\ncrosswalks:" : "", walks ? walks : "");
+        }
+    for (uint32_t i = 0; i < w->s->ndecls; i++) {
+        vouch_symbol *y = &w->s->v.v[i];
+        if (y->kind == SYM_CONTROL)
+            y->detail = arena_printf(&w->s->a, "%s\nmapped by: %s%s%s", y->detail ? y->detail : "",
+                                     rules[i] ? rules[i] : "no rule", walks[i] ? "\ncrosswalks:" : "",
+                                     walks[i] ? walks[i] : "");
     }
 }
 

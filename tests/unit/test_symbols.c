@@ -29,6 +29,12 @@ static const char PACK[] =
     "rule r1 \"Devices\" severity high maps \"fw\" \"C.1\" {\n"         /* 10 */
     "  for d in live\n"                                                  /* 11 */
     "  require exists e in device where e.id == d.id and e.state == on\n" /* 12 */
+    "}\n"
+    "framework \"g\" \"G\" {\n"
+    "  control \"G.1\" \"Gate\"\n"
+    "}\n"
+    "crosswalk \"fw\" -> \"g\" {\n"
+    "  \"C.1\" subset_of \"G.1\"\n"
     "}\n";
 
 static void ignore(void *ctx, const vouch_diag *d) { (void)ctx; (void)d; }
@@ -104,6 +110,12 @@ static void references_point_at_declarations(void **state)
     assert_int_equal(d->line, 3);
     assert_non_null(strstr(d->detail, "\"Access\""));
     assert_non_null(strstr(d->detail, "mapped by: r1"));
+    assert_non_null(strstr(d->detail, "crosswalks:\n  this subset_of g G.1"));
+    /* the crosswalk's side of it: G.1, from C.1 */
+    d = decl_at(&s, at(PACK, "\"G.1\"", 1, 1));
+    assert_int_equal(d->kind, SYM_CONTROL);
+    assert_non_null(strstr(d->detail, "mapped by: no rule"));
+    assert_non_null(strstr(d->detail, "fw C.1 subset_of this"));
     /* the rule's own name: its declaration, with its severity */
     d = decl_at(&s, at(PACK, "r1", 0, 0));
     assert_int_equal(d->kind, SYM_RULE);
