@@ -116,6 +116,10 @@ static const help_command COMMANDS[] = {
      "vouch disasm [--positions] PACK.vouch...",
      {{"--positions", "also show where in the source each instruction comes from"}},
      "vouch disasm --positions pack.vouch"},
+    {"lsp", "the language server: diagnostics, hover, definition, completion, formatting (docs/editors.md)",
+     "vouch lsp [--stdio]",
+     {{"--stdio", "speak the protocol on standard input and output (the default, and the only way)"}},
+     "nvim: vim.lsp.start({ name = \"vouch\", cmd = { \"vouch\", \"lsp\" } })"},
 };
 
 #define NCOMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])

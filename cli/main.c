@@ -20,6 +20,7 @@
 #include "cmd_explain.h"
 #include "cmd_soa.h"
 #include "cmd_load.h"
+#include "cmd_lsp.h"
 #include "cmd_test.h"
 #include "help.h"
 #include "common.h"
@@ -495,7 +496,7 @@ static int cmd_help(int argc, char **argv)
     if (near)
         cli_say(stderr, "vouch: no command `%s`; did you mean `%s`?\n", argv[0], near);
     else
-        cli_say(stderr, "vouch: no command `%s` (check, load, explain, test, lint, fmt, coverage, soa, compile, disasm)\n",
+        cli_say(stderr, "vouch: no command `%s` (check, load, explain, test, lint, fmt, coverage, soa, compile, disasm, lsp)\n",
                 argv[0]);
     fputs("Run `vouch --help` for usage.\n", stderr);
     return EXIT_USAGE;
@@ -545,6 +546,8 @@ int main(int argc, char **argv)
         return cmd_coverage(argc - 2, argv + 2);
     if (strcmp(cmd, "soa") == 0)
         return cmd_soa(argc - 2, argv + 2);
+    if (strcmp(cmd, "lsp") == 0)
+        return cmd_lsp(argc - 2, argv + 2);
     return usage_error("unknown command `%s` (check, load, explain, test, lint, fmt, coverage, soa, "
-                       "compile, disasm)", cmd);
+                       "compile, disasm, lsp)", cmd);
 }

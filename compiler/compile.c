@@ -70,7 +70,7 @@ vouch_program *vouch_compile(const vouch_compile_input *files, size_t nfiles, vo
 vouch_program *vouch_compile_ex(const vouch_compile_input *files, size_t nfiles, vouch_import_fn resolve,
                                 void *resolve_ctx, vouch_diag_fn fn, void *ctx)
 {
-    vouch_compile_options opt = {resolve, resolve_ctx, 0, 0};
+    vouch_compile_options opt = {resolve, resolve_ctx, 0, 0, NULL};
     return vouch_compile_with(files, nfiles, &opt, fn, ctx);
 }
 
@@ -221,7 +221,10 @@ vouch_program *vouch_compile_with(const vouch_compile_input *files, size_t nfile
      * that got no memory returns NULL): do not check them. */
     if (a.failed)
         goto out;
-    if (!check_program(&c, items, srcs, n) || d.nerrors)
+    int checked = check_program(&c, items, srcs, n);
+    if (opt && opt->symbols && !a.failed)
+        symbols_build(&c, items, srcs, n, opt->symbols);
+    if (!checked || d.nerrors)
         goto out;
     c.srcs = srcs;
     c.nsrcs = (uint32_t)n;

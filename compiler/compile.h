@@ -8,6 +8,9 @@
 #include "program.h"
 #include "diag.h"
 
+/* The symbol index for editors (compiler.h, symbols.c). */
+typedef struct vouch_symbols vouch_symbols;
+
 typedef struct vouch_compile_input {
     const char *name;        /* file name for messages */
     const char *text;        /* contents */
@@ -34,6 +37,7 @@ typedef struct vouch_compile_options {
     void *resolve_ctx;
     int lint;                /* 1: also report lint warnings (see docs/lint.md) */
     int explain;             /* 1: an explain program (program.h, "Trace points") */
+    vouch_symbols *symbols;  /* non-NULL: filled with the symbol index (compiler.h) */
 } vouch_compile_options;
 
 /* vouch_compile with options. Lint findings are DIAG_WARNINGs: they do not

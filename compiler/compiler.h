@@ -167,6 +167,57 @@ int plan_reads_bindings(const ast_node *e);
 /* 1 if expression e reads binding id. */
 int plan_reads_binding(const ast_node *e, int id);
 
+/* symbols.c: the symbol index, for editors (the language server): every
+ * declaration and every reference to one, with its position and what a
+ * reader wants to know about it. It knows nothing of any editor protocol.
+ * Built by compile.c after the checker when the options ask for it (see
+ * compile.h's vouch_compile_options.symbols), also when there were errors:
+ * then it holds what the checker understood. */
+typedef enum vouch_symbol_kind {
+    SYM_FACT = 0,            /* a fact table */
+    SYM_FIELD,               /* a column; container: its table; target: its enum, if any */
+    SYM_ENUM_MEMBER,         /* container: the enum ("table.column") */
+    SYM_RULE,
+    SYM_SCOPE,               /* target: the table it selects from */
+    SYM_FRAMEWORK,
+    SYM_CONTROL,             /* container: its framework */
+    SYM_VAR,                 /* a `for`, `every` or quantifier variable; target: its table
+                              * (NULL for a calendar span) */
+    SYM_PACK                 /* an imported pack; its declaration is its `pack` line */
+} vouch_symbol_kind;
+
+typedef struct vouch_symbol {
+    int kind;                /* vouch_symbol_kind */
+    int is_decl;             /* 1: this is the declaration itself */
+    const char *name;
+    const char *container, *target;  /* see the kinds; NULL if none */
+    const char *detail;      /* declaration's summary (several lines), or NULL */
+    const char *file;        /* the source's name, as the compilation gave it */
+    uint32_t off, len;       /* the occurrence: byte span in file */
+    uint32_t line, col;      /* its start, 1-based (col in bytes) */
+    int decl;                /* index of the declaration in the index, or -1 */
+    uint32_t scope_off, scope_end; /* SYM_VAR declarations: the rule's span */
+} vouch_symbol;
+
+typedef struct vouch_symbols vouch_symbols;
+struct vouch_symbols {
+    arena a;                 /* everything below */
+    VEC(vouch_symbol) v;     /* declarations first (in source order), then references */
+    uint32_t ndecls;
+};
+
+/* Initialises an empty index; free with vouch_symbols_free (also when
+ * compilation failed). */
+void vouch_symbols_init(vouch_symbols *s);
+void vouch_symbols_free(vouch_symbols *s);
+/* Fills s from a checked compilation (compile.c calls it). -1 if out of
+ * memory. */
+int symbols_build(compiler *c, ast_node *const *items, const vouch_source *const *srcs, size_t n,
+                  vouch_symbols *s);
+/* The symbol (declaration or reference) of file covering byte offset off,
+ * the innermost if several do; NULL if none. */
+const vouch_symbol *vouch_symbols_at(const vouch_symbols *s, const char *file, uint32_t off);
+
 /* codegen.c */
 vouch_program *codegen_program(compiler *c);
 /* check_source.c: copies the checked sources into p; 0 if out of memory. */

@@ -25,6 +25,8 @@
 #      headless Chromium (tests/outputs.sh);
 #   9. explain: explanations agree with evaluation over whole packs
 #      (tests/explain.py), release and asan;
+#      lsp: `vouch lsp` through a scripted client that speaks the protocol
+#      (tests/lsp/client.py), release and asan;
 #  10. browser: the SoA's HTML page in headless Chromium: a screenshot, the
 #      DOM's rows and counts against the CSV, a PDF print
 #      (tests/browser/soa_html.sh; fails when chromium is missing);
@@ -68,6 +70,7 @@ n_robust=0
 n_browser=0
 n_outputs=0
 n_explain=0
+n_lsp=0
 n_layers=0
 n_help=0
 n_install=0
@@ -99,6 +102,7 @@ counted() {
     browser*) n_browser=$((n_browser + $2 + $3)) ;;
     outputs*) n_outputs=$((n_outputs + $2 + $3)) ;;
     explain*) n_explain=$((n_explain + $2 + $3)) ;;
+    lsp*) n_lsp=$((n_lsp + $2 + $3)) ;;
     layers*) n_layers=$((n_layers + $2 + $3)) ;;
     help*) n_help=$((n_help + $2 + $3)) ;;
     install*) n_install=$((n_install + $2 + $3)) ;;
@@ -337,6 +341,18 @@ else
     cannot "explain (asan)" "no asan binary"
 fi
 
+# ---- 9b. the language server, through a scripted client --------------------
+if [ "$rel_ok" = 1 ]; then
+    suite "lsp (release)" lsp /usr/bin/python3 tests/lsp/client.py build/release/vouch
+else
+    cannot "lsp (release)" "no release binary"
+fi
+if [ "$asan_ok" = 1 ]; then
+    suite "lsp (asan)" lsp /usr/bin/python3 tests/lsp/client.py build/asan/vouch
+else
+    cannot "lsp (asan)" "no asan binary"
+fi
+
 # ---- 10. browser -----------------------------------------------------------------
 if [ "$rel_ok" = 1 ]; then
     suite "browser" browser sh tests/browser/soa_html.sh build/release/vouch
@@ -366,5 +382,5 @@ variants=""
 [ "$asan_ok" = 1 ] && variants=${variants:+$variants+}asan
 extra=""
 [ -n "$broken" ] && extra="; could not run:$broken"
-echo "vouch tests: $passed passed, $failed failed (unit $n_unit, golden $n_golden, docs $n_docs, reference $n_reference, packs $n_packs, fuzz $n_fuzz, robust $n_robust, outputs $n_outputs, explain $n_explain, browser $n_browser, layers $n_layers, help $n_help, install $n_install; variants ${variants:-none}$extra)"
+echo "vouch tests: $passed passed, $failed failed (unit $n_unit, golden $n_golden, docs $n_docs, reference $n_reference, packs $n_packs, fuzz $n_fuzz, robust $n_robust, outputs $n_outputs, explain $n_explain, lsp $n_lsp, browser $n_browser, layers $n_layers, help $n_help, install $n_install; variants ${variants:-none}$extra)"
 [ "$failed" -eq 0 ] && [ -z "$broken" ]

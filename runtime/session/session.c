@@ -307,7 +307,7 @@ static vouch_status compile_inputs(vouch_session *s, vouch_compile_input *in, in
     if (!res)
         return vouch_error_set(err, VOUCH_ENOMEM, "out of memory");
     res->s = s;
-    vouch_compile_options copt = {resolve_import, res, s->o.lint, s->o.explain};
+    vouch_compile_options copt = {resolve_import, res, s->o.lint, s->o.explain, s->o.symbols};
     s->p = vouch_compile_with(in, (size_t)nin, &copt, count_diag, s);
     for (int i = 0; i < res->n; i++) {
         free(res->texts[i]);

@@ -35,6 +35,8 @@
 #include "vm.h"
 
 typedef struct vouch_session vouch_session;
+/* The compiler's symbol index (compiler.h), for editors. */
+typedef struct vouch_symbols vouch_symbols;
 
 typedef struct vouch_session_options {
     /* Dates, as day numbers (date.h). as_of 0: today (UTC). period_start
@@ -49,6 +51,7 @@ typedef struct vouch_session_options {
     int with_isms;            /* also import the standard fact model */
     const char *search_path;  /* colon-separated pack directories; NULL: $VOUCH_PATH */
     const char *packs_dir;    /* the installed standard packs, searched last; NULL or "": none */
+    vouch_symbols *symbols;   /* non-NULL: the compiler fills this symbol index (editors) */
     vouch_diag_fn diag;       /* diagnostics (may be NULL) */
     void *diag_ctx;
     /* Called with the path of every source or program file read (NULL: none). */

@@ -7,12 +7,19 @@ if exists("b:current_syntax")
 endif
 
 syn keyword vouchItem       pack version import fact key rule framework control crosswalk scope appetite waive waivers override skip test
-syn keyword vouchClause     severity enforcement maps for in where require subject else every of as given expect as_of note source derived
+syn keyword vouchClause     severity enforcement maps for in where require subject else every of as given expect as_of note source derived dated into map
 syn keyword vouchAppetite   band tolerate accept by role review
 syn keyword vouchWaiver     from until because approved_by
 syn keyword vouchQuantifier exists all count newest oldest satisfies
 syn keyword vouchOperator   and or not if then
 syn keyword vouchConstant   true false none today period
+" the calendar units of `every UNIT of PERIOD as VAR` (also functions of a date)
+syn keyword vouchUnit       quarter month year day
+" functions (runtime/program/builtins.def; `duration` is the type's word too)
+" and the loop sources of calendar spans
+syn keyword vouchFunction   blank present trim lower upper length contains starts_with ends_with days
+syn keyword vouchFunction   month_start month_end quarter_start quarter_end year_start year_end add_months
+syn keyword vouchFunction   quarter_name month_name coalesce quarters months years
 syn keyword vouchType       text int bool date duration enum
 syn keyword vouchSeverity   info low medium high critical advisory soft hard
 syn keyword vouchRelation   equal subset_of superset_of intersects unspecified
@@ -33,6 +40,8 @@ hi def link vouchWaiver      Keyword
 hi def link vouchQuantifier  Repeat
 hi def link vouchOperator    Operator
 hi def link vouchConstant    Constant
+hi def link vouchUnit        Keyword
+hi def link vouchFunction    Function
 hi def link vouchType        Type
 hi def link vouchSeverity    Special
 hi def link vouchRelation    Special
