@@ -51,13 +51,61 @@ static int check_path(compiler *c, const ast_node *p, int format)
     return 1;
 }
 
+/* `from format "<cloud.provider>:<metadata.event_code>"`: text with JSON
+ * paths in angle brackets, `<<` for a `<` itself (a `>` outside a path is
+ * text). Not braces: in a string they interpolate. The runtime reads the
+ * template again (load_source.c), trusting nothing checked here. */
+static int check_template(compiler *c, const ast_node *how, const ast_node *p, int format)
+{
+    ast_name w = how->u.name;
+    if (w.len != 6 || memcmp(w.p, "format", 6) != 0) {
+        ERR_AT(c, how, "a field is fed `from \"path\"` or `from format \"...<path>...\"`",
+               "`%.*s` is not a way to read a field", (int)w.len, w.p);
+        return 0;
+    }
+    if (format == SRC_CSV) {
+        ERR_AT(c, how, "read the column itself (`from \"Column\"`), or load the file as JSON",
+               "`from format` reads JSON paths; a csv source cannot use it");
+        return 0;
+    }
+    const char *s = text(p);
+    int paths = 0;
+    for (const char *q = s; *q; q++) {
+        if (*q != '<')
+            continue;
+        if (q[1] == '<') {
+            q++;
+            continue;
+        }
+        const char *end = strchr(q + 1, '>');
+        size_t n = end ? (size_t)(end - q - 1) : 0;
+        int empty_key = 0;
+        for (const char *k = q + 1; end && k + 1 < end; k++)
+            empty_key |= k[0] == '.' && k[1] == '.';
+        if (!end || !n || memchr(q + 1, '<', n) || q[1] == '.' || q[n] == '.' || empty_key) {
+            ERR_AT(c, p, "name a JSON path in angle brackets: `\"<cloud.provider>:<metadata.event_code>\"`; `<<` for a `<`",
+                   "`%s`: %s", s, !end ? "a `<` that is not closed" : "a `<...>` that is not a JSON path");
+            return 0;
+        }
+        paths++;
+        q = end;
+    }
+    if (!paths) {
+        ERR_AT(c, p, "give every row the same text with `field = \"...\"`",
+               "`%s`: a format reads at least one `<path>`", s);
+        return 0;
+    }
+    return 1;
+}
+
 /* One `from` feed's options: a pattern and a zone for a date field, or a
  * map. */
 static int check_input_feed(compiler *c, const fact_table *t, int col, ast_node *f, vouch_feed *out, int format)
 {
     const fact_column *fc = &t->cols[col];
-    int ok = check_path(c, f->u.feed.path, format);
-    out->kind = FEED_INPUT;
+    int ok = f->u.feed.how ? check_template(c, f->u.feed.how, f->u.feed.path, format)
+                           : check_path(c, f->u.feed.path, format);
+    out->kind = f->u.feed.how ? FEED_FORMAT : FEED_INPUT;
     out->path = text(f->u.feed.path);
     ast_node *pat = f->u.feed.pattern, *zone = f->u.feed.zone;
     if (pat && pat->next) {

@@ -69,6 +69,8 @@ typedef struct msrc {
     load_cell *names, *cells;
     char **buf;              /* per cell: made text (a date, a canonical member, a number) */
     char numbuf[64];
+    char *tmpl;              /* a format feed's text, made anew per cell */
+    size_t tmpl_n, tmpl_cap;
     vouch_tz_saved tz;
 } msrc;
 
@@ -140,8 +142,30 @@ static int json_input(msrc *m, json_t *v, input *out)
     return 0;
 }
 
-/* Follows a dotted path from obj: missing keys and nulls on the way give
- * NULL (none); a value on the way that is not an object is *bad. */
+/* The element of array a that key p (len bytes) names, if it is a
+ * decimal index (`0`, `12`; no sign, no leading zero): NULL past the end;
+ * *bad if the key is not an index. */
+static json_t *json_index(json_t *a, const char *p, size_t len, int *bad)
+{
+    size_t i = 0;
+    if (!len || len > 9 || (p[0] == '0' && len > 1)) {
+        *bad = 1;
+        return NULL;
+    }
+    for (size_t k = 0; k < len; k++) {
+        if (p[k] < '0' || p[k] > '9') {
+            *bad = 1;
+            return NULL;
+        }
+        i = i * 10 + (size_t)(p[k] - '0');
+    }
+    return json_array_get(a, i);
+}
+
+/* Follows a dotted path from obj: a key of an object, or the index of an
+ * array's element (`resources.0.uid`); missing keys, elements past the
+ * end and nulls on the way give NULL (none); a value on the way that is
+ * neither (or an array given a key that is no index) is *bad. */
 static json_t *json_path(json_t *obj, const char *path, int *bad)
 {
     json_t *v = obj;
@@ -152,11 +176,16 @@ static json_t *json_path(json_t *obj, const char *path, int *bad)
         size_t len = dot ? (size_t)(dot - p) : strlen(p);
         if (json_is_null(v))
             return NULL;
-        if (!json_is_object(v)) {
+        if (json_is_array(v)) {
+            v = json_index(v, p, len, bad);
+            if (*bad)
+                return NULL;
+        } else if (!json_is_object(v)) {
             *bad = 1;
             return NULL;
+        } else {
+            v = json_object_getn(v, p, len);
         }
-        v = json_object_getn(v, p, len);
         if (!dot)
             return v;
         p = dot + 1;
@@ -184,6 +213,68 @@ static int read_input(msrc *m, uint32_t k, const char *path, input *out, const c
         *why = json_is_object(v) ? "a JSON object, not a value" : "a JSON array, not a value";
         return -1;
     }
+    return 0;
+}
+
+/* Appends n bytes to the format text: 0, or -2 out of memory. */
+static int tmpl_add(msrc *m, const char *s, size_t n)
+{
+    if (m->tmpl_n + n + 1 > m->tmpl_cap) {
+        size_t cap = (m->tmpl_n + n + 1) * 2;
+        char *b = vouch_realloc(m->tmpl, cap);
+        if (!b)
+            return -2;
+        m->tmpl = b;
+        m->tmpl_cap = cap;
+    }
+    memcpy(m->tmpl + m->tmpl_n, s, n);
+    m->tmpl_n += n;
+    m->tmpl[m->tmpl_n] = 0;
+    return 0;
+}
+
+/* A format feed's value (program.h, FEED_FORMAT): the template's text with
+ * each `<path>` replaced by the record's value there, `<<` by `<`; none if
+ * any of them is none (a control id `aws:` with no check would name
+ * nothing). The compiler checked the template; this reads it defensively
+ * all the same (a `<` left open is text). -1 with *why and bad_path set
+ * when a path holds an object or an array, -2 out of memory. */
+static int read_format(msrc *m, const char *tmpl, input *out, const char **why, char *bad_path, size_t bsize)
+{
+    m->tmpl_n = 0;
+    if (tmpl_add(m, "", 0) != 0)
+        return -2;
+    int none = 0;
+    for (const char *q = tmpl; *q; q++) {
+        const char *end = q[0] == '<' && q[1] != '<' ? strchr(q + 1, '>') : NULL;
+        if (!end) {
+            if (tmpl_add(m, q, 1) != 0)
+                return -2;
+            if (q[0] == '<' && q[1] == '<')
+                q++;
+            continue;
+        }
+        size_t n = (size_t)(end - q - 1);
+        snprintf(bad_path, bsize, "%.*s", (int)n, q + 1);
+        int bad;
+        json_t *v = json_path(m->rec, bad_path, &bad);
+        input part;
+        if (bad) {
+            *why = "a part of the path is not a JSON object";
+            return -1;
+        }
+        if (json_input(m, v, &part) != 0) {
+            *why = json_is_object(v) ? "a JSON object, not a value" : "a JSON array, not a value";
+            return -1;
+        }
+        none |= part.none;
+        if (tmpl_add(m, part.s, part.n) != 0)
+            return -2;
+        q = end;
+    }
+    out->s = none ? "" : m->tmpl;
+    out->n = none ? 0 : m->tmpl_n;
+    out->none = none || m->tmpl_n == 0;
     return 0;
 }
 
@@ -220,7 +311,14 @@ static int make_cell(msrc *m, uint32_t i, lerr *e)
     }
     input v;
     const char *why = NULL;
-    if (read_input(m, i, f->path, &v, &why) != 0) {
+    if (f->kind == FEED_FORMAT) {
+        char path[256];
+        int rc = read_format(m, f->path, &v, &why, path, sizeof path);
+        if (rc == -1)
+            ferr(m, e, f, "`%s`: %s", path, why);
+        if (rc != 0)
+            return rc;
+    } else if (read_input(m, i, f->path, &v, &why) != 0) {
         ferr(m, e, f, "`%s`: %s", f->path, why);
         return -1;
     }
@@ -301,7 +399,7 @@ static int make_cell(msrc *m, uint32_t i, lerr *e)
                 return 0;
             }
     }
-    if (v.s == m->numbuf)
+    if (v.s == m->numbuf || v.s == m->tmpl)
         return set_buf(m, i, v.s, v.n);
     c->s = v.s;
     c->n = v.n;
@@ -453,6 +551,7 @@ static void src_close(load_source *s)
     for (uint32_t i = 0; m->buf && i < m->sd->nfeeds; i++)
         vouch_free(m->buf[i]);
     vouch_free(m->buf);
+    vouch_free(m->tmpl);
     vouch_free(m->names);
     vouch_free(m->cells);
     vouch_free(m->col);
