@@ -206,7 +206,7 @@ static int read_input(msrc *m, uint32_t k, const char *path, input *out, const c
     int bad;
     json_t *v = json_path(m->rec, path, &bad);
     if (bad) {
-        *why = "a part of the path is not a JSON object";
+        *why = "a part of the path is neither an object nor an array given an index";
         return -1;
     }
     if (json_input(m, v, out) != 0) {
@@ -260,7 +260,7 @@ static int read_format(msrc *m, const char *tmpl, input *out, const char **why, 
         json_t *v = json_path(m->rec, bad_path, &bad);
         input part;
         if (bad) {
-            *why = "a part of the path is not a JSON object";
+            *why = "a part of the path is neither an object nor an array given an index";
             return -1;
         }
         if (json_input(m, v, &part) != 0) {
