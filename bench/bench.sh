@@ -105,20 +105,11 @@ facts() {   # facts SCALE: bench/out/SCALE.db and SCALE-noindex.db
     fi
     # The generator makes evidence.id an INTEGER column, as stores made
     # before schema v1's text evidence ids did; vouch refuses such a column
-    # (docs/facts.md, "Text ids"), so it is converted as that section says.
+    # in --explain and in rules that read it (docs/facts.md, "Text ids"), so
+    # it is converted as that section says (bench/text_ids.sql).
     if [ "$(sqlite3 "$db" "SELECT type FROM pragma_table_info('evidence') WHERE name = 'id'")" = INTEGER ]; then
         echo "bench: converting evidence.id of $db to text"
-        sqlite3 "$db" "BEGIN;
-            CREATE TABLE evidence_text(id TEXT NOT NULL PRIMARY KEY, framework TEXT NOT NULL,
-                control TEXT NOT NULL, kind TEXT NOT NULL, collected_on TEXT NOT NULL, asset TEXT,
-                result TEXT NOT NULL CHECK(result IN ('pass','fail')));
-            INSERT INTO evidence_text SELECT CAST(id AS TEXT), framework, control, kind,
-                collected_on, asset, result FROM evidence;
-            DROP TABLE evidence;
-            ALTER TABLE evidence_text RENAME TO evidence;
-            CREATE INDEX evidence_fw_ctl_date ON evidence(framework, control, collected_on);
-            DROP TABLE IF EXISTS vouch_digest;
-            COMMIT; ANALYZE;" || die "converting evidence.id of $db failed"
+        sqlite3 "$db" < bench/text_ids.sql || die "converting evidence.id of $db failed"
     fi
     # The generator writes the store with SQLite as any other tool would:
     # `vouch load` with no CSV checks every value once and records each
