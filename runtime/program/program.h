@@ -304,7 +304,10 @@ typedef struct vouch_source_decl {
     uint32_t table;          /* index into tables */
     uint8_t format;          /* vouch_source_format */
     const char *root;        /* SRC_JSON: keys joined by '.' to the array of
-                              * records; "" the document is the array */
+                              * records; "" the document is the array; parts
+                              * joined by "[]." iterate arrays of arrays
+                              * ("runs[].results"), whose elements a path
+                              * starting "^." reads ("^^." one further out) */
     uint32_t nfeeds;
     vouch_feed *feeds;
     uint32_t nskips;

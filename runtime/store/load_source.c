@@ -6,10 +6,13 @@
  * The file is read in the source's format: CSV through the loader's own
  * CSV reader (load_csv.c), whose header then says which column each path
  * names; JSON and JSON Lines here, with jansson, reaching values by dotted
- * paths. For each record the source first tests its skip conditions, then
+ * paths (a key of digits indexes an array). A json root in parts
+ * (`runs[].results`) iterates each outer array's elements and reads the
+ * records in each; `^.` paths read the elements around the record. For each record the source first tests its skip conditions, then
  * makes one cell per fed field, in the order of the feeds: a constant as
  * compiled; an input value as text (a JSON number as its digits, true and
- * false as words, null or a missing key as none) then, for a map, the
+ * false as words, null or a missing key as none; a format's template with
+ * its paths' values put in) then, for a map, the
  * map's value; for a date field with a zone or a pattern, the date the
  * date-time falls on; for an enum field, the member it names ignoring
  * case. The cells are LOAD_TEXT, the CSV forms, so the loader checks them
