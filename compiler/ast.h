@@ -215,6 +215,8 @@ struct ast_node {
             ast_node *zone;          /* `in "..."`: AST_STRING list (likewise) */
             ast_node *map;           /* AST_MAP_ENTRY list */
             int has_map;             /* 1: a `map { }` was written, even empty */
+            ast_node *how;           /* `from WORD "..."`: the word (AST_IDENT; `format`
+                                      * is the one the checker takes), else NULL */
         } feed;
         struct { ast_node *path; ast_node *values; } skip;  /* path AST_STRING; values AST_STRING/AST_NONE */
     } u;
@@ -357,6 +359,9 @@ ast_node *ast_source_add(ast_node *source, ast_node *item);
 /* A feed of the field at [off, off+len): from path (AST_STRING), or the
  * constant value. */
 ast_node *ast_feed(ast_builder *b, uint32_t off, uint32_t len, ast_node *path, ast_node *value);
+/* `from format "..."`: the feed's path is a template, the word at [off,
+ * off+len) says so (the checker checks it is `format`). */
+ast_node *ast_feed_how(ast_builder *b, ast_node *feed, uint32_t off, uint32_t len);
 /* `as "pattern"`, `in "zone"` or `map { entries }` after a feed. */
 ast_node *ast_feed_option(ast_node *feed, ast_feed_opt opt, uint32_t kw_off, ast_node *arg);
 /* key NULL: the map's `else`. */

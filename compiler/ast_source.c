@@ -49,6 +49,14 @@ ast_node *ast_feed(ast_builder *b, uint32_t off, uint32_t len, ast_node *path, a
     return n;
 }
 
+ast_node *ast_feed_how(ast_builder *b, ast_node *feed, uint32_t off, uint32_t len)
+{
+    if (!feed)
+        return NULL;
+    feed->u.feed.how = ast_ident(b, off, len);
+    return feed;
+}
+
 ast_node *ast_feed_option(ast_node *feed, ast_feed_opt opt, uint32_t kw_off, ast_node *arg)
 {
     (void)kw_off;

@@ -29,11 +29,62 @@ static const char *first_at(compiler *c, const ast_node *n)
     return arena_printf(c->a, "the first is at %s:%u:%u", n->src->name, line, col);
 }
 
+/* How many arrays a json root iterates around the records' own: one per
+ * `[].` (`"runs[].results"`: 1, a record's run is `^`). */
+static int root_levels(const char *root)
+{
+    int n = 0;
+    for (const char *q = root; (q = strstr(q, "[].")) != NULL; q += 3)
+        n++;
+    return n;
+}
+
 /* A path names a CSV column as its header writes it, or JSON keys joined
- * by `.`: then no key may be empty. */
-static int check_path(compiler *c, const ast_node *p, int format)
+ * by `.`: then no key may be empty. A JSON path may start with one `^`
+ * per enclosing record it reads from (`^.tool.driver.name`), at most
+ * levels of them; levels < 0: p is a root, whose parts `[].` joins. */
+static int check_path(compiler *c, const ast_node *p, int format, int levels)
 {
     const char *s = text(p);
+    if (format != SRC_CSV && levels >= 0 && *s == '^') {
+        int up = 0;
+        while (s[up] == '^')
+            up++;
+        if (s[up] != '.' || up > levels) {
+            ERR_AT(c, p, levels ? "`^.key` reads the record around this one, `^^.key` the one around that"
+                                : "the root path names no enclosing records: iterate them with `[]`, as in `\"runs[].results\"`",
+                   "`%s`: %s", s, s[up] != '.' ? "`^` is followed by `.` and a key"
+                                               : "more `^` than records around the record");
+            return 0;
+        }
+        s += up + 1;
+    }
+    if (format != SRC_CSV && levels < 0) {
+        size_t n = strlen(s);
+        if (n >= 2 && strcmp(s + n - 2, "[]") == 0) {
+            ERR_AT(c, p, "the last part names the array of records: `\"runs[].results\"`",
+                   "`%s`: a root ends with the records' array, not `[]`", s);
+            return 0;
+        }
+        /* each part between `[].` is a path of its own, not empty */
+        const char *part = s, *q;
+        int empty = 0, brackets = 0;
+        for (;;) {
+            q = strstr(part, "[].");
+            size_t len = q ? (size_t)(q - part) : strlen(part);
+            empty |= len == 0 || part[0] == '.' || part[len - 1] == '.';
+            for (size_t k = 0; k < len; k++)
+                brackets |= part[k] == '[' || part[k] == ']';
+            if (!q)
+                break;
+            part = q + 3;
+        }
+        if (empty || brackets) {
+            ERR_AT(c, p, "parts of a root are joined by `[].`: `\"runs[].results\"`", "`%s`: %s", s,
+                   empty ? "a part of the root is empty" : "`[` and `]` only make `[].`");
+            return 0;
+        }
+    }
     if (!*s) {
         ERR_AT(c, p, format == SRC_CSV ? "name the column as the file's header writes it"
                                        : "name the key, e.g. `\"principal.displayName\"`",
@@ -42,7 +93,11 @@ static int check_path(compiler *c, const ast_node *p, int format)
     }
     if (format != SRC_CSV) {
         size_t n = strlen(s);
-        if (s[0] == '.' || s[n - 1] == '.' || strstr(s, "..")) {
+        const char *dots = strstr(s, "..");
+        /* a root's `[].` reads as `..` here: its parts were checked above */
+        while (levels < 0 && dots && dots > s + 1 && dots[-1] == ']' && dots[-2] == '[')
+            dots = strstr(dots + 1, "..");
+        if (s[0] == '.' || s[n - 1] == '.' || dots) {
             ERR_AT(c, p, "JSON keys are joined by one `.`: `\"principal.displayName\"`",
                    "`%s`: a JSON path with an empty key", s);
             return 0;
@@ -51,13 +106,72 @@ static int check_path(compiler *c, const ast_node *p, int format)
     return 1;
 }
 
+/* `from format "<cloud.provider>:<metadata.event_code>"`: text with JSON
+ * paths in angle brackets, `<<` for a `<` itself (a `>` outside a path is
+ * text). Not braces: in a string they interpolate. The runtime reads the
+ * template again (load_source.c), trusting nothing checked here. */
+static int check_template(compiler *c, const ast_node *how, const ast_node *p, int format, int levels)
+{
+    ast_name w = how->u.name;
+    if (w.len != 6 || memcmp(w.p, "format", 6) != 0) {
+        ERR_AT(c, how, "a field is fed `from \"path\"` or `from format \"...<path>...\"`",
+               "`%.*s` is not a way to read a field", (int)w.len, w.p);
+        return 0;
+    }
+    if (format == SRC_CSV) {
+        ERR_AT(c, how, "read the column itself (`from \"Column\"`), or load the file as JSON",
+               "`from format` reads JSON paths; a csv source cannot use it");
+        return 0;
+    }
+    const char *s = text(p);
+    int paths = 0;
+    for (const char *q = s; *q; q++) {
+        if (*q != '<')
+            continue;
+        if (q[1] == '<') {
+            q++;
+            continue;
+        }
+        int up = 0;
+        while (q[1 + up] == '^')
+            up++;
+        if (up && (q[1 + up] != '.' || up > levels)) {
+            ERR_AT(c, p, "`<^.key>` reads the record around this one; the root iterates them with `[]`",
+                   "`%s`: a `<^...>` that reaches no enclosing record", s);
+            return 0;
+        }
+        if (up)
+            q += up + 1;
+        const char *end = strchr(q + 1, '>');
+        size_t n = end ? (size_t)(end - q - 1) : 0;
+        int empty_key = 0;
+        for (const char *k = q + 1; end && k + 1 < end; k++)
+            empty_key |= k[0] == '.' && k[1] == '.';
+        if (!end || !n || memchr(q + 1, '<', n) || q[1] == '.' || q[n] == '.' || empty_key) {
+            ERR_AT(c, p, "name a JSON path in angle brackets: `\"<cloud.provider>:<metadata.event_code>\"`; `<<` for a `<`",
+                   "`%s`: %s", s, !end ? "a `<` that is not closed" : "a `<...>` that is not a JSON path");
+            return 0;
+        }
+        paths++;
+        q = end;
+    }
+    if (!paths) {
+        ERR_AT(c, p, "give every row the same text with `field = \"...\"`",
+               "`%s`: a format reads at least one `<path>`", s);
+        return 0;
+    }
+    return 1;
+}
+
 /* One `from` feed's options: a pattern and a zone for a date field, or a
  * map. */
-static int check_input_feed(compiler *c, const fact_table *t, int col, ast_node *f, vouch_feed *out, int format)
+static int check_input_feed(compiler *c, const fact_table *t, int col, ast_node *f, vouch_feed *out, int format,
+                            int levels)
 {
     const fact_column *fc = &t->cols[col];
-    int ok = check_path(c, f->u.feed.path, format);
-    out->kind = FEED_INPUT;
+    int ok = f->u.feed.how ? check_template(c, f->u.feed.how, f->u.feed.path, format, levels)
+                           : check_path(c, f->u.feed.path, format, levels);
+    out->kind = f->u.feed.how ? FEED_FORMAT : FEED_INPUT;
     out->path = text(f->u.feed.path);
     ast_node *pat = f->u.feed.pattern, *zone = f->u.feed.zone;
     if (pat && pat->next) {
@@ -152,11 +266,11 @@ static int check_input_feed(compiler *c, const fact_table *t, int col, ast_node 
     return ok;
 }
 
-static int check_skip(compiler *c, ast_node *k, vouch_source_skip *out, int format)
+static int check_skip(compiler *c, ast_node *k, vouch_source_skip *out, int format, int levels)
 {
     static const uint8_t kinds[] = {[SKIP_IF_EQ] = SKIP_EQ, [SKIP_IF_NE] = SKIP_NE, [SKIP_IF_IN] = SKIP_IN,
                                     [SKIP_IF_NOT_IN] = SKIP_NOT_IN};
-    int ok = check_path(c, k->u.skip.path, format);
+    int ok = check_path(c, k->u.skip.path, format, levels);
     out->path = text(k->u.skip.path);
     out->kind = kinds[k->op];
     uint32_t n = 0;
@@ -196,7 +310,7 @@ void check_declare_source(compiler *c, ast_node *n)
         ERR_AT(c, n->u.source.root, "only a `json` document names where its records are",
                "a %s source has no root path", FORMATS[format]);
         ok = 0;
-    } else if (n->u.source.root && *text(n->u.source.root) && !check_path(c, n->u.source.root, format)) {
+    } else if (n->u.source.root && *text(n->u.source.root) && !check_path(c, n->u.source.root, format, -1)) {
         ok = 0;
     }
     int t = check_lookup_table(c, n, n->u.source.table);
@@ -241,7 +355,7 @@ void check_declare_source(compiler *c, ast_node *n)
             out.kind = FEED_CONSTANT;
             out.value = check_cell_text(c, ft, col, f->u.feed.value, &vok);
             ok &= vok;
-        } else if (!check_input_feed(c, ft, col, f, &out, d.format)) {
+        } else if (!check_input_feed(c, ft, col, f, &out, d.format, root_levels(d.root))) {
             ok = 0;
         }
         VEC_PUSH(c->a, feeds, out);
@@ -270,7 +384,7 @@ void check_declare_source(compiler *c, ast_node *n)
     for (ast_node *k = n->u.source.skips; k; k = k->next) {
         vouch_source_skip sk;
         memset(&sk, 0, sizeof sk);
-        if (check_skip(c, k, &sk, d.format))
+        if (check_skip(c, k, &sk, d.format, root_levels(d.root)))
             VEC_PUSH(c->a, skips, sk);
         else
             ok = 0;

@@ -143,6 +143,8 @@ srcdecl(A) ::= srcbody(S) RBRACE(E).          { A = ast_span_to(S, END(E)); }
 
 feed(A) ::= fname(N) FROM STRING(P).
     { A = ast_feed(B, N.off, N.len, ast_leaf(B, AST_STRING, P.off, P.len), NULL); }
+feed(A) ::= fname(N) FROM ID(W) STRING(P).
+    { A = ast_feed_how(B, ast_feed(B, N.off, N.len, ast_leaf(B, AST_STRING, P.off, P.len), NULL), W.off, W.len); }
 feed(A) ::= feed(F) AS(K) STRING(P).          { A = ast_feed_option(F, FEED_PATTERN, K.off, ast_leaf(B, AST_STRING, P.off, P.len)); }
 feed(A) ::= feed(F) IN(K) STRING(Z).          { A = ast_feed_option(F, FEED_ZONE, K.off, ast_leaf(B, AST_STRING, Z.off, Z.len)); }
 feed(A) ::= feed(F) MAP(K) LBRACE mapents(M) RBRACE(E).

@@ -98,7 +98,7 @@ static void print_sources(const vouch_program *p, FILE *out)
                 fputs("= ", out);
                 print_otext(out, f->value);
             } else {
-                fputs("from ", out);
+                fputs(f->kind == FEED_FORMAT ? "from format " : "from ", out);
                 print_otext(out, f->path);
             }
             if (f->pattern)

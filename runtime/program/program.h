@@ -28,7 +28,7 @@
 #include <stddef.h>
 #include "value.h"
 
-#define VOUCH_PROGRAM_VERSION 5
+#define VOUCH_PROGRAM_VERSION 6
 
 typedef enum vouch_opcode {
 #define OP(name, operands, pops, pushes, meaning) OP_##name,
@@ -261,6 +261,9 @@ typedef enum vouch_source_format {
 typedef enum vouch_feed_kind {
     FEED_CONSTANT = 0,       /* value: the same for every row */
     FEED_INPUT,              /* path: read from each record */
+    FEED_FORMAT,             /* path: a template, text with JSON paths in angle
+                              * brackets (`<cloud.provider>:<metadata.event_code>`,
+                              * `<<` a `<`); none if any path is none */
     FEED__COUNT
 } vouch_feed_kind;
 
@@ -301,7 +304,10 @@ typedef struct vouch_source_decl {
     uint32_t table;          /* index into tables */
     uint8_t format;          /* vouch_source_format */
     const char *root;        /* SRC_JSON: keys joined by '.' to the array of
-                              * records; "" the document is the array */
+                              * records; "" the document is the array; parts
+                              * joined by "[]." iterate arrays of arrays
+                              * ("runs[].results"), whose elements a path
+                              * starting "^." reads ("^^." one further out) */
     uint32_t nfeeds;
     vouch_feed *feeds;
     uint32_t nskips;

@@ -331,8 +331,10 @@ static vouch_status check_sources(const vouch_program *p, vouch_error *err)
             for (uint32_t j = 0; j < k; j++)
                 if (s->feeds[j].column == f->column)
                     return fail(err, "source %s: column %s is fed twice", s->name, t->columns[f->column].name);
-            if (f->kind >= FEED__COUNT || (f->kind == FEED_INPUT && !f->path))
+            if (f->kind >= FEED__COUNT || (f->kind != FEED_CONSTANT && !f->path))
                 return fail(err, "source %s: feed %u has no path", s->name, k);
+            if (f->kind == FEED_FORMAT && s->format == SRC_CSV)
+                return fail(err, "source %s: feed %u: a format in a csv source", s->name, k);
             if ((f->pattern || f->zone) && t->columns[f->column].type != VT_DATE)
                 return fail(err, "source %s: column %s: a date-time pattern or zone on a column that is not a date",
                             s->name, t->columns[f->column].name);

@@ -178,8 +178,12 @@ static const char *misfit(const vouch_program *p, const vouch_column_decl *c, sq
         return c->optional ? NULL : "but the column is not optional";
     if (ty != (want_int ? SQLITE_INTEGER : SQLITE_TEXT)) {
         const char *w = type_word(c);
-        snprintf(why, 160, "which is %s, but a%s %s column holds %s", class_name(ty),
-                 w[0] == 'i' || w[0] == 'e' ? "n" : "", w, want_int ? "INTEGER values" : "TEXT");
+        /* an INTEGER in a text column: most likely a store made when the
+         * column was an int (evidence.id before schema v1 made it text) */
+        snprintf(why, 160, "which is %s, but a%s %s column holds %s%s", class_name(ty),
+                 w[0] == 'i' || w[0] == 'e' ? "n" : "", w, want_int ? "INTEGER values" : "TEXT",
+                 !want_int && ty == SQLITE_INTEGER
+                     ? " (a store made for an older schema? docs/facts.md, \"Text ids\")" : "");
         return why;
     }
     if (want_int) {

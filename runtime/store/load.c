@@ -136,15 +136,21 @@ static int create_table(sqlite3 *db, const vouch_program *p, const vouch_table_d
 }
 
 /* Name of the first declared column of t the store's table lacks, or NULL
- * (in *missing). */
-static int missing_column(sqlite3 *db, const vouch_table_decl *t, const char **missing)
+ * (in *missing); and of the first declared text column the store made with
+ * INTEGER affinity, or NULL (in *retyped). Such a column is a store made
+ * for an older schema (evidence.id was an int before schema v1 made it
+ * text): SQLite would turn the text "007" written into it into the integer
+ * 7, so a load into it would change the values it is given. */
+static int missing_column(sqlite3 *db, const vouch_table_decl *t, const char **missing,
+                          const char **retyped)
 {
     sqlite3_stmt *st;
     *missing = NULL;
+    *retyped = NULL;
     uint8_t *seen = vouch_calloc(t->ncolumns + 1, 1);
     if (!seen)
         return SQLITE_NOMEM;
-    int rc = sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info(?1)", -1, &st, NULL);
+    int rc = sqlite3_prepare_v2(db, "SELECT name, type FROM pragma_table_info(?1)", -1, &st, NULL);
     if (rc != SQLITE_OK) {
         vouch_free(seen);
         return rc;
@@ -152,9 +158,16 @@ static int missing_column(sqlite3 *db, const vouch_table_decl *t, const char **m
     sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *name = (const char *)sqlite3_column_text(st, 0);
-        for (uint32_t i = 0; name && i < t->ncolumns; i++)
-            if (sqlite3_stricmp(name, t->columns[i].name) == 0)
-                seen[i] = 1;
+        const char *type = (const char *)sqlite3_column_text(st, 1);
+        for (uint32_t i = 0; name && i < t->ncolumns; i++) {
+            if (sqlite3_stricmp(name, t->columns[i].name) != 0)
+                continue;
+            seen[i] = 1;
+            /* SQLite's first affinity rule: a type naming INT is INTEGER */
+            if (!*retyped && type && sqlite3_strlike("%int%", type, 0) == 0 &&
+                strcmp(sql_type(&t->columns[i]), "TEXT") == 0)
+                *retyped = t->columns[i].name;
+        }
     }
     sqlite3_finalize(st);
     for (uint32_t i = 0; i < t->ncolumns && !*missing; i++)
@@ -556,12 +569,19 @@ static int prepare_table(load_run *lr, uint32_t ti, const load_source *src, int 
             return rc;
         lr->created[ti] = 1;
     } else if (!lr->created[ti]) {
-        const char *missing;
-        if ((rc = missing_column(db, t, &missing)) != SQLITE_OK)
+        const char *missing, *retyped;
+        if ((rc = missing_column(db, t, &missing, &retyped)) != SQLITE_OK)
             return rc;
         if (missing) {
             lerr_add(lr->e, "%s: error: table `%s` in the store has no column `%s`: the store was "
                      "made for another schema (load into a new store)", src->name, t->name, missing);
+            return SQLITE_OK;
+        }
+        if (retyped) {
+            lerr_add(lr->e, "%s: error: table `%s` in the store has column `%s` as INTEGER, but "
+                     "`%s.%s` is text: the store was made for an older schema (load into a new "
+                     "store, or convert the column: docs/facts.md, \"Text ids\")", src->name, t->name,
+                     retyped, t->name, retyped);
             return SQLITE_OK;
         }
     }
@@ -801,7 +821,8 @@ static int seal_tables(sqlite3 *db, const vouch_program *p, const char *db_path,
         const char *missing = NULL;
         if ((rc = table_exists(db, t->name, &exists)) != SQLITE_OK || !exists)
             continue;
-        if ((rc = missing_column(db, t, &missing)) != SQLITE_OK || missing)
+        const char *retyped = NULL;
+        if ((rc = missing_column(db, t, &missing, &retyped)) != SQLITE_OK || missing)
             continue;   /* made for another schema: check says so */
         facts_table_check bad;
         rc = facts_check_seal(db, p, ti, &bad);

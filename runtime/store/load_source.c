@@ -6,10 +6,13 @@
  * The file is read in the source's format: CSV through the loader's own
  * CSV reader (load_csv.c), whose header then says which column each path
  * names; JSON and JSON Lines here, with jansson, reaching values by dotted
- * paths. For each record the source first tests its skip conditions, then
+ * paths (a key of digits indexes an array). A json root in parts
+ * (`runs[].results`) iterates each outer array's elements and reads the
+ * records in each; `^.` paths read the elements around the record. For each record the source first tests its skip conditions, then
  * makes one cell per fed field, in the order of the feeds: a constant as
  * compiled; an input value as text (a JSON number as its digits, true and
- * false as words, null or a missing key as none) then, for a map, the
+ * false as words, null or a missing key as none; a format's template with
+ * its paths' values put in) then, for a map, the
  * map's value; for a date field with a zone or a pattern, the date the
  * date-time falls on; for an enum field, the member it names ignoring
  * case. The cells are LOAD_TEXT, the CSV forms, so the loader checks them
@@ -35,6 +38,10 @@
 #include "datetime.h"
 #include "closest.h"
 
+/* Parts of a json root (`a[].b[].c`): more is an error when the source
+ * opens. */
+#define SRC_MAX_LEVELS 8
+
 typedef struct input {
     const char *s;           /* the raw value: text, never NULL */
     size_t n;
@@ -53,10 +60,16 @@ typedef struct msrc {
     const load_cell *row;
     uint32_t nrow, nheader;
     int32_t *col;
-    /* SRC_JSON: the document and the array of records */
+    /* SRC_JSON: the document, and the arrays its root iterates: one per
+     * part of the root (`runs[].results`: the runs, then the current
+     * run's results, whose elements are the records), with the index of
+     * the next element and the element being read at each */
     json_t *doc;
-    json_t *arr;
-    size_t next_index;
+    uint32_t nlv;
+    json_t *lv_arr[SRC_MAX_LEVELS];
+    size_t lv_next[SRC_MAX_LEVELS];
+    json_t *lv_el[SRC_MAX_LEVELS];
+    char *lv_path[SRC_MAX_LEVELS];
     /* SRC_JSONL */
     FILE *fp;
     char *line;
@@ -69,6 +82,8 @@ typedef struct msrc {
     load_cell *names, *cells;
     char **buf;              /* per cell: made text (a date, a canonical member, a number) */
     char numbuf[64];
+    char *tmpl;              /* a format feed's text, made anew per cell */
+    size_t tmpl_n, tmpl_cap;
     vouch_tz_saved tz;
 } msrc;
 
@@ -80,8 +95,19 @@ static void where_record(const msrc *m, char *buf, size_t size)
         m->csv->ops->where(m->csv, LOAD_RECORD, buf, size);
     else if (m->sd->format == SRC_JSONL)
         snprintf(buf, size, "%s:%llu", m->file, (unsigned long long)m->rec_line);
-    else
+    else if (m->nlv < 2)
         snprintf(buf, size, "%s: record %llu", m->file, (unsigned long long)m->recno);
+    else {
+        /* nested: the record's place, `runs.0.results.3` */
+        size_t used = (size_t)snprintf(buf, size, "%s: ", m->file);
+        for (uint32_t l = 0; l < m->nlv && used < size; l++) {
+            int w = snprintf(buf + used, size - used, "%s%s.%zu", l ? "." : "", m->lv_path[l],
+                             m->lv_next[l] ? m->lv_next[l] - 1 : 0);
+            if (w < 0)
+                break;
+            used += (size_t)w;
+        }
+    }
 }
 
 static void src_where(const load_source *s, uint32_t i, char *buf, size_t size)
@@ -140,8 +166,30 @@ static int json_input(msrc *m, json_t *v, input *out)
     return 0;
 }
 
-/* Follows a dotted path from obj: missing keys and nulls on the way give
- * NULL (none); a value on the way that is not an object is *bad. */
+/* The element of array a that key p (len bytes) names, if it is a
+ * decimal index (`0`, `12`; no sign, no leading zero): NULL past the end;
+ * *bad if the key is not an index. */
+static json_t *json_index(json_t *a, const char *p, size_t len, int *bad)
+{
+    size_t i = 0;
+    if (!len || len > 9 || (p[0] == '0' && len > 1)) {
+        *bad = 1;
+        return NULL;
+    }
+    for (size_t k = 0; k < len; k++) {
+        if (p[k] < '0' || p[k] > '9') {
+            *bad = 1;
+            return NULL;
+        }
+        i = i * 10 + (size_t)(p[k] - '0');
+    }
+    return json_array_get(a, i);
+}
+
+/* Follows a dotted path from obj: a key of an object, or the index of an
+ * array's element (`resources.0.uid`); missing keys, elements past the
+ * end and nulls on the way give NULL (none); a value on the way that is
+ * neither (or an array given a key that is no index) is *bad. */
 static json_t *json_path(json_t *obj, const char *path, int *bad)
 {
     json_t *v = obj;
@@ -152,16 +200,38 @@ static json_t *json_path(json_t *obj, const char *path, int *bad)
         size_t len = dot ? (size_t)(dot - p) : strlen(p);
         if (json_is_null(v))
             return NULL;
-        if (!json_is_object(v)) {
+        if (json_is_array(v)) {
+            v = json_index(v, p, len, bad);
+            if (*bad)
+                return NULL;
+        } else if (!json_is_object(v)) {
             *bad = 1;
             return NULL;
+        } else {
+            v = json_object_getn(v, p, len);
         }
-        v = json_object_getn(v, p, len);
         if (!dot)
             return v;
         p = dot + 1;
     }
     return NULL;
+}
+
+/* The value at a record's path: `^.key` reads the enclosing element (one
+ * `^` per level out), else the record. The compiler bounds the `^`s by
+ * the root's levels; past them (a program not from it) the path is bad. */
+static json_t *rec_path(msrc *m, const char *path, int *bad)
+{
+    uint32_t up = 0;
+    while (path[up] == '^')
+        up++;
+    if (!up)
+        return json_path(m->rec, path, bad);
+    if (path[up] != '.' || up >= m->nlv || !m->lv_el[m->nlv - 1 - up]) {
+        *bad = 1;
+        return NULL;
+    }
+    return json_path(m->lv_el[m->nlv - 1 - up], path + up + 1, bad);
 }
 
 /* The input value at feed or skip k's path (CSV: column col[k]). */
@@ -175,15 +245,77 @@ static int read_input(msrc *m, uint32_t k, const char *path, input *out, const c
         return 0;
     }
     int bad;
-    json_t *v = json_path(m->rec, path, &bad);
+    json_t *v = rec_path(m, path, &bad);
     if (bad) {
-        *why = "a part of the path is not a JSON object";
+        *why = "a part of the path is neither an object nor an array given an index";
         return -1;
     }
     if (json_input(m, v, out) != 0) {
         *why = json_is_object(v) ? "a JSON object, not a value" : "a JSON array, not a value";
         return -1;
     }
+    return 0;
+}
+
+/* Appends n bytes to the format text: 0, or -2 out of memory. */
+static int tmpl_add(msrc *m, const char *s, size_t n)
+{
+    if (m->tmpl_n + n + 1 > m->tmpl_cap) {
+        size_t cap = (m->tmpl_n + n + 1) * 2;
+        char *b = vouch_realloc(m->tmpl, cap);
+        if (!b)
+            return -2;
+        m->tmpl = b;
+        m->tmpl_cap = cap;
+    }
+    memcpy(m->tmpl + m->tmpl_n, s, n);
+    m->tmpl_n += n;
+    m->tmpl[m->tmpl_n] = 0;
+    return 0;
+}
+
+/* A format feed's value (program.h, FEED_FORMAT): the template's text with
+ * each `<path>` replaced by the record's value there, `<<` by `<`; none if
+ * any of them is none (a control id `aws:` with no check would name
+ * nothing). The compiler checked the template; this reads it defensively
+ * all the same (a `<` left open is text). -1 with *why and bad_path set
+ * when a path holds an object or an array, -2 out of memory. */
+static int read_format(msrc *m, const char *tmpl, input *out, const char **why, char *bad_path, size_t bsize)
+{
+    m->tmpl_n = 0;
+    if (tmpl_add(m, "", 0) != 0)
+        return -2;
+    int none = 0;
+    for (const char *q = tmpl; *q; q++) {
+        const char *end = q[0] == '<' && q[1] != '<' ? strchr(q + 1, '>') : NULL;
+        if (!end) {
+            if (tmpl_add(m, q, 1) != 0)
+                return -2;
+            if (q[0] == '<' && q[1] == '<')
+                q++;
+            continue;
+        }
+        size_t n = (size_t)(end - q - 1);
+        snprintf(bad_path, bsize, "%.*s", (int)n, q + 1);
+        int bad;
+        json_t *v = rec_path(m, bad_path, &bad);
+        input part;
+        if (bad) {
+            *why = "a part of the path is neither an object nor an array given an index";
+            return -1;
+        }
+        if (json_input(m, v, &part) != 0) {
+            *why = json_is_object(v) ? "a JSON object, not a value" : "a JSON array, not a value";
+            return -1;
+        }
+        none |= part.none;
+        if (tmpl_add(m, part.s, part.n) != 0)
+            return -2;
+        q = end;
+    }
+    out->s = none ? "" : m->tmpl;
+    out->n = none ? 0 : m->tmpl_n;
+    out->none = none || m->tmpl_n == 0;
     return 0;
 }
 
@@ -220,7 +352,14 @@ static int make_cell(msrc *m, uint32_t i, lerr *e)
     }
     input v;
     const char *why = NULL;
-    if (read_input(m, i, f->path, &v, &why) != 0) {
+    if (f->kind == FEED_FORMAT) {
+        char path[256];
+        int rc = read_format(m, f->path, &v, &why, path, sizeof path);
+        if (rc == -1)
+            ferr(m, e, f, "`%s`: %s", path, why);
+        if (rc != 0)
+            return rc;
+    } else if (read_input(m, i, f->path, &v, &why) != 0) {
         ferr(m, e, f, "`%s`: %s", f->path, why);
         return -1;
     }
@@ -301,7 +440,7 @@ static int make_cell(msrc *m, uint32_t i, lerr *e)
                 return 0;
             }
     }
-    if (v.s == m->numbuf)
+    if (v.s == m->numbuf || v.s == m->tmpl)
         return set_buf(m, i, v.s, v.n);
     c->s = v.s;
     c->n = v.n;
@@ -343,6 +482,64 @@ static int skipped(msrc *m, lerr *e)
 /* ---- records ---------------------------------------------------------------- */
 
 /* The next input record: 1, 0 at the end, -1 stopped (reported), -2 oom. */
+/* The next record of a json document: the next element of the innermost
+ * array; when it is done, the next element of the level around it, whose
+ * array at the next part of the root is then read (an element without
+ * one is an error naming it: SARIF, for one, leaves `results` out when
+ * the tool did not run, which is not "no results"). */
+static int next_json(msrc *m, lerr *e)
+{
+    uint32_t in = m->nlv - 1;
+    for (;;) {
+        if (m->lv_arr[in] && m->lv_next[in] < json_array_size(m->lv_arr[in])) {
+            m->rec = json_array_get(m->lv_arr[in], m->lv_next[in]++);
+            m->lv_el[in] = m->rec;
+            m->recno++;
+            return 1;
+        }
+        /* the innermost level that has an element left */
+        int l = (int)in - 1;
+        while (l >= 0 && m->lv_next[l] >= json_array_size(m->lv_arr[l]))
+            l--;
+        if (l < 0)
+            return 0;
+        json_t *el = json_array_get(m->lv_arr[l], m->lv_next[l]++);
+        m->lv_el[l] = el;
+        for (uint32_t k = (uint32_t)l + 1; k <= in; k++) {
+            m->lv_arr[k] = NULL;
+            m->lv_next[k] = 0;
+            m->lv_el[k] = NULL;
+        }
+        int bad = 0;
+        json_t *arr = json_is_object(el) ? json_path(el, m->lv_path[l + 1], &bad) : NULL;
+        if (!json_is_array(arr)) {
+            char at[300];
+            size_t used = (size_t)snprintf(at, sizeof at, "%s: ", m->file);
+            for (int k = 0; k <= l && used < sizeof at; k++) {
+                int w = snprintf(at + used, sizeof at - used, "%s%s.%zu", k ? "." : "", m->lv_path[k],
+                                 m->lv_next[k] - 1);
+                if (w < 0)
+                    break;
+                used += (size_t)w;
+            }
+            if (!json_is_object(el))
+                lerr_add(e, "%s: error: source `%s`: not a JSON object, so no `%s` of records", at, m->sd->name,
+                         m->lv_path[l + 1]);
+            else
+                lerr_add(e, "%s: error: source `%s`: `%s` is %s", at, m->sd->name, m->lv_path[l + 1],
+                         arr ? "not an array of records" : "missing (or null): no array of records");
+            if (lerr_full(e))
+                return 0;
+            continue;
+        }
+        m->lv_arr[l + 1] = arr;
+        /* deeper levels are filled by the loop: their arrays are NULL, so
+         * the next turn takes the next element of this one */
+        if ((uint32_t)l + 1 < in)
+            continue;
+    }
+}
+
 static int next_record(msrc *m, lerr *e)
 {
     if (m->own_rec)
@@ -357,11 +554,7 @@ static int next_record(msrc *m, lerr *e)
         return rc;
     }
     case SRC_JSON:
-        if (m->next_index >= json_array_size(m->arr))
-            return 0;
-        m->rec = json_array_get(m->arr, m->next_index++);
-        m->recno++;
-        return 1;
+        return next_json(m, e);
     default:
         for (;;) {
             ssize_t len = getline(&m->line, &m->line_cap, m->fp);
@@ -453,6 +646,8 @@ static void src_close(load_source *s)
     for (uint32_t i = 0; m->buf && i < m->sd->nfeeds; i++)
         vouch_free(m->buf[i]);
     vouch_free(m->buf);
+    vouch_free(m->tmpl);
+    vouch_free(m->lv_path[0]);
     vouch_free(m->names);
     vouch_free(m->cells);
     vouch_free(m->col);
@@ -534,21 +729,38 @@ static int json_document(msrc *m, FILE *fp, lerr *e)
             lerr_add(e, "%s:%d: error: %s", m->file, je.line, je.text);
         return -1;
     }
+    /* the root's parts, split at `[].` */
+    char *parts = vouch_malloc(strlen(m->sd->root) + 1);
+    if (!parts)
+        return -2;
+    strcpy(parts, m->sd->root);
+    m->lv_path[0] = parts;
+    m->nlv = 1;
+    for (char *q = parts; (q = strstr(q, "[].")) != NULL;) {
+        *q = 0;
+        q += 3;
+        if (m->nlv == SRC_MAX_LEVELS) {
+            lerr_add(e, "%s: error: source `%s`: a root of more than %d parts", m->file, m->sd->name,
+                     SRC_MAX_LEVELS);
+            return -1;
+        }
+        m->lv_path[m->nlv++] = q;
+    }
     json_t *v = m->doc;
-    if (*m->sd->root) {
+    if (*m->lv_path[0]) {
         int bad;
-        v = json_path(m->doc, m->sd->root, &bad);
+        v = json_path(m->doc, m->lv_path[0], &bad);
     }
     if (!json_is_array(v)) {
         if (!*m->sd->root && json_is_object(v))
             lerr_add(e, "%s: error: source `%s`: the document is an object, not an array of records; "
                      "name the array that holds them: `from json \"value\"`", m->file, m->sd->name);
         else
-            lerr_add(e, "%s: error: source `%s`: `%s` is not an array of records", m->file, m->sd->name,
-                     *m->sd->root ? m->sd->root : "the document");
+            lerr_add(e, "%s: error: source `%s`: `%s` is not an array%s", m->file, m->sd->name,
+                     *m->lv_path[0] ? m->lv_path[0] : "the document", m->nlv > 1 ? "" : " of records");
         return -1;
     }
-    m->arr = v;
+    m->lv_arr[0] = v;
     return 0;
 }
 

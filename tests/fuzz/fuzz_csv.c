@@ -26,7 +26,7 @@ static const struct { const char *table, *rule; } readers[] = {
     {"asset", "for x in asset require x.criticality != low and x.status == active "
               "and x.kind != x.env and x.owner != none"},
     {"evidence", "for x in evidence require x.collected_on >= today - 92d and x.result == pass "
-                 "and x.id > 0 and x.asset != none "
+                 "and x.id != \"\" and x.asset != none "
                  "subject \"{x.id}{x.framework}{x.control}{x.kind}\""},
     {"risk", "for x in risk require x.likelihood * x.impact - x.residual_likelihood "
              "* x.residual_impact < 10 and x.treatment != accept and x.accepted_on != none "

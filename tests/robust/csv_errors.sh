@@ -48,8 +48,8 @@ printf '%s\n1,iso,A.1,k,2026-02-30,,pass\n' "$H" > bad/evidence.csv
 case_ "the 30th of February" evidence.csv '^bad/evidence\.csv:2:5: error: column `collected_on`: `2026-02-30` is not a date'
 printf '%s\n1,iso,A.1,k,0000-12-31,,pass\n' "$H" > bad/evidence.csv
 case_ "year zero" evidence.csv '^bad/evidence\.csv:2:5: error: column `collected_on`: `0000-12-31` is not a date'
-printf '%s\n99999999999999999999,iso,A.1,k,2026-01-01,,pass\n' "$H" > bad/evidence.csv
-case_ "an integer over 64 bits" evidence.csv '^bad/evidence\.csv:2:1: error: column `id`: 99999999999999999999 is out of range'
+printf 'id,title,likelihood,impact,residual_likelihood,residual_impact,treatment\nR1,t,99999999999999999999,1,1,1,accept\n' > bad/risk.csv
+case_ "an integer over 64 bits" risk.csv '^bad/risk\.csv:2:3: error: column `likelihood`: 99999999999999999999 is out of range'
 printf '%s\n1,iso,A.1,k,2026-01-01,,maybe\n' "$H" > bad/evidence.csv
 case_ "a value outside the enum" evidence.csv '^bad/evidence\.csv:2:7: error: column `result`: `maybe` is not one of: pass, fail'
 # the row of a record that spans lines is where it starts

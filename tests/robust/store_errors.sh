@@ -45,7 +45,7 @@ for v in release asan; do
     expect "$v: truncated" 2 'short\.db: not a SQLite database \(or a damaged one\)' "$bin" check --facts short.db p.vouch
     expect "$v: a table missing" 2 'notable\.db has no table `evidence`' "$bin" check --facts notable.db p.vouch
     expect "$v: a column missing" 2 'table `evidence` in facts store nocolumn\.db has no column `result`' "$bin" check --facts nocolumn.db p.vouch
-    expect "$v: a stored value of the wrong type" 2 'evidence \(id = 7\): collected_on holds `last week`' "$bin" check --facts badvalue.db p.vouch
+    expect "$v: a stored value of the wrong type" 2 'evidence \(id = `7`\): collected_on holds `last week`' "$bin" check --facts badvalue.db p.vouch
     expect "$v: load into a store of another schema" 2 'table `evidence` in the store has no column `result`' "$bin" load --facts nocolumn.db csv/evidence.csv
     expect "$v: load into a file that is not SQLite" 2 'junk\.db: not a SQLite database' "$bin" load --facts junk.db csv/evidence.csv
 done

@@ -307,7 +307,7 @@ static void test_read_store_checks_values(void **state)
     vouch_identity id;
     memset(&id, 0, sizeof id);
     assert_int_equal(vouch_soa_read(store, decls, "iso", day("2026-11-21"), &id, &f, &err), VOUCH_EINPUT);
-    assert_string_equal(err.msg, "facts store: evidence (id = 2): result holds `Pass`, which is not one of: pass, fail");
+    assert_string_equal(err.msg, "facts store: evidence (id = `2`): result holds `Pass`, which is not one of: pass, fail");
     assert_int_equal(f.nentries, 0);
 
     /* no fact model: nothing to read through */

@@ -903,6 +903,18 @@ static void test_sources(void **state)
     rejects("source s", "skip condition 0 is malformed");
     skips[0].nvalues = 1;
     accepts();
+
+    /* a format (several JSON paths) needs its template, and a json
+     * source: a csv source's paths are column names */
+    feeds[0].kind = FEED_FORMAT;
+    feeds[0].path = NULL;
+    rejects("source s", "feed 0 has no path");
+    feeds[0].path = "<a>:<b>";
+    rejects("source s", "feed 0: a format in a csv source");
+    src.format = SRC_JSON;
+    accepts();
+    feeds[0].kind = FEED__COUNT;
+    rejects("source s", "feed 0 has no path");
 }
 
 int main(void)
