@@ -52,6 +52,16 @@ void sb_add(sbuf *b, const void *s, size_t n)
 
 void sb_str(sbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
 
+int sb_list_add(char *buf, size_t size, const char *item, char quote)
+{
+    size_t used = strlen(buf);
+    if (used + 1 >= size)
+        return 0;
+    char q[2] = {quote, 0};
+    int w = snprintf(buf + used, size - used, "%s%s%s%s", used ? ", " : "", q, item, q);
+    return w >= 0 && (size_t)w < size - used;
+}
+
 void sb_printf(sbuf *b, const char *fmt, ...)
 {
     va_list ap;

@@ -23,4 +23,11 @@ void sb_str(sbuf *b, const char *s);
 /* printf into the buffer (a format error adds nothing). */
 void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* For a message that lists names in a fixed buffer (what a fact model
+ * declares, what a value map maps): appends item to the NUL-terminated
+ * list in buf (size bytes), after ", " unless the list is empty, between
+ * quote characters when quote is not 0. An item that does not fit is cut,
+ * never written past buf. 0 once the list is full: the caller stops. */
+int sb_list_add(char *buf, size_t size, const char *item, char quote);
+
 #endif

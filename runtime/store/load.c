@@ -399,17 +399,9 @@ static int64_t find_table(const vouch_program *p, const char *tname, const char 
         ti++;
     if (ti < p->ntables)
         return ti;
-    char list[400];
-    size_t used = 0;
-    list[0] = 0;
-    for (uint32_t k = 0; k < p->ntables && used + 4 < sizeof list; k++) {
-        int w = snprintf(list + used, sizeof list - used, "%s%s", k ? ", " : "", p->tables[k].name);
-        if (w < 0)
-            break;
-        used += (size_t)w;
-        if (used >= sizeof list)
-            used = sizeof list - 1;
-    }
+    char list[400] = "";
+    for (uint32_t k = 0; k < p->ntables && sb_list_add(list, sizeof list, p->tables[k].name, 0); k++)
+        ;
     const char *dym = p->ntables ? vouch_closest(tname, strlen(tname), &p->tables[0].name,
                                                  sizeof p->tables[0], p->ntables, VOUCH_CLOSEST_FOLD)
                                  : NULL;

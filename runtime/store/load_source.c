@@ -37,6 +37,7 @@
 #include "date.h"
 #include "datetime.h"
 #include "closest.h"
+#include "strbuf.h"
 
 /* Parts of a json root (`a[].b[].c`): more is an error when the source
  * opens. */
@@ -381,15 +382,10 @@ static int make_cell(msrc *m, uint32_t i, lerr *e)
         if (!hit && !f->map[f->nmap - 1].from)
             hit = &f->map[f->nmap - 1];
         if (!hit) {
-            char list[200];
-            size_t used = 0;
-            list[0] = 0;
-            for (uint32_t k = 0; k < f->nmap && used + 8 < sizeof list; k++) {
-                int w = snprintf(list + used, sizeof list - used, "%s\"%s\"", k ? ", " : "", f->map[k].from);
-                if (w < 0)
-                    break;
-                used = (size_t)w + used < sizeof list ? used + (size_t)w : sizeof list - 1;
-            }
+            char list[200] = "";
+            for (uint32_t k = 0; k < f->nmap && f->map[k].from && sb_list_add(list, sizeof list, f->map[k].from, '"');
+                 k++)
+                ;
             if (v.none)
                 ferr(m, e, f, "no value, and the value map has no `else` (it maps %s%s)", list, "");
             else
