@@ -68,21 +68,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 1 || std_prog->ntables == 0)
         return 0;
     const char *table = std_prog->tables[data[0] % std_prog->ntables].name;
-    char name[128], csv[512], db[512];
+    char name[128], db[512];
     snprintf(name, sizeof name, "%s.csv", table);
-    fuzz_path(csv, sizeof csv, name);
     fuzz_path(db, sizeof db, "load.db");
-    if (fuzz_write(csv, data + 1, size - 1) != 0)
-        fuzz_fail("cannot write the input", csv);
-    unlink(db);
-    const char *paths[1] = {csv};
     vouch_error err;
-    vouch_status st = vouch_facts_load(db, std_prog, paths, 1, NULL, &err);
-    struct stat sb;
-    if (st != VOUCH_OK) {
-        if (stat(db, &sb) == 0)
-            fuzz_fail("a failed load left a store behind", err.msg);
-    } else {
+    if (fuzz_load_input(std_prog, name, data + 1, size - 1, db, &err) == VOUCH_OK) {
         vouch_program *rp = reader_of(table);
         vouch_facts *f = NULL;
         if (rp && vouch_facts_open(db, &f, &err) == VOUCH_OK &&
@@ -96,6 +86,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         vouch_facts_close(f);
         unlink(db);
     }
-    unlink(csv);
     return 0;
 }

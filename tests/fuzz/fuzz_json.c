@@ -27,25 +27,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 2 || std_prog->ntables == 0)
         return 0;
     const char *table = std_prog->tables[data[0] % std_prog->ntables].name;
-    char name[128], path[512], db[512];
+    char name[128], db[512];
     snprintf(name, sizeof name, "%s.%s", table, data[1] & 1 ? "jsonl" : "json");
-    fuzz_path(path, sizeof path, name);
     fuzz_path(db, sizeof db, "load-json.db");
-    if (fuzz_write(path, data + 2, size - 2) != 0)
-        fuzz_fail("cannot write the input", path);
-    unlink(db);
-    const char *paths[1] = {path};
     vouch_error err;
-    vouch_status st = vouch_facts_load(db, std_prog, paths, 1, NULL, &err);
-    struct stat sb;
-    if (st != VOUCH_OK) {
-        if (stat(db, &sb) == 0)
-            fuzz_fail("a failed load left a store behind", err.msg);
-    } else {
+    if (fuzz_load_input(std_prog, name, data + 2, size - 2, db, &err) == VOUCH_OK) {
         if (vouch_facts_load(db, std_prog, NULL, 0, NULL, &err) != VOUCH_OK)
             fuzz_fail("a loaded value does not pass the store's check", err.msg);
         unlink(db);
     }
-    unlink(path);
     return 0;
 }

@@ -76,4 +76,26 @@ static inline const char *fuzz_store(void)
     return fuzz_store_path;
 }
 
+/* Writes data as the file NAME in the fuzz directory and loads it with p
+ * into a new store at db, which is removed first.
+ * The loader's all-or-nothing promise is checked here for every target
+ * that loads: a failed load must leave no store behind. Returns the load's
+ * status; the input file is removed. */
+static inline vouch_status fuzz_load_input(const vouch_program *p, const char *name, const uint8_t *data,
+                                           size_t size, const char *db, vouch_error *err)
+{
+    char path[512];
+    fuzz_path(path, sizeof path, name);
+    if (fuzz_write(path, data, size) != 0)
+        fuzz_fail("cannot write the input", path);
+    unlink(db);
+    const char *paths[1] = {path};
+    vouch_status st = vouch_facts_load(db, p, paths, 1, NULL, err);
+    struct stat sb;
+    if (st != VOUCH_OK && stat(db, &sb) == 0)
+        fuzz_fail("a failed load left a store behind", err->msg);
+    unlink(path);
+    return st;
+}
+
 #endif

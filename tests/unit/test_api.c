@@ -20,28 +20,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "scratch.h"
 
 #include <vouch.h>
 
 static vouch_error err;
-static char tmpdir[64];
-
-static const char *tpath(const char *name)
-{
-    static char bufs[16][256];
-    static int k;
-    char *b = bufs[k++ & 15];
-    snprintf(b, 256, "%s/%s", tmpdir, name);
-    return b;
-}
-
-static void write_text(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fputs(text, f) >= 0, 1);
-    assert_int_equal(fclose(f), 0);
-}
 
 /* Two people without a role (one waived), one with; a hard rule. */
 static const char PACK[] = "pack \"api\" version \"1\"\nimport \"isms\"\n"
@@ -58,8 +41,7 @@ static const char PACK[] = "pack \"api\" version \"1\"\nimport \"isms\"\n"
 static int setup(void **state)
 {
     (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/vouch-api.XXXXXX");
-    assert_non_null(mkdtemp(tmpdir));
+    scratch_make("api");
     write_text(tpath("api.vouch"), PACK);
     write_text(tpath("person.csv"), "id,name,role\nP1,Maren Okafor,CISO\nP2,Ada Lind,none\nP3,Ola Berg,none\n");
     write_text(tpath("bad.csv"), "id,name,role\nP1,Maren Okafor\n");

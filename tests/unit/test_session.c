@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "scratch.h"
 
 #include "compile.h"
 #include "date.h"
@@ -24,30 +25,12 @@
 #include "session.h"
 
 static vouch_error err;
-static char tmpdir[64];
 
 static int64_t day(const char *s)
 {
     int64_t d = 0;
     assert_int_equal(date_parse(s, strlen(s), &d), 0);
     return d;
-}
-
-static const char *tpath(const char *name)
-{
-    static char bufs[16][256];
-    static int k;
-    char *b = bufs[k++ & 15];
-    snprintf(b, 256, "%s/%s", tmpdir, name);
-    return b;
-}
-
-static void write_text(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fputs(text, f) >= 0, 1);
-    assert_int_equal(fclose(f), 0);
 }
 
 static const char RULE[] = "pack \"beside\" version \"1\"\nimport \"isms\"\n"
@@ -63,8 +46,7 @@ static const char RULE[] = "pack \"beside\" version \"1\"\nimport \"isms\"\n"
 static int setup(void **state)
 {
     (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/vouch-session.XXXXXX");
-    assert_non_null(mkdtemp(tmpdir));
+    scratch_make("session");
     assert_int_equal(mkdir(tpath("a"), 0700), 0);
     assert_int_equal(mkdir(tpath("lib"), 0700), 0);
     assert_int_equal(mkdir(tpath("packs"), 0700), 0);

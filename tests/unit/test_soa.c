@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "scratch.h"
 #include <sqlite3.h>
 
 #include "alloc.h"
@@ -131,24 +132,6 @@ static void test_facts_sorted_and_summed(void **state)
 
 /* ---- a small real store --------------------------------------------------------- */
 
-static char tmpdir[64];
-
-static const char *tpath(const char *name)
-{
-    static char bufs[16][256];
-    static int k;
-    char *b = bufs[k++ & 15];
-    snprintf(b, 256, "%s/%s", tmpdir, name);
-    return b;
-}
-
-static void write_text(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fputs(text, f) >= 0, 1);
-    assert_int_equal(fclose(f), 0);
-}
 
 static vouch_program *isms(void)
 {
@@ -162,8 +145,7 @@ static vouch_program *isms(void)
 static int store_setup(void **state)
 {
     (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/vouch-soa-test.XXXXXX");
-    assert_non_null(mkdtemp(tmpdir));
+    scratch_make("soa-test");
     write_text(tpath("soa.csv"),
                "framework,control,applicable,justification,owner,frequency\n"
                "iso,A.1,1,,P1,quarterly\n"
