@@ -110,6 +110,17 @@ static const char *shown_byte(int c, char out[16])
     return out;
 }
 
+/* "FILE:LINE:COL: error: BYTE WHAT" at the reader's position, c the byte
+ * found there (-1: the end of the file), for the array's and the lines'
+ * structure. Returns -1, the reader's error. */
+static int unexpected(const jsrc *r, lerr *e, int c, const char *what)
+{
+    char sh[16];
+    lerr_add(e, "%s:%llu:%llu: error: %s %s", r->file, (unsigned long long)r->line,
+             (unsigned long long)r->col, shown_byte(c, sh), what);
+    return -1;
+}
+
 static int radd(jsrc *r, int c)
 {
     if (r->rlen == r->rcap) {
@@ -224,31 +235,23 @@ static int scan_record(jsrc *r, lerr *e)
  * the end, -1 after reporting. */
 static int next_start(jsrc *r, lerr *e)
 {
-    char sh[16];
     int c;
     if (r->lines) {
         if (r->state == JS_IN) {
             /* the rest of the last record's line is blank */
             int nl = skip_space(r, 1);
             c = jpeek(r);
-            if (!nl && c >= 0) {
-                lerr_add(e, "%s:%llu:%llu: error: %s after a record (JSON Lines: one object per "
-                         "line)", r->file, (unsigned long long)r->line,
-                         (unsigned long long)r->col, shown_byte(c, sh));
-                return -1;
-            }
+            if (!nl && c >= 0)
+                return unexpected(r, e, c, "after a record (JSON Lines: one object per line)");
         }
         r->state = JS_IN;
         skip_space(r, 0);
         c = jpeek(r);
         if (c < 0)
             return 0;
-        if (c != '{') {
-            lerr_add(e, "%s:%llu:%llu: error: %s where a record starts (JSON Lines: one object "
-                     "`{...}` per line)", r->file, (unsigned long long)r->line,
-                     (unsigned long long)r->col, shown_byte(c, sh));
-            return -1;
-        }
+        if (c != '{')
+            return unexpected(r, e, c, "where a record starts (JSON Lines: one object "
+                                       "`{...}` per line)");
         return 1;
     }
     skip_space(r, 0);
@@ -259,12 +262,9 @@ static int next_start(jsrc *r, lerr *e)
                      "`[{...}, {...}]` (`[]` for none)", r->file, (unsigned long long)r->line);
             return -1;
         }
-        if (c != '[') {
-            lerr_add(e, "%s:%llu:%llu: error: %s where the file starts: a JSON facts file is an "
-                     "array of objects, `[{...}, {...}]`", r->file, (unsigned long long)r->line,
-                     (unsigned long long)r->col, shown_byte(c, sh));
-            return -1;
-        }
+        if (c != '[')
+            return unexpected(r, e, c, "where the file starts: a JSON facts file is an "
+                                       "array of objects, `[{...}, {...}]`");
         jget(r);
         skip_space(r, 0);
         c = jpeek(r);
@@ -282,27 +282,19 @@ static int next_start(jsrc *r, lerr *e)
             skip_space(r, 0);
             c = jpeek(r);
         } else {
-            lerr_add(e, "%s:%llu:%llu: error: %s after a record: `,` or `]` expected", r->file,
-                     (unsigned long long)r->line, (unsigned long long)r->col, shown_byte(c, sh));
-            return -1;
+            return unexpected(r, e, c, "after a record: `,` or `]` expected");
         }
     }
     if (r->state == JS_END) {
         skip_space(r, 0);
         c = jpeek(r);
-        if (c >= 0) {
-            lerr_add(e, "%s:%llu:%llu: error: %s after the array's `]`", r->file,
-                     (unsigned long long)r->line, (unsigned long long)r->col, shown_byte(c, sh));
-            return -1;
-        }
+        if (c >= 0)
+            return unexpected(r, e, c, "after the array's `]`");
         return 0;
     }
-    if (c != '{') {
-        lerr_add(e, "%s:%llu:%llu: error: %s where a record starts: each element of the array "
-                 "is an object `{...}`", r->file, (unsigned long long)r->line,
-                 (unsigned long long)r->col, shown_byte(c, sh));
-        return -1;
-    }
+    if (c != '{')
+        return unexpected(r, e, c, "where a record starts: each element of the "
+                                   "array is an object `{...}`");
     return 1;
 }
 
