@@ -12,7 +12,10 @@
  * what the SoA reads. What the SoA requires of the fact model:
  *
  *   soa       framework: text, control: text, applicable: bool,
- *             justification: text, owner: text, frequency: text or enum
+ *             justification: text, owner: text, frequency: text or enum,
+ *             and, when the model declares them (issue 16: a pack of
+ *             its own written before may not), implementation: text,
+ *             evidence_location: text, status: text or enum
  *   evidence  framework: text, control: text, kind: text,
  *             collected_on: date, result: text or enum (`pass` passes)
  *   person    (optional) id: text, name: text, role: text
@@ -110,6 +113,9 @@ static void entry_free(vouch_soa_entry *e)
     vouch_free(e->justification);
     vouch_free(e->owner);
     vouch_free(e->frequency);
+    vouch_free(e->implementation);
+    vouch_free(e->evidence_location);
+    vouch_free(e->status);
 }
 
 static void person_free(vouch_soa_person *ps)
@@ -121,7 +127,7 @@ static void person_free(vouch_soa_person *ps)
 
 vouch_status vouch_soa_facts_add_entry(vouch_soa_facts *f, const char *control, int applicable,
                                        const char *justification, const char *owner, const char *frequency,
-                                       vouch_error *err)
+                                       const vouch_soa_stated *stated, vouch_error *err)
 {
     int found;
     uint32_t at = find_key(f->entries, f->nentries, sizeof *f->entries, control, &found);
@@ -137,6 +143,11 @@ vouch_status vouch_soa_facts_add_entry(vouch_soa_facts *f, const char *control, 
     e.justification = dup_opt(justification, &oom);
     e.owner = dup_opt(owner, &oom);
     e.frequency = dup_opt(frequency, &oom);
+    if (stated) {
+        e.implementation = dup_opt(stated->implementation, &oom);
+        e.evidence_location = dup_opt(stated->evidence_location, &oom);
+        e.status = dup_opt(stated->status, &oom);
+    }
     vouch_soa_entry *slot = oom ? NULL
         : insert_at((void **)&f->entries, &f->nentries, &f->capentries, sizeof *f->entries, at);
     if (!slot) {
@@ -238,18 +249,23 @@ typedef struct field_need {
     uint8_t type;            /* vouch_vtype; text includes an enum */
     uint8_t present;         /* 1: must not be optional (read_rows takes
                               * only text columns as maybe none) */
+    uint8_t if_declared;     /* 1: read when the model declares it, else none */
 } field_need;
 
+/* The last SOA_STATED are the seed columns issue 16 added (soa.h,
+ * vouch_soa_stated), read only where the model declares them. */
+#define SOA_STATED 3
 static const field_need SOA_NEEDS[] = {
-    {"framework", VT_TEXT, 0}, {"control", VT_TEXT, 0}, {"applicable", VT_BOOL, 1},
-    {"justification", VT_TEXT, 0}, {"owner", VT_TEXT, 0}, {"frequency", VT_TEXT, 0},
+    {"framework", VT_TEXT, 0, 0}, {"control", VT_TEXT, 0, 0}, {"applicable", VT_BOOL, 1, 0},
+    {"justification", VT_TEXT, 0, 0}, {"owner", VT_TEXT, 0, 0}, {"frequency", VT_TEXT, 0, 0},
+    {"implementation", VT_TEXT, 0, 1}, {"evidence_location", VT_TEXT, 0, 1}, {"status", VT_TEXT, 0, 1},
 };
 static const field_need EVIDENCE_NEEDS[] = {
-    {"framework", VT_TEXT, 0}, {"control", VT_TEXT, 0}, {"kind", VT_TEXT, 0},
-    {"collected_on", VT_DATE, 1}, {"result", VT_TEXT, 0},
+    {"framework", VT_TEXT, 0, 0}, {"control", VT_TEXT, 0, 0}, {"kind", VT_TEXT, 0, 0},
+    {"collected_on", VT_DATE, 1, 0}, {"result", VT_TEXT, 0, 0},
 };
 static const field_need PERSON_NEEDS[] = {
-    {"id", VT_TEXT, 0}, {"name", VT_TEXT, 0}, {"role", VT_TEXT, 0},
+    {"id", VT_TEXT, 0, 0}, {"name", VT_TEXT, 0, 0}, {"role", VT_TEXT, 0, 0},
 };
 #define NNEEDS(a) ((uint32_t)(sizeof a / sizeof a[0]))
 
@@ -299,8 +315,9 @@ static const vouch_table_decl *declared(const vouch_program *model, const char *
 /* Table t of q is the fact model's declaration d of fact name (borrowed:
  * the model outlives q), so the SoA reads, checks and dates its rows
  * exactly as the rules do. at[k] gets the index of the field needs[k]
- * names. A field the declaration lacks, or declares with another kind of
- * value, is VOUCH_EINPUT naming fact and field. */
+ * names, or UINT32_MAX for an if_declared field the declaration lacks.
+ * Another field it lacks, or one declared with another kind of value, is
+ * VOUCH_EINPUT naming fact and field. */
 static vouch_status use_table(vouch_program *q, uint32_t t, const vouch_table_decl *d, const char *name,
                               const field_need *needs, uint32_t n, uint32_t *at, vouch_error *err)
 {
@@ -313,6 +330,10 @@ static vouch_status use_table(vouch_program *q, uint32_t t, const vouch_table_de
         uint32_t c = 0;
         while (c < d->ncolumns && strcmp(d->columns[c].name, needs[k].name) != 0)
             c++;
+        if (c == d->ncolumns && needs[k].if_declared) {
+            at[k] = UINT32_MAX;
+            continue;
+        }
         if (c == d->ncolumns)
             return vouch_error_set(err, VOUCH_EINPUT,
                                    "the SoA reads field `%s` of fact `%s` (%s), which the fact model's `%s` "
@@ -333,9 +354,13 @@ static vouch_status use_table(vouch_program *q, uint32_t t, const vouch_table_de
 
 /* The program that reads soa (plan 0) and evidence (plan 1), or person
  * (plan 0) when people is set, with the model's declarations of those
- * tables (use_table) and its enums (borrowed). NULL with err set if out
- * of memory or the model lacks what the SoA reads. */
-static vouch_program *reader_program(const vouch_program *model, int people, vouch_error *err)
+ * tables (use_table) and its enums (borrowed). soa's plan reads control,
+ * applicable, justification, owner, frequency, then those of the stated
+ * columns the model declares; stated[k] gets the place of the k-th among
+ * the row's texts, or -1 when it is not read. NULL with err set if out of
+ * memory or the model lacks what the SoA reads. */
+static vouch_program *reader_program(const vouch_program *model, int people, int stated[SOA_STATED],
+                                     uint32_t *nsoa, vouch_error *err)
 {
     vouch_program *p = vouch_program_new();
     if (!p) {
@@ -368,9 +393,18 @@ static vouch_program *reader_program(const vouch_program *model, int people, vou
             (s = use_table(p, 1, declared(model, "evidence"), "evidence", EVIDENCE_NEEDS, NNEEDS(EVIDENCE_NEEDS),
                            ec, err)) == VOUCH_OK) {
             /* soa: control, applicable, justification, owner, frequency
-             * where framework = ?; evidence: control, kind, collected_on,
-             * result where framework = ? */
-            set_plan(p, 0, 0, sc + 1, 5, sc, eq, 1);
+             * and the stated columns declared, where framework = ?;
+             * evidence: control, kind, collected_on, result where
+             * framework = ? */
+            uint32_t n = 6, ntext = 4;
+            for (uint32_t k = 0; k < SOA_STATED; k++) {
+                uint32_t at = sc[NNEEDS(SOA_NEEDS) - SOA_STATED + k];
+                stated[k] = at == UINT32_MAX ? -1 : (int)ntext++;
+                if (at != UINT32_MAX)
+                    sc[n++] = at;
+            }
+            *nsoa = n - 1;
+            set_plan(p, 0, 0, sc + 1, n - 1, sc, eq, 1);
             set_plan(p, 1, 1, ec + 1, 4, ec, eq, 1);
         }
     }
@@ -406,16 +440,16 @@ static const char *text_of(const vouch_value *v, char **buf, size_t *cap, int *o
 /* Reads every row of plan (seeking with params) and hands each to row: the
  * values of its ncols columns, and its text columns (text or none) as
  * NUL-terminated strings, in column order. */
-#define NTEXT 4
+#define NTEXT 8
 
 static vouch_status read_rows(vouch_facts *store, uint32_t plan, uint32_t ncols, const vouch_value *params,
                               vouch_status (*row)(vouch_soa_facts *, const vouch_value *, const char *const *,
-                                                  vouch_error *),
-                              vouch_soa_facts *out, vouch_error *err)
+                                                  const int *, vouch_error *),
+                              const int *ctx, vouch_soa_facts *out, vouch_error *err)
 {
     char *bufs[NTEXT] = {NULL};
     size_t caps[NTEXT] = {0};
-    vouch_value vals[8];
+    vouch_value vals[NTEXT + 2];
     const char *texts[NTEXT];
     vouch_status s = vouch_facts_seek(store, plan, params, err);
     while (s == VOUCH_OK) {
@@ -424,7 +458,7 @@ static vouch_status read_rows(vouch_facts *store, uint32_t plan, uint32_t ncols,
             break;
         int oom = 0;
         uint32_t t = 0;
-        for (uint32_t i = 0; i < ncols && s == VOUCH_OK; i++) {
+        for (uint32_t i = 0; i < ncols && i < NTEXT + 2 && s == VOUCH_OK; i++) {
             s = vouch_facts_column(store, plan, i, &vals[i], err);
             if (s == VOUCH_OK && (vals[i].type == VT_TEXT || vals[i].type == VT_NONE) && t < NTEXT) {
                 texts[t] = text_of(&vals[i], &bufs[t], &caps[t], &oom);
@@ -434,7 +468,7 @@ static vouch_status read_rows(vouch_facts *store, uint32_t plan, uint32_t ncols,
         if (s == VOUCH_OK && oom)
             s = no_memory(err);
         if (s == VOUCH_OK)
-            s = row(out, vals, texts, err);
+            s = row(out, vals, texts, ctx, err);
     }
     vouch_facts_reset(store, plan);
     for (int i = 0; i < NTEXT; i++)
@@ -442,24 +476,35 @@ static vouch_status read_rows(vouch_facts *store, uint32_t plan, uint32_t ncols,
     return s;
 }
 
-/* soa columns: control, applicable, justification, owner, frequency. The
- * texts are control, justification, owner, frequency, in that order. */
-static vouch_status soa_row(vouch_soa_facts *out, const vouch_value *v, const char *const *t, vouch_error *err)
+/* soa columns: control, applicable, justification, owner, frequency, then
+ * the stated ones declared. The texts are control, justification, owner,
+ * frequency, in that order, then stated[k] gives where the k-th stated
+ * column is (-1: not read). */
+static vouch_status soa_row(vouch_soa_facts *out, const vouch_value *v, const char *const *t, const int *stated,
+                            vouch_error *err)
 {
+    vouch_soa_stated st = {
+        stated[0] >= 0 ? t[stated[0]] : NULL,
+        stated[1] >= 0 ? t[stated[1]] : NULL,
+        stated[2] >= 0 ? t[stated[2]] : NULL,
+    };
     return vouch_soa_facts_add_entry(out, t[0] ? t[0] : "", v[1].type == VT_BOOL && v[1].u.i, t[1], t[2], t[3],
-                                     err);
+                                     &st, err);
 }
 
 /* evidence columns: control, kind, collected_on, result; texts: control, kind, result. */
 static vouch_status evidence_row(vouch_soa_facts *out, const vouch_value *v, const char *const *t,
-                                 vouch_error *err)
+                                 const int *unused, vouch_error *err)
 {
+    (void)unused;
     return vouch_soa_facts_add_evidence(out, t[0] ? t[0] : "", t[1], v[2].u.i, t[2] && strcmp(t[2], "pass") == 0,
                                         err);
 }
 
-static vouch_status person_row(vouch_soa_facts *out, const vouch_value *v, const char *const *t, vouch_error *err)
+static vouch_status person_row(vouch_soa_facts *out, const vouch_value *v, const char *const *t,
+                               const int *unused, vouch_error *err)
 {
+    (void)unused;
     return vouch_soa_facts_add_person(out, t[0] ? t[0] : "", t[1], t[2], err);
 }
 
@@ -489,20 +534,22 @@ vouch_status vouch_soa_read(vouch_facts *store, const vouch_program *model, cons
     memset(out, 0, sizeof *out);
     if (!model)
         return vouch_error_set(err, VOUCH_EINPUT, "the SoA reads its facts through a fact model, and none was given");
-    vouch_program *p = reader_program(model, 0, err);
+    int stated[SOA_STATED];
+    uint32_t nsoa = 5;
+    vouch_program *p = reader_program(model, 0, stated, &nsoa, err);
     if (!p)
         return err->status;
     vouch_status s = bind_checked(store, p, as_of, id, err);
     vouch_value params[1] = {vouch_text(framework, strlen(framework))};
     if (s == VOUCH_OK)
-        s = read_rows(store, 0, 5, params, soa_row, out, err);
+        s = read_rows(store, 0, nsoa, params, soa_row, stated, out, err);
     if (s == VOUCH_OK)
-        s = read_rows(store, 1, 4, params, evidence_row, out, err);
+        s = read_rows(store, 1, 4, params, evidence_row, NULL, out, err);
     /* person is optional: a model that does not declare it, or a store
      * without the table, shows owners by id. Rebinding releases the
      * statements of p before p goes. */
     int people = declared(model, "person") != NULL;
-    vouch_program *q = s == VOUCH_OK && people ? reader_program(model, 1, err) : NULL;
+    vouch_program *q = s == VOUCH_OK && people ? reader_program(model, 1, NULL, NULL, err) : NULL;
     if (s == VOUCH_OK && people && !q)
         s = err->status;
     if (s == VOUCH_OK && q) {
@@ -512,7 +559,7 @@ vouch_status vouch_soa_read(vouch_facts *store, const vouch_program *model, cons
             /* bound: its values are checked as soa's and evidence's were */
             s = bind_checked(store, q, as_of, id, err);
             if (s == VOUCH_OK)
-                s = read_rows(store, 0, 3, NULL, person_row, out, err);
+                s = read_rows(store, 0, 3, NULL, person_row, NULL, out, err);
             out->people_read = s == VOUCH_OK;
         } else if (ps != VOUCH_EINPUT) {
             /* a missing person table is fine; running out of memory is not */
@@ -531,13 +578,13 @@ vouch_status vouch_soa_read(vouch_facts *store, const vouch_program *model, cons
 
 const char *vouch_soa_applicability_name(uint32_t a)
 {
-    static const char *const names[SOA__COUNT] = {"yes", "no", "unstated"};
+    static const char *const names[SOA__COUNT] = {"yes", "no", "unstated", "mandatory"};
     return a < SOA__COUNT ? names[a] : "?";
 }
 
 const char *vouch_soa_applicability_text(uint32_t a)
 {
-    static const char *const names[SOA__COUNT] = {"applicable", "excluded", "not stated"};
+    static const char *const names[SOA__COUNT] = {"applicable", "excluded", "not stated", "mandatory"};
     return a < SOA__COUNT ? names[a] : "?";
 }
 
@@ -604,10 +651,15 @@ void vouch_soa_free(vouch_soa *s)
     memset(s, 0, sizeof *s);
 }
 
+int vouch_soa_mandatory(const vouch_control_info *ci)
+{
+    return vouch_soa_selected(ci, "kind", "clause");
+}
+
 int vouch_soa_selected(const vouch_control_info *ci, const char *only_attr, const char *only_value)
 {
     if (!only_attr)
-        return 1;
+        return !vouch_soa_mandatory(ci);
     for (uint32_t a = 0; ci->attr_names && ci->attr_values && a < ci->nattrs; a++)
         if (ci->attr_names[a] && strcmp(ci->attr_names[a], only_attr) == 0)
             return ci->attr_values[a] && only_value && strcmp(ci->attr_values[a], only_value) == 0;
@@ -675,15 +727,19 @@ vouch_status vouch_soa_build(const vouch_program *p, const vouch_results *r, uin
     /* The rows of the selected controls, moved down in place (row c is read
      * before anything is written at or above it). */
     for (uint32_t c = 0; c < nc; c++) {
-        if (!vouch_soa_selected(&fi->controls[c], only_attr, only_value))
+        if (!vouch_soa_selected(&fi->controls[c], only_attr, only_value)) {
+            out->left_out += !only_attr;
             continue;
+        }
         vouch_soa_row *row = &out->rows[out->nrows];
         *row = out->rows[c];
         const char *id = fi->controls[c].id ? fi->controls[c].id : "";
         row->control = c;
         row->coverage = &out->coverage.controls[c];
         row->entry = lookup(facts->entries, facts->nentries, sizeof *facts->entries, id);
-        row->applicability = !row->entry ? SOA_UNSTATED : row->entry->applicable ? SOA_APPLICABLE : SOA_EXCLUDED;
+        row->applicability = vouch_soa_mandatory(&fi->controls[c]) ? SOA_MANDATORY
+                             : !row->entry ? SOA_UNSTATED
+                             : row->entry->applicable ? SOA_APPLICABLE : SOA_EXCLUDED;
         if (row->entry && row->entry->owner)
             row->owner = lookup(facts->people, facts->npeople, sizeof *facts->people, row->entry->owner);
         row->evidence = lookup(facts->evidence, facts->nevidence, sizeof *facts->evidence, id);
@@ -782,9 +838,28 @@ static void source_text(sbuf *b, const vouch_program *p, const vouch_cov_source 
         sb_printf(b, " (weak: the only shared %s control)", p->frameworks[src->reach.hops[0].to.framework].id);
 }
 
-/* "frequency: quarterly; RULE (TITLE): STATUS, direct; ..." or "... no rule maps it". */
+/* The implementation status the soa row states (planned, implementing,
+ * implemented), or "" when it states none. */
+static const char *stated_status(const vouch_soa_row *row)
+{
+    return row->entry && row->entry->status ? row->entry->status : "";
+}
+
+/* For people: the stated status; "not stated" for an applicable control
+ * whose row states none (6.1.3 d asks whether it is implemented), "" for
+ * the others. */
+static const char *stated_status_text(const vouch_soa_row *row)
+{
+    if (*stated_status(row))
+        return stated_status(row);
+    return row->applicability == SOA_APPLICABLE ? "not stated" : "";
+}
+
+/* "HOW; frequency: quarterly; RULE (TITLE): STATUS, direct; ..." or "... no rule maps it". */
 static void implementation_text(sbuf *b, const vouch_soa *s, const vouch_soa_row *row)
 {
+    if (row->entry && row->entry->implementation && *row->entry->implementation)
+        sb_printf(b, "%s; ", row->entry->implementation);
     if (row->entry && row->entry->frequency && *row->entry->frequency)
         sb_printf(b, "frequency: %s; ", row->entry->frequency);
     if (row->coverage->nsources == 0)
@@ -796,10 +871,13 @@ static void implementation_text(sbuf *b, const vouch_soa *s, const vouch_soa_row
     }
 }
 
-/* "12 records, newest 2026-10-12 (1 failed); kinds: a, b" or "none". */
+/* "kept in: LOCATION; 12 records, newest 2026-10-12 (1 failed); kinds: a, b"
+ * or "none". */
 static void evidence_text(sbuf *b, const vouch_soa_row *row)
 {
     const vouch_soa_evidence *ev = row->evidence;
+    if (row->entry && row->entry->evidence_location && *row->entry->evidence_location)
+        sb_printf(b, "kept in: %s; ", row->entry->evidence_location);
     if (!ev || ev->count == 0) {
         sb_puts(b, "none");
         return;
@@ -947,9 +1025,16 @@ int vouch_soa_markdown(const vouch_report *rep, const vouch_soa *s, FILE *out)
         vouch_md_text(out, s->only_value, 0);
         fprintf(out, ", of the catalogue's %u", fw->ncontrols);
     }
-    fprintf(out, " (%llu applicable, %llu excluded, %llu not stated)\n",
+    fprintf(out, " (%llu applicable, %llu excluded, %llu not stated",
             (unsigned long long)s->applicability[SOA_APPLICABLE], (unsigned long long)s->applicability[SOA_EXCLUDED],
             (unsigned long long)s->applicability[SOA_UNSTATED]);
+    if (s->applicability[SOA_MANDATORY])
+        fprintf(out, ", %llu mandatory", (unsigned long long)s->applicability[SOA_MANDATORY]);
+    fputs(")\n", out);
+    if (s->left_out)
+        fprintf(out, "- Left out: the catalogue's %u mandatory requirement%s (kind clause), which every ISMS must "
+                     "meet and no SoA may exclude (`--only kind=clause` lists them)\n",
+                s->left_out, s->left_out == 1 ? "" : "s");
     fprintf(out, "- Status from the rules: %llu satisfied, %llu partial, %llu at risk, %llu not satisfied, "
                  "%llu not assessed; %llu with waivers; %llu with failing findings\n",
             (unsigned long long)s->status[COV_SATISFIED], (unsigned long long)s->status[COV_PARTIAL],
@@ -970,8 +1055,8 @@ int vouch_soa_markdown(const vouch_report *rep, const vouch_soa *s, FILE *out)
     }
     fputc('\n', out);
 
-    fputs("| Control | Title | Applicable | Justification | Implementation | Evidence | Owner | Status |\n"
-          "|---|---|---|---|---|---|---|---|\n", out);
+    fputs("| Control | Title | Applicable | Justification | Implementation | Implementation status | Evidence | Owner "
+          "| Status from the rules |\n|---|---|---|---|---|---|---|---|---|\n", out);
     for (uint32_t i = 0; i < s->nrows; i++) {
         const vouch_soa_row *row = &s->rows[i];
         const vouch_control_info *ci = &fw->controls[row->control];
@@ -995,6 +1080,8 @@ int vouch_soa_markdown(const vouch_report *rep, const vouch_soa *s, FILE *out)
         sb_reset(&b);
         implementation_text(&b, s, row);
         vouch_md_text(out, sb_text(&b), 0);
+        fputs(" | ", out);
+        vouch_md_text(out, stated_status_text(row), 0);
         fputs(" | ", out);
         sb_reset(&b);
         evidence_text(&b, row);
@@ -1033,7 +1120,7 @@ int vouch_soa_markdown(const vouch_report *rep, const vouch_soa *s, FILE *out)
 
 static const char *const CSV_COLUMNS[] = {
     "framework", "control", "title", "attributes", "applicable", "justification", "owner", "owner_name",
-    "owner_role", "frequency", "status", "with_waivers", "rules", "implementation", "findings_failing",
+    "owner_role", "frequency", "how_implemented", "evidence_location", "implementation_status", "status", "with_waivers", "rules", "implementation", "findings_failing",
     "findings_waived", "findings", "evidence_count", "evidence_failed", "evidence_newest", "evidence_kinds",
     /* the run's identity, the same on every row (a CSV has no other place) */
     "vouch", "as_of", "period", "run_sha256", "facts_sha256", "sources",
@@ -1080,6 +1167,12 @@ int vouch_soa_csv(const vouch_report *rep, const vouch_soa *s, FILE *out)
         vouch_csv_cell(out, row->owner ? row->owner->role : NULL);
         csv_sep(out);
         vouch_csv_cell(out, e ? e->frequency : NULL);
+        csv_sep(out);
+        vouch_csv_cell(out, e ? e->implementation : NULL);
+        csv_sep(out);
+        vouch_csv_cell(out, e ? e->evidence_location : NULL);
+        csv_sep(out);
+        vouch_csv_cell(out, stated_status(row));
         csv_sep(out);
         fputs(vouch_cov_status_name(row->coverage->status), out);
         csv_sep(out);
@@ -1155,9 +1248,9 @@ static const char HTML_STYLE[] =
     "table.soa th, table.soa td { border: 1px solid var(--line); padding: 5px 7px; vertical-align: top;\n"
     "  text-align: left; overflow-wrap: anywhere; }\n"
     "table.soa thead th { background: var(--head); position: sticky; top: 0; }\n"
-    "table.soa col.c-control { width: 17%; } table.soa col.c-app { width: 8%; }\n"
-    "table.soa col.c-just { width: 14%; } table.soa col.c-impl { width: 22%; }\n"
-    "table.soa col.c-ev { width: 13%; } table.soa col.c-owner { width: 10%; } table.soa col.c-status { width: 16%; }\n"
+    "table.soa col.c-control { width: 15%; } table.soa col.c-app { width: 8%; }\n"
+    "table.soa col.c-just { width: 13%; } table.soa col.c-impl { width: 20%; } table.soa col.c-done { width: 8%; }\n"
+    "table.soa col.c-ev { width: 13%; } table.soa col.c-owner { width: 9%; } table.soa col.c-status { width: 14%; }\n"
     "tbody tr:nth-child(even) { background: #fafbfc; }\n"
     "tbody th.control { font-weight: normal; }\n"
     ".cid { font-weight: 700; white-space: nowrap; }\n"
@@ -1175,6 +1268,8 @@ static const char HTML_STYLE[] =
     ".app-yes { color: #0a3069; background: #ddf4ff; border-color: #54aeff; }\n"
     ".app-no { color: #424a53; background: #f6f8fa; border-color: #afb8c1; }\n"
     ".app-unstated { color: #a40e26; background: #ffebe9; border-color: #ff8182; }\n"
+    ".app-mandatory { color: #0a3069; background: #f6f8fa; border-color: #54aeff; }\n"
+    ".how, .location { display: block; margin-bottom: 2px; }\n"
     ".waivers { display: block; font-size: 0.92em; color: #7d4e00; margin-top: 2px; }\n"
     ".f-failing { color: #a40e26; } .f-waived { color: #7d4e00; }\n"
     ".notes { margin-top: 16px; color: var(--muted); }\n"
@@ -1223,9 +1318,11 @@ static void html_row(FILE *out, const vouch_soa *s, const vouch_soa_row *row, sb
     fputs("\" class=\"control\" data-control=\"", out);
     vouch_xml_text(out, ci->id, 0);
     fprintf(out, "\" data-status=\"%s\" data-applicable=\"%s\" data-waivers=\"%s\" data-failing=\"%u\" "
-                 "data-waived=\"%u\">\n",
+                 "data-waived=\"%u\" data-implementation-status=\"",
             vouch_cov_status_name(cc->status), vouch_soa_applicability_name(row->applicability),
             cc->waived ? "yes" : "no", row->failing, row->waived);
+    vouch_xml_text(out, stated_status(row), 0);
+    fputs("\">\n", out);
 
     /* control */
     fputs("<th scope=\"row\" class=\"control\"><span class=\"cid\">", out);
@@ -1254,6 +1351,11 @@ static void html_row(FILE *out, const vouch_soa *s, const vouch_soa_row *row, sb
 
     /* implementation */
     fputs("<td class=\"implementation\">", out);
+    if (e && e->implementation && *e->implementation) {
+        fputs("<span class=\"how\">", out);
+        vouch_xml_text(out, e->implementation, 0);
+        fputs("</span>", out);
+    }
     if (e && e->frequency && *e->frequency) {
         fputs("Frequency: ", out);
         vouch_xml_text(out, e->frequency, 0);
@@ -1284,8 +1386,21 @@ static void html_row(FILE *out, const vouch_soa *s, const vouch_soa_row *row, sb
     }
     fputs("</td>\n", out);
 
+    /* implementation status, as stated */
+    fputs("<td class=\"implementation-status\">", out);
+    if (*stated_status(row))
+        vouch_xml_text(out, stated_status(row), 0);
+    else if (*stated_status_text(row))
+        fprintf(out, "<span class=\"f-failing\">%s</span>", stated_status_text(row));
+    fputs("</td>\n", out);
+
     /* evidence */
     fputs("<td class=\"evidence\">", out);
+    if (e && e->evidence_location && *e->evidence_location) {
+        fputs("<span class=\"location\">Kept in: ", out);
+        vouch_xml_text(out, e->evidence_location, 0);
+        fputs("</span>", out);
+    }
     const vouch_soa_evidence *ev = row->evidence;
     if (!ev || ev->count == 0) {
         fputs("<span class=\"none\">none</span>", out);
@@ -1405,12 +1520,22 @@ int vouch_soa_html(const vouch_report *rep, const vouch_soa *s, FILE *out)
                   s->only_value ? s->only_value : "", fw->ncontrols);
         html_meta(out, "Controls", sb_text(&b));
     }
+    if (s->left_out) {
+        sb_reset(&b);
+        sb_printf(&b, "the catalogue's %u mandatory requirement%s (kind clause), which every ISMS must meet and "
+                      "no SoA may exclude (--only kind=clause lists them)", s->left_out, s->left_out == 1 ? "" : "s");
+        fprintf(out, "<dt>Left out</dt><dd id=\"left-out\" data-count=\"%u\">", s->left_out);
+        vouch_xml_text(out, sb_text(&b), 0);
+        fputs("</dd>\n", out);
+    }
     fputs("</dl>\n<section class=\"summary\" id=\"summary\">\n", out);
     fputs("<table class=\"counts\" id=\"counts-applicability\">\n<caption>Applicability</caption>\n", out);
     html_count(out, "count-controls", "Controls", s->nrows);
     html_count(out, "count-applicable-yes", "Applicable", s->applicability[SOA_APPLICABLE]);
     html_count(out, "count-applicable-no", "Excluded", s->applicability[SOA_EXCLUDED]);
     html_count(out, "count-applicable-unstated", "Not stated", s->applicability[SOA_UNSTATED]);
+    if (s->applicability[SOA_MANDATORY])
+        html_count(out, "count-applicable-mandatory", "Mandatory", s->applicability[SOA_MANDATORY]);
     fputs("</table>\n<table class=\"counts\" id=\"counts-status\">\n<caption>Status from the rules</caption>\n", out);
     for (uint32_t st = 0; st < COV__COUNT; st++) {
         static const uint32_t order[COV__COUNT] = {COV_SATISFIED, COV_PARTIAL, COV_AT_RISK, COV_NOT_SATISFIED,
@@ -1426,11 +1551,12 @@ int vouch_soa_html(const vouch_report *rep, const vouch_soa *s, FILE *out)
     fputs("</table>\n</section>\n</header>\n<main>\n", out);
 
     fputs("<table class=\"soa\" id=\"soa\">\n<colgroup><col class=\"c-control\"><col class=\"c-app\">"
-          "<col class=\"c-just\"><col class=\"c-impl\"><col class=\"c-ev\"><col class=\"c-owner\">"
-          "<col class=\"c-status\"></colgroup>\n"
+          "<col class=\"c-just\"><col class=\"c-impl\"><col class=\"c-done\"><col class=\"c-ev\">"
+          "<col class=\"c-owner\"><col class=\"c-status\"></colgroup>\n"
           "<thead><tr><th scope=\"col\">Control</th><th scope=\"col\">Applicable</th>"
           "<th scope=\"col\">Justification</th><th scope=\"col\">Implementation</th>"
-          "<th scope=\"col\">Evidence</th><th scope=\"col\">Owner</th><th scope=\"col\">Status</th></tr></thead>\n"
+          "<th scope=\"col\">Implementation status</th><th scope=\"col\">Evidence</th>"
+          "<th scope=\"col\">Owner</th><th scope=\"col\">Status from the rules</th></tr></thead>\n"
           "<tbody id=\"soa-rows\">\n", out);
     for (uint32_t i = 0; i < s->nrows; i++)
         html_row(out, s, &s->rows[i], &b);

@@ -3,12 +3,14 @@
  *
  * For each control of the framework's catalogue (the packs' `framework`
  * declaration) the SoA says whether it applies (the facts store's `soa`
- * table), why (the justification), how it is implemented (its frequency,
- * its catalogue attributes and the rules that map it or reach it through
- * crosswalks), where the evidence is (the `evidence` rows for it collected
- * on or before the as-of date: how many, how many failed, the newest date
- * and the kinds), who owns it (the `soa` owner, named from `person` when
- * the store has that table), and its status from the rules (coverage.h:
+ * table), why (the justification), how it is implemented (as the soa row
+ * states it, its frequency, its catalogue attributes and the rules that
+ * map it or reach it through crosswalks), whether it is implemented yet
+ * (the soa row's status), where the evidence is (the soa row's evidence
+ * location, and the `evidence` rows for it collected on or before the
+ * as-of date: how many, how many failed, the newest date and the kinds),
+ * who owns it (the `soa` owner, named from `person` when the store has
+ * that table), and its status from the rules (coverage.h:
  * satisfied, partial, not satisfied or not assessed, marked when it rests
  * on waived findings), with the failing and waived findings whose subject
  * names the control ("iso27001-2022/A.8.13@2026Q2").
@@ -18,8 +20,11 @@
  *      the plan API (facts.h) with programs of its own, into a
  *      vouch_soa_facts; a test can fill one by hand with the _add functions;
  *   2. vouch_soa_build joins the catalogue, the run's results (coverage) and
- *      those facts into one row per control (or per control with a given
- *      attribute: `kind annex_a` leaves out the ISO clauses);
+ *      those facts into one row per control that is an SoA item: by
+ *      default every control but the mandatory requirements (a catalogue
+ *      marks them `kind clause`: ISO/IEC 27001's clauses 4 to 10, which no
+ *      organisation may exclude), or every control with a given attribute
+ *      (`--only kind=annex_a`, `--only kind=clause`);
  *   3. the writers print it as Markdown, CSV (RFC 4180) or one
  *      self-contained HTML page. docs/soa.md describes all three.
  *
@@ -45,6 +50,7 @@ typedef enum vouch_soa_applicability {
     SOA_APPLICABLE = 0,      /* the soa row says applicable */
     SOA_EXCLUDED,            /* the soa row says not applicable */
     SOA_UNSTATED,            /* the soa table has no row for the control */
+    SOA_MANDATORY,           /* a mandatory requirement (vouch_soa_mandatory): not excludable */
     SOA__COUNT
 } vouch_soa_applicability;
 
@@ -55,7 +61,18 @@ typedef struct vouch_soa_entry {
     char *justification;     /* NULL if none */
     char *owner;             /* NULL if none */
     char *frequency;         /* NULL if none */
+    char *implementation;    /* how the control is implemented; NULL if none */
+    char *evidence_location; /* where its evidence is kept; NULL if none */
+    char *status;            /* planned, implementing, implemented; NULL if none */
 } vouch_soa_entry;
+
+/* The seed columns of an auditor's SoA beyond applicability, reason, owner
+ * and frequency (issue 16), as one soa row states them; any may be NULL. */
+typedef struct vouch_soa_stated {
+    const char *implementation;
+    const char *evidence_location;
+    const char *status;
+} vouch_soa_stated;
 
 /* The evidence rows of one control, summed up. */
 typedef struct vouch_soa_evidence {
@@ -85,13 +102,14 @@ typedef struct vouch_soa_facts {
     uint8_t people_read;         /* 1: the store's person table was read */
 } vouch_soa_facts;
 
-/* Each copies its texts (NULL stays NULL for the optional ones) and keeps
+/* Each copies its texts (NULL stays NULL for the optional ones; stated may
+ * be NULL: none of its columns) and keeps
  * the arrays sorted; VOUCH_ENOMEM is the only failure. A second entry for a
  * control is counted in duplicates and otherwise ignored; a second person
  * with one id likewise (not counted). */
 vouch_status vouch_soa_facts_add_entry(vouch_soa_facts *f, const char *control, int applicable,
                                        const char *justification, const char *owner, const char *frequency,
-                                       vouch_error *err);
+                                       const vouch_soa_stated *stated, vouch_error *err);
 vouch_status vouch_soa_facts_add_evidence(vouch_soa_facts *f, const char *control, const char *kind,
                                           int64_t collected_on, int passed, vouch_error *err);
 vouch_status vouch_soa_facts_add_person(vouch_soa_facts *f, const char *id, const char *name, const char *role,
@@ -111,7 +129,9 @@ void vouch_soa_facts_free(vouch_soa_facts *f);
  * type, is VOUCH_EINPUT naming the fact and the field, before anything is
  * read. soa and evidence must be declared and exist in the store; person
  * is optional (not declared or not in the store: owners are shown by id
- * only, and people_read stays 0). With id, the digests of the tables read
+ * only, and people_read stays 0), and so are soa's implementation,
+ * evidence_location and status (a model that does not declare them, as
+ * packs written before issue 16 may, shows them as none). With id, the digests of the tables read
  * are added to it (identity.h). Binds store to programs that are freed
  * before it returns: bind the store again before running anything else on
  * it. out is emptied first; VOUCH_EINPUT for no model, a missing table or
@@ -139,7 +159,8 @@ typedef struct vouch_soa {
     const vouch_results *results;
     const vouch_soa_facts *facts;
     uint32_t framework;                /* index into program->frameworks */
-    const char *only_attr, *only_value; /* the selection (borrowed), or NULL: every control */
+    const char *only_attr, *only_value; /* the selection (borrowed), or NULL: every SoA item */
+    uint32_t left_out;                 /* without a selection: the mandatory requirements left out */
     vouch_coverage coverage;           /* owned */
     uint32_t nrows;                    /* the (selected) controls, in catalogue order */
     vouch_soa_row *rows;
@@ -154,19 +175,27 @@ typedef struct vouch_soa {
 
 /* Builds the SoA of framework fw from the results of running p (after
  * vouch_apply_waivers) and the facts: a row for each control of the
- * catalogue or, when only_attr is not NULL, for each control whose
- * attribute only_attr is only_value (both borrowed). SoA entries naming a
+ * catalogue that is not a mandatory requirement (counted in left_out) or,
+ * when only_attr is not NULL, for each control whose attribute only_attr
+ * is only_value (both borrowed). A mandatory requirement's row is
+ * SOA_MANDATORY whatever the soa table says. SoA entries naming a
  * control the catalogue does not declare are listed in stray whatever the
  * selection. VOUCH_EINPUT if fw is out of range, VOUCH_ENOMEM. */
 vouch_status vouch_soa_build(const vouch_program *p, const vouch_results *r, uint32_t fw,
                              const vouch_soa_facts *facts, const char *only_attr, const char *only_value,
                              vouch_soa *out, vouch_error *err);
-/* 1 if only_attr is NULL or control ci has attribute only_attr = only_value. */
+/* 1 if control ci has attribute only_attr = only_value; with only_attr
+ * NULL, 1 if ci is not a mandatory requirement. */
 int vouch_soa_selected(const vouch_control_info *ci, const char *only_attr, const char *only_value);
+/* 1 if ci is a mandatory requirement: its catalogue attribute kind is
+ * `clause` (rules/catalogues/iso27001-2022.vouch marks clauses 4 to 10
+ * so). Requirements are not SoA items: ISO/IEC 27001 6.1.3 d asks the
+ * SoA about the Annex A controls, and every clause applies. */
+int vouch_soa_mandatory(const vouch_control_info *ci);
 void vouch_soa_free(vouch_soa *s);
 
-/* "yes", "no", "unstated" (CSV and HTML attributes); "applicable",
- * "excluded", "not stated" (for people). */
+/* "yes", "no", "unstated", "mandatory" (CSV and HTML attributes);
+ * "applicable", "excluded", "not stated", "mandatory" (for people). */
 const char *vouch_soa_applicability_name(uint32_t a);
 const char *vouch_soa_applicability_text(uint32_t a);
 

@@ -93,9 +93,9 @@ static void test_facts_sorted_and_summed(void **state)
     (void)state;
     vouch_soa_facts f;
     memset(&f, 0, sizeof f);
-    assert_int_equal(vouch_soa_facts_add_entry(&f, "B", 1, NULL, "P2", "monthly", &err), VOUCH_OK);
-    assert_int_equal(vouch_soa_facts_add_entry(&f, "A", 0, "no premises", NULL, NULL, &err), VOUCH_OK);
-    assert_int_equal(vouch_soa_facts_add_entry(&f, "B", 0, "second", NULL, NULL, &err), VOUCH_OK);
+    assert_int_equal(vouch_soa_facts_add_entry(&f, "B", 1, NULL, "P2", "monthly", NULL, &err), VOUCH_OK);
+    assert_int_equal(vouch_soa_facts_add_entry(&f, "A", 0, "no premises", NULL, NULL, NULL, &err), VOUCH_OK);
+    assert_int_equal(vouch_soa_facts_add_entry(&f, "B", 0, "second", NULL, NULL, NULL, &err), VOUCH_OK);
     assert_int_equal(f.nentries, 2);
     assert_int_equal(f.duplicates, 1);
     assert_string_equal(f.entries[0].control, "A");
@@ -487,11 +487,11 @@ static void make_world(void)
     add_finding(2, "iso/A.1", OUTCOME_NA, -1); /* not applicable: not a finding */
 
     memset(&F, 0, sizeof F);
-    assert_int_equal(vouch_soa_facts_add_entry(&F, "A.1", 1, NULL, "P1", "quarterly", &err), VOUCH_OK);
-    assert_int_equal(vouch_soa_facts_add_entry(&F, "A.2", 0, HOSTILE_JUST, "P1", NULL, &err), VOUCH_OK);
-    assert_int_equal(vouch_soa_facts_add_entry(&F, "A.10", 1, NULL, "P9", "monthly", &err), VOUCH_OK);
-    assert_int_equal(vouch_soa_facts_add_entry(&F, HOSTILE_ID, 1, "ok, \"quoted\"", NULL, NULL, &err), VOUCH_OK);
-    assert_int_equal(vouch_soa_facts_add_entry(&F, "Z.9", 1, NULL, NULL, NULL, &err), VOUCH_OK);
+    assert_int_equal(vouch_soa_facts_add_entry(&F, "A.1", 1, NULL, "P1", "quarterly", NULL, &err), VOUCH_OK);
+    assert_int_equal(vouch_soa_facts_add_entry(&F, "A.2", 0, HOSTILE_JUST, "P1", NULL, NULL, &err), VOUCH_OK);
+    assert_int_equal(vouch_soa_facts_add_entry(&F, "A.10", 1, NULL, "P9", "monthly", NULL, &err), VOUCH_OK);
+    assert_int_equal(vouch_soa_facts_add_entry(&F, HOSTILE_ID, 1, "ok, \"quoted\"", NULL, NULL, NULL, &err), VOUCH_OK);
+    assert_int_equal(vouch_soa_facts_add_entry(&F, "Z.9", 1, NULL, NULL, NULL, NULL, &err), VOUCH_OK);
     assert_int_equal(vouch_soa_facts_add_evidence(&F, "A.1", "review", day("2026-10-01"), 1, &err), VOUCH_OK);
     assert_int_equal(vouch_soa_facts_add_evidence(&F, "A.1", "scan", day("2026-09-01"), 0, &err), VOUCH_OK);
     assert_int_equal(vouch_soa_facts_add_person(&F, "P1", "Maren <Okafor>", "CISO", &err), VOUCH_OK);
@@ -867,7 +867,7 @@ static void test_oom(void **state)
         for (int i = 0; i < 20 && st == VOUCH_OK; i++) {
             char c[8];
             snprintf(c, sizeof c, "C%d", i % 7);
-            st = vouch_soa_facts_add_entry(&f, c, i & 1, "j", "o", "q", &err);
+            st = vouch_soa_facts_add_entry(&f, c, i & 1, "j", "o", "q", NULL, &err);
             if (st == VOUCH_OK)
                 st = vouch_soa_facts_add_evidence(&f, c, i % 3 ? "k1" : "k2", i, i & 1, &err);
             if (st == VOUCH_OK)
