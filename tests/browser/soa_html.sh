@@ -10,7 +10,8 @@
 #   - a screenshot (1280x2000) that must be a PNG of more than 10 KB;
 #   - the DOM as Chromium parsed it (--dump-dom): one row per control, the
 #     header's counts by status and applicability equal to the CSV's, each
-#     row's data-status/data-applicable equal to its CSV row, nothing that
+#     row's data-status/data-applicable/data-implementation-status equal to
+#     its CSV row, nothing that
 #     runs or loads (no script, no external resource);
 #   - a PDF print (the page is meant to be printed): a PDF of some size.
 # Without chromium the suite fails: it never passes without a browser.
@@ -161,6 +162,11 @@ mism = [(r["control"], d.get("data-control"), r["status"], d.get("data-status"),
         if (r["control"], r["status"], r["applicable"], r["findings_failing"]) !=
            (d.get("data-control"), d.get("data-status"), d.get("data-applicable"), d.get("data-failing"))]
 check(not mism, "each row's data attributes match its CSV row%s" % ("" if not mism else ": %r" % mism[:3]))
+mism = [(r["control"], r["implementation_status"], d.get("data-implementation-status"))
+        for r, d in zip(rows, dom.rows) if r["implementation_status"] != d.get("data-implementation-status")]
+check(not mism, "each row's implementation status matches its CSV row%s" % ("" if not mism else ": %r" % mism[:3]))
+want = sum(1 for r in rows if r["implementation_status"] == "implemented")
+check(want > 0, "the CSV states %d controls implemented" % want)
 ids = [d.get("id") for d in dom.rows]
 check(len(set(ids)) == len(ids) and all(i and i.startswith("ctl-") for i in ids), "row ids are unique ctl-... ids")
 check("ctl-A.5.18" in ids and "ctl-A.7.10" in ids, "rows ctl-A.5.18 and ctl-A.7.10 are there")
