@@ -101,7 +101,8 @@ static const help_command COMMANDS[] = {
      "          [--format markdown|csv|html] [--output FILE] PACK.vouch...",
      {RUN_DATES,
       {"--framework ID", "the framework whose controls the statement lists"},
-      {"--only ATTR=VALUE", "only the controls whose attribute ATTR is VALUE (for example kind=annex_a)"},
+      {"--only ATTR=VALUE", "only the controls whose attribute ATTR is VALUE (for example kind=annex_a; "
+                            "without it, every control but the mandatory requirements, kind clause)"},
       {"--format FORMAT", "markdown (default), csv or html"},
       {"--output FILE", "write the statement to FILE, whole or not at all; also -o FILE"},
       {"-o FILE", "the same as --output"},

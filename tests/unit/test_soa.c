@@ -147,11 +147,11 @@ static int store_setup(void **state)
     (void)state;
     scratch_make("soa-test");
     write_text(tpath("soa.csv"),
-               "framework,control,applicable,justification,owner,frequency\n"
-               "iso,A.1,1,,P1,quarterly\n"
-               "iso,A.2,0,\"No premises, \"\"fully\"\" remote\",P9,\n"
-               "iso,Z.9,1,,,\n"
-               "other,A.1,0,not ours,P1,\n");
+               "framework,control,applicable,justification,owner,frequency,implementation,evidence_location,status\n"
+               "iso,A.1,1,,P1,quarterly,Okta groups,Drata,implementing\n"
+               "iso,A.2,0,\"No premises, \"\"fully\"\" remote\",P9,,,,\n"
+               "iso,Z.9,1,,,,,,\n"
+               "other,A.1,0,not ours,P1,,,,\n");
     write_text(tpath("evidence.csv"),
                "id,framework,control,kind,collected_on,asset,result\n"
                "1,iso,A.1,review,2026-01-10,,pass\n"
@@ -209,6 +209,13 @@ static void test_read_store(void **state)
     assert_null(f.entries[0].justification);
     assert_string_equal(f.entries[0].owner, "P1");
     assert_string_equal(f.entries[0].frequency, "quarterly");
+    /* the seed columns of issue 16 */
+    assert_string_equal(f.entries[0].implementation, "Okta groups");
+    assert_string_equal(f.entries[0].evidence_location, "Drata");
+    assert_string_equal(f.entries[0].status, "implementing");
+    assert_null(f.entries[1].implementation);
+    assert_null(f.entries[1].evidence_location);
+    assert_null(f.entries[1].status);
     assert_string_equal(f.entries[1].control, "A.2");
     assert_int_equal(f.entries[1].applicable, 0);
     assert_string_equal(f.entries[1].justification, "No premises, \"fully\" remote");
@@ -360,6 +367,10 @@ static void test_read_needs_the_fields(void **state)
         {"fact soa { framework: text control: text applicable: bool justification: text? owner: text? "
          "frequency: text? }\n" MODEL_EVIDENCE "fact person { id: text name: text role: int }\n",
          "the SoA reads field `role` of fact `person` as text, but the fact model declares it as an int"},
+        /* a seed column need not be declared, but declared it must be text */
+        {"fact soa { framework: text control: text applicable: bool justification: text? owner: text? "
+         "frequency: text? status: int? }\n" MODEL_EVIDENCE,
+         "the SoA reads field `status` of fact `soa` as text, but the fact model declares it as an int"},
     };
     vouch_soa_facts f;
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -376,7 +387,20 @@ static void test_read_needs_the_fields(void **state)
         fail_msg("read: %s", err.msg);
     assert_int_equal(f.nentries, 3);
     assert_string_equal(f.entries[0].frequency, "quarterly");
+    assert_null(f.entries[0].implementation); /* not declared: none, not an error */
+    assert_null(f.entries[0].status);
     assert_int_equal(f.people_read, 0);
+    vouch_soa_facts_free(&f);
+    vouch_program_free(model);
+    /* one seed column declared of three: read in its place */
+    model = model_of("fact soa { framework: text control: text applicable: bool justification: text? "
+                     "owner: text? frequency: text? status: enum(planned, implementing, implemented)? }\n"
+                     MODEL_EVIDENCE);
+    if (vouch_soa_read(store, model, "iso", day("2026-11-21"), NULL, &f, &err) != VOUCH_OK)
+        fail_msg("read: %s", err.msg);
+    assert_string_equal(f.entries[0].status, "implementing");
+    assert_null(f.entries[0].implementation);
+    assert_null(f.entries[0].evidence_location);
     vouch_soa_facts_free(&f);
     vouch_program_free(model);
     vouch_facts_close(store);
@@ -612,6 +636,71 @@ static void test_build_selected_rows(void **state)
     assert_int_equal(vouch_soa_selected(&P->frameworks[0].controls[1], "theme", "people"), 0);
 }
 
+/* Mandatory requirements (kind clause, issue 16): left out without a
+ * selection and counted; with --only they are rows, mandatory whatever the
+ * soa table says; the seed columns show in every writer. */
+static void test_mandatory_and_stated(void **state)
+{
+    (void)state;
+    vouch_control_info *a3 = &P->frameworks[0].controls[2];
+    a3->nattrs = 1;
+    a3->attr_names = vouch_program_alloc(P, sizeof(char *));
+    a3->attr_values = vouch_program_alloc(P, sizeof(char *));
+    assert_non_null(a3->attr_names);
+    assert_non_null(a3->attr_values);
+    a3->attr_names[0] = "kind";
+    a3->attr_values[0] = "clause";
+    assert_int_equal(vouch_soa_mandatory(a3), 1);
+    assert_int_equal(vouch_soa_mandatory(&P->frameworks[0].controls[0]), 0);
+    vouch_soa_stated st = {"Okta <groups>", "=Drata!A1", "planned"};
+    assert_int_equal(vouch_soa_facts_add_entry(&F, "A.3", 1, "j", "P1", NULL, &st, &err), VOUCH_OK);
+    vouch_soa_stated st1 = {NULL, NULL, "implemented"};
+    vouch_soa_facts_free(&F);
+    memset(&F, 0, sizeof F);
+    assert_int_equal(vouch_soa_facts_add_entry(&F, "A.1", 1, "why", "P1", NULL, &st1, &err), VOUCH_OK);
+    assert_int_equal(vouch_soa_facts_add_entry(&F, "A.3", 1, "j", "P1", NULL, &st, &err), VOUCH_OK);
+
+    assert_int_equal(vouch_soa_build(P, &R, 0, &F, NULL, NULL, &S, &err), VOUCH_OK);
+    assert_int_equal(S.nrows, NCONTROLS - 1);
+    assert_int_equal(S.left_out, 1);
+    for (uint32_t i = 0; i < S.nrows; i++)
+        assert_int_not_equal(S.rows[i].control, 2);
+    assert_int_equal(S.applicability[SOA_MANDATORY], 0);
+    vouch_report rep = report_of();
+    char *md = render(vouch_soa_markdown, &rep, &S);
+    assert_contains(md, "- Left out: the catalogue's 1 mandatory requirement (kind clause)");
+    assert_contains(md, "| Implementation status |");
+    assert_contains(md, " | implemented | ");   /* A.1 */
+    assert_contains(md, " | not stated | ");    /* A.10: applicable, no status */
+    free(md);
+    char *html = render(vouch_soa_html, &rep, &S);
+    assert_contains(html, "<dd id=\"left-out\" data-count=\"1\">");
+    assert_contains(html, "data-implementation-status=\"implemented\"");
+    free(html);
+    vouch_soa_free(&S);
+
+    assert_int_equal(vouch_soa_build(P, &R, 0, &F, "kind", "clause", &S, &err), VOUCH_OK);
+    assert_int_equal(S.nrows, 1);
+    assert_int_equal(S.left_out, 0);
+    assert_int_equal(S.rows[0].applicability, SOA_MANDATORY); /* its soa row says applicable */
+    assert_int_equal(S.applicability[SOA_MANDATORY], 1);
+    md = render(vouch_soa_markdown, &rep, &S);
+    assert_contains(md, "0 not stated, 1 mandatory)");
+    assert_contains(md, "| mandatory | j | Okta &lt;groups&gt;; ");
+    assert_contains(md, "kept in: =Drata\\!A1; ");
+    free(md);
+    char *csv = render(vouch_soa_csv, &rep, &S);
+    assert_contains(csv, ",mandatory,j,P1,");
+    assert_contains(csv, ",Okta <groups>,'=Drata!A1,planned,"); /* the formula defused */
+    free(csv);
+    html = render(vouch_soa_html, &rep, &S);
+    assert_contains(html, "id=\"count-applicable-mandatory\" data-count=\"1\"");
+    assert_contains(html, "data-applicable=\"mandatory\"");
+    assert_contains(html, "<span class=\"how\">Okta &lt;groups&gt;</span>");
+    assert_contains(html, "<td class=\"implementation-status\">planned</td>");
+    free(html);
+}
+
 /* ---- html ids (the text escapers are tests/unit/test_escape.c) ------------------------ */
 
 static void test_html_id(void **state)
@@ -679,15 +768,18 @@ static void test_csv_writer(void **state)
     assert_int_equal(vouch_soa_build(P, &R, 0, &F, NULL, NULL, &S, &err), VOUCH_OK);
     vouch_report rep = report_of();
     char *csv = render(vouch_soa_csv, &rep, &S);
-    static char fields[32][512];
+    static char fields[35][512];
     const char *p = csv;
     int ncols = csv_record(&p, fields, 32);
-    assert_int_equal(ncols, 27);
+    assert_int_equal(ncols, 30);
     assert_string_equal(fields[0], "framework");
     assert_string_equal(fields[4], "applicable");
-    assert_string_equal(fields[10], "status");
-    assert_string_equal(fields[21], "vouch");
-    assert_string_equal(fields[25], "facts_sha256");
+    assert_string_equal(fields[10], "how_implemented");
+    assert_string_equal(fields[11], "evidence_location");
+    assert_string_equal(fields[12], "implementation_status");
+    assert_string_equal(fields[13], "status");
+    assert_string_equal(fields[24], "vouch");
+    assert_string_equal(fields[28], "facts_sha256");
     int rows = 0;
     while (*p) {
         assert_int_equal(csv_record(&p, fields, 32), ncols);
@@ -698,33 +790,33 @@ static void test_csv_writer(void **state)
             assert_string_equal(fields[3], "theme: people");
             assert_string_equal(fields[4], "yes");
             assert_string_equal(fields[7], "Maren <Okafor>");
-            assert_string_equal(fields[10], "satisfied");
-            assert_string_equal(fields[12], "r_pass");
-            assert_string_equal(fields[17], "2");
-            assert_string_equal(fields[18], "1");
-            assert_string_equal(fields[19], "2026-10-01");
-            assert_string_equal(fields[20], "review; scan");
+            assert_string_equal(fields[13], "satisfied");
+            assert_string_equal(fields[15], "r_pass");
+            assert_string_equal(fields[20], "2");
+            assert_string_equal(fields[21], "1");
+            assert_string_equal(fields[22], "2026-10-01");
+            assert_string_equal(fields[23], "review; scan");
             /* the run's identity on every record: the dates; no digests
              * without an identity */
-            assert_string_equal(fields[22], "2026-11-21");
-            assert_string_equal(fields[23], "2025-10-01..2026-09-30");
-            assert_string_equal(fields[24], "");
+            assert_string_equal(fields[25], "2026-11-21");
+            assert_string_equal(fields[26], "2025-10-01..2026-09-30");
+            assert_string_equal(fields[27], "");
         } else if (rows == 1) {
             assert_string_equal(fields[4], "no");
             assert_string_equal(fields[5], HOSTILE_JUST);
-            assert_string_equal(fields[10], "not_satisfied");
-            assert_string_equal(fields[14], "1");
-            assert_string_equal(fields[16], "r_fail iso/A.2 (failing)");
-            assert_string_equal(fields[17], "0");
-            assert_string_equal(fields[19], "");
+            assert_string_equal(fields[13], "not_satisfied");
+            assert_string_equal(fields[17], "1");
+            assert_string_equal(fields[19], "r_fail iso/A.2 (failing)");
+            assert_string_equal(fields[20], "0");
+            assert_string_equal(fields[22], "");
         } else if (rows == 2) {
             assert_string_equal(fields[4], "unstated");
-            assert_string_equal(fields[10], "not_assessed");
-            assert_string_equal(fields[13], "r_skipped (A rule): not assessed (skipped: tracked elsewhere), direct");
+            assert_string_equal(fields[13], "not_assessed");
+            assert_string_equal(fields[16], "r_skipped (A rule): not assessed (skipped: tracked elsewhere), direct");
         } else if (rows == 3) {
             assert_string_equal(fields[7], "");
-            assert_string_equal(fields[15], "1");
-            assert_string_equal(fields[16], "r_cadence iso/A.10 (waived until 2026-12-15)");
+            assert_string_equal(fields[18], "1");
+            assert_string_equal(fields[19], "r_cadence iso/A.10 (waived until 2026-12-15)");
         } else {
             assert_string_equal(fields[5], "ok, \"quoted\"");
         }
@@ -783,7 +875,7 @@ static void test_markdown_writer(void **state)
     assert_contains(md, "# Statement of Applicability: ISO &lt;Annex A&gt;\n");
     assert_contains(md, "- Controls: 5 (3 applicable, 1 excluded, 1 not stated)\n");
     assert_contains(md, "| A.2 | Plain title | excluded | Excluded: \"no premises\", &lt;b&gt;none&lt;/b&gt; "
-                        "second line \\| piped | r_fail (Fails &lt;on&gt; A.2): not satisfied, direct | none | "
+                        "second line \\| piped | r_fail (Fails &lt;on&gt; A.2): not satisfied, direct |  | none | "
                         "P1 Maren &lt;Okafor&gt; (CISO) | not satisfied; finding: r_fail iso/A.2 (failing) |\n");
     assert_lacks(md, "<script");
     /* every table line has the same number of unescaped pipes */
@@ -797,7 +889,7 @@ static void test_markdown_writer(void **state)
         for (const char *c = l; c < end; c++)
             if (*c == '|' && (c == l || c[-1] != '\\'))
                 pipes++;
-        assert_int_equal(pipes, 9);
+        assert_int_equal(pipes, 10);
         l = end + 1;
     }
     assert_int_equal(lines, 2 + NCONTROLS); /* stops at the blank line after the table */
@@ -890,6 +982,7 @@ int main(void)
         cmocka_unit_test(test_html_id),
         cmocka_unit_test_setup_teardown(test_build_rows, world_setup, world_teardown),
         cmocka_unit_test_setup_teardown(test_build_selected_rows, world_setup, world_teardown),
+        cmocka_unit_test_setup_teardown(test_mandatory_and_stated, world_setup, world_teardown),
         cmocka_unit_test_setup_teardown(test_csv_writer, world_setup, world_teardown),
         cmocka_unit_test_setup_teardown(test_html_writer_escapes_hostile_text, world_setup, world_teardown),
         cmocka_unit_test_setup_teardown(test_markdown_writer, world_setup, world_teardown),
