@@ -163,6 +163,9 @@ def main():
         # the generator's evidence.id is an INTEGER column (docs/facts.md, "Text ids")
         with open(os.path.join(ROOT, "bench", "text_ids.sql"), "rb") as sql:
             subprocess.run(["sqlite3", s_db], stdin=sql, check=True, capture_output=True)
+        # nor the optional columns of issue 16 (docs/facts.md, "soa")
+        with open(os.path.join(ROOT, "bench", "seed_columns.sql"), "rb") as sql:
+            subprocess.run(["sqlite3", s_db], stdin=sql, check=True, capture_output=True)
         check_setup("reference-S", s_db, ["rules/reference/reference.vouch"])
     except (RuntimeError, subprocess.CalledProcessError, OSError, ValueError) as e:
         ok(False, "setup: %s" % e)

@@ -72,6 +72,9 @@ if command -v timeout >/dev/null 2>&1; then tmo="timeout 120"; else tmo=""; fi
 # the generator's evidence.id is an INTEGER column (docs/facts.md, "Text ids")
 sqlite3 "$out/S.db" < bench/text_ids.sql >"$out/gen.log" 2>&1 ||
     { cat "$out/gen.log"; bad "converting the scale-S evidence ids failed"; finish; }
+# nor the optional columns of issue 16 (docs/facts.md, "soa")
+sqlite3 "$out/S.db" < bench/seed_columns.sql >"$out/gen.log" 2>&1 ||
+    { cat "$out/gen.log"; bad "adding the columns of issue 16 to the scale-S facts failed"; finish; }
 "$bin" load --facts "$out/acme.db" --pack examples/acme/pack.vouch examples/acme/*.csv </dev/null \
     >"$out/load.log" 2>&1 || { cat "$out/load.log"; bad "loading examples/acme failed"; finish; }
 # The ISO/IEC 27001 auditor's pack on the same organisation, with the
