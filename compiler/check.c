@@ -428,9 +428,10 @@ static int comparable(compiler *c, ast_node *at, ast_type a, ast_node *bt, ast_t
         }
         return 1;
     }
-    if (a.kind == TY_MONTHS || b.kind == TY_MONTHS) {
-        ERR_AT(c, a.kind == TY_MONTHS ? at : bt, "add or subtract it from a date: `today - 1y`",
-               "a calendar duration (months, quarters, years) can only move a date");
+    if ((a.kind == TY_MONTHS) != (b.kind == TY_MONTHS) && (a.kind == TY_DUR || b.kind == TY_DUR)) {
+        /* A month is 28 to 31 days: which is longer depends on the date. */
+        ERR_AT(c, whole, "write both in months (`12mo`) or both in days (`365d`)",
+               "cannot compare a calendar duration with a duration in days");
         return 0;
     }
     if (!is_scalar(a) || !is_scalar(b)) {
@@ -483,13 +484,21 @@ static ast_type check_arith(compiler *c, ast_node *n)
     ast_tkind k = TY_ERROR;
     if (b.kind == TY_MONTHS || a.kind == TY_MONTHS) {
         /* Calendar durations move a date by whole months (clamped to the
-         * month's last day); they are not day counts. */
-        if (a.kind == TY_DATE && b.kind == TY_MONTHS && (n->op == OPR_ADD || n->op == OPR_SUB))
-            return set(n, ty(TY_DATE, a.optional, 0));
+         * month's last day) and add up among themselves; they are not day
+         * counts, so they never mix with days (1y + 3d has no length). */
+        int addsub = n->op == OPR_ADD || n->op == OPR_SUB;
+        if (a.kind == TY_DATE && b.kind == TY_MONTHS && addsub)
+            return set(n, ty(TY_DATE, opt, 0));
         if (a.kind == TY_MONTHS && b.kind == TY_DATE && n->op == OPR_ADD)
-            return set(n, ty(TY_DATE, b.optional, 0));
-        ERR_AT(c, n, "add or subtract it from a date: `today - 1y`",
-                   "a calendar duration (months, quarters, years) can only move a date");
+            return set(n, ty(TY_DATE, opt, 0));
+        if (a.kind == TY_MONTHS && b.kind == TY_MONTHS && addsub)
+            return set(n, ty(TY_MONTHS, opt, 0));
+        if (addsub && (a.kind == TY_DUR || b.kind == TY_DUR))
+            ERR_AT(c, n, "move the date by one, then the other: `d + 1y + 3d`",
+                   "cannot %s a calendar duration and a duration in days", n->op == OPR_ADD ? "add" : "subtract");
+        else
+            ERR_AT(c, n, "add or subtract it from a date (`today - 1y`) or another calendar duration",
+                   "a calendar duration (months, quarters, years) only moves a date");
         return set(n, TYPE_ERROR);
     }
     switch (n->op) {
@@ -698,7 +707,7 @@ static ast_type check_generic_call(compiler *c, ast_node *n, int bi)
             bad = 1;
             continue;
         }
-        if (!is_scalar(at) || at.kind == TY_MONTHS) {
+        if (!is_scalar(at)) {
             ERR_AT(c, a, NULL, "`%s` takes values, not a %s", vouch_builtin_name((uint32_t)bi), check_type_name(c, at));
             bad = 1;
             continue;
@@ -1020,7 +1029,7 @@ ast_type check_expr(compiler *c, ast_node *n)
                    check_type_name(c, a), check_type_name(c, b));
             return set(n, TYPE_ERROR);
         }
-        if (!is_scalar(a) || !is_scalar(b) || a.kind == TY_MONTHS || b.kind == TY_MONTHS) {
+        if (!is_scalar(a) || !is_scalar(b)) {
             ERR_AT(c, n, NULL, "an `if` gives values, not a %s", check_type_name(c, !is_scalar(a) ? a : b));
             return set(n, TYPE_ERROR);
         }
@@ -1080,7 +1089,7 @@ ast_type check_expr(compiler *c, ast_node *n)
             ast_type t = check_expr(c, n->u.unary.operand);
             if (t.kind == TY_ERROR)
                 return set(n, t);
-            if (t.kind != TY_INT && t.kind != TY_DUR) {
+            if (t.kind != TY_INT && t.kind != TY_DUR && t.kind != TY_MONTHS) {
                 ERR_AT(c, n, NULL, "cannot negate %s", check_type_name(c, t));
                 return set(n, TYPE_ERROR);
             }

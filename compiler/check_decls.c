@@ -473,6 +473,15 @@ static const char *fmt_day(compiler *c, int64_t day)
     return buf ? buf : "";
 }
 
+/* A calendar duration as the language writes it: `1y`, `6mo`. */
+static const char *fmt_months(compiler *c, int64_t months)
+{
+    char buf[32];
+    vouch_value v = vouch_months(months);
+    vouch_value_format(&v, buf, sizeof buf);
+    return arena_strndup(c->a, buf, strlen(buf));
+}
+
 void check_declare_waiver(compiler *c, ast_node *n)
 {
     int r = check_find_rule(c, n->u.waive.rule, n);
@@ -489,6 +498,7 @@ void check_declare_waiver(compiler *c, ast_node *n)
     if (r < 0 || !per || !per->u.binary.rhs)
         return;
     vouch_waiver w;
+    int64_t last;
     memset(&w, 0, sizeof w);
     w.rule = (uint32_t)r;
     w.subject = n->u.waive.subject ? n->u.waive.subject->u.s.text : "";
@@ -500,6 +510,11 @@ void check_declare_waiver(compiler *c, ast_node *n)
         ERR_AT(c, per, arena_printf(c->a, "end it by %s, or have the cap raised", fmt_day(c, w.granted + c->waiver_max_days)),
                "the waiver runs %lld days, more than the cap of %lld days", (long long)(w.until - w.granted),
                (long long)c->waiver_max_days);
+    else if (per->u.binary.lhs && c->waiver_max_months && date_move_months(w.granted, c->waiver_max_months, &last) == 0 &&
+             w.until > last)
+        ERR_AT(c, per, arena_printf(c->a, "end it by %s, or have the cap raised", fmt_day(c, last)),
+               "the waiver runs from %s until %s, more than the cap of %s", fmt_day(c, w.granted),
+               fmt_day(c, w.until), fmt_months(c, c->waiver_max_months));
     w.because = n->u.waive.because ? n->u.waive.because->u.s.text : "";
     w.approved_by = n->u.waive.approved ? n->u.waive.approved->u.s.text : "";
     w.file = n->src->name;
@@ -530,16 +545,21 @@ void check_declare_waiver(compiler *c, ast_node *n)
 void check_declare_waiver_cap(compiler *c, ast_node *n)
 {
     ast_node *d = n->u.unary.operand;
-    if (!d || d->kind != AST_DUR) {
-        ERR_AT(c, d ? d : n, "write the cap in days or weeks, e.g. `180d`", "a waiver cap is a number of days");
+    if (!d || (d->kind != AST_DUR && d->kind != AST_MONTHS)) {
+        ERR_AT(c, d ? d : n, "write the cap in days, weeks or months, e.g. `180d` or `6mo`",
+               "a waiver cap is a duration");
         return;
     }
     if (d->u.lit.i <= 0) {
-        ERR_AT(c, d, NULL, "a waiver cap must be at least one day");
+        ERR_AT(c, d, NULL, d->kind == AST_DUR ? "a waiver cap must be at least one day"
+                                              : "a waiver cap must be at least one month");
         return;
     }
-    if (c->waiver_max_days == 0 || d->u.lit.i < c->waiver_max_days)
-        c->waiver_max_days = d->u.lit.i; /* several packs: the strictest cap holds */
+    /* Several packs: the strictest cap of each kind holds, and a waiver
+     * must keep to both (which is shorter depends on the dates). */
+    int64_t *cap = d->kind == AST_DUR ? &c->waiver_max_days : &c->waiver_max_months;
+    if (*cap == 0 || d->u.lit.i < *cap)
+        *cap = d->u.lit.i;
 }
 
 /* Does the file of `at` import pack `name`? */

@@ -470,12 +470,10 @@ static void gen_arith(gen *g, ast_node *n)
 {
     ast_node *l = n->u.binary.lhs, *r = n->u.binary.rhs;
     int lk = l->type.kind, rk = r->type.kind;
-    if (lk == TY_MONTHS || rk == TY_MONTHS) {
-        /* date +/- calendar months: add_months, clamped to the month's end */
-        ast_node *d = lk == TY_MONTHS ? r : l, *m = lk == TY_MONTHS ? l : r;
-        gen_expr(g, d);
-        emit_const(g, vouch_int(n->op == OPR_SUB ? -m->u.lit.i : m->u.lit.i));
-        emit2(g, OP_CALL, BI_add_months, 2);
+    if (lk == TY_MONTHS && rk == TY_DATE) {
+        gen_expr(g, r); /* calendar duration + date: the date first, as for days */
+        gen_expr(g, l);
+        emit(g, OP_DATE_ADD);
         return;
     }
     if (lk == TY_INT) {
@@ -488,7 +486,9 @@ static void gen_arith(gen *g, ast_node *n)
         gen_expr(g, r); /* duration + date: the VM wants the date first */
         gen_expr(g, l);
         emit(g, OP_DATE_ADD);
-    } else if (lk == TY_DATE && rk == TY_DUR) {
+    } else if (lk == TY_DATE && (rk == TY_DUR || rk == TY_MONTHS)) {
+        /* days, or calendar months clamped to the month's end (the VM
+         * tells them apart by the value's type) */
         gen_expr(g, l);
         gen_expr(g, r);
         emit(g, n->op == OPR_ADD ? OP_DATE_ADD : OP_DATE_SUB);
@@ -681,6 +681,7 @@ static void gen_node_code(gen *g, ast_node *n)
     case AST_INT: emit_const(g, vouch_int(n->u.lit.i)); break;
     case AST_DATE: emit_const(g, vouch_date(n->u.lit.i)); break;
     case AST_DUR: emit_const(g, vouch_dur(n->u.lit.i)); break;
+    case AST_MONTHS: emit_const(g, vouch_months(n->u.lit.i)); break;
     case AST_BOOL: emit(g, n->u.lit.i ? OP_TRUE : OP_FALSE); break;
     case AST_NONE: emit(g, OP_NONE); break;
     case AST_STRING: emit_text(g, n->u.s.text, n->u.s.n); break;
@@ -1005,6 +1006,7 @@ static uint8_t vtype_of(ast_type t)
     case TY_INT: return VT_INT;
     case TY_DATE: return VT_DATE;
     case TY_DUR: return VT_DUR;
+    case TY_MONTHS: return VT_MONTHS;
     default: return VT_TEXT;
     }
 }
@@ -1166,6 +1168,7 @@ static int finish_catalogues(compiler *c, vouch_program *p)
         p->waivers[i].file = pcstr(p, c->waivers.v[i].file);
     }
     p->waiver_max_days = c->waiver_max_days;
+    p->waiver_max_months = c->waiver_max_months;
     p->ntests = c->tests.n;
     p->tests = PALLOC(p, c->tests.n, vouch_test);
     if (!p->tests)

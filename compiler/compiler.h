@@ -125,6 +125,7 @@ typedef struct compiler {
     appetite_info appetite;
     VEC(vouch_waiver) waivers;
     int64_t waiver_max_days;
+    int64_t waiver_max_months;   /* `waivers at most 6mo`: the strictest calendar cap; 0: none */
     VEC(rule_extra) extra;   /* parallel to rules */
     VEC(vouch_test) tests;   /* `test` blocks, for `vouch test` */
     VEC(vouch_source_decl) sources; /* `source` declarations, for `vouch load --source` */
