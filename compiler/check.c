@@ -574,6 +574,7 @@ static ast_node *appetite_field(compiler *c, int table, ast_name f)
     if (check_name_is(f, "tolerated")) return ap->tolerated;
     if (check_name_is(f, "acceptor")) return ap->acceptor;
     if (check_name_is(f, "review_every")) return ap->review_every;
+    if (check_name_is(f, "owner_must_accept")) return ap->owner_must_accept;
     return NULL;
 }
 
@@ -652,7 +653,7 @@ static ast_type check_member(compiler *c, ast_node *n)
         const char **cand = check_column_names(c, t);
         size_t ncand = t->ncols;
         if (c->appetite.decl && c->appetite.table == b->table && cand) {
-            const char **more = arena_alloc(c->a, (ncand + 5) * sizeof *more);
+            const char **more = arena_alloc(c->a, (ncand + 6) * sizeof *more);
             if (more) {
                 memcpy(more, cand, ncand * sizeof *more);
                 more[ncand++] = arena_strndup(c->a, c->appetite.score_name.p, c->appetite.score_name.len);
@@ -660,6 +661,7 @@ static ast_type check_member(compiler *c, ast_node *n)
                 more[ncand++] = "tolerated";
                 more[ncand++] = "acceptor";
                 more[ncand++] = "review_every";
+                more[ncand++] = "owner_must_accept";
                 cand = more;
             }
         }
@@ -739,6 +741,35 @@ static ast_type check_call(compiler *c, ast_node *n)
         return set(n, TYPE_ERROR);
     }
     int bi = builtin_index(fn);
+    if (bi < 0 && check_name_is(fn, "authority")) {
+        /* The appetite's authority order ranks a role: rewritten in place
+         * into the `if` chain it stands for. */
+        ast_node *arg = n->u.call.args;
+        if (!arg || arg->next) {
+            ERR_AT(c, n, "authority(p.role)", "`authority` takes one role");
+            for (ast_node *a = arg; a; a = a->next)
+                check_expr(c, a);
+            return set(n, TYPE_ERROR);
+        }
+        ast_type at = check_expr(c, ast_clone(c->a, arg));
+        if (at.kind == TY_ERROR)
+            return set(n, TYPE_ERROR);
+        if (at.kind != TY_TEXT && at.kind != TY_ENUM && at.kind != TY_NONE) {
+            ERR_AT(c, arg, NULL, "`authority` ranks a role, which is text, not %s", check_type_name(c, at));
+            return set(n, TYPE_ERROR);
+        }
+        ast_node *chain = check_authority_rank(c, n, arg);
+        if (!chain)
+            return set(n, TYPE_ERROR);
+        ast_node *next = n->next;
+        uint32_t off = n->off, len = n->len;
+        *n = *chain;
+        n->next = next;
+        ast_type t = check_expr(c, n);
+        n->off = off;
+        n->len = len;
+        return t;
+    }
     if (bi < 0) {
         const char *names[BI__COUNT + 2];
         for (uint32_t i = 0; i < BI__COUNT; i++)

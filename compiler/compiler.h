@@ -90,7 +90,11 @@ typedef struct appetite_info {
     ast_name score_name;
     ast_node *score;         /* the score expression (unchecked template) */
     /* Templates built from the clauses, cloned and checked per use. */
-    ast_node *band, *tolerated, *acceptor, *review_every;
+    ast_node *band, *tolerated, *acceptor, *review_every, *owner_must_accept;
+    /* `authority "CEO" > "CISO" > ...`: the roles, highest first (AST_STRING
+     * list), or NULL; authority(x) ranks x by it (the lowest role is 1). */
+    ast_node *authority;
+    uint32_t nauthority;
 } appetite_info;
 
 /* What check.c learns about each rule beyond its AST (parallel to rules). */

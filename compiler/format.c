@@ -54,6 +54,9 @@ static int starts_clause(int t, int next)
     case TK_CONTROL: case TK_BAND: case TK_TOLERATE: case TK_ACCEPT: case TK_GIVEN: case TK_EXPECT:
     case TK_PERIOD: case TK_STRING: case TK_LBRACE: case TK_RBRACE:
         return 1;
+    case TK_AUTHORITY:
+        /* an appetite's `authority "CEO" > ...`, not a call `authority(x)` */
+        return next == TK_STRING;
     case TK_ID:
         /* a test's `as_of D` */
         return next == TK_DATE;
