@@ -377,6 +377,35 @@ static const char *authority_text(compiler *c)
     return s;
 }
 
+/* Without an `authority` line, the accept clauses order the roles: each
+ * clause covers scores above the earlier ones', so a role that accepts
+ * later ranks above those before it (a role named twice ranks where it is
+ * named last). The list is built highest first, as an explicit order is;
+ * no accept clause, no order. */
+static void implicit_authority(compiler *c, const ast_node *n)
+{
+    appetite_info *ap = &c->appetite;
+    ast_node *head = NULL;
+    uint32_t count = 0;
+    for (ast_node *k = n->u.appetite.clauses; k; k = k->next) {
+        if (k->u.apc.kind != AP_ACCEPT || !k->u.apc.arg)
+            continue;
+        int later = 0;
+        for (ast_node *q = k->next; q && !later; q = q->next)
+            later = q->u.apc.kind == AP_ACCEPT && q->u.apc.arg && same_text(q->u.apc.arg, k->u.apc.arg);
+        if (later)
+            continue;
+        ast_node *r = ast_clone(c->a, k->u.apc.arg);
+        if (!r)
+            return;
+        r->next = head; /* prepend: the last clause's role ends up first */
+        head = r;
+        count++;
+    }
+    ap->authority = head;
+    ap->nauthority = count;
+}
+
 void check_declare_appetite(compiler *c, ast_node *n)
 {
     appetite_info *ap = &c->appetite;
@@ -508,6 +537,8 @@ void check_declare_appetite(compiler *c, ast_node *n)
     }
     *acc_tail = mk(c, n, AST_NONE);
     *rev_tail = mk(c, n, AST_NONE);
+    if (!ap->authority)
+        implicit_authority(c, n);
     if (!ap->tolerated) {
         ap->tolerated = mk(c, n, AST_BOOL);
         if (ap->tolerated)
@@ -556,7 +587,8 @@ ast_node *check_authority_rank(compiler *c, const ast_node *call, const ast_node
     const appetite_info *ap = &c->appetite;
     if (!ap->authority) {
         ERR_AT(c, call, "declare one in the appetite: `authority \"CEO\" > \"CISO\"`",
-               "`authority(...)` ranks a role by the appetite's authority order, and there is none");
+               "`authority(...)` ranks a role by the appetite's authority order, and there is none (no "
+               "`authority` line, no `accept` clause)");
         return NULL;
     }
     ast_node *head = NULL, **tail = &head;
