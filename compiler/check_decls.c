@@ -326,9 +326,12 @@ static ast_node *mk_text(compiler *c, const ast_node *at, const char *s, uint32_
     return n;
 }
 
+/* Two roles written as the same string literal (a role given another way,
+ * a pack parameter say, is not known to be the same here). */
 static int same_text(const ast_node *a, const ast_node *b)
 {
-    return a->u.s.n == b->u.s.n && memcmp(a->u.s.text, b->u.s.text, a->u.s.n) == 0;
+    return a->kind == AST_STRING && b->kind == AST_STRING && a->u.s.n == b->u.s.n &&
+           memcmp(a->u.s.text, b->u.s.text, a->u.s.n) == 0;
 }
 
 static ast_node *mk_bool(compiler *c, const ast_node *at, int v)
@@ -490,7 +493,7 @@ void check_declare_appetite(compiler *c, ast_node *n)
                 ap->tolerated = k->u.apc.cond;
             break;
         case AP_ACCEPT:
-            if (ap->authority && !in_authority(ap, k->u.apc.arg))
+            if (ap->authority && k->u.apc.arg && k->u.apc.arg->kind == AST_STRING && !in_authority(ap, k->u.apc.arg))
                 ERR_AT(c, k->u.apc.arg, arena_printf(c->a, "the order is %s", authority_text(c)),
                        "role \"%.*s\" is not in the authority order", (int)k->u.apc.arg->u.s.n,
                        k->u.apc.arg->u.s.text);

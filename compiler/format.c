@@ -78,7 +78,8 @@ static int before_unary(int prev)
     }
 }
 
-static int is_name(int t) { return t == TK_ID || t == TK_CONTROL || t == TK_ENUM; }
+/* (`authority` is a keyword in the appetite and a function in rules: `authority(p.role)`) */
+static int is_name(int t) { return t == TK_ID || t == TK_CONTROL || t == TK_ENUM || t == TK_AUTHORITY; }
 
 /* Is there a space between adjacent tokens a and b on one line? */
 static int space_between(int a, int b, int a_unary_minus)
