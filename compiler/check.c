@@ -1174,11 +1174,42 @@ static int span_unit(ast_name n, int singular)
     return 0;
 }
 
+/* A cadence written as a duration (`every 6mo of period`): the months of
+ * its span when the spans tile the calendar year with names of their own
+ * (1mo, 1q or 3mo, 6mo, 1y or 12mo); -1 for another duration; 0 if the
+ * name is no duration (a unit word, or a mistake). */
+static int cadence_months(ast_name n)
+{
+    uint32_t i = 0;
+    int64_t v = 0;
+    while (i < n.len && n.p[i] >= '0' && n.p[i] <= '9' && v < 1000000)
+        v = v * 10 + (n.p[i++] - '0');
+    if (i == 0 || i == n.len)
+        return 0;
+    ast_name unit = {n.p + i, n.len - i, n.off + i};
+    int64_t per = check_name_is(unit, "mo") ? 1 : check_name_is(unit, "q") ? 3 : check_name_is(unit, "y") ? 12 : 0;
+    if (!per)
+        return check_name_is(unit, "d") || check_name_is(unit, "w") ? -1 : 0;
+    int64_t m = v * per;
+    return m == 1 || m == 3 || m == 6 || m == 12 ? (int)m : -1;
+}
+
 static void check_for(compiler *c, ast_node *f)
 {
     ast_node *s = f->u.loop.source;
     int id;
     int months = s->kind == AST_CALL ? span_unit(s->u.call.name, f->op == 1) : 0;
+    if (s->kind == AST_CALL && months == 0 && f->op == 1) {
+        int cm = cadence_months(s->u.call.name);
+        if (cm > 0) {
+            months = cm;
+        } else if (cm < 0) {
+            ERR_AT(c, s, "`every 1mo`, `every 1q`, `every 6mo` or `every 1y` (or quarter, month, year)",
+                   "a cadence walks the calendar's months, quarters, half-years or years, not spans of `%.*s`",
+                   (int)s->u.call.name.len, s->u.call.name.p);
+            months = 3; /* reported: bind the variable as a quarter */
+        }
+    }
     if (s->kind == AST_IDENT) {
         int sc;
         int t = lookup_source(c, s, s->u.name, &sc);

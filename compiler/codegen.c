@@ -440,6 +440,24 @@ static void gen_period_bound(gen *g, ast_node *period, int end)
         emit1(g, OP_ENV, end ? VOUCH_ENV_PERIOD_END : VOUCH_ENV_PERIOD_START);
 }
 
+/* The calendar functions of a span of `months` months (1, 3, 6 or 12: a
+ * month, a quarter, a half-year, a year): its first day, its last day, and
+ * its name (a year's is its number, made text by the caller's INTERP). */
+static uint32_t span_start_fn(int months)
+{
+    return months == 3 ? BI_quarter_start : months == 6 ? BI_half_start : months == 12 ? BI_year_start : BI_month_start;
+}
+
+static uint32_t span_end_fn(int months)
+{
+    return months == 3 ? BI_quarter_end : months == 6 ? BI_half_end : months == 12 ? BI_year_end : BI_month_end;
+}
+
+static uint32_t span_name_fn(int months)
+{
+    return months == 3 ? BI_quarter_name : months == 6 ? BI_half_name : months == 12 ? BI_year : BI_month_name;
+}
+
 static void gen_member(gen *g, ast_node *n)
 {
     ast_node *obj = n->u.member.obj;
@@ -455,12 +473,9 @@ static void gen_member(gen *g, ast_node *n)
     /* span locals: iterator, start, end */
     if (n->slot == 2) {
         emit1(g, OP_LOAD, (uint32_t)b->local + 1);
-        if (b->span_months == 12) {
-            emit2(g, OP_CALL, BI_year, 1);
+        emit2(g, OP_CALL, span_name_fn(b->span_months), 1);
+        if (b->span_months == 12)
             emit1(g, OP_INTERP, 1);
-        } else {
-            emit2(g, OP_CALL, b->span_months == 3 ? BI_quarter_name : BI_month_name, 1);
-        }
     } else {
         emit1(g, OP_LOAD, (uint32_t)b->local + 1 + (uint32_t)n->slot);
     }
@@ -793,11 +808,7 @@ static void gen_default_subject(gen *g, ast_node *rule, int cadence, int with_sp
         binding *cb = bnd(g, cadence);
         emit_text(g, "@", 1);
         emit1(g, OP_LOAD, (uint32_t)cb->local + 1);
-        if (cb->span_months == 12) {
-            emit2(g, OP_CALL, BI_year, 1);
-        } else {
-            emit2(g, OP_CALL, cb->span_months == 3 ? BI_quarter_name : BI_month_name, 1);
-        }
+        emit2(g, OP_CALL, span_name_fn(cb->span_months), 1);
         parts += 2;
     }
     emit1(g, OP_INTERP, parts);
@@ -808,10 +819,7 @@ static void gen_default_subject(gen *g, ast_node *rule, int cadence, int with_sp
 static void gen_span_call(gen *g, int months, uint32_t it, int which)
 {
     emit1(g, OP_LOAD, it);
-    if (which == 0)
-        emit2(g, OP_CALL, months == 3 ? BI_quarter_end : months == 12 ? BI_year_end : BI_month_end, 1);
-    else
-        emit2(g, OP_CALL, months == 3 ? BI_quarter_name : months == 12 ? BI_year : BI_month_name, 1);
+    emit2(g, OP_CALL, which == 0 ? span_end_fn(months) : span_name_fn(months), 1);
 }
 
 /* The innermost iteration: subject, require, outcome.
@@ -949,7 +957,7 @@ static void gen_fors_code(gen *g, ast_node *rule, ast_node *f)
     new_local(g);
     bnd(g, f->slot)->local = (int)it;
     gen_period_bound(g, period, 0);
-    emit2(g, OP_CALL, months == 3 ? BI_quarter_start : months == 12 ? BI_year_start : BI_month_start, 1);
+    emit2(g, OP_CALL, span_start_fn(months), 1);
     emit1(g, OP_STORE, it);
     uint32_t loop = pc(g);
     emit1(g, OP_LOAD, it);
@@ -961,7 +969,7 @@ static void gen_fors_code(gen *g, ast_node *rule, ast_node *f)
     emit(g, OP_MAX);
     emit1(g, OP_STORE, it + 1);
     emit1(g, OP_LOAD, it);
-    emit2(g, OP_CALL, months == 3 ? BI_quarter_end : months == 12 ? BI_year_end : BI_month_end, 1);
+    emit2(g, OP_CALL, span_end_fn(months), 1);
     gen_period_bound(g, period, 1);
     emit(g, OP_MIN);
     emit1(g, OP_STORE, it + 2);

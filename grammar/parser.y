@@ -346,6 +346,11 @@ forc(A) ::= FOR(F) ID(V) IN source(S) WHERE expr(W).    { A = ast_for(B, F.off, 
 
 /* Cadence: `every quarter of period as q` loops over the period's quarters
  * like `for q in quarters(period)`, and names each subject's span. */
+/* `every 6mo of period as h`: a calendar duration names the span (check.c). */
+every(A) ::= EVERY(K) DUR(U) OF expr(P) AS ID(V).
+    { A = ast_every(B, K.off, U.off, U.len, P, V.off, V.len, NULL); }
+every(A) ::= EVERY(K) DUR(U) OF expr(P) AS ID(V) WHERE expr(W).
+    { A = ast_every(B, K.off, U.off, U.len, P, V.off, V.len, W); }
 every(A) ::= EVERY(K) ID(U) OF expr(P) AS ID(V).
     { A = ast_every(B, K.off, U.off, U.len, P, V.off, V.len, NULL); }
 every(A) ::= EVERY(K) ID(U) OF expr(P) AS ID(V) WHERE expr(W).

@@ -175,6 +175,21 @@ int64_t date_quarter_end(int64_t days)
     return date_from_civil(y, qm, month_days(y, qm));
 }
 
+/* Half-years: January to June and July to December. */
+int64_t date_half_start(int64_t days)
+{
+    int y, m, d;
+    date_to_civil(days, &y, &m, &d);
+    return date_from_civil(y, m <= 6 ? 1 : 7, 1);
+}
+
+int64_t date_half_end(int64_t days)
+{
+    int y, m, d;
+    date_to_civil(days, &y, &m, &d);
+    return date_from_civil(y, m <= 6 ? 6 : 12, m <= 6 ? 30 : 31);
+}
+
 int64_t date_year_start(int64_t days)
 {
     int y, m, d;

@@ -35,6 +35,8 @@ int64_t date_month_start(int64_t days);
 int64_t date_month_end(int64_t days);
 int64_t date_quarter_start(int64_t days);
 int64_t date_quarter_end(int64_t days);
+int64_t date_half_start(int64_t days);   /* 1 January or 1 July */
+int64_t date_half_end(int64_t days);     /* 30 June or 31 December */
 int64_t date_year_start(int64_t days);
 int64_t date_year_end(int64_t days);
 /* 1 if days is within the supported range (years 1..9999). */

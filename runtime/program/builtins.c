@@ -286,6 +286,15 @@ int vouch_builtin_call(uint32_t id, const vouch_value *args, uint32_t argc,
         int n = snprintf(buf, sizeof buf, "%04d-%02d", y, m);
         return make_text(scratch, buf, (size_t)n, out, err, cap);
     }
+    case BI_half_start:
+        return date_result(date_half_start(a->u.i), infos[id].name, out, err, cap);
+    case BI_half_end:
+        return date_result(date_half_end(a->u.i), infos[id].name, out, err, cap);
+    case BI_half_name: {
+        date_to_civil(a->u.i, &y, &m, &d);
+        int n = snprintf(buf, sizeof buf, "%04dH%d", y, m <= 6 ? 1 : 2);
+        return make_text(scratch, buf, (size_t)n, out, err, cap);
+    }
     case BI_coalesce:
         *out = a->type == VT_NONE ? *b : *a;
         return 0;

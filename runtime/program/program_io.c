@@ -488,7 +488,7 @@ static int get_u32(rbuf *r, uint32_t *v)
 
 static int get_i64(rbuf *r, int64_t *v)
 {
-    uint32_t lo, hi;
+    uint32_t lo = 0, hi = 0; /* set on success; zero quiets gcc once inlined */
     if (get_u32(r, &lo) || get_u32(r, &hi))
         return -1;
     *v = (int64_t)((uint64_t)hi << 32 | lo);

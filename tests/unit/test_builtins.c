@@ -95,7 +95,8 @@ static void assert_date(vouch_value v, int y, int m, int d)
 static void test_metadata(void **state)
 {
     (void)state;
-    assert_int_equal(BI__COUNT, 25);
+    assert_int_equal(BI__COUNT, 28);
+    assert_string_equal(vouch_builtin_name(BI_half_name), "half_name");
     assert_string_equal(vouch_builtin_name(BI_blank), "blank");
     assert_string_equal(vouch_builtin_name(BI_coalesce), "coalesce");
     assert_string_equal(vouch_builtin_signature(BI_add_months), "d:di");
@@ -204,6 +205,14 @@ static void test_calendar(void **state)
     assert_date(call1(BI_quarter_start, vouch_date(D(2026, 5, 17))), 2026, 4, 1);
     assert_date(call1(BI_quarter_end, vouch_date(D(2026, 5, 17))), 2026, 6, 30);
     assert_date(call1(BI_quarter_end, vouch_date(D(2026, 11, 1))), 2026, 12, 31);
+    /* half-years, the spans of `every 6mo` */
+    assert_date(call1(BI_half_start, vouch_date(D(2026, 6, 30))), 2026, 1, 1);
+    assert_date(call1(BI_half_start, vouch_date(D(2026, 7, 1))), 2026, 7, 1);
+    assert_date(call1(BI_half_end, vouch_date(D(2026, 1, 1))), 2026, 6, 30);
+    assert_date(call1(BI_half_end, vouch_date(D(2026, 7, 1))), 2026, 12, 31);
+    assert_date(call1(BI_half_end, vouch_date(D(9999, 12, 31))), 9999, 12, 31);
+    assert_text(call1(BI_half_name, vouch_date(D(2026, 6, 30))), "2026H1");
+    assert_text(call1(BI_half_name, vouch_date(D(2026, 7, 1))), "2026H2");
     assert_date(call1(BI_year_start, vouch_date(D(2026, 5, 17))), 2026, 1, 1);
     assert_date(call1(BI_year_end, vouch_date(D(2026, 5, 17))), 2026, 12, 31);
     assert_date(call1(BI_year_end, vouch_date(D(9999, 1, 1))), 9999, 12, 31);
