@@ -587,6 +587,7 @@ static ast_type expand_in_place(compiler *c, ast_node *n, const ast_node *templa
         return set(n, TYPE_ERROR);
     ast_node *next = n->next;
     uint32_t off = n->off, len = n->len;
+    const vouch_source *src = n->src; /* the template may be another file's */
     *n = *e;
     n->next = next;
     int saved = c->implicit, saved_ap = c->in_appetite;
@@ -597,6 +598,7 @@ static ast_type expand_in_place(compiler *c, ast_node *n, const ast_node *templa
     ast_type t = check_expr(c, n);
     c->implicit = saved;
     c->in_appetite = saved_ap;
+    n->src = src;
     n->off = off;
     n->len = len;
     return t;
@@ -763,9 +765,11 @@ static ast_type check_call(compiler *c, ast_node *n)
             return set(n, TYPE_ERROR);
         ast_node *next = n->next;
         uint32_t off = n->off, len = n->len;
+        const vouch_source *src = n->src; /* the order may be another file's */
         *n = *chain;
         n->next = next;
         ast_type t = check_expr(c, n);
+        n->src = src;
         n->off = off;
         n->len = len;
         return t;

@@ -501,6 +501,8 @@ void check_declare_appetite(compiler *c, ast_node *n)
         case AP_AUTHORITY:
             break;
         case AP_OWNER: {
+            if (!k->u.apc.arg || !k->u.apc.review)
+                break; /* out of memory while parsing: compile.c reports it */
             ast_name w1 = k->u.apc.arg->u.name, w2 = k->u.apc.review->u.name;
             if (!check_name_is(w1, "owner") || !check_name_is(w2, "acceptance"))
                 ERR_AT(c, k, "write `require owner acceptance`",
