@@ -16,6 +16,7 @@
 #include <string.h>
 #include "check_int.h"
 #include "date.h"
+#include "vouch_limits.h"
 
 /* ---- catalogues -------------------------------------------------------- */
 
@@ -346,13 +347,22 @@ static ast_node *mk_bool(compiler *c, const ast_node *at, int v)
 static void declare_authority(compiler *c, ast_node *k)
 {
     appetite_info *ap = &c->appetite;
-    if (ap->authority) {
+    if (ap->authority || ap->authority_refused) {
         ERR_AT(c, k, "list every role in one `authority` line, highest first",
                "the appetite already has an authority order");
         return;
     }
     uint32_t n = 0;
-    for (ast_node *r = k->u.apc.arg; r; r = r->next, n++)
+    for (ast_node *r = k->u.apc.arg; r; r = r->next)
+        n++;
+    if (n > VOUCH_MAX_AUTHORITY_ROLES) {
+        ERR_AT(c, k, NULL, "an authority order of %u roles, more than the limit of %d", n, VOUCH_MAX_AUTHORITY_ROLES);
+        ap->authority = NULL;
+        ap->nauthority = 0;
+        ap->authority_refused = 1;
+        return;
+    }
+    for (ast_node *r = k->u.apc.arg; r; r = r->next)
         for (ast_node *q = k->u.apc.arg; q != r; q = q->next)
             if (same_text(q, r)) {
                 ERR_AT(c, r, "name each role once, highest first",
@@ -389,7 +399,11 @@ static void implicit_authority(compiler *c, const ast_node *n)
 {
     appetite_info *ap = &c->appetite;
     ast_node *head = NULL;
-    uint32_t count = 0;
+    uint32_t count = 0, naccept = 0;
+    for (ast_node *k = n->u.appetite.clauses; k; k = k->next)
+        naccept += k->u.apc.kind == AP_ACCEPT;
+    if (naccept > VOUCH_MAX_AUTHORITY_ROLES || ap->authority_refused)
+        return; /* the dedup below is quadratic; authority(x) then says there is no order */
     for (ast_node *k = n->u.appetite.clauses; k; k = k->next) {
         if (k->u.apc.kind != AP_ACCEPT || !k->u.apc.arg)
             continue;
@@ -428,6 +442,17 @@ void check_declare_appetite(compiler *c, ast_node *n)
     int t = check_lookup_table(c, n, tn);
     if (t < 0)
         return;
+    uint32_t nbands = 0, naccepts = 0;
+    for (ast_node *k = n->u.appetite.clauses; k; k = k->next) {
+        nbands += k->u.apc.kind == AP_BAND;
+        naccepts += k->u.apc.kind == AP_ACCEPT;
+    }
+    if (nbands > VOUCH_MAX_APPETITE_CLAUSES || naccepts > VOUCH_MAX_APPETITE_CLAUSES) {
+        ERR_AT(c, n, NULL, "an appetite of %u %s, more than the limit of %d",
+               nbands > VOUCH_MAX_APPETITE_CLAUSES ? nbands : naccepts,
+               nbands > VOUCH_MAX_APPETITE_CLAUSES ? "bands" : "accept clauses", VOUCH_MAX_APPETITE_CLAUSES);
+        return;
+    }
     ap->decl = n;
     ap->table = t;
     ast_node *bands = NULL, **band_tail = &bands;

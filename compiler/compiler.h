@@ -95,6 +95,7 @@ typedef struct appetite_info {
      * list), or NULL; authority(x) ranks x by it (the lowest role is 1). */
     ast_node *authority;
     uint32_t nauthority;
+    int authority_refused;   /* an order over the limit was reported */
 } appetite_info;
 
 /* What check.c learns about each rule beyond its AST (parallel to rules). */
