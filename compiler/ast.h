@@ -53,7 +53,8 @@ typedef enum ast_kind {
     AST_PAIR,        /* "src" [relation] "dst" [note "..."]         pair; a rule's maps: src = framework */
     AST_SCOPE,       /* scope NAME = TABLE where EXPR               scope */
     AST_APPETITE,    /* appetite [for TABLE] { clauses }            appetite */
-    AST_APPETITE_CLAUSE, /* score = E | band N = E | tolerate E | accept E by role "R" [review every D]  apc */
+    AST_APPETITE_CLAUSE, /* score = E | band N = E [review every D] | tolerate E | accept E by role "R" [review every D]
+                          * | authority "R" > "R" ... | require owner acceptance  apc */
     AST_WAIVE,       /* waive RULE for "SUBJECT" [from D] until D because "..." approved_by "..."  waive */
     AST_WAIVER_CAP,  /* waivers at most 180d                        unary.operand = the duration */
     AST_OVERRIDE,    /* override RULE severity S | override RULE enforcement E | skip RULE because "..."  ovr; op = ast_override_kind */
@@ -89,7 +90,11 @@ typedef enum ast_skip_op { SKIP_IF_EQ = 0, SKIP_IF_NE, SKIP_IF_IN, SKIP_IF_NOT_I
 typedef enum ast_feed_opt { FEED_PATTERN = 0, FEED_ZONE, FEED_MAP } ast_feed_opt;
 
 /* Clauses of an appetite (AST_APPETITE_CLAUSE's apc.kind). */
-typedef enum ast_appetite_kind { AP_SCORE = 0, AP_BAND, AP_TOLERATE, AP_ACCEPT } ast_appetite_kind;
+typedef enum ast_appetite_kind {
+    AP_SCORE = 0, AP_BAND, AP_TOLERATE, AP_ACCEPT,
+    AP_AUTHORITY,            /* authority "R1" > "R2" ...: arg is the list of AST_STRING, highest first */
+    AP_OWNER                 /* require owner acceptance: arg and review are the two words (AST_IDENT) */
+} ast_appetite_kind;
 
 typedef enum ast_quant_kind {
     Q_EXISTS = 0,    /* exists x in T [where W]                      -> bool */

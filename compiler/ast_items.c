@@ -99,6 +99,8 @@ ast_node *ast_appetite_clause(ast_builder *b, int kind, uint32_t off, uint32_t l
                               ast_node *arg, ast_node *review)
 {
     uint32_t end = max_u32(off + len, max_u32(ast_end_of(cond), max_u32(ast_end_of(arg), ast_end_of(review))));
+    if (arg && arg->tail) /* a list (the authority order): it ends with its last item */
+        end = max_u32(end, ast_end_of(arg->tail));
     ast_node *n = ast_node_at(b, AST_APPETITE_CLAUSE, off, end);
     if (!n)
         return NULL;

@@ -428,9 +428,10 @@ static int comparable(compiler *c, ast_node *at, ast_type a, ast_node *bt, ast_t
         }
         return 1;
     }
-    if (a.kind == TY_MONTHS || b.kind == TY_MONTHS) {
-        ERR_AT(c, a.kind == TY_MONTHS ? at : bt, "add or subtract it from a date: `today - 1y`",
-               "a calendar duration (months, quarters, years) can only move a date");
+    if ((a.kind == TY_MONTHS) != (b.kind == TY_MONTHS) && (a.kind == TY_DUR || b.kind == TY_DUR)) {
+        /* A month is 28 to 31 days: which is longer depends on the date. */
+        ERR_AT(c, whole, "write both in months (`12mo`) or both in days (`365d`)",
+               "cannot compare a calendar duration with a duration in days");
         return 0;
     }
     if (!is_scalar(a) || !is_scalar(b)) {
@@ -483,13 +484,21 @@ static ast_type check_arith(compiler *c, ast_node *n)
     ast_tkind k = TY_ERROR;
     if (b.kind == TY_MONTHS || a.kind == TY_MONTHS) {
         /* Calendar durations move a date by whole months (clamped to the
-         * month's last day); they are not day counts. */
-        if (a.kind == TY_DATE && b.kind == TY_MONTHS && (n->op == OPR_ADD || n->op == OPR_SUB))
-            return set(n, ty(TY_DATE, a.optional, 0));
+         * month's last day) and add up among themselves; they are not day
+         * counts, so they never mix with days (1y + 3d has no length). */
+        int addsub = n->op == OPR_ADD || n->op == OPR_SUB;
+        if (a.kind == TY_DATE && b.kind == TY_MONTHS && addsub)
+            return set(n, ty(TY_DATE, opt, 0));
         if (a.kind == TY_MONTHS && b.kind == TY_DATE && n->op == OPR_ADD)
-            return set(n, ty(TY_DATE, b.optional, 0));
-        ERR_AT(c, n, "add or subtract it from a date: `today - 1y`",
-                   "a calendar duration (months, quarters, years) can only move a date");
+            return set(n, ty(TY_DATE, opt, 0));
+        if (a.kind == TY_MONTHS && b.kind == TY_MONTHS && addsub)
+            return set(n, ty(TY_MONTHS, opt, 0));
+        if (addsub && (a.kind == TY_DUR || b.kind == TY_DUR))
+            ERR_AT(c, n, "move the date by one, then the other: `d + 1y + 3d`",
+                   "cannot %s a calendar duration and a duration in days", n->op == OPR_ADD ? "add" : "subtract");
+        else
+            ERR_AT(c, n, "add or subtract it from a date (`today - 1y`) or another calendar duration",
+                   "a calendar duration (months, quarters, years) only moves a date");
         return set(n, TYPE_ERROR);
     }
     switch (n->op) {
@@ -565,6 +574,7 @@ static ast_node *appetite_field(compiler *c, int table, ast_name f)
     if (check_name_is(f, "tolerated")) return ap->tolerated;
     if (check_name_is(f, "acceptor")) return ap->acceptor;
     if (check_name_is(f, "review_every")) return ap->review_every;
+    if (check_name_is(f, "owner_must_accept")) return ap->owner_must_accept;
     return NULL;
 }
 
@@ -577,6 +587,7 @@ static ast_type expand_in_place(compiler *c, ast_node *n, const ast_node *templa
         return set(n, TYPE_ERROR);
     ast_node *next = n->next;
     uint32_t off = n->off, len = n->len;
+    const vouch_source *src = n->src; /* the template may be another file's */
     *n = *e;
     n->next = next;
     int saved = c->implicit, saved_ap = c->in_appetite;
@@ -587,6 +598,7 @@ static ast_type expand_in_place(compiler *c, ast_node *n, const ast_node *templa
     ast_type t = check_expr(c, n);
     c->implicit = saved;
     c->in_appetite = saved_ap;
+    n->src = src;
     n->off = off;
     n->len = len;
     return t;
@@ -643,7 +655,7 @@ static ast_type check_member(compiler *c, ast_node *n)
         const char **cand = check_column_names(c, t);
         size_t ncand = t->ncols;
         if (c->appetite.decl && c->appetite.table == b->table && cand) {
-            const char **more = arena_alloc(c->a, (ncand + 5) * sizeof *more);
+            const char **more = arena_alloc(c->a, (ncand + 6) * sizeof *more);
             if (more) {
                 memcpy(more, cand, ncand * sizeof *more);
                 more[ncand++] = arena_strndup(c->a, c->appetite.score_name.p, c->appetite.score_name.len);
@@ -651,6 +663,7 @@ static ast_type check_member(compiler *c, ast_node *n)
                 more[ncand++] = "tolerated";
                 more[ncand++] = "acceptor";
                 more[ncand++] = "review_every";
+                more[ncand++] = "owner_must_accept";
                 cand = more;
             }
         }
@@ -698,7 +711,7 @@ static ast_type check_generic_call(compiler *c, ast_node *n, int bi)
             bad = 1;
             continue;
         }
-        if (!is_scalar(at) || at.kind == TY_MONTHS) {
+        if (!is_scalar(at)) {
             ERR_AT(c, a, NULL, "`%s` takes values, not a %s", vouch_builtin_name((uint32_t)bi), check_type_name(c, at));
             bad = 1;
             continue;
@@ -730,6 +743,37 @@ static ast_type check_call(compiler *c, ast_node *n)
         return set(n, TYPE_ERROR);
     }
     int bi = builtin_index(fn);
+    if (bi < 0 && check_name_is(fn, "authority")) {
+        /* The appetite's authority order ranks a role: rewritten in place
+         * into the `if` chain it stands for. */
+        ast_node *arg = n->u.call.args;
+        if (!arg || arg->next) {
+            ERR_AT(c, n, "authority(p.role)", "`authority` takes one role");
+            for (ast_node *a = arg; a; a = a->next)
+                check_expr(c, a);
+            return set(n, TYPE_ERROR);
+        }
+        ast_type at = check_expr(c, ast_clone(c->a, arg));
+        if (at.kind == TY_ERROR)
+            return set(n, TYPE_ERROR);
+        if (at.kind != TY_TEXT && at.kind != TY_ENUM && at.kind != TY_NONE) {
+            ERR_AT(c, arg, NULL, "`authority` ranks a role, which is text, not %s", check_type_name(c, at));
+            return set(n, TYPE_ERROR);
+        }
+        ast_node *chain = check_authority_rank(c, n, arg);
+        if (!chain)
+            return set(n, TYPE_ERROR);
+        ast_node *next = n->next;
+        uint32_t off = n->off, len = n->len;
+        const vouch_source *src = n->src; /* the order may be another file's */
+        *n = *chain;
+        n->next = next;
+        ast_type t = check_expr(c, n);
+        n->src = src;
+        n->off = off;
+        n->len = len;
+        return t;
+    }
     if (bi < 0) {
         const char *names[BI__COUNT + 2];
         for (uint32_t i = 0; i < BI__COUNT; i++)
@@ -1020,7 +1064,7 @@ ast_type check_expr(compiler *c, ast_node *n)
                    check_type_name(c, a), check_type_name(c, b));
             return set(n, TYPE_ERROR);
         }
-        if (!is_scalar(a) || !is_scalar(b) || a.kind == TY_MONTHS || b.kind == TY_MONTHS) {
+        if (!is_scalar(a) || !is_scalar(b)) {
             ERR_AT(c, n, NULL, "an `if` gives values, not a %s", check_type_name(c, !is_scalar(a) ? a : b));
             return set(n, TYPE_ERROR);
         }
@@ -1080,7 +1124,7 @@ ast_type check_expr(compiler *c, ast_node *n)
             ast_type t = check_expr(c, n->u.unary.operand);
             if (t.kind == TY_ERROR)
                 return set(n, t);
-            if (t.kind != TY_INT && t.kind != TY_DUR) {
+            if (t.kind != TY_INT && t.kind != TY_DUR && t.kind != TY_MONTHS) {
                 ERR_AT(c, n, NULL, "cannot negate %s", check_type_name(c, t));
                 return set(n, TYPE_ERROR);
             }
@@ -1134,11 +1178,42 @@ static int span_unit(ast_name n, int singular)
     return 0;
 }
 
+/* A cadence written as a duration (`every 6mo of period`): the months of
+ * its span when the spans tile the calendar year with names of their own
+ * (1mo, 1q or 3mo, 6mo, 1y or 12mo); -1 for another duration; 0 if the
+ * name is no duration (a unit word, or a mistake). */
+static int cadence_months(ast_name n)
+{
+    uint32_t i = 0;
+    int64_t v = 0;
+    while (i < n.len && n.p[i] >= '0' && n.p[i] <= '9' && v < 1000000)
+        v = v * 10 + (n.p[i++] - '0');
+    if (i == 0 || i == n.len)
+        return 0;
+    ast_name unit = {n.p + i, n.len - i, n.off + i};
+    int64_t per = check_name_is(unit, "mo") ? 1 : check_name_is(unit, "q") ? 3 : check_name_is(unit, "y") ? 12 : 0;
+    if (!per)
+        return check_name_is(unit, "d") || check_name_is(unit, "w") ? -1 : 0;
+    int64_t m = v * per;
+    return m == 1 || m == 3 || m == 6 || m == 12 ? (int)m : -1;
+}
+
 static void check_for(compiler *c, ast_node *f)
 {
     ast_node *s = f->u.loop.source;
     int id;
     int months = s->kind == AST_CALL ? span_unit(s->u.call.name, f->op == 1) : 0;
+    if (s->kind == AST_CALL && months == 0 && f->op == 1) {
+        int cm = cadence_months(s->u.call.name);
+        if (cm > 0) {
+            months = cm;
+        } else if (cm < 0) {
+            ERR_AT(c, s, "`every 1mo`, `every 1q`, `every 6mo` or `every 1y` (or quarter, month, year)",
+                   "a cadence walks the calendar's months, quarters, half-years or years, not spans of `%.*s`",
+                   (int)s->u.call.name.len, s->u.call.name.p);
+            months = 3; /* reported: bind the variable as a quarter */
+        }
+    }
     if (s->kind == AST_IDENT) {
         int sc;
         int t = lookup_source(c, s, s->u.name, &sc);

@@ -16,6 +16,7 @@
 #include <string.h>
 #include "check_int.h"
 #include "date.h"
+#include "vouch_limits.h"
 
 /* ---- catalogues -------------------------------------------------------- */
 
@@ -326,6 +327,102 @@ static ast_node *mk_text(compiler *c, const ast_node *at, const char *s, uint32_
     return n;
 }
 
+/* Two roles written as the same string literal (a role given another way,
+ * a pack parameter say, is not known to be the same here). */
+static int same_text(const ast_node *a, const ast_node *b)
+{
+    return a->kind == AST_STRING && b->kind == AST_STRING && a->u.s.n == b->u.s.n &&
+           memcmp(a->u.s.text, b->u.s.text, a->u.s.n) == 0;
+}
+
+static ast_node *mk_bool(compiler *c, const ast_node *at, int v)
+{
+    ast_node *n = mk(c, at, AST_BOOL);
+    if (n)
+        n->u.lit.i = v;
+    return n;
+}
+
+/* The authority order: each role once, and one order per appetite. */
+static void declare_authority(compiler *c, ast_node *k)
+{
+    appetite_info *ap = &c->appetite;
+    if (ap->authority || ap->authority_refused) {
+        ERR_AT(c, k, "list every role in one `authority` line, highest first",
+               "the appetite already has an authority order");
+        return;
+    }
+    uint32_t n = 0;
+    for (ast_node *r = k->u.apc.arg; r; r = r->next)
+        n++;
+    if (n > VOUCH_MAX_AUTHORITY_ROLES) {
+        ERR_AT(c, k, NULL, "an authority order of %u roles, more than the limit of %d", n, VOUCH_MAX_AUTHORITY_ROLES);
+        ap->authority = NULL;
+        ap->nauthority = 0;
+        ap->authority_refused = 1;
+        return;
+    }
+    for (ast_node *r = k->u.apc.arg; r; r = r->next)
+        for (ast_node *q = k->u.apc.arg; q != r; q = q->next)
+            if (same_text(q, r)) {
+                ERR_AT(c, r, "name each role once, highest first",
+                       "role \"%.*s\" appears twice in the authority order", (int)r->u.s.n, r->u.s.text);
+                break;
+            }
+    ap->authority = k->u.apc.arg;
+    ap->nauthority = n;
+}
+
+/* Is role (an AST_STRING) in the authority order? */
+static int in_authority(const appetite_info *ap, const ast_node *role)
+{
+    for (ast_node *r = ap->authority; r; r = r->next)
+        if (same_text(r, role))
+            return 1;
+    return 0;
+}
+
+static const char *authority_text(compiler *c)
+{
+    const char *s = "";
+    for (ast_node *r = c->appetite.authority; r; r = r->next)
+        s = arena_printf(c->a, "%s%s\"%.*s\"", s, *s ? " > " : "", (int)r->u.s.n, r->u.s.text);
+    return s;
+}
+
+/* Without an `authority` line, the accept clauses order the roles: each
+ * clause covers scores above the earlier ones', so a role that accepts
+ * later ranks above those before it (a role named twice ranks where it is
+ * named last). The list is built highest first, as an explicit order is;
+ * no accept clause, no order. */
+static void implicit_authority(compiler *c, const ast_node *n)
+{
+    appetite_info *ap = &c->appetite;
+    ast_node *head = NULL;
+    uint32_t count = 0, naccept = 0;
+    for (ast_node *k = n->u.appetite.clauses; k; k = k->next)
+        naccept += k->u.apc.kind == AP_ACCEPT;
+    if (naccept > VOUCH_MAX_AUTHORITY_ROLES || ap->authority_refused)
+        return; /* the dedup below is quadratic; authority(x) then says there is no order */
+    for (ast_node *k = n->u.appetite.clauses; k; k = k->next) {
+        if (k->u.apc.kind != AP_ACCEPT || !k->u.apc.arg)
+            continue;
+        int later = 0;
+        for (ast_node *q = k->next; q && !later; q = q->next)
+            later = q->u.apc.kind == AP_ACCEPT && q->u.apc.arg && same_text(q->u.apc.arg, k->u.apc.arg);
+        if (later)
+            continue;
+        ast_node *r = ast_clone(c->a, k->u.apc.arg);
+        if (!r)
+            return;
+        r->next = head; /* prepend: the last clause's role ends up first */
+        head = r;
+        count++;
+    }
+    ap->authority = head;
+    ap->nauthority = count;
+}
+
 void check_declare_appetite(compiler *c, ast_node *n)
 {
     appetite_info *ap = &c->appetite;
@@ -345,12 +442,49 @@ void check_declare_appetite(compiler *c, ast_node *n)
     int t = check_lookup_table(c, n, tn);
     if (t < 0)
         return;
+    uint32_t nbands = 0, naccepts = 0;
+    for (ast_node *k = n->u.appetite.clauses; k; k = k->next) {
+        nbands += k->u.apc.kind == AP_BAND;
+        naccepts += k->u.apc.kind == AP_ACCEPT;
+    }
+    if (nbands > VOUCH_MAX_APPETITE_CLAUSES || naccepts > VOUCH_MAX_APPETITE_CLAUSES) {
+        ERR_AT(c, n, NULL, "an appetite of %u %s, more than the limit of %d",
+               nbands > VOUCH_MAX_APPETITE_CLAUSES ? nbands : naccepts,
+               nbands > VOUCH_MAX_APPETITE_CLAUSES ? "bands" : "accept clauses", VOUCH_MAX_APPETITE_CLAUSES);
+        return;
+    }
     ap->decl = n;
     ap->table = t;
     ast_node *bands = NULL, **band_tail = &bands;
-    ast_node *accepts = NULL, **acc_tail = &accepts;
-    ast_node *reviews = NULL, **rev_tail = &reviews;
+    ast_node *band_reviews = NULL, **brev_tail = &band_reviews;
     ast_node *none_at = mk(c, n, AST_NONE);
+    int owner_required = 0;
+    /* Review periods are all in days or all in calendar months: r.review_every
+     * has one type (a month is not a number of days). */
+    const ast_node *first_review = NULL;
+    int mixed = 0;
+    for (ast_node *k = n->u.appetite.clauses; k; k = k->next) {
+        ast_node *rv = k->u.apc.kind == AP_BAND || k->u.apc.kind == AP_ACCEPT ? k->u.apc.review : NULL;
+        if (!rv)
+            continue;
+        if (rv->kind != AST_DUR && rv->kind != AST_MONTHS) {
+            k->u.apc.review = NULL;
+            continue;
+        }
+        if (!first_review)
+            first_review = rv;
+        else if ((rv->kind == AST_MONTHS) != (first_review->kind == AST_MONTHS) && !mixed) {
+            ERR_AT(c, rv, "write them all in days (`365d`) or all in months (`12mo`, `1y`)",
+                   "the appetite's review periods mix days and calendar months");
+            mixed = 1;
+        }
+    }
+    for (ast_node *k = n->u.appetite.clauses; k && mixed; k = k->next)
+        if (k->u.apc.kind == AP_BAND || k->u.apc.kind == AP_ACCEPT)
+            k->u.apc.review = NULL; /* reported: no follow-on type errors */
+    for (ast_node *k = n->u.appetite.clauses; k; k = k->next)
+        if (k->u.apc.kind == AP_AUTHORITY)
+            declare_authority(c, k);
     for (ast_node *k = n->u.appetite.clauses; k; k = k->next) {
         switch (k->u.apc.kind) {
         case AP_SCORE:
@@ -371,6 +505,10 @@ void check_declare_appetite(compiler *c, ast_node *n)
             *band_tail = cnd;
             if (cnd)
                 band_tail = &cnd->u.cond.otherwise;
+            ast_node *rc = mk_cond(c, k, k->u.apc.cond, k->u.apc.review ? k->u.apc.review : none_at, NULL);
+            *brev_tail = rc;
+            if (rc)
+                brev_tail = &rc->u.cond.otherwise;
             break;
         }
         case AP_TOLERATE:
@@ -379,18 +517,25 @@ void check_declare_appetite(compiler *c, ast_node *n)
             else
                 ap->tolerated = k->u.apc.cond;
             break;
-        case AP_ACCEPT: {
-            ast_node *a1 = mk_cond(c, k, k->u.apc.cond, k->u.apc.arg, NULL);
-            ast_node *r1 = mk_cond(c, k, k->u.apc.cond, k->u.apc.review ? k->u.apc.review : none_at, NULL);
-            if (k->u.apc.review && k->u.apc.review->kind != AST_DUR)
-                ERR_AT(c, k->u.apc.review, "write the review period in days or weeks, e.g. `365d`",
-                       "a review period is a duration in days");
-            *acc_tail = a1;
-            if (a1)
-                acc_tail = &a1->u.cond.otherwise;
-            *rev_tail = r1;
-            if (r1)
-                rev_tail = &r1->u.cond.otherwise;
+        case AP_ACCEPT:
+            if (ap->authority && k->u.apc.arg && k->u.apc.arg->kind == AST_STRING && !in_authority(ap, k->u.apc.arg))
+                ERR_AT(c, k->u.apc.arg, arena_printf(c->a, "the order is %s", authority_text(c)),
+                       "role \"%.*s\" is not in the authority order", (int)k->u.apc.arg->u.s.n,
+                       k->u.apc.arg->u.s.text);
+            break;
+        case AP_AUTHORITY:
+            break;
+        case AP_OWNER: {
+            if (!k->u.apc.arg || !k->u.apc.review)
+                break; /* out of memory while parsing: compile.c reports it */
+            ast_name w1 = k->u.apc.arg->u.name, w2 = k->u.apc.review->u.name;
+            if (!check_name_is(w1, "owner") || !check_name_is(w2, "acceptance"))
+                ERR_AT(c, k, "write `require owner acceptance`",
+                       "an appetite can only require owner acceptance, not `%.*s %.*s`", (int)w1.len, w1.p,
+                       (int)w2.len, w2.p);
+            else if (owner_required)
+                ERR_AT(c, k, NULL, "the appetite already requires owner acceptance");
+            owner_required = 1;
             break;
         }
         }
@@ -401,9 +546,29 @@ void check_declare_appetite(compiler *c, ast_node *n)
         return;
     }
     *band_tail = mk(c, n, AST_NONE);
+    *brev_tail = mk(c, n, AST_NONE);
+    ap->band = bands;
+    /* The acceptor and the review period of the first accept clause that
+     * holds; a clause without its own period takes its band's. */
+    ast_node *accepts = NULL, **acc_tail = &accepts;
+    ast_node *reviews = NULL, **rev_tail = &reviews;
+    for (ast_node *k = n->u.appetite.clauses; k; k = k->next) {
+        if (k->u.apc.kind != AP_ACCEPT)
+            continue;
+        ast_node *a1 = mk_cond(c, k, k->u.apc.cond, k->u.apc.arg, NULL);
+        ast_node *r1 = mk_cond(c, k, k->u.apc.cond,
+                               k->u.apc.review ? k->u.apc.review : ast_clone(c->a, band_reviews), NULL);
+        *acc_tail = a1;
+        if (a1)
+            acc_tail = &a1->u.cond.otherwise;
+        *rev_tail = r1;
+        if (r1)
+            rev_tail = &r1->u.cond.otherwise;
+    }
     *acc_tail = mk(c, n, AST_NONE);
     *rev_tail = mk(c, n, AST_NONE);
-    ap->band = bands;
+    if (!ap->authority)
+        implicit_authority(c, n);
     if (!ap->tolerated) {
         ap->tolerated = mk(c, n, AST_BOOL);
         if (ap->tolerated)
@@ -412,6 +577,9 @@ void check_declare_appetite(compiler *c, ast_node *n)
     /* A tolerated risk needs no acceptor and no review. */
     ap->acceptor = mk_cond(c, n, ap->tolerated, mk(c, n, AST_NONE), accepts);
     ap->review_every = mk_cond(c, n, ap->tolerated, mk(c, n, AST_NONE), reviews);
+    /* ISO 27001 6.1.3 f): the risk's own owner accepts what is not tolerated. */
+    ap->owner_must_accept = owner_required ? mk_cond(c, n, ap->tolerated, mk_bool(c, n, 0), mk_bool(c, n, 1))
+                                           : mk_bool(c, n, 0);
 
     /* Check every template once, against a row of the table, so that
      * mistakes are reported at the declaration. */
@@ -429,14 +597,50 @@ void check_declare_appetite(compiler *c, ast_node *n)
     if (st.kind != TY_ERROR && st.kind != TY_INT)
         ERR_AT(c, ap->score, NULL, "the score must be an int, not %s", check_type_name(c, st));
     c->in_appetite = 1;
-    ast_node *templates[4] = {ap->band, ap->tolerated, ap->acceptor, ap->review_every};
-    for (int i = 0; i < 4 && st.kind == TY_INT; i++) {
+    ast_node *templates[5] = {ap->band, ap->tolerated, ap->acceptor, ap->review_every, ap->owner_must_accept};
+    for (int i = 0; i < 5 && st.kind == TY_INT; i++) {
         ast_node *copy = ast_clone(c->a, templates[i]);
         if (copy)
             check_expr(c, copy);
     }
     c->in_appetite = 0;
     c->implicit = saved;
+}
+
+/* authority(x): the rank of role x in the appetite's authority order, the
+ * lowest role 1 and each above it one more; none for a role not in it.
+ * Built as `if x == "CEO" then 3 else if x == "CISO" then 2 ... else none`
+ * at the order's place in the appetite (so the linter leaves it alone), x
+ * cloned into each test. NULL (reported) when there is no order. */
+ast_node *check_authority_rank(compiler *c, const ast_node *call, const ast_node *arg)
+{
+    const appetite_info *ap = &c->appetite;
+    if (!ap->authority) {
+        ERR_AT(c, call, "declare one in the appetite: `authority \"CEO\" > \"CISO\"`",
+               "`authority(...)` ranks a role by the appetite's authority order, and there is none (no "
+               "`authority` line, no `accept` clause)");
+        return NULL;
+    }
+    ast_node *head = NULL, **tail = &head;
+    uint32_t rank = ap->nauthority;
+    for (ast_node *r = ap->authority; r; r = r->next, rank--) {
+        ast_node *eq = mk(c, r, AST_BINARY), *num = mk(c, r, AST_INT), *x = ast_clone(c->a, arg);
+        if (!eq || !num || !x)
+            return NULL;
+        eq->op = OPR_EQ;
+        eq->u.binary.lhs = x;
+        eq->u.binary.rhs = ast_clone(c->a, r);
+        if (eq->u.binary.rhs)
+            eq->u.binary.rhs->next = NULL;
+        num->u.lit.i = rank;
+        ast_node *cnd = mk_cond(c, r, eq, num, NULL);
+        if (!cnd)
+            return NULL;
+        *tail = cnd;
+        tail = &cnd->u.cond.otherwise;
+    }
+    *tail = mk(c, ap->authority, AST_NONE);
+    return head;
 }
 
 /* ---- waivers and overrides ---------------------------------------------------- */
@@ -473,6 +677,15 @@ static const char *fmt_day(compiler *c, int64_t day)
     return buf ? buf : "";
 }
 
+/* A calendar duration as the language writes it: `1y`, `6mo`. */
+static const char *fmt_months(compiler *c, int64_t months)
+{
+    char buf[32];
+    vouch_value v = vouch_months(months);
+    vouch_value_format(&v, buf, sizeof buf);
+    return arena_strndup(c->a, buf, strlen(buf));
+}
+
 void check_declare_waiver(compiler *c, ast_node *n)
 {
     int r = check_find_rule(c, n->u.waive.rule, n);
@@ -489,6 +702,7 @@ void check_declare_waiver(compiler *c, ast_node *n)
     if (r < 0 || !per || !per->u.binary.rhs)
         return;
     vouch_waiver w;
+    int64_t last;
     memset(&w, 0, sizeof w);
     w.rule = (uint32_t)r;
     w.subject = n->u.waive.subject ? n->u.waive.subject->u.s.text : "";
@@ -500,6 +714,11 @@ void check_declare_waiver(compiler *c, ast_node *n)
         ERR_AT(c, per, arena_printf(c->a, "end it by %s, or have the cap raised", fmt_day(c, w.granted + c->waiver_max_days)),
                "the waiver runs %lld days, more than the cap of %lld days", (long long)(w.until - w.granted),
                (long long)c->waiver_max_days);
+    else if (per->u.binary.lhs && c->waiver_max_months && date_move_months(w.granted, c->waiver_max_months, &last) == 0 &&
+             w.until > last)
+        ERR_AT(c, per, arena_printf(c->a, "end it by %s, or have the cap raised", fmt_day(c, last)),
+               "the waiver runs from %s until %s, more than the cap of %s", fmt_day(c, w.granted),
+               fmt_day(c, w.until), fmt_months(c, c->waiver_max_months));
     w.because = n->u.waive.because ? n->u.waive.because->u.s.text : "";
     w.approved_by = n->u.waive.approved ? n->u.waive.approved->u.s.text : "";
     w.file = n->src->name;
@@ -530,16 +749,21 @@ void check_declare_waiver(compiler *c, ast_node *n)
 void check_declare_waiver_cap(compiler *c, ast_node *n)
 {
     ast_node *d = n->u.unary.operand;
-    if (!d || d->kind != AST_DUR) {
-        ERR_AT(c, d ? d : n, "write the cap in days or weeks, e.g. `180d`", "a waiver cap is a number of days");
+    if (!d || (d->kind != AST_DUR && d->kind != AST_MONTHS)) {
+        ERR_AT(c, d ? d : n, "write the cap in days, weeks or months, e.g. `180d` or `6mo`",
+               "a waiver cap is a duration");
         return;
     }
     if (d->u.lit.i <= 0) {
-        ERR_AT(c, d, NULL, "a waiver cap must be at least one day");
+        ERR_AT(c, d, NULL, d->kind == AST_DUR ? "a waiver cap must be at least one day"
+                                              : "a waiver cap must be at least one month");
         return;
     }
-    if (c->waiver_max_days == 0 || d->u.lit.i < c->waiver_max_days)
-        c->waiver_max_days = d->u.lit.i; /* several packs: the strictest cap holds */
+    /* Several packs: the strictest cap of each kind holds, and a waiver
+     * must keep to both (which is shorter depends on the dates). */
+    int64_t *cap = d->kind == AST_DUR ? &c->waiver_max_days : &c->waiver_max_months;
+    if (*cap == 0 || d->u.lit.i < *cap)
+        *cap = d->u.lit.i;
 }
 
 /* Does the file of `at` import pack `name`? */

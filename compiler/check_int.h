@@ -72,6 +72,9 @@ void check_declare_framework(compiler *c, ast_node *n);
 void check_declare_crosswalk(compiler *c, ast_node *n);   /* after every framework */
 void check_declare_scope(compiler *c, ast_node *n);       /* after the facts */
 void check_declare_appetite(compiler *c, ast_node *n);    /* after the facts */
+/* authority(arg) expanded by the appetite's authority order (check_decls.c):
+ * an unchecked `if` chain to check in the call's place; NULL if reported. */
+ast_node *check_authority_rank(compiler *c, const ast_node *call, const ast_node *arg);
 /* After every rule: these name rules. */
 void check_declare_waiver_cap(compiler *c, ast_node *n);
 void check_declare_override(compiler *c, ast_node *n, ast_node *const *items, size_t nfiles);

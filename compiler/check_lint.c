@@ -161,7 +161,7 @@ void check_lint_program(compiler *c, ast_node *const *items, size_t nfiles)
     }
     check_lint_conditions(c);
     lint_crosswalk_pairs(c, items, nfiles);
-    if (c->waivers.n && c->waiver_max_days == 0) {
+    if (c->waivers.n && c->waiver_max_days == 0 && c->waiver_max_months == 0) {
         const vouch_waiver *w = &c->waivers.v[0];
         diag_warning(c->d, NULL, 0, 0, "add `waivers at most 180d` (or the term your policy allows)",
                      "%s:%u:%u: waivers have no term cap: a waiver can run for years", w->file, w->line, w->col);

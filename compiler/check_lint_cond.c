@@ -41,13 +41,16 @@ enum { LV_NUM = 1, LV_TEXT, LV_BOOL, LV_NONE };
 
 typedef struct lval {
     int kind;
-    int base;                /* LV_NUM: 0 absolute, 1 `today` + i */
+    int base;                /* LV_NUM: 0 absolute, 1 `today` + i days, 2 `today`
+                              * moved by i calendar months (monotonic in i, so
+                              * ordered among themselves, not against days) */
     int64_t i;
     const char *s;           /* LV_TEXT */
     uint32_t n;
 } lval;
 
-/* Is n a constant, and which? today +/- a day duration counts (base 1). */
+/* Is n a constant, and which? today +/- a day duration counts (base 1),
+ * today +/- calendar months too (base 2). */
 static int const_of(const ast_node *n, lval *v)
 {
     memset(v, 0, sizeof *v);
@@ -80,6 +83,14 @@ static int const_of(const ast_node *n, lval *v)
         return 0;
     case AST_BINARY: {
         lval a, b;
+        if ((n->op == OPR_ADD || n->op == OPR_SUB) && n->u.binary.rhs->kind == AST_MONTHS &&
+            const_of(n->u.binary.lhs, &a) && a.kind == LV_NUM &&
+            ((a.base == 1 && a.i == 0) || a.base == 2)) {
+            *v = a;
+            v->base = 2;
+            v->i = n->op == OPR_ADD ? a.i + n->u.binary.rhs->u.lit.i : a.i - n->u.binary.rhs->u.lit.i;
+            return 1;
+        }
         if ((n->op != OPR_ADD && n->op != OPR_SUB) || n->u.binary.rhs->kind != AST_DUR ||
             !const_of(n->u.binary.lhs, &a) || !const_of(n->u.binary.rhs, &b) || a.kind != LV_NUM)
             return 0;
@@ -342,8 +353,8 @@ static void collect(lint_cx *L, const ast_node *n, int neg, atoms *s)
 
 /* What an operand may still be. */
 typedef struct dom {
-    const atom *eq, *none, *present, *lo[2], *hi[2], *in;
-    int64_t lov[2], hiv[2];
+    const atom *eq, *none, *present, *lo[3], *hi[3], *in;   /* lo, hi: per lval base */
+    int64_t lov[3], hiv[3];
 } dom;
 
 static int in_items(const ast_node *items, const lval *v)

@@ -62,7 +62,9 @@ const char *check_cell_text(compiler *c, const fact_table *t, int col, ast_node 
     default:
         break;
     }
-    ERR_AT(c, v, NULL, "`%s.%s` is %s; this value does not fit", t->name, fc->cname, check_type_name(c, want));
+    /* A stored duration is a number of days; a calendar one has no such number. */
+    ERR_AT(c, v, v->kind == AST_MONTHS && want.kind == TY_DUR ? "a stored duration is in days or weeks, e.g. `365d`" : NULL,
+           "`%s.%s` is %s; this value does not fit", t->name, fc->cname, check_type_name(c, want));
     *ok = 0;
     return NULL;
 }

@@ -440,6 +440,24 @@ static void gen_period_bound(gen *g, ast_node *period, int end)
         emit1(g, OP_ENV, end ? VOUCH_ENV_PERIOD_END : VOUCH_ENV_PERIOD_START);
 }
 
+/* The calendar functions of a span of `months` months (1, 3, 6 or 12: a
+ * month, a quarter, a half-year, a year): its first day, its last day, and
+ * its name (a year's is its number, made text by the caller's INTERP). */
+static uint32_t span_start_fn(int months)
+{
+    return months == 3 ? BI_quarter_start : months == 6 ? BI_half_start : months == 12 ? BI_year_start : BI_month_start;
+}
+
+static uint32_t span_end_fn(int months)
+{
+    return months == 3 ? BI_quarter_end : months == 6 ? BI_half_end : months == 12 ? BI_year_end : BI_month_end;
+}
+
+static uint32_t span_name_fn(int months)
+{
+    return months == 3 ? BI_quarter_name : months == 6 ? BI_half_name : months == 12 ? BI_year : BI_month_name;
+}
+
 static void gen_member(gen *g, ast_node *n)
 {
     ast_node *obj = n->u.member.obj;
@@ -455,12 +473,9 @@ static void gen_member(gen *g, ast_node *n)
     /* span locals: iterator, start, end */
     if (n->slot == 2) {
         emit1(g, OP_LOAD, (uint32_t)b->local + 1);
-        if (b->span_months == 12) {
-            emit2(g, OP_CALL, BI_year, 1);
+        emit2(g, OP_CALL, span_name_fn(b->span_months), 1);
+        if (b->span_months == 12)
             emit1(g, OP_INTERP, 1);
-        } else {
-            emit2(g, OP_CALL, b->span_months == 3 ? BI_quarter_name : BI_month_name, 1);
-        }
     } else {
         emit1(g, OP_LOAD, (uint32_t)b->local + 1 + (uint32_t)n->slot);
     }
@@ -470,12 +485,10 @@ static void gen_arith(gen *g, ast_node *n)
 {
     ast_node *l = n->u.binary.lhs, *r = n->u.binary.rhs;
     int lk = l->type.kind, rk = r->type.kind;
-    if (lk == TY_MONTHS || rk == TY_MONTHS) {
-        /* date +/- calendar months: add_months, clamped to the month's end */
-        ast_node *d = lk == TY_MONTHS ? r : l, *m = lk == TY_MONTHS ? l : r;
-        gen_expr(g, d);
-        emit_const(g, vouch_int(n->op == OPR_SUB ? -m->u.lit.i : m->u.lit.i));
-        emit2(g, OP_CALL, BI_add_months, 2);
+    if (lk == TY_MONTHS && rk == TY_DATE) {
+        gen_expr(g, r); /* calendar duration + date: the date first, as for days */
+        gen_expr(g, l);
+        emit(g, OP_DATE_ADD);
         return;
     }
     if (lk == TY_INT) {
@@ -488,7 +501,9 @@ static void gen_arith(gen *g, ast_node *n)
         gen_expr(g, r); /* duration + date: the VM wants the date first */
         gen_expr(g, l);
         emit(g, OP_DATE_ADD);
-    } else if (lk == TY_DATE && rk == TY_DUR) {
+    } else if (lk == TY_DATE && (rk == TY_DUR || rk == TY_MONTHS)) {
+        /* days, or calendar months clamped to the month's end (the VM
+         * tells them apart by the value's type) */
         gen_expr(g, l);
         gen_expr(g, r);
         emit(g, n->op == OPR_ADD ? OP_DATE_ADD : OP_DATE_SUB);
@@ -681,6 +696,7 @@ static void gen_node_code(gen *g, ast_node *n)
     case AST_INT: emit_const(g, vouch_int(n->u.lit.i)); break;
     case AST_DATE: emit_const(g, vouch_date(n->u.lit.i)); break;
     case AST_DUR: emit_const(g, vouch_dur(n->u.lit.i)); break;
+    case AST_MONTHS: emit_const(g, vouch_months(n->u.lit.i)); break;
     case AST_BOOL: emit(g, n->u.lit.i ? OP_TRUE : OP_FALSE); break;
     case AST_NONE: emit(g, OP_NONE); break;
     case AST_STRING: emit_text(g, n->u.s.text, n->u.s.n); break;
@@ -792,11 +808,7 @@ static void gen_default_subject(gen *g, ast_node *rule, int cadence, int with_sp
         binding *cb = bnd(g, cadence);
         emit_text(g, "@", 1);
         emit1(g, OP_LOAD, (uint32_t)cb->local + 1);
-        if (cb->span_months == 12) {
-            emit2(g, OP_CALL, BI_year, 1);
-        } else {
-            emit2(g, OP_CALL, cb->span_months == 3 ? BI_quarter_name : BI_month_name, 1);
-        }
+        emit2(g, OP_CALL, span_name_fn(cb->span_months), 1);
         parts += 2;
     }
     emit1(g, OP_INTERP, parts);
@@ -807,10 +819,7 @@ static void gen_default_subject(gen *g, ast_node *rule, int cadence, int with_sp
 static void gen_span_call(gen *g, int months, uint32_t it, int which)
 {
     emit1(g, OP_LOAD, it);
-    if (which == 0)
-        emit2(g, OP_CALL, months == 3 ? BI_quarter_end : months == 12 ? BI_year_end : BI_month_end, 1);
-    else
-        emit2(g, OP_CALL, months == 3 ? BI_quarter_name : months == 12 ? BI_year : BI_month_name, 1);
+    emit2(g, OP_CALL, which == 0 ? span_end_fn(months) : span_name_fn(months), 1);
 }
 
 /* The innermost iteration: subject, require, outcome.
@@ -948,7 +957,7 @@ static void gen_fors_code(gen *g, ast_node *rule, ast_node *f)
     new_local(g);
     bnd(g, f->slot)->local = (int)it;
     gen_period_bound(g, period, 0);
-    emit2(g, OP_CALL, months == 3 ? BI_quarter_start : months == 12 ? BI_year_start : BI_month_start, 1);
+    emit2(g, OP_CALL, span_start_fn(months), 1);
     emit1(g, OP_STORE, it);
     uint32_t loop = pc(g);
     emit1(g, OP_LOAD, it);
@@ -960,7 +969,7 @@ static void gen_fors_code(gen *g, ast_node *rule, ast_node *f)
     emit(g, OP_MAX);
     emit1(g, OP_STORE, it + 1);
     emit1(g, OP_LOAD, it);
-    emit2(g, OP_CALL, months == 3 ? BI_quarter_end : months == 12 ? BI_year_end : BI_month_end, 1);
+    emit2(g, OP_CALL, span_end_fn(months), 1);
     gen_period_bound(g, period, 1);
     emit(g, OP_MIN);
     emit1(g, OP_STORE, it + 2);
@@ -1005,6 +1014,7 @@ static uint8_t vtype_of(ast_type t)
     case TY_INT: return VT_INT;
     case TY_DATE: return VT_DATE;
     case TY_DUR: return VT_DUR;
+    case TY_MONTHS: return VT_MONTHS;
     default: return VT_TEXT;
     }
 }
@@ -1166,6 +1176,7 @@ static int finish_catalogues(compiler *c, vouch_program *p)
         p->waivers[i].file = pcstr(p, c->waivers.v[i].file);
     }
     p->waiver_max_days = c->waiver_max_days;
+    p->waiver_max_months = c->waiver_max_months;
     p->ntests = c->tests.n;
     p->tests = PALLOC(p, c->tests.n, vouch_test);
     if (!p->tests)

@@ -90,7 +90,12 @@ typedef struct appetite_info {
     ast_name score_name;
     ast_node *score;         /* the score expression (unchecked template) */
     /* Templates built from the clauses, cloned and checked per use. */
-    ast_node *band, *tolerated, *acceptor, *review_every;
+    ast_node *band, *tolerated, *acceptor, *review_every, *owner_must_accept;
+    /* `authority "CEO" > "CISO" > ...`: the roles, highest first (AST_STRING
+     * list), or NULL; authority(x) ranks x by it (the lowest role is 1). */
+    ast_node *authority;
+    uint32_t nauthority;
+    int authority_refused;   /* an order over the limit was reported */
 } appetite_info;
 
 /* What check.c learns about each rule beyond its AST (parallel to rules). */
@@ -125,6 +130,7 @@ typedef struct compiler {
     appetite_info appetite;
     VEC(vouch_waiver) waivers;
     int64_t waiver_max_days;
+    int64_t waiver_max_months;   /* `waivers at most 6mo`: the strictest calendar cap; 0: none */
     VEC(rule_extra) extra;   /* parallel to rules */
     VEC(vouch_test) tests;   /* `test` blocks, for `vouch test` */
     VEC(vouch_source_decl) sources; /* `source` declarations, for `vouch load --source` */

@@ -54,6 +54,9 @@ static int starts_clause(int t, int next)
     case TK_CONTROL: case TK_BAND: case TK_TOLERATE: case TK_ACCEPT: case TK_GIVEN: case TK_EXPECT:
     case TK_PERIOD: case TK_STRING: case TK_LBRACE: case TK_RBRACE:
         return 1;
+    case TK_AUTHORITY:
+        /* an appetite's `authority "CEO" > ...`, not a call `authority(x)` */
+        return next == TK_STRING;
     case TK_ID:
         /* a test's `as_of D` */
         return next == TK_DATE;
@@ -75,7 +78,8 @@ static int before_unary(int prev)
     }
 }
 
-static int is_name(int t) { return t == TK_ID || t == TK_CONTROL || t == TK_ENUM; }
+/* (`authority` is a keyword in the appetite and a function in rules: `authority(p.role)`) */
+static int is_name(int t) { return t == TK_ID || t == TK_CONTROL || t == TK_ENUM || t == TK_AUTHORITY; }
 
 /* Is there a space between adjacent tokens a and b on one line? */
 static int space_between(int a, int b, int a_unary_minus)

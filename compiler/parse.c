@@ -121,6 +121,7 @@ static const char *spelling(int type)
     case TK_BY: return "`by`";
     case TK_ROLE: return "`role`";
     case TK_REVIEW: return "`review`";
+    case TK_AUTHORITY: return "`authority`";
     case TK_EVERY: return "`every`";
     case TK_OF: return "`of`";
     case TK_AS: return "`as`";

@@ -280,6 +280,7 @@ int lex_next(lexer *lx, lex_token *t)
             "by"        { TOK(TK_BY); }
             "role"      { TOK(TK_ROLE); }
             "review"    { TOK(TK_REVIEW); }
+            "authority" { TOK(TK_AUTHORITY); }
             "every"     { TOK(TK_EVERY); }
             "of"        { TOK(TK_OF); }
             "as"        { TOK(TK_AS); }

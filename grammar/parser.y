@@ -66,7 +66,7 @@ static void ps_syntax_error(parse_state *ps, void *parser);
 %token PACK VERSION IMPORT FACT KEY ENUM RULE SEVERITY MAPS.
 %token FOR IN WHERE REQUIRE SUBJECT ELSE.
 %token EXISTS ALL COUNT NEWEST OLDEST SATISFIES.
-%token FRAMEWORK CONTROL CROSSWALK NOTE SCOPE APPETITE BAND TOLERATE ACCEPT BY ROLE REVIEW.
+%token FRAMEWORK CONTROL CROSSWALK NOTE SCOPE APPETITE BAND TOLERATE ACCEPT BY ROLE REVIEW AUTHORITY.
 %token EVERY OF AS WAIVE FROM UNTIL BECAUSE APPROVED_BY WAIVERS OVERRIDE SKIP IF THEN TEST GIVEN EXPECT ENFORCEMENT DATED.
 %token SOURCE INTO MAP.
 %token AND OR NOT TRUE FALSE NONE TODAY PERIOD.
@@ -81,7 +81,7 @@ static void ps_syntax_error(parse_state *ps, void *parser);
  * names and in key and enum lists. */
 %fallback ID VERSION KEY ENUM SEVERITY MAPS
              EXISTS ALL COUNT NEWEST OLDEST TRUE FALSE NONE TODAY PERIOD
-             FRAMEWORK CROSSWALK NOTE SCOPE APPETITE BAND TOLERATE ACCEPT BY ROLE REVIEW
+             FRAMEWORK CROSSWALK NOTE SCOPE APPETITE BAND TOLERATE ACCEPT BY ROLE REVIEW AUTHORITY
              EVERY OF AS WAIVE FROM UNTIL BECAUSE APPROVED_BY WAIVERS OVERRIDE SKIP IF THEN
              TEST GIVEN EXPECT ENFORCEMENT DATED SOURCE INTO MAP.
 
@@ -251,6 +251,14 @@ apbody(A) ::= apbody(P) ID(N) ASSIGN expr(E).
     { A = ast_appetite_add(P, ast_appetite_clause(B, AP_SCORE, N.off, N.len, E, NULL, NULL)); }
 apbody(A) ::= apbody(P) BAND(K) ID(N) ASSIGN expr(E).
     { A = ast_appetite_add(P, ast_appetite_clause(B, AP_BAND, K.off, N.off + N.len - K.off, E, ast_ident(B, N.off, N.len), NULL)); }
+apbody(A) ::= apbody(P) BAND(K) ID(N) ASSIGN expr(E) REVIEW EVERY DUR(D).
+    { A = ast_appetite_add(P, ast_appetite_clause(B, AP_BAND, K.off, N.off + N.len - K.off, E, ast_ident(B, N.off, N.len), ast_leaf(B, AST_DUR, D.off, D.len))); }
+apbody(A) ::= apbody(P) AUTHORITY(K) roles(L).
+    { A = ast_appetite_add(P, ast_appetite_clause(B, AP_AUTHORITY, K.off, 9, NULL, L, NULL)); }
+apbody(A) ::= apbody(P) REQUIRE(K) ID(O) ID(W).
+    { A = ast_appetite_add(P, ast_appetite_clause(B, AP_OWNER, K.off, 7, NULL, ast_ident(B, O.off, O.len), ast_ident(B, W.off, W.len))); }
+roles(A) ::= STRING(S).                       { A = ast_leaf(B, AST_STRING, S.off, S.len); }
+roles(A) ::= roles(P) GT STRING(S).           { A = ast_append(P, ast_leaf(B, AST_STRING, S.off, S.len)); }
 apbody(A) ::= apbody(P) TOLERATE(K) expr(E).
     { A = ast_appetite_add(P, ast_appetite_clause(B, AP_TOLERATE, K.off, 8, E, NULL, NULL)); }
 apbody(A) ::= apbody(P) ACCEPT(K) expr(E) BY ROLE STRING(R).
@@ -338,6 +346,11 @@ forc(A) ::= FOR(F) ID(V) IN source(S) WHERE expr(W).    { A = ast_for(B, F.off, 
 
 /* Cadence: `every quarter of period as q` loops over the period's quarters
  * like `for q in quarters(period)`, and names each subject's span. */
+/* `every 6mo of period as h`: a calendar duration names the span (check.c). */
+every(A) ::= EVERY(K) DUR(U) OF expr(P) AS ID(V).
+    { A = ast_every(B, K.off, U.off, U.len, P, V.off, V.len, NULL); }
+every(A) ::= EVERY(K) DUR(U) OF expr(P) AS ID(V) WHERE expr(W).
+    { A = ast_every(B, K.off, U.off, U.len, P, V.off, V.len, W); }
 every(A) ::= EVERY(K) ID(U) OF expr(P) AS ID(V).
     { A = ast_every(B, K.off, U.off, U.len, P, V.off, V.len, NULL); }
 every(A) ::= EVERY(K) ID(U) OF expr(P) AS ID(V) WHERE expr(W).

@@ -131,6 +131,21 @@ int64_t date_add_months(int64_t days, int64_t n)
     return date_from_civil((int)ny, nm, d);
 }
 
+int date_move_months(int64_t days, int64_t n, int64_t *out)
+{
+    /* Years 1..9999 span fewer than 120000 months: anything larger leaves
+     * the range whatever the start. */
+    if (!date_in_range(days) || n > 120000 || n < -120000)
+        return -1;
+    int y, m, d;
+    date_to_civil(days, &y, &m, &d);
+    int64_t mi = (int64_t)y * 12 + (m - 1) + n;
+    if (mi < (int64_t)VOUCH_DATE_MIN_YEAR * 12 || mi > (int64_t)VOUCH_DATE_MAX_YEAR * 12 + 11)
+        return -1;
+    *out = date_add_months(days, n);
+    return 0;
+}
+
 int64_t date_month_start(int64_t days)
 {
     int y, m, d;
@@ -158,6 +173,21 @@ int64_t date_quarter_end(int64_t days)
     date_to_civil(days, &y, &m, &d);
     int qm = (m - 1) / 3 * 3 + 3;
     return date_from_civil(y, qm, month_days(y, qm));
+}
+
+/* Half-years: January to June and July to December. */
+int64_t date_half_start(int64_t days)
+{
+    int y, m, d;
+    date_to_civil(days, &y, &m, &d);
+    return date_from_civil(y, m <= 6 ? 1 : 7, 1);
+}
+
+int64_t date_half_end(int64_t days)
+{
+    int y, m, d;
+    date_to_civil(days, &y, &m, &d);
+    return date_from_civil(y, m <= 6 ? 6 : 12, m <= 6 ? 30 : 31);
 }
 
 int64_t date_year_start(int64_t days)

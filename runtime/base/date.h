@@ -28,10 +28,15 @@ void date_format(int64_t days, char buf[11]);
 /* Adds n calendar months; a day past the end of the target month is clamped
  * to that month's last day (2026-01-31 + 1 month = 2026-02-28). */
 int64_t date_add_months(int64_t days, int64_t n);
+/* date_add_months for a date in range: 0 and *out on success, -1 (and *out
+ * untouched) when the result would leave years 1..9999. Every n is safe. */
+int date_move_months(int64_t days, int64_t n, int64_t *out);
 int64_t date_month_start(int64_t days);
 int64_t date_month_end(int64_t days);
 int64_t date_quarter_start(int64_t days);
 int64_t date_quarter_end(int64_t days);
+int64_t date_half_start(int64_t days);   /* 1 January or 1 July */
+int64_t date_half_end(int64_t days);     /* 30 June or 31 December */
 int64_t date_year_start(int64_t days);
 int64_t date_year_end(int64_t days);
 /* 1 if days is within the supported range (years 1..9999). */

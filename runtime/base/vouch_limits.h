@@ -55,6 +55,14 @@
 #define VOUCH_MAX_KEY_COLUMNS 16
 /* Members of one enum. */
 #define VOUCH_MAX_ENUM_MEMBERS 256
+/* Bands of an appetite, and its accept clauses (each kind): the computed
+ * fields are `if` chains of one test per clause, checked and compiled
+ * recursively (100000 clauses overflowed the stack before this limit). */
+#define VOUCH_MAX_APPETITE_CLAUSES 64
+/* Roles of an appetite's authority order (each authority(x) is a chain of
+ * one test per role; without an `authority` line, the accept clauses give
+ * the order only when there are at most this many). */
+#define VOUCH_MAX_AUTHORITY_ROLES 64
 
 /* ---- precompiled programs (runtime/program/program_io.c) -------------------------- */
 

@@ -20,7 +20,7 @@
 #include "builtins.h"
 
 static const char *const type_names[VT__COUNT] = {"none", "bool", "int", "date", "duration",
-                                                  "text"};
+                                                  "text", "calendar duration"};
 static const char *const mode_names[] = {"rows", "exists", "count", "min", "max"};
 static const char *const cmp_names[] = {"=", "!=", "<", "<=", ">", ">="};
 static const char *const env_names[VOUCH_ENV__COUNT] = {"today", "period_start", "period_end"};

@@ -28,7 +28,7 @@
 #include <stddef.h>
 #include "value.h"
 
-#define VOUCH_PROGRAM_VERSION 6
+#define VOUCH_PROGRAM_VERSION 7
 
 typedef enum vouch_opcode {
 #define OP(name, operands, pops, pushes, meaning) OP_##name,
@@ -426,6 +426,9 @@ typedef struct vouch_program {
     uint32_t nwaivers;
     vouch_waiver *waivers;
     int64_t waiver_max_days; /* longest waiver term a pack allows; 0: no cap */
+    int64_t waiver_max_months; /* the same cap in calendar months (`waivers at most 6mo`):
+                              * a waiver may end at most that many months after it
+                              * starts, clamped to the month's end; 0: no cap */
     uint32_t ntests;
     vouch_test *tests;
     uint32_t nsources;

@@ -28,7 +28,7 @@
  *             str source, str note, str file, u32 line
  *   waivers   u32 n, each: u32 rule, str subject, i64 granted, i64 until,
  *             str because, str approved_by, str file, u32 line, u32 col
- *   i64 waiver_max_days
+ *   i64 waiver_max_days, i64 waiver_max_months
  *   pack      str name, str version
  *   positions u32 nfiles, nfiles x str; u32 n, each: u32 pc, u32 file,
  *             u32 line, u32 col, u8 subject (program.h: source positions)
@@ -404,6 +404,7 @@ vouch_status vouch_program_write_buf(const vouch_program *p, unsigned char **out
         put_u32(&b, w->col);
     }
     put_i64(&b, p->waiver_max_days);
+    put_i64(&b, p->waiver_max_months);
     put_str(&b, p->pack);
     put_str(&b, p->pack_version);
     put_positions(&b, p);
@@ -487,7 +488,7 @@ static int get_u32(rbuf *r, uint32_t *v)
 
 static int get_i64(rbuf *r, int64_t *v)
 {
-    uint32_t lo, hi;
+    uint32_t lo = 0, hi = 0; /* set on success; zero quiets gcc once inlined */
     if (get_u32(r, &lo) || get_u32(r, &hi))
         return -1;
     *v = (int64_t)((uint64_t)hi << 32 | lo);
@@ -781,7 +782,12 @@ static int read_waivers(rbuf *r, vouch_program *p)
         if (!date_in_range(w->until))
             return bad(r, "waiver %u: day %lld is not a date", i, (long long)w->until);
     }
-    return get_i64(r, &p->waiver_max_days);
+    if (get_i64(r, &p->waiver_max_days) || get_i64(r, &p->waiver_max_months))
+        return -1;
+    if (p->waiver_max_days < 0 || p->waiver_max_months < 0 || p->waiver_max_months > 120000)
+        return bad(r, "waiver caps %lld days, %lld months are out of range", (long long)p->waiver_max_days,
+                   (long long)p->waiver_max_months);
+    return 0;
 }
 
 /* Indices (file, pc order) are the verifier's to check. */

@@ -100,6 +100,12 @@ size_t vouch_value_format(const vouch_value *v, char *buf, size_t cap)
     case VT_DUR:
         n = (size_t)snprintf(tmp, sizeof tmp, "%lldd", (long long)v->u.i);
         break;
+    case VT_MONTHS:
+        if (v->u.i % 12 == 0 && v->u.i != 0)
+            n = (size_t)snprintf(tmp, sizeof tmp, "%lldy", (long long)(v->u.i / 12));
+        else
+            n = (size_t)snprintf(tmp, sizeof tmp, "%lldmo", (long long)v->u.i);
+        break;
     case VT_DATE:
         if (date_in_range(v->u.i)) {
             date_format(v->u.i, tmp);

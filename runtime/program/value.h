@@ -7,7 +7,8 @@
  * subject ends). Whoever needs a text value to live longer copies it.
  *
  * Dates are day numbers (days since 1970-01-01, proleptic Gregorian);
- * durations are whole days. Enums are carried as their member's text, so the
+ * durations are whole days; calendar durations whole months (they move a
+ * date by calendar months and are never converted to days). Enums are carried as their member's text, so the
  * store, the VM and the output all see the same spelling.
  *
  * Depends on nothing; included by compiler/ (through program.h) and runtime/.
@@ -25,6 +26,7 @@ typedef enum vouch_vtype {
     VT_DATE,     /* u.i: days since 1970-01-01 */
     VT_DUR,      /* u.i: days */
     VT_TEXT,     /* u.s, len bytes, not NUL-terminated in general */
+    VT_MONTHS,   /* u.i: calendar months (a calendar duration: 6mo, 1q, 1y) */
     VT__COUNT
 } vouch_vtype;
 
@@ -42,6 +44,7 @@ static inline vouch_value vouch_bool(int b) { vouch_value v = {VT_BOOL, 0, {0}};
 static inline vouch_value vouch_int(int64_t i) { vouch_value v = {VT_INT, 0, {0}}; v.u.i = i; return v; }
 static inline vouch_value vouch_date(int64_t d) { vouch_value v = {VT_DATE, 0, {0}}; v.u.i = d; return v; }
 static inline vouch_value vouch_dur(int64_t d) { vouch_value v = {VT_DUR, 0, {0}}; v.u.i = d; return v; }
+static inline vouch_value vouch_months(int64_t m) { vouch_value v = {VT_MONTHS, 0, {0}}; v.u.i = m; return v; }
 static inline vouch_value vouch_text(const char *s, size_t n)
 {
     vouch_value v = {VT_TEXT, 0, {0}};
@@ -62,7 +65,8 @@ int vouch_value_compare(const vouch_value *a, const vouch_value *b);
 uint64_t vouch_value_hash(const vouch_value *v);
 
 /* Writes the canonical text form of v (int as decimal, date as YYYY-MM-DD,
- * duration as "<n>d", bool as true/false, none as "none", text verbatim) into
+ * duration as "<n>d", calendar duration as "<n>y" when whole years else
+ * "<n>mo", bool as true/false, none as "none", text verbatim) into
  * buf (at most cap bytes, NUL-terminated when cap > 0). Returns the full
  * length the text needs, like snprintf. */
 size_t vouch_value_format(const vouch_value *v, char *buf, size_t cap);

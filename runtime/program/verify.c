@@ -123,7 +123,8 @@ static vouch_status check_tables(const vouch_program *p, vouch_error *err)
             const vouch_column_decl *col = &t->columns[c];
             if (!col->name)
                 return fail(err, "table %s: column %u has no name", t->name, c);
-            if (col->type == VT_NONE || col->type >= VT__COUNT)
+            /* No store column holds calendar months. */
+            if (col->type == VT_NONE || col->type == VT_MONTHS || col->type >= VT__COUNT)
                 return fail(err, "table %s: column %s has unknown type %u", t->name, col->name,
                             col->type);
             if (col->enum_id < -1 || (col->enum_id >= 0 && (uint32_t)col->enum_id >= p->nenums))

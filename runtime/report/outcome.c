@@ -11,6 +11,7 @@
 #include <string.h>
 #include "outcome.h"
 #include "alloc.h"
+#include "date.h"
 
 const char *vouch_waiver_state_name(uint32_t s)
 {
@@ -27,6 +28,15 @@ vouch_waiver_state vouch_waiver_state_of(const vouch_program *p, const vouch_wai
 {
     if (p->waiver_max_days > 0 && vouch_waiver_term(w, as_of) > p->waiver_max_days)
         return WAIVER_TOO_LONG;
+    if (p->waiver_max_months > 0) {
+        /* A calendar cap: the last day allowed is the start moved by the
+         * cap's months (clamped to the month's end); past year 9999 any
+         * end fits. */
+        int64_t last;
+        if (date_move_months(w->granted == INT64_MIN ? as_of : w->granted, p->waiver_max_months, &last) == 0 &&
+            w->until > last)
+            return WAIVER_TOO_LONG;
+    }
     if (w->granted != INT64_MIN && as_of < w->granted)
         return WAIVER_NOT_STARTED;
     return as_of <= w->until ? WAIVER_HOLDS : WAIVER_EXPIRED;

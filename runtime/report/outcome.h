@@ -18,7 +18,8 @@
  *              with finding.waiver set and finding.waiver_expired = 0
  *              (the reports ask vouch_waiver_state_of which it is);
  *   too_long   its term is longer than program->waiver_max_days (when that
- *              is > 0): the waiver never applies, whatever the date; the
+ *              is > 0), or it ends more than program->waiver_max_months
+ *              calendar months after it starts (when > 0): the waiver never applies, whatever the date; the
  *              finding stays a failure with finding.waiver set and
  *              finding.waiver_expired = 0. So a failing finding with a
  *              waiver and no expiry was refused a too-long waiver.

@@ -283,9 +283,16 @@ static void text_waiver_note(FILE *out, const vouch_report *r, const vouch_findi
     } else if (vouch_waiver_state_of(p, w, r->as_of) == WAIVER_NOT_STARTED) {
         fmt_date(w->granted, d);
         fprintf(out, " (waiver not started: it acts from %s, ", d);
-    } else {
+    } else if (p->waiver_max_days > 0 && vouch_waiver_term(w, r->as_of) > p->waiver_max_days) {
         fprintf(out, " (waiver not applied: its term of %lld days exceeds the pack's limit of %lld days, ",
                 (long long)vouch_waiver_term(w, r->as_of), (long long)p->waiver_max_days);
+    } else {
+        char cap[32];
+        vouch_value m = vouch_months(p->waiver_max_months);
+        vouch_value_format(&m, cap, sizeof cap);
+        fmt_date(w->until, d);
+        fprintf(out, " (waiver not applied: it runs until %s, more than the pack's limit of %s from %s, ", d,
+                cap, w->granted == INT64_MIN ? "the as-of date" : "its start");
     }
     text_location(out, w->file, w->line, w->col);
     fputs(")", out);

@@ -711,8 +711,8 @@ resume:
     CASE(NEG) {
         vouch_value *a = &TOP;
         if (a->type != VT_NONE) {
-            /* -int and -duration (the language allows both) */
-            if (UNLIKELY(a->type != VT_INT && a->type != VT_DUR))
+            /* -int, -duration and -calendar duration (the language allows all three) */
+            if (UNLIKELY(a->type != VT_INT && a->type != VT_DUR && a->type != VT_MONTHS))
                 RERR("-: operand of the wrong type");
             if (UNLIKELY(a->u.i == INT64_MIN))
                 RERR("integer overflow");
@@ -730,24 +730,36 @@ resume:
             NEXT;
         }
         /* date + duration, in either order */
-        if (a_->type == VT_DUR && b_->type == VT_DATE) {
+        if ((a_->type == VT_DUR || a_->type == VT_MONTHS) && b_->type == VT_DATE) {
             vouch_value t = *a_;
             *a_ = *b_;
             *b_ = t;
         }
-        if (UNLIKELY(a_->type != VT_DATE || b_->type != VT_DUR))
+        if (UNLIKELY(a_->type != VT_DATE || (b_->type != VT_DUR && b_->type != VT_MONTHS)))
             RERR("date +: operands of the wrong type");
         int64_t d;
-        if (UNLIKELY(__builtin_add_overflow(a_->u.i, b_->u.i, &d) || !date_in_range(d)))
+        if (b_->type == VT_MONTHS ? date_move_months(a_->u.i, b_->u.i, &d) != 0
+                                  : __builtin_add_overflow(a_->u.i, b_->u.i, &d) || !date_in_range(d))
             RERR("date out of range (years %d..%d)", VOUCH_DATE_MIN_YEAR, VOUCH_DATE_MAX_YEAR);
         a_->u.i = d;
         pc += 1;
         NEXT;
     }
     CASE(DATE_SUB) {
-        BINARY_PRELUDE(VT_DATE, VT_DUR, "date -")
+        vouch_value *a_ = &SEC, *b_ = &TOP;
+        sp--;
+        if (a_->type == VT_NONE || b_->type == VT_NONE) {
+            *a_ = vouch_none();
+            pc += 1;
+            NEXT;
+        }
+        if (UNLIKELY(a_->type != VT_DATE || (b_->type != VT_DUR && b_->type != VT_MONTHS)))
+            RERR("date -: operands of the wrong type");
         int64_t d;
-        if (UNLIKELY(__builtin_sub_overflow(a_->u.i, b_->u.i, &d) || !date_in_range(d)))
+        /* A calendar duration moves the date by whole months back (never
+         * below INT64_MIN: it is at most 120000 months, checked there). */
+        if (b_->type == VT_MONTHS ? b_->u.i == INT64_MIN || date_move_months(a_->u.i, -b_->u.i, &d) != 0
+                                  : __builtin_sub_overflow(a_->u.i, b_->u.i, &d) || !date_in_range(d))
             RERR("date out of range (years %d..%d)", VOUCH_DATE_MIN_YEAR, VOUCH_DATE_MAX_YEAR);
         a_->u.i = d;
         pc += 1;
@@ -762,8 +774,27 @@ resume:
         pc += 1;
         NEXT;
     }
-    CASE(DUR_ADD) CHECKED(VT_DUR, "duration +", __builtin_add_overflow)
-    CASE(DUR_SUB) CHECKED(VT_DUR, "duration -", __builtin_sub_overflow)
+/* duration +/- duration, or calendar duration +/- calendar duration: the
+ * two of one kind (days and months never mix). */
+#define DURATIONS(opname, overflows)                                            \
+    {                                                                           \
+        vouch_value *a_ = &SEC, *b_ = &TOP;                                     \
+        sp--;                                                                   \
+        if (a_->type == VT_NONE || b_->type == VT_NONE) {                       \
+            *a_ = vouch_none();                                                 \
+            pc += 1;                                                            \
+            NEXT;                                                               \
+        }                                                                       \
+        if (UNLIKELY(a_->type != b_->type || (a_->type != VT_DUR && a_->type != VT_MONTHS))) \
+            RERR("%s: operands of the wrong type", opname);                     \
+        if (UNLIKELY(overflows(a_->u.i, b_->u.i, &a_->u.i)))                    \
+            RERR("integer overflow");                                           \
+        pc += 1;                                                                \
+        NEXT;                                                                   \
+    }
+    CASE(DUR_ADD) DURATIONS("duration +", __builtin_add_overflow)
+    CASE(DUR_SUB) DURATIONS("duration -", __builtin_sub_overflow)
+#undef DURATIONS
 #undef CHECKED
     CASE(EQ)
         SEC = vouch_bool(vouch_value_equal(&SEC, &TOP));

@@ -95,7 +95,8 @@ static void assert_date(vouch_value v, int y, int m, int d)
 static void test_metadata(void **state)
 {
     (void)state;
-    assert_int_equal(BI__COUNT, 25);
+    assert_int_equal(BI__COUNT, 28);
+    assert_string_equal(vouch_builtin_name(BI_half_name), "half_name");
     assert_string_equal(vouch_builtin_name(BI_blank), "blank");
     assert_string_equal(vouch_builtin_name(BI_coalesce), "coalesce");
     assert_string_equal(vouch_builtin_signature(BI_add_months), "d:di");
@@ -204,6 +205,14 @@ static void test_calendar(void **state)
     assert_date(call1(BI_quarter_start, vouch_date(D(2026, 5, 17))), 2026, 4, 1);
     assert_date(call1(BI_quarter_end, vouch_date(D(2026, 5, 17))), 2026, 6, 30);
     assert_date(call1(BI_quarter_end, vouch_date(D(2026, 11, 1))), 2026, 12, 31);
+    /* half-years, the spans of `every 6mo` */
+    assert_date(call1(BI_half_start, vouch_date(D(2026, 6, 30))), 2026, 1, 1);
+    assert_date(call1(BI_half_start, vouch_date(D(2026, 7, 1))), 2026, 7, 1);
+    assert_date(call1(BI_half_end, vouch_date(D(2026, 1, 1))), 2026, 6, 30);
+    assert_date(call1(BI_half_end, vouch_date(D(2026, 7, 1))), 2026, 12, 31);
+    assert_date(call1(BI_half_end, vouch_date(D(9999, 12, 31))), 9999, 12, 31);
+    assert_text(call1(BI_half_name, vouch_date(D(2026, 6, 30))), "2026H1");
+    assert_text(call1(BI_half_name, vouch_date(D(2026, 7, 1))), "2026H2");
     assert_date(call1(BI_year_start, vouch_date(D(2026, 5, 17))), 2026, 1, 1);
     assert_date(call1(BI_year_end, vouch_date(D(2026, 5, 17))), 2026, 12, 31);
     assert_date(call1(BI_year_end, vouch_date(D(9999, 1, 1))), 9999, 12, 31);
@@ -212,6 +221,52 @@ static void test_calendar(void **state)
     assert_text(call1(BI_quarter_name, vouch_date(D(33, 12, 1))), "0033Q4");
     assert_text(call1(BI_month_name, vouch_date(D(2026, 5, 17))), "2026-05");
     assert_text(call1(BI_month_name, vouch_date(D(2026, 12, 1))), "2026-12");
+}
+
+/* Calendar arithmetic on day numbers (date_move_months, what `d + 6mo`
+ * and `d - 1y` run): month ends clamp, leap days, negative spans, and the
+ * range of years 1..9999. */
+static int64_t moved(int y, int m, int d, int64_t n)
+{
+    int64_t out = -99;
+    assert_int_equal(date_move_months(D(y, m, d), n, &out), 0);
+    return out;
+}
+
+static void test_move_months(void **state)
+{
+    (void)state;
+    /* the case: today - 6mo from 2026-08-31 */
+    assert_int_equal(moved(2026, 8, 31, -6), D(2026, 2, 28));
+    /* month ends clamp to the shorter month, both ways */
+    assert_int_equal(moved(2026, 1, 31, 1), D(2026, 2, 28));
+    assert_int_equal(moved(2026, 3, 31, -1), D(2026, 2, 28));
+    assert_int_equal(moved(2026, 5, 31, 1), D(2026, 6, 30));
+    assert_int_equal(moved(2026, 10, 31, -1), D(2026, 9, 30));
+    assert_int_equal(moved(2026, 6, 30, 1), D(2026, 7, 30)); /* a clamp is not an end-of-month rule */
+    /* leap years: Feb 29 exists in 2024 and 2000, not in 2100 or 2025 */
+    assert_int_equal(moved(2024, 2, 29, 12), D(2025, 2, 28));
+    assert_int_equal(moved(2024, 2, 29, -12), D(2023, 2, 28));
+    assert_int_equal(moved(2024, 2, 29, 48), D(2028, 2, 29));
+    assert_int_equal(moved(2023, 1, 31, 13), D(2024, 2, 29));
+    assert_int_equal(moved(2000, 2, 29, 1200), D(2100, 2, 28));
+    assert_int_equal(moved(1999, 11, 30, 3), D(2000, 2, 29));
+    /* negative spans cross years */
+    assert_int_equal(moved(2026, 1, 15, -1), D(2025, 12, 15));
+    assert_int_equal(moved(2026, 1, 15, -25), D(2023, 12, 15));
+    assert_int_equal(moved(2026, 1, 15, 0), D(2026, 1, 15));
+    /* moving there and back need not return: the clamp loses the day */
+    assert_int_equal(moved(2026, 2, 28, 1), D(2026, 3, 28));
+    /* the calendar's ends */
+    assert_int_equal(moved(9999, 11, 30, 1), D(9999, 12, 30));
+    assert_int_equal(moved(1, 2, 28, -1), D(1, 1, 28));
+    int64_t out = 7;
+    assert_int_equal(date_move_months(D(9999, 12, 1), 1, &out), -1);
+    assert_int_equal(date_move_months(D(1, 1, 31), -1, &out), -1);
+    assert_int_equal(date_move_months(D(2026, 1, 1), INT64_MAX, &out), -1);
+    assert_int_equal(date_move_months(D(2026, 1, 1), INT64_MIN, &out), -1);
+    assert_int_equal(date_move_months(D(2026, 1, 1), 120001, &out), -1);
+    assert_int_equal(out, 7); /* untouched on failure */
 }
 
 static void test_add_months(void **state)
@@ -278,6 +333,7 @@ int main(void)
         cmocka_unit_test_teardown(test_text, teardown),
         cmocka_unit_test_teardown(test_numbers, teardown),
         cmocka_unit_test_teardown(test_calendar, teardown),
+        cmocka_unit_test(test_move_months),
         cmocka_unit_test_teardown(test_add_months, teardown),
         cmocka_unit_test_teardown(test_errors, teardown),
     };

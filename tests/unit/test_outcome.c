@@ -291,6 +291,37 @@ static void test_waiver_too_long(void **state)
     assert_int_equal(R.rules[0].waived, 3);
 }
 
+/* A cap in calendar months: the waiver may end on the start moved by the
+ * cap (clamped to the month's end), not a day later. */
+static void test_waiver_too_long_months(void **state)
+{
+    (void)state;
+    P = new_program(1, 0, 4);
+    P->waiver_max_months = 6;
+    add_waiver(P, 0, "fits", day(2026, 8, 31), day(2027, 2, 28));      /* 2026-08-31 + 6mo */
+    add_waiver(P, 0, "day-over", day(2026, 8, 31), day(2027, 3, 1));
+    add_waiver(P, 0, "open-fits", INT64_MIN, day(2027, 5, 21));        /* as-of + 6mo */
+    add_waiver(P, 0, "open-over", INT64_MIN, day(2027, 5, 22));
+    new_results(P);
+    add_record(0, "fits", "m", OUTCOME_FAIL);
+    add_record(0, "day-over", "m", OUTCOME_FAIL);
+    add_record(0, "open-fits", "m", OUTCOME_FAIL);
+    add_record(0, "open-over", "m", OUTCOME_FAIL);
+    sort_records();
+    int64_t asof = day(2026, 11, 21);
+    assert_int_equal(vouch_apply_waivers(P, asof, &R, &err), VOUCH_OK);
+    assert_int_equal(record(0, "fits")->status, OUTCOME_WAIVED);
+    assert_int_equal(record(0, "day-over")->status, OUTCOME_FAIL);
+    assert_int_equal(vouch_waiver_state_of(P, &P->waivers[1], asof), WAIVER_TOO_LONG);
+    assert_int_equal(record(0, "open-fits")->status, OUTCOME_WAIVED);
+    assert_int_equal(record(0, "open-over")->status, OUTCOME_FAIL);
+    assert_int_equal(vouch_waiver_state_of(P, &P->waivers[3], asof), WAIVER_TOO_LONG);
+
+    /* Both caps: a waiver keeps to each (183 days is shorter than 6mo here). */
+    P->waiver_max_days = 180;
+    assert_int_equal(vouch_waiver_state_of(P, &P->waivers[0], asof), WAIVER_TOO_LONG);
+}
+
 static void test_waiver_unused(void **state)
 {
     (void)state;
@@ -1008,6 +1039,7 @@ int main(void)
         cmocka_unit_test_teardown(test_waiver_applies, teardown),
         cmocka_unit_test_teardown(test_waiver_exact_subject, teardown),
         cmocka_unit_test_teardown(test_waiver_too_long, teardown),
+        cmocka_unit_test_teardown(test_waiver_too_long_months, teardown),
         cmocka_unit_test_teardown(test_waiver_unused, teardown),
         cmocka_unit_test_teardown(test_waiver_choice, teardown),
         cmocka_unit_test_teardown(test_waiver_oom, teardown),

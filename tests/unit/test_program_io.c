@@ -226,6 +226,7 @@ static void assert_same(const vouch_program *a, const vouch_program *b)
         assert_int_equal(x->col, y->col);
     }
     assert_int_equal(a->waiver_max_days, b->waiver_max_days);
+    assert_int_equal(a->waiver_max_months, b->waiver_max_months);
     STR_EQ(a->pack, b->pack);
     STR_EQ(a->pack_version, b->pack_version);
 }

@@ -30,6 +30,7 @@
 static vouch_value T(const char *s) { return vouch_text(s, strlen(s)); }
 static vouch_value I(int64_t i) { return vouch_int(i); }
 static vouch_value U(int64_t d) { return vouch_dur(d); }
+static vouch_value M(int64_t m) { return vouch_months(m); }
 static vouch_value D(int y, int m, int d) { return vouch_date(date_from_civil(y, m, d)); }
 
 /* ---- running ------------------------------------------------------------- */
@@ -389,6 +390,32 @@ static void test_dates(void **state)
     assert_error(bin(D(1, 1, 1), OP_DATE_SUB, U(1)), "date out of range");
     assert_error(bin(D(2026, 1, 1), OP_DATE_ADD, U(INT64_MAX)), "date out of range");
     assert_error(bin(U(INT64_MAX), OP_DUR_ADD, U(1)), "integer overflow");
+
+    /* calendar durations: months, clamped to the month's end */
+    assert_string_equal(bin(D(2026, 8, 31), OP_DATE_SUB, M(6)), "2026-02-28");
+    assert_string_equal(bin(D(2024, 2, 29), OP_DATE_ADD, M(12)), "2025-02-28");
+    assert_string_equal(bin(M(1), OP_DATE_ADD, D(2024, 1, 31)), "2024-02-29");
+    assert_string_equal(bin(D(2026, 3, 31), OP_DATE_ADD, M(-1)), "2026-02-28");
+    assert_string_equal(bin(D(2026, 1, 15), OP_DATE_SUB, M(-13)), "2027-02-15");
+    assert_string_equal(bin(M(12), OP_DUR_ADD, M(6)), "18mo");
+    assert_string_equal(bin(M(6), OP_DUR_SUB, M(18)), "-1y");
+    assert_string_equal(bin(M(3), OP_LT, M(12)), "true");
+    assert_string_equal(bin(M(12), OP_EQ, M(12)), "true");
+    assert_string_equal(bin(M(12), OP_EQ, U(365)), "false");
+    assert_string_equal(bin(vouch_none(), OP_DATE_SUB, M(1)), "none");
+    assert_string_equal(bin(M(1), OP_DUR_ADD, vouch_none()), "none");
+    assert_error(bin(D(9999, 12, 1), OP_DATE_ADD, M(1)), "date out of range");
+    assert_error(bin(D(1, 1, 31), OP_DATE_SUB, M(1)), "date out of range");
+    assert_error(bin(D(2026, 1, 1), OP_DATE_SUB, M(INT64_MIN)), "date out of range");
+    assert_error(bin(D(2026, 1, 1), OP_DATE_ADD, M(INT64_MAX)), "date out of range");
+    /* days and months never mix, whatever a program says */
+    assert_error(bin(M(12), OP_DUR_ADD, U(3)), "operands of the wrong type");
+    assert_error(bin(U(3), OP_DUR_SUB, M(1)), "operands of the wrong type");
+    assert_error(bin(M(12), OP_LT, U(365)), "different types");
+    begin();
+    b_push(&B, M(-12));
+    b_op(&B, OP_NEG);
+    assert_string_equal(end(), "1y");
 
     begin();
     b_op(&B, OP_ENV, VOUCH_ENV_TODAY);

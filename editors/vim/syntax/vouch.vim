@@ -8,7 +8,7 @@ endif
 
 syn keyword vouchItem       pack version import fact key rule framework control crosswalk scope appetite waive waivers override skip test
 syn keyword vouchClause     severity enforcement maps for in where require subject else every of as given expect as_of note source derived dated into map
-syn keyword vouchAppetite   band tolerate accept by role review
+syn keyword vouchAppetite   band tolerate accept by role review authority
 syn keyword vouchWaiver     from until because approved_by
 syn keyword vouchQuantifier exists all count newest oldest satisfies
 syn keyword vouchOperator   and or not if then
@@ -19,7 +19,7 @@ syn keyword vouchUnit       quarter month year day
 " and the loop sources of calendar spans
 syn keyword vouchFunction   blank present trim lower upper length contains starts_with ends_with days
 syn keyword vouchFunction   month_start month_end quarter_start quarter_end year_start year_end add_months
-syn keyword vouchFunction   quarter_name month_name coalesce quarters months years
+syn keyword vouchFunction   quarter_name month_name coalesce quarters months years half_start half_end half_name
 syn keyword vouchType       text int bool date duration enum
 syn keyword vouchSeverity   info low medium high critical advisory soft hard
 syn keyword vouchRelation   equal subset_of superset_of intersects unspecified
