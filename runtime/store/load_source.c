@@ -88,6 +88,7 @@ typedef struct msrc {
     char **buf;              /* per cell: made text (a date, a canonical member, a number) */
     char numbuf[64];
     char *tmpl;              /* a format feed's text, made anew per cell */
+    char none_path[256];     /* the first of a format's paths that was none */
     size_t tmpl_n, tmpl_cap;
     vouch_tz_saved tz;
 } msrc;
@@ -311,6 +312,7 @@ static int tmpl_add(msrc *m, const char *s, size_t n)
 static int read_format(msrc *m, const char *tmpl, input *out, const char **why, char *bad_path, size_t bsize)
 {
     m->tmpl_n = 0;
+    m->none_path[0] = 0;
     if (tmpl_add(m, "", 0) != 0)
         return -2;
     int none = 0;
@@ -341,6 +343,8 @@ static int read_format(msrc *m, const char *tmpl, input *out, const char **why, 
                 return -1;
             }
         }
+        if (part.none && !none)
+            snprintf(m->none_path, sizeof m->none_path, "%s", bad_path);
         none |= part.none;
         if (tmpl_add(m, part.s, part.n) != 0)
             return -2;
@@ -432,12 +436,16 @@ static int make_cell(msrc *m, uint32_t i, lerr *e)
     }
     input v;
     const char *why = NULL;
-    /* the feed's own path, then each `else` while the value is none */
+    /* the feed's own path, then each `else` while the value is none; the
+     * paths that had none are listed if none has a value (a format's: the
+     * first of its paths that was none, the reason it is) */
+    char missing[200] = "";
+    uint32_t nmissing = 0;
     for (uint32_t a = 0; a <= f->nelse; a++) {
         char path[256];
         int32_t col;
-        int rc = a ? read_value(m, f->elses[a - 1].kind, f->elses[a - 1].path, &v, &why, path, sizeof path, &col)
-                   : read_value(m, f->kind, f->path, &v, &why, path, sizeof path, &col);
+        uint8_t kind = a ? f->elses[a - 1].kind : f->kind;
+        int rc = read_value(m, kind, a ? f->elses[a - 1].path : f->path, &v, &why, path, sizeof path, &col);
         if (m->col)
             m->col[i] = col;
         if (rc == -1)
@@ -446,14 +454,17 @@ static int make_cell(msrc *m, uint32_t i, lerr *e)
             return rc;
         if (!v.none || !f->elses)
             break;
+        const char *at = kind == FEED_FORMAT && m->none_path[0] ? m->none_path : path;
+        char quoted[260];
+        snprintf(quoted, sizeof quoted, "`%s`", at);
+        if (!strstr(missing, quoted)) {
+            sb_list_add(missing, sizeof missing, at, '`');
+            nmissing++;
+        }
     }
     if (v.none && f->nelse && !cd->optional && !f->nmap) {
         /* say where it was looked for, rather than the loader's "empty" */
-        char list[200] = "";
-        sb_list_add(list, sizeof list, f->path, '`');
-        for (uint32_t a = 0; a < f->nelse && sb_list_add(list, sizeof list, f->elses[a].path, '`'); a++)
-            ;
-        ferr(m, e, f, "no value at any of %s%s, but the field is required", list, "");
+        ferr(m, e, f, "no value at %s%s, but the field is required", nmissing > 1 ? "any of " : "", missing);
         return -1;
     }
     if (f->nmap) {
