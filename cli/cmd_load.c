@@ -1,8 +1,9 @@
 /*
  * cmd_load.c: `vouch load --facts FILE.db [--pack P]... [--replace |
  * --upsert] [--catalogues] [--time-zone Z] [--table T -] [--quiet]
- * [--source NAME] INPUT...`: files (CSV, JSON, JSON Lines, or another
- * tool's export read by a `source` of the packs), standard input and the
+ * [--source NAME]... INPUT...`: files (CSV, JSON, JSON Lines, or another
+ * tool's export read by a `source` of the packs; by each of several
+ * sources, so one export feeds several facts), standard input and the
  * packs' catalogues into a facts store, through the loader of the store
  * (facts.h, vouch_facts_load_inputs: every value checked, one
  * transaction). docs/loading.md is the reference.
@@ -109,9 +110,9 @@ static int parse_zone(const char *s, int *minutes)
 
 int cmd_load(int argc, char **argv, cli_compile_fn compile)
 {
-    const char *facts = NULL, *table = NULL, *zone = NULL, *source_name = NULL;
+    const char *facts = NULL, *table = NULL, *zone = NULL;
     int replace = 0, upsert = 0, catalogues = 0, quiet = 0;
-    cli_list packs = {0};
+    cli_list packs = {0}, sources = {0};
     char **files = NULL;
     int nfiles = 0;
     const cli_option opts[] = {
@@ -123,7 +124,7 @@ int cmd_load(int argc, char **argv, cli_compile_fn compile)
         {"--table", .value = &table},
         {"--time-zone", .value = &zone},
         {"--quiet", .flag = &quiet},
-        {"--source", .value = &source_name},
+        {"--source", .list = &sources},
     };
     int rc = cli_parse(argc, argv, opts, sizeof opts / sizeof opts[0], &files, &nfiles);
     vouch_program *p = NULL;
@@ -150,14 +151,22 @@ int cmd_load(int argc, char **argv, cli_compile_fn compile)
         goto out;
     }
     uint32_t nin = 0, nstdin = 0;
-    in = calloc((size_t)nfiles + 5, sizeof *in);
+    /* with several --source, each file is read by each source: one input
+     * per file and source, all in the load's one transaction */
+    uint32_t per_file = sources.n > 1 ? (uint32_t)sources.n : 1;
+    in = calloc((size_t)nfiles * per_file + 5, sizeof *in);
     if (!in)
         goto oom;
-    for (int i = 0; i < nfiles; i++) {
-        int is_stdin = strcmp(files[i], "-") == 0;
-        nstdin += (uint32_t)is_stdin;
-        in[nin].table = is_stdin ? table : NULL;
-        in[nin++].path = files[i];
+    for (uint32_t k = 0; k < per_file; k++)
+        for (int i = 0; i < nfiles; i++) {
+            int is_stdin = strcmp(files[i], "-") == 0;
+            nstdin += (uint32_t)(is_stdin && k == 0);
+            in[nin].table = is_stdin ? table : NULL;
+            in[nin++].path = files[i];
+        }
+    if (nstdin && sources.n > 1) {
+        cli_usage("%s", "standard input (`-`) is read once: with several --source, give files");
+        goto out;
     }
     /* `-` is standard input, read once; its rows have no file name to
      * name their table. */
@@ -165,15 +174,15 @@ int cmd_load(int argc, char **argv, cli_compile_fn compile)
         cli_usage("%s", "load reads standard input (`-`) once");
         goto out;
     }
-    if (source_name && table) {
+    if (sources.n && table) {
         cli_usage("%s", "--table: with --source, the source says which fact the rows are");
         goto out;
     }
-    if (source_name && nfiles == 0) {
+    if (sources.n && nfiles == 0) {
         cli_usage("%s", "--source reads the files given after it: give at least one (or `-`)");
         goto out;
     }
-    if (nstdin && !table && !source_name) {
+    if (nstdin && !table && !sources.n) {
         cli_usage("%s", "load: standard input (`-`) needs --table TABLE, the fact its rows are");
         goto out;
     }
@@ -184,13 +193,19 @@ int cmd_load(int argc, char **argv, cli_compile_fn compile)
     p = compile(packs.v, packs.n);
     if (!p)
         goto out;
-    /* --source: its table and format, for every file and `-` */
-    if (source_name) {
-        const vouch_source_decl *source = cli_find_source(p, source_name);
+    /* --source: its table and format, for every file and `-` (the k-th
+     * source's inputs are the k-th run of nfiles) */
+    for (uint32_t k = 0; k < (uint32_t)sources.n; k++) {
+        const vouch_source_decl *source = cli_find_source(p, sources.v[k]);
         if (!source)
             goto out;
-        for (uint32_t i = 0; i < nin; i++)
-            in[i].source = source;
+        for (uint32_t j = 0; j < k; j++)
+            if (strcmp(sources.v[j], sources.v[k]) == 0) {
+                cli_usage("--source %s is given twice: each file would be loaded twice", sources.v[k]);
+                goto out;
+            }
+        for (int i = 0; i < nfiles; i++)
+            in[k * (uint32_t)nfiles + (uint32_t)i].source = source;
     }
     if (catalogues) {
         if (p->nframeworks == 0) {
@@ -243,6 +258,7 @@ out:
     free(in);
     vouch_program_free(p);
     vouch_free(packs.v);
+    vouch_free(sources.v);
     vouch_free(files);
     return rc;
 }

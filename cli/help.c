@@ -55,7 +55,7 @@ static const help_command COMMANDS[] = {
     {"load", "import CSV, JSON or JSON Lines facts into a store, checked against the declared facts",
      "vouch load --facts FILE.db [--pack PACK.vouch]... [--replace | --upsert] [--catalogues]\n"
      "           [--time-zone ZONE] [--quiet] [TABLE.csv | TABLE.json | TABLE.jsonl]... [--table TABLE -]\n"
-     "           [--source NAME FILE...]",
+     "           [--source NAME]... [FILE...]",
      {{"--facts FILE.db", "the facts store to create or add to"},
       {"--pack PACK.vouch", "(repeatable) a pack whose declared facts the inputs may fill"},
       {"--replace", "replace the rows of each table loaded instead of adding to them"},
@@ -64,7 +64,7 @@ static const help_command COMMANDS[] = {
       {"--table TABLE", "the table standard input (`-`) fills: CSV, a JSON array or JSON Lines"},
       {"--time-zone ZONE", "the zone date-times become dates in: UTC (default) or an offset such as +02:00"},
       {"--quiet", "no progress or summary on a terminal (errors only)"},
-      {"--source NAME", "read every input with the packs' `source NAME` (a mapping of another tool's export)"}},
+      {"--source NAME", "(repeatable) read every input with the packs' `source NAME` (a mapping of another tool's export); with several, each file is read by each"}},
      "vouch load --facts org.db --pack my-pack.vouch control.csv evidence.csv"},
     {"explain", "show why a rule passed, failed or did not apply, for one subject or all",
      "vouch explain --facts FILE.db [--as-of DATE] [--period A..B] [--format text|json]\n"

@@ -221,7 +221,9 @@ struct ast_node {
             ast_node *map;           /* AST_MAP_ENTRY list */
             int has_map;             /* 1: a `map { }` was written, even empty */
             ast_node *how;           /* `from WORD "..."`: the word (AST_IDENT; `format`
-                                      * is the one the checker takes), else NULL */
+                                      * and `json` are the ones the checker takes), else NULL */
+            ast_node *elses;         /* `else [WORD] "..."`: AST_FEED list, each with
+                                      * its path and how only */
         } feed;
         struct { ast_node *path; ast_node *values; } skip;  /* path AST_STRING; values AST_STRING/AST_NONE */
     } u;
@@ -367,6 +369,9 @@ ast_node *ast_feed(ast_builder *b, uint32_t off, uint32_t len, ast_node *path, a
 /* `from format "..."`: the feed's path is a template, the word at [off,
  * off+len) says so (the checker checks it is `format`). */
 ast_node *ast_feed_how(ast_builder *b, ast_node *feed, uint32_t off, uint32_t len);
+/* `else "path"` or `else WORD "path"` (how_len 0: no word) after a feed. */
+ast_node *ast_feed_else(ast_builder *b, ast_node *feed, uint32_t kw_off, uint32_t how_off, uint32_t how_len,
+                        uint32_t path_off, uint32_t path_len);
 /* `as "pattern"`, `in "zone"` or `map { entries }` after a feed. */
 ast_node *ast_feed_option(ast_node *feed, ast_feed_opt opt, uint32_t kw_off, ast_node *arg);
 /* key NULL: the map's `else`. */

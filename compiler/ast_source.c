@@ -57,6 +57,21 @@ ast_node *ast_feed_how(ast_builder *b, ast_node *feed, uint32_t off, uint32_t le
     return feed;
 }
 
+ast_node *ast_feed_else(ast_builder *b, ast_node *feed, uint32_t kw_off, uint32_t how_off, uint32_t how_len,
+                        uint32_t path_off, uint32_t path_len)
+{
+    if (!feed)
+        return NULL;
+    ast_node *alt = ast_node_at(b, AST_FEED, kw_off, path_off + path_len);
+    if (!alt)
+        return NULL;
+    alt->u.feed.path = ast_leaf(b, AST_STRING, path_off, path_len);
+    if (how_len)
+        alt->u.feed.how = ast_ident(b, how_off, how_len);
+    feed->u.feed.elses = ast_append(feed->u.feed.elses, alt);
+    return ast_span_to(feed, path_off + path_len);
+}
+
 ast_node *ast_feed_option(ast_node *feed, ast_feed_opt opt, uint32_t kw_off, ast_node *arg)
 {
     (void)kw_off;

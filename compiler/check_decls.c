@@ -227,17 +227,72 @@ void check_declare_crosswalk(compiler *c, ast_node *n)
     }
 }
 
+/* Does id match pattern p, where each `*` stands for any text (none
+ * too) and every other byte for itself? */
+static int glob_match(const char *p, const char *id)
+{
+    const char *star = NULL, *resume = NULL;
+    while (*id) {
+        if (*p == '*') {
+            star = p++;
+            resume = id;
+        } else if (*p == *id) {
+            p++;
+            id++;
+        } else if (star) {
+            p = star + 1;
+            id = ++resume;
+        } else {
+            return 0;
+        }
+    }
+    while (*p == '*')
+        p++;
+    return *p == 0;
+}
+
+static void add_map(compiler *c, rule_extra *x, uint32_t fw, uint32_t ctl)
+{
+    for (uint32_t i = 0; i < x->maps.n; i++)
+        if (x->maps.v[i].framework == fw && x->maps.v[i].control == ctl)
+            return; /* two patterns (or a pattern and an id) may meet */
+    vouch_control_ref ref = {fw, ctl};
+    VEC_PUSH(c->a, x->maps, ref);
+}
+
+/* A rule's `maps`: each names a control of a declared framework, or, with
+ * `*` in it (`"aws:s3_*"`), every control of the catalogue whose id it
+ * matches, expanded here into those controls, in catalogue order: a rule
+ * maps named controls only, so every report (coverage, SARIF, OSCAL,
+ * JSON) lists each one, never the pattern. A pattern that matches no
+ * control is an error, as an unknown id is. */
 void check_maps(compiler *c, ast_node *r, rule_extra *x)
 {
     for (ast_node *m = r->u.rule.maps; m; m = m->next) {
         int fw = resolve_framework(c, m->u.pair.src);
         if (fw < 0)
             continue;
+        const fw_info *f = &c->frameworks.v[fw];
+        const char *id = text_of(c, m->u.pair.dst);
+        if (strchr(id, '*') && find_control(f, id) < 0) {
+            uint32_t matched = 0;
+            for (uint32_t k = 0; k < f->controls.n; k++)
+                if (glob_match(id, f->controls.v[k].id)) {
+                    add_map(c, x, (uint32_t)fw, k);
+                    matched++;
+                }
+            if (!matched)
+                ERR_AT(c, m->u.pair.dst,
+                       f->controls.n ? arena_printf(c->a, "`*` stands for any text; the ids of `%s` look like `%s`",
+                                                    f->id, f->controls.v[0].id)
+                                     : "the framework declares no control",
+                       "`%s` matches no control of framework `%s`", id, f->id);
+            continue;
+        }
         int ctl = resolve_control(c, fw, m->u.pair.dst);
         if (ctl < 0)
             continue;
-        vouch_control_ref ref = {(uint32_t)fw, (uint32_t)ctl};
-        VEC_PUSH(c->a, x->maps, ref);
+        add_map(c, x, (uint32_t)fw, (uint32_t)ctl);
     }
 }
 

@@ -106,23 +106,13 @@ static int check_path(compiler *c, const ast_node *p, int format, int levels)
     return 1;
 }
 
-/* `from format "<cloud.provider>:<metadata.event_code>"`: text with JSON
- * paths in angle brackets, `<<` for a `<` itself (a `>` outside a path is
- * text). Not braces: in a string they interpolate. The runtime reads the
- * template again (load_source.c), trusting nothing checked here. */
-static int check_template(compiler *c, const ast_node *how, const ast_node *p, int format, int levels)
+/* `from format "<cloud.provider>:<metadata.event_code>"`: text with paths
+ * in angle brackets (JSON paths, or a CSV source's column names), `<<` for
+ * a `<` itself (a `>` outside a path is text). Not braces: in a string
+ * they interpolate. The runtime reads the template again
+ * (load_source.c), trusting nothing checked here. */
+static int check_template(compiler *c, const ast_node *p, int format, int levels)
 {
-    ast_name w = how->u.name;
-    if (w.len != 6 || memcmp(w.p, "format", 6) != 0) {
-        ERR_AT(c, how, "a field is fed `from \"path\"` or `from format \"...<path>...\"`",
-               "`%.*s` is not a way to read a field", (int)w.len, w.p);
-        return 0;
-    }
-    if (format == SRC_CSV) {
-        ERR_AT(c, how, "read the column itself (`from \"Column\"`), or load the file as JSON",
-               "`from format` reads JSON paths; a csv source cannot use it");
-        return 0;
-    }
     const char *s = text(p);
     int paths = 0;
     for (const char *q = s; *q; q++) {
@@ -133,7 +123,7 @@ static int check_template(compiler *c, const ast_node *how, const ast_node *p, i
             continue;
         }
         int up = 0;
-        while (q[1 + up] == '^')
+        while (format != SRC_CSV && q[1 + up] == '^')
             up++;
         if (up && (q[1 + up] != '.' || up > levels)) {
             ERR_AT(c, p, "`<^.key>` reads the record around this one; the root iterates them with `[]`",
@@ -145,11 +135,15 @@ static int check_template(compiler *c, const ast_node *how, const ast_node *p, i
         const char *end = strchr(q + 1, '>');
         size_t n = end ? (size_t)(end - q - 1) : 0;
         int empty_key = 0;
-        for (const char *k = q + 1; end && k + 1 < end; k++)
+        for (const char *k = q + 1; format != SRC_CSV && end && k + 1 < end; k++)
             empty_key |= k[0] == '.' && k[1] == '.';
-        if (!end || !n || memchr(q + 1, '<', n) || q[1] == '.' || q[n] == '.' || empty_key) {
-            ERR_AT(c, p, "name a JSON path in angle brackets: `\"<cloud.provider>:<metadata.event_code>\"`; `<<` for a `<`",
-                   "`%s`: %s", s, !end ? "a `<` that is not closed" : "a `<...>` that is not a JSON path");
+        if (!end || !n || memchr(q + 1, '<', n) ||
+            (format != SRC_CSV && (q[1] == '.' || q[n] == '.' || empty_key))) {
+            ERR_AT(c, p,
+                   format == SRC_CSV ? "name a column in angle brackets: `\"<Project>-<Issue id>\"`; `<<` for a `<`"
+                                     : "name a JSON path in angle brackets: `\"<cloud.provider>:<metadata.event_code>\"`; `<<` for a `<`",
+                   "`%s`: %s", s, !end ? "a `<` that is not closed"
+                                       : format == SRC_CSV ? "a `<...>` that names no column" : "a `<...>` that is not a JSON path");
             return 0;
         }
         paths++;
@@ -163,16 +157,47 @@ static int check_template(compiler *c, const ast_node *how, const ast_node *p, i
     return 1;
 }
 
+/* How a feed (or one of its `else`s) reads its value: a path, a template
+ * (`from format`), or the JSON text at a path (`from json`, JSON sources
+ * only). The vouch_feed_kind, or -1 after reporting. */
+static int check_read(compiler *c, const ast_node *how, const ast_node *p, int format, int levels)
+{
+    if (!how)
+        return check_path(c, p, format, levels) ? FEED_INPUT : -1;
+    ast_name w = how->u.name;
+    if (w.len == 6 && memcmp(w.p, "format", 6) == 0)
+        return check_template(c, p, format, levels) ? FEED_FORMAT : -1;
+    if (w.len == 4 && memcmp(w.p, "json", 4) == 0) {
+        if (format == SRC_CSV) {
+            ERR_AT(c, how, "read the column itself (`from \"Column\"`)",
+                   "`from json` keeps a JSON value as its text; a csv source has none");
+            return -1;
+        }
+        return check_path(c, p, format, levels) ? FEED_JSON : -1;
+    }
+    ERR_AT(c, how, "a field is fed `from \"path\"`, `from format \"...<path>...\"` or `from json \"path\"`",
+           "`%.*s` is not a way to read a field", (int)w.len, w.p);
+    return -1;
+}
+
 /* One `from` feed's options: a pattern and a zone for a date field, or a
  * map. */
 static int check_input_feed(compiler *c, const fact_table *t, int col, ast_node *f, vouch_feed *out, int format,
                             int levels)
 {
     const fact_column *fc = &t->cols[col];
-    int ok = f->u.feed.how ? check_template(c, f->u.feed.how, f->u.feed.path, format, levels)
-                           : check_path(c, f->u.feed.path, format, levels);
-    out->kind = f->u.feed.how ? FEED_FORMAT : FEED_INPUT;
+    int kind = check_read(c, f->u.feed.how, f->u.feed.path, format, levels), ok = kind >= 0;
+    out->kind = (uint8_t)(kind >= 0 ? kind : FEED_INPUT);
     out->path = text(f->u.feed.path);
+    VEC(vouch_feed_alt) alts = {NULL, 0, 0};
+    for (ast_node *a = f->u.feed.elses; a; a = a->next) {
+        int ak = check_read(c, a->u.feed.how, a->u.feed.path, format, levels);
+        vouch_feed_alt alt = {(uint8_t)(ak >= 0 ? ak : FEED_INPUT), text(a->u.feed.path)};
+        ok &= ak >= 0;
+        VEC_PUSH(c->a, alts, alt);
+    }
+    out->nelse = alts.n;
+    out->elses = alts.v;
     ast_node *pat = f->u.feed.pattern, *zone = f->u.feed.zone;
     if (pat && pat->next) {
         ERR_AT(c, pat->next, "keep one", "a field has one date-time pattern");
@@ -430,6 +455,13 @@ int check_source_emit(const compiler *c, vouch_program *p)
             of->value = pstr(p, f->value);
             of->pattern = pstr(p, f->pattern);
             of->zone = pstr(p, f->zone);
+            of->elses = vouch_program_alloc(p, (f->nelse + 1) * sizeof *of->elses);
+            if (!of->elses)
+                return 0;
+            for (uint32_t a = 0; a < f->nelse; a++) {
+                of->elses[a].kind = f->elses[a].kind;
+                of->elses[a].path = pstr(p, f->elses[a].path);
+            }
             of->map = vouch_program_alloc(p, (f->nmap + 1) * sizeof *of->map);
             if (!of->map)
                 return 0;

@@ -10,7 +10,8 @@
  *     parentheses stays indented under the clause that opened them; a
  *     rule's header clauses (`severity`, `maps`, `scope`) continue the
  *     `rule` line, so a rule-level `scope` is not taken for a top-level
- *     scope declaration;
+ *     scope declaration; in a source, a feed's `else "path"` continues
+ *     the feed above it (a map's `else ->` is an entry of its own);
  *   - spacing: one space between tokens, none inside `( )` and `[ ]`,
  *     before `,` `?` `:` `.` `)` `]`, after `.` and a unary `-`, around
  *     `..`, and before the `(` of a call;
@@ -145,6 +146,7 @@ int format_source(const vouch_source *src, char **out, size_t *out_len)
     int line_cont = 0, prev = 0, prev_unary = 0;
     int parens = 0;          /* `(` and `[` open (outside interpolations) */
     int in_header = 0;       /* between `rule` and its `{` */
+    int in_source = 0;       /* inside a `source { }`: `else "path"` continues a feed */
     uint32_t pos = 0;
     for (size_t i = 0; i <= n; i++) {
         uint32_t start = i < n ? tok[i].off : src->len;
@@ -210,8 +212,9 @@ int format_source(const vouch_source *src, char **out, size_t *out_len)
             if (t->type == TK_RBRACE && depth > 0)
                 depth--;
             int closes = (t->type == TK_RPAREN || t->type == TK_RBRACKET) && parens > 0;
-            line_cont = (!starts_clause(t->type, next) || (in_header && t->type == TK_SCOPE)) && o.n > 0 &&
-                        prev != TK_LBRACE && prev != TK_RBRACE;
+            line_cont = (!starts_clause(t->type, next) || (in_header && t->type == TK_SCOPE) ||
+                         (in_source && t->type == TK_ELSE && next != TK_ARROW)) &&
+                        o.n > 0 && prev != TK_LBRACE && prev != TK_RBRACE;
             indent(&o, 2 * depth + (line_cont ? 2 : 0) + 2 * (parens - closes));
             at_line_start = 0;
         } else {
@@ -232,6 +235,10 @@ int format_source(const vouch_source *src, char **out, size_t *out_len)
             parens++;
         else if ((t->type == TK_RPAREN || t->type == TK_RBRACKET) && parens > 0)
             parens--;
+        if (t->type == TK_SOURCE && depth == 0 && next == TK_ID)
+            in_source = 1;
+        else if (t->type == TK_RBRACE && depth == 0)
+            in_source = 0;
         if (t->type == TK_RULE && depth == 0)
             in_header = 1;
         else if (t->type == TK_LBRACE)

@@ -118,7 +118,8 @@ item ::= srcdecl(S).                           { ps_add(ps, S); }
 /* ---- sources: how a file of another shape becomes rows of a fact ----------
  * source NAME into FACT from FORMAT ["root.path"] {
  *   field = VALUE                                      a constant
- *   field from "column or json.path" [as "pattern"] [in "Zone"] [map { "x" -> v, else -> w }]
+ *   field from ["format"|"json"] "column or json.path" [else ["format"] "..."]...
+ *         [as "pattern"] [in "Zone"] [map { "x" -> v, else -> w }]
  *   skip if "column" == "text" | != "text" | in [...] | not in [...]
  * }
  * Field names here are `fname`s (a name or a soft keyword, not a hard
@@ -145,6 +146,9 @@ feed(A) ::= fname(N) FROM STRING(P).
     { A = ast_feed(B, N.off, N.len, ast_leaf(B, AST_STRING, P.off, P.len), NULL); }
 feed(A) ::= fname(N) FROM ID(W) STRING(P).
     { A = ast_feed_how(B, ast_feed(B, N.off, N.len, ast_leaf(B, AST_STRING, P.off, P.len), NULL), W.off, W.len); }
+/* `else "path"`, `else format "..."`: read when what comes before is none */
+feed(A) ::= feed(F) ELSE(K) STRING(P).        { A = ast_feed_else(B, F, K.off, 0, 0, P.off, P.len); }
+feed(A) ::= feed(F) ELSE(K) ID(W) STRING(P).  { A = ast_feed_else(B, F, K.off, W.off, W.len, P.off, P.len); }
 feed(A) ::= feed(F) AS(K) STRING(P).          { A = ast_feed_option(F, FEED_PATTERN, K.off, ast_leaf(B, AST_STRING, P.off, P.len)); }
 feed(A) ::= feed(F) IN(K) STRING(Z).          { A = ast_feed_option(F, FEED_ZONE, K.off, ast_leaf(B, AST_STRING, Z.off, Z.len)); }
 feed(A) ::= feed(F) MAP(K) LBRACE mapents(M) RBRACE(E).

@@ -79,6 +79,12 @@ static void print_otext(FILE *out, const char *s)
         fputs("none", out);
 }
 
+/* "from ", "from format ", "from json ": how a feed reads its path. */
+static const char *feed_how(uint8_t kind)
+{
+    return kind == FEED_FORMAT ? "from format " : kind == FEED_JSON ? "from json " : "from ";
+}
+
 static void print_sources(const vouch_program *p, FILE *out)
 {
     static const char *const formats[] = {"csv", "json", "jsonl"};
@@ -98,8 +104,13 @@ static void print_sources(const vouch_program *p, FILE *out)
                 fputs("= ", out);
                 print_otext(out, f->value);
             } else {
-                fputs(f->kind == FEED_FORMAT ? "from format " : "from ", out);
+                fputs(feed_how(f->kind), out);
                 print_otext(out, f->path);
+                for (uint32_t a = 0; f->elses && a < f->nelse; a++) {
+                    fputs(" else ", out);
+                    fputs(feed_how(f->elses[a].kind) + 5, out);
+                    print_otext(out, f->elses[a].path);
+                }
             }
             if (f->pattern)
                 fprintf(out, " as \"%s\"", f->pattern);

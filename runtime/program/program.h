@@ -263,7 +263,10 @@ typedef enum vouch_feed_kind {
     FEED_INPUT,              /* path: read from each record */
     FEED_FORMAT,             /* path: a template, text with JSON paths in angle
                               * brackets (`<cloud.provider>:<metadata.event_code>`,
-                              * `<<` a `<`); none if any path is none */
+                              * `<<` a `<`; a CSV source's paths are column
+                              * names); none if any path is none */
+    FEED_JSON,               /* path: the JSON value there as JSON text (compact,
+                              * keys sorted; JSON sources only); none if null */
     FEED__COUNT
 } vouch_feed_kind;
 
@@ -272,10 +275,19 @@ typedef struct vouch_map_entry {
     const char *to;          /* the column's value as cell text; NULL: none */
 } vouch_map_entry;
 
+/* An `else` of a feed: another way to read the value, tried when the
+ * ones before it give none (`from "a" else "b"`). */
+typedef struct vouch_feed_alt {
+    uint8_t kind;            /* FEED_INPUT, FEED_FORMAT or FEED_JSON */
+    const char *path;
+} vouch_feed_alt;
+
 typedef struct vouch_feed {
     uint32_t column;         /* column of the source's table */
     uint8_t kind;            /* vouch_feed_kind */
     const char *path;        /* FEED_INPUT: a CSV header, or JSON keys joined by '.' */
+    uint32_t nelse;          /* not FEED_CONSTANT: the `else` alternatives, in order */
+    vouch_feed_alt *elses;
     const char *value;       /* FEED_CONSTANT: the cell text; NULL: none */
     const char *pattern;     /* a date column: how its date-times are written
                               * (runtime/base/datetime.h); NULL: ISO 8601 */

@@ -34,7 +34,8 @@
  *             u32 line, u32 col, u8 subject (program.h: source positions)
  *   sources   u32 n, each: str name, u32 table, u8 format, str root,
  *             u32 nfeeds, each feed: u32 column, u8 kind, ostr path,
- *             ostr value, ostr pattern, ostr zone, u32 nmap, nmap x
+ *             ostr value, ostr pattern, ostr zone, u32 nelse, nelse x
+ *             (u8 kind, ostr path), u32 nmap, nmap x
  *             (ostr from, ostr to); u32 nskips, each: str path, u8 kind,
  *             u32 nvalues, nvalues x ostr; str file, u32 line
  *             (an ostr is u8 0 for NULL, or u8 1 then a str)
@@ -155,6 +156,11 @@ static void put_sources(sbuf *b, const vouch_program *p)
             put_ostr(b, f->value);
             put_ostr(b, f->pattern);
             put_ostr(b, f->zone);
+            put_u32(b, f->nelse);
+            for (uint32_t a = 0; a < f->nelse; a++) {
+                put_u8(b, f->elses[a].kind);
+                put_ostr(b, f->elses[a].path);
+            }
             put_u32(b, f->nmap);
             for (uint32_t m = 0; m < f->nmap; m++) {
                 put_ostr(b, f->map[m].from);
@@ -198,7 +204,7 @@ static const char *missing_part(const vouch_program *p)
         if ((s->nfeeds && !s->feeds) || (s->nskips && !s->skips))
             return "a source's feeds";
         for (uint32_t k = 0; k < s->nfeeds; k++)
-            if (s->feeds[k].nmap && !s->feeds[k].map)
+            if ((s->feeds[k].nmap && !s->feeds[k].map) || (s->feeds[k].nelse && !s->feeds[k].elses))
                 return "a source's value map";
         for (uint32_t k = 0; k < s->nskips; k++)
             if (s->skips[k].nvalues && !s->skips[k].values)
@@ -838,7 +844,13 @@ static int read_sources(rbuf *r, vouch_program *p)
             vouch_feed *f = &s->feeds[k];
             if (get_u32(r, &f->column) || get_small(r, FEED__COUNT, "feed kind", &f->kind) ||
                 get_ostr(r, &f->path) || get_ostr(r, &f->value) || get_ostr(r, &f->pattern) ||
-                get_ostr(r, &f->zone) || get_count(r, 2, UINT32_MAX, "value map entries", &f->nmap) ||
+                get_ostr(r, &f->zone) || get_count(r, 2, UINT32_MAX, "feed alternatives", &f->nelse) ||
+                !(f->elses = array(r, f->nelse, sizeof *f->elses)))
+                return -1;
+            for (uint32_t a = 0; a < f->nelse; a++)
+                if (get_small(r, FEED__COUNT, "feed kind", &f->elses[a].kind) || get_ostr(r, &f->elses[a].path))
+                    return -1;
+            if (get_count(r, 2, UINT32_MAX, "value map entries", &f->nmap) ||
                 !(f->map = array(r, f->nmap, sizeof *f->map)))
                 return -1;
             for (uint32_t m = 0; m < f->nmap; m++)

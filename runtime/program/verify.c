@@ -334,8 +334,14 @@ static vouch_status check_sources(const vouch_program *p, vouch_error *err)
                     return fail(err, "source %s: column %s is fed twice", s->name, t->columns[f->column].name);
             if (f->kind >= FEED__COUNT || (f->kind != FEED_CONSTANT && !f->path))
                 return fail(err, "source %s: feed %u has no path", s->name, k);
-            if (f->kind == FEED_FORMAT && s->format == SRC_CSV)
-                return fail(err, "source %s: feed %u: a format in a csv source", s->name, k);
+            if (f->kind == FEED_JSON && s->format == SRC_CSV)
+                return fail(err, "source %s: feed %u: JSON text in a csv source", s->name, k);
+            if (f->nelse && (!f->elses || f->kind == FEED_CONSTANT))
+                return fail(err, "source %s: feed %u: bad `else` alternatives", s->name, k);
+            for (uint32_t a = 0; a < f->nelse; a++)
+                if (f->elses[a].kind == FEED_CONSTANT || f->elses[a].kind >= FEED__COUNT || !f->elses[a].path ||
+                    (f->elses[a].kind == FEED_JSON && s->format == SRC_CSV))
+                    return fail(err, "source %s: feed %u: `else` %u is malformed", s->name, k, a + 1);
             if ((f->pattern || f->zone) && t->columns[f->column].type != VT_DATE)
                 return fail(err, "source %s: column %s: a date-time pattern or zone on a column that is not a date",
                             s->name, t->columns[f->column].name);

@@ -55,11 +55,15 @@ typedef struct msrc {
     const vouch_source_decl *sd;
     const vouch_table_decl *t;
     const char *file;
-    /* SRC_CSV: the file's reader, and the file column of each feed's and
-     * each skip's path (feeds first), -1 for a constant */
+    /* SRC_CSV: the file's reader; the header column of every name the
+     * source reads (paths, a format's `<name>`s, skips), found by the
+     * name's own pointer; and per feed the column its value came from in
+     * the current record, -1 for none (a constant, a format) */
     load_source *csv;
     const load_cell *row;
     uint32_t nrow, nheader;
+    struct csv_name { const char *p; size_t n; int32_t col; } *cn;
+    uint32_t ncn;
     int32_t *col;
     /* SRC_JSON: the document, and the arrays its root iterates: one per
      * part of the root (`runs[].results`: the runs, then the current
@@ -84,6 +88,7 @@ typedef struct msrc {
     char **buf;              /* per cell: made text (a date, a canonical member, a number) */
     char numbuf[64];
     char *tmpl;              /* a format feed's text, made anew per cell */
+    char none_path[256];     /* the first of a format's paths that was none */
     size_t tmpl_n, tmpl_cap;
     vouch_tz_saved tz;
 } msrc;
@@ -114,7 +119,8 @@ static void where_record(const msrc *m, char *buf, size_t size)
 static void src_where(const load_source *s, uint32_t i, char *buf, size_t size)
 {
     const msrc *m = (const msrc *)s;
-    if (m->sd->format == SRC_CSV && i != LOAD_RECORD && i < m->sd->nfeeds && m->col[i] >= 0)
+    if (m->sd->format == SRC_CSV && i != LOAD_RECORD && i < m->sd->nfeeds && m->col[i] >= 0 &&
+        (uint32_t)m->col[i] < m->nheader)
         m->csv->ops->where(m->csv, (uint32_t)m->col[i], buf, size);
     else
         where_record(m, buf, size);
@@ -235,16 +241,37 @@ static json_t *rec_path(msrc *m, const char *path, int *bad)
     return json_path(m->lv_el[m->nlv - 1 - up], path + up + 1, bad);
 }
 
-/* The input value at feed or skip k's path (CSV: column col[k]). */
-static int read_input(msrc *m, uint32_t k, const char *path, input *out, const char **why)
+/* The header column of the name at p (n bytes): csv_columns found every
+ * name the source reads; -1 for one it did not (a program not from the
+ * compiler). */
+static int32_t csv_lookup(const msrc *m, const char *p, size_t n)
 {
-    if (m->sd->format == SRC_CSV) {
-        const load_cell *c = &m->row[m->col[k]];
-        out->s = c->s;
-        out->n = c->n;
-        out->none = c->n == 0;
-        return 0;
+    for (uint32_t k = 0; k < m->ncn; k++)
+        if (m->cn[k].p == p && m->cn[k].n == n)
+            return m->cn[k].col;
+    return -1;
+}
+
+/* The cell of the current CSV record at the column named at p. */
+static int csv_input(msrc *m, const char *p, size_t n, input *out, const char **why)
+{
+    int32_t col = csv_lookup(m, p, n);
+    if (col < 0 || (uint32_t)col >= m->nrow) {
+        *why = "no such column";
+        return -1;
     }
+    const load_cell *c = &m->row[col];
+    out->s = c->s;
+    out->n = c->n;
+    out->none = c->n == 0;
+    return 0;
+}
+
+/* The input value at a path (CSV: the column it names). */
+static int read_input(msrc *m, const char *path, input *out, const char **why)
+{
+    if (m->sd->format == SRC_CSV)
+        return csv_input(m, path, strlen(path), out, why);
     int bad;
     json_t *v = rec_path(m, path, &bad);
     if (bad) {
@@ -276,7 +303,8 @@ static int tmpl_add(msrc *m, const char *s, size_t n)
 }
 
 /* A format feed's value (program.h, FEED_FORMAT): the template's text with
- * each `<path>` replaced by the record's value there, `<<` by `<`; none if
+ * each `<path>` (a CSV source's: `<column>`) replaced by the record's
+ * value there, `<<` by `<`; none if
  * any of them is none (a control id `aws:` with no check would name
  * nothing). The compiler checked the template; this reads it defensively
  * all the same (a `<` left open is text). -1 with *why and bad_path set
@@ -284,6 +312,7 @@ static int tmpl_add(msrc *m, const char *s, size_t n)
 static int read_format(msrc *m, const char *tmpl, input *out, const char **why, char *bad_path, size_t bsize)
 {
     m->tmpl_n = 0;
+    m->none_path[0] = 0;
     if (tmpl_add(m, "", 0) != 0)
         return -2;
     int none = 0;
@@ -298,17 +327,24 @@ static int read_format(msrc *m, const char *tmpl, input *out, const char **why, 
         }
         size_t n = (size_t)(end - q - 1);
         snprintf(bad_path, bsize, "%.*s", (int)n, q + 1);
-        int bad;
-        json_t *v = rec_path(m, bad_path, &bad);
         input part;
-        if (bad) {
-            *why = "a part of the path is neither an object nor an array given an index";
-            return -1;
+        if (m->sd->format == SRC_CSV) {
+            if (csv_input(m, q + 1, n, &part, why) != 0)
+                return -1;
+        } else {
+            int bad;
+            json_t *v = rec_path(m, bad_path, &bad);
+            if (bad) {
+                *why = "a part of the path is neither an object nor an array given an index";
+                return -1;
+            }
+            if (json_input(m, v, &part) != 0) {
+                *why = json_is_object(v) ? "a JSON object, not a value" : "a JSON array, not a value";
+                return -1;
+            }
         }
-        if (json_input(m, v, &part) != 0) {
-            *why = json_is_object(v) ? "a JSON object, not a value" : "a JSON array, not a value";
-            return -1;
-        }
+        if (part.none && !none)
+            snprintf(m->none_path, sizeof m->none_path, "%s", bad_path);
         none |= part.none;
         if (tmpl_add(m, part.s, part.n) != 0)
             return -2;
@@ -318,6 +354,53 @@ static int read_format(msrc *m, const char *tmpl, input *out, const char **why, 
     out->n = none ? 0 : m->tmpl_n;
     out->none = none || m->tmpl_n == 0;
     return 0;
+}
+
+/* A FEED_JSON value: the JSON at path as its text, compact with sorted
+ * keys (so equal values give equal text); none if missing or null. -1
+ * with *why when the path is bad, -2 out of memory. */
+static int read_json_text(msrc *m, const char *path, input *out, const char **why)
+{
+    int bad;
+    json_t *v = m->sd->format == SRC_CSV ? NULL : rec_path(m, path, &bad);
+    if (m->sd->format == SRC_CSV || bad) {
+        *why = "a part of the path is neither an object nor an array given an index";
+        return -1;
+    }
+    out->s = "";
+    out->n = 0;
+    out->none = 1;
+    if (!v || json_is_null(v))
+        return 0;
+    char *t = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+    if (!t)
+        return -2;
+    m->tmpl_n = 0;
+    int rc = tmpl_add(m, t, strlen(t));
+    free(t);             /* jansson's */
+    if (rc != 0)
+        return rc;
+    out->s = m->tmpl;
+    out->n = m->tmpl_n;
+    out->none = 0;
+    return 0;
+}
+
+/* The value one way of reading gives (a feed's own, or one of its
+ * `else`s): 0, -1 with *why and the path at fault in path, -2 oom. For
+ * a CSV column, *col is the column read (else -1). */
+static int read_value(msrc *m, uint8_t kind, const char *fpath, input *v, const char **why, char *path,
+                      size_t psize, int32_t *col)
+{
+    *col = -1;
+    snprintf(path, psize, "%s", fpath);
+    if (kind == FEED_FORMAT)
+        return read_format(m, fpath, v, why, path, psize);
+    if (kind == FEED_JSON)
+        return read_json_text(m, fpath, v, why);
+    if (m->sd->format == SRC_CSV)
+        *col = csv_lookup(m, fpath, strlen(fpath));
+    return read_input(m, fpath, v, why);
 }
 
 /* ---- making a cell ---------------------------------------------------------------- */
@@ -353,15 +436,35 @@ static int make_cell(msrc *m, uint32_t i, lerr *e)
     }
     input v;
     const char *why = NULL;
-    if (f->kind == FEED_FORMAT) {
+    /* the feed's own path, then each `else` while the value is none; the
+     * paths that had none are listed if none has a value (a format's: the
+     * first of its paths that was none, the reason it is) */
+    char missing[200] = "";
+    uint32_t nmissing = 0;
+    for (uint32_t a = 0; a <= f->nelse; a++) {
         char path[256];
-        int rc = read_format(m, f->path, &v, &why, path, sizeof path);
+        int32_t col;
+        uint8_t kind = a ? f->elses[a - 1].kind : f->kind;
+        int rc = read_value(m, kind, a ? f->elses[a - 1].path : f->path, &v, &why, path, sizeof path, &col);
+        if (m->col)
+            m->col[i] = col;
         if (rc == -1)
             ferr(m, e, f, "`%s`: %s", path, why);
         if (rc != 0)
             return rc;
-    } else if (read_input(m, i, f->path, &v, &why) != 0) {
-        ferr(m, e, f, "`%s`: %s", f->path, why);
+        if (!v.none || !f->elses)
+            break;
+        const char *at = kind == FEED_FORMAT && m->none_path[0] ? m->none_path : path;
+        char quoted[260];
+        snprintf(quoted, sizeof quoted, "`%s`", at);
+        if (!strstr(missing, quoted)) {
+            sb_list_add(missing, sizeof missing, at, '`');
+            nmissing++;
+        }
+    }
+    if (v.none && f->nelse && !cd->optional && !f->nmap) {
+        /* say where it was looked for, rather than the loader's "empty" */
+        ferr(m, e, f, "no value at %s%s, but the field is required", nmissing > 1 ? "any of " : "", missing);
         return -1;
     }
     if (f->nmap) {
@@ -459,7 +562,7 @@ static int skipped(msrc *m, lerr *e)
         const vouch_source_skip *sk = &m->sd->skips[k];
         input v;
         const char *why = NULL;
-        if (read_input(m, m->sd->nfeeds + k, sk->path, &v, &why) != 0) {
+        if (read_input(m, sk->path, &v, &why) != 0) {
             char at[300];
             where_record(m, at, sizeof at);
             lerr_add(e, "%s: error: skip if `%s`: %s", at, sk->path, why);
@@ -647,6 +750,7 @@ static void src_close(load_source *s)
     vouch_free(m->names);
     vouch_free(m->cells);
     vouch_free(m->col);
+    vouch_free(m->cn);
     vouch_free(m);
 }
 
@@ -654,7 +758,75 @@ static const load_source_ops source_ops = {src_header, src_next, src_where, src_
 
 /* ---- opening ------------------------------------------------------------------ */
 
-/* CSV: the file's header says which column each path names. */
+/* Adds a name the source reads (n bytes at p) to m->cn: 0, -2 oom. */
+static int csv_name_add(msrc *m, const char *p, size_t n, uint32_t *cap)
+{
+    if (m->ncn == *cap) {
+        uint32_t nc = *cap ? *cap * 2 : 16;
+        struct csv_name *g = vouch_realloc(m->cn, (size_t)nc * sizeof *g);
+        if (!g)
+            return -2;
+        m->cn = g;
+        *cap = nc;
+    }
+    m->cn[m->ncn++] = (struct csv_name){p, n, -1};
+    return 0;
+}
+
+/* The names one way of reading a feed reads: a path, or each `<name>` of
+ * a format (read as read_format reads it). */
+static int csv_names_of(msrc *m, uint8_t kind, const char *path, uint32_t *cap)
+{
+    if (kind != FEED_FORMAT)
+        return csv_name_add(m, path, strlen(path), cap);
+    for (const char *q = path; *q; q++) {
+        const char *end = q[0] == '<' && q[1] != '<' ? strchr(q + 1, '>') : NULL;
+        if (!end) {
+            if (q[0] == '<' && q[1] == '<')
+                q++;
+            continue;
+        }
+        if (csv_name_add(m, q + 1, (size_t)(end - q - 1), cap) != 0)
+            return -2;
+        q = end;
+    }
+    return 0;
+}
+
+/* A hint from the header's own names for a column that is not there. */
+static void csv_missing(msrc *m, lerr *e, const load_cell *hdr, uint32_t nh, const char *name, size_t pl)
+{
+    const char **names = vouch_malloc((nh + 1) * sizeof *names);
+    char **owned = vouch_calloc(nh + 1, sizeof *owned);
+    const char *dym = NULL;
+    char *want = vouch_malloc(pl + 1);
+    if (names && owned && want) {
+        memcpy(want, name, pl);
+        want[pl] = 0;
+        for (uint32_t h = 0; h < nh; h++) {
+            owned[h] = vouch_malloc(hdr[h].n + 1);
+            if (owned[h]) {
+                memcpy(owned[h], hdr[h].s, hdr[h].n);
+                owned[h][hdr[h].n] = 0;
+            }
+            names[h] = owned[h] ? owned[h] : "";
+        }
+        dym = vouch_closest(want, pl, names, sizeof *names, nh, VOUCH_CLOSEST_FOLD);
+    }
+    lerr_add(e, "%s:1: error: source `%s`: no column `%.*s` in the header%s%s%s", m->file, m->sd->name, (int)pl,
+             name, dym ? "; did you mean `" : "", dym ? dym : "", dym ? "`?" : "");
+    for (uint32_t h = 0; owned && h < nh; h++)
+        vouch_free(owned[h]);
+    vouch_free(owned);
+    vouch_free(names);
+    vouch_free(want);
+}
+
+/* CSV: the file's header says which column each name the source reads
+ * (every path, every `else`, every `<name>` of a format, every skip's)
+ * is. Each must be in the header once: a column an `else` names is
+ * looked for even when the ones before it have values, so a misspelt
+ * name is found at once, not on the first record that needs it. */
 static int csv_columns(msrc *m, lerr *e)
 {
     const load_cell *hdr;
@@ -664,47 +836,45 @@ static int csv_columns(msrc *m, lerr *e)
         return rc == 0 ? -1 : rc;
     const vouch_source_decl *sd = m->sd;
     m->nheader = nh;
-    int bad = 0;
-    for (uint32_t k = 0; k < sd->nfeeds + sd->nskips; k++) {
-        const char *path = k < sd->nfeeds ? sd->feeds[k].path : sd->skips[k - sd->nfeeds].path;
-        m->col[k] = -1;
-        if (k < sd->nfeeds && sd->feeds[k].kind == FEED_CONSTANT)
+    uint32_t cap = 0;
+    for (uint32_t k = 0; k < sd->nfeeds; k++) {
+        const vouch_feed *f = &sd->feeds[k];
+        if (f->kind == FEED_CONSTANT)
             continue;
-        size_t pl = strlen(path);
+        if (csv_names_of(m, f->kind, f->path, &cap) != 0)
+            return -2;
+        for (uint32_t a = 0; a < f->nelse; a++)
+            if (csv_names_of(m, f->elses[a].kind, f->elses[a].path, &cap) != 0)
+                return -2;
+    }
+    for (uint32_t k = 0; k < sd->nskips; k++)
+        if (csv_name_add(m, sd->skips[k].path, strlen(sd->skips[k].path), &cap) != 0)
+            return -2;
+    int bad = 0;
+    for (uint32_t k = 0; k < m->ncn; k++) {
+        struct csv_name *c = &m->cn[k];
+        /* a name read twice is looked up (and reported) once */
+        uint32_t j = 0;
+        while (j < k && (m->cn[j].n != c->n || memcmp(m->cn[j].p, c->p, c->n) != 0))
+            j++;
+        if (j < k) {
+            c->col = m->cn[j].col;
+            continue;
+        }
         int twice = 0;
         for (uint32_t h = 0; h < nh; h++) {
-            if (hdr[h].n != pl || memcmp(hdr[h].s, path, pl) != 0)
+            if (hdr[h].n != c->n || memcmp(hdr[h].s, c->p, c->n) != 0)
                 continue;
-            if (m->col[k] >= 0) {
-                lerr_add(e, "%s:1: error: source `%s`: column `%s` is in the header twice (fields %d and %u)",
-                         m->file, sd->name, path, m->col[k] + 1, h + 1);
+            if (c->col >= 0) {
+                lerr_add(e, "%s:1: error: source `%s`: column `%.*s` is in the header twice (fields %d and %u)",
+                         m->file, sd->name, (int)c->n, c->p, c->col + 1, h + 1);
                 bad = twice = 1;
                 break;
             }
-            m->col[k] = (int32_t)h;
+            c->col = (int32_t)h;
         }
-        if (m->col[k] < 0 && !twice) {
-            /* a hint from the header's own names */
-            const char **names = vouch_malloc((nh + 1) * sizeof *names);
-            char **owned = vouch_calloc(nh + 1, sizeof *owned);
-            const char *dym = NULL;
-            if (names && owned) {
-                for (uint32_t h = 0; h < nh; h++) {
-                    owned[h] = vouch_malloc(hdr[h].n + 1);
-                    if (owned[h]) {
-                        memcpy(owned[h], hdr[h].s, hdr[h].n);
-                        owned[h][hdr[h].n] = 0;
-                    }
-                    names[h] = owned[h] ? owned[h] : "";
-                }
-                dym = vouch_closest(path, pl, names, sizeof *names, nh, VOUCH_CLOSEST_FOLD);
-            }
-            lerr_add(e, "%s:1: error: source `%s`: no column `%s` in the header%s%s%s", m->file, sd->name, path,
-                     dym ? "; did you mean `" : "", dym ? dym : "", dym ? "`?" : "");
-            for (uint32_t h = 0; owned && h < nh; h++)
-                vouch_free(owned[h]);
-            vouch_free(owned);
-            vouch_free(names);
+        if (c->col < 0 && !twice) {
+            csv_missing(m, e, hdr, nh, c->p, c->n);
             bad = 1;
         }
     }

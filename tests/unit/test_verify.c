@@ -863,9 +863,9 @@ static void test_sources(void **state)
     static vouch_map_entry bad_map[] = {{NULL, "y"}, {"Approve", "x"}};
     static const char *one[] = {"NotReviewed"};
     vouch_feed feeds[3] = {
-        {0, FEED_INPUT, "id", NULL, NULL, NULL, 0, NULL},
-        {1, FEED_CONSTANT, NULL, "A.5.18", NULL, NULL, 2, map},
-        {2, FEED_INPUT, "when", NULL, "%d/%m/%Y", "UTC", 0, NULL},
+        {.column = 0, .kind = FEED_INPUT, .path = "id"},
+        {.column = 1, .kind = FEED_CONSTANT, .value = "A.5.18", .nmap = 2, .map = map},
+        {.column = 2, .kind = FEED_INPUT, .path = "when", .pattern = "%d/%m/%Y", .zone = "UTC"},
     };
     vouch_source_skip skips[1] = {{"decision", SKIP_EQ, 1, one}};
     vouch_source_decl src = {"s", 0, SRC_JSON, "value", 3, feeds, 1, skips, "x.vouch", 1};
@@ -904,17 +904,45 @@ static void test_sources(void **state)
     skips[0].nvalues = 1;
     accepts();
 
-    /* a format (several JSON paths) needs its template, and a json
-     * source: a csv source's paths are column names */
+    /* a format (several paths) needs its template; a csv source's are
+     * column names */
     feeds[0].kind = FEED_FORMAT;
     feeds[0].path = NULL;
     rejects("source s", "feed 0 has no path");
     feeds[0].path = "<a>:<b>";
-    rejects("source s", "feed 0: a format in a csv source");
+    accepts();
+    /* JSON text needs a JSON document */
+    feeds[0].kind = FEED_JSON;
+    rejects("source s", "feed 0: JSON text in a csv source");
     src.format = SRC_JSON;
     accepts();
     feeds[0].kind = FEED__COUNT;
     rejects("source s", "feed 0 has no path");
+    feeds[0].kind = FEED_INPUT;
+
+    /* `else` alternatives: a list that is there, never on a constant,
+     * each a way to read with a path */
+    vouch_feed_alt alts[2] = {{FEED_INPUT, "b"}, {FEED_FORMAT, "<c>"}};
+    feeds[0].nelse = 2;
+    rejects("source s", "feed 0: bad `else` alternatives");
+    feeds[0].elses = alts;
+    accepts();
+    alts[1].path = NULL;
+    rejects("source s", "feed 0: `else` 2 is malformed");
+    alts[1].path = "<c>";
+    alts[0].kind = FEED_CONSTANT;
+    rejects("source s", "feed 0: `else` 1 is malformed");
+    alts[0].kind = FEED_JSON;
+    accepts();
+    src.format = SRC_CSV;
+    rejects("source s", "feed 0: `else` 1 is malformed");
+    src.format = SRC_JSON;
+    feeds[1].nelse = 2;
+    feeds[1].elses = alts;
+    rejects("source s", "feed 1: bad `else` alternatives");
+    feeds[1].nelse = 0;
+    feeds[1].elses = NULL;
+    accepts();
 }
 
 int main(void)
