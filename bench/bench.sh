@@ -76,7 +76,7 @@ newer() { [ -n "$(find "$1" -prune -newer "$2" 2>/dev/null)" ]; }
 probe=$out/probe
 if [ ! -x "$probe" ] || newer bench/probe.c "$probe" || newer build/release/libvouch.a "$probe"; then
     ${CC:-cc} -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude -Ibuild/gen -Icompiler -Iruntime/base \
-        -Iruntime/program -Iruntime/store -Iruntime/vm -Iruntime/report -o "$probe" bench/probe.c build/release/libvouch.a -lsqlite3 -lnettle -lm ||
+        -Iruntime/program -Iruntime/store -Iruntime/vm -Iruntime/report -o "$probe" bench/probe.c build/release/libvouch.a -lsqlite3 -lnettle -ljansson -lpq -lm ||
         die "building bench/probe.c failed"
 fi
 genpack() {   # genpack N: bench/out/packN.{vouch,sql}
