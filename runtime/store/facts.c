@@ -732,6 +732,11 @@ fail:
 
 int64_t vouch_facts_as_of(const vouch_facts *f) { return f->as_of; }
 
+const char *vouch_facts_shown_name(const vouch_facts *f)
+{
+    return f->pg ? facts_pg_shown(f->pg) : NULL;
+}
+
 /* ---- cursors ------------------------------------------------------------------- */
 
 static vouch_status bad_plan(uint32_t plan, vouch_error *err)

@@ -205,6 +205,11 @@ typedef struct vouch_facts_share {
 } vouch_facts_share;
 void vouch_facts_share_rows(vouch_facts *f, uint32_t plan, vouch_facts_share *share);
 
+/* How reports should name f when not by the string it was opened with:
+ * a PostgreSQL connection string that holds a password, without it
+ * (docs/postgres.md); NULL otherwise. */
+const char *vouch_facts_shown_name(const vouch_facts *f);
+
 /* How the bound plans are answered (for --stats and tests). */
 void vouch_facts_get_stats(const vouch_facts *f, vouch_facts_stats *out);
 /* A one-line description of how plan is answered ("sql: SELECT ...",

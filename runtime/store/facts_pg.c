@@ -30,6 +30,7 @@ struct facts_pg {
     PGconn *c;
     char *schema;
     char *name;
+    char *shown;             /* the connection string without its password, or NULL */
     int in_txn;
 };
 
@@ -106,6 +107,36 @@ void facts_pg_ident(sbuf *b, const char *name)
     sb_add(b, "\"", 1);
 }
 
+/* The connection string as key=value pairs without the password, if it
+ * holds one (a report must not carry it); NULL if it holds none. */
+static char *without_password(const char *conninfo)
+{
+    PQconninfoOption *o = PQconninfoParse(conninfo, NULL);
+    int has = 0;
+    for (PQconninfoOption *i = o; i && i->keyword; i++)
+        has |= strcmp(i->keyword, "password") == 0 && i->val && *i->val;
+    if (!has) {
+        PQconninfoFree(o);
+        return NULL;
+    }
+    sbuf b = {0};
+    for (PQconninfoOption *i = o; i->keyword; i++) {
+        if (!i->val || strcmp(i->keyword, "password") == 0)
+            continue;
+        sb_printf(&b, "%s%s='", b.n ? " " : "", i->keyword);
+        for (const char *v = i->val; *v; v++)
+            sb_add(&b, *v == '\\' ? "\\\\" : *v == '\'' ? "\\'" : v,
+                   *v == '\\' || *v == '\'' ? 2 : 1);
+        sb_str(&b, "'");
+    }
+    PQconninfoFree(o);
+    if (b.oom) {
+        vouch_free(b.p);
+        return NULL;
+    }
+    return b.p ? b.p : vouch_strdup("");
+}
+
 /* ---- the connection ------------------------------------------------------------- */
 
 vouch_status facts_pg_connect(const char *conninfo, facts_pg **out, vouch_error *err)
@@ -114,6 +145,7 @@ vouch_status facts_pg_connect(const char *conninfo, facts_pg **out, vouch_error 
     facts_pg *g = vouch_calloc(1, sizeof *g);
     if (!g)
         return vouch_error_set(err, VOUCH_ENOMEM, "out of memory");
+    g->shown = without_password(conninfo);
     g->c = PQconnectdb(conninfo);
     if (!g->c) {
         vouch_free(g);
@@ -183,10 +215,12 @@ void facts_pg_close(facts_pg *g)
     PQfinish(g->c);   /* an open transaction ends with the connection (rolled back) */
     vouch_free(g->schema);
     vouch_free(g->name);
+    vouch_free(g->shown);
     vouch_free(g);
 }
 
 const char *facts_pg_name(const facts_pg *g) { return g->name; }
+const char *facts_pg_shown(const facts_pg *g) { return g->shown; }
 const char *facts_pg_schema(const facts_pg *g) { return g->schema; }
 
 vouch_status facts_pg_exec(facts_pg *g, const char *sql, const char *what, vouch_error *err)

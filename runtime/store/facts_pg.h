@@ -38,6 +38,8 @@ void facts_pg_close(facts_pg *g);
 
 /* How messages name the store: "postgres:DB (schema S)". */
 const char *facts_pg_name(const facts_pg *g);
+/* The connection string without its password, if it had one; else NULL. */
+const char *facts_pg_shown(const facts_pg *g);
 /* The schema every table is read from and written to. */
 const char *facts_pg_schema(const facts_pg *g);
 

@@ -19,6 +19,7 @@
 #    --replace replaces.
 # 4. Tenants: a schema per organisation; a run of one sees its rows only;
 #    a role granted one schema cannot read another's (exit 2).
+#    A password in the connection string is not in the reports.
 # 5. Errors exit 2 with a clear message: a bad connection string, no
 #    server, a missing table, a role without SELECT, a server that closes
 #    the connection mid-run.
@@ -233,6 +234,19 @@ if [ -f "$work/acme.db" ]; then
         fails "a tenant's role on another schema" "no schema of the search path" \
             check --facts "$(conn org_small acme)" --as-of $asof "$acme"
     fi
+fi
+
+# A password in the connection string stays out of the reports.
+if [ -f "$work/acme.db" ]; then
+    for fmt in json sarif html; do
+        "$bin" check --facts "$A password=sekrit-pw" --as-of $asof --format $fmt "$acme" >"$work/pw.out" 2>&1 </dev/null
+        st=$?
+        if [ "$st" = 1 ] && ! grep -q sekrit-pw "$work/pw.out" && grep -q "search_path=org_acme" "$work/pw.out"; then
+            ok "a password in the connection string: not in the $fmt report"
+        else
+            bad "a password in the connection string: exit $st, $(grep -c sekrit-pw "$work/pw.out") lines of the $fmt report show it"
+        fi
+    done
 fi
 
 # ---- 5. errors -----------------------------------------------------------------------
