@@ -83,7 +83,10 @@ void vouch_facts_options_default(vouch_facts_options *o);
 void vouch_facts_set_options(vouch_facts *f, const vouch_facts_options *o);
 
 /* Opens the store at path read-only. A missing, unreadable or non-SQLite
- * file is VOUCH_EINPUT with a message naming the path. */
+ * file is VOUCH_EINPUT with a message naming the path. A path that is a
+ * PostgreSQL connection string (facts_pg.h: a postgresql:// URI or libpq
+ * key=value pairs) opens that database's schema instead (docs/postgres.md);
+ * a connection that fails is VOUCH_EINPUT with libpq's reason. */
 vouch_status vouch_facts_open(const char *path, vouch_facts **out, vouch_error *err);
 void vouch_facts_close(vouch_facts *f);
 
