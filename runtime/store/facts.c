@@ -218,6 +218,15 @@ static vouch_status open_pg(const char *conninfo, vouch_facts **out, vouch_error
 static vouch_status pg_copy_tables(vouch_facts *f, const vouch_program *p, vouch_error *err)
 {
     vouch_status s = facts_pg_begin(f->pg, 1, err);
+    /* The run's deadline bounds the server's side too (a view that never
+     * ends): what is left of it, as the statements' timeout. */
+    if (s == VOUCH_OK && f->deadline_ns) {
+        uint64_t now = facts_now_ns();
+        char set[64];
+        snprintf(set, sizeof set, "SET LOCAL statement_timeout = %llu",
+                 (unsigned long long)(now < f->deadline_ns ? (f->deadline_ns - now) / 1000000 + 1 : 1));
+        s = facts_pg_exec(f->pg, set, "setting the time limit", err);
+    }
     for (uint32_t t = 0; s == VOUCH_OK && t < p->ntables; t++) {
         int used = p->tables[t].first_used != 0, found;
         for (uint32_t i = 0; i < p->nplans && !used; i++)
@@ -232,8 +241,20 @@ static vouch_status pg_copy_tables(vouch_facts *f, const vouch_program *p, vouch
         sqlite3_bind_text(st, 1, p->tables[t].name, -1, SQLITE_STATIC);
         int have = sqlite3_step(st) == SQLITE_ROW;
         sqlite3_finalize(st);
-        if (!have)
-            s = facts_pg_mirror(f->pg, f->db, p->tables[t].name, p, NULL, &found, err);
+        if (have)
+            continue;
+        /* The copy is no rule's SQL: its inserts are not counted against the
+         * step budget, but the deadline stops them (progress). */
+        uint64_t budget = f->sql_budget;
+        f->sql_budget = UINT64_MAX;
+        s = facts_pg_mirror(f->pg, f->db, p->tables[t].name, p, NULL, &found, err);
+        f->sql_budget = budget;
+        if (s != VOUCH_OK && f->stopped == FACTS_STOP_DEADLINE) {
+            char what[160];
+            snprintf(what, sizeof what, "copying table `%s`", p->tables[t].name);
+            return facts_db_error(f, SQLITE_INTERRUPT, err, what);
+        }
+        vouch_facts_restart_budget(f);
     }
     return s;
 }
