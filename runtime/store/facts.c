@@ -247,7 +247,7 @@ static vouch_status pg_copy_tables(vouch_facts *f, const vouch_program *p, vouch
          * step budget, but the deadline stops them (progress). */
         uint64_t budget = f->sql_budget;
         f->sql_budget = UINT64_MAX;
-        s = facts_pg_mirror(f->pg, f->db, p->tables[t].name, p, NULL, &found, err);
+        s = facts_pg_mirror(f->pg, f->db, p->tables[t].name, NULL, &found, err);
         f->sql_budget = budget;
         if (s != VOUCH_OK && f->stopped == FACTS_STOP_DEADLINE) {
             char what[160];

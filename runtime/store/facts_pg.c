@@ -381,34 +381,7 @@ static vouch_status lite_error(sqlite3 *db, const char *name, vouch_error *err)
                            "copying table `%s` into memory: %s", name, sqlite3_errmsg(db));
 }
 
-/* The constraints `vouch load` gives declared column c (NOT NULL, a bool's
- * 0 or 1, an enum's members), so a load into the copy refuses what a load
- * into a file store refuses. */
-static void declared_checks(sbuf *b, const vouch_program *p, const vouch_column_decl *c)
-{
-    if (!c->optional)
-        sb_str(b, " NOT NULL");
-    if (c->type == VT_BOOL) {
-        sb_str(b, " CHECK(");
-        facts_pg_ident(b, c->name);
-        sb_str(b, " IN (0, 1))");
-    }
-    if (c->enum_id >= 0 && (uint32_t)c->enum_id < p->nenums) {
-        const vouch_enum_decl *e = &p->enums[c->enum_id];
-        sb_str(b, " CHECK(");
-        facts_pg_ident(b, c->name);
-        sb_str(b, " IN (");
-        for (uint32_t k = 0; k < e->nvalues; k++) {
-            sb_str(b, k ? ", '" : "'");
-            for (const char *v = e->values[k]; *v; v++)
-                sb_add(b, *v == '\'' ? "''" : v, *v == '\'' ? 2 : 1);
-            sb_str(b, "'");
-        }
-        sb_str(b, "))");
-    }
-}
-
-vouch_status facts_pg_mirror(facts_pg *g, sqlite3 *db, const char *name, const vouch_program *p,
+vouch_status facts_pg_mirror(facts_pg *g, sqlite3 *db, const char *name,
                              const vouch_table_decl *decl, int *found, vouch_error *err)
 {
     int lock = decl != NULL;
@@ -416,7 +389,9 @@ vouch_status facts_pg_mirror(facts_pg *g, sqlite3 *db, const char *name, const v
     *found = 0;
     const char *params[2] = {g->schema, name};
     PGresult *r = PQexecParams(g->c,
-        "SELECT a.attname, a.atttypid, c.relkind FROM pg_catalog.pg_attribute a "
+        "SELECT a.attname, a.atttypid, c.relkind, a.attnotnull, "
+        "coalesce(a.attnum = ANY (SELECT unnest(i.indkey) FROM pg_catalog.pg_index i "
+        "WHERE i.indrelid = c.oid AND i.indisprimary), false) FROM pg_catalog.pg_attribute a "
         "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
         "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
         "WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'v', 'm', 'p', 'f') "
@@ -449,21 +424,26 @@ vouch_status facts_pg_mirror(facts_pg *g, sqlite3 *db, const char *name, const v
             sb_str(&copy, ", ");
             sb_str(&ins, ", ");
         }
-        const char *col = PQgetvalue(r, i, 0);
-        facts_pg_ident(&create, col);
+        facts_pg_ident(&create, PQgetvalue(r, i, 0));
         sb_printf(&create, " %s", sqlite_type(kind[i]));
-        for (uint32_t k = 0; decl && k < decl->ncolumns; k++)
-            if (strcmp(decl->columns[k].name, col) == 0)
-                declared_checks(&create, p, &decl->columns[k]);
+        if (decl && PQgetvalue(r, i, 3)[0] == 't')
+            sb_str(&create, " NOT NULL");
         facts_pg_ident(&copy, PQgetvalue(r, i, 0));
         sb_printf(&ins, "?%d", i + 1);
     }
+    /* A load's copy keeps the table's NOT NULL and primary key, so the
+     * load refuses what the table refuses. */
+    for (int i = 0, npk = 0; decl && i < ncols; i++)
+        if (PQgetvalue(r, i, 4)[0] == 't') {
+            sb_str(&create, npk++ ? ", " : ", PRIMARY KEY(");
+            facts_pg_ident(&create, PQgetvalue(r, i, 0));
+        }
+    for (int i = 0; decl && i < ncols; i++)
+        if (PQgetvalue(r, i, 4)[0] == 't') {
+            sb_str(&create, ")");
+            break;
+        }
     PQclear(r);
-    for (uint32_t k = 0; decl && k < decl->nkey; k++) {
-        sb_str(&create, k ? ", " : ", PRIMARY KEY(");
-        facts_pg_ident(&create, decl->columns[decl->key[k]].name);
-        sb_str(&create, k + 1 == decl->nkey ? ")" : "");
-    }
     sb_str(&create, ")");
     sb_str(&ins, ")");
     sb_str(&copy, " FROM ");

@@ -54,12 +54,11 @@ vouch_status facts_pg_begin(facts_pg *g, int read_only, vouch_error *err);
  * PostgreSQL's integers and booleans, REAL for floats, NUMERIC for
  * numeric, TEXT else; values keep their kind, dates in ISO form), in one
  * COPY. *found 0 (nothing made) if the schema has no such relation.
- * With decl (a load: decl is p's declaration of the table), the table is
- * locked against other writers first and the copy gets the constraints
- * `vouch load` gives a table it creates (NOT NULL, a bool's and an enum's
- * CHECK, the key as PRIMARY KEY). Errors name the table and libpq's
- * reason. */
-vouch_status facts_pg_mirror(facts_pg *g, sqlite3 *db, const char *name, const vouch_program *p,
+ * With decl (a load: decl is the program's declaration of the table), the table is
+ * locked against other writers first and the copy keeps the table's NOT
+ * NULL columns and primary key, so a load into the copy refuses what the
+ * server's table would. Errors name the table and libpq's reason. */
+vouch_status facts_pg_mirror(facts_pg *g, sqlite3 *db, const char *name,
                              const vouch_table_decl *decl, int *found, vouch_error *err);
 
 /* Writes table t of db into the schema in the open transaction: creates

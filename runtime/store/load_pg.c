@@ -190,6 +190,27 @@ static void scratch_remove(const scratch *t)
     rmdir(t->dir);
 }
 
+/* The messages of the load name the private file as the store: they name
+ * the database instead. */
+static void rename_store(vouch_error *err, const char *file, const char *name)
+{
+    if (!err)
+        return;
+    char out[sizeof err->msg];
+    size_t k = 0, fl = strlen(file), nl = strlen(name);
+    for (const char *m = err->msg; *m && k + 1 < sizeof out;) {
+        if (strncmp(m, file, fl) == 0 && k + nl + 1 < sizeof out) {
+            memcpy(out + k, name, nl);
+            k += nl;
+            m += fl;
+        } else {
+            out[k++] = *m++;
+        }
+    }
+    out[k] = 0;
+    memcpy(err->msg, out, k + 1);
+}
+
 vouch_status load_pg_inputs(const char *conninfo, const vouch_program *p,
                             const vouch_load_input *in, uint32_t n,
                             const vouch_load_options *opt, vouch_error *err)
@@ -227,7 +248,7 @@ vouch_status load_pg_inputs(const char *conninfo, const vouch_program *p,
     }
     for (uint32_t i = 0; i < p->ntables; i++) {
         int f;
-        if ((s = facts_pg_mirror(g, db, p->tables[i].name, p, &p->tables[i], &f, err)) != VOUCH_OK)
+        if ((s = facts_pg_mirror(g, db, p->tables[i].name, &p->tables[i], &f, err)) != VOUCH_OK)
             goto done;
         found[i] = (uint8_t)f;
         any |= f;
@@ -236,11 +257,20 @@ vouch_status load_pg_inputs(const char *conninfo, const vouch_program *p,
     }
     sqlite3_close(db);
     db = NULL;
+    if (!any && n == 0) {
+        s = vouch_error_set(err, VOUCH_EINPUT, "cannot check facts store %s: it holds no table "
+                            "the packs declare", facts_pg_name(g));
+        goto done;
+    }
     if (!any)
         unlink(t.file);   /* no table yet: the load makes a new store */
 
     /* The load, with every check of a file store. */
-    if ((s = vouch_facts_load_inputs(t.file, p, in, n, opt, err)) != VOUCH_OK || n == 0)
+    if ((s = vouch_facts_load_inputs(t.file, p, in, n, opt, err)) != VOUCH_OK) {
+        rename_store(err, t.file, facts_pg_name(g));
+        goto done;
+    }
+    if (n == 0)
         goto done;
 
     /* What changed, back to the server. */
