@@ -237,6 +237,26 @@ if [ -f "$work/acme.db" ]; then
     fi
 fi
 
+# --replace and --upsert change the schema as they change a file.
+if load "a store to replace into" org_rep "$work/rep.db" --pack "$acme" examples/acme/*.csv; then
+    mkdir -p "$work/rep"
+    head -n 30 examples/acme/evidence.csv > "$work/rep/evidence.csv"
+    R=$(conn org_rep)
+    "$bin" load --facts "$work/rep.db" --replace --pack "$acme" "$work/rep/evidence.csv" >/dev/null 2>&1 </dev/null &&
+        "$bin" load --facts "$R" --replace --pack "$acme" "$work/rep/evidence.csv" >/dev/null 2>&1 </dev/null &&
+        [ "$(rows org_rep.evidence)" = 29 ] && ok "--replace: 29 evidence rows left" ||
+        bad "--replace: $(rows org_rep.evidence) evidence rows"
+    same "after --replace" "$work/rep.db" "$R" check --as-of $asof --format json "$acme"
+    { head -n 1 examples/acme/evidence.csv; sed -n 2p examples/acme/evidence.csv | sed 's/,pass$/,fail/'; } > "$work/rep/evidence.csv"
+    nfail=$(rows "org_rep.evidence WHERE result = 'fail'")
+    "$bin" load --facts "$work/rep.db" --upsert --pack "$acme" "$work/rep/evidence.csv" >/dev/null 2>&1 </dev/null &&
+        "$bin" load --facts "$R" --upsert --pack "$acme" "$work/rep/evidence.csv" >/dev/null 2>&1 </dev/null &&
+        [ "$(rows "org_rep.evidence WHERE result = 'fail'")" = $((nfail + 1)) ] &&
+        [ "$(rows "org_rep.evidence WHERE result = 'fail'")" = "$(sqlite3 "$work/rep.db" "SELECT count(*) FROM evidence WHERE result = 'fail'")" ] &&
+        ok "--upsert: one more row fails, on both" || bad "--upsert: the rows differ"
+    same "after --upsert" "$work/rep.db" "$R" check --as-of $asof --format json "$acme"
+fi
+
 # A table another tool wrote, with a value the pack does not declare:
 # `vouch load` with no inputs reports it as on a file (the store named).
 sqlite3 "$work/other.db" "CREATE TABLE asset(id TEXT, kind TEXT, env TEXT, owner TEXT, criticality TEXT, status TEXT);
