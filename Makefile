@@ -27,7 +27,8 @@ VARIANT ?= release
 # Debian packages the build and the tests need, and the commands or headers
 # that show each one is there.
 DEBIAN_PACKAGES = re2c lemon libsqlite3-dev libcmocka-dev libjansson-dev nettle-dev sqlite3 python3 python3-jsonschema \
-                  python3-regex libxml2-utils chromium nodejs npm man-db groff-base pkgconf g++ binutils tzdata
+                  python3-regex libxml2-utils chromium nodejs npm man-db groff-base pkgconf g++ binutils tzdata \
+                  libpq-dev postgresql
 DEPS_STAMP = build/.deps-ok
 
 WARN    = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
@@ -44,7 +45,9 @@ CFLAGS_cov     = -O0 -g -fprofile-instr-generate -fcoverage-mapping
 LDFLAGS_cov    = -fprofile-instr-generate -fcoverage-mapping
 # The runtime's layers, lowest first (runtime/LAYER/; docs in README.md).
 LAYERS   = base program store vm report session
-INCLUDES = -Iinclude -Ibuild/gen -Icompiler $(patsubst %,-Iruntime/%,$(LAYERS))
+# libpq's header (runtime/store/pg_*.c: facts in PostgreSQL, docs/postgres.md).
+PG_INCLUDE := $(shell pg_config --includedir 2>/dev/null || echo /usr/include/postgresql)
+INCLUDES = -Iinclude -Ibuild/gen -Icompiler $(patsubst %,-Iruntime/%,$(LAYERS)) -I$(PG_INCLUDE)
 
 GEN = build/gen
 BD  = build/$(VARIANT)
@@ -58,14 +61,14 @@ UNIT_BIN = $(patsubst tests/unit/%.c,$(BD)/tests/%,$(UNIT_SRC))
 STDLIB_VOUCH = $(sort $(wildcard stdlib/*.vouch))
 
 CFLAGS_ALL = $(CSTD) $(WARN) $(CFLAGS_$(VARIANT)) $(INCLUDES) -MMD -MP $(CFLAGS)
-LDLIBS_ALL = -lsqlite3 -ljansson -lnettle -lm $(LDLIBS)
+LDLIBS_ALL = -lsqlite3 -ljansson -lnettle -lpq -lm $(LDLIBS)
 # The release binary links SQLite statically when libsqlite3-dev ships the
 # archive (Debian's does): every start then skips the dynamic loader's
 # relocations of libsqlite3, about 3% of `vouch check` at scale M (make
 # bench). Other variants, and machines without the archive, link it
 # dynamically.
 SQLITE_A := $(firstword $(wildcard /usr/lib/$(shell $(CC) -print-multiarch 2>/dev/null)/libsqlite3.a /usr/lib/libsqlite3.a))
-LDLIBS_STATIC = -Wl,-Bstatic -lsqlite3 -lnettle -Wl,-Bdynamic -ljansson -lm $(LDLIBS)
+LDLIBS_STATIC = -Wl,-Bstatic -lsqlite3 -lnettle -Wl,-Bdynamic -ljansson -lpq -lm $(LDLIBS)
 LDLIBS_VOUCH = $(if $(and $(filter release,$(VARIANT)),$(SQLITE_A)),$(LDLIBS_STATIC),$(LDLIBS_ALL))
 
 .PHONY: all vouch demo test install uninstall FORCE test-one bench deps clean lint unit fuzz fuzz-build fuzz-bins fuzz-replay fuzz-cov
@@ -102,6 +105,8 @@ $(DEPS_STAMP): Makefile
 	command -v g++ >/dev/null 2>&1 || missing="$$missing g++"; \
 	command -v objcopy >/dev/null 2>&1 || missing="$$missing binutils"; \
 	[ -f /usr/share/zoneinfo/Europe/Paris ] || missing="$$missing tzdata"; \
+	[ -f /usr/include/postgresql/libpq-fe.h ] || missing="$$missing libpq-dev"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then \
 	  missing=$$(echo $$missing | tr ' ' '\n' | sort -u | tr '\n' ' '); \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
@@ -285,7 +290,8 @@ FORCE:
 # code with every symbol hidden (-fvisibility=hidden) but the functions
 # vouch.h declares (VOUCH_API), in build/lib/public/. Both carry Debian's
 # static SQLite and Nettle inside them (Jansson's archive is not
-# position-independent: it stays a shared library, in Libs.private), so an
+# position-independent: it stays a shared library, in Libs.private, as does
+# libpq), so an
 # embedder links with `pkg-config --libs vouch` alone and no internal name
 # (sqlite3_*, ast_*, vouch_facts_*) can clash with the embedder's own:
 #   libvouch.so.VERSION  -Wl,--exclude-libs,ALL and a version script that
@@ -304,7 +310,7 @@ LIB_VERSION := $(shell sed -n 's/^\#define VOUCH_VERSION_STRING "\(.*\)"/\1/p' i
 LIB_MAJOR = $(firstword $(subst ., ,$(LIB_VERSION)))
 LIB_SO = libvouch.so.$(LIB_VERSION)
 LIB_BUNDLED = $(foreach l,sqlite3 nettle,$(firstword $(wildcard /usr/lib/$(shell $(CC) -print-multiarch 2>/dev/null)/lib$(l).a /usr/lib/lib$(l).a) -l$(l)))
-LIB_PRIVATE = $(filter -l%,$(LIB_BUNDLED)) -ljansson -lm -lpthread
+LIB_PRIVATE = $(filter -l%,$(LIB_BUNDLED)) -ljansson -lpq -lm -lpthread
 LIB_PUBLIC_OBJ = $(filter-out build/lib/runtime/base/sanitize.o,$(patsubst $(BD)/%,build/lib/%,$(LIB_OBJ)))
 
 .PHONY: lib
@@ -392,6 +398,7 @@ lint:
 	@! grep -l '^#include.*jansson.h' compiler/*.[ch] runtime/*/*.[ch] cli/*.[ch] | grep -v 'runtime/report/baseline.c\|runtime/store/load_json.c\|cli/lsp_rpc.h\|cli/lsp_features.h' || { echo "only the baseline reader, the JSON facts source and the language server (cli/lsp_*) include jansson.h"; exit 1; }
 	@! grep -l '^#include.*sqlite3.h' compiler/*.c compiler/*.h cli/*.c runtime/program/*.c runtime/vm/*.c || { echo "only the facts store includes sqlite3.h"; exit 1; }
 	@! grep -l '^#include.*parser.h' compiler/*.c runtime/*/*.c cli/*.c | grep -v 'compiler/parse.c\|compiler/format.c' || { echo "only the parser driver (and the token-level formatter) include the Lemon header"; exit 1; }
+	@! grep -l '^#include.*libpq-fe.h' compiler/*.[ch] runtime/*/*.[ch] cli/*.[ch] | grep -v 'runtime/store/facts_pg.c' || { echo "only runtime/store/facts_pg.c includes libpq-fe.h"; exit 1; }
 	@! grep -l '^#include.*nettle/' compiler/*.c runtime/*/*.c runtime/*/*.h cli/*.c | grep -v 'runtime/base/digest.c' || { echo "only runtime/base/digest.c includes Nettle"; exit 1; }
 	@echo "lint: dependencies are one-way"
 

@@ -32,6 +32,12 @@
 # and L, without them <= 0.2x; peak RSS at L < 256 MiB; `vouch check` at S
 # < 20 ms; 10,000 rules compile in < 200 ms.
 #
+# Then the PostgreSQL rows (bench/bench_pg.sh; BENCH_ORGS=N organisations,
+# default 200): the reference pack at M (and L with BENCH_L=1) against psql
+# running reference.sql on the same database, with and without the
+# secondary indexes (targets: <= 1.0x with, <= 0.2x without), the load into
+# PostgreSQL, and organisations per second over N schemas of scale S.
+#
 # Exits 1 if findings differ or a command fails (or a target is missed
 # with BENCH_STRICT=1), 2 if something needed is missing, 0 otherwise.
 set -u
@@ -76,7 +82,7 @@ newer() { [ -n "$(find "$1" -prune -newer "$2" 2>/dev/null)" ]; }
 probe=$out/probe
 if [ ! -x "$probe" ] || newer bench/probe.c "$probe" || newer build/release/libvouch.a "$probe"; then
     ${CC:-cc} -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude -Ibuild/gen -Icompiler -Iruntime/base \
-        -Iruntime/program -Iruntime/store -Iruntime/vm -Iruntime/report -o "$probe" bench/probe.c build/release/libvouch.a -lsqlite3 -lnettle -lm ||
+        -Iruntime/program -Iruntime/store -Iruntime/vm -Iruntime/report -o "$probe" bench/probe.c build/release/libvouch.a -lsqlite3 -lnettle -ljansson -lpq -lm ||
         die "building bench/probe.c failed"
 fi
 genpack() {   # genpack N: bench/out/packN.{vouch,sql}
@@ -324,6 +330,10 @@ cms=$(echo "$ctime" | awk '{ print $2 }')
 [ -n "$cms" ] || { cat "$out/compile.err" >&2; cms=-; status=1; }
 target "compile 10,000 rules, ms" "$cms" "<" 200
 
+# ---- PostgreSQL ------------------------------------------------------------------------
+. bench/bench_pg.sh
+pg_bench
+
 # ---- tables --------------------------------------------------------------------------
 echo
 echo "vouch bench, as of $asof: $machine"
@@ -358,6 +368,7 @@ if [ -n "$lrows" ]; then
 fi
 echo
 echo "Compile: $ctime (bench/out/pack10000.vouch)"
+pg_tables
 echo
 echo "Targets"
 printf '%s' "$targets" | while IFS='|' read -r n v l res; do

@@ -221,7 +221,8 @@ VOUCH_API vouch_status vouch_load_csv(vouch *v, const char *store_path, const ch
 
 /* Opens the facts store at path (read only) and binds the compiled packs to
  * it as of the as-of. A store that is missing, damaged or does not hold
- * what the packs declare is VOUCH_EINPUT. */
+ * what the packs declare is VOUCH_EINPUT. path may be a PostgreSQL
+ * connection string (docs/postgres.md). */
 VOUCH_API vouch_status vouch_open_store(vouch *v, const char *path, vouch_error *err);
 
 /* ---- running ---------------------------------------------------------------- */

@@ -12,6 +12,10 @@
 #   5. reference: the reference pack finds what the SQL reference finds;
 #      packs: the generated catalogue and crosswalk packs match their
 #      source files and the generator (tests/packs.py);
+#  5b. pg: facts in PostgreSQL against a real server the suite starts and
+#      stops (tests/pg/run.sh): the examples and the reference pack give the
+#      same bytes on a SQLite file and in a schema, loads, tenants, errors;
+#      release and asan;
 #   6. fuzz: every file of the fuzz corpora (tests/fuzz/corpus/) through the
 #      plain builds of the fuzz targets, release and asan (tests/fuzz/replay.sh);
 #      then each libFuzzer target (clang) for FUZZ_SECONDS, 20 s by default
@@ -65,6 +69,7 @@ n_golden=0
 n_docs=0
 n_reference=0
 n_packs=0
+n_pg=0
 n_fuzz=0
 n_robust=0
 n_browser=0
@@ -97,6 +102,7 @@ counted() {
     docs*) n_docs=$((n_docs + $2 + $3)) ;;
     reference*) n_reference=$((n_reference + $2 + $3)) ;;
     packs*) n_packs=$((n_packs + $2 + $3)) ;;
+    pg*) n_pg=$((n_pg + $2 + $3)) ;;
     fuzz*) n_fuzz=$((n_fuzz + $2 + $3)) ;;
     robust*) n_robust=$((n_robust + $2 + $3)) ;;
     browser*) n_browser=$((n_browser + $2 + $3)) ;;
@@ -295,6 +301,18 @@ else
     cannot "packs (release)" "no release binary"
 fi
 
+# ---- 5b. facts in PostgreSQL ---------------------------------------------------
+if [ "$rel_ok" = 1 ]; then
+    suite "pg (release)" pg sh tests/pg/run.sh build/release/vouch
+else
+    cannot "pg (release)" "no release binary"
+fi
+if [ "$asan_ok" = 1 ]; then
+    suite "pg (asan)" pg sh tests/pg/run.sh build/asan/vouch
+else
+    cannot "pg (asan)" "no asan binary"
+fi
+
 # ---- 6. fuzz corpora ------------------------------------------------------------
 if [ "$rel_unit_ok" = 1 ]; then
     suite "fuzz (release)" fuzz sh tests/fuzz/replay.sh release
@@ -382,5 +400,5 @@ variants=""
 [ "$asan_ok" = 1 ] && variants=${variants:+$variants+}asan
 extra=""
 [ -n "$broken" ] && extra="; could not run:$broken"
-echo "vouch tests: $passed passed, $failed failed (unit $n_unit, golden $n_golden, docs $n_docs, reference $n_reference, packs $n_packs, fuzz $n_fuzz, robust $n_robust, outputs $n_outputs, explain $n_explain, lsp $n_lsp, browser $n_browser, layers $n_layers, help $n_help, install $n_install; variants ${variants:-none}$extra)"
+echo "vouch tests: $passed passed, $failed failed (unit $n_unit, golden $n_golden, docs $n_docs, reference $n_reference, packs $n_packs, pg $n_pg, fuzz $n_fuzz, robust $n_robust, outputs $n_outputs, explain $n_explain, lsp $n_lsp, browser $n_browser, layers $n_layers, help $n_help, install $n_install; variants ${variants:-none}$extra)"
 [ "$failed" -eq 0 ] && [ -z "$broken" ]

@@ -507,7 +507,9 @@ void vouch_session_report(vouch_session *s, const char *facts_path, vouch_report
     out->as_of = s->env.today;
     out->period_start = s->env.period_start;
     out->period_end = s->env.period_end;
-    out->facts_path = facts_path;
+    /* A connection string with a password is shown without it. */
+    const char *shown = s->f ? vouch_facts_shown_name(s->f) : NULL;
+    out->facts_path = shown ? shown : facts_path;
     out->fail_on = SEV_INFO;
     out->identity = vouch_session_identity(s);
 }

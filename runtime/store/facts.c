@@ -33,6 +33,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "facts_int.h"
+#include "facts_pg.h"
 #include "date.h"
 #include "vouch_limits.h"
 
@@ -183,10 +184,87 @@ static int open_conn(vouch_facts *f, const char *path, int immutable)
     return rc;
 }
 
+/* A PostgreSQL store (facts_pg.h): the connection, and an in-memory
+ * database the tables are copied into at bind. */
+static vouch_status open_pg(const char *conninfo, vouch_facts **out, vouch_error *err)
+{
+    facts_pg *g;
+    vouch_status s = facts_pg_connect(conninfo, &g, err);
+    if (s != VOUCH_OK)
+        return s;
+    configure_sqlite();
+    vouch_facts *f = vouch_calloc(1, sizeof *f);
+    if (!f || !(f->path = vouch_strdup(facts_pg_name(g)))) {
+        vouch_free(f);
+        facts_pg_close(g);
+        return facts_oom(err);
+    }
+    f->pg = g;
+    vouch_facts_options_default(&f->opt);
+    int rc = sqlite3_open_v2(":memory:", &f->db,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        vouch_facts_close(f);
+        return facts_oom(err);
+    }
+    vouch_facts_set_limits(f, 0, 0, 0);
+    sqlite3_progress_handler(f->db, PROGRESS_OPS, progress, f);
+    *out = f;
+    return VOUCH_OK;
+}
+
+/* Copies into f's in-memory database the tables of p a bind checks that
+ * are not there yet, all in the server's one read-only snapshot. */
+static vouch_status pg_copy_tables(vouch_facts *f, const vouch_program *p, vouch_error *err)
+{
+    vouch_status s = facts_pg_begin(f->pg, 1, err);
+    /* The run's deadline bounds the server's side too (a view that never
+     * ends): what is left of it, as the statements' timeout. */
+    if (s == VOUCH_OK && f->deadline_ns) {
+        uint64_t now = facts_now_ns();
+        char set[64];
+        snprintf(set, sizeof set, "SET LOCAL statement_timeout = %llu",
+                 (unsigned long long)(now < f->deadline_ns ? (f->deadline_ns - now) / 1000000 + 1 : 1));
+        s = facts_pg_exec(f->pg, set, "setting the time limit", err);
+    }
+    for (uint32_t t = 0; s == VOUCH_OK && t < p->ntables; t++) {
+        int used = p->tables[t].first_used != 0, found;
+        for (uint32_t i = 0; i < p->nplans && !used; i++)
+            used = p->plans[i].table == t;
+        sqlite3_stmt *st = NULL;
+        if (!used)
+            continue;
+        int rc = sqlite3_prepare_v2(f->db, "SELECT 1 FROM sqlite_master WHERE name = ?1", -1,
+                                    &st, NULL);
+        if (rc != SQLITE_OK)
+            return facts_db_error(f, rc, err, "reading the copied tables");
+        sqlite3_bind_text(st, 1, p->tables[t].name, -1, SQLITE_STATIC);
+        int have = sqlite3_step(st) == SQLITE_ROW;
+        sqlite3_finalize(st);
+        if (have)
+            continue;
+        /* The copy is no rule's SQL: its inserts are not counted against the
+         * step budget, but the deadline stops them (progress). */
+        uint64_t budget = f->sql_budget;
+        f->sql_budget = UINT64_MAX;
+        s = facts_pg_mirror(f->pg, f->db, p->tables[t].name, NULL, &found, err);
+        f->sql_budget = budget;
+        if (s != VOUCH_OK && f->stopped == FACTS_STOP_DEADLINE) {
+            char what[160];
+            snprintf(what, sizeof what, "copying table `%s`", p->tables[t].name);
+            return facts_db_error(f, SQLITE_INTERRUPT, err, what);
+        }
+        vouch_facts_restart_budget(f);
+    }
+    return s;
+}
+
 vouch_status vouch_facts_open(const char *path, vouch_facts **out, vouch_error *err)
 {
     struct stat st;
     *out = NULL;
+    if (facts_pg_is_conninfo(path))
+        return open_pg(path, out, err);
     if (stat(path, &st) != 0) {
         if (errno == ENOENT || errno == ENOTDIR)
             return vouch_error_set(err, VOUCH_EINPUT,
@@ -291,6 +369,7 @@ void vouch_facts_close(vouch_facts *f)
         return;
     unbind(f);
     sqlite3_close(f->db);
+    facts_pg_close(f->pg);
     vouch_free(f->path);
     vouch_free(f);
 }
@@ -612,6 +691,9 @@ vouch_status vouch_facts_bind(vouch_facts *f, const vouch_program *p, int64_t as
     f->ntinfo = p->ntables;
     f->ncur = p->nplans;
 
+    /* A PostgreSQL store: its tables into memory first (facts_pg.c). */
+    if (f->pg && (s = pg_copy_tables(f, p, err)) != VOUCH_OK)
+        goto fail;
     /* The read transaction: the snapshot every rule of the run reads,
      * kept until the next bind or close (facts_snapshot.c). */
     if ((s = facts_begin_read(f, err)) != VOUCH_OK)
@@ -670,6 +752,11 @@ fail:
 }
 
 int64_t vouch_facts_as_of(const vouch_facts *f) { return f->as_of; }
+
+const char *vouch_facts_shown_name(const vouch_facts *f)
+{
+    return f->pg ? facts_pg_shown(f->pg) : NULL;
+}
 
 /* ---- cursors ------------------------------------------------------------------- */
 

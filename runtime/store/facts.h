@@ -83,7 +83,10 @@ void vouch_facts_options_default(vouch_facts_options *o);
 void vouch_facts_set_options(vouch_facts *f, const vouch_facts_options *o);
 
 /* Opens the store at path read-only. A missing, unreadable or non-SQLite
- * file is VOUCH_EINPUT with a message naming the path. */
+ * file is VOUCH_EINPUT with a message naming the path. A path that is a
+ * PostgreSQL connection string (facts_pg.h: a postgresql:// URI or libpq
+ * key=value pairs) opens that database's schema instead (docs/postgres.md);
+ * a connection that fails is VOUCH_EINPUT with libpq's reason. */
 vouch_status vouch_facts_open(const char *path, vouch_facts **out, vouch_error *err);
 void vouch_facts_close(vouch_facts *f);
 
@@ -204,6 +207,11 @@ typedef struct vouch_facts_share {
                                 the header stays C++-friendly) */
 } vouch_facts_share;
 void vouch_facts_share_rows(vouch_facts *f, uint32_t plan, vouch_facts_share *share);
+
+/* How reports should name f when not by the string it was opened with:
+ * a PostgreSQL connection string that holds a password, without it
+ * (docs/postgres.md); NULL otherwise. */
+const char *vouch_facts_shown_name(const vouch_facts *f);
 
 /* How the bound plans are answered (for --stats and tests). */
 void vouch_facts_get_stats(const vouch_facts *f, vouch_facts_stats *out);

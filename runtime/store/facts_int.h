@@ -15,6 +15,8 @@
  *   facts_vfs.c      the VFS that shares one memory map of a store file
  *   facts_readonly.c what to do with a store vouch may not write beside
  *   facts_util.c     growable text, arena, text interning, value comparison
+ *   facts_pg.c       a PostgreSQL store: the connection, and the copy of the
+ *                    tables a run reads into an in-memory database (facts_pg.h)
  *   facts_check.c    every stored value checked against its declaration, and
  *                    the tables' digests (facts_check.h; load.c shares it)
  *
@@ -266,6 +268,9 @@ typedef struct istr { const char *s; uint32_t len; uint32_t h; } istr;
 struct vouch_facts {
     sqlite3 *db;
     char *path;
+    /* A PostgreSQL store (facts_pg.c): db is an in-memory copy of the
+     * tables the bound programs read, path how messages name the store. */
+    struct facts_pg *pg;
     int in_txn;
     /* The snapshot (facts_snapshot.c): */
     int blocks_writers;    /* a rollback-journal store: the read transaction holds writers off */

@@ -160,7 +160,8 @@ vouch_reader_status vouch_facts_snapshot_take(vouch_facts *f, vouch_facts_snapsh
 {
     facts_fileid id;
     *out = NULL;
-    if (!f->p || !f->in_txn || f->stats.hash_plans || facts_file_id(f, &id) != 0 ||
+    /* A PostgreSQL store's copy is in this connection's memory alone. */
+    if (f->pg || !f->p || !f->in_txn || f->stats.hash_plans || facts_file_id(f, &id) != 0 ||
         (!f->blocks_writers && !f->marked))
         return VOUCH_NO_READER;
     vouch_facts_snapshot *s = vouch_calloc(1, sizeof *s);

@@ -38,6 +38,7 @@
 #include <sqlite3.h>
 #include "facts.h"
 #include "facts_check.h"
+#include "facts_pg.h"
 #include "load_int.h"
 #include "alloc.h"
 #include "strbuf.h"
@@ -914,6 +915,8 @@ vouch_status vouch_facts_load_inputs(const char *db_path, const vouch_program *p
                                      const vouch_load_input *in, uint32_t nin,
                                      const vouch_load_options *opt, vouch_error *err)
 {
+    if (facts_pg_is_conninfo(db_path))   /* a PostgreSQL store: load_pg.c */
+        return load_pg_inputs(db_path, p, in, nin, opt, err);
     if (nin == 0)
         return seal_store(db_path, p, err);
     int reads_stdin = 0;
