@@ -80,8 +80,19 @@ static const char *sql_type(const vouch_column_decl *c)
     return c->type == VT_INT || c->type == VT_BOOL || c->type == VT_DUR ? "INTEGER" : "TEXT";
 }
 
-/* CREATE TABLE for declaration t; as_name: a TEMP table of that name
- * instead (upsert's staging table: same columns, checks and key). */
+/* Is t's key the table's rowid (one INTEGER column: an INTEGER PRIMARY
+ * KEY costs no second B-tree)? Any other key is a unique index of its
+ * own, which every insert would update: a table the load creates gets it
+ * after its rows (key_index). */
+static int key_is_rowid(const vouch_table_decl *t)
+{
+    return t->nkey == 1 && strcmp(sql_type(&t->columns[t->key[0]]), "INTEGER") == 0;
+}
+
+/* CREATE TABLE for declaration t, with its key as PRIMARY KEY only when
+ * that is the rowid (else the key is key_index's unique index); as_name:
+ * a TEMP table of that name instead (upsert's staging table: same
+ * columns and checks, the key its PRIMARY KEY). */
 static int create_table(sqlite3 *db, const vouch_program *p, const vouch_table_decl *t,
                         const char *as_name)
 {
@@ -116,7 +127,7 @@ static int create_table(sqlite3 *db, const vouch_program *p, const vouch_table_d
             sb_str(&b, "))");
         }
     }
-    if (t->nkey) {
+    if (t->nkey && (as_name || key_is_rowid(t))) {
         sb_str(&b, ", PRIMARY KEY(");
         for (uint32_t k = 0; k < t->nkey; k++) {
             if (k)
@@ -132,6 +143,42 @@ static int create_table(sqlite3 *db, const vouch_program *p, const vouch_table_d
     }
     int rc = sqlite3_exec(db, b.p, NULL, NULL, NULL);
     vouch_free(b.p);
+    return rc;
+}
+
+/* The unique index of t's key, "vouch_key:T" (a name no plan's index
+ * "vouch_T_COLUMNS" can have), for a table create_table made without
+ * its key: built after the rows, one sort instead of a B-tree insert per
+ * row. Fails with SQLITE_CONSTRAINT_UNIQUE when two rows share a key. */
+static int key_index(sqlite3 *db, const vouch_table_decl *t)
+{
+    sbuf b = {0}, name = {0};
+    sb_str(&name, "vouch_key:");
+    sb_str(&name, t->name);
+    sb_str(&b, "CREATE UNIQUE INDEX ");
+    sb_quote(&b, name.p ? name.p : "", '"');
+    sb_str(&b, " ON ");
+    sb_quote(&b, t->name, '"');
+    sb_str(&b, "(");
+    for (uint32_t k = 0; k < t->nkey; k++) {
+        if (k)
+            sb_str(&b, ", ");
+        sb_quote(&b, t->columns[t->key[k]].name, '"');
+    }
+    sb_str(&b, ")");
+    int rc = b.oom || name.oom ? SQLITE_NOMEM : sqlite3_exec(db, b.p, NULL, NULL, NULL);
+    vouch_free(b.p);
+    vouch_free(name.p);
+    return rc;
+}
+
+/* A table with its key: create_table, then the key's index unless
+ * defer (the caller builds it after the rows: finish_keys). */
+static int create_keyed(sqlite3 *db, const vouch_program *p, const vouch_table_decl *t, int defer)
+{
+    int rc = create_table(db, p, t, NULL);
+    if (rc == SQLITE_OK && t->nkey && !key_is_rowid(t) && !defer)
+        rc = key_index(db, t);
     return rc;
 }
 
@@ -532,6 +579,8 @@ typedef struct load_run {
     uint8_t *emptied;       /* per table: --replace emptied it */
     uint8_t *created;       /* per table: this load made it */
     uint8_t *staged;        /* per table: --upsert stages its rows in temp.vouch_stage_N */
+    uint8_t *deferred;      /* per table: made by this load, its key's index not built yet */
+    int strict;             /* no deferred key: each insert meets the key (see load_once) */
     lerr *e;
 } load_run;
 
@@ -557,9 +606,15 @@ static int prepare_table(load_run *lr, uint32_t ti, const load_source *src, int 
     if ((rc = table_exists(db, t->name, &exists)) != SQLITE_OK)
         return rc;
     if (!exists) {
-        if ((rc = create_table(db, lr->p, t, NULL)) != SQLITE_OK)
+        /* Its rows go in without the key's index (built at the end:
+         * finish_keys), unless each insert must meet the key: the strict
+         * load that names a duplicate, or an upsert (its rows join the
+         * table through the key at the end). */
+        int defer = t->nkey && !key_is_rowid(t) && !lr->strict && !lr->opt->upsert;
+        if ((rc = create_keyed(db, lr->p, t, defer)) != SQLITE_OK)
             return rc;
         lr->created[ti] = 1;
+        lr->deferred[ti] = (uint8_t)defer;
     } else if (!lr->created[ti]) {
         const char *missing, *retyped;
         if ((rc = missing_column(db, t, &missing, &retyped)) != SQLITE_OK)
@@ -624,6 +679,27 @@ static int prepare_insert(sqlite3 *db, const vouch_table_decl *t, const char *ta
     int rc = b.oom ? SQLITE_NOMEM : sqlite3_prepare_v2(db, b.p, -1, ins, NULL);
     vouch_free(b.p);
     return rc;
+}
+
+/* The key indexes of the tables this load made without them: 0, or an
+ * SQLite error; *dup = 1 when some table holds a key twice (the load is
+ * then done again, strict, to name the row: load_once). */
+static int finish_keys(load_run *lr, int *dup)
+{
+    *dup = 0;
+    for (uint32_t ti = 0; ti < lr->p->ntables; ti++) {
+        if (!lr->deferred[ti])
+            continue;
+        lr->deferred[ti] = 0;
+        int rc = key_index(lr->db, &lr->p->tables[ti]);
+        if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+            *dup = 1;
+            return SQLITE_OK;
+        }
+        if (rc != SQLITE_OK)
+            return rc;
+    }
+    return SQLITE_OK;
 }
 
 /* Upsert's end: each staged table's rows replace the stored rows with
@@ -906,9 +982,24 @@ static int publish(const char *tmp, const char *db_path)
     return 0;
 }
 
+/* Why load_once asks to be done again (nothing was written then). */
+enum { AGAIN_NO, AGAIN_PUBLISHED, AGAIN_STRICT };
+
 static vouch_status load_once(const char *db_path, const vouch_program *p,
                               const vouch_load_input *in, uint32_t nin,
-                              const vouch_load_options *opt, int *again, vouch_error *err);
+                              const vouch_load_options *opt, int strict, int *again,
+                              vouch_error *err);
+
+/* Can input in be read a second time, the same (a strict load after a
+ * duplicate)? Rows in memory and regular files; not standard input nor a
+ * pipe (`<(cmd)`). */
+static int rereadable(const vouch_load_input *in)
+{
+    struct stat st;
+    if (in->rows)
+        return 1;
+    return strcmp(in->path, "-") != 0 && stat(in->path, &st) == 0 && S_ISREG(st.st_mode);
+}
 
 vouch_status vouch_facts_load_inputs(const char *db_path, const vouch_program *p,
                                      const vouch_load_input *in, uint32_t nin,
@@ -916,17 +1007,28 @@ vouch_status vouch_facts_load_inputs(const char *db_path, const vouch_program *p
 {
     if (nin == 0)
         return seal_store(db_path, p, err);
-    int reads_stdin = 0;
-    for (uint32_t i = 0; i < nin; i++)
+    int reads_stdin = 0, strict = 0;
+    for (uint32_t i = 0; i < nin; i++) {
         reads_stdin |= !in[i].rows && strcmp(in[i].path, "-") == 0;
+        strict |= !rereadable(&in[i]);
+    }
     /* Again (at most a few times) while another load publishes the new
      * store first: the next try finds it and loads into it. Standard
-     * input cannot be read twice. */
+     * input cannot be read twice. Again, strict, once a table the load
+     * made holds a key twice: the first try builds the key's index after
+     * the rows, which says there is a duplicate but not where; the strict
+     * one meets the key at each insert and names the row as ever. An input
+     * that cannot be read twice is loaded strict from the start. */
     int again = 0;
     vouch_status s;
     for (int tries = 0;; tries++) {
-        s = load_once(db_path, p, in, nin, opt, &again, err);
-        if (!again)
+        s = load_once(db_path, p, in, nin, opt, strict, &again, err);
+        if (again == AGAIN_STRICT && !strict) {
+            strict = 1;
+            tries--;
+            continue;
+        }
+        if (again != AGAIN_PUBLISHED)
             return s;
         if (tries == 3 || reads_stdin)
             return vouch_error_set(err, VOUCH_EIO, "cannot create facts store %s: %s", db_path,
@@ -950,24 +1052,27 @@ vouch_status vouch_facts_load(const char *db_path, const vouch_program *p,
     return s;
 }
 
-/* One try of vouch_facts_load_inputs; *again = 1 when another load
- * published the new store first (nothing was written then). */
+/* One try of vouch_facts_load_inputs; *again AGAIN_PUBLISHED when another
+ * load published the new store first, AGAIN_STRICT when a table this
+ * load made (not strict) holds a key twice (nothing was written then). */
 static vouch_status load_once(const char *db_path, const vouch_program *p,
                               const vouch_load_input *in, uint32_t nin,
-                              const vouch_load_options *opt, int *again, vouch_error *err)
+                              const vouch_load_options *opt, int strict, int *again,
+                              vouch_error *err)
 {
-    *again = 0;
+    *again = AGAIN_NO;
     lerr *e = vouch_calloc(1, sizeof *e);
     uint8_t *emptied = vouch_calloc(p->ntables + 1, 1);
     uint8_t *created = vouch_calloc(p->ntables + 1, 1);
     uint8_t *staged = vouch_calloc(p->ntables + 1, 1);
+    uint8_t *deferred = vouch_calloc(p->ntables + 1, 1);
     static const vouch_load_options no_options;
     char *tmp = NULL;
     sqlite3 *db = NULL;
     vouch_status s = VOUCH_OK;
     int rc, fresh = 0, in_txn = 0;
     struct stat stt;
-    if (!e || !emptied || !created || !staged) {
+    if (!e || !emptied || !created || !staged || !deferred) {
         s = vouch_error_set(err, VOUCH_ENOMEM, "out of memory");
         goto done;
     }
@@ -1006,7 +1111,17 @@ static vouch_status load_once(const char *db_path, const vouch_program *p,
         goto done;
     }
 
-    rc = sqlite3_open_v2(fresh ? tmp : db_path, &db, SQLITE_OPEN_READWRITE, NULL);
+    /* As facts.c reads: no allocation statistics (a global mutex on every
+     * malloc; this fails harmlessly once SQLite is initialised) and no
+     * mutex of the connection's own, which only this thread uses: about a
+     * tenth of a big load's instructions. */
+    static int configured;
+    if (!configured) {
+        configured = 1;
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    }
+    rc = sqlite3_open_v2(fresh ? tmp : db_path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                         NULL);
     if (rc != SQLITE_OK) {
         s = vouch_error_set(err, VOUCH_EIO, "cannot open facts store %s: %s", db_path,
                             db ? sqlite3_errmsg(db) : "out of memory");
@@ -1044,7 +1159,7 @@ static vouch_status load_once(const char *db_path, const vouch_program *p,
         goto done;
     }
 
-    load_run lr = {db, p, opt ? opt : &no_options, emptied, created, staged, e};
+    load_run lr = {db, p, opt ? opt : &no_options, emptied, created, staged, deferred, strict, e};
     for (uint32_t i = 0; i < nin && !lerr_full(e); i++) {
         rc = load_input(&lr, &in[i]);
         if (rc != SQLITE_OK) {
@@ -1054,6 +1169,18 @@ static vouch_status load_once(const char *db_path, const vouch_program *p,
                                 sqlite3_errmsg(db));
             goto done;
         }
+    }
+    /* A duplicate among the rows written counts even when other errors
+     * came after it: the strict load reports it first, as it is met. */
+    int dup = 0;
+    if ((rc = finish_keys(&lr, &dup)) != SQLITE_OK) {
+        s = vouch_error_set(err, (rc & 0xff) == SQLITE_NOMEM ? VOUCH_ENOMEM : VOUCH_EIO,
+                            "writing facts store %s: %s", db_path, sqlite3_errmsg(db));
+        goto done;
+    }
+    if (dup) {
+        *again = AGAIN_STRICT;
+        goto done;
     }
     if (e->n) {
         s = lerr_finish(e);
@@ -1073,7 +1200,7 @@ static vouch_status load_once(const char *db_path, const vouch_program *p,
             continue;
         rc = table_exists(db, p->tables[t].name, &exists);
         if (rc == SQLITE_OK && !exists)
-            rc = create_table(db, p, &p->tables[t], NULL);
+            rc = create_keyed(db, p, &p->tables[t], 0);
     }
     if (rc != SQLITE_OK) {
         s = vouch_error_set(err, (rc & 0xff) == SQLITE_NOMEM ? VOUCH_ENOMEM : VOUCH_EIO,
@@ -1103,7 +1230,7 @@ static vouch_status load_once(const char *db_path, const vouch_program *p,
     if (fresh) {
         int perr = rc != SQLITE_OK ? 0 : publish(tmp, db_path);
         if (perr == EEXIST) {
-            *again = 1;      /* tmp is removed below */
+            *again = AGAIN_PUBLISHED;   /* tmp is removed below */
             goto done;
         }
         if (rc != SQLITE_OK || perr != 0) {
@@ -1128,5 +1255,6 @@ done:
     vouch_free(emptied);
     vouch_free(created);
     vouch_free(staged);
+    vouch_free(deferred);
     return s;
 }
