@@ -431,10 +431,11 @@ check_bind(const vouch_program *p, const vouch_column_decl *cd, const load_cell 
 
 int load_check_record(const vouch_program *p, const vouch_table_decl *t, const int32_t *map,
                       const load_cell *cells, uint32_t n, const load_source *src, int tz_minutes,
-                      sqlite3_stmt *st, lerr *e)
+                      sqlite3_stmt *st, int base, lerr *e)
 {
     int bad = 0;
     for (uint32_t i = 0; i < n && !lerr_full(e); i++)
-        bad |= check_bind(p, &t->columns[map[i]], &cells[i], src, i, tz_minutes, st, (int)i + 1, e);
+        bad |= check_bind(p, &t->columns[map[i]], &cells[i], src, i, tz_minutes, st,
+                          base + (int)i + 1, e);
     return bad ? -1 : 0;
 }
