@@ -804,19 +804,23 @@ static int batch_step(load_run *lr, sqlite3_stmt *st)
 }
 
 /* Writes the pending rows of bt that are fewer than a full batch: one
- * INSERT of that many rows, bound anew from their cells (checked before:
- * binding cannot fail). */
+ * INSERT of that many rows, bound anew from their cells. They were
+ * checked when read, so binding cannot fail; its errors would go to a
+ * list of their own, since the load's may be full by now (it stops
+ * binding then). */
 static int batch_flush(load_run *lr, const vouch_table_decl *t, const char *target,
                        const int32_t *map, const load_source *src, batch *bt)
 {
     if (bt->n == 0)
         return SQLITE_OK;
     sqlite3_stmt *st = NULL;
-    int rc = prepare_insert(lr->db, t, target, map, bt->nf, bt->n, &st);
+    lerr *none = vouch_calloc(1, sizeof *none);
+    int rc = none ? prepare_insert(lr->db, t, target, map, bt->nf, bt->n, &st) : SQLITE_NOMEM;
     for (uint32_t r = 0; r < bt->n && rc == SQLITE_OK; r++)
         if (load_check_record(lr->p, t, map, bt->cells + (size_t)r * bt->nf, bt->nf, src,
-                              lr->opt->tz_minutes, st, (int)(r * bt->nf), lr->e) != 0)
+                              lr->opt->tz_minutes, st, (int)(r * bt->nf), none) != 0)
             rc = SQLITE_INTERNAL;
+    vouch_free(none);
     if (rc == SQLITE_OK)
         rc = batch_step(lr, st);
     sqlite3_finalize(st);
