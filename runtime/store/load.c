@@ -17,6 +17,15 @@
  * declaration (or checked against it), the INSERT, the plans' indexes, the
  * records, the transaction and publishing. It knows no input format.
  *
+ * Speed without changing a message: a load that is not strict writes its
+ * rows in batches (one INSERT of many rows) and makes the tables it
+ * creates without their key, whose unique index it builds after the rows
+ * (finish_keys). Neither can say which row was refused or duplicated, so
+ * either, when it happens, makes the load roll back and run again strict:
+ * each row its own INSERT into tables that have their key, the errors
+ * exactly those a strict load reports. Inputs that cannot be read twice
+ * (standard input, pipes) are loaded strict from the start.
+ *
  * The record (facts_check.h): a table load writes loses its record and
  * triggers first; at the end every declared table whose values all fit
  * (the rows of earlier loads and of other tools included) gets its digest
