@@ -17,6 +17,15 @@
  * declaration (or checked against it), the INSERT, the plans' indexes, the
  * records, the transaction and publishing. It knows no input format.
  *
+ * Speed without changing a message: a load that is not strict writes its
+ * rows in batches (one INSERT of many rows) and makes the tables it
+ * creates without their key, whose unique index it builds after the rows
+ * (finish_keys). Neither can say which row was refused or duplicated, so
+ * either, when it happens, makes the load roll back and run again strict:
+ * each row its own INSERT into tables that have their key, the errors
+ * exactly those a strict load reports. Inputs that cannot be read twice
+ * (standard input, pipes) are loaded strict from the start.
+ *
  * The record (facts_check.h): a table load writes loses its record and
  * triggers first; at the end every declared table whose values all fit
  * (the rows of earlier loads and of other tools included) gets its digest
@@ -81,8 +90,19 @@ static const char *sql_type(const vouch_column_decl *c)
     return c->type == VT_INT || c->type == VT_BOOL || c->type == VT_DUR ? "INTEGER" : "TEXT";
 }
 
-/* CREATE TABLE for declaration t; as_name: a TEMP table of that name
- * instead (upsert's staging table: same columns, checks and key). */
+/* Is t's key the table's rowid (one INTEGER column: an INTEGER PRIMARY
+ * KEY costs no second B-tree)? Any other key is a unique index of its
+ * own, which every insert would update: a table the load creates gets it
+ * after its rows (key_index). */
+static int key_is_rowid(const vouch_table_decl *t)
+{
+    return t->nkey == 1 && strcmp(sql_type(&t->columns[t->key[0]]), "INTEGER") == 0;
+}
+
+/* CREATE TABLE for declaration t, with its key as PRIMARY KEY only when
+ * that is the rowid (else the key is key_index's unique index); as_name:
+ * a TEMP table of that name instead (upsert's staging table: same
+ * columns and checks, the key its PRIMARY KEY). */
 static int create_table(sqlite3 *db, const vouch_program *p, const vouch_table_decl *t,
                         const char *as_name)
 {
@@ -117,7 +137,7 @@ static int create_table(sqlite3 *db, const vouch_program *p, const vouch_table_d
             sb_str(&b, "))");
         }
     }
-    if (t->nkey) {
+    if (t->nkey && (as_name || key_is_rowid(t))) {
         sb_str(&b, ", PRIMARY KEY(");
         for (uint32_t k = 0; k < t->nkey; k++) {
             if (k)
@@ -133,6 +153,42 @@ static int create_table(sqlite3 *db, const vouch_program *p, const vouch_table_d
     }
     int rc = sqlite3_exec(db, b.p, NULL, NULL, NULL);
     vouch_free(b.p);
+    return rc;
+}
+
+/* The unique index of t's key, "vouch_key:T" (a name no plan's index
+ * "vouch_T_COLUMNS" can have), for a table create_table made without
+ * its key: built after the rows, one sort instead of a B-tree insert per
+ * row. Fails with SQLITE_CONSTRAINT_UNIQUE when two rows share a key. */
+static int key_index(sqlite3 *db, const vouch_table_decl *t)
+{
+    sbuf b = {0}, name = {0};
+    sb_str(&name, "vouch_key:");
+    sb_str(&name, t->name);
+    sb_str(&b, "CREATE UNIQUE INDEX ");
+    sb_quote(&b, name.p ? name.p : "", '"');
+    sb_str(&b, " ON ");
+    sb_quote(&b, t->name, '"');
+    sb_str(&b, "(");
+    for (uint32_t k = 0; k < t->nkey; k++) {
+        if (k)
+            sb_str(&b, ", ");
+        sb_quote(&b, t->columns[t->key[k]].name, '"');
+    }
+    sb_str(&b, ")");
+    int rc = b.oom || name.oom ? SQLITE_NOMEM : sqlite3_exec(db, b.p, NULL, NULL, NULL);
+    vouch_free(b.p);
+    vouch_free(name.p);
+    return rc;
+}
+
+/* A table with its key: create_table, then the key's index unless
+ * defer (the caller builds it after the rows: finish_keys). */
+static int create_keyed(sqlite3 *db, const vouch_program *p, const vouch_table_decl *t, int defer)
+{
+    int rc = create_table(db, p, t, NULL);
+    if (rc == SQLITE_OK && t->nkey && !key_is_rowid(t) && !defer)
+        rc = key_index(db, t);
     return rc;
 }
 
@@ -533,7 +589,10 @@ typedef struct load_run {
     uint8_t *emptied;       /* per table: --replace emptied it */
     uint8_t *created;       /* per table: this load made it */
     uint8_t *staged;        /* per table: --upsert stages its rows in temp.vouch_stage_N */
+    uint8_t *deferred;      /* per table: made by this load, its key's index not built yet */
+    int strict;             /* no deferred key: each insert meets the key (see load_once) */
     lerr *e;
+    int redo;               /* the store refused a row of a batch: do the load again, strict */
 } load_run;
 
 /* The staging table of table ti (upsert): "vouch_stage_N". */
@@ -558,9 +617,15 @@ static int prepare_table(load_run *lr, uint32_t ti, const load_source *src, int 
     if ((rc = table_exists(db, t->name, &exists)) != SQLITE_OK)
         return rc;
     if (!exists) {
-        if ((rc = create_table(db, lr->p, t, NULL)) != SQLITE_OK)
+        /* Its rows go in without the key's index (built at the end:
+         * finish_keys), unless each insert must meet the key: the strict
+         * load that names a duplicate, or an upsert (its rows join the
+         * table through the key at the end). */
+        int defer = t->nkey && !key_is_rowid(t) && !lr->strict && !lr->opt->upsert;
+        if ((rc = create_keyed(db, lr->p, t, defer)) != SQLITE_OK)
             return rc;
         lr->created[ti] = 1;
+        lr->deferred[ti] = (uint8_t)defer;
     } else if (!lr->created[ti]) {
         const char *missing, *retyped;
         if ((rc = missing_column(db, t, &missing, &retyped)) != SQLITE_OK)
@@ -604,8 +669,10 @@ static int prepare_table(load_run *lr, uint32_t ti, const load_source *src, int 
     return SQLITE_OK;
 }
 
+/* INSERT of rows rows of the header's nf columns (map) into t, or into
+ * its staging table target. */
 static int prepare_insert(sqlite3 *db, const vouch_table_decl *t, const char *target,
-                          const int32_t *map, uint32_t nf, sqlite3_stmt **ins)
+                          const int32_t *map, uint32_t nf, uint32_t rows, sqlite3_stmt **ins)
 {
     sbuf b = {0};
     sb_str(&b, "INSERT INTO ");
@@ -618,13 +685,37 @@ static int prepare_insert(sqlite3 *db, const vouch_table_decl *t, const char *ta
             sb_str(&b, ", ");
         sb_quote(&b, t->columns[map[i]].name, '"');
     }
-    sb_str(&b, ") VALUES (");
-    for (uint32_t i = 0; i < nf; i++)
-        sb_str(&b, i ? ", ?" : "?");
-    sb_str(&b, ")");
+    sb_str(&b, ") VALUES ");
+    for (uint32_t r = 0; r < rows; r++) {
+        sb_str(&b, r ? ", (" : "(");
+        for (uint32_t i = 0; i < nf; i++)
+            sb_str(&b, i ? ", ?" : "?");
+        sb_str(&b, ")");
+    }
     int rc = b.oom ? SQLITE_NOMEM : sqlite3_prepare_v2(db, b.p, -1, ins, NULL);
     vouch_free(b.p);
     return rc;
+}
+
+/* The key indexes of the tables this load made without them: 0, or an
+ * SQLite error; *dup = 1 when some table holds a key twice (the load is
+ * then done again, strict, to name the row: load_once). */
+static int finish_keys(load_run *lr, int *dup)
+{
+    *dup = 0;
+    for (uint32_t ti = 0; ti < lr->p->ntables; ti++) {
+        if (!lr->deferred[ti])
+            continue;
+        lr->deferred[ti] = 0;
+        int rc = key_index(lr->db, &lr->p->tables[ti]);
+        if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+            *dup = 1;
+            return SQLITE_OK;
+        }
+        if (rc != SQLITE_OK)
+            return rc;
+    }
+    return SQLITE_OK;
 }
 
 /* Upsert's end: each staged table's rows replace the stored rows with
@@ -659,6 +750,130 @@ static int upsert_tables(load_run *lr)
     return rc;
 }
 
+/* ---- rows in batches -------------------------------------------------------------- */
+
+/* A load that is not strict writes its rows BATCH_ROWS at a time, one
+ * INSERT of many rows: SQLite's work per statement (opening the table,
+ * finding its last rowid, ending the statement) is then paid once a
+ * batch, about a sixth of what an insert cost. A row is checked and bound
+ * as it is read, its cells copied first (the source's memory is its own
+ * only until its next record). The statement cannot tell which of its
+ * rows the store refused, so a refusal makes the load be done again,
+ * strict (lr->redo), where each row is its own INSERT and is named. */
+#define BATCH_ROWS 64
+#define BATCH_BYTES (256u << 10)
+
+typedef struct batch {
+    sqlite3_stmt *full;   /* INSERT of rows rows */
+    uint32_t rows, n;     /* rows a full batch has; rows pending */
+    uint32_t nf;          /* cells per row */
+    load_cell *cells;     /* rows x nf: the pending rows' cells, their bytes in bytes */
+    char *bytes;
+    size_t used, cap;
+} batch;
+
+static int batch_open(sqlite3 *db, const vouch_table_decl *t, const char *target,
+                      const int32_t *map, uint32_t nf, batch *bt)
+{
+    int vars = sqlite3_limit(db, SQLITE_LIMIT_VARIABLE_NUMBER, -1);
+    uint32_t rows = vars > 0 ? (uint32_t)vars / (nf ? nf : 1) : 1;
+    memset(bt, 0, sizeof *bt);
+    bt->rows = rows < BATCH_ROWS ? rows : BATCH_ROWS;
+    bt->nf = nf;
+    if (bt->rows < 2)
+        return SQLITE_OK;  /* no batches: bt->full stays NULL */
+    bt->cap = BATCH_BYTES;
+    bt->cells = vouch_malloc((size_t)bt->rows * nf * sizeof *bt->cells + 1);
+    bt->bytes = vouch_malloc(bt->cap);
+    if (!bt->cells || !bt->bytes)
+        return SQLITE_NOMEM;
+    return prepare_insert(db, t, target, map, nf, bt->rows, &bt->full);
+}
+
+static void batch_close(batch *bt)
+{
+    sqlite3_finalize(bt->full);
+    vouch_free(bt->cells);
+    vouch_free(bt->bytes);
+    memset(bt, 0, sizeof *bt);
+}
+
+/* Steps st, an INSERT of pending rows: SQLITE_OK; SQLITE_OK and lr->redo
+ * when the store refused a row; else the store's error. */
+static int batch_step(load_run *lr, sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE)
+        return SQLITE_OK;
+    if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+        lr->redo = 1;
+        return SQLITE_OK;
+    }
+    return rc;
+}
+
+/* Writes the pending rows of bt that are fewer than a full batch: one
+ * INSERT of that many rows, bound anew from their cells. They were
+ * checked when read, so binding cannot fail; its errors would go to a
+ * list of their own, since the load's may be full by now (it stops
+ * binding then). */
+static int batch_flush(load_run *lr, const vouch_table_decl *t, const char *target,
+                       const int32_t *map, const load_source *src, batch *bt)
+{
+    if (bt->n == 0)
+        return SQLITE_OK;
+    sqlite3_stmt *st = NULL;
+    lerr *none = vouch_calloc(1, sizeof *none);
+    int rc = none ? prepare_insert(lr->db, t, target, map, bt->nf, bt->n, &st) : SQLITE_NOMEM;
+    for (uint32_t r = 0; r < bt->n && rc == SQLITE_OK; r++)
+        if (load_check_record(lr->p, t, map, bt->cells + (size_t)r * bt->nf, bt->nf, src,
+                              lr->opt->tz_minutes, st, (int)(r * bt->nf), none) != 0)
+            rc = SQLITE_INTERNAL;
+    vouch_free(none);
+    if (rc == SQLITE_OK)
+        rc = batch_step(lr, st);
+    sqlite3_finalize(st);
+    bt->n = 0;
+    bt->used = 0;
+    return rc;
+}
+
+/* Copies the cells of a record into the batch, as its next row's (not
+ * counted yet): SQLITE_OK, or the error of writing the pending rows that
+ * left no room, or SQLITE_NOMEM. */
+static int batch_add(load_run *lr, const vouch_table_decl *t, const char *target,
+                     const int32_t *map, const load_source *src, batch *bt,
+                     const load_cell *cells)
+{
+    size_t need = 0;
+    for (uint32_t i = 0; i < bt->nf; i++)
+        need += cells[i].n;
+    if (bt->used + need > bt->cap) {
+        int rc = batch_flush(lr, t, target, map, src, bt);
+        if (rc != SQLITE_OK)
+            return rc;
+        if (need > bt->cap) {
+            char *p = vouch_realloc(bt->bytes, need);
+            if (!p)
+                return SQLITE_NOMEM;
+            bt->bytes = p;
+            bt->cap = need;
+        }
+    }
+    /* bt->used moves on once the row is checked (the caller) */
+    load_cell *to = bt->cells + (size_t)bt->n * bt->nf;
+    size_t at = bt->used;
+    for (uint32_t i = 0; i < bt->nf; i++) {
+        to[i] = cells[i];
+        to[i].s = bt->bytes + at;
+        if (cells[i].n)
+            memcpy(bt->bytes + at, cells[i].s, cells[i].n);
+        at += cells[i].n;
+    }
+    return SQLITE_OK;
+}
+
 /* Loads the rows of src into table ti (errors go to lr->e). Returns an
  * SQLite error code for a store failure that is not about a row;
  * SQLITE_OK otherwise. */
@@ -677,6 +892,7 @@ static int load_source_rows(load_run *lr, uint32_t ti, load_source *src)
     uint64_t rows = 0;
     int rc = SQLITE_OK, ok;
     char where[300], target[32];
+    batch bt = {0};
 
     int got = src->ops->header(src, e, &cells, &nf);
     if (got <= 0)
@@ -691,7 +907,9 @@ static int load_source_rows(load_run *lr, uint32_t ti, load_source *src)
         goto out;
     if ((rc = prepare_table(lr, ti, src, &ok, target)) != SQLITE_OK || !ok)
         goto out;
-    if ((rc = prepare_insert(db, t, target, map, nf, &ins)) != SQLITE_OK)
+    if ((rc = prepare_insert(db, t, target, map, nf, 1, &ins)) != SQLITE_OK)
+        goto out;
+    if (!lr->strict && (rc = batch_open(db, t, target, map, nf, &bt)) != SQLITE_OK)
         goto out;
 
     /* rows */
@@ -713,7 +931,24 @@ static int load_source_rows(load_run *lr, uint32_t ti, load_source *src)
         }
         /* Check every cell; write the row only while the load is clean. */
         sqlite3_stmt *st = e->n == 0 ? ins : NULL;
-        int bad = load_check_record(p, t, map, cells, nf, src, opt->tz_minutes, st, e) != 0;
+        if (st && bt.full) {
+            if ((rc = batch_add(lr, t, target, map, src, &bt, cells)) != SQLITE_OK || lr->redo)
+                break;
+            const load_cell *mine = bt.cells + (size_t)bt.n * nf;
+            if (load_check_record(p, t, map, mine, nf, src, opt->tz_minutes, bt.full,
+                                  (int)(bt.n * nf), e) != 0)
+                continue;   /* not a row of the batch: its bytes are taken again */
+            for (uint32_t i = 0; i < nf; i++)
+                bt.used += mine[i].n;
+            if (++bt.n == bt.rows) {
+                if ((rc = batch_step(lr, bt.full)) != SQLITE_OK || lr->redo)
+                    break;
+                bt.n = 0;
+                bt.used = 0;
+            }
+            continue;
+        }
+        int bad = load_check_record(p, t, map, cells, nf, src, opt->tz_minutes, st, 0, e) != 0;
         if (bad || !st)
             continue;
         int src_rc = sqlite3_step(ins);
@@ -738,9 +973,14 @@ static int load_source_rows(load_run *lr, uint32_t ti, load_source *src)
         }
         sqlite3_reset(ins);
     }
+    /* the rows read while the load was clean are written, whatever came
+     * after them: as a strict load writes them */
+    if (rc == SQLITE_OK && !lr->redo && bt.full)
+        rc = batch_flush(lr, t, target, map, src, &bt);
     if (opt->progress)
         opt->progress(opt->progress_ctx, t->name, rows, 1);
 out:
+    batch_close(&bt);
     if (ins)
         sqlite3_finalize(ins);
     vouch_free(map);
@@ -907,9 +1147,24 @@ static int publish(const char *tmp, const char *db_path)
     return 0;
 }
 
+/* Why load_once asks to be done again (nothing was written then). */
+enum { AGAIN_NO, AGAIN_PUBLISHED, AGAIN_STRICT };
+
 static vouch_status load_once(const char *db_path, const vouch_program *p,
                               const vouch_load_input *in, uint32_t nin,
-                              const vouch_load_options *opt, int *again, vouch_error *err);
+                              const vouch_load_options *opt, int strict, int *again,
+                              vouch_error *err);
+
+/* Can input in be read a second time, the same (a strict load after a
+ * duplicate)? Rows in memory and regular files; not standard input nor a
+ * pipe (`<(cmd)`). */
+static int rereadable(const vouch_load_input *in)
+{
+    struct stat st;
+    if (in->rows)
+        return 1;
+    return strcmp(in->path, "-") != 0 && stat(in->path, &st) == 0 && S_ISREG(st.st_mode);
+}
 
 vouch_status vouch_facts_load_inputs(const char *db_path, const vouch_program *p,
                                      const vouch_load_input *in, uint32_t nin,
@@ -919,17 +1174,30 @@ vouch_status vouch_facts_load_inputs(const char *db_path, const vouch_program *p
         return load_pg_inputs(db_path, p, in, nin, opt, err);
     if (nin == 0)
         return seal_store(db_path, p, err);
-    int reads_stdin = 0;
-    for (uint32_t i = 0; i < nin; i++)
+    int reads_stdin = 0, strict = 0;
+    for (uint32_t i = 0; i < nin; i++) {
         reads_stdin |= !in[i].rows && strcmp(in[i].path, "-") == 0;
+        strict |= !rereadable(&in[i]);
+    }
     /* Again (at most a few times) while another load publishes the new
      * store first: the next try finds it and loads into it. Standard
-     * input cannot be read twice. */
+     * input cannot be read twice. Again, strict, once a table the load
+     * made holds a key twice, or the store refused a row of a batch: the
+     * first try builds the key's index after the rows and writes rows in
+     * batches, which says that a row is refused but not which; the strict
+     * one inserts each row on its own, meets the key at each insert, and
+     * names the row as ever. An input that cannot be read twice is loaded
+     * strict from the start. */
     int again = 0;
     vouch_status s;
     for (int tries = 0;; tries++) {
-        s = load_once(db_path, p, in, nin, opt, &again, err);
-        if (!again)
+        s = load_once(db_path, p, in, nin, opt, strict, &again, err);
+        if (again == AGAIN_STRICT && !strict) {
+            strict = 1;
+            tries--;
+            continue;
+        }
+        if (again != AGAIN_PUBLISHED)
             return s;
         if (tries == 3 || reads_stdin)
             return vouch_error_set(err, VOUCH_EIO, "cannot create facts store %s: %s", db_path,
@@ -953,24 +1221,27 @@ vouch_status vouch_facts_load(const char *db_path, const vouch_program *p,
     return s;
 }
 
-/* One try of vouch_facts_load_inputs; *again = 1 when another load
- * published the new store first (nothing was written then). */
+/* One try of vouch_facts_load_inputs; *again AGAIN_PUBLISHED when another
+ * load published the new store first, AGAIN_STRICT when a table this
+ * load made (not strict) holds a key twice (nothing was written then). */
 static vouch_status load_once(const char *db_path, const vouch_program *p,
                               const vouch_load_input *in, uint32_t nin,
-                              const vouch_load_options *opt, int *again, vouch_error *err)
+                              const vouch_load_options *opt, int strict, int *again,
+                              vouch_error *err)
 {
-    *again = 0;
+    *again = AGAIN_NO;
     lerr *e = vouch_calloc(1, sizeof *e);
     uint8_t *emptied = vouch_calloc(p->ntables + 1, 1);
     uint8_t *created = vouch_calloc(p->ntables + 1, 1);
     uint8_t *staged = vouch_calloc(p->ntables + 1, 1);
+    uint8_t *deferred = vouch_calloc(p->ntables + 1, 1);
     static const vouch_load_options no_options;
     char *tmp = NULL;
     sqlite3 *db = NULL;
     vouch_status s = VOUCH_OK;
     int rc, fresh = 0, in_txn = 0;
     struct stat stt;
-    if (!e || !emptied || !created || !staged) {
+    if (!e || !emptied || !created || !staged || !deferred) {
         s = vouch_error_set(err, VOUCH_ENOMEM, "out of memory");
         goto done;
     }
@@ -1009,7 +1280,17 @@ static vouch_status load_once(const char *db_path, const vouch_program *p,
         goto done;
     }
 
-    rc = sqlite3_open_v2(fresh ? tmp : db_path, &db, SQLITE_OPEN_READWRITE, NULL);
+    /* As facts.c reads: no allocation statistics (a global mutex on every
+     * malloc; this fails harmlessly once SQLite is initialised) and no
+     * mutex of the connection's own, which only this thread uses: about a
+     * tenth of a big load's instructions. */
+    static int configured;
+    if (!configured) {
+        configured = 1;
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    }
+    rc = sqlite3_open_v2(fresh ? tmp : db_path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                         NULL);
     if (rc != SQLITE_OK) {
         s = vouch_error_set(err, VOUCH_EIO, "cannot open facts store %s: %s", db_path,
                             db ? sqlite3_errmsg(db) : "out of memory");
@@ -1047,8 +1328,8 @@ static vouch_status load_once(const char *db_path, const vouch_program *p,
         goto done;
     }
 
-    load_run lr = {db, p, opt ? opt : &no_options, emptied, created, staged, e};
-    for (uint32_t i = 0; i < nin && !lerr_full(e); i++) {
+    load_run lr = {db, p, opt ? opt : &no_options, emptied, created, staged, deferred, strict, e, 0};
+    for (uint32_t i = 0; i < nin && !lerr_full(e) && !lr.redo; i++) {
         rc = load_input(&lr, &in[i]);
         if (rc != SQLITE_OK) {
             s = vouch_error_set(err, (rc & 0xff) == SQLITE_NOMEM ? VOUCH_ENOMEM : VOUCH_EIO,
@@ -1057,6 +1338,19 @@ static vouch_status load_once(const char *db_path, const vouch_program *p,
                                 sqlite3_errmsg(db));
             goto done;
         }
+    }
+    /* A row a batch's INSERT refused, or a duplicate among the rows
+     * written (even when other errors came after it): the strict load
+     * reports it, as it is met. */
+    int dup = lr.redo;
+    if (!dup && (rc = finish_keys(&lr, &dup)) != SQLITE_OK) {
+        s = vouch_error_set(err, (rc & 0xff) == SQLITE_NOMEM ? VOUCH_ENOMEM : VOUCH_EIO,
+                            "writing facts store %s: %s", db_path, sqlite3_errmsg(db));
+        goto done;
+    }
+    if (dup) {
+        *again = AGAIN_STRICT;
+        goto done;
     }
     if (e->n) {
         s = lerr_finish(e);
@@ -1076,7 +1370,7 @@ static vouch_status load_once(const char *db_path, const vouch_program *p,
             continue;
         rc = table_exists(db, p->tables[t].name, &exists);
         if (rc == SQLITE_OK && !exists)
-            rc = create_table(db, p, &p->tables[t], NULL);
+            rc = create_keyed(db, p, &p->tables[t], 0);
     }
     if (rc != SQLITE_OK) {
         s = vouch_error_set(err, (rc & 0xff) == SQLITE_NOMEM ? VOUCH_ENOMEM : VOUCH_EIO,
@@ -1106,7 +1400,7 @@ static vouch_status load_once(const char *db_path, const vouch_program *p,
     if (fresh) {
         int perr = rc != SQLITE_OK ? 0 : publish(tmp, db_path);
         if (perr == EEXIST) {
-            *again = 1;      /* tmp is removed below */
+            *again = AGAIN_PUBLISHED;   /* tmp is removed below */
             goto done;
         }
         if (rc != SQLITE_OK || perr != 0) {
@@ -1131,5 +1425,6 @@ done:
     vouch_free(emptied);
     vouch_free(created);
     vouch_free(staged);
+    vouch_free(deferred);
     return s;
 }

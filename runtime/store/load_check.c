@@ -23,6 +23,15 @@ int load_valid_utf8(const unsigned char *s, size_t n, size_t *bad)
 {
     size_t i = 0;
     while (i < n) {
+        /* eight ASCII bytes, none of them NUL, at a time: most text */
+        if (n - i >= 8) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if (((w | ((w - 0x0101010101010101u) & ~w)) & 0x8080808080808080u) == 0) {
+                i += 8;
+                continue;
+            }
+        }
         unsigned c = s[i];
         if (c == 0) {
             *bad = i;
@@ -387,8 +396,9 @@ check_bind(const vouch_program *p, const vouch_column_decl *cd, const load_cell 
         if (cd->enum_id >= 0 && (uint32_t)cd->enum_id < p->nenums) {
             const vouch_enum_decl *ed = &p->enums[cd->enum_id];
             uint32_t k = 0;
-            while (k < ed->nvalues &&
-                   !(strlen(ed->values[k]) == n && memcmp(ed->values[k], s, n) == 0))
+            /* s has no NUL (checked above): strncmp stops at the end of
+             * a shorter value, then the value must end where s does */
+            while (k < ed->nvalues && !(strncmp(ed->values[k], s, n) == 0 && ed->values[k][n] == 0))
                 k++;
             if (k == ed->nvalues) {
                 char list[300];
@@ -421,10 +431,11 @@ check_bind(const vouch_program *p, const vouch_column_decl *cd, const load_cell 
 
 int load_check_record(const vouch_program *p, const vouch_table_decl *t, const int32_t *map,
                       const load_cell *cells, uint32_t n, const load_source *src, int tz_minutes,
-                      sqlite3_stmt *st, lerr *e)
+                      sqlite3_stmt *st, int base, lerr *e)
 {
     int bad = 0;
     for (uint32_t i = 0; i < n && !lerr_full(e); i++)
-        bad |= check_bind(p, &t->columns[map[i]], &cells[i], src, i, tz_minutes, st, (int)i + 1, e);
+        bad |= check_bind(p, &t->columns[map[i]], &cells[i], src, i, tz_minutes, st,
+                          base + (int)i + 1, e);
     return bad ? -1 : 0;
 }

@@ -85,6 +85,54 @@ static void cadd(csv *r, int c)
     r->rec[r->rlen++] = (char)c;
 }
 
+/* Appends s[0..n) to the current field as n calls of cadd would, cap
+ * checks and all, in one copy. */
+static void cadd_run(csv *r, const unsigned char *s, size_t n)
+{
+    if (r->oom || n == 0)
+        return;
+    /* cadd stops at the first byte past either cap, the cell's first */
+    size_t room_cell = VOUCH_MAX_CSV_CELL_BYTES - (r->rlen - r->fofs[r->nf - 1]);
+    size_t room_rec = VOUCH_MAX_CSV_RECORD_BYTES - r->rlen;
+    if (n > room_cell || n > room_rec) {
+        r->over = room_cell <= room_rec ? CSV_OVER_CELL : CSV_OVER_RECORD;
+        return;
+    }
+    if (r->rlen + n > r->rcap) {
+        size_t cap = r->rcap ? r->rcap * 2 : 256;
+        while (cap < r->rlen + n)
+            cap *= 2;
+        char *p = vouch_realloc(r->rec, cap);
+        if (!p) {
+            r->oom = 1;
+            return;
+        }
+        r->rec = p;
+        r->rcap = cap;
+    }
+    memcpy(r->rec + r->rlen, s, n);
+    r->rlen += n;
+}
+
+/* Appends the bytes from the buffer's position up to the next byte
+ * csv_record must look at (or the buffer's end) to the current field, at
+ * once: the bytes it would add one by one, most of a file. Such a byte is
+ * in an unquoted field , CR LF or the quote it refuses; in a quoted one
+ * the quote or LF (a line to count). */
+static void crun(csv *r, int quoted)
+{
+    size_t i = r->pos;
+    const unsigned char *b = r->buf;
+    if (quoted)
+        while (i < r->len && b[i] != '"' && b[i] != '\n')
+            i++;
+    else
+        while (i < r->len && b[i] != ',' && b[i] != '\n' && b[i] != '\r' && b[i] != '"')
+            i++;
+    cadd_run(r, b + r->pos, i - r->pos);
+    r->pos = i;
+}
+
 static void cfield(csv *r)
 {
     if (r->nf >= VOUCH_MAX_CSV_FIELDS) {
@@ -145,6 +193,9 @@ static int csv_record(csv *r, lerr *e)
         if (c == '"') {
             uint64_t qline = r->line;
             for (;;) {
+                crun(r, 1);
+                if (r->over)
+                    return csv_over(r, e);
                 c = cget(r);
                 if (c < 0) {
                     lerr_add(e, "%s:%llu:%u: error: quoted field never closed (the file ended inside it)",
@@ -177,6 +228,9 @@ static int csv_record(csv *r, lerr *e)
                     return -1;
                 }
                 cadd(r, c);
+                if (r->over)
+                    return csv_over(r, e);
+                crun(r, 0);
                 if (r->over)
                     return csv_over(r, e);
                 c = cget(r);

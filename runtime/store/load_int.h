@@ -122,14 +122,17 @@ int load_rows_open(const vouch_load_rows *rows, load_source **out);
 /* ---- the value checks (load_check.c) ---------------------------------------- */
 
 /* Checks each cell of a record, cells[0..n), against its column of table
- * t (cells[i] is column map[i]) and, with st, binds it to parameter i + 1.
+ * t (cells[i] is column map[i]) and, with st, binds it to parameter
+ * base + i + 1 (base: the record's first parameter less one, 0 for an
+ * INSERT of one row; a text cell is bound SQLITE_STATIC: its bytes must
+ * outlive the step).
  * A date-time in a date column becomes its date in the zone tz_minutes
  * east of UTC. Returns 0, or -1 after reporting every bad cell into e (up
  * to its limit), naming where src says the cell of its current record
  * is. One call per record: the per-cell check inlines into its loop. */
 int load_check_record(const vouch_program *p, const vouch_table_decl *t, const int32_t *map,
                       const load_cell *cells, uint32_t n, const load_source *src, int tz_minutes,
-                      sqlite3_stmt *st, lerr *e);
+                      sqlite3_stmt *st, int base, lerr *e);
 /* 1 if s[0..n) is UTF-8 without a NUL; else 0 and *bad is the byte. */
 int load_valid_utf8(const unsigned char *s, size_t n, size_t *bad);
 /* Shows a value in a message: at most 40 bytes, control bytes as '?'. */
