@@ -65,6 +65,7 @@ static const char *status_word(const vouch_finding *fd, int json)
     case OUTCOME_FAIL: return json ? "fail" : "FAIL";
     case OUTCOME_NA: return json ? "not_applicable" : "NOT APPLICABLE";
     case OUTCOME_WAIVED: return json ? "waived" : "WAIVED";
+    case OUTCOME_STALE: return json ? "stale" : "STALE";
     default: return json ? "pass" : "PASS";
     }
 }

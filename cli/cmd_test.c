@@ -106,13 +106,16 @@ static int fixtures_of(const vouch_program *p, const vouch_test *t, fixtures *fx
 
 static const char *kind_word(int kind)
 {
-    static const char *const w[] = {"fail", "not_applicable", "waived", "passes"};
-    return kind >= 0 && kind < 4 ? w[kind] : "?";
+    static const char *const w[] = {"fail", "not_applicable", "waived", "passes", "stale"};
+    return kind >= 0 && kind < 5 ? w[kind] : "?";
 }
 
 static int kind_of(const vouch_finding *fd)
 {
-    return fd->status == OUTCOME_NA ? EXPECT_NA : fd->status == OUTCOME_WAIVED ? EXPECT_WAIVED : EXPECT_FAIL;
+    return fd->status == OUTCOME_NA       ? EXPECT_NA
+           : fd->status == OUTCOME_WAIVED ? EXPECT_WAIVED
+           : fd->status == OUTCOME_STALE  ? EXPECT_STALE
+                                          : EXPECT_FAIL;
 }
 
 /* One test's failure details (strbuf.h; out of memory ends it). */

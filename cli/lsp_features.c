@@ -119,9 +119,9 @@ enum { CK_FIELD = 5, CK_VARIABLE = 6, CK_CLASS = 7, CK_MODULE = 9, CK_VALUE = 12
 static const char *const KEYWORDS[] = {
     "pack", "version", "import", "fact", "key", "dated", "by", "rule", "severity", "enforcement", "maps", "scope",
     "for", "in", "where", "require", "subject", "else", "every", "quarter", "month", "of", "as", "exists", "all",
-    "count", "newest", "oldest", "satisfies", "and", "or", "not", "if", "then", "true", "false", "none", "today",
+    "count", "newest", "oldest", "sum", "avg", "satisfies", "and", "or", "not", "if", "then", "true", "false", "none", "today",
     "period", "framework", "control", "crosswalk", "appetite", "waive", "waivers", "override", "skip", "test",
-    "given", "expect", "info", "low", "medium", "high", "critical", "advisory", "soft", "hard", NULL};
+    "given", "expect", "freshness", "info", "low", "medium", "high", "critical", "advisory", "soft", "hard", NULL};
 
 static int is_word(int c) { return isalnum(c) || c == '_'; }
 

@@ -629,7 +629,7 @@ const char *ast_kind_name(int kind)
         [AST_FRAMEWORK] = "framework", [AST_CONTROL] = "control", [AST_ATTR] = "attr",
         [AST_CROSSWALK] = "crosswalk", [AST_PAIR] = "pair", [AST_SCOPE] = "scope",
         [AST_APPETITE] = "appetite", [AST_APPETITE_CLAUSE] = "appetite-clause",
-        [AST_WAIVE] = "waive", [AST_WAIVER_CAP] = "waiver-cap", [AST_OVERRIDE] = "override",
+        [AST_WAIVE] = "waive", [AST_WAIVER_CAP] = "waiver-cap", [AST_FRESHNESS] = "freshness", [AST_OVERRIDE] = "override",
         [AST_MONTHS] = "months", [AST_UNTIL] = "until", [AST_COND] = "cond", [AST_TEST] = "test",
         [AST_TEST_ASOF] = "as_of", [AST_TEST_PERIOD] = "test-period", [AST_TEST_GIVEN] = "given",
         [AST_TEST_EXPECT] = "expect",
@@ -654,8 +654,8 @@ static const char *op_name(int op)
 
 static const char *quant_name(int q)
 {
-    static const char *const names[] = {"exists", "all", "count", "newest", "oldest"};
-    return q >= 0 && q <= Q_OLDEST ? names[q] : "?";
+    static const char *const names[] = {"exists", "all", "count", "newest", "oldest", "sum", "avg"};
+    return q >= 0 && q <= Q_AVG ? names[q] : "?";
 }
 
 static void dump_text(const char *p, uint32_t n, FILE *out)
@@ -851,7 +851,7 @@ void ast_dump(const ast_node *n, FILE *out)
         break;
     case AST_QUANT:
         fprintf(out, "(%s ", quant_name(n->op));
-        if (n->op == Q_NEWEST || n->op == Q_OLDEST) {
+        if (n->op == Q_NEWEST || n->op == Q_OLDEST || n->op == Q_SUM || n->op == Q_AVG) {
             ast_dump(n->u.quant.body, out);
             fputc(' ', out);
         }

@@ -70,6 +70,7 @@ typedef enum ast_kind {
     AST_FEED,        /* field = VALUE | field from "path" [as "p"] [in "Z"] [map {...}]   feed */
     AST_MAP_ENTRY,   /* "text" -> VALUE | else -> VALUE             binary (lhs = the text or NULL for else, rhs) */
     AST_SOURCE_SKIP, /* skip if "path" == v | != v | in [..] | not in [..]   skip; op = ast_skip_op */
+    AST_FRESHNESS,   /* freshness "kind" 92d                        binary (lhs AST_STRING, rhs AST_DUR or AST_MONTHS) */
     AST__COUNT
 } ast_kind;
 
@@ -101,7 +102,9 @@ typedef enum ast_quant_kind {
     Q_ALL,           /* all x in T [where W] satisfies P             -> bool */
     Q_COUNT,         /* count x in T [where W]                       -> int */
     Q_NEWEST,        /* newest E for x in T [where W]                -> type of E, optional */
-    Q_OLDEST         /* oldest E for x in T [where W]                -> type of E, optional */
+    Q_OLDEST,        /* oldest E for x in T [where W]                -> type of E, optional */
+    Q_SUM,           /* sum E for x in T [where W]     -> int or duration (0 over no rows) */
+    Q_AVG            /* avg E for x in T [where W]     -> decimal, optional (none over no rows) */
 } ast_quant_kind;
 
 /* A name as written: a slice of the source. */
@@ -120,7 +123,8 @@ typedef enum ast_tkind {
     TY_PERIOD,               /* a date range: `period`, a .. b */
     TY_ROW,                  /* a loop variable over a fact table */
     TY_SPAN,                 /* a loop variable over quarters()/months() */
-    TY_MONTHS                /* a calendar duration literal (3mo, 1q, 1y): only date +/- it */
+    TY_MONTHS,               /* a calendar duration literal (3mo, 1q, 1y): only date +/- it */
+    TY_DECIMAL               /* an exact fraction, made only by `avg`: compared, never computed with */
 } ast_tkind;
 
 typedef struct ast_type {

@@ -75,6 +75,7 @@ const char *check_type_name(const compiler *c, ast_type t)
     case TY_ROW: return arena_printf(c->a, "row of %s", c->tables.v[t.id].name);
     case TY_SPAN: return "calendar span";
     case TY_MONTHS: return "calendar duration";
+    case TY_DECIMAL: base = "decimal"; break;
     }
     return t.optional ? arena_printf(c->a, "%s?", base) : base;
 }
@@ -440,7 +441,9 @@ static int comparable(compiler *c, ast_node *at, ast_type a, ast_node *bt, ast_t
                check_type_name(c, !is_scalar(a) ? a : b));
         return 0;
     }
-    int same = a.kind == b.kind || (is_texty(a) && is_texty(b));
+    /* An average (a decimal) compares exactly with an int threshold. */
+    int numeric = (a.kind == TY_DECIMAL && b.kind == TY_INT) || (a.kind == TY_INT && b.kind == TY_DECIMAL);
+    int same = a.kind == b.kind || (is_texty(a) && is_texty(b)) || numeric;
     if (!same) {
         const char *hint = NULL;
         if ((a.kind == TY_DATE && bt->kind == AST_STRING && looks_like_date(bt->u.s.text, bt->u.s.n)) ||
@@ -1011,6 +1014,24 @@ static ast_type check_quant(compiler *c, ast_node *n)
         result = ty(bt.kind, 1, bt.id);
         break;
     }
+    case Q_SUM:
+    case Q_AVG: {
+        /* Sums are exact: an int sum that leaves 64 bits is a runtime
+         * error, never a wrap. An average is an exact fraction (a decimal)
+         * so that comparing it with a threshold never rounds a fail into a
+         * pass; averaging durations is not offered (what unit?). */
+        ast_type bt = check_expr(c, n->u.quant.body);
+        int ok = bt.kind == TY_INT || (n->op == Q_SUM && bt.kind == TY_DUR);
+        if (bt.kind == TY_ERROR) {
+            bad = 1;
+        } else if (!ok) {
+            ERR_AT(c, n->u.quant.body, NULL, "`%s` needs %s, not %s", n->op == Q_SUM ? "sum" : "avg",
+                   n->op == Q_SUM ? "an int or a duration" : "an int", check_type_name(c, bt));
+            bad = 1;
+        }
+        result = n->op == Q_SUM ? ty(bt.kind, 0, 0) : ty(TY_DECIMAL, 1, 0);
+        break;
+    }
     }
     c->scope.n--;
     return set(n, bad ? TYPE_ERROR : result);
@@ -1448,6 +1469,8 @@ int check_program(compiler *c, ast_node *const *items, const vouch_source *const
         ast_node *it = decls.v[k];
         if (it->kind == AST_WAIVER_CAP)
             check_declare_waiver_cap(c, it);
+        else if (it->kind == AST_FRESHNESS)
+            check_declare_freshness(c, it);
         else if (it->kind == AST_OVERRIDE)
             check_declare_override(c, it, items, nfiles);
     }

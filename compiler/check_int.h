@@ -79,6 +79,8 @@ ast_node *check_authority_rank(compiler *c, const ast_node *call, const ast_node
 void check_declare_waiver_cap(compiler *c, ast_node *n);
 void check_declare_override(compiler *c, ast_node *n, ast_node *const *items, size_t nfiles);
 void check_declare_waiver(compiler *c, ast_node *n);      /* after the caps */
+/* check_fresh.c: `freshness "kind" TTL`, after the facts. */
+void check_declare_freshness(compiler *c, ast_node *n);
 /* The rule with id n; reports an unknown one (at `at`) and returns -1. */
 int check_find_rule(compiler *c, ast_name n, const ast_node *at);
 

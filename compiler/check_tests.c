@@ -160,13 +160,13 @@ void check_declare_test(compiler *c, ast_node *n)
             int r = check_find_rule(c, k->u.ovr.rule, k);
             ast_name w = k->u.ovr.severity;
             ast_node *v = k->u.ovr.because;
-            static const char *const words[] = {"fail", "not_applicable", "waived", "passes"};
+            static const char *const words[] = {"fail", "not_applicable", "waived", "passes", "stale"};
             int kind = -1;
-            for (int i = 0; i < 4; i++)
+            for (int i = 0; i < 5; i++)
                 if (check_name_is(w, words[i]))
                     kind = i;
             if (kind < 0) {
-                ERR_NAME(c, k, w, check_hint_closest(c, w, words, 4), "unknown outcome `%.*s` (fail, waived, not_applicable, passes)",
+                ERR_NAME(c, k, w, check_hint_closest(c, w, words, 5), "unknown outcome `%.*s` (fail, waived, not_applicable, stale, passes)",
                          (int)w.len, w.p);
                 break;
             }

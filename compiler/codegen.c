@@ -68,6 +68,12 @@ typedef struct gen {
     const vouch_source *line_src;  /* the source line_hint is a line of */
     uint32_t line_hint;            /* source_position_near's hint */
     VEC(vouch_position) positions;
+    /* evidence freshness (gen_outcome): fresh is 1 while the fresh pass of
+     * a require is generated (quantifiers leave out rows past their
+     * freshness, noting the newest in the locals fresh_loc[0..3]: date,
+     * key, kind, ttl); fresh_seen says a quantifier read the evidence */
+    int fresh, fresh_seen;
+    uint32_t fresh_loc[4];
 } gen;
 
 /* ---- emission -------------------------------------------------------- */
@@ -518,13 +524,108 @@ static void gen_arith(gen *g, ast_node *n)
     }
 }
 
+/* ---- evidence freshness ------------------------------------------------ */
+
+/* Pushes the oldest date evidence of freshness f may be collected on and
+ * still be fresh: today - TTL (calendar months move by add_months). */
+static void fresh_bound(gen *g, const freshness_info *f)
+{
+    emit1(g, OP_ENV, VOUCH_ENV_TODAY);
+    if (f->months) {
+        emit_const(g, vouch_int(-f->amount));
+        emit2(g, OP_CALL, BI_add_months, 2);
+    } else {
+        emit_const(g, vouch_dur(f->amount));
+        emit(g, OP_DATE_SUB);
+    }
+}
+
+/* Tests the current row of plan (over the evidence fact) against every
+ * freshness: a row of a declared kind dated before its bound is past its
+ * freshness. Such a row is noted in the fresh locals when it is the
+ * newest noted so far, then control goes to `target`; when target is 0
+ * the jumps are left in *out (at most 64) for the caller to patch. A row
+ * with no date, or of a kind with no freshness, falls through. */
+static void fresh_test(gen *g, int plan, uint32_t target, uint32_t *out, uint32_t *nout)
+{
+    const compiler *c = g->c;
+    const fact_table *t = &c->tables.v[c->fresh_table];
+    uint32_t kcol = plan_column(g, plan, c->fresh_kind), dcol = plan_column(g, plan, c->fresh_date);
+    for (uint32_t i = 0; i < c->freshness.n; i++) {
+        const freshness_info *f = &c->freshness.v[i];
+        emit2(g, OP_COLUMN, (uint32_t)plan, kcol);
+        emit_text(g, f->kind, f->nkind);
+        emit(g, OP_EQ);
+        uint32_t jother = emit1(g, OP_JUMP_FALSE, 0);
+        emit2(g, OP_COLUMN, (uint32_t)plan, dcol);
+        fresh_bound(g, f);
+        emit(g, OP_LT);
+        uint32_t jfresh = emit1(g, OP_JUMP_FALSE, 0);
+        /* past its freshness: note it if it is the newest such row */
+        emit1(g, OP_LOAD, g->fresh_loc[0]);
+        emit(g, OP_NONE);
+        emit(g, OP_EQ);
+        uint32_t jrec = emit1(g, OP_JUMP_TRUE, 0);
+        emit2(g, OP_COLUMN, (uint32_t)plan, dcol);
+        emit1(g, OP_LOAD, g->fresh_loc[0]);
+        emit(g, OP_GT);
+        uint32_t jskip = emit1(g, OP_JUMP_FALSE, 0);
+        patch(g, jrec, pc(g));
+        emit2(g, OP_COLUMN, (uint32_t)plan, dcol);
+        emit1(g, OP_STORE, g->fresh_loc[0]);
+        uint32_t parts = 0;
+        for (uint32_t k = 0; k < t->nkey; k++) {
+            if (k) {
+                emit_text(g, "/", 1);
+                parts++;
+            }
+            emit2(g, OP_COLUMN, (uint32_t)plan, plan_column(g, plan, (int)t->key[k]));
+            parts++;
+        }
+        if (!parts) {
+            emit_text(g, "?", 1);
+            parts++;
+        }
+        emit1(g, OP_INTERP, parts);
+        emit1(g, OP_STORE, g->fresh_loc[1]);
+        emit2(g, OP_COLUMN, (uint32_t)plan, kcol);
+        emit1(g, OP_STORE, g->fresh_loc[2]);
+        emit_text(g, f->ttl, strlen(f->ttl));
+        emit1(g, OP_STORE, g->fresh_loc[3]);
+        patch(g, jskip, pc(g));
+        uint32_t j = emit1(g, OP_JUMP, target);
+        if (!target) {
+            if (*nout < 64)
+                out[(*nout)++] = j;
+            else
+                g->failed = 1;
+        }
+        patch(g, jother, pc(g));
+        patch(g, jfresh, pc(g));
+    }
+}
+
+/* In the fresh pass, a quantifier over the evidence fact skips (back to
+ * `loop`, its next row) the rows past their freshness; otherwise notes
+ * that the require reads evidence at all. */
+static void fresh_filter(gen *g, int table, int plan, uint32_t loop)
+{
+    if (!g->c->freshness.n || table != g->c->fresh_table)
+        return;
+    if (g->fresh)
+        fresh_test(g, plan, loop, NULL, NULL);
+}
+
 static void gen_quant(gen *g, ast_node *n)
 {
     binding *b = bnd(g, n->slot);
     plan_split s;
     plan_split_where(g->c, n->slot, n->u.quant.where, &s);
     int repeated = b->depth > 0;
-    int plain = s.residual.n == 0;
+    int evidence = g->c->freshness.n && b->table == g->c->fresh_table;
+    if (evidence && !g->fresh)
+        g->fresh_seen = 1; /* the require reads evidence: it gets a fresh pass */
+    int plain = s.residual.n == 0 && !(g->fresh && evidence);
     int agg_col = -1;
     if ((n->op == Q_NEWEST || n->op == Q_OLDEST) && plain) {
         ast_node *body = n->u.quant.body;
@@ -570,6 +671,7 @@ static void gen_quant(gen *g, ast_node *n)
         uint32_t loop = pc(g);
         uint32_t next = emit2(g, OP_NEXT, (uint32_t)plan, 0);
         residual(g, &s, loop);
+        fresh_filter(g, b->table, plan, loop);
         emit1(g, OP_LOAD, acc);
         if (n->op == Q_COUNT) {
             emit_const(g, vouch_int(1));
@@ -584,11 +686,55 @@ static void gen_quant(gen *g, ast_node *n)
         emit1(g, OP_LOAD, acc);
         return;
     }
+    if (n->op == Q_SUM || n->op == Q_AVG) {
+        /* The VM adds up the rows the store returns, whatever path
+         * answered the plan, so every path gives the same sum. A none
+         * value is left out (as SQL's sum and avg do); OP_ADD and
+         * OP_DUR_ADD stop the rule on overflow. */
+        int dur = n->u.quant.body->type.kind == TY_DUR;
+        uint32_t acc = new_local(g), cnt = n->op == Q_AVG ? new_local(g) : 0, val = new_local(g);
+        emit_const(g, dur ? vouch_dur(0) : vouch_int(0));
+        emit1(g, OP_STORE, acc);
+        if (n->op == Q_AVG) {
+            emit_const(g, vouch_int(0));
+            emit1(g, OP_STORE, cnt);
+        }
+        seek(g, plan, &s, n->slot);
+        uint32_t loop = pc(g);
+        uint32_t next = emit2(g, OP_NEXT, (uint32_t)plan, 0);
+        residual(g, &s, loop);
+        fresh_filter(g, b->table, plan, loop);
+        gen_expr(g, n->u.quant.body);
+        emit1(g, OP_STORE, val);
+        emit1(g, OP_LOAD, val);
+        emit(g, OP_NONE);
+        emit(g, OP_EQ);
+        emit1(g, OP_JUMP_TRUE, loop);
+        emit1(g, OP_LOAD, acc);
+        emit1(g, OP_LOAD, val);
+        emit(g, dur ? OP_DUR_ADD : OP_ADD);
+        emit1(g, OP_STORE, acc);
+        if (n->op == Q_AVG) {
+            emit1(g, OP_LOAD, cnt);
+            emit_const(g, vouch_int(1));
+            emit(g, OP_ADD);
+            emit1(g, OP_STORE, cnt);
+        }
+        emit1(g, OP_JUMP, loop);
+        patch(g, next, pc(g));
+        emit1(g, OP_LOAD, acc);
+        if (n->op == Q_AVG) {
+            emit1(g, OP_LOAD, cnt);
+            emit(g, OP_AVG);
+        }
+        return;
+    }
     /* exists / all: leave at the first row that decides it */
     seek(g, plan, &s, n->slot);
     uint32_t loop = pc(g);
     uint32_t next = emit2(g, OP_NEXT, (uint32_t)plan, 0);
     residual(g, &s, loop);
+    fresh_filter(g, b->table, plan, loop);
     if (n->op == Q_ALL) {
         gen_expr(g, n->u.quant.body);
         emit1(g, OP_JUMP_TRUE, loop);
@@ -822,6 +968,48 @@ static void gen_span_call(gen *g, int months, uint32_t it, int which)
     emit2(g, OP_CALL, which == 0 ? span_end_fn(months) : span_name_fn(months), 1);
 }
 
+/* The fresh pass of a rule whose require (or loops) read the evidence
+ * fact while freshness is declared, generated after the require held:
+ * the require again, with every quantifier over evidence leaving out the
+ * rows past their freshness, and every loop row of evidence tested too.
+ * If it no longer holds, the pass rested on evidence past its freshness:
+ * the jumps to the stale outcome are left in jstale. The pass costs
+ * nothing to rules that do not read evidence, and runs only after a pass.
+ * Its code is not explained (the explanation is the first pass's). */
+static void gen_fresh_pass(gen *g, ast_node *rule, uint32_t *jstale, uint32_t *nstale)
+{
+    int loops = 0;
+    for (ast_node *f = rule->u.rule.fors; f; f = f->next) {
+        binding *b = bnd(g, f->slot);
+        if (b->kind == BIND_ROW && g->c->freshness.n && b->table == g->c->fresh_table)
+            loops = 1;
+    }
+    if (!g->fresh_seen && !loops)
+        return;
+    int explain = g->explain, tracing = g->tracing;
+    int32_t qp = g->quant_point;
+    g->explain = 0;
+    g->tracing = 0;
+    for (int k = 0; k < 4; k++) {
+        g->fresh_loc[k] = new_local(g);
+        emit(g, OP_NONE);
+        emit1(g, OP_STORE, g->fresh_loc[k]);
+    }
+    g->fresh = 1;
+    for (ast_node *f = rule->u.rule.fors; f; f = f->next) {
+        binding *b = bnd(g, f->slot);
+        if (b->kind == BIND_ROW && b->table == g->c->fresh_table)
+            fresh_test(g, b->plan, 0, jstale, nstale);
+    }
+    gen_node(g, rule->u.rule.require);
+    uint32_t j = emit1(g, OP_JUMP_FALSE, 0);
+    jstale[(*nstale)++] = j;
+    g->fresh = 0;
+    g->explain = explain;
+    g->tracing = tracing;
+    g->quant_point = qp;
+}
+
 /* The innermost iteration: subject, require, outcome.
  *
  * A calendar span that has not ended on the as-of date (its whole
@@ -853,11 +1041,14 @@ static void gen_outcome(gen *g, ast_node *rule)
         pspan[nprog] = f;
         jprog[nprog++] = emit1(g, OP_JUMP_TRUE, 0);
     }
+    g->fresh_seen = 0;
     gen_root(g, rule->u.rule.require, 1);
     uint32_t jfail = emit1(g, OP_JUMP_FALSE, 0);
+    uint32_t jstale[64 + 1], nstale = 0;
+    gen_fresh_pass(g, rule, jstale, &nstale);
     emit(g, OP_PASS);
     g->subj = subj;
-    uint32_t jdone[1 + 8];
+    uint32_t jdone[2 + 8];
     uint32_t ndone = 0;
     jdone[ndone++] = emit1(g, OP_JUMP, 0);
     patch(g, jfail, pc(g));
@@ -867,6 +1058,27 @@ static void gen_outcome(gen *g, ast_node *rule)
     else
         emit_text(g, rule->u.rule.title->u.s.text, rule->u.rule.title->u.s.n);
     emit(g, OP_FINDING);
+    if (nstale) {
+        /* stale: the message names the newest evidence past its freshness
+         * that the pass rested on, its date and the freshness */
+        g->subj = subj;
+        jdone[ndone++] = emit1(g, OP_JUMP, 0);
+        for (uint32_t k = 0; k < nstale; k++)
+            patch(g, jstale[k], pc(g));
+        g->subj = SUBJ_STACK;
+        emit_text(g, "passes only on evidence past its freshness: evidence ", 53);
+        emit1(g, OP_LOAD, g->fresh_loc[1]);
+        emit_text(g, " (", 2);
+        emit1(g, OP_LOAD, g->fresh_loc[2]);
+        emit_text(g, ") collected on ", 15);
+        emit1(g, OP_LOAD, g->fresh_loc[0]);
+        emit_text(g, " is older than its freshness of ", 32);
+        emit1(g, OP_LOAD, g->fresh_loc[3]);
+        emit_text(g, " on ", 4);
+        emit1(g, OP_ENV, VOUCH_ENV_TODAY);
+        emit1(g, OP_INTERP, 10);
+        emit(g, OP_STALE);
+    }
     for (uint32_t k = 0; k < nprog; k++) {
         g->subj = subj;
         jdone[ndone++] = emit1(g, OP_JUMP, 0);

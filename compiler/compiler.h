@@ -44,6 +44,19 @@ typedef struct fact_table {
     int32_t dated;           /* `dated by`: the column dating each row, or -1 */
 } fact_table;
 
+/* `freshness "kind" TTL`: evidence of that kind (rows of the `evidence`
+ * fact whose `kind` is it) is good for TTL after it was collected
+ * (check_fresh.c; codegen.c turns a pass that rests only on older rows
+ * into a stale outcome). */
+typedef struct freshness_info {
+    const char *kind;        /* NUL-terminated */
+    uint32_t nkind;
+    int64_t amount;          /* days, or calendar months when months is 1 */
+    int months;
+    const char *ttl;         /* as written, NUL-terminated: "92d", "3mo" */
+    ast_node *decl;
+} freshness_info;
+
 typedef struct enum_info {
     const char *name;        /* "table.column" */
     uint32_t n;
@@ -131,6 +144,8 @@ typedef struct compiler {
     VEC(vouch_waiver) waivers;
     int64_t waiver_max_days;
     int64_t waiver_max_months;   /* `waivers at most 6mo`: the strictest calendar cap; 0: none */
+    VEC(freshness_info) freshness;
+    int fresh_table, fresh_kind, fresh_date; /* with freshness: the evidence fact, its kind and dating columns */
     VEC(rule_extra) extra;   /* parallel to rules */
     VEC(vouch_test) tests;   /* `test` blocks, for `vouch test` */
     VEC(vouch_source_decl) sources; /* `source` declarations, for `vouch load --source` */

@@ -100,6 +100,9 @@ static const char *spelling(int type)
     case TK_COUNT: return "`count`";
     case TK_NEWEST: return "`newest`";
     case TK_OLDEST: return "`oldest`";
+    case TK_SUM: return "`sum`";
+    case TK_AVG: return "`avg`";
+    case TK_FRESHNESS: return "`freshness`";
     case TK_SATISFIES: return "`satisfies`";
     case TK_AND: return "`and`";
     case TK_OR: return "`or`";
@@ -180,6 +183,7 @@ static int starts_expr(int type)
     case TK_TRUE: case TK_FALSE: case TK_NONE: case TK_TODAY: case TK_PERIOD:
     case TK_LPAREN: case TK_MINUS: case TK_NOT:
     case TK_EXISTS: case TK_ALL: case TK_COUNT: case TK_NEWEST: case TK_OLDEST: case TK_IF:
+    case TK_SUM: case TK_AVG:
         return 1;
     default:
         return 0;

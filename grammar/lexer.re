@@ -259,6 +259,9 @@ int lex_next(lexer *lx, lex_token *t)
             "count"     { TOK(TK_COUNT); }
             "newest"    { TOK(TK_NEWEST); }
             "oldest"    { TOK(TK_OLDEST); }
+            "sum"       { TOK(TK_SUM); }
+            "avg"       { TOK(TK_AVG); }
+            "freshness" { TOK(TK_FRESHNESS); }
             "satisfies" { TOK(TK_SATISFIES); }
             "and"       { TOK(TK_AND); }
             "or"        { TOK(TK_OR); }

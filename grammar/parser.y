@@ -69,6 +69,7 @@ static void ps_syntax_error(parse_state *ps, void *parser);
 %token FRAMEWORK CONTROL CROSSWALK NOTE SCOPE APPETITE BAND TOLERATE ACCEPT BY ROLE REVIEW AUTHORITY.
 %token EVERY OF AS WAIVE FROM UNTIL BECAUSE APPROVED_BY WAIVERS OVERRIDE SKIP IF THEN TEST GIVEN EXPECT ENFORCEMENT DATED.
 %token SOURCE INTO MAP.
+%token SUM AVG FRESHNESS.
 %token AND OR NOT TRUE FALSE NONE TODAY PERIOD.
 %token EQ NE LT LE GT GE PLUS MINUS STAR SLASH PERCENT DOT DOTDOT.
 %token COMMA COLON LPAREN RPAREN LBRACE RBRACE LBRACKET RBRACKET QUESTION ASSIGN ARROW.
@@ -83,7 +84,7 @@ static void ps_syntax_error(parse_state *ps, void *parser);
              EXISTS ALL COUNT NEWEST OLDEST TRUE FALSE NONE TODAY PERIOD
              FRAMEWORK CROSSWALK NOTE SCOPE APPETITE BAND TOLERATE ACCEPT BY ROLE REVIEW AUTHORITY
              EVERY OF AS WAIVE FROM UNTIL BECAUSE APPROVED_BY WAIVERS OVERRIDE SKIP IF THEN
-             TEST GIVEN EXPECT ENFORCEMENT DATED SOURCE INTO MAP.
+             TEST GIVEN EXPECT ENFORCEMENT DATED SOURCE INTO MAP SUM AVG FRESHNESS.
 
 /* Lowest to highest. QUANT and NEG are precedence names only. */
 %nonassoc QUANT.
@@ -209,6 +210,10 @@ item ::= WAIVE(K) ID(R) FOR STRING(S) until(U) BECAUSE STRING(W) APPROVED_BY STR
     { ps_add(ps, ast_waive(B, K.off, R.off, R.len, S.off, S.len, U, W.off, W.len, A.off, END(A))); }
 item ::= WAIVERS(K) ID(X) ID(Y) DUR(D).
     { ps_add(ps, ast_waiver_cap(B, K.off, X.off, X.len, Y.off, Y.len, D.off, D.len)); }
+/* freshness "access_review" 92d: how long evidence of a kind stays good. */
+item ::= FRESHNESS(K) STRING(S) DUR(D).
+    { ps_add(ps, ast_span(ast_binary(B, AST_FRESHNESS, OPR_NONE, ast_leaf(B, AST_STRING, S.off, S.len),
+                                     ast_leaf(B, AST_DUR, D.off, D.len)), K.off, END(D))); }
 item ::= OVERRIDE(K) ID(R) SEVERITY ID(S).
     { ps_add(ps, ast_override(B, OVR_SEVERITY, K.off, R.off, R.len, S.off, S.len, 0, 0, END(S))); }
 item ::= OVERRIDE(K) ID(R) ENFORCEMENT ID(S).
@@ -423,6 +428,14 @@ expr(A) ::= OLDEST(Q) expr(E) FOR ID(V) IN tname(T). [QUANT]
     { A = ast_quant(B, Q_OLDEST, Q.off, V.off, V.len, T.off, T.len, NULL, E); }
 expr(A) ::= OLDEST(Q) expr(E) FOR ID(V) IN tname(T) WHERE expr(W). [QUANT]
     { A = ast_quant(B, Q_OLDEST, Q.off, V.off, V.len, T.off, T.len, W, E); }
+expr(A) ::= SUM(Q) expr(E) FOR ID(V) IN tname(T). [QUANT]
+    { A = ast_quant(B, Q_SUM, Q.off, V.off, V.len, T.off, T.len, NULL, E); }
+expr(A) ::= SUM(Q) expr(E) FOR ID(V) IN tname(T) WHERE expr(W). [QUANT]
+    { A = ast_quant(B, Q_SUM, Q.off, V.off, V.len, T.off, T.len, W, E); }
+expr(A) ::= AVG(Q) expr(E) FOR ID(V) IN tname(T). [QUANT]
+    { A = ast_quant(B, Q_AVG, Q.off, V.off, V.len, T.off, T.len, NULL, E); }
+expr(A) ::= AVG(Q) expr(E) FOR ID(V) IN tname(T) WHERE expr(W). [QUANT]
+    { A = ast_quant(B, Q_AVG, Q.off, V.off, V.len, T.off, T.len, W, E); }
 
 /* `if C then A else B`: like a quantifier, its last part extends as far
  * right as it can, so inside a larger expression it goes in parentheses. */

@@ -240,7 +240,8 @@ typedef enum vouch_outcome_kind {
     VOUCH_OUTCOME_FAIL = 0,          /* a finding */
     VOUCH_OUTCOME_WAIVED,            /* a finding a current waiver covers */
     VOUCH_OUTCOME_NOT_APPLICABLE,    /* the subject is out of the rule's scope: message says why */
-    VOUCH_OUTCOME_ERROR              /* the rule stopped with an error: message says which */
+    VOUCH_OUTCOME_ERROR,             /* the rule stopped with an error: message says which */
+    VOUCH_OUTCOME_STALE              /* it passed only on evidence past its freshness: message names it */
 } vouch_outcome_kind;
 
 /* What became of one (rule, subject) that did not simply pass; passes are
@@ -265,7 +266,7 @@ typedef struct vouch_outcome {
  * the order of `vouch check --format json`'s findings. */
 VOUCH_API size_t vouch_outcome_count(const vouch *v);
 VOUCH_API const vouch_outcome *vouch_outcome_at(const vouch *v, size_t i);
-/* "fail", "waived", "not_applicable", "error" (the JSON report's names). */
+/* "fail", "waived", "not_applicable", "error", "stale" (the JSON report's names). */
 VOUCH_API const char *vouch_outcome_kind_name(vouch_outcome_kind k);
 /* "info" ... "critical"; "advisory", "soft", "hard". */
 VOUCH_API const char *vouch_severity_level_name(vouch_severity_level s);
@@ -281,6 +282,7 @@ typedef struct vouch_rule_summary {
     int skipped;                     /* an importing pack skips it: nothing ran */
     int errored;                     /* it stopped with an error (an outcome says which) */
     uint64_t passed, failed, waived, not_applicable;
+    uint64_t stale;                  /* passes that rested only on evidence past its freshness */
 } vouch_rule_summary;
 
 VOUCH_API size_t vouch_rule_count(const vouch *v);

@@ -217,7 +217,7 @@ typedef struct vouch_test_row {
 } vouch_test_row;
 
 typedef enum vouch_expect_kind {
-    EXPECT_FAIL = 0, EXPECT_NA, EXPECT_WAIVED, EXPECT_PASSES
+    EXPECT_FAIL = 0, EXPECT_NA, EXPECT_WAIVED, EXPECT_PASSES, EXPECT_STALE
 } vouch_expect_kind;
 
 typedef struct vouch_test_expect {

@@ -7,8 +7,23 @@
 #include "value.h"
 #include "date.h"
 
+/* Decimals are rare (only `avg` makes them): keep the common path first. */
+#define UNLIKELY_NUMERIC(a, b) \
+    __builtin_expect((a)->type == VT_DECIMAL || (b)->type == VT_DECIMAL, 0)
+
+/* a - b for a decimal or an int and another: the sign of num_a*den_b -
+ * num_b*den_a, in 128 bits so that it cannot overflow. */
+static int numeric_compare(const vouch_value *a, const vouch_value *b)
+{
+    __int128 da = a->type == VT_DECIMAL ? a->len : 1, db = b->type == VT_DECIMAL ? b->len : 1;
+    __int128 x = (__int128)a->u.i * db, y = (__int128)b->u.i * da;
+    return x < y ? -1 : x > y;
+}
+
 int vouch_value_equal(const vouch_value *a, const vouch_value *b)
 {
+    if (UNLIKELY_NUMERIC(a, b))
+        return vouch_value_numeric(a, b) && numeric_compare(a, b) == 0;
     if (a->type != b->type)
         return 0;
     switch (a->type) {
@@ -36,6 +51,8 @@ int vouch_value_compare(const vouch_value *a, const vouch_value *b)
     }
     if (a->type == VT_NONE || b->type == VT_NONE) /* not for callers; keep it total */
         return (a->type != VT_NONE) - (b->type != VT_NONE);
+    if (UNLIKELY_NUMERIC(a, b))
+        return numeric_compare(a, b);
     return a->u.i < b->u.i ? -1 : a->u.i > b->u.i;
 }
 
@@ -118,6 +135,21 @@ size_t vouch_value_format(const vouch_value *v, char *buf, size_t cap)
         s = v->u.s;
         n = v->len;
         break;
+    case VT_DECIMAL: {
+        /* hundredths, rounded half away from zero, in 128 bits */
+        __int128 den = v->len ? v->len : 1, num = (__int128)v->u.i * 100;
+        __int128 h = (num < 0 ? -num : num) * 2 + den;
+        h /= 2 * den;
+        unsigned long long whole = (unsigned long long)(h / 100), frac = (unsigned long long)(h % 100);
+        const char *sign = v->u.i < 0 && h ? "-" : "";
+        if (frac == 0)
+            n = (size_t)snprintf(tmp, sizeof tmp, "%s%llu", sign, whole);
+        else if (frac % 10 == 0)
+            n = (size_t)snprintf(tmp, sizeof tmp, "%s%llu.%llu", sign, whole, frac / 10);
+        else
+            n = (size_t)snprintf(tmp, sizeof tmp, "%s%llu.%02llu", sign, whole, frac);
+        break;
+    }
     default:
         s = "?";
         n = 1;

@@ -27,7 +27,10 @@ typedef enum vouch_vtype {
     VT_DUR,      /* u.i: days */
     VT_TEXT,     /* u.s, len bytes, not NUL-terminated in general */
     VT_MONTHS,   /* u.i: calendar months (a calendar duration: 6mo, 1q, 1y) */
-    VT__COUNT
+    VT__COUNT,   /* the types above are the ones a program and a store hold */
+    VT_DECIMAL   /* the exact fraction u.i / len (len >= 1): an `avg`. Made by
+                  * the VM only, never stored nor hashed; compares exactly
+                  * with another decimal or an int */
 } vouch_vtype;
 
 typedef struct vouch_value {
@@ -45,6 +48,12 @@ static inline vouch_value vouch_int(int64_t i) { vouch_value v = {VT_INT, 0, {0}
 static inline vouch_value vouch_date(int64_t d) { vouch_value v = {VT_DATE, 0, {0}}; v.u.i = d; return v; }
 static inline vouch_value vouch_dur(int64_t d) { vouch_value v = {VT_DUR, 0, {0}}; v.u.i = d; return v; }
 static inline vouch_value vouch_months(int64_t m) { vouch_value v = {VT_MONTHS, 0, {0}}; v.u.i = m; return v; }
+static inline vouch_value vouch_decimal(int64_t num, uint32_t den)
+{
+    vouch_value v = {VT_DECIMAL, den, {0}};
+    v.u.i = num;
+    return v;
+}
 static inline vouch_value vouch_text(const char *s, size_t n)
 {
     vouch_value v = {VT_TEXT, 0, {0}};
@@ -61,12 +70,21 @@ int vouch_value_equal(const vouch_value *a, const vouch_value *b);
  * bytewise (memcmp, then length), as SQLite's BINARY collation does. */
 int vouch_value_compare(const vouch_value *a, const vouch_value *b);
 
+/* 1 if a and b are a decimal and an int or two decimals: values of two
+ * types that vouch_value_compare and vouch_value_equal still compare. */
+static inline int vouch_value_numeric(const vouch_value *a, const vouch_value *b)
+{
+    return (a->type == VT_DECIMAL && (b->type == VT_INT || b->type == VT_DECIMAL)) ||
+           (b->type == VT_DECIMAL && a->type == VT_INT);
+}
+
 /* Hash of a present value, consistent with vouch_value_equal. */
 uint64_t vouch_value_hash(const vouch_value *v);
 
 /* Writes the canonical text form of v (int as decimal, date as YYYY-MM-DD,
  * duration as "<n>d", calendar duration as "<n>y" when whole years else
- * "<n>mo", bool as true/false, none as "none", text verbatim) into
+ * "<n>mo", bool as true/false, none as "none", text verbatim, a decimal
+ * rounded half away from zero to at most two places: 9.4, 3.33, 2) into
  * buf (at most cap bytes, NUL-terminated when cap > 0). Returns the full
  * length the text needs, like snprintf. */
 size_t vouch_value_format(const vouch_value *v, char *buf, size_t cap);

@@ -105,8 +105,8 @@ vouch_status vouch_baseline_read(const char *path, vouch_baseline *out, vouch_er
                                  path, i + 1);
             goto out;
         }
-        /* not-applicable records are not findings */
-        if (strcmp(status, "fail") != 0 && strcmp(status, "waived") != 0)
+        /* not-applicable records are not findings; stale ones are */
+        if (strcmp(status, "fail") != 0 && strcmp(status, "waived") != 0 && strcmp(status, "stale") != 0)
             continue;
         vouch_baseline_item *it = &out->items[out->nitems++];
         it->rule = vouch_strdup(member(o, "rule"));
@@ -147,7 +147,7 @@ static int cmp_records(const void *a, const void *b)
 
 static int is_finding(const vouch_finding *fd)
 {
-    return fd->status == OUTCOME_FAIL || fd->status == OUTCOME_WAIVED;
+    return fd->status == OUTCOME_FAIL || fd->status == OUTCOME_WAIVED || fd->status == OUTCOME_STALE;
 }
 
 /* Index of the rule with this id, or -1. */

@@ -30,7 +30,8 @@ vouch_cov_status vouch_rule_cov_status(const vouch_program *p, const vouch_resul
     if (rule >= p->nrules || rule >= r->nrules || p->rules[rule].skipped)
         return COV_NOT_ASSESSED;
     const vouch_rule_outcome *o = &r->rules[rule];
-    if (o->errored || o->failed)
+    /* a pass resting on evidence past its freshness covers nothing */
+    if (o->errored || o->failed || o->stale)
         return COV_NOT_SATISFIED;
     if (o->passed + o->waived == 0)
         return COV_NOT_ASSESSED;
@@ -83,12 +84,13 @@ vouch_cov_status vouch_rule_cov_status_on(const vouch_program *p, const vouch_re
     int failed_here = 0, waived_here = 0;
     for (uint32_t i = 0; i < r->nfindings; i++) {
         const vouch_finding *fd = &r->findings[i];
-        if (fd->rule != rule || (fd->status != OUTCOME_FAIL && fd->status != OUTCOME_WAIVED))
+        if (fd->rule != rule ||
+            (fd->status != OUTCOME_FAIL && fd->status != OUTCOME_WAIVED && fd->status != OUTCOME_STALE))
             continue;
         if (!names_a_map(p, ri, fd->subject))
             return st; /* a finding not tied to one control: it counts for all */
         if (subject_names(fd->subject, fw, ctl)) {
-            if (fd->status == OUTCOME_FAIL)
+            if (fd->status == OUTCOME_FAIL || fd->status == OUTCOME_STALE)
                 failed_here = 1;
             else
                 waived_here = 1;
@@ -327,6 +329,9 @@ static void text_source(FILE *out, const vouch_report *rep, const vouch_cov_sour
         const vouch_rule_outcome *o = &res->rules[s->rule];
         if (o->errored)
             fputs(" (stopped with an error)", out);
+        else if (o->stale && s->rule_status == COV_NOT_SATISFIED)
+            fprintf(out, " (%llu failing, %llu stale: evidence past its freshness)", (unsigned long long)o->failed,
+                    (unsigned long long)o->stale);
         else if (o->failed && s->rule_status == COV_NOT_SATISFIED)
             fprintf(out, " (%llu failing)", (unsigned long long)o->failed);
         else if (o->failed)

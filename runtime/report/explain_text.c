@@ -118,7 +118,8 @@ static void json_value(FILE *out, uint8_t type, const char *s)
     switch (type) {
     case VT_NONE: fputs("null", out); break;
     case VT_BOOL:
-    case VT_INT: fputs(s, out); break;
+    case VT_INT:
+    case VT_DECIMAL: fputs(s, out); break;
     default: vouch_json_text(out, s);
     }
 }

@@ -33,7 +33,9 @@
 
 int vouch_report_blocks(const vouch_report *r, const vouch_finding *f)
 {
-    if (f->status != OUTCOME_FAIL)
+    /* a stale pass fails the run as a failure would: evidence past its
+     * freshness proves nothing (docs/outputs.md) */
+    if (f->status != OUTCOME_FAIL && f->status != OUTCOME_STALE)
         return 0;
     const vouch_rule_info *ri = &r->program->rules[f->rule];
     int blocks;
@@ -54,7 +56,8 @@ int vouch_report_no_subjects(const vouch_report *r, uint32_t i)
     if (i >= r->program->nrules || i >= r->results->nrules || r->program->rules[i].skipped)
         return 0;
     const vouch_rule_outcome *o = &r->results->rules[i];
-    return !o->errored && o->passed == 0 && o->failed == 0 && o->waived == 0 && o->not_applicable == 0;
+    return !o->errored && o->passed == 0 && o->failed == 0 && o->waived == 0 && o->not_applicable == 0 &&
+           o->stale == 0;
 }
 
 const char *vouch_report_baseline_of(const vouch_report *r, const vouch_finding *f)
@@ -137,6 +140,7 @@ int vouch_report_facts_init(const vouch_report *r, vouch_report_facts *x)
                 c->failed += o->failed;
                 c->waived += o->waived;
                 c->not_applicable += o->not_applicable;
+                c->stale += o->stale;
                 c->errors += o->errored != 0;
             }
         }
@@ -385,6 +389,7 @@ static int text_write(const vouch_report *r, const vouch_report_facts *x, FILE *
     fprintf(out, ", as of %s, period %s..%s\n", asof, ps, pe);
     uint64_t by_sev[SEV__COUNT] = {0};
     uint64_t failing = 0, blocking = 0, passed = 0, waived = 0, na = 0, errors = 0, skipped = 0, nosubj = 0;
+    uint64_t stale = 0;
     uint32_t f = 0;
     int rc = 0;
     for (uint32_t i = 0; i < p->nrules && rc == 0; i++) {
@@ -448,6 +453,23 @@ static int text_write(const vouch_report *r, const vouch_report_facts *x, FILE *
         }
         for (uint32_t k = lo; k < f; k++) {
             const vouch_finding *fd = &res->findings[k];
+            if (fd->status != OUTCOME_STALE)
+                continue;
+            fputs("  STALE ", out);
+            vouch_text_chars(out, fd->subject);
+            fputs(": ", out);
+            vouch_text_chars(out, fd->message);
+            text_baseline_mark(out, r, fd);
+            blocking += (uint64_t)vouch_report_blocks(r, fd);
+            fputc('\n', out);
+            if (vouch_report_shows_why(r, fd))
+                vouch_why_text(p, fd->why, 6, out);
+            by_sev[ri->severity]++;
+            failing++;
+            stale++;
+        }
+        for (uint32_t k = lo; k < f; k++) {
+            const vouch_finding *fd = &res->findings[k];
             if (fd->status != OUTCOME_WAIVED || fd->waiver < 0 || (uint32_t)fd->waiver >= p->nwaivers)
                 continue;
             const vouch_waiver *w = &p->waivers[fd->waiver];
@@ -479,10 +501,12 @@ static int text_write(const vouch_report *r, const vouch_report_facts *x, FILE *
             fputs("  no subject examined: nothing in the facts matched the rule's loops, so it shows nothing "
                   "either way\n", out);
             nosubj++;
-        } else if (o->failed == 0 && o->waived == 0 && o->not_applicable == 0 && !o->errored) {
+        } else if (o->failed == 0 && o->waived == 0 && o->not_applicable == 0 && o->stale == 0 && !o->errored) {
             fprintf(out, "  ok: %llu subject%s passed\n", (unsigned long long)o->passed, plural(o->passed));
         } else {
             fprintf(out, "  %llu failed", (unsigned long long)o->failed);
+            if (o->stale)
+                fprintf(out, ", %llu stale", (unsigned long long)o->stale);
             if (o->waived)
                 fprintf(out, ", %llu waived", (unsigned long long)o->waived);
             if (o->not_applicable)
@@ -521,6 +545,8 @@ static int text_write(const vouch_report *r, const vouch_report_facts *x, FILE *
             (unsigned long long)by_sev[SEV_CRITICAL], (unsigned long long)by_sev[SEV_HIGH],
             (unsigned long long)by_sev[SEV_MEDIUM], (unsigned long long)by_sev[SEV_LOW],
             (unsigned long long)by_sev[SEV_INFO], (unsigned long long)passed);
+    if (stale)
+        fprintf(out, "; %llu of the findings stale (evidence past its freshness)", (unsigned long long)stale);
     if (waived)
         fprintf(out, "; %llu waived", (unsigned long long)waived);
     if (na)
@@ -552,8 +578,10 @@ static int text_write(const vouch_report *r, const vouch_report_facts *x, FILE *
             fprintf(out, ": %llu rule%s", (unsigned long long)c->rules, plural(c->rules));
             if (c->skipped)
                 fprintf(out, " (and %llu skipped)", (unsigned long long)c->skipped);
-            fprintf(out, ", %llu passed, %llu failed, %llu waived, %llu not applicable, %llu error%s\n",
-                    (unsigned long long)c->passed, (unsigned long long)c->failed, (unsigned long long)c->waived,
+            fprintf(out, ", %llu passed, %llu failed, ", (unsigned long long)c->passed, (unsigned long long)c->failed);
+            if (c->stale)
+                fprintf(out, "%llu stale, ", (unsigned long long)c->stale);
+            fprintf(out, "%llu waived, %llu not applicable, %llu error%s\n", (unsigned long long)c->waived,
                     (unsigned long long)c->not_applicable, (unsigned long long)c->errors, plural(c->errors));
         }
     }
@@ -660,6 +688,7 @@ static const char *status_name(uint8_t s)
     case OUTCOME_FAIL: return "fail";
     case OUTCOME_NA: return "not_applicable";
     case OUTCOME_WAIVED: return "waived";
+    case OUTCOME_STALE: return "stale";
     default: return "?";
     }
 }
@@ -688,11 +717,12 @@ static int json_write(const vouch_report *r, const vouch_report_facts *x, FILE *
     fputs("{\n", out);
     vouch_json_header(r, out);
     fprintf(out, "  \"summary\": {\"rules\": %u, \"skipped\": %llu, \"findings\": %u, \"failing\": %llu, "
-                 "\"passed\": %llu, \"failed\": %llu, \"waived\": %llu, \"not_applicable\": %llu, "
+                 "\"passed\": %llu, \"failed\": %llu, \"waived\": %llu, \"not_applicable\": %llu, \"stale\": %llu, "
                  "\"errors\": %llu, \"no_subjects\": %llu, \"by_severity\": {",
             p->nrules, (unsigned long long)t->skipped, res->nfindings, (unsigned long long)vouch_report_failing(r),
             (unsigned long long)t->passed, (unsigned long long)t->failed, (unsigned long long)t->waived,
-            (unsigned long long)t->not_applicable, (unsigned long long)t->errors, (unsigned long long)nosubj);
+            (unsigned long long)t->not_applicable, (unsigned long long)t->stale, (unsigned long long)t->errors,
+            (unsigned long long)nosubj);
     for (int s = SEV__COUNT - 1; s >= 0; s--)
         fprintf(out, "\"%s\": %llu%s", vouch_severity_name((uint32_t)s), (unsigned long long)t->failing_by_sev[s],
                 s ? ", " : "");
@@ -707,10 +737,10 @@ static int json_write(const vouch_report *r, const vouch_report_facts *x, FILE *
         vouch_json_text(out, p->frameworks[k].id);
         vouch_json_member(out, "title", p->frameworks[k].title);
         fprintf(out, ", \"rules\": %llu, \"skipped\": %llu, \"passed\": %llu, \"failed\": %llu, \"waived\": %llu, "
-                     "\"not_applicable\": %llu, \"errors\": %llu}",
+                     "\"not_applicable\": %llu, \"stale\": %llu, \"errors\": %llu}",
                 (unsigned long long)c->rules, (unsigned long long)c->skipped, (unsigned long long)c->passed,
                 (unsigned long long)c->failed, (unsigned long long)c->waived,
-                (unsigned long long)c->not_applicable, (unsigned long long)c->errors);
+                (unsigned long long)c->not_applicable, (unsigned long long)c->stale, (unsigned long long)c->errors);
     }
     fputs(first ? "]},\n  \"rules\": [" : "\n  ]},\n  \"rules\": [", out);
     for (uint32_t i = 0; i < p->nrules; i++) {
@@ -733,9 +763,10 @@ static int json_write(const vouch_report *r, const vouch_report_facts *x, FILE *
             vouch_json_text(out, ri->skip_reason);
         else
             fputs("null", out);
-        fprintf(out, ", \"passed\": %llu, \"failed\": %llu, \"waived\": %llu, \"not_applicable\": %llu, \"error\": ",
+        fprintf(out, ", \"passed\": %llu, \"failed\": %llu, \"waived\": %llu, \"not_applicable\": %llu, "
+                     "\"stale\": %llu, \"error\": ",
                 (unsigned long long)o->passed, (unsigned long long)o->failed, (unsigned long long)o->waived,
-                (unsigned long long)o->not_applicable);
+                (unsigned long long)o->not_applicable, (unsigned long long)o->stale);
         if (o->errored)
             vouch_json_text(out, o->error ? o->error : "rule stopped");
         else
@@ -767,7 +798,8 @@ static int json_write(const vouch_report *r, const vouch_report_facts *x, FILE *
         fputs(", \"location\": ", out);
         json_location(out, ri->file, ri->line, ri->col);
         fputs(", \"waiver\": ", out);
-        if (fd->status != OUTCOME_NA && fd->waiver >= 0 && (uint32_t)fd->waiver < p->nwaivers) {
+        if ((fd->status == OUTCOME_FAIL || fd->status == OUTCOME_WAIVED) && fd->waiver >= 0 &&
+            (uint32_t)fd->waiver < p->nwaivers) {
             fputc('{', out);
             json_waiver_body(out, r, &p->waivers[fd->waiver]);
             fputc('}', out);
@@ -836,7 +868,7 @@ int vouch_report_tsv(const vouch_report *r, FILE *out)
     }
     uint32_t n = 0;
     for (uint32_t i = 0; i < res->nfindings; i++) {
-        if (res->findings[i].status != OUTCOME_FAIL)
+        if (res->findings[i].status != OUTCOME_FAIL && res->findings[i].status != OUTCOME_STALE)
             continue;
         lines[n].id = r->program->rules[res->findings[i].rule].id;
         lines[n].subject = res->findings[i].subject ? res->findings[i].subject : "";

@@ -21,10 +21,10 @@
 #define VOUCH_VERSION "0.1.0"
 /* Version of the JSON result model (bumped on incompatible change; 3:
  * run.identity, no_subjects, baseline added, coverage's carries an object,
- * explain's searches say their as-of bound: docs/outputs.md). The baseline
- * reader (baseline.c) reads reports of formats VOUCH_JSON_FORMAT_OLDEST up
- * to this one. */
-#define VOUCH_JSON_FORMAT 3
+ * explain's searches say their as-of bound; 4: the `stale` outcome and
+ * counts: docs/outputs.md). The baseline reader (baseline.c) reads reports
+ * of formats VOUCH_JSON_FORMAT_OLDEST up to this one. */
+#define VOUCH_JSON_FORMAT 4
 #define VOUCH_JSON_FORMAT_OLDEST 2
 
 struct vouch_identity;

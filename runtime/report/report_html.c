@@ -34,7 +34,7 @@ static const char CSS[] =
     ".cards{display:flex;flex-wrap:wrap;gap:.6em;margin:1em 0}\n"
     ".card{border:1px solid #d0d7de;border-radius:6px;padding:.5em 1em;min-width:7em}\n"
     ".card b{display:block;font-size:1.6em}\n"
-    ".card.fail b{color:#cf222e}.card.waived b{color:#9a6700}.card.pass b{color:#1a7f37}\n"
+    ".card.fail b{color:#cf222e}.card.stale b{color:#bc4c00}.card.waived b{color:#9a6700}.card.pass b{color:#1a7f37}\n"
     "table{border-collapse:collapse;width:100%;margin:.5em 0}\n"
     "th,td{border:1px solid #d0d7de;padding:.3em .5em;text-align:left;vertical-align:top}\n"
     "th{background:#f6f8fa}td.n,th.n{text-align:right}\n"
@@ -45,7 +45,7 @@ static const char CSS[] =
     ".sev-critical{background:#ffebe9;color:#a40e26}.sev-high{background:#fff1e5;color:#bc4c00}\n"
     ".sev-medium{background:#fff8c5;color:#7d4e00}.sev-low{background:#ddf4ff;color:#0550ae}\n"
     ".sev-info{background:#f6f8fa;color:#57606a}\n"
-    "tr.waived td{color:#57606a}.status-fail{color:#cf222e;font-weight:600}\n"
+    "tr.waived td{color:#57606a}.status-fail{color:#cf222e;font-weight:600}.status-stale{color:#bc4c00;font-weight:600}\n"
     "small,.muted{color:#57606a}code{font-size:.92em}\n"
     "@media print{th[data-sort]:after{content:''}}\n";
 
@@ -135,7 +135,7 @@ static void finding_row(FILE *out, const vouch_report *r, const vouch_report_fac
     const vouch_program *p = r->program;
     const vouch_rule_info *ri = &p->rules[fd->rule];
     const char *sev = vouch_severity_name(ri->severity);
-    const char *st = fd->status == OUTCOME_WAIVED ? "waived" : "fail";
+    const char *st = fd->status == OUTCOME_WAIVED ? "waived" : fd->status == OUTCOME_STALE ? "stale" : "fail";
     const vouch_waiver *w =
         fd->waiver >= 0 && (uint32_t)fd->waiver < p->nwaivers ? &p->waivers[fd->waiver] : NULL;
     fprintf(out, "<tr class=\"%s\" data-status=\"%s\" data-severity=\"%s\" data-rule=\"", st, st, sev);
@@ -212,6 +212,8 @@ static int html_write(const vouch_report *r, const vouch_report_facts *x, FILE *
 
     fputs("<h2>Summary</h2>\n<div class=\"cards\">\n", out);
     card(out, "fail", "failed", "failing", t.failed);
+    if (t.stale) /* passes resting only on evidence past its freshness */
+        card(out, "stale", "stale", "stale (evidence past its freshness)", t.stale);
     card(out, "waived", "waived", "waived", t.waived);
     card(out, "na", "not_applicable", "not applicable", t.not_applicable);
     card(out, "pass", "passed", "passed", t.passed);
@@ -280,7 +282,7 @@ static int html_write(const vouch_report *r, const vouch_report_facts *x, FILE *
     }
 
     fputs("<h2>Findings</h2>\n", out);
-    if (t.failed + t.waived == 0) {
+    if (t.failed + t.waived + t.stale == 0) {
         fputs("<p>No failing or waived findings.</p>\n", out);
     }
     fputs("<p class=\"muted\">Failing and waived findings, most severe first. Click a column header to sort."
@@ -289,11 +291,11 @@ static int html_write(const vouch_report *r, const vouch_report_facts *x, FILE *
           "<th>Controls</th></tr></thead>\n<tbody id=\"finding-rows\">\n",
           out);
     for (int s = SEV__COUNT - 1; s >= 0; s--)
-        for (int pass = 0; pass < 2; pass++)
+        for (int pass = 0; pass < 3; pass++)
             for (uint32_t i = 0; i < res->nfindings; i++) {
                 const vouch_finding *fd = &res->findings[i];
-                if (fd->rule >= p->nrules || p->rules[fd->rule].severity != s ||
-                    fd->status != (pass ? OUTCOME_WAIVED : OUTCOME_FAIL))
+                static const uint8_t order[3] = {OUTCOME_FAIL, OUTCOME_STALE, OUTCOME_WAIVED};
+                if (fd->rule >= p->nrules || p->rules[fd->rule].severity != s || fd->status != order[pass])
                     continue;
                 finding_row(out, r, x, fd);
             }

@@ -98,7 +98,7 @@ static void failure(FILE *out, const vouch_report *r, const vouch_report_facts *
             continue;
         fputs("&#10;", out);
         vouch_xml_text(out, fd->subject, 0);
-        fputs(": ", out);
+        fputs(fd->status == OUTCOME_STALE ? ": stale: " : ": ", out);
         vouch_xml_text(out, fd->message, 0);
         baseline_mark(out, r, fd);
         if (fd->waiver >= 0 && (uint32_t)fd->waiver < p->nwaivers) {
@@ -122,13 +122,15 @@ static void system_out_rule(FILE *out, const vouch_report *r, uint32_t i, uint32
     const vouch_rule_outcome *o = &res->rules[i];
     for (uint32_t k = lo; k < hi; k++) {
         const vouch_finding *fd = &res->findings[k];
-        if (fd->status == OUTCOME_FAIL && vouch_report_blocks(r, fd) && !o->errored)
+        if ((fd->status == OUTCOME_FAIL || fd->status == OUTCOME_STALE) && vouch_report_blocks(r, fd) && !o->errored)
             continue;
         vouch_xml_text(out, ri->id, 0);
         fputc(' ', out);
         vouch_xml_text(out, fd->subject, 0);
         fputs(": ", out);
-        if (fd->status == OUTCOME_FAIL) {
+        if (fd->status == OUTCOME_FAIL || fd->status == OUTCOME_STALE) {
+            if (fd->status == OUTCOME_STALE)
+                fputs("stale: ", out);
             vouch_xml_text(out, fd->message, 0);
             fprintf(out, " (%s, %s)", vouch_severity_name(ri->severity),
                     vouch_report_blocks(r, fd) ? "fails the run" : "does not fail the run");
@@ -289,8 +291,10 @@ static int junit_write(const vouch_report *r, const vouch_report_facts *x, FILE 
                 continue;
             const vouch_rule_outcome *o = &res->rules[i];
             vouch_xml_text(out, ri->id, 0);
-            fprintf(out, ": %llu passed, %llu failed, %llu waived, %llu not applicable%s\n",
-                    (unsigned long long)o->passed, (unsigned long long)o->failed, (unsigned long long)o->waived,
+            fprintf(out, ": %llu passed, %llu failed, ", (unsigned long long)o->passed, (unsigned long long)o->failed);
+            if (o->stale)
+                fprintf(out, "%llu stale, ", (unsigned long long)o->stale);
+            fprintf(out, "%llu waived, %llu not applicable%s\n", (unsigned long long)o->waived,
                     (unsigned long long)o->not_applicable, o->errored ? ", stopped with an error" : "");
         }
         fputs("</system-out>\n    <system-err></system-err>\n  </testsuite>\n", out);

@@ -59,6 +59,8 @@ int vouch_report_markdown(const vouch_report *r, FILE *out)
     if (t.skipped)
         fprintf(out, " (%llu skipped)", (unsigned long long)t.skipped);
     fprintf(out, ", %llu subject%s passed", (unsigned long long)t.passed, plural(t.passed));
+    if (t.stale)
+        fprintf(out, ", **%llu stale** (passing only on evidence past its freshness)", (unsigned long long)t.stale);
     if (t.errors)
         fprintf(out, ", **%llu rule%s stopped with an error**", (unsigned long long)t.errors, plural(t.errors));
     fputs(".\n\n", out);
@@ -102,6 +104,36 @@ int vouch_report_markdown(const vouch_report *r, FILE *out)
         if (t.failed > shown)
             fprintf(out, "\n_%llu more failing finding%s not shown: see the full report._\n",
                     (unsigned long long)(t.failed - shown), plural(t.failed - shown));
+    }
+
+    if (t.stale) {
+        /* passes that rested only on evidence past its freshness: they
+         * fail the run as failures do, and are listed apart */
+        fprintf(out, "\n### Stale (passes resting on evidence past its freshness)\n\n%s| Severity | Rule | Subject | Message | Source |\n%s|---|---|---|---|---|\n",
+                bcol, bsep);
+        uint64_t shown = 0;
+        for (uint32_t i = 0; i < res->nfindings && shown < MD_MAX_FAILING; i++) {
+            const vouch_finding *fd = &res->findings[i];
+            if (fd->status != OUTCOME_STALE || fd->rule >= p->nrules)
+                continue;
+            const vouch_rule_info *ri = &p->rules[fd->rule];
+            const char *bs = vouch_report_baseline_of(r, fd);
+            if (bs)
+                fprintf(out, "| %s ", bs);
+            fprintf(out, "| %s | ", vouch_severity_name(ri->severity));
+            cell(out, ri->id);
+            fputs(" | ", out);
+            cell(out, fd->subject);
+            fputs(" | ", out);
+            cell(out, fd->message);
+            fputs(" | ", out);
+            cell(out, ri->file);
+            fprintf(out, ":%u |\n", ri->line);
+            shown++;
+        }
+        if (t.stale > shown)
+            fprintf(out, "\n_%llu more stale record%s not shown: see the full report._\n",
+                    (unsigned long long)(t.stale - shown), plural(t.stale - shown));
     }
 
     if (r->baseline && r->baseline->nresolved) {

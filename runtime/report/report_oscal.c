@@ -203,6 +203,8 @@ static void rule_observation(const oscal *o, uint32_t i, int first)
     prop_u(out, &f, "failed", oc->failed);
     prop_u(out, &f, "waived", oc->waived);
     prop_u(out, &f, "not-applicable", oc->not_applicable);
+    if (oc->stale)
+        prop_u(out, &f, "stale", oc->stale);
     if (oc->errored)
         prop(out, &f, "error", oc->error ? oc->error : "rule stopped");
     if (vouch_report_no_subjects(o->r, i))
@@ -226,7 +228,7 @@ static void record_observation(const oscal *o, const vouch_finding *fd)
     int f = 1;
     prop(out, &f, "rule", ri->id);
     prop(out, &f, "subject", fd->subject);
-    prop(out, &f, "status", fd->status == OUTCOME_WAIVED ? "waived" : "fail");
+    prop(out, &f, "status", fd->status == OUTCOME_WAIVED ? "waived" : fd->status == OUTCOME_STALE ? "stale" : "fail");
     const char *bs = vouch_report_baseline_of(o->r, fd);
     if (bs)
         prop(out, &f, "baseline", bs);
@@ -349,7 +351,8 @@ static void finding(const oscal *o, const vouch_report_facts *x, uint32_t i, int
     const vouch_rule_info *ri = &p->rules[i];
     const vouch_rule_outcome *oc = &res->rules[i];
     int none = vouch_report_no_subjects(o->r, i);
-    int ok = oc->failed == 0 && !oc->errored && !none;
+    /* a stale pass (evidence past its freshness) does not satisfy */
+    int ok = oc->failed == 0 && oc->stale == 0 && !oc->errored && !none;
     char u[37];
     uuid(o, u, "finding", ri->id, NULL, NULL);
     fprintf(out, "%s        {\"uuid\": \"%s\", \"title\": ", first ? "\n" : ",\n", u);
@@ -362,6 +365,10 @@ static void finding(const oscal *o, const vouch_report_facts *x, uint32_t i, int
         fprintf(out, ": no failing finding (%llu passed, %llu waived, %llu not applicable).\",\n",
                 (unsigned long long)oc->passed, (unsigned long long)oc->waived,
                 (unsigned long long)oc->not_applicable);
+    else if (oc->stale)
+        fprintf(out, ": %llu failing finding%s and %llu stale (resting on evidence past its freshness)%s.\",\n",
+                (unsigned long long)oc->failed, oc->failed == 1 ? "" : "s", (unsigned long long)oc->stale,
+                oc->errored ? " and a runtime error" : "");
     else
         fprintf(out, ": %llu failing finding%s%s.\",\n", (unsigned long long)oc->failed, oc->failed == 1 ? "" : "s",
                 oc->errored ? " and a runtime error" : "");
@@ -378,7 +385,7 @@ static void finding(const oscal *o, const vouch_report_facts *x, uint32_t i, int
     fputs("],\n         \"target\": {\"type\": \"objective-id\", \"target-id\": ", out);
     token(out, ri->id);
     fprintf(out, ", \"status\": {\"state\": \"%s\", \"reason\": \"%s\"}},\n", ok ? "satisfied" : "not-satisfied",
-            ok ? "pass" : none ? "no-subjects" : oc->errored && oc->failed == 0 ? "other" : "fail");
+            ok ? "pass" : none ? "no-subjects" : oc->errored && oc->failed == 0 && oc->stale == 0 ? "other" : "fail");
     fputs("         \"related-observations\": [", out);
     int n = 0;
     rule_related_observations(o, i, &n);

@@ -210,7 +210,8 @@ static void result(FILE *out, const vouch_report *r, const vouch_finding *fd, in
     fputs("       \"properties\": {\"subject\": ", out);
     vouch_json_text(out, fd->subject);
     fprintf(out, ", \"status\": \"%s\", \"severity\": \"%s\", \"blocking\": %s",
-            fd->status == OUTCOME_WAIVED ? "waived" : "fail", vouch_severity_name(ri->severity),
+            fd->status == OUTCOME_WAIVED ? "waived" : fd->status == OUTCOME_STALE ? "stale" : "fail",
+            vouch_severity_name(ri->severity),
             vouch_report_blocks(r, fd) ? "true" : "false");
     if (w && fd->status == OUTCOME_FAIL) {
         /* a waiver matched but did not apply */
@@ -247,13 +248,21 @@ static void absent_result(FILE *out, const vouch_report *r, const vouch_baseline
     fputs(", \"status\": \"resolved\"}}", out);
 }
 
+/* The records that are SARIF results: failures, stale passes (a kind
+ * "fail" whose properties.status says "stale") and waived findings. */
+static int sarif_result_of(const vouch_finding *fd)
+{
+    return fd->status == OUTCOME_FAIL || fd->status == OUTCOME_STALE || fd->status == OUTCOME_WAIVED;
+}
+
 /* How much a record matters when results must be left out: 0 (most) to
  * 15. Failing before waived, blocking before not, then by severity. */
 static unsigned result_rank(const vouch_report *r, const vouch_finding *fd)
 {
     uint32_t sev = r->program->rules[fd->rule].severity;
-    unsigned rank = (fd->status == OUTCOME_FAIL ? 0u : 10u) + (SEV__COUNT - 1 - (sev < SEV__COUNT ? sev : 0));
-    return rank + (fd->status == OUTCOME_FAIL && !vouch_report_blocks(r, fd) ? 5u : 0u);
+    int failing = fd->status == OUTCOME_FAIL || fd->status == OUTCOME_STALE;
+    unsigned rank = (failing ? 0u : 10u) + (SEV__COUNT - 1 - (sev < SEV__COUNT ? sev : 0));
+    return rank + (failing && !vouch_report_blocks(r, fd) ? 5u : 0u);
 }
 
 static int sarif_write(const vouch_report *r, const vouch_report_facts *x, FILE *out)
@@ -278,7 +287,7 @@ static int sarif_write(const vouch_report *r, const vouch_report_facts *x, FILE 
             }
     for (uint32_t i = 0; i < res->nfindings; i++) {
         const vouch_finding *fd = &res->findings[i];
-        if (fd->rule >= p->nrules || (fd->status != OUTCOME_FAIL && fd->status != OUTCOME_WAIVED))
+        if (fd->rule >= p->nrules || !sarif_result_of(fd))
             continue;
         per_rank[result_rank(r, fd)]++;
         total++;
@@ -360,9 +369,10 @@ static int sarif_write(const vouch_report *r, const vouch_report_facts *x, FILE 
     fputs(", \"packVersion\": ", out);
     vouch_json_text(out, p->pack_version);
     fprintf(out, ", \"resultsFormat\": %d, \"failing\": %llu, \"waived\": %llu, \"notApplicable\": %llu, "
-                 "\"passed\": %llu, \"omittedResults\": %llu",
+                 "\"stale\": %llu, \"passed\": %llu, \"omittedResults\": %llu",
             VOUCH_JSON_FORMAT, (unsigned long long)t.failed, (unsigned long long)t.waived,
-            (unsigned long long)t.not_applicable, (unsigned long long)t.passed, (unsigned long long)omitted);
+            (unsigned long long)t.not_applicable, (unsigned long long)t.stale, (unsigned long long)t.passed,
+            (unsigned long long)omitted);
     if (r->identity) {
         fputs(", \"identity\": ", out);
         vouch_identity_json(r->identity, out);
@@ -372,7 +382,7 @@ static int sarif_write(const vouch_report *r, const vouch_report_facts *x, FILE 
     int first = 1;
     for (uint32_t i = 0; i < res->nfindings; i++) {
         const vouch_finding *fd = &res->findings[i];
-        if (fd->rule >= p->nrules || (fd->status != OUTCOME_FAIL && fd->status != OUTCOME_WAIVED))
+        if (fd->rule >= p->nrules || !sarif_result_of(fd))
             continue;
         unsigned rank = result_rank(r, fd);
         if (rank > cut || (rank == cut && room == 0))

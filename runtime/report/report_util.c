@@ -33,6 +33,7 @@ void vouch_report_totals_of(const vouch_report *r, vouch_report_totals *t)
         t->failed += res->rules[i].failed;
         t->waived += res->rules[i].waived;
         t->not_applicable += res->rules[i].not_applicable;
+        t->stale += res->rules[i].stale;
         t->errors += res->rules[i].errored != 0;
         t->skipped += p->rules[i].skipped != 0;
     }

@@ -24,15 +24,15 @@
 #include "escape.h"
 
 typedef struct vouch_fw_counts {
-    uint64_t rules, skipped, passed, failed, waived, not_applicable, errors;
+    uint64_t rules, skipped, passed, failed, waived, not_applicable, errors, stale;
 } vouch_fw_counts;
 
 /* Totals of a run, as the JSON summary counts them. */
 typedef struct vouch_report_totals {
-    uint64_t failing_by_sev[SEV__COUNT]; /* OUTCOME_FAIL records per severity */
+    uint64_t failing_by_sev[SEV__COUNT]; /* OUTCOME_FAIL records per severity (stale ones: stale) */
     uint64_t waived_by_sev[SEV__COUNT];
     uint64_t na_by_sev[SEV__COUNT];
-    uint64_t passed, failed, waived, not_applicable, errors, skipped;
+    uint64_t passed, failed, waived, not_applicable, errors, skipped, stale;
 } vouch_report_totals;
 
 void vouch_report_totals_of(const vouch_report *r, vouch_report_totals *t);

@@ -697,13 +697,13 @@ vouch_status vouch_soa_build(const vouch_program *p, const vouch_results *r, uin
     }
     qsort(keys, nc, sizeof *keys, cmp_ctl_key);
 
-    /* Findings that still fail or are waived, placed control by control in
-     * results order. */
+    /* Findings that still fail (stale ones too: their evidence is past its
+     * freshness) or are waived, placed control by control in results order. */
     uint32_t total = 0;
     for (uint32_t i = 0; i < r->nfindings; i++) {
         const vouch_finding *fd = &r->findings[i];
         which[i] = UINT32_MAX;
-        if (fd->status != OUTCOME_FAIL && fd->status != OUTCOME_WAIVED)
+        if (fd->status != OUTCOME_FAIL && fd->status != OUTCOME_STALE && fd->status != OUTCOME_WAIVED)
             continue;
         which[i] = subject_control(fd->subject, fi->id, keys, nc);
         if (which[i] != UINT32_MAX) {
@@ -928,6 +928,8 @@ static void finding_text(sbuf *b, const vouch_soa *s, uint32_t fi)
         sb_printf(b, " (waived until %s)", d);
     } else if (fd->status == OUTCOME_WAIVED) {
         sb_puts(b, " (waived)");
+    } else if (fd->status == OUTCOME_STALE) {
+        sb_puts(b, " (stale: evidence past its freshness)");
     } else {
         sb_puts(b, " (failing)");
     }

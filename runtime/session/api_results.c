@@ -76,6 +76,7 @@ static void finding_outcome(const vouch_report *rep, const vouch_finding *f, vou
     memset(o, 0, sizeof *o);
     o->kind = f->status == OUTCOME_WAIVED ? VOUCH_OUTCOME_WAIVED
               : f->status == OUTCOME_NA   ? VOUCH_OUTCOME_NOT_APPLICABLE
+              : f->status == OUTCOME_STALE ? VOUCH_OUTCOME_STALE
                                           : VOUCH_OUTCOME_FAIL;
     o->rule = r->id;
     o->subject = f->subject;
@@ -125,6 +126,7 @@ vouch_status api_collect(vouch *v, vouch_error *err)
             sum->failed = ro->failed;
             sum->waived = ro->waived;
             sum->not_applicable = ro->not_applicable;
+            sum->stale = ro->stale;
             if (ro->errored) {
                 error_outcome(p, res, i, &v->outs[v->nouts++]);
                 v->errored++;
@@ -171,6 +173,7 @@ const char *vouch_outcome_kind_name(vouch_outcome_kind k)
     case VOUCH_OUTCOME_WAIVED: return "waived";
     case VOUCH_OUTCOME_NOT_APPLICABLE: return "not_applicable";
     case VOUCH_OUTCOME_ERROR: return "error";
+    case VOUCH_OUTCOME_STALE: return "stale";
     }
     return "unknown";
 }

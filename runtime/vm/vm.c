@@ -815,7 +815,7 @@ resume:
         if (a_->type == VT_NONE || b_->type == VT_NONE) {                       \
             *a_ = vouch_bool(0);                                                \
         } else {                                                                \
-            if (UNLIKELY(a_->type != b_->type))                                 \
+            if (UNLIKELY(a_->type != b_->type) && !vouch_value_numeric(a_, b_)) \
                 RERR("comparison of values of different types");                \
             int c_ = vouch_value_compare(a_, b_);                               \
             *a_ = vouch_bool(cond);                                             \
@@ -854,6 +854,23 @@ resume:
     CASE(MIN) EXTREME(c_ > 0)
     CASE(MAX) EXTREME(c_ < 0)
 #undef EXTREME
+
+    CASE(AVG) {
+        /* An average is kept as the exact fraction sum/count (a decimal):
+         * rounding it would let a threshold comparison pass a fail. */
+        vouch_value *a_ = &SEC, *b_ = &TOP;
+        sp--;
+        if (UNLIKELY(a_->type != VT_INT || b_->type != VT_INT))
+            RERR("avg: operands of the wrong type");
+        if (b_->u.i == 0)
+            *a_ = vouch_none();
+        else if (UNLIKELY(b_->u.i < 0 || b_->u.i > UINT32_MAX))
+            RERR("avg: more rows than an average can count");
+        else
+            *a_ = vouch_decimal(a_->u.i, (uint32_t)b_->u.i);
+        pc += 1;
+        NEXT;
+    }
 
     CASE(JUMP) {
         uint32_t t = code[pc + 1];
@@ -1013,6 +1030,14 @@ resume:
             OOM();
         sp -= 2;
         out->not_applicable++;
+        bump_rewind(&m->scratch);
+        pc += 1;
+        NEXT;
+    CASE(STALE)
+        if (add_finding(m, r, &SEC, &TOP, OUTCOME_STALE) != 0)
+            OOM();
+        sp -= 2;
+        out->stale++;
         bump_rewind(&m->scratch);
         pc += 1;
         NEXT;

@@ -37,7 +37,9 @@ typedef enum vouch_status_kind {
     OUTCOME_FAIL = 0,        /* a finding */
     OUTCOME_NA,              /* not applicable: message holds the reason */
     OUTCOME_WAIVED,          /* a finding covered by a current waiver */
-    OUTCOME_PASS             /* only in vouch_results.passes */
+    OUTCOME_PASS,            /* only in vouch_results.passes */
+    OUTCOME_STALE            /* require held only on evidence past its freshness
+                              * (`freshness`): message names the evidence */
 } vouch_status_kind;
 
 struct vouch_why;
@@ -57,13 +59,14 @@ typedef struct vouch_rule_outcome {
     uint64_t failed;         /* findings still failing (after waivers) */
     uint64_t waived;
     uint64_t not_applicable;
+    uint64_t stale;          /* passes that rested only on evidence past its freshness */
     int errored;             /* 1 if the rule stopped with a runtime error */
     char *error;             /* owned: the runtime error's message */
 } vouch_rule_outcome;
 
 typedef struct vouch_results {
     uint32_t nfindings, cap;
-    vouch_finding *findings; /* FAIL, NA and WAIVED records, sorted by rule index,
+    vouch_finding *findings; /* FAIL, NA, STALE and WAIVED records, sorted by rule index,
                               * then subject, then message */
     uint32_t nrules;
     vouch_rule_outcome *rules; /* one per program rule */

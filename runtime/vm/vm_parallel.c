@@ -105,6 +105,7 @@ static vouch_status merge(vouch_results *a, vouch_results *b, vouch_error *err)
         x->passed += y->passed;
         x->failed += y->failed;
         x->not_applicable += y->not_applicable;
+        x->stale += y->stale;
         x->waived += y->waived;
         if (y->errored && !x->errored) { /* (both: a shared rule, run again) */
             x->errored = 1;

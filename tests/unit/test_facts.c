@@ -1596,6 +1596,42 @@ static void test_dates(void **state)
     assert_false(date_in_range(D("9999-12-31") + 1));
 }
 
+/* `avg` gives exact fractions: compared exactly with ints and with each
+ * other (a rounded 1.5 would equal 2, a truncated one 1), written rounded
+ * half away from zero to two places. */
+static void test_decimals(void **state)
+{
+    (void)state;
+    char buf[64];
+    vouch_value half = vouch_decimal(3, 2), one = vouch_int(1), two = vouch_int(2);
+    assert_true(vouch_value_compare(&half, &one) > 0);
+    assert_true(vouch_value_compare(&half, &two) < 0);
+    assert_true(vouch_value_compare(&one, &half) < 0);
+    assert_false(vouch_value_equal(&half, &two));
+    vouch_value six_halves = vouch_decimal(6, 2), three = vouch_int(3), third = vouch_decimal(1, 3);
+    assert_true(vouch_value_equal(&six_halves, &three));
+    assert_true(vouch_value_equal(&three, &six_halves));
+    vouch_value two_sixths = vouch_decimal(2, 6);
+    assert_true(vouch_value_equal(&third, &two_sixths));
+    assert_int_equal(vouch_value_compare(&third, &two_sixths), 0);
+    vouch_value text = vouch_text("3", 1);
+    assert_false(vouch_value_equal(&three, &text) || vouch_value_equal(&six_halves, &text));
+    /* no overflow on the cross products */
+    vouch_value big = vouch_decimal(INT64_MAX, 1), big2 = vouch_decimal(INT64_MAX - 1, 1);
+    assert_true(vouch_value_compare(&big, &big2) > 0);
+    vouch_value big3 = vouch_decimal(INT64_MAX, 3);
+    vouch_value big4 = vouch_int(INT64_MAX / 3);
+    assert_true(vouch_value_compare(&big3, &big4) > 0);
+    static const struct { int64_t n; uint32_t d; const char *text; } forms[] = {
+        {3, 2, "1.5"}, {7, 3, "2.33"}, {2, 3, "0.67"}, {10, 2, "5"}, {-3, 2, "-1.5"}, {-1, 1000, "0"},
+        {1999, 1000, "2"}, {1, 8, "0.13"}, {INT64_MIN, 1, "-9223372036854775808"}, {0, 5, "0"}};
+    for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
+        vouch_value v = vouch_decimal(forms[i].n, forms[i].d);
+        vouch_value_format(&v, buf, sizeof buf);
+        assert_string_equal(buf, forms[i].text);
+    }
+}
+
 static void test_values(void **state)
 {
     char buf[64];
@@ -2091,6 +2127,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_values),
+        cmocka_unit_test(test_decimals),
         cmocka_unit_test(test_dates),
         cmocka_unit_test(test_open_errors),
         cmocka_unit_test(test_schema_errors),

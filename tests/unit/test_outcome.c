@@ -153,6 +153,8 @@ static void add_record(uint32_t rule, const char *subject, const char *message, 
         R.rules[rule].failed++;
     else if (status == OUTCOME_NA)
         R.rules[rule].not_applicable++;
+    else if (status == OUTCOME_STALE)
+        R.rules[rule].stale++;
 }
 
 static int cmp_records(const void *a, const void *b)
@@ -979,11 +981,11 @@ static void test_report_json(void **state)
     (void)state;
     report_fixture();
     char *j = write_report(vouch_report_json, SEV_MEDIUM);
-    assert_non_null(strstr(j, "\"format\": 3,"));
+    assert_non_null(strstr(j, "\"format\": 4,"));
     assert_non_null(strstr(j, "\"summary\": {\"rules\": 3, \"skipped\": 1, \"findings\": 7, \"failing\": 2, "
-                              "\"passed\": 5, \"failed\": 3, \"waived\": 1, \"not_applicable\": 3, \"errors\": 0"));
+                              "\"passed\": 5, \"failed\": 3, \"waived\": 1, \"not_applicable\": 3, \"stale\": 0, \"errors\": 0"));
     assert_non_null(strstr(j, "{\"framework\": \"C\", \"title\": \"C\", \"rules\": 2, \"skipped\": 1, "
-                              "\"passed\": 5, \"failed\": 3, \"waived\": 1, \"not_applicable\": 3, \"errors\": 0}"));
+                              "\"passed\": 5, \"failed\": 3, \"waived\": 1, \"not_applicable\": 3, \"stale\": 0, \"errors\": 0}"));
     assert_non_null(strstr(j, "\"severity_override\": {\"declared\": \"high\", \"by\": \"acme\"}"));
     assert_non_null(strstr(j, "\"skipped\": true, \"skip_reason\": \"not in scope for acme\""));
     assert_non_null(strstr(j, "{\"rule\": \"R0\", \"subject\": \"s2\", \"status\": \"waived\""));
@@ -1004,6 +1006,40 @@ static void test_report_json(void **state)
                               "\"relation\": \"intersects\"}]}"));
     assert_non_null(strstr(j, "\"unused_waivers\": [\n    {\"rule\": \"R1\", \"subject\": \"nothing\""));
     free(j);
+}
+
+/* A stale record (a pass resting on evidence past its freshness) fails
+ * the run as a failure does, by enforcement; no waiver touches it; it is
+ * named stale in text, JSON and TSV and leaves its controls unsatisfied. */
+static void test_report_stale(void **state)
+{
+    (void)state;
+    report_fixture();
+    add_record(1, "t2", "passes only on evidence past its freshness", OUTCOME_STALE);
+    add_waiver(P, 1, "t2", INT64_MIN, day(2027, 1, 31));
+    sort_records();
+    assert_int_equal(vouch_apply_waivers(P, day(2026, 11, 21), &R, &err), VOUCH_OK);
+    vouch_report rep = {P, &R, 0, 0, 0, "", SEV_INFO, 0, NULL, 0, NULL, 0};
+    assert_int_equal(vouch_report_failing(&rep), 4);
+    P->rules[1].enforcement = ENF_ADVISORY;
+    assert_int_equal(vouch_report_failing(&rep), 2);
+    P->rules[1].enforcement = ENF_SOFT;
+    char *t = write_report(vouch_report_text, SEV_INFO);
+    assert_non_null(strstr(t, "  STALE t2: passes only on evidence past its freshness\n"));
+    assert_non_null(strstr(t, "  1 failed, 1 stale, 1 passed\n"));
+    assert_non_null(strstr(t, "; 1 of the findings stale (evidence past its freshness)"));
+    free(t);
+    t = write_report(vouch_report_json, SEV_INFO);
+    assert_non_null(strstr(t, "{\"rule\": \"R1\", \"subject\": \"t2\", \"status\": \"stale\", \"severity\": \"low\", "
+                              "\"blocking\": true"));
+    assert_non_null(strstr(t, "\"not_applicable\": 0, \"stale\": 1, \"error\": null"));
+    free(t);
+    t = write_report(vouch_report_tsv, SEV_INFO);
+    assert_string_equal(t, "R0\ts1\nR0\ts3\nR1\tt1\nR1\tt2\n");
+    free(t);
+    assert_int_equal(vouch_rule_cov_status(P, &R, 1, NULL), COV_NOT_SATISFIED);
+    R.rules[1].failed = 0;
+    assert_int_equal(vouch_rule_cov_status(P, &R, 1, NULL), COV_NOT_SATISFIED);
 }
 
 static void test_report_oom(void **state)
@@ -1055,6 +1091,7 @@ int main(void)
         cmocka_unit_test_teardown(test_coverage_oom, cov_teardown),
         cmocka_unit_test_teardown(test_report_text, teardown),
         cmocka_unit_test_teardown(test_report_json, teardown),
+        cmocka_unit_test_teardown(test_report_stale, teardown),
         cmocka_unit_test_teardown(test_report_oom, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

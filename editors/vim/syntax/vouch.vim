@@ -6,11 +6,11 @@ if exists("b:current_syntax")
   finish
 endif
 
-syn keyword vouchItem       pack version import fact key rule framework control crosswalk scope appetite waive waivers override skip test
+syn keyword vouchItem       pack version import fact key rule framework control crosswalk scope appetite waive waivers override skip test freshness
 syn keyword vouchClause     severity enforcement maps for in where require subject else every of as given expect as_of note source derived dated into map
 syn keyword vouchAppetite   band tolerate accept by role review authority
 syn keyword vouchWaiver     from until because approved_by
-syn keyword vouchQuantifier exists all count newest oldest satisfies
+syn keyword vouchQuantifier exists all count newest oldest sum avg satisfies
 syn keyword vouchOperator   and or not if then
 syn keyword vouchConstant   true false none today period
 " the calendar units of `every UNIT of PERIOD as VAR` (also functions of a date)
