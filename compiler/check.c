@@ -357,7 +357,7 @@ static int is_score_name(compiler *c, ast_name n);
 static int is_free_ident(compiler *c, const ast_node *n)
 {
     return n->kind == AST_IDENT && lookup_binding(c, n->u.name) < 0 && implicit_column(c, n->u.name) < 0 &&
-           !is_score_name(c, n->u.name);
+           !is_score_name(c, n->u.name) && check_param_find(c, n, n->u.name) < 0;
 }
 
 static ast_type set(ast_node *n, ast_type t)
@@ -1059,10 +1059,15 @@ ast_type check_expr(compiler *c, ast_node *n)
             n->next = next;
             return check_expr(c, n);
         }
+        int param = id < 0 ? check_param_find(c, n, n->u.name) : -1;
+        if (param >= 0)
+            return check_param_use(c, n, param);
         if (id < 0) {
             size_t nv;
             const char **cand = visible_names(c, &nv);
             const char *hint = check_hint_closest(c, n->u.name, cand, nv);
+            if (!hint)
+                hint = check_param_hint(c, n, n->u.name);
             ERR_AT(c, n, hint, "unknown name `%.*s`", (int)n->u.name.len, n->u.name.p);
             return set(n, TYPE_ERROR);
         }
@@ -1139,6 +1144,8 @@ static void check_for(compiler *c, ast_node *f)
     ast_node *s = f->u.loop.source;
     int id;
     int months = s->kind == AST_CALL ? span_unit(s->u.call.name, f->op == 1) : 0;
+    if (s->kind == AST_CALL && months == 0 && f->op == 1)
+        months = check_param_cadence(c, s, s->u.call.name);
     if (s->kind == AST_IDENT) {
         int sc;
         int t = lookup_source(c, s, s->u.name, &sc);
@@ -1312,6 +1319,7 @@ int check_program(compiler *c, ast_node *const *items, const vouch_source *const
         for (ast_node *it = items[i]; it; it = it->next)
             if (it->kind != AST_RULE && !VEC_PUSH(c->a, decls, it))
                 return 0;
+    check_params_declare(c, items, nfiles);
     /* Declarations first, in dependency order: facts, catalogues, the
      * crosswalks between them, scopes and the appetite over facts. */
     for (uint32_t k = 0; k < decls.n; k++)
@@ -1326,7 +1334,7 @@ int check_program(compiler *c, ast_node *const *items, const vouch_source *const
             check_declare_crosswalk(c, it);
         else if (it->kind == AST_SCOPE)
             check_declare_scope(c, it);
-        else if (it->kind == AST_APPETITE)
+        else if (it->kind == AST_APPETITE && !(it->op & 2))
             check_declare_appetite(c, it);
         else if (it->kind == AST_SOURCE)
             check_declare_source(c, it);

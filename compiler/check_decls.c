@@ -332,7 +332,8 @@ void check_declare_appetite(compiler *c, ast_node *n)
     if (ap->decl) {
         uint32_t line, col;
         source_position(ap->decl->src, ap->decl->off, &line, &col);
-        ERR_AT(c, n, arena_printf(c->a, "the first is at %s:%u:%u", ap->decl->src->name, line, col),
+        ERR_AT(c, n, arena_printf(c->a, "the first is at %s:%u:%u; to replace an imported pack's appetite, "
+                                        "write `override appetite { ... }`", ap->decl->src->name, line, col),
                "the risk appetite is declared twice");
         return;
     }

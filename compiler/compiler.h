@@ -93,6 +93,16 @@ typedef struct appetite_info {
     ast_node *band, *tolerated, *acceptor, *review_every;
 } appetite_info;
 
+/* A pack's parameter (check_params.c). */
+typedef struct param_info {
+    const char *pack;        /* the pack that declares it */
+    ast_name name;
+    int type;                /* check_params.c's param_type */
+    ast_node *decl;          /* AST_PARAM */
+    ast_node *value;         /* the literal it stands for: the default, or what an import set */
+    ast_node *set_at;        /* the AST_ATTR of the import that set it, or NULL */
+} param_info;
+
 /* What check.c learns about each rule beyond its AST (parallel to rules). */
 typedef struct rule_extra {
     VEC(vouch_control_ref) maps;
@@ -123,6 +133,7 @@ typedef struct compiler {
     VEC(vouch_crosswalk_pair) pairs;
     VEC(scope_info) scopes;
     appetite_info appetite;
+    VEC(param_info) params;  /* every pack's parameters */
     VEC(vouch_waiver) waivers;
     int64_t waiver_max_days;
     VEC(rule_extra) extra;   /* parallel to rules */

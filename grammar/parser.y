@@ -68,7 +68,7 @@ static void ps_syntax_error(parse_state *ps, void *parser);
 %token EXISTS ALL COUNT NEWEST OLDEST SATISFIES.
 %token FRAMEWORK CONTROL CROSSWALK NOTE SCOPE APPETITE BAND TOLERATE ACCEPT BY ROLE REVIEW.
 %token EVERY OF AS WAIVE FROM UNTIL BECAUSE APPROVED_BY WAIVERS OVERRIDE SKIP IF THEN TEST GIVEN EXPECT ENFORCEMENT DATED.
-%token SOURCE INTO MAP.
+%token SOURCE INTO MAP PARAM.
 %token AND OR NOT TRUE FALSE NONE TODAY PERIOD.
 %token EQ NE LT LE GT GE PLUS MINUS STAR SLASH PERCENT DOT DOTDOT.
 %token COMMA COLON LPAREN RPAREN LBRACE RBRACE LBRACKET RBRACKET QUESTION ASSIGN ARROW.
@@ -83,7 +83,7 @@ static void ps_syntax_error(parse_state *ps, void *parser);
              EXISTS ALL COUNT NEWEST OLDEST TRUE FALSE NONE TODAY PERIOD
              FRAMEWORK CROSSWALK NOTE SCOPE APPETITE BAND TOLERATE ACCEPT BY ROLE REVIEW
              EVERY OF AS WAIVE FROM UNTIL BECAUSE APPROVED_BY WAIVERS OVERRIDE SKIP IF THEN
-             TEST GIVEN EXPECT ENFORCEMENT DATED SOURCE INTO MAP.
+             TEST GIVEN EXPECT ENFORCEMENT DATED SOURCE INTO MAP PARAM.
 
 /* Lowest to highest. QUANT and NEG are precedence names only. */
 %nonassoc QUANT.
@@ -104,7 +104,10 @@ items ::= .
 items ::= items item.
 
 item ::= PACK(P) STRING(N) VERSION STRING(V).  { ps_add(ps, ast_pack(B, P.off, N.off, N.len, V.off, V.len)); }
-item ::= IMPORT(I) STRING(N).                  { ps_add(ps, ast_import(B, I.off, N.off, N.len)); }
+item ::= imp(I).                               { ps_add(ps, I); }
+item ::= imp(I) LBRACE psets(S) RBRACE(E).     { ps_add(ps, ast_import_sets(I, S, END(E))); }
+item ::= PARAM(K) ID(N) COLON ID(T) ASSIGN cellv(V).
+    { ps_add(ps, ast_param(B, K.off, N.off, N.len, T.off, T.len, V)); }
 item ::= fact(F).                              { ps_add(ps, F); }
 item ::= rule(R).                              { ps_add(ps, R); }
 item ::= framework(F).                         { ps_add(ps, F); }
@@ -114,6 +117,17 @@ item ::= SCOPE(S) ID(N) ASSIGN tname(T) WHERE expr(W).
 item ::= appetite(A).                          { ps_add(ps, A); }
 item ::= test(T).                              { ps_add(ps, T); }
 item ::= srcdecl(S).                           { ps_add(ps, S); }
+
+/* ---- imports and parameters ------------------------------------------------
+ * import "pack" [version "RANGE"] [{ name = value ... }]
+ * param NAME: TYPE = VALUE
+ * A parameter's value is a literal, as a test fixture's cell is (cellv). */
+imp(A) ::= IMPORT(I) STRING(N).               { A = ast_import(B, I.off, N.off, N.len); }
+imp(A) ::= IMPORT(I) STRING(N) VERSION STRING(V).
+    { A = ast_import_pin(B, ast_import(B, I.off, N.off, N.len), V.off, V.len); }
+psets(A) ::= .                                { A = NULL; }
+psets(A) ::= psets(L) ID(N) ASSIGN cellv(V).  { A = ast_append(L, ast_attr(B, N.off, N.len, V)); }
+psets(A) ::= psets(L) ID(N) ASSIGN cellv(V) COMMA. { A = ast_append(L, ast_attr(B, N.off, N.len, V)); }
 
 /* ---- sources: how a file of another shape becomes rows of a fact ----------
  * source NAME into FACT from FORMAT ["root.path"] {
@@ -246,6 +260,10 @@ pair(A) ::= STRING(S) ID(R) STRING(D) NOTE STRING(N). { A = ast_pair(B, S.off, S
 
 aphead(A) ::= APPETITE(K) LBRACE.             { A = ast_appetite(B, K.off, 0, 0); }
 aphead(A) ::= APPETITE(K) FOR tname(T) LBRACE.   { A = ast_appetite(B, K.off, T.off, T.len); }
+/* `override appetite { ... }` replaces the appetite of an imported pack. */
+aphead(A) ::= OVERRIDE(O) APPETITE(K) LBRACE. { A = ast_appetite_replacing(ast_appetite(B, K.off, 0, 0), O.off); }
+aphead(A) ::= OVERRIDE(O) APPETITE(K) FOR tname(T) LBRACE.
+    { A = ast_appetite_replacing(ast_appetite(B, K.off, T.off, T.len), O.off); }
 apbody(A) ::= aphead(H).                      { A = H; }
 apbody(A) ::= apbody(P) ID(N) ASSIGN expr(E).
     { A = ast_appetite_add(P, ast_appetite_clause(B, AP_SCORE, N.off, N.len, E, NULL, NULL)); }
