@@ -172,7 +172,7 @@ vouch_program *vouch_compile_with(const vouch_compile_input *files, size_t nfile
                     const char *hint = best ? arena_printf(&a, "did you mean `%s`?", best)
                                             : "import a standard pack (\"isms\") or a pack given on the command line";
                     if (looked)
-                        hint = arena_printf(&a, "%s; %s", looked, hint);
+                        hint = best ? arena_printf(&a, "%s (%s)", hint, looked) : arena_printf(&a, "%s; %s", looked, hint);
                     diag_error(&d, u->src, it->off, it->len, hint, "no pack named \"%.*s\"", (int)len, nm);
                     continue;
                 }
