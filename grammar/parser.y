@@ -275,6 +275,11 @@ apbody(A) ::= apbody(P) ACCEPT(K) expr(E) BY ROLE STRING(R).
     { A = ast_appetite_add(P, ast_appetite_clause(B, AP_ACCEPT, K.off, 6, E, ast_leaf(B, AST_STRING, R.off, R.len), NULL)); }
 apbody(A) ::= apbody(P) ACCEPT(K) expr(E) BY ROLE STRING(R) REVIEW EVERY DUR(D).
     { A = ast_appetite_add(P, ast_appetite_clause(B, AP_ACCEPT, K.off, 6, E, ast_leaf(B, AST_STRING, R.off, R.len), ast_leaf(B, AST_DUR, D.off, D.len))); }
+/* The role may be a text parameter of the pack (`by role senior_acceptor`). */
+apbody(A) ::= apbody(P) ACCEPT(K) expr(E) BY ROLE ID(R).
+    { A = ast_appetite_add(P, ast_appetite_clause(B, AP_ACCEPT, K.off, 6, E, ast_ident(B, R.off, R.len), NULL)); }
+apbody(A) ::= apbody(P) ACCEPT(K) expr(E) BY ROLE ID(R) REVIEW EVERY DUR(D).
+    { A = ast_appetite_add(P, ast_appetite_clause(B, AP_ACCEPT, K.off, 6, E, ast_ident(B, R.off, R.len), ast_leaf(B, AST_DUR, D.off, D.len))); }
 appetite(A) ::= apbody(P) RBRACE(E).          { A = ast_span_to(P, END(E)); }
 
 /* ---- waivers ------------------------------------------------------------------- */
