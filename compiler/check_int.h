@@ -74,6 +74,10 @@ ast_type check_enum_literal(compiler *c, ast_node *n, ast_type et);
 void check_params_declare(compiler *c, ast_node *const *items, size_t nfiles);
 /* The parameter named n that the pack of at's file declares, or -1. */
 int check_param_find(compiler *c, const ast_node *at, ast_name n);
+/* Does the file src import pack `pack`, directly or through the packs it
+ * imports? (An override may change the rules of any pack it adopts.) */
+int check_file_reaches(compiler *c, ast_node *const *items, size_t nfiles, const vouch_source *src,
+                       const char *pack);
 /* "did you mean `x`?" over the parameters of at's pack, or NULL. */
 const char *check_param_hint(compiler *c, const ast_node *at, ast_name n);
 /* Replaces the use n of parameter k by its value, and types it. */

@@ -59,6 +59,22 @@ static const char *where_is(compiler *c, const ast_node *n)
     return arena_printf(c->a, "%s:%u:%u", n->src->name, line, col);
 }
 
+int check_file_reaches(compiler *c, ast_node *const *items, size_t nfiles, const vouch_source *src,
+                       const char *pack)
+{
+    uint8_t *in = arena_alloc(c->a, nfiles + 1);
+    if (!in)
+        return 0;
+    for (size_t i = 0; i < nfiles; i++)
+        for (ast_node *it = items[i]; it; it = it->next)
+            if (it->src == src && it->kind == AST_IMPORT)
+                reach(c, items, nfiles, it->u.s.text, it->u.s.n, in);
+    for (size_t i = 0; i < nfiles; i++)
+        if (in[i] && strcmp(c->pack_of_src[i], pack) == 0)
+            return 1;
+    return 0;
+}
+
 /* ---- versions --------------------------------------------------------------- */
 
 static void check_version(compiler *c, const ast_node *pack)
