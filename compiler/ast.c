@@ -448,8 +448,10 @@ ast_node *ast_import_sets(ast_node *imp, ast_node *sets, uint32_t end)
 {
     if (!imp)
         return imp;
+    /* The span stays the import line: messages about the import point
+     * there, and each set has its own span. */
+    (void)end;
     imp->u.s.sets = sets;
-    imp->len = end - imp->off;
     return imp;
 }
 

@@ -279,8 +279,8 @@ ast_node *ast_pack(ast_builder *b, uint32_t off, uint32_t name_off, uint32_t nam
 ast_node *ast_import(ast_builder *b, uint32_t off, uint32_t name_off, uint32_t name_len);
 /* `version "RANGE"` after an import's name: the versions it accepts. */
 ast_node *ast_import_pin(ast_builder *b, ast_node *imp, uint32_t ver_off, uint32_t ver_len);
-/* `{ name = value ... }` after an import: the parameters it sets; end is
- * after the `}`. */
+/* `{ name = value ... }` after an import: the parameters it sets (end,
+ * after the `}`, is not part of the import's span: that stays its line). */
 ast_node *ast_import_sets(ast_node *imp, ast_node *sets, uint32_t end);
 /* `param NAME: TYPE = VALUE`: a parameter of the pack, with its default. */
 ast_node *ast_param(ast_builder *b, uint32_t off, uint32_t name_off, uint32_t name_len, uint32_t type_off,

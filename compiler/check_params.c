@@ -289,9 +289,16 @@ int check_param_find(compiler *c, const ast_node *at, ast_name n)
     return -1;
 }
 
+static void note_use(compiler *c, const ast_node *at, uint32_t off, uint32_t len, int k)
+{
+    param_use u = {at->src, off, len, k};
+    VEC_PUSH(c->a, c->param_uses, u);  /* out of memory: the arena has failed, reported */
+}
+
 ast_type check_param_use(compiler *c, ast_node *n, int k)
 {
     const param_info *p = &c->params.v[k];
+    note_use(c, n, n->off, n->len, k);
     if (p->type == PT_CADENCE) {
         ERR_AT(c, n, arena_printf(c->a, "write `every %.*s of period as x`", (int)p->name.len, p->name.p),
                "`%.*s` is a cadence parameter: it names the spans an `every` loops over", (int)p->name.len,
@@ -324,6 +331,7 @@ int check_param_cadence(compiler *c, const ast_node *at, ast_name n)
     if (k < 0)
         return 0;
     const param_info *p = &c->params.v[k];
+    note_use(c, at, n.off, n.len, k);
     if (p->type != PT_CADENCE) {
         ERR_NAME(c, at, n, "declare it `param NAME: cadence = month` (or quarter, year)",
                  "`every` takes quarter, month, year or a cadence parameter; `%.*s` is %s %s parameter",

@@ -103,6 +103,15 @@ typedef struct param_info {
     ast_node *set_at;        /* the AST_ATTR of the import that set it, or NULL */
 } param_info;
 
+/* Where a rule, scope or appetite named a parameter (check_params.c): the
+ * checker replaces the name by the value, so the symbol index takes the
+ * uses from here. */
+typedef struct param_use {
+    const vouch_source *src;
+    uint32_t off, len;
+    int param;               /* index in params */
+} param_use;
+
 /* What check.c learns about each rule beyond its AST (parallel to rules). */
 typedef struct rule_extra {
     VEC(vouch_control_ref) maps;
@@ -134,6 +143,7 @@ typedef struct compiler {
     VEC(scope_info) scopes;
     appetite_info appetite;
     VEC(param_info) params;  /* every pack's parameters */
+    VEC(param_use) param_uses;
     VEC(vouch_waiver) waivers;
     int64_t waiver_max_days;
     VEC(rule_extra) extra;   /* parallel to rules */
@@ -194,7 +204,8 @@ typedef enum vouch_symbol_kind {
     SYM_CONTROL,             /* container: its framework */
     SYM_VAR,                 /* a `for`, `every` or quantifier variable; target: its table
                               * (NULL for a calendar span) */
-    SYM_PACK                 /* an imported pack; its declaration is its `pack` line */
+    SYM_PACK,                /* an imported pack; its declaration is its `pack` line */
+    SYM_PARAM                /* a pack's parameter; container: the declaring pack */
 } vouch_symbol_kind;
 
 typedef struct vouch_symbol {
