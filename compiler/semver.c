@@ -70,6 +70,14 @@ int semver_parse(const char *text, size_t n, semver *v, const char **why)
     return 0;
 }
 
+static int all_digits(const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i] < '0' || p[i] > '9')
+            return 0;
+    return 1;
+}
+
 /* Compares two prerelease identifiers lists (semver 2.0.0, item 11). */
 static int compare_pre(const char *a, size_t an, const char *b, size_t bn)
 {
@@ -77,7 +85,7 @@ static int compare_pre(const char *a, size_t an, const char *b, size_t bn)
     while (a < ae && b < be) {
         const char *ad = memchr(a, '.', (size_t)(ae - a)), *bd = memchr(b, '.', (size_t)(be - b));
         size_t al = (size_t)((ad ? ad : ae) - a), bl = (size_t)((bd ? bd : be) - b);
-        int anum = strspn(a, "0123456789") >= al, bnum = strspn(b, "0123456789") >= bl;
+        int anum = all_digits(a, al), bnum = all_digits(b, bl);
         int c;
         if (anum && bnum)
             c = al != bl ? (al < bl ? -1 : 1) : memcmp(a, b, al);
