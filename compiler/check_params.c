@@ -267,7 +267,7 @@ static void set_params(compiler *c, ast_node *const *items, size_t nfiles, const
 
 const char *check_param_hint(compiler *c, const ast_node *at, ast_name n)
 {
-    if (c->params.n == 0 || !c->pack_of_src)
+    if (c->params.n == 0 || !c->pack_of_src || !at->src)
         return NULL;
     const char *pack = c->pack_of_src[at->src->index];
     const char **v = arena_alloc(c->a, c->params.n * sizeof *v);
@@ -280,7 +280,7 @@ const char *check_param_hint(compiler *c, const ast_node *at, ast_name n)
 
 int check_param_find(compiler *c, const ast_node *at, ast_name n)
 {
-    if (c->params.n == 0 || !c->pack_of_src)
+    if (c->params.n == 0 || !c->pack_of_src || !at->src)
         return -1;
     const char *pack = c->pack_of_src[at->src->index];
     for (uint32_t k = 0; k < c->params.n; k++)
