@@ -120,7 +120,7 @@ static const char *const KEYWORDS[] = {
     "pack", "version", "import", "fact", "key", "dated", "by", "rule", "severity", "enforcement", "maps", "scope",
     "for", "in", "where", "require", "subject", "else", "every", "quarter", "month", "of", "as", "exists", "all",
     "count", "newest", "oldest", "sum", "avg", "satisfies", "and", "or", "not", "if", "then", "true", "false", "none", "today",
-    "period", "framework", "control", "crosswalk", "appetite", "waive", "waivers", "override", "skip", "test",
+    "period", "framework", "control", "crosswalk", "appetite", "waive", "waivers", "override", "skip", "test", "param",
     "given", "expect", "freshness", "info", "low", "medium", "high", "critical", "advisory", "soft", "hard", NULL};
 
 static int is_word(int c) { return isalnum(c) || c == '_'; }

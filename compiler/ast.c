@@ -419,6 +419,7 @@ ast_node *ast_pack(ast_builder *b, uint32_t off, uint32_t name_off, uint32_t nam
     n->u.s.n = name->u.s.n;
     n->u.s.text2 = ver->u.s.text;
     n->u.s.n2 = ver->u.s.n;
+    n->u.s.pin = ver;
     return n;
 }
 
@@ -430,6 +431,39 @@ ast_node *ast_import(ast_builder *b, uint32_t off, uint32_t name_off, uint32_t n
         return n;
     n->u.s.text = name->u.s.text;
     n->u.s.n = name->u.s.n;
+    return n;
+}
+
+ast_node *ast_import_pin(ast_builder *b, ast_node *imp, uint32_t ver_off, uint32_t ver_len)
+{
+    ast_node *ver = ast_string_node(b, ver_off, ver_len, ver_off, ver_off + ver_len);
+    if (!imp || !ver)
+        return imp;
+    imp->u.s.pin = ver;
+    imp->len = ver_off + ver_len - imp->off;
+    return imp;
+}
+
+ast_node *ast_import_sets(ast_node *imp, ast_node *sets, uint32_t end)
+{
+    if (!imp)
+        return imp;
+    /* The span stays the import line: messages about the import point
+     * there, and each set has its own span. */
+    (void)end;
+    imp->u.s.sets = sets;
+    return imp;
+}
+
+ast_node *ast_param(ast_builder *b, uint32_t off, uint32_t name_off, uint32_t name_len, uint32_t type_off,
+                    uint32_t type_len, ast_node *value)
+{
+    ast_node *n = ast_node_at(b, AST_PARAM, off, value ? ast_end_of(value) : type_off + type_len);
+    if (!n)
+        return NULL;
+    n->u.param.name = ast_name_at(b, name_off, name_len);
+    n->u.param.type = ast_name_at(b, type_off, type_len);
+    n->u.param.value = value;
     return n;
 }
 
@@ -632,7 +666,7 @@ const char *ast_kind_name(int kind)
         [AST_WAIVE] = "waive", [AST_WAIVER_CAP] = "waiver-cap", [AST_FRESHNESS] = "freshness", [AST_OVERRIDE] = "override",
         [AST_MONTHS] = "months", [AST_UNTIL] = "until", [AST_COND] = "cond", [AST_TEST] = "test",
         [AST_TEST_ASOF] = "as_of", [AST_TEST_PERIOD] = "test-period", [AST_TEST_GIVEN] = "given",
-        [AST_TEST_EXPECT] = "expect",
+        [AST_TEST_EXPECT] = "expect", [AST_PARAM] = "param",
     };
     if (kind < 0 || kind >= AST__COUNT || !names[kind])
         return "?";

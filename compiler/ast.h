@@ -20,8 +20,10 @@
 
 typedef enum ast_kind {
     /* items */
-    AST_PACK,        /* pack "name" version "1.0.0"                 s.text=name, s.text2=version */
-    AST_IMPORT,      /* import "name"                               s.text=name */
+    AST_PACK,        /* pack "name" version "1.0.0"                 s.text=name, s.text2=version,
+                      *                                            s.pin=the version's AST_STRING */
+    AST_IMPORT,      /* import "name" [version "RANGE"] [{ sets }]  s.text=name, s.pin=the range's
+                      *                                            AST_STRING or NULL, s.sets=AST_ATTR list */
     AST_FACT,        /* fact NAME key (a, b) dated by F { fields }  fact */
     AST_FIELD,       /* NAME : type                                 field */
     AST_TYPE,        /* text | int | ... | enum(a, b) ; '?' = opt   type */
@@ -71,6 +73,7 @@ typedef enum ast_kind {
     AST_MAP_ENTRY,   /* "text" -> VALUE | else -> VALUE             binary (lhs = the text or NULL for else, rhs) */
     AST_SOURCE_SKIP, /* skip if "path" == v | != v | in [..] | not in [..]   skip; op = ast_skip_op */
     AST_FRESHNESS,   /* freshness "kind" 92d                        binary (lhs AST_STRING, rhs AST_DUR or AST_MONTHS) */
+    AST_PARAM,       /* param NAME: TYPE = VALUE                    param */
     AST__COUNT
 } ast_kind;
 
@@ -155,7 +158,11 @@ struct ast_node {
 
     union {
         struct { int64_t i; } lit;
-        struct { const char *text; uint32_t n; const char *text2; uint32_t n2; } s;
+        struct {
+            const char *text; uint32_t n; const char *text2; uint32_t n2;
+            ast_node *pin;           /* AST_PACK, AST_IMPORT: see ast_kind */
+            ast_node *sets;          /* AST_IMPORT: the parameters it sets (AST_ATTR list) */
+        } s;
         ast_name name;
         struct { ast_node *first; } list;
         struct {
@@ -229,6 +236,7 @@ struct ast_node {
             ast_node *elses;         /* `else [WORD] "..."`: AST_FEED list, each with
                                       * its path and how only */
         } feed;
+        struct { ast_name name; ast_name type; ast_node *value; } param;  /* value: a literal (cellv) */
         struct { ast_node *path; ast_node *values; } skip;  /* path AST_STRING; values AST_STRING/AST_NONE */
     } u;
 };
@@ -280,6 +288,17 @@ ast_node *ast_quant(ast_builder *b, ast_quant_kind q, uint32_t off, uint32_t var
 ast_node *ast_pack(ast_builder *b, uint32_t off, uint32_t name_off, uint32_t name_len,
                    uint32_t ver_off, uint32_t ver_len);
 ast_node *ast_import(ast_builder *b, uint32_t off, uint32_t name_off, uint32_t name_len);
+/* `version "RANGE"` after an import's name: the versions it accepts. */
+ast_node *ast_import_pin(ast_builder *b, ast_node *imp, uint32_t ver_off, uint32_t ver_len);
+/* `{ name = value ... }` after an import: the parameters it sets (end,
+ * after the `}`, is not part of the import's span: that stays its line). */
+ast_node *ast_import_sets(ast_node *imp, ast_node *sets, uint32_t end);
+/* `param NAME: TYPE = VALUE`: a parameter of the pack, with its default. */
+ast_node *ast_param(ast_builder *b, uint32_t off, uint32_t name_off, uint32_t name_len, uint32_t type_off,
+                    uint32_t type_len, ast_node *value);
+/* `override appetite { ... }`: marks an appetite as replacing the one an
+ * imported pack declares (op = 1). */
+ast_node *ast_appetite_replacing(ast_node *appetite, uint32_t off);
 ast_node *ast_fact(ast_builder *b, uint32_t off, uint32_t name_off, uint32_t name_len,
                    ast_node *key);
 ast_node *ast_fact_field(ast_node *fact, ast_node *field);

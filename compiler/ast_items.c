@@ -87,6 +87,16 @@ ast_node *ast_appetite(ast_builder *b, uint32_t off, uint32_t table_off, uint32_
     return n;
 }
 
+ast_node *ast_appetite_replacing(ast_node *appetite, uint32_t off)
+{
+    if (appetite) {
+        appetite->op = 1;
+        appetite->len += appetite->off - off;
+        appetite->off = off;
+    }
+    return appetite;
+}
+
 ast_node *ast_appetite_add(ast_node *appetite, ast_node *clause)
 {
     if (!appetite)

@@ -358,7 +358,7 @@ static int is_score_name(compiler *c, ast_name n);
 static int is_free_ident(compiler *c, const ast_node *n)
 {
     return n->kind == AST_IDENT && lookup_binding(c, n->u.name) < 0 && implicit_column(c, n->u.name) < 0 &&
-           !is_score_name(c, n->u.name);
+           !is_score_name(c, n->u.name) && check_param_find(c, n, n->u.name) < 0;
 }
 
 static ast_type set(ast_node *n, ast_type t)
@@ -1124,10 +1124,15 @@ ast_type check_expr(compiler *c, ast_node *n)
             n->next = next;
             return check_expr(c, n);
         }
+        int param = id < 0 ? check_param_find(c, n, n->u.name) : -1;
+        if (param >= 0)
+            return check_param_use(c, n, param);
         if (id < 0) {
             size_t nv;
             const char **cand = visible_names(c, &nv);
             const char *hint = check_hint_closest(c, n->u.name, cand, nv);
+            if (!hint)
+                hint = check_param_hint(c, n, n->u.name);
             ERR_AT(c, n, hint, "unknown name `%.*s`", (int)n->u.name.len, n->u.name.p);
             return set(n, TYPE_ERROR);
         }
@@ -1233,6 +1238,8 @@ static void check_for(compiler *c, ast_node *f)
                    "a cadence walks the calendar's months, quarters, half-years or years, not spans of `%.*s`",
                    (int)s->u.call.name.len, s->u.call.name.p);
             months = 3; /* reported: bind the variable as a quarter */
+        } else {
+            months = check_param_cadence(c, s, s->u.call.name);
         }
     }
     if (s->kind == AST_IDENT) {
@@ -1408,6 +1415,7 @@ int check_program(compiler *c, ast_node *const *items, const vouch_source *const
         for (ast_node *it = items[i]; it; it = it->next)
             if (it->kind != AST_RULE && !VEC_PUSH(c->a, decls, it))
                 return 0;
+    check_params_declare(c, items, nfiles);
     /* Declarations first, in dependency order: facts, catalogues, the
      * crosswalks between them, scopes and the appetite over facts. */
     for (uint32_t k = 0; k < decls.n; k++)
@@ -1422,7 +1430,7 @@ int check_program(compiler *c, ast_node *const *items, const vouch_source *const
             check_declare_crosswalk(c, it);
         else if (it->kind == AST_SCOPE)
             check_declare_scope(c, it);
-        else if (it->kind == AST_APPETITE)
+        else if (it->kind == AST_APPETITE && !(it->op & 2))
             check_declare_appetite(c, it);
         else if (it->kind == AST_SOURCE)
             check_declare_source(c, it);

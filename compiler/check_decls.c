@@ -484,7 +484,8 @@ void check_declare_appetite(compiler *c, ast_node *n)
     if (ap->decl) {
         uint32_t line, col;
         source_position(ap->decl->src, ap->decl->off, &line, &col);
-        ERR_AT(c, n, arena_printf(c->a, "the first is at %s:%u:%u", ap->decl->src->name, line, col),
+        ERR_AT(c, n, arena_printf(c->a, "the first is at %s:%u:%u; to replace an imported pack's appetite, "
+                                        "write `override appetite { ... }`", ap->decl->src->name, line, col),
                "the risk appetite is declared twice");
         return;
     }
@@ -821,17 +822,6 @@ void check_declare_waiver_cap(compiler *c, ast_node *n)
         *cap = d->u.lit.i;
 }
 
-/* Does the file of `at` import pack `name`? */
-static int file_imports(ast_node *const *items, size_t nfiles, const vouch_source *src, const char *name)
-{
-    for (size_t i = 0; i < nfiles; i++)
-        for (ast_node *it = items[i]; it; it = it->next)
-            if (it->src == src && it->kind == AST_IMPORT && strlen(name) == it->u.s.n &&
-                memcmp(it->u.s.text, name, it->u.s.n) == 0)
-                return 1;
-    return 0;
-}
-
 void check_declare_override(compiler *c, ast_node *n, ast_node *const *items, size_t nfiles)
 {
     int r = check_find_rule(c, n->u.ovr.rule, n);
@@ -844,7 +834,7 @@ void check_declare_override(compiler *c, ast_node *n, ast_node *const *items, si
                "rule `%.*s` belongs to this pack", (int)n->u.ovr.rule.len, n->u.ovr.rule.p);
         return;
     }
-    if (!file_imports(items, nfiles, n->src, x->pack)) {
+    if (!check_file_reaches(c, items, nfiles, n->src, x->pack)) {
         ERR_AT(c, n, arena_printf(c->a, "add `import \"%s\"` to this file", x->pack),
                "rule `%.*s` comes from pack `%s`, which this file does not import", (int)n->u.ovr.rule.len,
                n->u.ovr.rule.p, x->pack);

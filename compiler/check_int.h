@@ -7,6 +7,7 @@
  *   check_decls.c  catalogues and crosswalks, scopes, the risk appetite,
  *                  waivers and overrides
  *   check_tests.c  `test` blocks
+ *   check_params.c pack versions, import pins, parameters, appetite replacement
  *   check_source.c `source` declarations (mappings of other files to facts)
  *   check_lint.c   the warnings of `vouch lint`
  *   check_lint_cond.c  its reasoning over conditions (contradictions,
@@ -65,6 +66,25 @@ ast_type check_expr(compiler *c, ast_node *n);
 ast_type check_bool_operand(compiler *c, ast_node *n, const char *what);
 /* n, a bare identifier or a string literal, as a member of enum type et. */
 ast_type check_enum_literal(compiler *c, ast_node *n, ast_type et);
+
+/* ---- check_params.c: versions, pins, parameters, appetite replacement ------ */
+
+/* Runs first: checks pack versions and import pins, declares parameters and
+ * applies the values imports set, marks replaced appetites (op & 2). */
+void check_params_declare(compiler *c, ast_node *const *items, size_t nfiles);
+/* The parameter named n that the pack of at's file declares, or -1. */
+int check_param_find(compiler *c, const ast_node *at, ast_name n);
+/* Does the file src import pack `pack`, directly or through the packs it
+ * imports? (An override may change the rules of any pack it adopts.) */
+int check_file_reaches(compiler *c, ast_node *const *items, size_t nfiles, const vouch_source *src,
+                       const char *pack);
+/* "did you mean `x`?" over the parameters of at's pack, or NULL. */
+const char *check_param_hint(compiler *c, const ast_node *at, ast_name n);
+/* Replaces the use n of parameter k by its value, and types it. */
+ast_type check_param_use(compiler *c, ast_node *n, int k);
+/* Months per span of the cadence parameter n in `every n of ...`; 0 if
+ * there is no such parameter (reports one of another type, then 3). */
+int check_param_cadence(compiler *c, const ast_node *at, ast_name n);
 
 /* ---- check_decls.c: run by check_program in dependency order -------------- */
 

@@ -140,8 +140,9 @@ vouch_program *vouch_compile_with(const vouch_compile_input *files, size_t nfile
                                MAX_IMPORTED, (int)len, nm);
                     continue;
                 }
+                const char *looked = NULL;
                 if (j == nstd && resolve) {
-                    vouch_compile_input in;
+                    vouch_compile_input in = {NULL, NULL, 0};
                     char *want = arena_strndup(&a, nm, len);
                     if (want && resolve(resolve_ctx, u->src->name, want, &in)) {
                         if (too_big(&d, in.name, in.len, &total))
@@ -159,6 +160,8 @@ vouch_program *vouch_compile_with(const vouch_compile_input *files, size_t nfile
                         changed = 1;
                         continue;
                     }
+                    if (in.name)
+                        looked = arena_printf(&a, "looked for %s", in.name);
                 }
                 if (j == nstd) {
                     const char **cand = arena_alloc(&a, (nstd + nuser + 1) * sizeof *cand);
@@ -166,10 +169,11 @@ vouch_program *vouch_compile_with(const vouch_compile_input *files, size_t nfile
                     for (size_t q = 0; cand && q < nstd; q++)
                         cand[nc++] = vouch_stdlib_files[q].name;
                     const char *best = cand ? diag_closest(nm, len, cand, nc) : NULL;
-                    diag_error(&d, u->src, it->off, it->len,
-                               best ? arena_printf(&a, "did you mean `%s`?", best)
-                                    : "import a standard pack (\"isms\") or a pack given on the command line",
-                               "no pack named \"%.*s\"", (int)len, nm);
+                    const char *hint = best ? arena_printf(&a, "did you mean `%s`?", best)
+                                            : "import a standard pack (\"isms\") or a pack given on the command line";
+                    if (looked)
+                        hint = best ? arena_printf(&a, "%s (%s)", hint, looked) : arena_printf(&a, "%s; %s", looked, hint);
+                    diag_error(&d, u->src, it->off, it->len, hint, "no pack named \"%.*s\"", (int)len, nm);
                     continue;
                 }
                 if (std_loaded[j])

@@ -27,8 +27,10 @@ vouch_program *vouch_compile(const vouch_compile_input *files, size_t nfiles,
 /* Finds the pack an `import "name"` names when no given file and no
  * standard pack declares it: fills *out (name = the path found; text owned
  * by the resolver and kept alive until vouch_compile_ex returns) and
- * returns 1, or returns 0 if there is no such pack. importer is the name of
- * the importing file. */
+ * returns 1, or returns 0 if there is no such pack, then with out->name
+ * either left NULL or set to where it looked, for the message ("x.vouch
+ * and x/pack.vouch in DIR (beside FILE), ..."; owned by the resolver, kept
+ * alive as the text is). importer is the name of the importing file. */
 typedef int (*vouch_import_fn)(void *ctx, const char *importer, const char *name,
                                vouch_compile_input *out);
 

@@ -111,6 +111,25 @@ typedef struct appetite_info {
     int authority_refused;   /* an order over the limit was reported */
 } appetite_info;
 
+/* A pack's parameter (check_params.c). */
+typedef struct param_info {
+    const char *pack;        /* the pack that declares it */
+    ast_name name;
+    int type;                /* check_params.c's param_type */
+    ast_node *decl;          /* AST_PARAM */
+    ast_node *value;         /* the literal it stands for: the default, or what an import set */
+    ast_node *set_at;        /* the AST_ATTR of the import that set it, or NULL */
+} param_info;
+
+/* Where a rule, scope or appetite named a parameter (check_params.c): the
+ * checker replaces the name by the value, so the symbol index takes the
+ * uses from here. */
+typedef struct param_use {
+    const vouch_source *src;
+    uint32_t off, len;
+    int param;               /* index in params */
+} param_use;
+
 /* What check.c learns about each rule beyond its AST (parallel to rules). */
 typedef struct rule_extra {
     VEC(vouch_control_ref) maps;
@@ -141,6 +160,8 @@ typedef struct compiler {
     VEC(vouch_crosswalk_pair) pairs;
     VEC(scope_info) scopes;
     appetite_info appetite;
+    VEC(param_info) params;  /* every pack's parameters */
+    VEC(param_use) param_uses;
     VEC(vouch_waiver) waivers;
     int64_t waiver_max_days;
     int64_t waiver_max_months;   /* `waivers at most 6mo`: the strictest calendar cap; 0: none */
@@ -204,7 +225,8 @@ typedef enum vouch_symbol_kind {
     SYM_CONTROL,             /* container: its framework */
     SYM_VAR,                 /* a `for`, `every` or quantifier variable; target: its table
                               * (NULL for a calendar span) */
-    SYM_PACK                 /* an imported pack; its declaration is its `pack` line */
+    SYM_PACK,                /* an imported pack; its declaration is its `pack` line */
+    SYM_PARAM                /* a pack's parameter; container: the declaring pack */
 } vouch_symbol_kind;
 
 typedef struct vouch_symbol {

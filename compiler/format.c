@@ -51,7 +51,7 @@ static int starts_clause(int t, int next)
     switch (t) {
     case TK_PACK: case TK_IMPORT: case TK_FACT: case TK_RULE: case TK_FRAMEWORK: case TK_CROSSWALK:
     case TK_SCOPE: case TK_APPETITE: case TK_WAIVE: case TK_WAIVERS: case TK_OVERRIDE: case TK_SKIP: case TK_FRESHNESS:
-    case TK_TEST: case TK_SOURCE: case TK_FOR: case TK_REQUIRE: case TK_SUBJECT: case TK_ELSE: case TK_EVERY:
+    case TK_TEST: case TK_SOURCE: case TK_PARAM: case TK_FOR: case TK_REQUIRE: case TK_SUBJECT: case TK_ELSE: case TK_EVERY:
     case TK_CONTROL: case TK_BAND: case TK_TOLERATE: case TK_ACCEPT: case TK_GIVEN: case TK_EXPECT:
     case TK_PERIOD: case TK_STRING: case TK_LBRACE: case TK_RBRACE:
         return 1;

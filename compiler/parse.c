@@ -135,6 +135,7 @@ static const char *spelling(int type)
     case TK_APPROVED_BY: return "`approved_by`";
     case TK_WAIVERS: return "`waivers`";
     case TK_OVERRIDE: return "`override`";
+    case TK_PARAM: return "`param`";
     case TK_SKIP: return "`skip`";
     case TK_IF: return "`if`";
     case TK_TEST: return "`test`";
@@ -225,7 +226,7 @@ static int top_level_keyword(int type)
     switch (type) {
     case TK_RULE: case TK_FACT: case TK_PACK: case TK_IMPORT: case TK_FRAMEWORK: case TK_CROSSWALK:
     case TK_SCOPE: case TK_APPETITE: case TK_WAIVE: case TK_WAIVERS: case TK_OVERRIDE: case TK_SKIP:
-    case TK_TEST: case TK_SOURCE:
+    case TK_TEST: case TK_SOURCE: case TK_PARAM:
         return 1;
     default:
         return 0;

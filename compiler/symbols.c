@@ -306,6 +306,15 @@ static void decl_items(walker *w, const ast_node *items)
             break;
         }
         case AST_FRAMEWORK: decl_catalogue(w, it); break;
+        case AST_PARAM: {
+            const char *pack = w->c->pack_of_src ? w->c->pack_of_src[w->src->index] : "";
+            int i = add(w, SYM_PARAM, 1, dup_name(w, it->u.param.name), it->u.param.name.off,
+                        it->u.param.name.len, dup(w, pack, strlen(pack)));
+            if (i >= 0)
+                w->s->v.v[i].detail = arena_printf(&w->s->a, "%.*s (parameter of pack \"%s\")", (int)it->len,
+                                                   it->src->text + it->off, pack);
+            break;
+        }
         default: break;
         }
     }
@@ -511,9 +520,12 @@ static void refs_items(walker *w, const ast_node *items)
         switch (it->kind) {
         case AST_IMPORT: {
             int d = find_decl(w, SYM_PACK, it->u.s.text, it->u.s.n, NULL);
+            /* the import line (its sets are references of their own) */
             int i = add(w, SYM_PACK, 0, dup(w, it->u.s.text, it->u.s.n), it->off, it->len, NULL);
             if (i >= 0)
                 w->s->v.v[i].decl = d;
+            for (const ast_node *set = it->u.s.sets; set; set = set->next)
+                ref_name(w, SYM_PARAM, set->u.field.name, NULL);
             break;
         }
         case AST_FACT:
@@ -584,6 +596,14 @@ int symbols_build(compiler *c, ast_node *const *items, const vouch_source *const
         w.src = srcs[i];
         w.file = arena_strndup(&s->a, srcs[i]->name, strlen(srcs[i]->name));
         refs_items(&w, items[i]);
+    }
+    /* the parameters' uses, which the checker replaced by their values */
+    for (uint32_t k = 0; k < c->param_uses.n; k++) {
+        const param_use *u = &c->param_uses.v[k];
+        const param_info *p = &c->params.v[u->param];
+        w.src = u->src;
+        w.file = arena_strndup(&s->a, u->src->name, strlen(u->src->name));
+        ref(&w, SYM_PARAM, p->name.p, p->name.len, u->off, u->len, p->pack);
     }
     /* variables are declared among the references, after ndecls: they
      * are found through the walker's visible variables, never by name */

@@ -1,11 +1,11 @@
 #!/bin/sh
 # examples/demo.sh: `make demo`. Loads the Acme Ledger example organisation
-# (examples/acme/*.csv) into a fresh facts store and checks it against its
-# own pack (examples/acme/pack.vouch) as of 2026-11-21 and explains one
-# finding (vouch explain); then loads it again,
-# with the published catalogues (rules/catalogues, rules/crosswalks) in
-# place of Acme's own, checks it against the ISO/IEC 27001:2022 auditor's
-# pack (rules/iso27001) and shows the SOC 2 and NIST CSF 2.0 coverage that
+# (examples/acme/*.csv) and the catalogues of its packs into a fresh facts
+# store and checks it against its own pack (examples/acme/pack.vouch, which
+# adopts the shipped ISO/IEC 27001:2022 pack with Acme's parameters) as of
+# 2026-11-21 and explains one finding (vouch explain); then loads it again
+# and checks it against the ISO/IEC 27001:2022 auditor's pack as shipped
+# (rules/iso27001) and shows the SOC 2 and NIST CSF 2.0 coverage that
 # implies. The example has planted shortfalls (examples/README.md), so
 # `vouch check` exiting 1 is the expected outcome; any other failure is an
 # error.
@@ -22,6 +22,10 @@ trap 'rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM HUP
 db=$work/acme.db
 
+# The ISO pack and the published catalogues, found by pack name.
+VOUCH_PATH=rules:rules/catalogues:rules/crosswalks
+export VOUCH_PATH
+echo "\$ export VOUCH_PATH=rules:rules/catalogues:rules/crosswalks"
 echo "\$ vouch load --facts acme.db --pack examples/acme/pack.vouch examples/acme/*.csv"
 if ! ./vouch load --facts "$db" --pack examples/acme/pack.vouch examples/acme/*.csv </dev/null; then
     echo "demo: loading the example facts failed" >&2
@@ -42,8 +46,8 @@ esac
 # Why one of those findings fired: the risk row, each condition's value,
 # and the search for an acceptance by the CISO that found nothing.
 echo
-echo "\$ vouch explain --facts acme.db --as-of 2026-11-21 risk_acceptance_authorised RSK-04 examples/acme/pack.vouch"
-if ! ./vouch explain --facts "$db" --as-of 2026-11-21 risk_acceptance_authorised RSK-04 \
+echo "\$ vouch explain --facts acme.db --as-of 2026-11-21 residual_risk_accepted RSK-04 examples/acme/pack.vouch"
+if ! ./vouch explain --facts "$db" --as-of 2026-11-21 residual_risk_accepted RSK-04 \
         examples/acme/pack.vouch </dev/null; then
     echo "demo: vouch explain failed" >&2
     exit 1
@@ -59,12 +63,11 @@ if [ "$st" -ne 0 ]; then
     exit "$st"
 fi
 
-# The ISO/IEC 27001:2022 auditor's pack. Its catalogues and crosswalks are
-# the published ones, found by pack name on VOUCH_PATH and loaded as facts
-# with --catalogues, so Acme's own catalogue (framework.csv, control.csv,
-# mapping.csv) stays out of this store.
-VOUCH_PATH=rules/catalogues:rules/crosswalks
-export VOUCH_PATH
+# The ISO/IEC 27001:2022 auditor's pack as shipped, without Acme's
+# parameters, skip and waivers. Its catalogues and crosswalks are the
+# published ones, found by pack name on VOUCH_PATH and loaded as facts
+# with --catalogues, so the catalogue rows of Acme's store (framework.csv,
+# control.csv, mapping.csv) stay out of this one.
 iso=$work/iso.db
 org=""
 for f in examples/acme/*.csv; do
@@ -73,9 +76,8 @@ done
 soc2=rules/crosswalks/iso27001-2022-to-soc2-2017.vouch
 csf=rules/crosswalks/csf2-to-iso27001-2022.vouch
 echo
-echo "\$ export VOUCH_PATH=rules/catalogues:rules/crosswalks"
 echo "\$ vouch load --facts iso.db --catalogues --pack rules/iso27001/pack.vouch --pack $soc2 --pack $csf" \
-     "examples/acme/*.csv (but framework, control and mapping.csv: Acme's own catalogue)"
+     "examples/acme/*.csv (but framework, control and mapping.csv: the catalogues of Acme's store)"
 # shellcheck disable=SC2086 # $org is a list of file names without spaces
 if ! ./vouch load --facts "$iso" --catalogues --pack rules/iso27001/pack.vouch --pack "$soc2" \
         --pack "$csf" $org </dev/null; then

@@ -305,6 +305,7 @@ int lex_next(lexer *lx, lex_token *t)
             "source"    { TOK(TK_SOURCE); }
             "into"      { TOK(TK_INTO); }
             "map"       { TOK(TK_MAP); }
+            "param"     { TOK(TK_PARAM); }
 
             [A-Za-z_][A-Za-z0-9_]* {
                 if (YYCURSOR - tok > VOUCH_MAX_NAME_BYTES && lx->diag)

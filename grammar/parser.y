@@ -68,7 +68,7 @@ static void ps_syntax_error(parse_state *ps, void *parser);
 %token EXISTS ALL COUNT NEWEST OLDEST SATISFIES.
 %token FRAMEWORK CONTROL CROSSWALK NOTE SCOPE APPETITE BAND TOLERATE ACCEPT BY ROLE REVIEW AUTHORITY.
 %token EVERY OF AS WAIVE FROM UNTIL BECAUSE APPROVED_BY WAIVERS OVERRIDE SKIP IF THEN TEST GIVEN EXPECT ENFORCEMENT DATED.
-%token SOURCE INTO MAP.
+%token SOURCE INTO MAP PARAM.
 %token SUM AVG FRESHNESS.
 %token AND OR NOT TRUE FALSE NONE TODAY PERIOD.
 %token EQ NE LT LE GT GE PLUS MINUS STAR SLASH PERCENT DOT DOTDOT.
@@ -84,7 +84,7 @@ static void ps_syntax_error(parse_state *ps, void *parser);
              EXISTS ALL COUNT NEWEST OLDEST TRUE FALSE NONE TODAY PERIOD
              FRAMEWORK CROSSWALK NOTE SCOPE APPETITE BAND TOLERATE ACCEPT BY ROLE REVIEW AUTHORITY
              EVERY OF AS WAIVE FROM UNTIL BECAUSE APPROVED_BY WAIVERS OVERRIDE SKIP IF THEN
-             TEST GIVEN EXPECT ENFORCEMENT DATED SOURCE INTO MAP SUM AVG FRESHNESS.
+             TEST GIVEN EXPECT ENFORCEMENT DATED SOURCE INTO MAP SUM AVG FRESHNESS PARAM.
 
 /* Lowest to highest. QUANT and NEG are precedence names only. */
 %nonassoc QUANT.
@@ -105,7 +105,10 @@ items ::= .
 items ::= items item.
 
 item ::= PACK(P) STRING(N) VERSION STRING(V).  { ps_add(ps, ast_pack(B, P.off, N.off, N.len, V.off, V.len)); }
-item ::= IMPORT(I) STRING(N).                  { ps_add(ps, ast_import(B, I.off, N.off, N.len)); }
+item ::= imp(I).                               { ps_add(ps, I); }
+item ::= imp(I) LBRACE psets(S) RBRACE(E).     { ps_add(ps, ast_import_sets(I, S, END(E))); }
+item ::= PARAM(K) ID(N) COLON ID(T) ASSIGN cellv(V).
+    { ps_add(ps, ast_param(B, K.off, N.off, N.len, T.off, T.len, V)); }
 item ::= fact(F).                              { ps_add(ps, F); }
 item ::= rule(R).                              { ps_add(ps, R); }
 item ::= framework(F).                         { ps_add(ps, F); }
@@ -115,6 +118,17 @@ item ::= SCOPE(S) ID(N) ASSIGN tname(T) WHERE expr(W).
 item ::= appetite(A).                          { ps_add(ps, A); }
 item ::= test(T).                              { ps_add(ps, T); }
 item ::= srcdecl(S).                           { ps_add(ps, S); }
+
+/* ---- imports and parameters ------------------------------------------------
+ * import "pack" [version "RANGE"] [{ name = value ... }]
+ * param NAME: TYPE = VALUE
+ * A parameter's value is a literal, as a test fixture's cell is (cellv). */
+imp(A) ::= IMPORT(I) STRING(N).               { A = ast_import(B, I.off, N.off, N.len); }
+imp(A) ::= IMPORT(I) STRING(N) VERSION STRING(V).
+    { A = ast_import_pin(B, ast_import(B, I.off, N.off, N.len), V.off, V.len); }
+psets(A) ::= .                                { A = NULL; }
+psets(A) ::= psets(L) ID(N) ASSIGN cellv(V).  { A = ast_append(L, ast_attr(B, N.off, N.len, V)); }
+psets(A) ::= psets(L) ID(N) ASSIGN cellv(V) COMMA. { A = ast_append(L, ast_attr(B, N.off, N.len, V)); }
 
 /* ---- sources: how a file of another shape becomes rows of a fact ----------
  * source NAME into FACT from FORMAT ["root.path"] {
@@ -255,6 +269,10 @@ pair(A) ::= STRING(S) ID(R) STRING(D) NOTE STRING(N). { A = ast_pair(B, S.off, S
 
 aphead(A) ::= APPETITE(K) LBRACE.             { A = ast_appetite(B, K.off, 0, 0); }
 aphead(A) ::= APPETITE(K) FOR tname(T) LBRACE.   { A = ast_appetite(B, K.off, T.off, T.len); }
+/* `override appetite { ... }` replaces the appetite of an imported pack. */
+aphead(A) ::= OVERRIDE(O) APPETITE(K) LBRACE. { A = ast_appetite_replacing(ast_appetite(B, K.off, 0, 0), O.off); }
+aphead(A) ::= OVERRIDE(O) APPETITE(K) FOR tname(T) LBRACE.
+    { A = ast_appetite_replacing(ast_appetite(B, K.off, T.off, T.len), O.off); }
 apbody(A) ::= aphead(H).                      { A = H; }
 apbody(A) ::= apbody(P) ID(N) ASSIGN expr(E).
     { A = ast_appetite_add(P, ast_appetite_clause(B, AP_SCORE, N.off, N.len, E, NULL, NULL)); }
@@ -274,6 +292,11 @@ apbody(A) ::= apbody(P) ACCEPT(K) expr(E) BY ROLE STRING(R).
     { A = ast_appetite_add(P, ast_appetite_clause(B, AP_ACCEPT, K.off, 6, E, ast_leaf(B, AST_STRING, R.off, R.len), NULL)); }
 apbody(A) ::= apbody(P) ACCEPT(K) expr(E) BY ROLE STRING(R) REVIEW EVERY DUR(D).
     { A = ast_appetite_add(P, ast_appetite_clause(B, AP_ACCEPT, K.off, 6, E, ast_leaf(B, AST_STRING, R.off, R.len), ast_leaf(B, AST_DUR, D.off, D.len))); }
+/* The role may be a text parameter of the pack (`by role senior_acceptor`). */
+apbody(A) ::= apbody(P) ACCEPT(K) expr(E) BY ROLE ID(R).
+    { A = ast_appetite_add(P, ast_appetite_clause(B, AP_ACCEPT, K.off, 6, E, ast_ident(B, R.off, R.len), NULL)); }
+apbody(A) ::= apbody(P) ACCEPT(K) expr(E) BY ROLE ID(R) REVIEW EVERY DUR(D).
+    { A = ast_appetite_add(P, ast_appetite_clause(B, AP_ACCEPT, K.off, 6, E, ast_ident(B, R.off, R.len), ast_leaf(B, AST_DUR, D.off, D.len))); }
 appetite(A) ::= apbody(P) RBRACE(E).          { A = ast_span_to(P, END(E)); }
 
 /* ---- waivers ------------------------------------------------------------------- */

@@ -7,7 +7,9 @@
 # file and compiled with `vouch disasm`, which must exit 0; a block tagged
 # `vouch-error` must be rejected with exit 2 (a compile error, not a crash).
 # A block right after the line `<!-- docs-test: skip -->` is not checked
-# (for fragments that are not whole packs). Other comments, such as
+# (for fragments that are not whole packs). Blocks may import the shipped
+# packs (rules/, rules/catalogues, rules/crosswalks are on VOUCH_PATH).
+# Other comments, such as
 # `<!-- facts: DIR -->`, are ignored: this is a compile check only.
 #
 # Prints the file:line of each failing block with vouch's output, then
@@ -23,6 +25,11 @@ if [ ! -f "$bin" ] || [ ! -x "$bin" ]; then
     echo "docs: $bin: no such executable" >&2
     exit 2
 fi
+
+# Examples may import the packs the repository ships (the ISO pack, the
+# catalogues), as an installed vouch finds them.
+VOUCH_PATH=$(pwd)/rules:$(pwd)/rules/catalogues:$(pwd)/rules/crosswalks
+export VOUCH_PATH
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/vouch-docs.XXXXXX") || exit 2
 trap 'rm -rf "$work"' EXIT

@@ -142,12 +142,12 @@ def main():
     work = tempfile.mkdtemp(prefix="vouch-explain.")
     acme = os.path.join(work, "acme.db")
     acme_iso = os.path.join(work, "acme-iso.db")
-    env = dict(os.environ, VOUCH_PATH="rules/catalogues:rules/crosswalks")
+    env = dict(os.environ, VOUCH_PATH="rules:rules/catalogues:rules/crosswalks")
     csvs = sorted(os.path.join("examples/acme", f) for f in os.listdir(os.path.join(ROOT, "examples/acme"))
                   if f.endswith(".csv"))
     try:
-        run(["load", "--facts", acme, "--pack", "examples/acme/pack.vouch"] + csvs, expect=(0,))
-        check_setup("acme", acme, ["examples/acme/pack.vouch"])
+        run(["load", "--facts", acme, "--pack", "examples/acme/pack.vouch"] + csvs, env, expect=(0,))
+        check_setup("acme", acme, ["examples/acme/pack.vouch"], env)
 
         iso = ["rules/iso27001/pack.vouch"]
         cat = [c for c in csvs if os.path.basename(c) not in ("framework.csv", "control.csv", "mapping.csv")]

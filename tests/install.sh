@@ -229,7 +229,10 @@ if [ "$cflags" = "-I$s/usr/include" ]; then ok; else no "staged pkg-config --cfl
 # shellcheck disable=SC2086
 if cc -std=c99 -Wall -Werror $cflags -o "$work/embed-stage" examples/embed/embed.c $libs 2> "$work/cc.err"; then ok
 else no "examples/embed/embed.c against the staged library ($libs):"; head -n 20 "$work/cc.err"; fi
-LD_LIBRARY_PATH=$s/usr/lib "$work/embed-stage" 2026-11-21 "$db" "$s/usr/share/vouch/examples/acme/pack.vouch" > "$work/stage.out" 2>&1
+# The example imports the ISO pack: staged, the packs are not where the
+# library looks (/usr/share/vouch/packs), so VOUCH_PATH points at them.
+VOUCH_PATH=$s/usr/share/vouch/packs LD_LIBRARY_PATH=$s/usr/lib "$work/embed-stage" 2026-11-21 "$db" \
+    "$s/usr/share/vouch/examples/acme/pack.vouch" > "$work/stage.out" 2>&1
 st=$?
 if [ "$st" = 1 ] && [ -s "$work/stage.out" ]; then ok; else no "the example against the staged library: exit $st"; head -n 5 "$work/stage.out"; fi
 if make --no-print-directory uninstall DESTDIR="$s" PREFIX=/usr > "$work/make.log" 2>&1; then ok; else no "make uninstall DESTDIR= failed:"; tail -n 20 "$work/make.log"; fi

@@ -221,7 +221,16 @@ typedef struct resolver {
     char *names[VOUCH_MAX_IMPORTED_FILES];
     int n;
     vouch_status failed;      /* out of memory while resolving */
+    char looked[2048];        /* where the last import not found was looked for */
+    char *looked_msg;         /* owned: the text handed to the compiler (compile.h) */
 } resolver;
+
+/* Adds "DIR (WHY)" to the list of places looked in. */
+static void looked_in(resolver *r, const char *dir, size_t dlen, const char *why)
+{
+    size_t used = strlen(r->looked);
+    snprintf(r->looked + used, sizeof r->looked - used, "%s%.*s (%s)", used ? ", " : "", (int)dlen, dir, why);
+}
 
 static int try_pack_file(resolver *r, const char *dir, size_t dlen, const char *name, vouch_compile_input *out)
 {
@@ -263,16 +272,40 @@ static int resolve_import(void *ctx, const char *importer, const char *name, vou
     const char *slash = strrchr(importer, '/');
     if (try_pack_file(r, slash ? importer : ".", slash ? (size_t)(slash - importer) : 1, name, out))
         return 1;
+    char why[600];
+    r->looked[0] = '\0';
+    snprintf(why, sizeof why, "beside %s", importer);
+    looked_in(r, slash ? importer : ".", slash ? (size_t)(slash - importer) : 1, why);
     const char *path = r->s->o.search_path ? r->s->o.search_path : getenv("VOUCH_PATH");
+    int on_path = 0;
     while (path && *path) {
         const char *end = strchr(path, ':');
         size_t len = end ? (size_t)(end - path) : strlen(path);
         if (len && try_pack_file(r, path, len, name, out))
             return 1;
+        if (len) {
+            looked_in(r, path, len, r->s->o.search_path ? "the search path" : "VOUCH_PATH");
+            on_path = 1;
+        }
         path = end ? end + 1 : NULL;
     }
     const char *packs = r->s->o.packs_dir;
-    return packs && *packs && try_pack_file(r, packs, strlen(packs), name, out);
+    if (packs && *packs && try_pack_file(r, packs, strlen(packs), name, out))
+        return 1;
+    if (packs && *packs)
+        looked_in(r, packs, strlen(packs), "the installed packs");
+    size_t used = strlen(r->looked);
+    if (!on_path && !r->s->o.search_path)
+        snprintf(r->looked + used, sizeof r->looked - used, "; VOUCH_PATH is not set");
+    /* out->name is the text of where it looked (compile.h). */
+    char *msg = vouch_malloc(strlen(r->looked) + 2 * strlen(name) + 64);
+    if (msg) {
+        sprintf(msg, "%s.vouch and %s/pack.vouch in %s", name, name, r->looked);
+        vouch_free(r->looked_msg);
+        r->looked_msg = msg;
+        out->name = msg;
+    }
+    return 0;
 }
 
 /* ---- compiling ------------------------------------------------------- */
@@ -313,6 +346,7 @@ static vouch_status compile_inputs(vouch_session *s, vouch_compile_input *in, in
         free(res->texts[i]);
         free(res->names[i]);
     }
+    vouch_free(res->looked_msg);
     if (!s->p && s->errors)
         st = vouch_error_set(err, VOUCH_EINPUT, "%u error%s", s->errors, s->errors == 1 ? "" : "s");
     else if (!s->p)

@@ -67,6 +67,9 @@ chromium() {
 # ---- the SoA --------------------------------------------------------------------
 db=$out/acme.db
 pack=examples/acme/pack.vouch
+# the example adopts the ISO pack, found by name
+VOUCH_PATH=rules:rules/catalogues
+export VOUCH_PATH
 if "$bin" load --facts "$db" --pack "$pack" examples/acme/*.csv </dev/null >"$out/load.log" 2>&1 &&
    "$bin" soa --facts "$db" --as-of 2026-11-21 --framework iso27001-2022 --format html \
        --output "$out/soa.html" "$pack" </dev/null >"$out/soa.log" 2>&1 &&

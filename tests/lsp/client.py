@@ -270,6 +270,10 @@ def run(vouch, tmp):
     check("hover on a rule: its severity", "severity low" in v and 'rule critical_suppliers' in v, v)
     h = at("textDocument/hover", "document", 2)
     check("hover on nothing: null", h is None, str(h))
+    h = at("textDocument/hover", "<= max_units", 5)
+    v = h["contents"]["value"] if h else ""
+    check("hover on a parameter: its declaration and pack",
+          v == 'param max_units: int = 100 (parameter of pack "lsp-main")', v)
 
     # definition: a scope, a fact, a field, a rule's variable, across the import
     def loc_is(res, path_uri, needle, text, nth=0, name=""):
@@ -297,6 +301,10 @@ def run(vouch, tmp):
            name="a fact across an import")
     loc_is(at("textDocument/definition", "s.tier", 3), cat_uri, "tier", cat_text,
            name="a field across an import")
+    loc_is(at("textDocument/definition", "<= max_units", 5), uri, "max_units", good,
+           name="a parameter (from a rule)")
+    loc_is(at("textDocument/definition", "vendor_limit = 20", 2), cat_uri, "vendor_limit", cat_text,
+           name="a parameter across an import (from the import that sets it)")
 
     # completion: fields after `x.`, enum members, control ids
     def labels(res):

@@ -133,7 +133,10 @@ done
 expect "a hot journal in a read-only directory" 2 'hot journal hot/s\.db-journal' \
     ro hot "$VOUCH" check --facts hot/s.db --as-of 2026-11-21 p.vouch
 
-# coverage and soa open stores the same way.
+# coverage and soa open stores the same way. (The example adopts the ISO
+# pack, found by name on VOUCH_PATH.)
+VOUCH_PATH="$REPO/rules:$REPO/rules/catalogues"
+export VOUCH_PATH
 mkdir isoro
 "$VOUCH" load --facts isoro/iso.db --pack "$REPO/examples/acme/pack.vouch" "$REPO"/examples/acme/*.csv > out 2>&1 ||
     { cat out; bad "the example's load failed"; }

@@ -14,6 +14,9 @@ if ! command -v valgrind >/dev/null 2>&1; then
     exit 0
 fi
 cp "$REPO"/examples/acme/*.vouch "$REPO"/examples/acme/*.csv .
+# the example adopts the ISO pack, found by name
+VOUCH_PATH="$REPO/rules:$REPO/rules/catalogues"
+export VOUCH_PATH
 vg() {
     name=$1 want=$2
     shift 2

@@ -96,10 +96,12 @@ static char tmpdir[64];
 static char *reference_text;
 static size_t reference_len;
 /* What check_job compiles: the reference pack, or the example
- * organisation's three files (every construct of the language). */
-static vouch_compile_input job_in[3];
+ * organisation's files with the ISO pack and catalogue it adopts (every
+ * construct of the language). */
+#define ACME_FILES 10
+static vouch_compile_input job_in[ACME_FILES];
 static size_t job_n;
-static char *acme_text[3];
+static char *acme_text[ACME_FILES];
 
 static const char *tpath(const char *name)
 {
@@ -135,8 +137,9 @@ static char *read_all(const char *path, size_t *len)
     return buf;
 }
 
-/* A few rows in every table of the standard fact model, chosen so the
- * reference pack has findings, passes and a waiver-free run. */
+/* A few rows in the tables of the standard fact model the reference pack
+ * reads, chosen so it has findings, passes and a waiver-free run; the
+ * other tables empty. */
 static const struct { const char *name, *text; } csvs[] = {
     {"framework.csv", "id,title,version\niso27001-2022,ISO/IEC 27001:2022,2022\n"},
     {"control.csv", "framework,id,title,theme,category\n"
@@ -161,6 +164,17 @@ static const struct { const char *name, *text; } csvs[] = {
                  "RK1,db,Ransomware,5,5,4,4,accept,P2,P2,2026-01-10,2027-01-10\n"
                  "RK2,web,Defacement,2,2,1,1,mitigate,P2,,,\n"},
     {"risk_control.csv", "risk,framework,control\nRK1,iso27001-2022,A.8.13\n"},
+    /* empty, for the ISO pack that examples/acme adopts (it reads them all) */
+    {"employment.csv", "person,joined_on,left_on,kind,department,manager\n"},
+    {"training.csv", "id,person,course,kind,assigned_on,due_on,completed_on,passed\n"},
+    {"supplier.csv", "id,name,service,criticality,status,owner,data_access,security_terms,contract_end\n"},
+    {"supplier_review.csv", "id,supplier,reviewed_on,reviewer,kind,assurance,outcome,next_due\n"},
+    {"internal_audit.csv", "id,title,lead_auditor,independent,planned_on,completed_on,status,report\n"},
+    {"audit_item.csv", "audit,framework,control,result\n"},
+    {"management_review.csv", "id,planned_on,held_on,status,chair,minutes\n"},
+    {"management_review_input.csv", "review,input,reference\n"},
+    {"nonconformity.csv", "id,title,source,audit,framework,control,grade,raised_on,owner,root_cause,action,"
+                          "due_on,closed_on,verified_on\n"},
 };
 #define NCSV (sizeof csvs / sizeof csvs[0])
 static const char *csv_paths[NCSV];
@@ -218,7 +232,7 @@ static int teardown(void **state)
     unlink(tpath("store.db-shm"));
     rmdir(tmpdir);
     free(reference_text);
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < ACME_FILES; i++)
         free(acme_text[i]);
     return 0;
 }
@@ -355,22 +369,26 @@ static void test_check_every_allocation(void **state)
     free(base.report);
 }
 
-/* The same with the example organisation's packs: catalogues, crosswalks,
- * scopes, the appetite, waivers, overrides and skips, and the reports that
- * show them. */
+/* The same with the example organisation's packs and the ISO pack they
+ * adopt: catalogues, crosswalks, parameters, scopes, the appetite, waivers,
+ * overrides and skips, and the reports that show them. */
 static void test_check_every_construct_every_allocation(void **state)
 {
     (void)state;
-    static const char *const files[3] = {"examples/acme/acme-catalogue.vouch",
-                                         "examples/acme/baseline.vouch", "examples/acme/pack.vouch"};
-    for (int i = 0; i < 3; i++) {
+    static const char *const files[ACME_FILES] = {
+        "rules/catalogues/iso27001-2022.vouch",    "rules/iso27001/iso27001-soa.vouch",
+        "rules/iso27001/iso27001-risk.vouch",      "rules/iso27001/iso27001-performance.vouch",
+        "rules/iso27001/iso27001-operations.vouch", "rules/iso27001/iso27001-suppliers.vouch",
+        "rules/iso27001/iso27001-improvement.vouch", "rules/iso27001/pack.vouch",
+        "examples/acme/acme-catalogue.vouch",      "examples/acme/pack.vouch"};
+    for (int i = 0; i < ACME_FILES; i++) {
         size_t len;
         acme_text[i] = read_all(files[i], &len);
         if (!acme_text[i])
             fail_msg("cannot read %s", files[i]);
         job_in[i] = (vouch_compile_input){files[i], acme_text[i], len};
     }
-    job_n = 3;
+    job_n = ACME_FILES;
     outcome base;
     arm(0);
     check_job(&base);

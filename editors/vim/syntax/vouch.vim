@@ -6,7 +6,7 @@ if exists("b:current_syntax")
   finish
 endif
 
-syn keyword vouchItem       pack version import fact key rule framework control crosswalk scope appetite waive waivers override skip test freshness
+syn keyword vouchItem       pack version import param fact key rule framework control crosswalk scope appetite waive waivers override skip test freshness
 syn keyword vouchClause     severity enforcement maps for in where require subject else every of as given expect as_of note source derived dated into map
 syn keyword vouchAppetite   band tolerate accept by role review authority
 syn keyword vouchWaiver     from until because approved_by
