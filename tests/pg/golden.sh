@@ -64,6 +64,65 @@ PGGOLDEN_REAL=$bin PGGOLDEN_BASE=$base PGGOLDEN_STATE=$work/state PGGOLDEN_LOG=$
 PGGOLDEN_SKIP=$work/skip PGGOLDEN_SYNC=$root/tests/pg/golden_sync.py GOLDEN_NEED=--facts
 export PGGOLDEN_REAL PGGOLDEN_BASE PGGOLDEN_STATE PGGOLDEN_LOG PGGOLDEN_SKIP PGGOLDEN_SYNC GOLDEN_NEED
 
+# ---- the reference pack on PostgreSQL (beside the golden runners) ----------
+# The facts of tests/reference.sh at REFERENCE_SCALE (S), exported to CSV
+# and loaded by `vouch load` into a schema: vouch's findings must be those
+# of the SQL reference (shared/bench/reference.sql in PostgreSQL's dialect,
+# as bench/bench_pg.sh runs it) through psql on the same schema, and those
+# of the SQL reference on the SQLite file; with the four secondary indexes
+# and without them. Prints `ok:`/`FAIL:` lines into $work/reference.
+reference() {
+    scale=${REFERENCE_SCALE:-S}
+    pack=rules/reference/reference.vouch
+    shared=$root/../shared
+    [ -f "$shared/bench/reference.sh" ] || shared=/work/shared
+    r=$work/ref
+    mkdir "$r" "$r/csv"
+    if ! [ -f "$shared/bench/gen_facts.py" ] ||
+        ! /usr/bin/python3 "$shared/bench/gen_facts.py" --scale "$scale" --out "$r/$scale.db" >/dev/null 2>&1; then
+        echo "FAIL: reference: cannot generate the facts ($shared/bench/gen_facts.py)"
+        return
+    fi
+    for t in framework control mapping soa person asset evidence risk risk_control; do
+        sqlite3 -header -csv "$r/$scale.db" "SELECT * FROM $t" > "$r/csv/$t.csv"
+    done
+    sed -e '/^\./d' -e "s/trim(s.justification, char(32,9,10,13))/btrim(s.justification, E' \\\\t\\\\n\\\\r')/" \
+        -e 's/^)$/) AS findings/' "$shared/bench/reference.sql" > "$r/reference_pg.sql"
+    sh "$shared/bench/reference.sh" "$r/$scale.db" 2>/dev/null | LC_ALL=C sort > "$r/sqlite.tsv"
+    psql -X -q -v ON_ERROR_STOP=1 "$base" -c "CREATE SCHEMA ref" >/dev/null 2>"$r/psql.err"
+    c="$base options=-csearch_path=ref"
+    if ! "$bin" load --facts "$c" --pack "$pack" "$r"/csv/*.csv >/dev/null 2>"$r/load.err" </dev/null; then
+        echo "FAIL: reference: vouch load into PostgreSQL failed: $(head -n 1 "$r/load.err")"
+        return
+    fi
+    for v in indexes noindex; do
+        if [ "$v" = indexes ]; then
+            q="CREATE INDEX evidence_fw_ctl_date ON evidence(framework, control, collected_on);
+               CREATE INDEX risk_asset ON risk(asset); CREATE INDEX risk_control_risk ON risk_control(risk);
+               CREATE INDEX mapping_dst ON mapping(dst_framework, dst_control); ANALYZE"
+        else
+            q="DROP INDEX evidence_fw_ctl_date, risk_asset, risk_control_risk, mapping_dst; ANALYZE"
+        fi
+        psql -X -q -v ON_ERROR_STOP=1 "$c" -c "$q" >/dev/null 2>>"$r/psql.err"
+        psql -X -At -F "$(printf '\t')" "$c" -f "$r/reference_pg.sql" 2>>"$r/psql.err" | LC_ALL=C sort > "$r/psql.tsv"
+        "$bin" check --facts "$c" --as-of 2026-11-21 --format tsv "$pack" </dev/null 2>"$r/vouch.err" | LC_ALL=C sort > "$r/vouch.tsv"
+        n=$(wc -l < "$r/psql.tsv" | tr -d ' ')
+        if [ ! -s "$r/psql.tsv" ]; then
+            echo "FAIL: reference $scale on PostgreSQL ($v): psql printed nothing: $(head -n 1 "$r/psql.err")"
+        elif ! cmp -s "$r/psql.tsv" "$r/sqlite.tsv"; then
+            echo "FAIL: reference $scale ($v): the SQL reference finds other things through psql than through sqlite3"
+            diff "$r/sqlite.tsv" "$r/psql.tsv" | head | sed 's/^/    /'
+        elif cmp -s "$r/psql.tsv" "$r/vouch.tsv"; then
+            echo "ok: reference $scale on PostgreSQL ($v): $n findings, as the SQL reference through psql"
+        else
+            echo "FAIL: reference $scale on PostgreSQL ($v): vouch's findings differ from the SQL reference's"
+            diff -u -L psql -L vouch "$r/psql.tsv" "$r/vouch.tsv" | head -n 30 | sed 's/^/    /'
+            sed 's/^/    /' "$r/vouch.err" | head -n 5
+        fi
+    done
+}
+reference > "$work/reference" 2>&1 &
+
 # The files, largest first, dealt to the runners in turn.
 j=0
 for f in $(ls -S "$@"); do
@@ -117,8 +176,16 @@ if [ "$failed" -gt 0 ] || [ "$known" -gt 0 ]; then
 fi
 while IFS= read -r c; do
     [ -n "$c" ] || continue
-    grep -qxF -- "$c" "$work/failed" || echo "note: $c is listed in tests/pg/golden.known but passes: take it off the list"
+    grep -qxF -- "$c" "$work/onpg" && ! grep -qxF -- "$c" "$work/failed" && echo "note: $c is listed in tests/pg/golden.known but passes: take it off the list"
 done < "$work/known"
+
+# The reference pack.
+cat "$work/reference"
+rp=$(grep -c '^ok: ' "$work/reference")
+rf=$(grep -c '^FAIL: ' "$work/reference")
+[ $((rp + rf)) -gt 0 ] || { rf=1; echo "FAIL: reference: no result"; }
+passed=$((passed + rp))
+failed=$((failed + rf))
 
 # Counts.
 awk -F'\t' '$2 == "sqlite-only" && !($1 in s) { s[$1] = $3 } END { for (c in s) print c "\t" s[c] }' "$work/log" |

@@ -184,7 +184,7 @@ touch "$tmp.stamp"
 run "$tmp.b" mapped "$@"
 note pg "$1"
 find . -type f -newer "$tmp.stamp" ! -name "$(basename "$facts")*" 2>/dev/null | while IFS= read -r f; do
-    pgname "$f" > "$tmp.f" && cat "$tmp.f" > "$f"
+    grep -qF "$schema" "$f" && pgname "$f" > "$tmp.f" && cat "$tmp.f" > "$f"
 done
 pgname "$tmp.b.out"
 pgname "$tmp.b.err" >&2
