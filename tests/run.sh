@@ -15,7 +15,10 @@
 #  5b. pg: facts in PostgreSQL against a real server the suite starts and
 #      stops (tests/pg/run.sh): the examples and the reference pack give the
 #      same bytes on a SQLite file and in a schema, loads, tenants, errors;
-#      release and asan;
+#      release and asan; pg-golden: every golden case that names a facts
+#      store, on the same facts in a schema, and the reference pack's
+#      findings against the SQL reference through psql (tests/pg/golden.sh,
+#      its own server; release);
 #   6. fuzz: every file of the fuzz corpora (tests/fuzz/corpus/) through the
 #      plain builds of the fuzz targets, release and asan (tests/fuzz/replay.sh);
 #      then each libFuzzer target (clang) for FUZZ_SECONDS, 20 s by default
@@ -70,6 +73,7 @@ n_docs=0
 n_reference=0
 n_packs=0
 n_pg=0
+n_pggolden=0
 n_fuzz=0
 n_robust=0
 n_browser=0
@@ -102,6 +106,7 @@ counted() {
     docs*) n_docs=$((n_docs + $2 + $3)) ;;
     reference*) n_reference=$((n_reference + $2 + $3)) ;;
     packs*) n_packs=$((n_packs + $2 + $3)) ;;
+    pg-golden*) n_pggolden=$((n_pggolden + $2 + $3)) ;;
     pg*) n_pg=$((n_pg + $2 + $3)) ;;
     fuzz*) n_fuzz=$((n_fuzz + $2 + $3)) ;;
     robust*) n_robust=$((n_robust + $2 + $3)) ;;
@@ -313,6 +318,14 @@ else
     cannot "pg (asan)" "no asan binary"
 fi
 
+# The golden cases and the reference pack on PostgreSQL (release only: its
+# own server, three golden runners at once, about a minute and a half).
+if [ "$rel_ok" = 1 ]; then
+    suite "pg-golden (release)" pg-golden sh tests/pg/golden.sh build/release/vouch
+else
+    cannot "pg-golden (release)" "no release binary"
+fi
+
 # ---- 6. fuzz corpora ------------------------------------------------------------
 if [ "$rel_unit_ok" = 1 ]; then
     suite "fuzz (release)" fuzz sh tests/fuzz/replay.sh release
@@ -400,5 +413,5 @@ variants=""
 [ "$asan_ok" = 1 ] && variants=${variants:+$variants+}asan
 extra=""
 [ -n "$broken" ] && extra="; could not run:$broken"
-echo "vouch tests: $passed passed, $failed failed (unit $n_unit, golden $n_golden, docs $n_docs, reference $n_reference, packs $n_packs, pg $n_pg, fuzz $n_fuzz, robust $n_robust, outputs $n_outputs, explain $n_explain, lsp $n_lsp, browser $n_browser, layers $n_layers, help $n_help, install $n_install; variants ${variants:-none}$extra)"
+echo "vouch tests: $passed passed, $failed failed (unit $n_unit, golden $n_golden, docs $n_docs, reference $n_reference, packs $n_packs, pg $n_pg, pg-golden $n_pggolden, fuzz $n_fuzz, robust $n_robust, outputs $n_outputs, explain $n_explain, lsp $n_lsp, browser $n_browser, layers $n_layers, help $n_help, install $n_install; variants ${variants:-none}$extra)"
 [ "$failed" -eq 0 ] && [ -z "$broken" ]

@@ -33,7 +33,10 @@
 #
 # --update rewrites each expect (and exit) section with what the binary
 # did, keeping everything else; review the result with git diff.
-# GOLDEN_ONLY=TEXT runs only the cases whose name contains TEXT.
+# GOLDEN_ONLY=TEXT runs only the cases whose name contains TEXT;
+# GOLDEN_NEED=TEXT only those whose run section contains TEXT. Each case's
+# commands see GOLDEN_CASE (an id unique to the case and this run) and
+# GOLDEN_CASE_NAME (its name), for a stand-in binary (tests/pg/golden.sh).
 set -u
 
 usage() {
@@ -56,6 +59,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 [ $# -gt 0 ] || set -- "$here"/*.test
 only=${GOLDEN_ONLY:-}
+need=${GOLDEN_NEED:-}
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/vouch-golden.XXXXXX") || exit 2
 trap 'rm -rf "$work"' EXIT
@@ -229,6 +233,9 @@ for file in "$@"; do
         if [ -n "$only" ]; then
             case $name in *"$only"*) ;; *) continue ;; esac
         fi
+        if [ -n "$need" ] && ! grep -qF -- "$need" "$cdir/run"; then
+            continue
+        fi
         want=$(cat "$cdir/exit")
         t=$work/t
         rm -rf "$t"
@@ -237,7 +244,8 @@ for file in "$@"; do
         (
             cd "$t" || exit 125
             DB=facts.db REPO=$repo PATH=$work/bin:$PATH LC_ALL=C TZ=UTC
-            export DB REPO PATH LC_ALL TZ
+            GOLDEN_CASE=$work/$k/$i GOLDEN_CASE_NAME=$name
+            export DB REPO PATH LC_ALL TZ GOLDEN_CASE GOLDEN_CASE_NAME
             exec $tmo sh "$cdir/run"
         ) </dev/null >"$cdir/actual" 2>&1
         got=$?
