@@ -115,6 +115,10 @@ fails() {
 }
 
 # ---- 1. the same outcomes --------------------------------------------------------
+# acme adopts the ISO pack (rules/iso27001/pack.vouch); the scans pack
+# imports the SARIF source pack (rules/sources/sarif.vouch).
+VOUCH_PATH=rules:rules/catalogues:rules/crosswalks:rules/sources
+export VOUCH_PATH
 acme=examples/acme/pack.vouch
 if load "acme" org_acme "$work/acme.db" --pack "$acme" examples/acme/*.csv; then
     A=$(conn org_acme)
@@ -125,7 +129,7 @@ if load "acme" org_acme "$work/acme.db" --pack "$acme" examples/acme/*.csv; then
     same "acme explain" "$work/acme.db" "$A" explain --as-of $asof --format json access_reviewed_quarterly "$acme"
 fi
 
-VOUCH_PATH=rules/catalogues:rules/crosswalks
+VOUCH_PATH=rules:rules/catalogues:rules/crosswalks:rules/sources
 export VOUCH_PATH
 iso=rules/iso27001/pack.vouch
 x1=rules/crosswalks/iso27001-2022-to-soc2-2017.vouch
@@ -147,7 +151,7 @@ if load "evidence sources" org_ev "$work/ev.db" --pack "$ev" \
 fi
 
 P="rules/catalogues/iso27001-2022.vouch rules/catalogues/soc2-2017.vouch rules/crosswalks/prowler-checks.vouch examples/scans/pack.vouch"
-if load "scans" org_scan "$work/scan.db" --pack rules/sources/prowler.vouch \
+if load "scans" org_scan "$work/scan.db" --pack rules/sources/prowler.vouch --pack examples/scans/pack.vouch \
     --source prowler_ocsf examples/scans/prowler-output-123456789012-20261120.ocsf.json; then
     same "scans check" "$work/scan.db" "$(conn org_scan)" check --as-of 2026-12-01 --format json $P
     same "scans coverage" "$work/scan.db" "$(conn org_scan)" coverage --as-of 2026-12-01 --framework iso27001-2022 $P
