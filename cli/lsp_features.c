@@ -114,14 +114,16 @@ json_t *lsp_definition(lsp_docs *ds, const lsp_doc *d, uint32_t line, uint32_t c
 
 /* The protocol's CompletionItemKind values used. */
 enum { CK_FIELD = 5, CK_VARIABLE = 6, CK_CLASS = 7, CK_MODULE = 9, CK_VALUE = 12, CK_KEYWORD = 14,
-       CK_FUNCTION = 3, CK_ENUM_MEMBER = 20, CK_STRUCT = 22 };
+       CK_FUNCTION = 3, CK_ENUM_MEMBER = 20, CK_CONSTANT = 21, CK_STRUCT = 22 };
 
 static const char *const KEYWORDS[] = {
     "pack", "version", "import", "fact", "key", "dated", "by", "rule", "severity", "enforcement", "maps", "scope",
     "for", "in", "where", "require", "subject", "else", "every", "quarter", "month", "of", "as", "exists", "all",
     "count", "newest", "oldest", "sum", "avg", "satisfies", "and", "or", "not", "if", "then", "true", "false", "none", "today",
     "period", "framework", "control", "crosswalk", "appetite", "waive", "waivers", "override", "skip", "test", "param",
-    "given", "expect", "freshness", "info", "low", "medium", "high", "critical", "advisory", "soft", "hard", NULL};
+    "given", "expect", "freshness", "info", "low", "medium", "high", "critical", "advisory", "soft", "hard",
+    "year", "band", "tolerate", "accept", "role", "review", "authority", "until", "because", "approved_by",
+    "source", "into", "from", "map", "note", "enum", "int", "text", "bool", "date", "duration", "cadence", NULL};
 
 static int is_word(int c) { return isalnum(c) || c == '_'; }
 
@@ -249,25 +251,52 @@ static void complete_kind(const lsp_doc *d, int kind, const char *container, int
         }
 }
 
+/* The parameters a value in this document may name: those its own pack
+ * declares (a parameter is visible in its pack only), found as the ones
+ * declared in this file. */
+static void complete_params(const lsp_doc *d, json_t *items)
+{
+    const vouch_symbols *v[2] = {&d->syms, &d->prev};
+    for (int k = 0; k < 2; k++)
+        for (uint32_t i = 0; i < v[k]->v.n; i++) {
+            const vouch_symbol *y = &v[k]->v.v[i];
+            if (y->is_decl && y->kind == SYM_PARAM && y->file && d->path && strcmp(y->file, d->path) == 0)
+                add_item(items, y->name, CK_CONSTANT, y->detail);
+        }
+}
+
 /* Inside a string on this line: maps "FW" "| gives control ids, maps "|
- * framework ids. 1 if handled. */
+ * framework ids; in a rule title's open `{`, the parameters. 1 if handled;
+ * 0 in a message's open `{` too, where any value goes. */
 static int complete_in_string(const lsp_doc *d, size_t ls, size_t off, json_t *items)
 {
     const char *t = d->text;
     size_t q = (size_t)-1;
-    int open = 0;
+    int open = 0, brace = 0;
     for (size_t i = ls; i < off; i++) {
         if (t[i] == '\\' && open) {
             i++;
             continue;
         }
-        if (t[i] == '"') {
+        if (t[i] == '"' && !brace) {
             open = !open;
             q = i;
-        }
+        } else if (open && t[i] == '{')
+            brace = 1;
+        else if (open && t[i] == '}')
+            brace = 0;
     }
     if (!open)
         return 0;
+    if (brace) {
+        size_t w = ls;
+        while (w < off && (t[w] == ' ' || t[w] == '\t'))
+            w++;
+        if (off - w < 5 || memcmp(t + w, "rule ", 5) != 0)
+            return 0;
+        complete_params(d, items);
+        return 1;
+    }
     size_t i = skip_space_back(t, q);
     if (i >= 4 && memcmp(t + i - 4, "maps", 4) == 0 && (i == 4 || !is_word(t[i - 5]))) {
         complete_kind(d, SYM_FRAMEWORK, NULL, CK_MODULE, items);
@@ -334,6 +363,7 @@ json_t *lsp_completion(lsp_docs *ds, const lsp_doc *d, uint32_t line, uint32_t c
         if (y->is_decl && y->kind == SYM_VAR && y->scope_off <= off && off < y->scope_end)
             add_item(items, y->name, CK_VARIABLE, y->detail);
     }
+    complete_params(d, items);
     complete_kind(d, SYM_FACT, NULL, CK_STRUCT, items);
     complete_kind(d, SYM_SCOPE, NULL, CK_CLASS, items);
     complete_kind(d, SYM_RULE, NULL, CK_FUNCTION, items);

@@ -524,14 +524,13 @@ ast_node *ast_type_optional(ast_node *type, uint32_t end)
     return ast_span_to(type, end);
 }
 
-ast_node *ast_rule(ast_builder *b, uint32_t off, uint32_t id_off, uint32_t id_len,
-                   uint32_t title_off, uint32_t title_len)
+ast_node *ast_rule(ast_builder *b, uint32_t off, uint32_t id_off, uint32_t id_len, ast_node *title)
 {
-    ast_node *n = ast_node_at(b, AST_RULE, off, title_off + title_len);
+    ast_node *n = ast_node_at(b, AST_RULE, off, title ? ast_end_of(title) : id_off + id_len);
     if (!n)
         return NULL;
     n->u.rule.id = ast_name_at(b, id_off, id_len);
-    n->u.rule.title = ast_string_node(b, title_off, title_len, title_off, title_off + title_len);
+    n->u.rule.title = title;
     return n;
 }
 

@@ -175,7 +175,7 @@ struct ast_node {
         struct { ast_name name; ast_node *members; int optional; } type;  /* members: AST_IDENT list (enum) */
         struct {
             ast_name id;
-            ast_node *title;         /* AST_STRING */
+            ast_node *title;         /* AST_STRING; AST_INTERP until checked */
             ast_name severity;       /* as written; checked by check.c */
             ast_name enforcement;    /* as written (len 0: the default, soft) */
             ast_node *fors;          /* AST_FOR list, outermost first */
@@ -309,8 +309,9 @@ ast_node *ast_field(ast_builder *b, uint32_t name_off, uint32_t name_len, ast_no
 /* A type named by [off, off+len) (`enum` when members != NULL), ending at end. */
 ast_node *ast_type_decl(ast_builder *b, uint32_t off, uint32_t len, ast_node *members, uint32_t end);
 ast_node *ast_type_optional(ast_node *type, uint32_t end);
-ast_node *ast_rule(ast_builder *b, uint32_t off, uint32_t id_off, uint32_t id_len,
-                   uint32_t title_off, uint32_t title_len);
+/* title: an AST_STRING, or an AST_INTERP naming parameters (check_params.c
+ * resolves it to an AST_STRING). */
+ast_node *ast_rule(ast_builder *b, uint32_t off, uint32_t id_off, uint32_t id_len, ast_node *title);
 ast_node *ast_rule_severity(ast_builder *b, ast_node *rule, uint32_t kw_off, uint32_t off,
                             uint32_t len);
 ast_node *ast_rule_enforcement(ast_builder *b, ast_node *rule, uint32_t kw_off, uint32_t off,

@@ -1050,6 +1050,11 @@ static ast_type check_interp(compiler *c, ast_node *n)
         return set(n, TYPE_ERROR);
     }
     for (ast_node *p = n->u.list.first; p; p = p->next) {
+        /* A cadence parameter has no value a rule computes with, but in
+         * text it is its word: "reviewed every {log_review_every}". */
+        if (p->kind == AST_IDENT && lookup_binding(c, p->u.name) < 0 && implicit_column(c, p->u.name) < 0 &&
+            !is_score_name(c, p->u.name))
+            check_param_word(c, p);
         ast_type t = check_expr(c, p);
         if (t.kind == TY_ERROR)
             bad = 1;
@@ -1297,9 +1302,7 @@ static void check_rule(compiler *c, ast_node *r)
     c->scope.n = 0;
     if (!r->u.rule.title || !r->u.rule.require)
         return; /* the parser reported what is missing */
-    if (r->u.rule.title->kind != AST_STRING)
-        ERR_AT(c, r->u.rule.title, "write the title as plain text; use {...} in the `else` message",
-               "a rule title cannot interpolate values");
+    check_param_title(c, r);
     if (vouch_severity_parse(r->u.rule.severity.p, r->u.rule.severity.len) < 0) {
         static const char *const sev[] = {"info", "low", "medium", "high", "critical"};
         const char *hint = check_hint_closest(c, r->u.rule.severity, sev, 5);

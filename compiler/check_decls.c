@@ -478,6 +478,34 @@ static void implicit_authority(compiler *c, const ast_node *n)
     ap->nauthority = count;
 }
 
+/* Reports review periods that mix days and months: rv (parameter k, or -1)
+ * against the first period, other (parameter ko). When an importing pack
+ * set one of the parameters, the error stands at the value it set: that
+ * is the line the organisation wrote, and the pack's appetite is not. */
+static void period_mix(compiler *c, const ast_node *rv, int k, const ast_node *other, int ko)
+{
+    const char *how = "write them all in days (`365d`) or all in months (`12mo`, `1y`)";
+    int set = k >= 0 && c->params.v[k].set_at ? k : ko >= 0 && c->params.v[ko].set_at ? ko : -1;
+    if (set < 0) {
+        ERR_AT(c, rv, how, "the appetite's review periods mix days and calendar months");
+        return;
+    }
+    const param_info *p = &c->params.v[set];
+    int ok = set == k ? ko : k;
+    const ast_node *ov = set == k ? other : rv;
+    uint32_t n, on = ov->len;
+    const char *v = check_param_written(p, &n), *o = ov->src->text + ov->off;
+    const char *what = "the appetite's other period";
+    if (ok >= 0) {
+        o = check_param_written(&c->params.v[ok], &on);
+        what = arena_printf(c->a, "`%.*s` of pack \"%s\"", (int)c->params.v[ok].name.len, c->params.v[ok].name.p,
+                            c->params.v[ok].pack);
+    }
+    ERR_AT(c, p->value, arena_printf(c->a, "`%.*s` is %.*s here, and %s is %.*s: %s", (int)p->name.len, p->name.p,
+                                     (int)n, v, what, (int)on, o, how),
+           "the appetite's review periods mix days and calendar months");
+}
+
 void check_declare_appetite(compiler *c, ast_node *n)
 {
     appetite_info *ap = &c->appetite;
@@ -518,20 +546,25 @@ void check_declare_appetite(compiler *c, ast_node *n)
     /* Review periods are all in days or all in calendar months: r.review_every
      * has one type (a month is not a number of days). */
     const ast_node *first_review = NULL;
-    int mixed = 0;
+    int mixed = 0, first_param = -1;
     for (ast_node *k = n->u.appetite.clauses; k; k = k->next) {
         ast_node *rv = k->u.apc.kind == AP_BAND || k->u.apc.kind == AP_ACCEPT ? k->u.apc.review : NULL;
+        int param = -1;
+        if (!rv)
+            continue;
+        if (rv->kind == AST_IDENT) /* `review every NAME`: a duration parameter */
+            k->u.apc.review = rv = check_param_period(c, rv, &param);
         if (!rv)
             continue;
         if (rv->kind != AST_DUR && rv->kind != AST_MONTHS) {
             k->u.apc.review = NULL;
             continue;
         }
-        if (!first_review)
+        if (!first_review) {
             first_review = rv;
-        else if ((rv->kind == AST_MONTHS) != (first_review->kind == AST_MONTHS) && !mixed) {
-            ERR_AT(c, rv, "write them all in days (`365d`) or all in months (`12mo`, `1y`)",
-                   "the appetite's review periods mix days and calendar months");
+            first_param = param;
+        } else if ((rv->kind == AST_MONTHS) != (first_review->kind == AST_MONTHS) && !mixed) {
+            period_mix(c, rv, param, first_review, first_param);
             mixed = 1;
         }
     }

@@ -85,6 +85,19 @@ ast_type check_param_use(compiler *c, ast_node *n, int k);
 /* Months per span of the cadence parameter n in `every n of ...`; 0 if
  * there is no such parameter (reports one of another type, then 3). */
 int check_param_cadence(compiler *c, const ast_node *at, ast_name n);
+/* Resolves a rule's title that names parameters (`"... every {cadence}"`,
+ * an AST_INTERP) into the AST_STRING of their values; reports a name that
+ * is not a parameter of the rule's pack, and anything else in braces. */
+void check_param_title(compiler *c, ast_node *rule);
+/* n, an AST_IDENT in a message's {...}: if it names a cadence parameter,
+ * makes it the AST_STRING of its word (`month`) and returns 1; else 0. */
+int check_param_word(compiler *c, ast_node *n);
+/* `review every NAME` in the appetite: a copy of the duration parameter's
+ * value standing at the name, or NULL after reporting; *param is its index
+ * in c->params, or -1. */
+ast_node *check_param_period(compiler *c, ast_node *at, int *param);
+/* A parameter's value as its source wrote it (`1y`, `180d`). */
+const char *check_param_written(const param_info *p, uint32_t *len);
 
 /* ---- check_decls.c: run by check_program in dependency order -------------- */
 

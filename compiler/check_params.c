@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include "check_int.h"
 #include "semver.h"
+#include "vouch_limits.h"
 
 /* ---- the packs and their imports ------------------------------------------ */
 
@@ -339,6 +340,166 @@ int check_param_cadence(compiler *c, const ast_node *at, ast_name n)
         return 3;
     }
     return cadence_months(p->value);
+}
+
+/* ---- parameters as text: titles, messages, review periods ------------------- */
+
+/* The text a parameter stands for in a title: a cadence as its word, text
+ * verbatim, an int in decimal, a bool as true or false, a duration or date
+ * as written (`12mo` stays `12mo`, where a message's {x} would print the
+ * value, `1y`): the organisation reads back what it set. */
+static const char *value_text(compiler *c, const param_info *p, uint32_t *len)
+{
+    const ast_node *v = p->value;
+    const char *s;
+    switch (p->type) {
+    case PT_TEXT:
+        *len = v->u.s.n;
+        return v->u.s.text;
+    case PT_CADENCE:
+        *len = (uint32_t)v->u.name.len;
+        return v->u.name.p;
+    case PT_INT:
+        if (v->kind == AST_UNARY && v->u.unary.operand && v->u.unary.operand->u.lit.i != 0)
+            s = arena_printf(c->a, "-%lld", (long long)v->u.unary.operand->u.lit.i);
+        else
+            s = arena_printf(c->a, "%lld", v->kind == AST_INT ? (long long)v->u.lit.i : 0LL);
+        break;
+    case PT_BOOL:
+        s = v->u.lit.i ? "true" : "false";
+        break;
+    default:
+        *len = v->len;
+        return v->src->text + v->off;
+    }
+    *len = s ? (uint32_t)strlen(s) : 0;
+    return s ? s : "";
+}
+
+/* The hint for a name in braces that is not a parameter of at's pack. */
+static const char *title_hint(compiler *c, const ast_node *at, ast_name n)
+{
+    const char *best = check_param_hint(c, at, n);
+    if (best)
+        return best;
+    const char *pack = c->pack_of_src ? c->pack_of_src[at->src->index] : "";
+    const char *list = "";
+    for (uint32_t k = 0; k < c->params.n; k++)
+        if (strcmp(c->params.v[k].pack, pack) == 0)
+            list = arena_printf(c->a, "%s%s`%.*s`", list, *list ? ", " : "", (int)c->params.v[k].name.len,
+                                c->params.v[k].name.p);
+    if (!*list)
+        return arena_printf(c->a, "a title names the parameters of its own pack, and pack \"%s\" declares none; "
+                                  "write `\\{` for a literal brace", pack);
+    return arena_printf(c->a, "the parameters of pack \"%s\" are %s; write `\\{` for a literal brace", pack, list);
+}
+
+void check_param_title(compiler *c, ast_node *rule)
+{
+    ast_node *t = rule->u.rule.title;
+    if (!t || t->kind != AST_INTERP)
+        return;
+    /* Each piece's text, then one copy: a title is short, but a pack may
+     * hold thousands of rules. */
+    uint32_t n = 0, np = 0;
+    for (ast_node *p = t->u.list.first; p; p = p->next)
+        np++;
+    const char **text = arena_alloc(c->a, (np + 1) * sizeof *text);
+    uint32_t *len = arena_alloc(c->a, (np + 1) * sizeof *len);
+    if (!text || !len)
+        return;
+    np = 0;
+    for (ast_node *p = t->u.list.first; p; p = p->next, np++) {
+        if (p->kind == AST_STRING) {
+            text[np] = p->u.s.text;
+            len[np] = p->u.s.n;
+        } else {
+            /* unresolved: the source as written, so the symbol index still
+             * shows a title while the error is fixed */
+            text[np] = p->src->text + p->off;
+            len[np] = p->len;
+            int k = p->kind == AST_IDENT ? check_param_find(c, p, p->u.name) : -1;
+            if (p->kind != AST_IDENT)
+                ERR_AT(c, p, "write `{NAME}` for a parameter; put row values in the `else` message",
+                       "a rule title can name a parameter of its pack, not a value computed from rows");
+            else if (k < 0)
+                ERR_AT(c, p, title_hint(c, p, p->u.name), "unknown parameter `%.*s` in a rule title",
+                       (int)p->u.name.len, p->u.name.p);
+            else {
+                note_use(c, p, p->off, p->len, k);
+                text[np] = value_text(c, &c->params.v[k], &len[np]);
+            }
+        }
+        n += len[np];
+    }
+    if (n > VOUCH_MAX_STRING_BYTES) {
+        ERR_AT(c, t, "shorten the title or the parameter's value",
+               "the title with its parameters' values is %u bytes, longer than the limit of %u", n,
+               VOUCH_MAX_STRING_BYTES);
+        return;
+    }
+    char *out = arena_alloc(c->a, n + 1);
+    ast_node *s = ast_new(c->a, t->src, AST_STRING, t->off, t->len);
+    if (!out || !s)
+        return;
+    n = 0;
+    for (uint32_t i = 0; i < np; i++) {
+        memcpy(out + n, text[i], len[i]);
+        n += len[i];
+    }
+    out[n] = '\0';
+    s->u.s.text = out;
+    s->u.s.n = n;
+    rule->u.rule.title = s;
+}
+
+int check_param_word(compiler *c, ast_node *n)
+{
+    int k = check_param_find(c, n, n->u.name);
+    if (k < 0 || c->params.v[k].type != PT_CADENCE)
+        return 0;
+    note_use(c, n, n->off, n->len, k);
+    uint32_t len;
+    const char *w = value_text(c, &c->params.v[k], &len);
+    n->kind = AST_STRING;
+    n->u.s.text = arena_strndup(c->a, w, len);
+    n->u.s.n = len;
+    return 1;
+}
+
+ast_node *check_param_period(compiler *c, ast_node *at, int *param)
+{
+    int k = check_param_find(c, at, at->u.name);
+    *param = k;
+    if (k < 0) {
+        const char *best = check_param_hint(c, at, at->u.name);
+        ERR_AT(c, at, best ? best : "declare it `param NAME: duration = 365d` (or 12mo), or write the period",
+               "unknown duration parameter `%.*s`", (int)at->u.name.len, at->u.name.p);
+        return NULL;
+    }
+    const param_info *p = &c->params.v[k];
+    note_use(c, at, at->off, at->len, k);
+    if (p->type != PT_DURATION) {
+        ERR_AT(c, at, "declare it `param NAME: duration = 365d` (or 12mo)",
+               "`review every` takes a duration; `%.*s` is %s %s parameter", (int)at->u.name.len, at->u.name.p,
+               p->type == PT_INT ? "an" : "a", PT_NAMES[p->type]);
+        return NULL;
+    }
+    ast_node *e = ast_clone(c->a, p->value);
+    if (!e)
+        return NULL;
+    /* The copy stands where the name was: messages point at the use. */
+    e->next = at->next;
+    e->src = at->src;
+    e->off = at->off;
+    e->len = at->len;
+    return e;
+}
+
+const char *check_param_written(const param_info *p, uint32_t *len)
+{
+    *len = p->value->len;
+    return p->value->src->text + p->value->off;
 }
 
 /* ---- the risk appetite ---------------------------------------------------- */

@@ -191,7 +191,7 @@ static void decl_rule(walker *w, const ast_node *it)
                                    x->override_by ? x->override_by : "?");
         }
     const char *d = arena_printf(&w->s->a, "rule %s \"%s\"\nseverity %s, enforcement %s", w->s->v.v[i].name,
-                                 title && title->u.s.text ? string_text(w, title) : "", sev, enf);
+                                 title && title->kind == AST_STRING && title->u.s.text ? string_text(w, title) : "", sev, enf);
     for (const ast_node *m = it->u.rule.maps; m; m = m->next) {
         const char *fw = string_text(w, m->u.pair.src), *ctl = string_text(w, m->u.pair.dst);
         d = arena_printf(&w->s->a, "%s\nmaps \"%s\" \"%s\"", d, fw ? fw : "?", ctl ? ctl : "?");

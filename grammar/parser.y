@@ -280,6 +280,9 @@ apbody(A) ::= apbody(P) BAND(K) ID(N) ASSIGN expr(E).
     { A = ast_appetite_add(P, ast_appetite_clause(B, AP_BAND, K.off, N.off + N.len - K.off, E, ast_ident(B, N.off, N.len), NULL)); }
 apbody(A) ::= apbody(P) BAND(K) ID(N) ASSIGN expr(E) REVIEW EVERY DUR(D).
     { A = ast_appetite_add(P, ast_appetite_clause(B, AP_BAND, K.off, N.off + N.len - K.off, E, ast_ident(B, N.off, N.len), ast_leaf(B, AST_DUR, D.off, D.len))); }
+/* A review period may be a duration parameter of the pack (`review every review_high`). */
+apbody(A) ::= apbody(P) BAND(K) ID(N) ASSIGN expr(E) REVIEW EVERY ID(D).
+    { A = ast_appetite_add(P, ast_appetite_clause(B, AP_BAND, K.off, N.off + N.len - K.off, E, ast_ident(B, N.off, N.len), ast_ident(B, D.off, D.len))); }
 apbody(A) ::= apbody(P) AUTHORITY(K) roles(L).
     { A = ast_appetite_add(P, ast_appetite_clause(B, AP_AUTHORITY, K.off, 9, NULL, L, NULL)); }
 apbody(A) ::= apbody(P) REQUIRE(K) ID(O) ID(W).
@@ -292,11 +295,15 @@ apbody(A) ::= apbody(P) ACCEPT(K) expr(E) BY ROLE STRING(R).
     { A = ast_appetite_add(P, ast_appetite_clause(B, AP_ACCEPT, K.off, 6, E, ast_leaf(B, AST_STRING, R.off, R.len), NULL)); }
 apbody(A) ::= apbody(P) ACCEPT(K) expr(E) BY ROLE STRING(R) REVIEW EVERY DUR(D).
     { A = ast_appetite_add(P, ast_appetite_clause(B, AP_ACCEPT, K.off, 6, E, ast_leaf(B, AST_STRING, R.off, R.len), ast_leaf(B, AST_DUR, D.off, D.len))); }
+apbody(A) ::= apbody(P) ACCEPT(K) expr(E) BY ROLE STRING(R) REVIEW EVERY ID(D).
+    { A = ast_appetite_add(P, ast_appetite_clause(B, AP_ACCEPT, K.off, 6, E, ast_leaf(B, AST_STRING, R.off, R.len), ast_ident(B, D.off, D.len))); }
 /* The role may be a text parameter of the pack (`by role senior_acceptor`). */
 apbody(A) ::= apbody(P) ACCEPT(K) expr(E) BY ROLE ID(R).
     { A = ast_appetite_add(P, ast_appetite_clause(B, AP_ACCEPT, K.off, 6, E, ast_ident(B, R.off, R.len), NULL)); }
 apbody(A) ::= apbody(P) ACCEPT(K) expr(E) BY ROLE ID(R) REVIEW EVERY DUR(D).
     { A = ast_appetite_add(P, ast_appetite_clause(B, AP_ACCEPT, K.off, 6, E, ast_ident(B, R.off, R.len), ast_leaf(B, AST_DUR, D.off, D.len))); }
+apbody(A) ::= apbody(P) ACCEPT(K) expr(E) BY ROLE ID(R) REVIEW EVERY ID(D).
+    { A = ast_appetite_add(P, ast_appetite_clause(B, AP_ACCEPT, K.off, 6, E, ast_ident(B, R.off, R.len), ast_ident(B, D.off, D.len))); }
 appetite(A) ::= apbody(P) RBRACE(E).          { A = ast_span_to(P, END(E)); }
 
 /* ---- waivers ------------------------------------------------------------------- */
@@ -356,7 +363,11 @@ name(A) ::= NOT(T).       { A = T; }
 /* ---- rules -------------------------------------------------------------- */
 
 /* The header is a list of clauses, so new ones (`maps`, ...) slot in. */
-rhead(A) ::= RULE(R) ID(I) STRING(T).         { A = ast_rule(B, R.off, I.off, I.len, T.off, T.len); }
+rhead(A) ::= RULE(R) ID(I) title(T).          { A = ast_rule(B, R.off, I.off, I.len, T); }
+/* A title is text, or text naming the pack's parameters ("every {cadence}"):
+ * the checker replaces each name by its value (check_params.c). */
+title(A) ::= STRING(T).                       { A = ast_leaf(B, AST_STRING, T.off, T.len); }
+title(A) ::= interp(I) INTERP_END(T).         { A = ast_interp_add(B, I, T.off, T.len, NULL); }
 rhead(A) ::= rhead(H) SEVERITY(S) ID(L).      { A = ast_rule_severity(B, H, S.off, L.off, L.len); }
 rhead(A) ::= rhead(H) ENFORCEMENT(S) ID(L).   { A = ast_rule_enforcement(B, H, S.off, L.off, L.len); }
 rhead(A) ::= rhead(H) MAPS(K) fwname(F) STRING(C). { A = ast_rule_maps(B, H, K.off, F, C.off, C.len); }

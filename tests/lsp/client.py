@@ -330,6 +330,23 @@ def run(vouch, tmp):
     s.diagnostics(uri)
     c = at("textDocument/completion", 'maps "fw" "', len('maps "fw" "'), nth=1, text=half)
     check("completion of control ids after `maps \"fw\" \"`", labels(c) == ["C.1", "C.2"], str(labels(c)))
+    # where a value goes: the parameters of the document's own pack (not an
+    # imported pack's), and the words of the language, the newer ones too
+    c = at("textDocument/completion", "<= max_units", len("<= "), text=half)
+    got = labels(c)
+    check("completion of a value offers the pack's parameters", "max_units" in got and "vendor_limit" not in got,
+          str(got))
+    check("completion offers the newer keywords",
+          all(w in got for w in ["param", "authority", "freshness", "sum", "avg", "band", "tolerate", "accept",
+                                 "review", "role", "year", "source"]), str(got))
+    # a rule title's `{`: the parameters it may name, nothing else
+    half = good.replace('rule few_devices "Not too many devices"', 'rule few_devices "Not more than {')
+    s.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 55},
+                                        "contentChanges": [{"text": half}]})
+    s.diagnostics(uri)
+    c = at("textDocument/completion", "Not more than {", len("Not more than {"), text=half)
+    check("completion in a rule title's `{` offers the pack's parameters", labels(c) == ["max_units"],
+          str(labels(c)))
 
     # formatting: vouch fmt's layout as one edit; nothing for a text that does not parse
     messy = good.replace("  severity high", "     severity    high")
