@@ -207,6 +207,13 @@ static vouch_status open_pg(const char *conninfo, vouch_facts **out, vouch_error
         vouch_facts_close(f);
         return facts_oom(err);
     }
+    /* The copy is memory already: the check's sort of a large table must
+     * not spill to temporary files (SQLite's default cache of 2 MiB would
+     * make it an external merge sort). */
+    if (exec(f->db, "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-1048576") != SQLITE_OK) {
+        vouch_facts_close(f);
+        return facts_oom(err);
+    }
     vouch_facts_set_limits(f, 0, 0, 0);
     sqlite3_progress_handler(f->db, PROGRESS_OPS, progress, f);
     *out = f;

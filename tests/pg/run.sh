@@ -146,8 +146,9 @@ if load "evidence sources" org_ev "$work/ev.db" --pack "$ev" \
     same "evidence sources check" "$work/ev.db" "$(conn org_ev)" check --as-of 2026-02-01 --format json "$ev"
 fi
 
-P="rules/catalogues/iso27001-2022.vouch rules/catalogues/soc2-2017.vouch rules/crosswalks/prowler-checks.vouch examples/scans/pack.vouch"
-if load "scans" org_scan "$work/scan.db" --pack rules/sources/prowler.vouch \
+P="rules/sources/sarif.vouch rules/catalogues/iso27001-2022.vouch rules/catalogues/soc2-2017.vouch rules/crosswalks/prowler-checks.vouch examples/scans/pack.vouch"
+if load "scans" org_scan "$work/scan.db" --pack rules/sources/prowler.vouch --pack rules/sources/sarif.vouch \
+    --pack rules/crosswalks/prowler-checks.vouch --pack examples/scans/pack.vouch \
     --source prowler_ocsf examples/scans/prowler-output-123456789012-20261120.ocsf.json; then
     same "scans check" "$work/scan.db" "$(conn org_scan)" check --as-of 2026-12-01 --format json $P
     same "scans coverage" "$work/scan.db" "$(conn org_scan)" coverage --as-of 2026-12-01 --framework iso27001-2022 $P
