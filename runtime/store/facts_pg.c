@@ -10,6 +10,10 @@
  * loop ever reaches the server, and every statement of the run reads the
  * one snapshot of the transaction facts_pg_begin opens.
  *
+ * A table `vouch load` wrote keeps a record of its check and digest in
+ * the schema (the end of this file), kept honest by a trigger: a run
+ * takes it over instead of checking the rows again.
+ *
  * Invariants: the schema is fixed at connect; every relation is named by
  * schema and name (the search path picks the schema, nothing else); a
  * value crosses as its kind (integers and booleans as integers, floats as

@@ -11,7 +11,9 @@
  * in-memory SQLite database; the rest of the store (value checks, digests,
  * the chooser, the SQL, hash and cache paths, the as-of bound) then runs
  * unchanged on that copy, so the outcomes are those of a SQLite file
- * holding the same rows. One round trip per table, none per row.
+ * holding the same rows. One round trip per table, none per row. A
+ * table's value check and digest come from the schema's vouch_digest
+ * record, which `vouch load` writes, while it counts (facts_pg.c).
  */
 #ifndef VOUCH_FACTS_PG_H
 #define VOUCH_FACTS_PG_H

@@ -10,8 +10,9 @@
  * against the rows already there, --replace, --upsert); then each table
  * whose digest the load changed, and each it created, is written back
  * (emptied, or created, then one COPY of its rows) and the transaction
- * commits. A failure anywhere rolls the server back: all or nothing, as
- * on a file.
+ * commits, each table read back and, if its values fit, recorded first
+ * (facts_pg_record). A failure anywhere rolls the server back: all or
+ * nothing, as on a file.
  *
  * Invariants: nothing is written to the server before the whole load has
  * passed its checks; the temporary folder is removed whatever happens; a
