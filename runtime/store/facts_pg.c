@@ -602,12 +602,14 @@ done:
                   "AND a.attnum > 0 AND NOT a.attisdropped)"
 #define PG_TRIGGER_TYPE "60"   /* AFTER, FOR EACH STATEMENT, INSERT | DELETE | UPDATE | TRUNCATE */
 
-/* The trigger function's body, naming the schema's vouch_digest. */
+/* The trigger function's body, naming the schema's vouch_digest (without
+ * it there is no record to forget: writes go on). */
 static void forget_body(facts_pg *g, sbuf *b)
 {
     sb_str(b, " BEGIN DELETE FROM ");
     facts_pg_ident(b, g->schema);
-    sb_str(b, ".vouch_digest WHERE relid = TG_RELID; RETURN NULL; END ");
+    sb_str(b, ".vouch_digest WHERE relid = TG_RELID; RETURN NULL; "
+              "EXCEPTION WHEN undefined_table THEN RETURN NULL; END ");
 }
 
 static void digest_hex(const unsigned char *d, char out[2 * VOUCH_SHA256_BYTES + 1])

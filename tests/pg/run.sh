@@ -257,6 +257,20 @@ if [ -f "$work/acme.db" ]; then
         UPDATE evidence SET collected_on = '15/01/2026' WHERE id = '$id'"
     tamper "the trigger's function replaced" "CREATE OR REPLACE FUNCTION vouch_digest_forget() RETURNS trigger
         LANGUAGE plpgsql AS 'BEGIN RETURN NULL; END'; UPDATE evidence SET collected_on = '15/01/2026' WHERE id = '$id'"
+    # A role that may write the rows but not make the record loads all the
+    # same, without a record; a dropped vouch_digest stops no write.
+    sql -c "CREATE SCHEMA org_w"
+    "$bin" load --facts "$(conn org_w)" --pack "$acme" examples/acme/*.csv >/dev/null 2>&1 </dev/null
+    sql -c "CREATE ROLE writer LOGIN; GRANT USAGE ON SCHEMA org_w TO writer;
+            GRANT ALL ON ALL TABLES IN SCHEMA org_w TO writer"
+    if "$bin" load --facts "$(conn org_w writer)" --pack "$acme" --replace examples/acme/evidence.csv \
+        >"$work/w.out" 2>&1 </dev/null; then ok "a role without CREATE on the schema loads (no record)"
+    else bad "a role without CREATE on the schema: load failed"; sed 's/^/    /' "$work/w.out" | head -n 3; fi
+    sql -c "DROP TABLE org_w.vouch_digest; UPDATE org_w.evidence SET collected_on = collected_on" &&
+        ok "vouch_digest dropped: writes to the tables go on" || bad "vouch_digest dropped: a write failed"
+    "$bin" check --facts "$(conn org_w)" --as-of $asof --format json "$acme" >"$work/w.out" 2>&1 </dev/null
+    grep -o "$ids" "$work/w.out" | cmp -s - "$work/rec.d1" &&
+        ok "without records: the same run and facts digests" || bad "without records: the digests differ"
     tamper "columns renamed" "ALTER TABLE evidence RENAME COLUMN collected_on TO c0;
         ALTER TABLE evidence RENAME COLUMN kind TO collected_on; ALTER TABLE evidence RENAME COLUMN c0 TO kind" \
         "collected_on holds"
