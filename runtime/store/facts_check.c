@@ -35,6 +35,11 @@ static const char *type_word(const vouch_column_decl *c)
  * a record was made for; a record of another shape does not count. */
 static void shape(sbuf *b, const vouch_program *p, const vouch_table_decl *t)
 {
+    facts_check_shape(b, p, t);
+}
+
+void facts_check_shape(sbuf *b, const vouch_program *p, const vouch_table_decl *t)
+{
     sb_str(b, "vouch-facts-1 ");
     sb_str(b, t->name);
     sb_str(b, " key(");

@@ -36,6 +36,7 @@
 #include "program.h"
 #include "error.h"
 #include "digest.h"
+#include "strbuf.h"
 
 /* The first bad value of one column (or of the key), and how many. */
 typedef struct facts_issue {
@@ -62,6 +63,11 @@ void facts_check_free(facts_table_check *c);
 /* A deep copy of c into out (for a second connection on the same
  * snapshot); VOUCH_ENOMEM if memory runs out. */
 vouch_status facts_check_copy(facts_table_check *out, const facts_table_check *c, vouch_error *err);
+
+/* The declared shape of table t a record is made for ("vouch-facts-1
+ * evidence key(id) id:text ..."): a record of another shape does not count
+ * (a PostgreSQL store's records too, facts_pg.c). */
+void facts_check_shape(sbuf *b, const vouch_program *p, const vouch_table_decl *t);
 
 /* ---- the record (load.c, inside its write transaction) ------------------------ */
 

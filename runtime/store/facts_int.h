@@ -15,8 +15,9 @@
  *   facts_vfs.c      the VFS that shares one memory map of a store file
  *   facts_readonly.c what to do with a store vouch may not write beside
  *   facts_util.c     growable text, arena, text interning, value comparison
- *   facts_pg.c       a PostgreSQL store: the connection, and the copy of the
- *                    tables a run reads into an in-memory database (facts_pg.h)
+ *   facts_pg.c       a PostgreSQL store: the connection, the copy of the
+ *                    tables a run reads into an in-memory database, and
+ *                    the tables' digest records (facts_pg.h)
  *   facts_check.c    every stored value checked against its declaration, and
  *                    the tables' digests (facts_check.h; load.c shares it)
  *

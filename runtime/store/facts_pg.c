@@ -10,6 +10,10 @@
  * loop ever reaches the server, and every statement of the run reads the
  * one snapshot of the transaction facts_pg_begin opens.
  *
+ * A table `vouch load` wrote keeps a record of its check and digest in
+ * the schema (the end of this file), kept honest by a trigger: a run
+ * takes it over instead of checking the rows again.
+ *
  * Invariants: the schema is fixed at connect; every relation is named by
  * schema and name (the search path picks the schema, nothing else); a
  * value crosses as its kind (integers and booleans as integers, floats as
@@ -32,6 +36,7 @@ struct facts_pg {
     char *name;
     char *shown;             /* the connection string without its password, or NULL */
     int in_txn;
+    int has_record;          /* the schema's vouch_digest: 0 not asked yet, 1 readable, -1 not */
 };
 
 /* ---- telling a connection string from a path ----------------------------------- */
@@ -169,7 +174,7 @@ vouch_status facts_pg_connect(const char *conninfo, facts_pg **out, vouch_error 
     }
     snprintf(g->name, n, "postgres:%s", db ? db : "");
     vouch_status s = facts_pg_exec(g, "SET DateStyle = ISO, YMD; SET client_encoding = 'UTF8'; "
-                                   "SET extra_float_digits = 3", "setting up the session", err);
+                                   "SET extra_float_digits = 3; SET client_min_messages = warning", "setting up the session", err);
     if (s != VOUCH_OK) {
         facts_pg_close(g);
         return s;
@@ -573,4 +578,175 @@ done:
     vouch_free(copy.p);
     vouch_free(ins.p);
     return s;
+}
+
+/* ---- the record of a table's checked values ------------------------------------------
+ *
+ * As a SQLite store's vouch_digest (facts_check.h), a schema's vouch_digest
+ * holds, per table whose every value fit when `vouch load` last wrote it,
+ * the rows and digest a run's check would compute, so the run need not
+ * read the table twice. It counts only while nothing can have changed the
+ * rows since: the table's oid, storage (relfilenode: a rewrite, ALTER
+ * COLUMN TYPE ... USING or TRUNCATE, changes it) and column layout (names,
+ * numbers, types) are the recorded ones; the table is a plain table
+ * without inheritance children (a write into a child fires no trigger of
+ * the parent) and without row-level security (a run's role might see
+ * fewer rows than were recorded); and the statement trigger
+ * vouch_digest_forget, enabled ALWAYS (so a replication session fires it
+ * too), AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE, without a WHEN,
+ * calls the schema's function of that name whose body is exactly the one
+ * vouch writes: deleting the table's record. */
+
+#define PG_LAYOUT "(SELECT string_agg(a.attname || ' ' || a.attnum || ' ' || a.atttypid, ',' " \
+                  "ORDER BY a.attnum) FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid " \
+                  "AND a.attnum > 0 AND NOT a.attisdropped)"
+#define PG_TRIGGER_TYPE "60"   /* AFTER, FOR EACH STATEMENT, INSERT | DELETE | UPDATE | TRUNCATE */
+
+/* The trigger function's body, naming the schema's vouch_digest (without
+ * it there is no record to forget: writes go on). */
+static void forget_body(facts_pg *g, sbuf *b)
+{
+    sb_str(b, " BEGIN DELETE FROM ");
+    facts_pg_ident(b, g->schema);
+    sb_str(b, ".vouch_digest WHERE relid = TG_RELID; RETURN NULL; "
+              "EXCEPTION WHEN undefined_table THEN RETURN NULL; END ");
+}
+
+static void digest_hex(const unsigned char *d, char out[2 * VOUCH_SHA256_BYTES + 1])
+{
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 0; i < VOUCH_SHA256_BYTES; i++) {
+        out[2 * i] = hex[d[i] >> 4];
+        out[2 * i + 1] = hex[d[i] & 15];
+    }
+    out[2 * VOUCH_SHA256_BYTES] = 0;
+}
+
+vouch_status facts_pg_recorded(facts_pg *g, const char *name, const char *shape, uint64_t *rows,
+                               unsigned char digest[VOUCH_SHA256_BYTES], int *found,
+                               vouch_error *err)
+{
+    *found = 0;
+    char what[256];
+    if (g->has_record == 0) {
+        const char *p1[1] = {g->schema};
+        PGresult *r = PQexecParams(g->c,
+            "SELECT CASE WHEN to_regclass(format('%I.vouch_digest', $1::text)) IS NULL THEN false "
+            "ELSE has_table_privilege(to_regclass(format('%I.vouch_digest', $1::text)), 'SELECT') END",
+            1, NULL, p1, NULL, NULL, 0);
+        if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
+            PQclear(r);
+            return pg_fail(g, "reading the digest records", err);
+        }
+        g->has_record = PQgetvalue(r, 0, 0)[0] == 't' ? 1 : -1;
+        PQclear(r);
+    }
+    if (g->has_record < 0)
+        return VOUCH_OK;
+    sbuf q = {0}, body = {0};
+    forget_body(g, &body);
+    sb_str(&q, "SELECT d.rows, encode(d.digest, 'hex') FROM pg_catalog.pg_class c "
+               "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace JOIN ");
+    facts_pg_ident(&q, g->schema);
+    sb_str(&q, ".vouch_digest d ON d.relid = c.oid WHERE n.nspname = $1 AND c.relname = $2 "
+               "AND c.relkind = 'r' AND NOT c.relhassubclass AND NOT c.relrowsecurity "
+               "AND d.shape = $3 AND d.filenode = c.relfilenode AND d.layout = " PG_LAYOUT
+               " AND EXISTS (SELECT 1 FROM pg_catalog.pg_trigger tg "
+               "JOIN pg_catalog.pg_proc pr ON pr.oid = tg.tgfoid "
+               "JOIN pg_catalog.pg_namespace pn ON pn.oid = pr.pronamespace "
+               "WHERE tg.tgrelid = c.oid AND tg.tgname = 'vouch_digest_forget' "
+               "AND tg.tgenabled = 'A' AND tg.tgtype = " PG_TRIGGER_TYPE " AND tg.tgqual IS NULL "
+               "AND pn.nspname = $1 AND pr.proname = 'vouch_digest_forget' AND pr.prosrc = $4)");
+    if (q.oom || body.oom) {
+        vouch_free(q.p);
+        vouch_free(body.p);
+        return vouch_error_set(err, VOUCH_ENOMEM, "out of memory");
+    }
+    const char *params[4] = {g->schema, name, shape, body.p};
+    PGresult *r = PQexecParams(g->c, q.p, 4, NULL, params, NULL, NULL, 0);
+    vouch_free(q.p);
+    vouch_free(body.p);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        PQclear(r);
+        snprintf(what, sizeof what, "reading the digest record of `%s`", name);
+        return pg_fail(g, what, err);
+    }
+    if (PQntuples(r) == 1 && strlen(PQgetvalue(r, 0, 1)) == 2 * VOUCH_SHA256_BYTES) {
+        const char *h = PQgetvalue(r, 0, 1);
+        for (int i = 0; i < VOUCH_SHA256_BYTES; i++) {
+            unsigned v = 0;
+            sscanf(h + 2 * i, "%2x", &v);
+            digest[i] = (unsigned char)v;
+        }
+        long long n = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+        if (n >= 0) {
+            *rows = (uint64_t)n;
+            *found = 1;
+        }
+    }
+    PQclear(r);
+    return VOUCH_OK;
+}
+
+vouch_status facts_pg_record(facts_pg *g, const char *name, const char *shape, uint64_t rows,
+                             const unsigned char digest[VOUCH_SHA256_BYTES], vouch_error *err)
+{
+    char what[256];
+    snprintf(what, sizeof what, "recording the digest of `%s`", name);
+    sbuf q = {0}, body = {0}, tbl = {0};
+    forget_body(g, &body);
+    facts_pg_ident(&tbl, g->schema);
+    sb_str(&tbl, ".");
+    facts_pg_ident(&tbl, name);
+    sb_str(&q, "CREATE TABLE IF NOT EXISTS ");
+    facts_pg_ident(&q, g->schema);
+    sb_str(&q, ".vouch_digest (relid oid PRIMARY KEY, shape text NOT NULL, filenode oid NOT NULL, "
+               "layout text NOT NULL, rows bigint NOT NULL, digest bytea NOT NULL); "
+               "CREATE OR REPLACE FUNCTION ");
+    facts_pg_ident(&q, g->schema);
+    sb_str(&q, ".vouch_digest_forget() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER "
+               "SET search_path = pg_catalog AS ");
+    /* The body as a literal (standard_conforming_strings: only ' is special). */
+    sb_str(&q, "'");
+    for (const char *at = body.p ? body.p : ""; *at; at++)
+        sb_add(&q, *at == '\'' ? "''" : at, *at == '\'' ? 2 : 1);
+    sb_str(&q, "'");
+    sb_str(&q, "; DROP TRIGGER IF EXISTS vouch_digest_forget ON ");
+    sb_add(&q, tbl.p ? tbl.p : "", tbl.n);
+    sb_str(&q, "; CREATE TRIGGER vouch_digest_forget AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ");
+    sb_add(&q, tbl.p ? tbl.p : "", tbl.n);
+    sb_str(&q, " FOR EACH STATEMENT EXECUTE FUNCTION ");
+    facts_pg_ident(&q, g->schema);
+    sb_str(&q, ".vouch_digest_forget(); ALTER TABLE ");
+    sb_add(&q, tbl.p ? tbl.p : "", tbl.n);
+    sb_str(&q, " ENABLE ALWAYS TRIGGER vouch_digest_forget");
+    vouch_status s = q.oom || body.oom || tbl.oom ? vouch_error_set(err, VOUCH_ENOMEM, "out of memory")
+                                                  : facts_pg_exec(g, q.p, what, err);
+    vouch_free(q.p);
+    vouch_free(body.p);
+    vouch_free(tbl.p);
+    if (s != VOUCH_OK)
+        return s;
+    sbuf ins = {0};
+    sb_str(&ins, "WITH c AS (SELECT c.* FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
+                 "ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2), "
+                 "gone AS (DELETE FROM ");
+    facts_pg_ident(&ins, g->schema);
+    sb_str(&ins, ".vouch_digest WHERE relid = (SELECT oid FROM c)) INSERT INTO ");
+    facts_pg_ident(&ins, g->schema);
+    sb_str(&ins, ".vouch_digest SELECT c.oid, $3, c.relfilenode, " PG_LAYOUT ", $4::bigint, "
+                 "decode($5, 'hex') FROM c");
+    char hex[2 * VOUCH_SHA256_BYTES + 1], nrows[32];
+    digest_hex(digest, hex);
+    snprintf(nrows, sizeof nrows, "%llu", (unsigned long long)rows);
+    const char *params[5] = {g->schema, name, shape, nrows, hex};
+    if (ins.oom) {
+        vouch_free(ins.p);
+        return vouch_error_set(err, VOUCH_ENOMEM, "out of memory");
+    }
+    PGresult *r = PQexecParams(g->c, ins.p, 5, NULL, params, NULL, NULL, 0);
+    vouch_free(ins.p);
+    ExecStatusType st = PQresultStatus(r);
+    PQclear(r);
+    return st == PGRES_COMMAND_OK ? VOUCH_OK : pg_fail(g, what, err);
 }

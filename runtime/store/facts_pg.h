@@ -11,7 +11,9 @@
  * in-memory SQLite database; the rest of the store (value checks, digests,
  * the chooser, the SQL, hash and cache paths, the as-of bound) then runs
  * unchanged on that copy, so the outcomes are those of a SQLite file
- * holding the same rows. One round trip per table, none per row.
+ * holding the same rows. One round trip per table, none per row. A
+ * table's value check and digest come from the schema's vouch_digest
+ * record, which `vouch load` writes, while it counts (facts_pg.c).
  */
 #ifndef VOUCH_FACTS_PG_H
 #define VOUCH_FACTS_PG_H
@@ -21,6 +23,7 @@
 #include "error.h"
 #include "strbuf.h"
 #include "facts.h"
+#include "digest.h"
 
 typedef struct facts_pg facts_pg;
 
@@ -75,6 +78,18 @@ vouch_status facts_pg_copy_in(facts_pg *g, const char *sql, const char *what, vo
 vouch_status facts_pg_copy_put(facts_pg *g, const char *rows, size_t n, const char *what,
                                vouch_error *err);
 vouch_status facts_pg_copy_end(facts_pg *g, const char *fail, const char *what, vouch_error *err);
+
+/* Table `name`'s record (facts_pg.c, "the record"): *found 1 and rows and
+ * digest filled when the schema's vouch_digest holds one made for shape
+ * (facts_check_shape) that still counts; else *found 0. */
+vouch_status facts_pg_recorded(facts_pg *g, const char *name, const char *shape, uint64_t *rows,
+                               unsigned char digest[VOUCH_SHA256_BYTES], int *found,
+                               vouch_error *err);
+/* Records rows and digest for table `name` (a plain table of the schema)
+ * in the open write transaction: makes vouch_digest, its trigger function
+ * and the table's trigger if missing, and replaces the table's record. */
+vouch_status facts_pg_record(facts_pg *g, const char *name, const char *shape, uint64_t rows,
+                             const unsigned char digest[VOUCH_SHA256_BYTES], vouch_error *err);
 
 /* "name" with embedded quotes doubled. */
 void facts_pg_ident(sbuf *b, const char *name);
