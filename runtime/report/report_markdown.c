@@ -30,6 +30,25 @@
 /* s as the text of one table cell (escape.h), at most MD_MAX_CELL bytes. */
 static void cell(FILE *out, const char *s) { vouch_md_text(out, s, MD_MAX_CELL); }
 
+/* One row of a findings table (failing or stale): the baseline column when
+ * the report compares with one, then severity, rule, subject, message and
+ * the rule's source. */
+static void finding_row(FILE *out, const vouch_report *r, const vouch_finding *fd, const vouch_rule_info *ri)
+{
+    const char *bs = vouch_report_baseline_of(r, fd);
+    if (bs)
+        fprintf(out, "| %s ", bs);
+    fprintf(out, "| %s | ", vouch_severity_name(ri->severity));
+    cell(out, ri->id);
+    fputs(" | ", out);
+    cell(out, fd->subject);
+    fputs(" | ", out);
+    cell(out, fd->message);
+    fputs(" | ", out);
+    cell(out, ri->file);
+    fprintf(out, ":%u |\n", ri->line);
+}
+
 static const char *plural(uint64_t n) { return n == 1 ? "" : "s"; }
 
 int vouch_report_markdown(const vouch_report *r, FILE *out)
@@ -86,19 +105,7 @@ int vouch_report_markdown(const vouch_report *r, FILE *out)
                 const vouch_finding *fd = &res->findings[i];
                 if (fd->status != OUTCOME_FAIL || fd->rule >= p->nrules || p->rules[fd->rule].severity != s)
                     continue;
-                const vouch_rule_info *ri = &p->rules[fd->rule];
-                const char *bs = vouch_report_baseline_of(r, fd);
-                if (bs)
-                    fprintf(out, "| %s ", bs);
-                fprintf(out, "| %s | ", vouch_severity_name(ri->severity));
-                cell(out, ri->id);
-                fputs(" | ", out);
-                cell(out, fd->subject);
-                fputs(" | ", out);
-                cell(out, fd->message);
-                fputs(" | ", out);
-                cell(out, ri->file);
-                fprintf(out, ":%u |\n", ri->line);
+                finding_row(out, r, fd, &p->rules[fd->rule]);
                 shown++;
             }
         if (t.failed > shown)
@@ -116,19 +123,7 @@ int vouch_report_markdown(const vouch_report *r, FILE *out)
             const vouch_finding *fd = &res->findings[i];
             if (fd->status != OUTCOME_STALE || fd->rule >= p->nrules)
                 continue;
-            const vouch_rule_info *ri = &p->rules[fd->rule];
-            const char *bs = vouch_report_baseline_of(r, fd);
-            if (bs)
-                fprintf(out, "| %s ", bs);
-            fprintf(out, "| %s | ", vouch_severity_name(ri->severity));
-            cell(out, ri->id);
-            fputs(" | ", out);
-            cell(out, fd->subject);
-            fputs(" | ", out);
-            cell(out, fd->message);
-            fputs(" | ", out);
-            cell(out, ri->file);
-            fprintf(out, ":%u |\n", ri->line);
+            finding_row(out, r, fd, &p->rules[fd->rule]);
             shown++;
         }
         if (t.stale > shown)
